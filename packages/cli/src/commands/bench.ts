@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { generateAccounts, loadSampleData, sampleSizes, type SampleSize } from '@strata/engine';
+import { findWorkspaceBySlug, readIngestionStats } from '@strata/storage';
+import { openCommandDatabase } from '../database-for-command.js';
+
+/** Events sent through the ingestion API per size, and the shape of the load. */
+const ingestPlan = {
+  xs: { events: 20_000 },
+  s: { events: 200_000 },
+  m: { events: 500_000 },
+} as const;
+const batchSize = 500;
+const concurrency = 4;
+
+interface BenchOptions {
+  size: SampleSize;
+  out?: string;
+  seed: string;
+}
+
+/** `strata bench`: measures Strata on generated data and writes the results as JSON. */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('benchmark ingestion on generated data against a fresh embedded PostgreSQL')
+    .addOption(new Option('--size <size>', 'data size').choices(Object.keys(sampleSizes)).default('xs'))
+    .option('--out <file>', 'write results as JSON')
+    .option('--seed <n>', 'random seed', '1')
+    .action(async (options: BenchOptions) => {
+      const results = await runBench(options);
+      const text = JSON.stringify(results, null, 2);
+      process.stdout.write(`${text}\n`);
+      if (options.out) await writeFile(options.out, `${text}\n`);
+    });
+}
+
+async function runBench(options: BenchOptions): Promise<Record<string, unknown>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'strata-bench-'));
+  const writeKey = `wk_bench_${randomBytes(16).toString('hex')}`;
+  const adminKey = `sk_bench_${randomBytes(16).toString('hex')}`;
+  const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+  progress(`starting Strata on a fresh embedded PostgreSQL in ${dataDir}`);
+  const { child, url } = await startServer({
+    PORT: '0',
+    STRATA_DATA_DIR: dataDir,
+    STRATA_BOOTSTRAP_ADMIN_KEY: adminKey,
+    STRATA_BOOTSTRAP_WRITE_KEY: writeKey,
+    STRATA_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+  });
+  try {
+    const database = await openCommandDatabase({
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir,
+      bootstrapAdminKey: undefined,
+      bootstrapWriteKey: undefined,
+      demo: false,
+      logLevel: 'warn',
+    });
+    let generated;
+    let generateSeconds;
+    const seed = Number(options.seed);
+    try {
+      const workspace = await findWorkspaceBySlug(database.strata.db, 'default');
+      if (!workspace) throw new Error('bootstrap workspace missing');
+      progress(`generating size ${options.size} (seed ${seed})`);
+      const started = performance.now();
+      generated = await loadSampleData(database.strata, {
+        workspaceId: workspace.id,
+        size: options.size,
+        seed,
+        onProgress: (p) => {
+          if (p.accountsDone % 5000 === 0 || p.accountsDone === p.accounts) progress(`  ${p.accountsDone}/${p.accounts} accounts, ${p.events} events`);
+        },
+      });
+      generateSeconds = (performance.now() - started) / 1000;
+
+      const userIds: string[] = [];
+      for (const account of generateAccounts(options.size, seed, Date.now())) for (const person of account.people) userIds.push(person.userId);
+      const total = ingestPlan[options.size].events;
+      progress(`ingesting ${total} events through POST /v1/batch (${batchSize} per batch, ${concurrency} concurrent)`);
+      const ingest = await driveIngestion(url, writeKey, userIds, total);
+      const stats = await readIngestionStats(database.strata.db, workspace.id);
+      if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
+      return {
+        size: options.size,
+        machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+        people: generated.people,
+        accounts: generated.accounts,
+        events: generated.events,
+        generate_s: round(generateSeconds),
+        ingest_events: total,
+        ingest_events_per_s: Math.round(ingest.eventsPerSecond),
+        ingest_batch_ms: { p50: round(ingest.p50), p99: round(ingest.p99) },
+        // The live-segment measures arrive with the engine; null until then, never invented.
+        segments: 0,
+        latency_ms: { p50: null, p99: null },
+        recompute_s: null,
+        naive_sql_recompute_s: null,
+        duckdb_recompute_s: null,
+        expiry_lag_s: null,
+        preview_ms_p95: null,
+      };
+    } finally {
+      await database.close();
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const bin = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'start'], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  return new Promise((resolve, reject) => {
+    let port: number | undefined;
+    child.once('exit', (code) => reject(new Error(`Strata exited with ${code} during start`)));
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { port?: number; msg?: string };
+        if (entry.port !== undefined) port = entry.port;
+        if (entry.msg === 'Strata is ready' && port !== undefined) resolve({ child, url: `http://127.0.0.1:${port}` });
+      } catch {
+        // Not a log line (the bootstrap announcement): ignore.
+      }
+    });
+  });
+}
+
+async function driveIngestion(url: string, writeKey: string, userIds: string[], total: number) {
+  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+  const features = ['dashboards', 'reports', 'export', 'automations'];
+  let sent = 0;
+  let sequence = 0;
+  const batchMs: number[] = [];
+  const worker = async () => {
+    while (sent < total) {
+      const count = Math.min(batchSize, total - sent);
+      sent += count;
+      const batch = Array.from({ length: count }, () => {
+        sequence++;
+        return {
+          type: 'track',
+          messageId: `bench-${sequence}`,
+          userId: userIds[(sequence * 7919) % userIds.length],
+          event: sequence % 3 === 0 ? 'login' : 'feature_used',
+          properties: { feature: features[sequence % features.length], duration_s: sequence % 600 },
+          timestamp: new Date().toISOString(),
+        };
+      });
+      const started = performance.now();
+      const response = await fetch(`${url}/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
+      });
+      if (response.status !== 200) throw new Error(`ingestion answered ${response.status}: ${await response.text()}`);
+      batchMs.push(performance.now() - started);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  batchMs.sort((a, b) => a - b);
+  const at = (q: number) => batchMs[Math.min(batchMs.length - 1, Math.floor(q * batchMs.length))] ?? 0;
+  return { eventsPerSecond: total / seconds, p50: at(0.5), p99: at(0.99) };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

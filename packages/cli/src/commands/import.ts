@@ -1,0 +1,124 @@
+import { createReadStream, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { parse } from 'csv-parse';
+import { SingleBar, Presets } from 'cli-progress';
+import { importKinds, importRows, type ImportKind, type ImportMapping, type ImportRow } from '@strata/engine';
+import { openCommandDatabase } from '../database-for-command.js';
+import { readConfigOrExit } from '../read-config-or-exit.js';
+import { workspaceBySlug } from '../workspace-by-slug.js';
+
+interface ImportFlags {
+  workspace: string;
+  userId?: string;
+  groupId?: string;
+  timestamp?: string;
+  idColumn?: string;
+  event?: string;
+  eventColumn?: string;
+  field: string[];
+  join: string[];
+  report?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `strata import <kind> <file>`: people, accounts, memberships or events from CSV. */
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('import a CSV of people, accounts, memberships or events; re-running the same file imports nothing twice')
+    .argument('<kind>', `what the file holds: ${importKinds.join(', ')}`)
+    .argument('<file>', 'CSV file with a header row')
+    .option('-w, --workspace <slug>', 'workspace', 'default')
+    .option('--user-id <column>', "column with the person's userId")
+    .option('--group-id <column>', "column with the account's groupId")
+    .option('--timestamp <column>', 'column with when the row happened (default: now)')
+    .option('--id-column <column>', 'column unique per row, for idempotent re-runs (default: the whole row)')
+    .option('--event <name>', 'events: the event name for every row')
+    .option('--event-column <column>', 'events: column holding the event name')
+    .option('--field <name=column>', 'map a trait or property to a column (repeatable; default: every other column)', collect, [])
+    .option('--join <file:column>', 'add the columns of the row of another CSV whose <column> matches (repeatable)', collect, [])
+    .option('--report <file>', 'write bad rows as JSON to this file')
+    .action(async (kind: string, file: string, flags: ImportFlags) => {
+      if (!(importKinds as readonly string[]).includes(kind)) throw new Error(`kind must be one of ${importKinds.join(', ')}; got "${kind}"`);
+      const fields = flags.field.length > 0 ? Object.fromEntries(flags.field.map(parseFieldFlag)) : undefined;
+      const mapping: ImportMapping = {
+        kind: kind as ImportKind,
+        userIdColumn: flags.userId,
+        groupIdColumn: flags.groupId,
+        timestampColumn: flags.timestamp,
+        idColumn: flags.idColumn,
+        eventName: flags.event,
+        eventColumn: flags.eventColumn,
+        fields,
+      };
+      const joins = await Promise.all(flags.join.map(loadJoin));
+      const size = statSync(file).size;
+      const database = await openCommandDatabase(readConfigOrExit());
+      const bar = new SingleBar({ format: `importing ${basename(file)} [{bar}] {percentage}% | {rows} rows | {bad} bad`, stream: process.stderr }, Presets.shades_classic);
+      try {
+        const workspace = await workspaceBySlug(database.strata.db, flags.workspace);
+        bar.start(size, 0, { rows: 0, bad: 0 });
+        const input = createReadStream(file);
+        const rows = readRows(input, joins);
+        const report = await importRows(database.strata.db, rows, {
+          workspaceId: workspace.id,
+          mapping,
+          source: basename(file),
+          onProgress: (r) => bar.update(input.bytesRead, { rows: r.rows, bad: r.bad.length }),
+        });
+        bar.update(size, { rows: report.rows, bad: report.bad.length });
+        bar.stop();
+        process.stderr.write(`${report.rows} rows: ${report.stored} stored, ${report.deduplicated} already imported, ${report.bad.length} bad\n`);
+        for (const bad of report.bad.slice(0, 20)) process.stderr.write(`  line ${bad.line}: ${bad.problems.join('; ')}\n`);
+        if (report.bad.length > 20) process.stderr.write(`  … and ${report.bad.length - 20} more${flags.report ? '' : ' (write them all with --report FILE)'}\n`);
+        if (flags.report) await writeFile(flags.report, JSON.stringify(report.bad, null, 2));
+        if (report.bad.length > 0) process.exitCode = 1;
+      } finally {
+        bar.stop();
+        await database.close();
+      }
+    });
+}
+
+function parseFieldFlag(text: string): [string, string] {
+  const at = text.indexOf('=');
+  if (at <= 0) throw new Error(`--field takes name=column; got "${text}"`);
+  return [text.slice(0, at), text.slice(at + 1)];
+}
+
+interface Join {
+  column: string;
+  rows: Map<string, Record<string, string>>;
+}
+
+async function loadJoin(spec: string): Promise<Join> {
+  const at = spec.lastIndexOf(':');
+  if (at <= 0) throw new Error(`--join takes file:column; got "${spec}"`);
+  const file = spec.slice(0, at);
+  const column = spec.slice(at + 1);
+  const rows = new Map<string, Record<string, string>>();
+  for await (const record of createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, bom: true }))) {
+    const row = record as Record<string, string>;
+    if (!(column in row)) throw new Error(`--join: column "${column}" is not in ${file}`);
+    rows.set(row[column]!, row);
+  }
+  return { column, rows };
+}
+
+async function* readRows(input: NodeJS.ReadableStream, joins: Join[]): AsyncGenerator<ImportRow> {
+  const parser = input.pipe(parse({ columns: true, skip_empty_lines: true, bom: true, info: true, relax_column_count: true }));
+  let columns: string[] | undefined;
+  for await (const item of parser) {
+    const { record, info } = item as { record: Record<string, string>; info: { lines: number } };
+    columns ??= Object.keys(record);
+    const values = { ...record };
+    for (const join of joins) {
+      const match = join.rows.get(record[join.column] ?? '');
+      if (match) for (const [k, v] of Object.entries(match)) if (!(k in values)) values[k] = v;
+    }
+    yield { line: info.lines, values, columns };
+  }
+}

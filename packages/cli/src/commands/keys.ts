@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from '@strata/storage';
+import { openCommandDatabase } from '../database-for-command.js';
+import { readConfigOrExit } from '../read-config-or-exit.js';
+import { workspaceBySlug } from '../workspace-by-slug.js';
+
+function parseScopes(text: string): ApiKeyScope[] {
+  const scopes = text.split(',').map((s) => s.trim());
+  const unknown = scopes.filter((s) => !(apiKeyScopes as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`unknown scope(s) ${unknown.join(', ')}; use any of ${apiKeyScopes.join(', ')}`);
+  return scopes as ApiKeyScope[];
+}
+
+/** `strata keys create|list|revoke`. */
+export function registerKeysCommand(program: Command): void {
+  const keys = program.command('keys').description('create, list and revoke API keys');
+  keys
+    .command('create')
+    .description('create a key; its secret is printed once')
+    .option('-w, --workspace <slug>', 'workspace', 'default')
+    .option('-s, --scopes <list>', `comma-separated scopes: ${apiKeyScopes.join(', ')}`, 'ingest')
+    .option('-n, --name <name>', 'a name to recognise the key by', 'cli')
+    .action(async (options: { workspace: string; scopes: string; name: string }) => {
+      const scopes = parseScopes(options.scopes);
+      const database = await openCommandDatabase(readConfigOrExit());
+      try {
+        const workspace = await workspaceBySlug(database.strata.db, options.workspace);
+        const { key, secret } = await createApiKey(database.strata.db, { workspaceId: workspace.id, name: options.name, scopes });
+        process.stdout.write(`${secret}\n`);
+        process.stderr.write(`created key ${key.id} (${key.scopes.join(', ')}) in workspace ${workspace.slug}; the secret above is not shown again\n`);
+      } finally {
+        await database.close();
+      }
+    });
+  keys
+    .command('list')
+    .description('list keys (never their secrets)')
+    .option('-w, --workspace <slug>', 'workspace', 'default')
+    .action(async (options: { workspace: string }) => {
+      const database = await openCommandDatabase(readConfigOrExit());
+      try {
+        const workspace = await workspaceBySlug(database.strata.db, options.workspace);
+        const rows = (await listApiKeys(database.strata.db, workspace.id)).map((k) => ({
+          id: k.id,
+          name: k.name,
+          prefix: `${k.prefix}…`,
+          scopes: k.scopes.join(','),
+          created: k.createdAt.toISOString(),
+          lastUsed: k.lastUsedAt?.toISOString() ?? 'never',
+          revoked: k.revokedAt?.toISOString() ?? '',
+        }));
+        console.table(rows);
+      } finally {
+        await database.close();
+      }
+    });
+  keys
+    .command('revoke <id>')
+    .description('revoke a key by id or prefix; it stops working within 10 seconds')
+    .option('-w, --workspace <slug>', 'workspace', 'default')
+    .action(async (id: string, options: { workspace: string }) => {
+      const database = await openCommandDatabase(readConfigOrExit());
+      try {
+        const workspace = await workspaceBySlug(database.strata.db, options.workspace);
+        if (!(await revokeApiKey(database.strata.db, workspace.id, id))) throw new Error(`no live key "${id}" in workspace ${workspace.slug}`);
+        process.stderr.write(`revoked ${id}\n`);
+      } finally {
+        await database.close();
+      }
+    });
+}

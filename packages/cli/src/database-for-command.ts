@@ -1,0 +1,37 @@
+import { findRunningEmbeddedPostgres, migrateToLatest, openDatabase, startEmbeddedPostgres, type StrataDb } from '@strata/storage';
+import type { StrataConfig } from '@strata/server';
+
+/** A database for a one-off command, and how to let go of it. */
+export interface CommandDatabase {
+  strata: StrataDb;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens Strata's database for a CLI command: `DATABASE_URL`, else the embedded PostgreSQL of a
+ * running Strata on the same data folder, else an embedded PostgreSQL started for the command.
+ */
+export async function openCommandDatabase(config: StrataConfig, log: (message: string) => void = () => undefined): Promise<CommandDatabase> {
+  const url = config.databaseUrl ?? (await findRunningEmbeddedPostgres(config.dataDir));
+  if (url) {
+    const strata = openDatabase(url);
+    await migrateToLatest(strata.db);
+    return { strata, close: () => strata.close() };
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
+  const strata = openDatabase(embedded.url);
+  try {
+    await migrateToLatest(strata.db);
+  } catch (error) {
+    await strata.close();
+    await embedded.stop();
+    throw error;
+  }
+  return {
+    strata,
+    async close() {
+      await strata.close();
+      await embedded.stop();
+    },
+  };
+}

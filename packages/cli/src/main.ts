@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { registerGenerateCommand } from './commands/generate.js';
+import { registerImportCommand } from './commands/import.js';
+import { registerKeysCommand } from './commands/keys.js';
+import { runStart } from './commands/start.js';
+import { registerWorkspacesCommand } from './commands/workspaces.js';
+import { registerBenchCommand } from './commands/bench.js';
+
+const program = new Command('strata')
+  .description('Strata: real-time customer segmentation for support and customer-success teams')
+  .showHelpAfterError();
+program.command('start').description('start the server (API, ingestion, embedded PostgreSQL unless DATABASE_URL)').action(runStart);
+registerKeysCommand(program);
+registerWorkspacesCommand(program);
+registerGenerateCommand(program);
+registerImportCommand(program);
+registerBenchCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`strata: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

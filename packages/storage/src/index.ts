@@ -1,0 +1,42 @@
+export { openDatabase, type StrataDb } from './database.js';
+export { migrateToLatest } from './migrate.js';
+export type { Database, FieldSource, IdentityKind, TraitTimes } from './schema.js';
+export { findRunningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
+export { createWorkspace, findWorkspaceBySlug, listWorkspaces, type Workspace } from './repositories/workspaces.js';
+export {
+  apiKeyScopes,
+  createApiKey,
+  findApiKeyBySecret,
+  listApiKeys,
+  minimumSecretLength,
+  revokeApiKey,
+  touchApiKey,
+  type ApiKey,
+  type ApiKeyScope,
+} from './repositories/api-keys.js';
+export {
+  claimMessageIds,
+  findIdentifiedPeople,
+  findIdentities,
+  insertEvents,
+  insertIdentities,
+  lockAccounts,
+  lockIdentityKeys,
+  lockMemberships,
+  lockPeople,
+  movePerson,
+  registerFields,
+  updateAccounts,
+  upsertMemberships,
+  writePeople,
+  type AccountState,
+  type EventRow,
+  type FieldSighting,
+  type IdentityKey,
+  type MembershipState,
+  type PersonState,
+} from './repositories/ingestion-store.js';
+export { addIngestionCounts, readIngestionStats, type IngestionStats } from './repositories/ingestion-counters.js';
+export { ensureEventPartitions, monthKey } from './repositories/event-partitions.js';
+export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './repositories/profiles.js';
+export { copyRows, copyValue } from './repositories/copy-rows.js';

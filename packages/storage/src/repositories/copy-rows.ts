@@ -1,0 +1,31 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/** Escapes one value for COPY's text format; `null` becomes `\N`. */
+export function copyValue(value: string | number | boolean | null): string {
+  if (value === null) return '\\N';
+  return String(value).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/**
+ * Streams rows into `table` with COPY on the given client (inside the caller's transaction).
+ * Rows are pre-joined lines of {@link copyValue}s separated by tabs, without the newline.
+ */
+export async function copyRows(client: pg.PoolClient | pg.Client, table: string, columns: string[], lines: Iterable<string>): Promise<void> {
+  const quoted = columns.map((c) => `"${c}"`).join(', ');
+  const stream = client.query(copyFrom(`COPY ${table} (${quoted}) FROM STDIN`));
+  async function* chunks() {
+    let buffer = '';
+    for (const line of lines) {
+      buffer += line + '\n';
+      if (buffer.length > 1 << 20) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    if (buffer) yield buffer;
+  }
+  await pipeline(Readable.from(chunks()), stream);
+}

@@ -1,0 +1,38 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+/** Per database handle, the month keys (`2026-11`) whose partition is known to exist. */
+const knownByDb = new WeakMap<object, Set<string>>();
+
+/** The month key of an instant, in UTC. */
+export function monthKey(at: Date): string {
+  return at.toISOString().slice(0, 7);
+}
+
+/**
+ * Makes sure the monthly partitions of `events` exist for these months. Runs in its own short
+ * transaction, serialised by an advisory lock, because creating a partition locks the parent.
+ */
+export async function ensureEventPartitions(db: Kysely<Database>, months: Iterable<string>): Promise<void> {
+  let known = knownByDb.get(db);
+  if (!known) knownByDb.set(db, (known = new Set()));
+  const missing = [...new Set(months)].filter((m) => !known.has(m)).sort();
+  if (missing.length === 0) return;
+  await db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('strata:event-partitions'))`.execute(tx);
+    const { rows } = await sql<{ name: string }>`
+      SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'events'::regclass`.execute(tx);
+    const existing = new Set(rows.map((r) => r.name));
+    for (const month of missing) {
+      const name = `events_${month.replace('-', '_')}`;
+      if (!existing.has(name)) {
+        const [year, mon] = month.split('-').map(Number) as [number, number];
+        const from = new Date(Date.UTC(year, mon - 1, 1)).toISOString();
+        const to = new Date(Date.UTC(year, mon, 1)).toISOString();
+        await sql`CREATE TABLE ${sql.id(name)} PARTITION OF events FOR VALUES FROM (${sql.lit(from)}) TO (${sql.lit(to)})`.execute(tx);
+      }
+    }
+  });
+  for (const m of missing) known.add(m);
+}

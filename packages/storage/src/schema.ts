@@ -1,0 +1,110 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** jsonb read as parsed JSON, written as a JSON string (pg does not serialise arrays as JSON). */
+export type Json<T = Record<string, unknown>> = ColumnType<T, string, string>;
+
+/** The database as Kysely sees it; snake_case, mapped to domain types in the repositories. */
+export interface Database {
+  workspaces: {
+    workspace_id: string;
+    slug: string;
+    name: string;
+    timezone: Generated<string>;
+    created_at: CreatedAt;
+  };
+  api_keys: {
+    workspace_id: string;
+    key_id: string;
+    name: string;
+    prefix: string;
+    secret_hash: Buffer;
+    scopes: string[];
+    created_at: CreatedAt;
+    last_used_at: Timestamp | null;
+    revoked_at: Timestamp | null;
+  };
+  people: {
+    workspace_id: string;
+    person_id: string;
+    user_id: string | null;
+    traits: Json;
+    trait_times: Json<TraitTimes>;
+    first_seen_at: Timestamp;
+    last_seen_at: Timestamp;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  identities: {
+    workspace_id: string;
+    kind: IdentityKind;
+    value: string;
+    person_id: string;
+    created_at: CreatedAt;
+  };
+  person_merges: {
+    workspace_id: string;
+    from_person_id: string;
+    into_person_id: string;
+    merged_at: CreatedAt;
+  };
+  accounts: {
+    workspace_id: string;
+    account_id: string;
+    group_id: string;
+    traits: Json;
+    trait_times: Json<TraitTimes>;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  person_accounts: {
+    workspace_id: string;
+    person_id: string;
+    account_id: string;
+    traits: Json;
+    trait_times: Json<TraitTimes>;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  events: {
+    workspace_id: string;
+    event_id: Generated<string>;
+    message_id: string;
+    type: 'track' | 'page' | 'screen';
+    name: string;
+    person_id: string | null;
+    account_id: string | null;
+    properties: Json;
+    timestamp: Timestamp;
+    received_at: Timestamp;
+    sent_at: Timestamp | null;
+    future: Generated<boolean>;
+  };
+  message_ids: {
+    workspace_id: string;
+    message_id: string;
+    received_at: CreatedAt;
+  };
+  field_registry: {
+    workspace_id: string;
+    source: FieldSource;
+    event_name: Generated<string>;
+    field: string;
+    type: string;
+    first_seen_at: CreatedAt;
+  };
+  ingestion_counters: {
+    workspace_id: string;
+    shard: number;
+    received: ColumnType<string, number, never>;
+    stored: ColumnType<string, number, never>;
+    rejected: ColumnType<string, number, never>;
+    deduplicated: ColumnType<string, number, never>;
+  };
+}
+
+export type IdentityKind = 'user_id' | 'anonymous_id' | 'email';
+export type FieldSource = 'person' | 'account' | 'membership' | 'event';
+/** Per trait, the `[eventTime ISO, messageId]` of the write that set it; later writes win. */
+export type TraitTimes = Record<string, [string, string]>;
