@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -55,6 +55,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     const binaries = await loadBinaries();
     const owner = await postgresOsUser();
+    if (owner) await makeReachable(dataDir, owner);
     const clusterDir = join(dataDir, 'pg');
     const logDir = join(dataDir, 'pg-log');
     await mkdir(logDir, { recursive: true, mode: 0o700 });
@@ -181,6 +182,22 @@ async function stopOrphanedPostmaster(clusterDir: string, binaries: Binaries, ow
     process.kill(pid, 'SIGQUIT');
     for (let i = 0; i < 100 && isProcessAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     if (isProcessAlive(pid)) throw new Error(`orphaned PostgreSQL (pid ${pid}) in ${clusterDir} did not stop; stop it by hand`);
+  }
+}
+
+/**
+ * The `postgres` user must reach the cluster inside the data folder: let it traverse the folder
+ * (files in it keep their own modes) and fail clearly when a parent folder shuts it out.
+ */
+async function makeReachable(dataDir: string, owner: OsUser): Promise<void> {
+  const mode = (await stat(dataDir)).mode;
+  if ((mode & 0o001) === 0) await chmod(dataDir, (mode & 0o777) | 0o001);
+  try {
+    await run('test', ['-x', dataDir], { uid: owner.uid, gid: owner.gid });
+  } catch {
+    throw new Error(
+      `the data folder ${dataDir} is inside a folder the "postgres" user cannot enter; set STRATA_DATA_DIR to a folder outside it (PostgreSQL refuses to run as root, so Strata runs it as "postgres")`,
+    );
   }
 }
 

@@ -1,0 +1,15 @@
+import { pino } from 'pino';
+import { buildApp } from '../packages/server/src/index.js';
+import type { StrataDb } from '../packages/storage/src/index.js';
+
+/** The real HTTP app over a test database; `listen` when a real client needs a port. */
+export async function createTestApp(strata: StrataDb, options: { now?: () => Date } = {}) {
+  const { app, setServices } = await buildApp({ logger: pino({ level: 'silent' }), ...(options.now ? { now: options.now } : {}) });
+  setServices({ db: strata.db });
+  await app.ready();
+  return app;
+}
+
+export function basicAuth(writeKey: string): string {
+  return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+}
