@@ -201,3 +201,17 @@ describe('authentication and tenancy', () => {
     expect((await app.inject({ method: 'GET', url: '/api/docs/' })).statusCode).toBe(200);
   });
 });
+
+describe('readiness', () => {
+  it('answers 503 on /healthz and on the API until the database is ready', async () => {
+    const { pino } = await import('pino');
+    const { buildApp } = await import('@strata/server');
+    const starting = await buildApp({ logger: pino({ level: 'silent' }) });
+    expect((await starting.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
+    const early = await starting.app.inject({ method: 'POST', url: '/v1/track', headers: { authorization: basicAuth(ws.writeKey) }, payload: { userId: 'u', event: 'e' } });
+    expect(early.json()).toMatchObject({ error: { code: 'NOT_READY' } });
+    starting.setServices({ db: database.db });
+    expect((await starting.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    await starting.app.close();
+  });
+});

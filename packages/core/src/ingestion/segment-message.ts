@@ -108,12 +108,13 @@ export function parseSegmentMessages(
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path.join('.');
-        const missing = issue.code === 'invalid_type' && valueAt(candidate, issue.path) === undefined;
+        const missing = valueAt(candidate, issue.path) === undefined;
+        const wrongType = issue.code === 'invalid_type' || issue.code === 'invalid_union';
         issues.push({
           index,
           field,
-          code: missing ? 'missing-field' : issue.code === 'invalid_type' ? 'invalid-type' : 'invalid-value',
-          message: missing ? `${field} is required` : `${field}: ${issue.message}`,
+          code: missing ? 'missing-field' : wrongType ? 'invalid-type' : 'invalid-value',
+          message: missing ? `${field} is required` : issue.code === 'invalid_union' ? `${field} must be a string or a number` : `${field}: ${issue.message}`,
         });
       }
       return;

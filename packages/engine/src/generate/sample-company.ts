@@ -1,8 +1,11 @@
-/** Sizes of generated companies: accounts, people per account on average, events per person on average. */
+/**
+ * Sizes of generated companies. `eventsPerPerson` is the rate for a person active the whole
+ * period; short tenures, churn and quiet weekends bring the mean to about 50 per person.
+ */
 export const sampleSizes = {
-  xs: { accounts: 100, peoplePerAccount: 10, eventsPerPerson: 50 },
-  s: { accounts: 10_000, peoplePerAccount: 10, eventsPerPerson: 50 },
-  m: { accounts: 100_000, peoplePerAccount: 10, eventsPerPerson: 50 },
+  xs: { accounts: 100, peoplePerAccount: 10, eventsPerPerson: 80 },
+  s: { accounts: 10_000, peoplePerAccount: 10, eventsPerPerson: 80 },
+  m: { accounts: 100_000, peoplePerAccount: 10, eventsPerPerson: 80 },
 } as const;
 export type SampleSize = keyof typeof sampleSizes;
 

@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createWorkspace, findApiKeyBySecret, findWorkspaceBySlug } from '@strata/storage';
+import { strataBin } from '../../../test-support/strata-process.js';
+import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
+
+const run = promisify(execFile);
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await createWorkspace(database.db, { slug: 'default' });
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+const strata = (...args: string[]) => run(process.execPath, [strataBin(), ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+
+it('creates, lists and revokes API keys; the secret is printed once and only its hash is stored', async () => {
+  const { stdout } = await strata('keys', 'create', '--scopes', 'ingest,read', '--name', 'ci pipeline');
+  const secret = stdout.trim();
+  expect(secret.length).toBeGreaterThanOrEqual(24);
+  const key = await findApiKeyBySecret(database.db, secret);
+  expect(key).toMatchObject({ name: 'ci pipeline', scopes: ['ingest', 'read'] });
+  const stored = await database.db.selectFrom('api_keys').selectAll().execute();
+  expect(JSON.stringify(stored)).not.toContain(secret);
+
+  const list = await strata('keys', 'list');
+  expect(list.stdout).toContain('ci pipeline');
+  expect(list.stdout).not.toContain(secret);
+
+  await strata('keys', 'revoke', key!.id);
+  expect(await findApiKeyBySecret(database.db, secret)).toBeUndefined();
+  await expect(strata('keys', 'create', '--scopes', 'superuser')).rejects.toMatchObject({ stderr: expect.stringMatching(/unknown scope\(s\) superuser/) });
+});
+
+it('generates a sample company into a new workspace and refuses to generate over data', async () => {
+  const { stderr } = await strata('generate', '--size', 'xs', '--seed', '3', '--workspace', 'sample');
+  expect(stderr).toMatch(/generated 100 accounts, \d+ people, \d+ events into "sample"/);
+  const workspace = await findWorkspaceBySlug(database.db, 'sample');
+  const counts = await database.db
+    .selectFrom('events')
+    .select((eb) => [eb.fn.countAll().as('events'), eb.fn.count('person_id').distinct().as('people')])
+    .where('workspace_id', '=', workspace!.id)
+    .executeTakeFirstOrThrow();
+  expect(Number(counts.events)).toBeGreaterThan(30_000);
+  expect(Number(counts.people)).toBeGreaterThan(800);
+  await expect(strata('generate', '--size', 'xs', '--workspace', 'sample')).rejects.toMatchObject({ stderr: expect.stringMatching(/already has data/) });
+});
