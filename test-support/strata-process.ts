@@ -22,7 +22,7 @@ export function startStrataProcess(env: Record<string, string>, timeoutMs = 90_0
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
+  createInterface({ input: child.stderr }).on('line', (line) => output.push(line));
   return new Promise((resolve, reject) => {
     let port: number | undefined;
     const timer = setTimeout(() => reject(new Error(`strata did not become ready:\n${output.join('\n')}`)), timeoutMs);
@@ -30,7 +30,7 @@ export function startStrataProcess(env: Record<string, string>, timeoutMs = 90_0
       clearTimeout(timer);
       reject(new Error(`strata exited with ${code} before it was ready:\n${output.join('\n')}`));
     });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       output.push(line);
       try {
         const entry = JSON.parse(line) as { port?: number; msg?: string };

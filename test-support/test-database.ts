@@ -41,6 +41,7 @@ export interface TestWorkspace {
 
 export async function createTestWorkspace(strata: StrataDb, slug = `ws-${randomBytes(4).toString('hex')}`): Promise<TestWorkspace> {
   const workspace = await createWorkspace(strata.db, { slug });
-  const make = async (scopes: Array<'ingest' | 'read' | 'admin'>) => (await createApiKey(strata.db, { workspaceId: workspace.id, name: 'test', scopes })).secret;
+  const make = async (scopes: Array<'ingest' | 'read' | 'admin'>) =>
+    (await createApiKey(strata.db, { workspaceId: workspace.id, name: 'test', scopes })).secret;
   return { workspace, writeKey: await make(['ingest']), readKey: await make(['read']), adminKey: await make(['admin']) };
 }

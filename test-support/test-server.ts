@@ -4,8 +4,9 @@ import type { StrataDb } from '../packages/storage/src/index.js';
 
 /** The real HTTP app over a test database; `listen` when a real client needs a port. */
 export async function createTestApp(strata: StrataDb, options: { now?: () => Date } = {}) {
-  const { app, setServices } = await buildApp({ logger: pino({ level: 'silent' }), ...(options.now ? { now: options.now } : {}) });
-  setServices({ db: strata.db });
+  const strataApp = await buildApp({ logger: pino({ level: 'silent' }), ...(options.now ? { now: options.now } : {}) });
+  strataApp.setServices({ db: strata.db });
+  const { app } = strataApp;
   await app.ready();
   return app;
 }

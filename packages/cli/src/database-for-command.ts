@@ -11,7 +11,10 @@ export interface CommandDatabase {
  * Opens Strata's database for a CLI command: `DATABASE_URL`, else the embedded PostgreSQL of a
  * running Strata on the same data folder, else an embedded PostgreSQL started for the command.
  */
-export async function openCommandDatabase(config: StrataConfig, log: (message: string) => void = () => undefined): Promise<CommandDatabase> {
+export async function openCommandDatabase(
+  config: StrataConfig,
+  log: (message: string) => void = () => undefined,
+): Promise<CommandDatabase> {
   const url = config.databaseUrl ?? (await findRunningEmbeddedPostgres(config.dataDir));
   if (url) {
     const strata = openDatabase(url);

@@ -20,7 +20,12 @@ afterAll(async () => {
 });
 
 function batchOf(start: number, size: number) {
-  return Array.from({ length: size }, (_, i) => ({ type: 'track', userId: `crash-${(start + i) % 37}`, event: 'login', messageId: `crash-${start + i}` }));
+  return Array.from({ length: size }, (_, i) => ({
+    type: 'track',
+    userId: `crash-${(start + i) % 37}`,
+    event: 'login',
+    messageId: `crash-${start + i}`,
+  }));
 }
 
 async function send(url: string, batch: unknown[]): Promise<boolean> {
@@ -73,7 +78,9 @@ it('loses no acknowledged message when killed with -9 mid-stream, and recovers i
 
     // Clients retry what was not acknowledged; replays are deduplicated, so each id is stored once.
     for (const batch of sent) expect(await send(second.url, batch)).toBe(true);
-    const all = await client.query<{ total: string; distinct: string }>('SELECT count(*) AS total, count(DISTINCT message_id) AS distinct FROM events');
+    const all = await client.query<{ total: string; distinct: string }>(
+      'SELECT count(*) AS total, count(DISTINCT message_id) AS distinct FROM events',
+    );
     expect(Number(all.rows[0]!.total)).toBe(next);
     expect(Number(all.rows[0]!.distinct)).toBe(next);
     await client.end();

@@ -29,7 +29,10 @@ afterAll(async () => {
 
 async function strata(...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
-    const { stderr } = await run(process.execPath, [strataBin(), ...args], { env: { ...process.env, DATABASE_URL: database.url }, maxBuffer: 1 << 24 });
+    const { stderr } = await run(process.execPath, [strataBin(), ...args], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      maxBuffer: 1 << 24,
+    });
     return { code: 0, stderr };
   } catch (error) {
     const failed = error as { code: number; stderr: string };
@@ -38,9 +41,25 @@ async function strata(...args: string[]): Promise<{ code: number; stderr: string
 }
 
 /** Rows with distinct ids (the first column): RavenStack's feature usage repeats 21 usage ids. */
-const distinctIds = async (csv: string) => new Set((await readFile(csv, 'utf8')).trim().split('\n').slice(1).map((line) => line.split(',')[0])).size;
+const distinctIds = async (csv: string) =>
+  new Set(
+    (await readFile(csv, 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[0]),
+  ).size;
 const eventsNamed = async (name: string) =>
-  Number((await database.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspace.id).where('name', '=', name).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await database.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('workspace_id', '=', workspace.id)
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('strata import on the five linked RavenStack tables', () => {
   it('imports accounts with typed traits, idempotently', async () => {
@@ -49,18 +68,97 @@ describe('strata import on the five linked RavenStack tables', () => {
     expect(first.stderr).toMatch(/500 rows: 500 stored, 0 already imported, 0 bad/);
     const again = await strata('import', 'accounts', file('accounts'), '--group-id', 'account_id', '--timestamp', 'signup_date');
     expect(again.stderr).toMatch(/500 rows: 0 stored, 500 already imported, 0 bad/);
-    const account = await database.db.selectFrom('accounts').select('traits').where('workspace_id', '=', workspace.id).where('group_id', '=', 'A-2e4581').executeTakeFirstOrThrow();
-    expect(account.traits).toEqual({ account_name: 'Company_0', industry: 'EdTech', country: 'US', referral_source: 'partner', plan_tier: 'Basic', seats: 9, is_trial: false, churn_flag: false });
+    const account = await database.db
+      .selectFrom('accounts')
+      .select('traits')
+      .where('workspace_id', '=', workspace.id)
+      .where('group_id', '=', 'A-2e4581')
+      .executeTakeFirstOrThrow();
+    expect(account.traits).toEqual({
+      account_name: 'Company_0',
+      industry: 'EdTech',
+      country: 'US',
+      referral_source: 'partner',
+      plan_tier: 'Basic',
+      seats: 9,
+      is_trial: false,
+      churn_flag: false,
+    });
   });
 
   it('imports subscriptions, tickets and churn as account events, and feature usage joined through subscriptions', async () => {
     const imports: Array<[string, string[]]> = [
-      ['subscription_started', ['import', 'events', file('subscriptions'), '--group-id', 'account_id', '--event', 'subscription_started', '--timestamp', 'start_date', '--id-column', 'subscription_id']],
-      ['ticket_submitted', ['import', 'events', file('support_tickets'), '--group-id', 'account_id', '--event', 'ticket_submitted', '--timestamp', 'submitted_at', '--id-column', 'ticket_id']],
-      ['account_churned', ['import', 'events', file('churn_events'), '--group-id', 'account_id', '--event', 'account_churned', '--timestamp', 'churn_date', '--id-column', 'churn_event_id']],
+      [
+        'subscription_started',
+        [
+          'import',
+          'events',
+          file('subscriptions'),
+          '--group-id',
+          'account_id',
+          '--event',
+          'subscription_started',
+          '--timestamp',
+          'start_date',
+          '--id-column',
+          'subscription_id',
+        ],
+      ],
+      [
+        'ticket_submitted',
+        [
+          'import',
+          'events',
+          file('support_tickets'),
+          '--group-id',
+          'account_id',
+          '--event',
+          'ticket_submitted',
+          '--timestamp',
+          'submitted_at',
+          '--id-column',
+          'ticket_id',
+        ],
+      ],
+      [
+        'account_churned',
+        [
+          'import',
+          'events',
+          file('churn_events'),
+          '--group-id',
+          'account_id',
+          '--event',
+          'account_churned',
+          '--timestamp',
+          'churn_date',
+          '--id-column',
+          'churn_event_id',
+        ],
+      ],
       [
         'feature_used',
-        ['import', 'events', file('feature_usage'), '--join', `${file('subscriptions')}:subscription_id`, '--group-id', 'account_id', '--event', 'feature_used', '--timestamp', 'usage_date', '--id-column', 'usage_id', '--field', 'feature=feature_name', '--field', 'count=usage_count', '--field', 'errors=error_count'],
+        [
+          'import',
+          'events',
+          file('feature_usage'),
+          '--join',
+          `${file('subscriptions')}:subscription_id`,
+          '--group-id',
+          'account_id',
+          '--event',
+          'feature_used',
+          '--timestamp',
+          'usage_date',
+          '--id-column',
+          'usage_id',
+          '--field',
+          'feature=feature_name',
+          '--field',
+          'count=usage_count',
+          '--field',
+          'errors=error_count',
+        ],
       ],
     ];
     for (const [name, args] of imports) {
@@ -69,7 +167,14 @@ describe('strata import on the five linked RavenStack tables', () => {
       expect(await eventsNamed(name)).toBe(await distinctIds(args[2]!));
     }
     expect(await eventsNamed('feature_used')).toBe(24_979);
-    const usage = await database.db.selectFrom('events').select(['properties', 'timestamp']).where('workspace_id', '=', workspace.id).where('message_id', 'like', 'import-%').where('name', '=', 'feature_used').limit(1).executeTakeFirstOrThrow();
+    const usage = await database.db
+      .selectFrom('events')
+      .select(['properties', 'timestamp'])
+      .where('workspace_id', '=', workspace.id)
+      .where('message_id', 'like', 'import-%')
+      .where('name', '=', 'feature_used')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(Object.keys(usage.properties).sort()).toEqual(['count', 'errors', 'feature']);
     const stats = await readIngestionStats(database.db, workspace.id);
     expect(stats.received).toBe(stats.stored + stats.rejected + stats.deduplicated);
@@ -79,7 +184,16 @@ describe('strata import on the five linked RavenStack tables', () => {
 describe('strata import of people and memberships', () => {
   it('reports bad rows by line number and imports the good ones', async () => {
     const people = join(scratch, 'people.csv');
-    await writeFile(people, ['user_id,email,plan,signed_up_at', 'p-1,one@acme.com,pro,2026-01-05', ',nobody@acme.com,pro,2026-01-05', 'p-3,three@acme.com,free,2026-01-07', ''].join('\n'));
+    await writeFile(
+      people,
+      [
+        'user_id,email,plan,signed_up_at',
+        'p-1,one@acme.com,pro,2026-01-05',
+        ',nobody@acme.com,pro,2026-01-05',
+        'p-3,three@acme.com,free,2026-01-07',
+        '',
+      ].join('\n'),
+    );
     const report = join(scratch, 'bad.json');
     const result = await strata('import', 'people', people, '--user-id', 'user_id', '--report', report);
     expect(result.code).toBe(1);

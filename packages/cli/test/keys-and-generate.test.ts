@@ -16,7 +16,8 @@ afterAll(async () => {
   await database.drop();
 });
 
-const strata = (...args: string[]) => run(process.execPath, [strataBin(), ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+const strata = (...args: string[]) =>
+  run(process.execPath, [strataBin(), ...args], { env: { ...process.env, DATABASE_URL: database.url } });
 
 it('creates, lists and revokes API keys; the secret is printed once and only its hash is stored', async () => {
   const { stdout } = await strata('keys', 'create', '--scopes', 'ingest,read', '--name', 'ci pipeline');
@@ -33,7 +34,9 @@ it('creates, lists and revokes API keys; the secret is printed once and only its
 
   await strata('keys', 'revoke', key!.id);
   expect(await findApiKeyBySecret(database.db, secret)).toBeUndefined();
-  await expect(strata('keys', 'create', '--scopes', 'superuser')).rejects.toMatchObject({ stderr: expect.stringMatching(/unknown scope\(s\) superuser/) });
+  await expect(strata('keys', 'create', '--scopes', 'superuser')).rejects.toMatchObject({
+    stderr: expect.stringMatching(/unknown scope\(s\) superuser/),
+  });
 });
 
 it('generates a sample company into a new workspace and refuses to generate over data', async () => {
@@ -47,5 +50,7 @@ it('generates a sample company into a new workspace and refuses to generate over
     .executeTakeFirstOrThrow();
   expect(Number(counts.events)).toBeGreaterThan(30_000);
   expect(Number(counts.people)).toBeGreaterThan(800);
-  await expect(strata('generate', '--size', 'xs', '--workspace', 'sample')).rejects.toMatchObject({ stderr: expect.stringMatching(/already has data/) });
+  await expect(strata('generate', '--size', 'xs', '--workspace', 'sample')).rejects.toMatchObject({
+    stderr: expect.stringMatching(/already has data/),
+  });
 });

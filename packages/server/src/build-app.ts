@@ -42,8 +42,10 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     return keys;
   };
 
+  // Fastify types its instance by the logger it is given; our pino Logger is one FastifyBaseLogger.
+  const logger: FastifyBaseLogger = options.logger;
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance: logger,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: false,
   });
@@ -53,7 +55,11 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Strata API', version: '1', description: 'Management API of Strata. Ingestion follows Segment’s HTTP Tracking API under /v1.' },
+      info: {
+        title: 'Strata API',
+        version: '1',
+        description: 'Management API of Strata. Ingestion follows Segment’s HTTP Tracking API under /v1.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, writeKey: { type: 'http', scheme: 'basic' } } },
       security: [{ bearer: [] }],
     },
@@ -65,10 +71,19 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     if (!services) return reply.status(503).send({ status: 'starting' });
     return { status: 'ok' };
   });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  await app.register(async (scope) => registerIngestionRoutes(scope, { db, keys: keyResolver, now }));
-  await app.register(async (scope) => registerProfileRoutes(scope, { db, auth: managementAuth(keyResolver) }), { prefix: '/api/v1' });
+  await app.register((scope, _options, done) => {
+    registerIngestionRoutes(scope, { db, keys: keyResolver, now });
+    done();
+  });
+  await app.register(
+    (scope, _options, done) => {
+      registerProfileRoutes(scope, { db, auth: managementAuth(keyResolver) });
+      done();
+    },
+    { prefix: '/api/v1' },
+  );
 
   return {
     app,

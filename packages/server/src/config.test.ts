@@ -5,7 +5,16 @@ describe('readConfig', () => {
   it('has the documented defaults', () => {
     expect(readConfig({})).toEqual({
       ok: true,
-      config: { port: 3000, host: '127.0.0.1', databaseUrl: undefined, dataDir: './.strata', bootstrapAdminKey: undefined, bootstrapWriteKey: undefined, demo: undefined, logLevel: 'info' },
+      config: {
+        port: 3000,
+        host: '127.0.0.1',
+        databaseUrl: undefined,
+        dataDir: './.strata',
+        bootstrapAdminKey: undefined,
+        bootstrapWriteKey: undefined,
+        demo: undefined,
+        logLevel: 'info',
+      },
     });
   });
 

@@ -8,7 +8,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'strata' },
       serializers: {
         // Paths carry userIds and groupIds, which may be emails: log the route pattern, not the URL.
-        req: (request: { method?: string; routeOptions?: { url?: string } }) => ({ method: request.method, route: request.routeOptions?.url }),
+        req: (request: { method?: string; routeOptions?: { url?: string } }) => ({
+          method: request.method,
+          route: request.routeOptions?.url,
+        }),
         res: (reply: { statusCode?: number }) => ({ status: reply.statusCode }),
       },
       redact: {

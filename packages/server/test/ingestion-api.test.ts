@@ -21,24 +21,55 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, key = ws.writeKey, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json', authorization: basicAuth(key), ...headers }, payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) });
+  app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/json', authorization: basicAuth(key), ...headers },
+    payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
 const get = (path: string, key = ws.readKey) => app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${key}` } });
-const stats = async (key = ws.readKey) => (await get('/api/v1/ingestion/stats', key)).json<{ received: number; stored: number; rejected: number; deduplicated: number }>();
+const stats = async (key = ws.readKey) =>
+  (await get('/api/v1/ingestion/stats', key)).json<{ received: number; stored: number; rejected: number; deduplicated: number }>();
 const eventCount = async (workspaceId: string) =>
-  Number((await database.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await database.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('Segment-compatible ingestion', () => {
   it('stores identify, group, track, page and screen and shows them on the profile', async () => {
-    expect((await post('/v1/identify', { userId: 'ada', traits: { plan: 'pro', email: 'ada@acme.com' }, messageId: 'i-1' })).json()).toEqual({ success: true });
-    expect((await post('/v1/group', { userId: 'ada', groupId: 'acme', traits: { plan: 'enterprise', mrr: 4200 }, context: { membership: { role: 'admin' } } })).statusCode).toBe(200);
-    expect((await post('/v1/track', { userId: 'ada', event: 'login', properties: { method: 'sso' }, context: { groupId: 'acme' } })).statusCode).toBe(200);
+    expect(
+      (await post('/v1/identify', { userId: 'ada', traits: { plan: 'pro', email: 'ada@acme.com' }, messageId: 'i-1' })).json(),
+    ).toEqual({ success: true });
+    expect(
+      (
+        await post('/v1/group', {
+          userId: 'ada',
+          groupId: 'acme',
+          traits: { plan: 'enterprise', mrr: 4200 },
+          context: { membership: { role: 'admin' } },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await post('/v1/track', { userId: 'ada', event: 'login', properties: { method: 'sso' }, context: { groupId: 'acme' } })).statusCode,
+    ).toBe(200);
     expect((await post('/v1/page', { userId: 'ada', name: 'Dashboard', properties: { path: '/d' } })).statusCode).toBe(200);
     expect((await post('/v1/screen', { userId: 'ada', name: 'Home' })).statusCode).toBe(200);
 
     const person = (await get('/api/v1/people/ada')).json();
     expect(person.traits).toEqual({ plan: 'pro', email: 'ada@acme.com' });
     expect(person.accounts).toEqual([{ groupId: 'acme', traits: { plan: 'enterprise', mrr: 4200 }, membership: { role: 'admin' } }]);
-    expect(person.events.map((e: { name: string; type: string }) => `${e.type}:${e.name}`).sort()).toEqual(['page:Dashboard', 'screen:Home', 'track:login']);
+    expect(person.events.map((e: { name: string; type: string }) => `${e.type}:${e.name}`).sort()).toEqual([
+      'page:Dashboard',
+      'screen:Home',
+      'track:login',
+    ]);
     expect(person.events.find((e: { name: string }) => e.name === 'login').groupId).toBe('acme');
 
     const account = (await get('/api/v1/accounts/acme')).json();
@@ -54,7 +85,12 @@ describe('Segment-compatible ingestion', () => {
       payload: gzipSync(JSON.stringify(body)),
     });
     expect(gz.json()).toEqual({ success: true });
-    const plain = await app.inject({ method: 'POST', url: '/v1/track', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify({ userId: 'gz', event: 'x', writeKey: ws.writeKey }) });
+    const plain = await app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: { 'content-type': 'text/plain' },
+      payload: JSON.stringify({ userId: 'gz', event: 'x', writeKey: ws.writeKey }),
+    });
     expect(plain.statusCode).toBe(200);
     expect((await get('/api/v1/people/gz')).json().events).toHaveLength(2);
   });
@@ -95,11 +131,20 @@ describe('Segment-compatible ingestion', () => {
     expect(big.statusCode).toBe(400);
     expect(big.json().error.message).toMatch(/32 KB/);
 
-    const tooMuch = await post('/v1/batch', { batch: Array.from({ length: 40 }, (_, i) => ({ type: 'track', userId: 'u', event: 'e', properties: { blob: 'x'.repeat(14 * 1024), i } })) });
+    const tooMuch = await post('/v1/batch', {
+      batch: Array.from({ length: 40 }, (_, i) => ({
+        type: 'track',
+        userId: 'u',
+        event: 'e',
+        properties: { blob: 'x'.repeat(14 * 1024), i },
+      })),
+    });
     expect(tooMuch.statusCode).toBe(413);
     expect(tooMuch.json().error.message).toMatch(/500 KB/);
 
-    const bomb = gzipSync(JSON.stringify({ batch: [{ type: 'track', userId: 'u', event: 'e', properties: { blob: 'y'.repeat(600 * 1024) } }] }));
+    const bomb = gzipSync(
+      JSON.stringify({ batch: [{ type: 'track', userId: 'u', event: 'e', properties: { blob: 'y'.repeat(600 * 1024) } }] }),
+    );
     const gzipped = await post('/v1/batch', bomb, ws.writeKey, { 'content-encoding': 'gzip' });
     expect(gzipped.statusCode).toBe(413);
 
@@ -110,7 +155,12 @@ describe('Segment-compatible ingestion', () => {
 
   it('deduplicates by messageId within a workspace, not across workspaces', async () => {
     const before = await stats();
-    const batch = { batch: [{ type: 'track', userId: 'dup', event: 'login', messageId: 'same-id' }, { type: 'track', userId: 'dup', event: 'login', messageId: 'same-id' }] };
+    const batch = {
+      batch: [
+        { type: 'track', userId: 'dup', event: 'login', messageId: 'same-id' },
+        { type: 'track', userId: 'dup', event: 'login', messageId: 'same-id' },
+      ],
+    };
     expect((await post('/v1/batch', batch)).statusCode).toBe(200);
     expect((await post('/v1/batch', batch)).statusCode).toBe(200);
     expect((await post('/v1/batch', batch, other.writeKey)).statusCode).toBe(200);
@@ -127,11 +177,24 @@ describe('Segment-compatible ingestion', () => {
     const skew = 3 * 3_600_000; // the client clock runs three hours fast
     const now = Date.now();
     await post('/v1/batch', {
-      batch: [{ type: 'track', userId: 'skew', event: 'clicked', messageId: 'skew-1', timestamp: new Date(now + skew - 60_000).toISOString() }],
+      batch: [
+        { type: 'track', userId: 'skew', event: 'clicked', messageId: 'skew-1', timestamp: new Date(now + skew - 60_000).toISOString() },
+      ],
       sentAt: new Date(now + skew).toISOString(),
     });
-    await post('/v1/track', { userId: 'skew', event: 'from-future', messageId: 'skew-2', timestamp: new Date(now + 86_400_000).toISOString() });
-    const rows = await database.db.selectFrom('events').select(['name', 'timestamp', 'future']).where('workspace_id', '=', ws.workspace.id).where('message_id', 'in', ['skew-1', 'skew-2']).orderBy('name').execute();
+    await post('/v1/track', {
+      userId: 'skew',
+      event: 'from-future',
+      messageId: 'skew-2',
+      timestamp: new Date(now + 86_400_000).toISOString(),
+    });
+    const rows = await database.db
+      .selectFrom('events')
+      .select(['name', 'timestamp', 'future'])
+      .where('workspace_id', '=', ws.workspace.id)
+      .where('message_id', 'in', ['skew-1', 'skew-2'])
+      .orderBy('name')
+      .execute();
     const clicked = rows.find((r) => r.name === 'clicked')!;
     expect(Math.abs(clicked.timestamp.getTime() - (now - 60_000))).toBeLessThan(5_000);
     expect(clicked.future).toBe(false);
@@ -163,7 +226,11 @@ describe('Segment-compatible ingestion', () => {
   it('records each trait and property in the field registry with its first-seen type', async () => {
     await post('/v1/identify', { userId: 'typed', traits: { signed_up_at: '2026-01-02T03:04:05Z', seats: 4, vip: true } });
     await post('/v1/track', { userId: 'typed', event: 'feature_used', properties: { feature: 'export' } });
-    const rows = await database.db.selectFrom('field_registry').select(['source', 'event_name', 'field', 'type']).where('workspace_id', '=', ws.workspace.id).execute();
+    const rows = await database.db
+      .selectFrom('field_registry')
+      .select(['source', 'event_name', 'field', 'type'])
+      .where('workspace_id', '=', ws.workspace.id)
+      .execute();
     expect(rows).toEqual(
       expect.arrayContaining([
         { source: 'person', event_name: '', field: 'signed_up_at', type: 'datetime' },
@@ -197,7 +264,9 @@ describe('authentication and tenancy', () => {
 
   it('serves the OpenAPI document and the docs page', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/people/{userId}', '/api/v1/accounts/{groupId}', '/api/v1/ingestion/stats']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/people/{userId}', '/api/v1/accounts/{groupId}', '/api/v1/ingestion/stats']),
+    );
     expect((await app.inject({ method: 'GET', url: '/api/docs/' })).statusCode).toBe(200);
   });
 });
@@ -208,7 +277,12 @@ describe('readiness', () => {
     const { buildApp } = await import('@strata/server');
     const starting = await buildApp({ logger: pino({ level: 'silent' }) });
     expect((await starting.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(503);
-    const early = await starting.app.inject({ method: 'POST', url: '/v1/track', headers: { authorization: basicAuth(ws.writeKey) }, payload: { userId: 'u', event: 'e' } });
+    const early = await starting.app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: { authorization: basicAuth(ws.writeKey) },
+      payload: { userId: 'u', event: 'e' },
+    });
     expect(early.json()).toMatchObject({ error: { code: 'NOT_READY' } });
     starting.setServices({ db: database.db });
     expect((await starting.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });

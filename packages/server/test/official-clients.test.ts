@@ -21,7 +21,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-const person = async (userId: string) =>
+const person = async (userId: string): Promise<Record<string, any>> =>
   (await app.inject({ method: 'GET', url: `/api/v1/people/${userId}`, headers: { authorization: `Bearer ${ws.readKey}` } })).json();
 
 it('takes data from the official Segment Node client unchanged', async () => {
@@ -30,7 +30,7 @@ it('takes data from the official Segment Node client unchanged', async () => {
   analytics.on('error', (error) => errors.push(error));
   analytics.identify({ userId: 'seg-1', traits: { plan: 'pro', seats: 12 } });
   analytics.group({ userId: 'seg-1', groupId: 'seg-co', traits: { industry: 'FinTech' } });
-  analytics.track({ userId: 'seg-1', event: 'login', properties: { method: 'sso' }, context: { groupId: 'seg-co' } } as never);
+  analytics.track({ userId: 'seg-1', event: 'login', properties: { method: 'sso' }, context: { groupId: 'seg-co' } });
   analytics.page({ userId: 'seg-1', name: 'Billing' });
   await analytics.closeAndFlush({ timeout: 20_000 });
   expect(errors).toEqual([]);
@@ -42,7 +42,14 @@ it('takes data from the official Segment Node client unchanged', async () => {
 
 it('takes gzipped batches from the official RudderStack Node client unchanged', async () => {
   const errors: unknown[] = [];
-  const client = new RudderAnalytics(ws.writeKey, { dataPlaneUrl: url, flushAt: 50, flushInterval: 100_000, logLevel: 'error', errorHandler: (e) => errors.push(e), retryCount: 0 });
+  const client = new RudderAnalytics(ws.writeKey, {
+    dataPlaneUrl: url,
+    flushAt: 50,
+    flushInterval: 100_000,
+    logLevel: 'error',
+    errorHandler: (e) => errors.push(e),
+    retryCount: 0,
+  });
   client.identify({ userId: 'rs-1', traits: { plan: 'starter' } });
   for (let i = 0; i < 5; i++) client.track({ userId: 'rs-1', event: 'feature_used', properties: { feature: 'export', i } });
   await client.flush();

@@ -1,7 +1,12 @@
 export { openDatabase, type StrataDb } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export type { Database, FieldSource, IdentityKind, TraitTimes } from './schema.js';
-export { findRunningEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/embedded-postgres.js';
+export {
+  findRunningEmbeddedPostgres,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+} from './embedded/embedded-postgres.js';
 export { createWorkspace, findWorkspaceBySlug, listWorkspaces, type Workspace } from './repositories/workspaces.js';
 export {
   apiKeyScopes,

@@ -79,13 +79,15 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         size: options.size,
         seed,
         onProgress: (p) => {
-          if (p.accountsDone % 5000 === 0 || p.accountsDone === p.accounts) progress(`  ${p.accountsDone}/${p.accounts} accounts, ${p.events} events`);
+          if (p.accountsDone % 5000 === 0 || p.accountsDone === p.accounts)
+            progress(`  ${p.accountsDone}/${p.accounts} accounts, ${p.events} events`);
         },
       });
       generateSeconds = (performance.now() - started) / 1000;
 
       const userIds: string[] = [];
-      for (const account of generateAccounts(options.size, seed, Date.now())) for (const person of account.people) userIds.push(person.userId);
+      for (const account of generateAccounts(options.size, seed, Date.now()))
+        for (const person of account.people) userIds.push(person.userId);
       const total = ingestPlan[options.size].events;
       progress(`ingesting ${total} events through POST /v1/batch (${batchSize} per batch, ${concurrency} concurrent)`);
       const ingest = await driveIngestion(url, writeKey, userIds, total);
@@ -93,7 +95,12 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
       return {
         size: options.size,
-        machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+        machine: {
+          cpus: cpus().length,
+          cpu: cpus()[0]?.model ?? 'unknown',
+          memory_gib: Math.round(totalmem() / 2 ** 30),
+          node: process.version,
+        },
         people: generated.people,
         accounts: generated.accounts,
         events: generated.events,
@@ -122,8 +129,11 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const bin = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'start'], { env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const child = spawn(process.execPath, [bin, 'start'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
   return new Promise((resolve, reject) => {
     let port: number | undefined;
     child.once('exit', (code) => reject(new Error(`Strata exited with ${code} during start`)));

@@ -10,18 +10,34 @@ export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
     .description('fill a workspace with generated sample data (accounts, people, events)')
-    .addOption(new Option('--size <size>', 'xs ≈ 100 accounts; s = 10k accounts, 100k people, 5M events; m = 10x s').choices(Object.keys(sampleSizes)).default('xs'))
+    .addOption(
+      new Option('--size <size>', 'xs ≈ 100 accounts; s = 10k accounts, 100k people, 5M events; m = 10x s')
+        .choices(Object.keys(sampleSizes))
+        .default('xs'),
+    )
     .option('--seed <n>', 'random seed; the same seed on the same day gives the same data', '1')
     .option('-w, --workspace <slug>', 'workspace to fill (created if missing; must be empty)', 'demo')
     .action(async (options: { size: SampleSize; seed: string; workspace: string }) => {
       const seed = Number(options.seed);
       if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer; got "${options.seed}"`);
       const database = await openCommandDatabase(readConfigOrExit());
-      const bar = new SingleBar({ format: 'generating [{bar}] {percentage}% | {value}/{total} accounts | {events} events | {eta_formatted} left', stream: process.stderr }, Presets.shades_classic);
+      const bar = new SingleBar(
+        {
+          format: 'generating [{bar}] {percentage}% | {value}/{total} accounts | {events} events | {eta_formatted} left',
+          stream: process.stderr,
+        },
+        Presets.shades_classic,
+      );
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace, true);
-        const existing = await database.strata.db.selectFrom('accounts').select('account_id').where('workspace_id', '=', workspace.id).limit(1).execute();
-        if (existing.length > 0) throw new Error(`workspace "${workspace.slug}" already has data; generate into a new workspace with --workspace`);
+        const existing = await database.strata.db
+          .selectFrom('accounts')
+          .select('account_id')
+          .where('workspace_id', '=', workspace.id)
+          .limit(1)
+          .execute();
+        if (existing.length > 0)
+          throw new Error(`workspace "${workspace.slug}" already has data; generate into a new workspace with --workspace`);
         bar.start(sampleSizes[options.size].accounts, 0, { events: 0 });
         const started = Date.now();
         const result = await loadSampleData(database.strata, {

@@ -42,7 +42,8 @@ export function registerImportCommand(program: Command): void {
     .option('--join <file:column>', 'add the columns of the row of another CSV whose <column> matches (repeatable)', collect, [])
     .option('--report <file>', 'write bad rows as JSON to this file')
     .action(async (kind: string, file: string, flags: ImportFlags) => {
-      if (!(importKinds as readonly string[]).includes(kind)) throw new Error(`kind must be one of ${importKinds.join(', ')}; got "${kind}"`);
+      if (!(importKinds as readonly string[]).includes(kind))
+        throw new Error(`kind must be one of ${importKinds.join(', ')}; got "${kind}"`);
       const fields = flags.field.length > 0 ? Object.fromEntries(flags.field.map(parseFieldFlag)) : undefined;
       const mapping: ImportMapping = {
         kind: kind as ImportKind,
@@ -57,7 +58,10 @@ export function registerImportCommand(program: Command): void {
       const joins = await Promise.all(flags.join.map(loadJoin));
       const size = statSync(file).size;
       const database = await openCommandDatabase(readConfigOrExit());
-      const bar = new SingleBar({ format: `importing ${basename(file)} [{bar}] {percentage}% | {rows} rows | {bad} bad`, stream: process.stderr }, Presets.shades_classic);
+      const bar = new SingleBar(
+        { format: `importing ${basename(file)} [{bar}] {percentage}% | {rows} rows | {bad} bad`, stream: process.stderr },
+        Presets.shades_classic,
+      );
       try {
         const workspace = await workspaceBySlug(database.strata.db, flags.workspace);
         bar.start(size, 0, { rows: 0, bad: 0 });
@@ -71,9 +75,12 @@ export function registerImportCommand(program: Command): void {
         });
         bar.update(size, { rows: report.rows, bad: report.bad.length });
         bar.stop();
-        process.stderr.write(`${report.rows} rows: ${report.stored} stored, ${report.deduplicated} already imported, ${report.bad.length} bad\n`);
+        process.stderr.write(
+          `${report.rows} rows: ${report.stored} stored, ${report.deduplicated} already imported, ${report.bad.length} bad\n`,
+        );
         for (const bad of report.bad.slice(0, 20)) process.stderr.write(`  line ${bad.line}: ${bad.problems.join('; ')}\n`);
-        if (report.bad.length > 20) process.stderr.write(`  … and ${report.bad.length - 20} more${flags.report ? '' : ' (write them all with --report FILE)'}\n`);
+        if (report.bad.length > 20)
+          process.stderr.write(`  … and ${report.bad.length - 20} more${flags.report ? '' : ' (write them all with --report FILE)'}\n`);
         if (flags.report) await writeFile(flags.report, JSON.stringify(report.bad, null, 2));
         if (report.bad.length > 0) process.exitCode = 1;
       } finally {

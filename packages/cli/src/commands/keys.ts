@@ -27,7 +27,9 @@ export function registerKeysCommand(program: Command): void {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
         const { key, secret } = await createApiKey(database.strata.db, { workspaceId: workspace.id, name: options.name, scopes });
         process.stdout.write(`${secret}\n`);
-        process.stderr.write(`created key ${key.id} (${key.scopes.join(', ')}) in workspace ${workspace.slug}; the secret above is not shown again\n`);
+        process.stderr.write(
+          `created key ${key.id} (${key.scopes.join(', ')}) in workspace ${workspace.slug}; the secret above is not shown again\n`,
+        );
       } finally {
         await database.close();
       }
@@ -62,7 +64,8 @@ export function registerKeysCommand(program: Command): void {
       const database = await openCommandDatabase(readConfigOrExit());
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
-        if (!(await revokeApiKey(database.strata.db, workspace.id, id))) throw new Error(`no live key "${id}" in workspace ${workspace.slug}`);
+        if (!(await revokeApiKey(database.strata.db, workspace.id, id)))
+          throw new Error(`no live key "${id}" in workspace ${workspace.slug}`);
         process.stderr.write(`revoked ${id}\n`);
       } finally {
         await database.close();

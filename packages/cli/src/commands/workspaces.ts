@@ -10,7 +10,8 @@ export function registerWorkspacesCommand(program: Command): void {
     .command('create <slug>')
     .option('--timezone <tz>', 'IANA timezone for time windows', 'UTC')
     .action(async (slug: string, options: { timezone: string }) => {
-      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw new Error('a workspace slug is lowercase letters, digits and dashes, up to 63 characters');
+      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug))
+        throw new Error('a workspace slug is lowercase letters, digits and dashes, up to 63 characters');
       const database = await openCommandDatabase(readConfigOrExit());
       try {
         const workspace = await createWorkspace(database.strata.db, { slug, timezone: options.timezone });

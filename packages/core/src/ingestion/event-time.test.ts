@@ -15,11 +15,16 @@ describe('correctEventTime', () => {
   });
 
   it('trusts the timestamp without sentAt and flags it when it is in the future', () => {
-    expect(correctEventTime({ timestamp: new Date('2026-03-02T00:00:00Z') }, receivedAt)).toEqual({ at: new Date('2026-03-02T00:00:00Z'), future: true });
+    expect(correctEventTime({ timestamp: new Date('2026-03-02T00:00:00Z') }, receivedAt)).toEqual({
+      at: new Date('2026-03-02T00:00:00Z'),
+      future: true,
+    });
   });
 
   it('falls back to originalTimestamp, then to the receipt time', () => {
-    expect(correctEventTime({ originalTimestamp: new Date('2026-02-01T00:00:00Z') }, receivedAt).at).toEqual(new Date('2026-02-01T00:00:00Z'));
+    expect(correctEventTime({ originalTimestamp: new Date('2026-02-01T00:00:00Z') }, receivedAt).at).toEqual(
+      new Date('2026-02-01T00:00:00Z'),
+    );
     expect(correctEventTime({}, receivedAt).at).toEqual(receivedAt);
   });
 });

@@ -19,7 +19,12 @@ describe('parseSegmentMessages', () => {
   });
 
   it('reports every problem of every message with its index and field', () => {
-    const result = parseSegmentMessages([{ type: 'track', userId: 'u' }, 'text', { type: 'group', userId: 'u' }, { type: 'identify', traits: {} }]);
+    const result = parseSegmentMessages([
+      { type: 'track', userId: 'u' },
+      'text',
+      { type: 'group', userId: 'u' },
+      { type: 'identify', traits: {} },
+    ]);
     expect(result).toEqual({
       ok: false,
       issues: [
@@ -48,7 +53,10 @@ describe('parseSegmentMessages', () => {
   });
 
   it('accepts account-only group and track calls only when asked (imports)', () => {
-    const messages = [{ type: 'group', groupId: 'g' }, { type: 'track', event: 'e', context: { groupId: 'g' } }];
+    const messages = [
+      { type: 'group', groupId: 'g' },
+      { type: 'track', event: 'e', context: { groupId: 'g' } },
+    ];
     expect(parseSegmentMessages(messages).ok).toBe(false);
     expect(parseSegmentMessages(messages, undefined, { allowAccountOnly: true }).ok).toBe(true);
   });

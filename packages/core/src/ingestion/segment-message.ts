@@ -15,17 +15,15 @@ const id = z.union([z.string().min(1).max(512), z.number().finite()]).transform(
 const object = z.record(z.string(), z.unknown());
 const MIN_TIME = Date.UTC(1970, 0, 1);
 const MAX_TIME = Date.UTC(2100, 0, 1);
-const time = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const date = new Date(value);
-    const ms = date.getTime();
-    if (Number.isNaN(ms) || ms < MIN_TIME || ms >= MAX_TIME) {
-      ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date between 1970 and 2100' });
-      return z.NEVER;
-    }
-    return date;
-  });
+const time = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const date = new Date(value);
+  const ms = date.getTime();
+  if (Number.isNaN(ms) || ms < MIN_TIME || ms >= MAX_TIME) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date between 1970 and 2100' });
+    return z.NEVER;
+  }
+  return date;
+});
 
 const common = {
   messageId: z.string().min(1).max(512).optional(),
@@ -43,8 +41,20 @@ const shapes = {
   identify: z.object({ ...common, type: z.literal('identify'), traits: object.nullish() }),
   track: z.object({ ...common, type: z.literal('track'), event: z.string().min(1).max(256), properties: object.nullish() }),
   group: z.object({ ...common, type: z.literal('group'), groupId: id, traits: object.nullish() }),
-  page: z.object({ ...common, type: z.literal('page'), name: z.string().max(256).nullish(), category: z.string().nullish(), properties: object.nullish() }),
-  screen: z.object({ ...common, type: z.literal('screen'), name: z.string().max(256).nullish(), category: z.string().nullish(), properties: object.nullish() }),
+  page: z.object({
+    ...common,
+    type: z.literal('page'),
+    name: z.string().max(256).nullish(),
+    category: z.string().nullish(),
+    properties: object.nullish(),
+  }),
+  screen: z.object({
+    ...common,
+    type: z.literal('screen'),
+    name: z.string().max(256).nullish(),
+    category: z.string().nullish(),
+    properties: object.nullish(),
+  }),
   alias: z.object({ ...common, type: z.literal('alias'), previousId: id }),
 } satisfies Record<MessageType, z.ZodType>;
 
@@ -114,7 +124,11 @@ export function parseSegmentMessages(
           index,
           field,
           code: missing ? 'missing-field' : wrongType ? 'invalid-type' : 'invalid-value',
-          message: missing ? `${field} is required` : issue.code === 'invalid_union' ? `${field} must be a string or a number` : `${field}: ${issue.message}`,
+          message: missing
+            ? `${field} is required`
+            : issue.code === 'invalid_union'
+              ? `${field} must be a string or a number`
+              : `${field}: ${issue.message}`,
         });
       }
       return;

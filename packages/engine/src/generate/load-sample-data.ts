@@ -68,7 +68,9 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
         see('account', '', account.traits);
         const accountAt = new Date(account.startsAt).toISOString();
         accountLines.push(
-          [ws, accountId, account.groupId, JSON.stringify(account.traits), traitTimes(account.traits, accountAt), accountAt].map(copyValue).join('\t'),
+          [ws, accountId, account.groupId, JSON.stringify(account.traits), traitTimes(account.traits, accountAt), accountAt]
+            .map(copyValue)
+            .join('\t'),
         );
         const random = createRandom(options.seed * 1_000_003 + account.index);
         for (const person of account.people) {
@@ -82,26 +84,50 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
             if (event.at < first) first = event.at;
             if (event.at > last) last = event.at;
             const at = new Date(event.at).toISOString();
-            eventLines.push([ws, randomUUID(), event.type, event.name, personId, accountId, JSON.stringify(event.properties), at, at].map(copyValue).join('\t'));
+            eventLines.push(
+              [ws, randomUUID(), event.type, event.name, personId, accountId, JSON.stringify(event.properties), at, at]
+                .map(copyValue)
+                .join('\t'),
+            );
           }
           const firstSeen = new Date(Math.min(first, Date.parse(joined))).toISOString();
           personLines.push(
-            [ws, personId, person.userId, JSON.stringify(person.traits), traitTimes(person.traits, joined), firstSeen, new Date(last).toISOString()]
+            [
+              ws,
+              personId,
+              person.userId,
+              JSON.stringify(person.traits),
+              traitTimes(person.traits, joined),
+              firstSeen,
+              new Date(last).toISOString(),
+            ]
               .map(copyValue)
               .join('\t'),
           );
           identityLines.push([ws, 'user_id', person.userId, personId].map(copyValue).join('\t'));
           identityLines.push([ws, 'email', person.traits['email'] as string, personId].map(copyValue).join('\t'));
-          membershipLines.push([ws, personId, accountId, JSON.stringify({ role: person.role }), traitTimes({ role: 1 }, joined)].map(copyValue).join('\t'));
+          membershipLines.push(
+            [ws, personId, accountId, JSON.stringify({ role: person.role }), traitTimes({ role: 1 }, joined)].map(copyValue).join('\t'),
+          );
           result.people++;
         }
       }
       see('membership', '', { role: 'admin' });
       await copyRows(client, 'accounts', ['workspace_id', 'account_id', 'group_id', 'traits', 'trait_times', 'created_at'], accountLines);
-      await copyRows(client, 'people', ['workspace_id', 'person_id', 'user_id', 'traits', 'trait_times', 'first_seen_at', 'last_seen_at'], personLines);
+      await copyRows(
+        client,
+        'people',
+        ['workspace_id', 'person_id', 'user_id', 'traits', 'trait_times', 'first_seen_at', 'last_seen_at'],
+        personLines,
+      );
       await copyRows(client, 'identities', ['workspace_id', 'kind', 'value', 'person_id'], identityLines);
       await copyRows(client, 'person_accounts', ['workspace_id', 'person_id', 'account_id', 'traits', 'trait_times'], membershipLines);
-      await copyRows(client, 'events', ['workspace_id', 'message_id', 'type', 'name', 'person_id', 'account_id', 'properties', 'timestamp', 'received_at'], eventLines);
+      await copyRows(
+        client,
+        'events',
+        ['workspace_id', 'message_id', 'type', 'name', 'person_id', 'account_id', 'properties', 'timestamp', 'received_at'],
+        eventLines,
+      );
       result.accounts += batch.length;
       result.events += eventLines.length;
       options.onProgress?.({ accountsDone: result.accounts, accounts: total, events: result.events });

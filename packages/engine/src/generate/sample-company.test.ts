@@ -49,7 +49,9 @@ describe('the sample company', () => {
     for (const account of generateAccounts('xs', 3, anchor)) {
       if (account.traits['status'] !== 'churned') continue;
       const random = createRandom(account.index);
-      for (const person of account.people) for (const event of generateEvents(account, person, random, anchor, 80)) expect(event.at).toBeLessThanOrEqual(account.endsAt! + 86_400_000);
+      for (const person of account.people)
+        for (const event of generateEvents(account, person, random, anchor, 80))
+          expect(event.at).toBeLessThanOrEqual(account.endsAt! + 86_400_000);
     }
   });
 });

@@ -52,7 +52,18 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-const industries = ['Software', 'FinTech', 'Healthcare', 'E-commerce', 'Education', 'Manufacturing', 'Media', 'Logistics', 'Legal', 'Real estate'];
+const industries = [
+  'Software',
+  'FinTech',
+  'Healthcare',
+  'E-commerce',
+  'Education',
+  'Manufacturing',
+  'Media',
+  'Logistics',
+  'Legal',
+  'Real estate',
+];
 const regions = [
   { region: 'NA', country: 'US', timezone: 'America/New_York', offset: -5, language: 'en' },
   { region: 'NA', country: 'US', timezone: 'America/Los_Angeles', offset: -8, language: 'en' },
@@ -72,8 +83,49 @@ const plans = [
 ] as const;
 const syllables = ['ac', 'me', 'no', 'va', 'tri', 'lo', 'zen', 'qu', 'ar', 'ix', 'bel', 'sol', 'ka', 'ter', 'on', 'ra', 'vi', 'da'];
 const suffixes = ['Labs', 'Systems', 'Group', 'Health', 'Analytics', 'Works', 'Logistics', 'Capital', 'Studio', 'Cloud'];
-const firstNames = ['Ana', 'Ben', 'Chloe', 'Dev', 'Emma', 'Farah', 'Gus', 'Hana', 'Ivan', 'Jun', 'Kai', 'Lena', 'Mia', 'Noah', 'Omar', 'Pia', 'Ravi', 'Sara', 'Tom', 'Uma', 'Vic', 'Wen', 'Yara', 'Zoe'];
-const lastNames = ['Garcia', 'Smith', 'Chen', 'Müller', 'Okafor', 'Silva', 'Kowalski', 'Tanaka', 'Dubois', 'Patel', 'Nguyen', 'Rossi', 'Kim', 'Haddad', 'Berg'];
+const firstNames = [
+  'Ana',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Emma',
+  'Farah',
+  'Gus',
+  'Hana',
+  'Ivan',
+  'Jun',
+  'Kai',
+  'Lena',
+  'Mia',
+  'Noah',
+  'Omar',
+  'Pia',
+  'Ravi',
+  'Sara',
+  'Tom',
+  'Uma',
+  'Vic',
+  'Wen',
+  'Yara',
+  'Zoe',
+];
+const lastNames = [
+  'Garcia',
+  'Smith',
+  'Chen',
+  'Müller',
+  'Okafor',
+  'Silva',
+  'Kowalski',
+  'Tanaka',
+  'Dubois',
+  'Patel',
+  'Nguyen',
+  'Rossi',
+  'Kim',
+  'Haddad',
+  'Berg',
+];
 const roles = ['admin', 'manager', 'agent', 'analyst', 'developer', 'viewer'];
 /** Features adopted over a person's first weeks: `halfLife` is the day by which half of people have started. */
 const features = [
@@ -182,7 +234,13 @@ export function* generateAccounts(size: SampleSize, seed: number, anchor: number
 }
 
 /** Product events of one person of an account, with daily and weekly rhythms and feature adoption. */
-export function* generateEvents(account: SampleAccount, person: SamplePerson, random: () => number, anchor: number, eventsPerPerson: number): Generator<SampleEvent> {
+export function* generateEvents(
+  account: SampleAccount,
+  person: SamplePerson,
+  random: () => number,
+  anchor: number,
+  eventsPerPerson: number,
+): Generator<SampleEvent> {
   const joined = Date.parse(person.traits['signed_up_at'] as string);
   const end = account.endsAt ?? anchor;
   if (end <= joined) return;
@@ -190,7 +248,11 @@ export function* generateEvents(account: SampleAccount, person: SamplePerson, ra
   for (let i = 0; i < count; i++) {
     let at = joined + random() * (end - joined);
     // Activity fades towards churn: keep late events with falling probability.
-    if (account.fadesFrom !== null && at > account.fadesFrom && random() < (at - account.fadesFrom) / Math.max(day, end - account.fadesFrom)) {
+    if (
+      account.fadesFrom !== null &&
+      at > account.fadesFrom &&
+      random() < (at - account.fadesFrom) / Math.max(day, end - account.fadesFrom)
+    ) {
       at = joined + random() * Math.max(0, account.fadesFrom - joined);
     }
     const localDayStart = Math.floor((at + person.utcOffsetHours * 3_600_000) / day) * day;
@@ -213,11 +275,21 @@ export function* generateEvents(account: SampleAccount, person: SamplePerson, ra
       const feature = adopted.find((f) => (weightRoll -= f.weight) < 0) ?? adopted[0]!;
       yield { name: 'feature_used', type: 'track', at, properties: { feature: feature.name, duration_s: Math.round(5 + random() * 600) } };
     } else if (roll < 0.95) {
-      yield { name: 'report_exported', type: 'track', at, properties: { format: random() < 0.6 ? 'csv' : 'pdf', rows: Math.round(random() * 5000) } };
+      yield {
+        name: 'report_exported',
+        type: 'track',
+        at,
+        properties: { format: random() < 0.6 ? 'csv' : 'pdf', rows: Math.round(random() * 5000) },
+      };
     } else if (roll < 0.98) {
       yield { name: 'invite_sent', type: 'track', at, properties: { role: pick(random, roles) } };
     } else {
-      yield { name: 'settings_changed', type: 'track', at, properties: { setting: pick(random, ['notifications', 'sso', 'billing', 'theme']) } };
+      yield {
+        name: 'settings_changed',
+        type: 'track',
+        at,
+        properties: { setting: pick(random, ['notifications', 'sso', 'billing', 'theme']) },
+      };
     }
   }
 }

@@ -27,7 +27,11 @@ export interface ImportOptions {
  * Imports rows through the same path as the ingestion API, in batches that each commit whole.
  * Bad rows are reported with their line and skipped; good rows of the same batch still land.
  */
-export async function importRows(db: Kysely<Database>, rows: AsyncIterable<ImportRow> | Iterable<ImportRow>, options: ImportOptions): Promise<ImportReport> {
+export async function importRows(
+  db: Kysely<Database>,
+  rows: AsyncIterable<ImportRow> | Iterable<ImportRow>,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, stored: 0, deduplicated: 0, bad: [] };
   const now = options.now ?? (() => new Date());
   const size = options.batchSize ?? 500;

@@ -64,12 +64,17 @@ export function rowToMessage(row: ImportRow, mapping: ImportMapping, source: str
     if (value === '') problems.push(`column "${column}" is empty`);
     return value;
   };
-  const userId = mapping.kind === 'people' || mapping.kind === 'memberships' || (mapping.kind === 'events' && mapping.userIdColumn)
-    ? required(mapping.userIdColumn, '--user-id')
-    : undefined;
-  const groupId = mapping.kind === 'accounts' || mapping.kind === 'memberships' || (mapping.kind === 'events' && !mapping.userIdColumn) || mapping.groupIdColumn
-    ? required(mapping.groupIdColumn, '--group-id')
-    : undefined;
+  const userId =
+    mapping.kind === 'people' || mapping.kind === 'memberships' || (mapping.kind === 'events' && mapping.userIdColumn)
+      ? required(mapping.userIdColumn, '--user-id')
+      : undefined;
+  const groupId =
+    mapping.kind === 'accounts' ||
+    mapping.kind === 'memberships' ||
+    (mapping.kind === 'events' && !mapping.userIdColumn) ||
+    mapping.groupIdColumn
+      ? required(mapping.groupIdColumn, '--group-id')
+      : undefined;
   let timestamp = importedAt;
   if (mapping.timestampColumn) {
     const text = required(mapping.timestampColumn, '--timestamp');
@@ -110,7 +115,14 @@ export function rowToMessage(row: ImportRow, mapping: ImportMapping, source: str
     case 'events':
       return {
         ok: true,
-        message: { ...common, type: 'track', event, ...(userId ? { userId } : {}), properties: fields, context: groupId ? { groupId } : {} },
+        message: {
+          ...common,
+          type: 'track',
+          event,
+          ...(userId ? { userId } : {}),
+          properties: fields,
+          context: groupId ? { groupId } : {},
+        },
       };
   }
 }

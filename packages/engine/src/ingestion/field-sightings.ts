@@ -20,7 +20,8 @@ export function collectFieldSightings(messages: SegmentMessage[]): FieldSighting
       case 'group': {
         see('account', '', message.traits);
         const membership = message.context?.['membership'];
-        if (membership && typeof membership === 'object' && !Array.isArray(membership)) see('membership', '', membership as Record<string, unknown>);
+        if (membership && typeof membership === 'object' && !Array.isArray(membership))
+          see('membership', '', membership as Record<string, unknown>);
         break;
       }
       case 'track':

@@ -75,7 +75,11 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
 
   return withTransactionRetry(() =>
     db.transaction().execute(async (tx) => {
-      const fresh = await claimMessageIds(tx, workspaceId, unique.map((u) => u.messageId));
+      const fresh = await claimMessageIds(
+        tx,
+        workspaceId,
+        unique.map((u) => u.messageId),
+      );
       const todo = unique
         .filter((u) => fresh.has(u.messageId))
         .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.messageId < b.messageId ? -1 : 1));
@@ -92,7 +96,11 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
         const contextGroup = contextGroupId(message);
         if (contextGroup && isProductEvent(message)) groupIds.add(contextGroup);
       }
-      const accounts = await lockAccounts(tx, workspaceId, [...groupIds].map((groupId) => ({ groupId, newId: uuidv7() })));
+      const accounts = await lockAccounts(
+        tx,
+        workspaceId,
+        [...groupIds].map((groupId) => ({ groupId, newId: uuidv7() })),
+      );
 
       const memberships = new Map<string, MembershipState>();
       const membershipTraits: Array<{ key: string; traits: Record<string, unknown>; at: Date; messageId: string }> = [];
@@ -116,7 +124,13 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
         } else if (isProductEvent(message)) {
           const groupId = contextGroupId(message);
           const account = groupId ? accounts.get(groupId) : undefined;
-          if (account && personId !== null) memberships.set(membershipKey(personId, account.accountId), { personId, accountId: account.accountId, traits: {}, traitTimes: {} });
+          if (account && personId !== null)
+            memberships.set(membershipKey(personId, account.accountId), {
+              personId,
+              accountId: account.accountId,
+              traits: {},
+              traitTimes: {},
+            });
           events.push({
             message_id: item.messageId,
             type: message.type,
@@ -138,14 +152,19 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
       }
       for (const change of membershipTraits) {
         const membership = memberships.get(change.key);
-        if (membership) applyTraits({ traits: membership.traits, times: membership.traitTimes }, change.traits, change.at, change.messageId);
+        if (membership)
+          applyTraits({ traits: membership.traits, times: membership.traitTimes }, change.traits, change.at, change.messageId);
       }
 
       await writePeople(tx, workspaceId, resolution.newPeople(), () => true);
       for (const [fromId, intoId] of resolution.storedMerges()) await movePerson(tx, workspaceId, fromId, intoId);
       await insertIdentities(tx, workspaceId, resolution.newIdentities());
       await writePeople(tx, workspaceId, resolution.changedStoredPeople(), () => false);
-      await updateAccounts(tx, workspaceId, [...touchedAccounts].map((g) => accounts.get(g)!));
+      await updateAccounts(
+        tx,
+        workspaceId,
+        [...touchedAccounts].map((g) => accounts.get(g)!),
+      );
       await upsertMemberships(tx, workspaceId, [...memberships.values()]);
       await insertEvents(tx, workspaceId, events);
       await registerFields(tx, workspaceId, collectFieldSightings(todo.map((t) => t.message)));

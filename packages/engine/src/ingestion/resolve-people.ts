@@ -103,7 +103,10 @@ export function resolvePeople(messages: TimedMessage[], input: ResolveInput): Re
       const byUser = message.userId != null ? lookup('user_id', message.userId) : undefined;
       const byAnonymous = message.anonymousId != null ? lookup('anonymous_id', message.anonymousId) : undefined;
       const anonymousIsSomeoneElse =
-        byAnonymous !== undefined && identified.has(byAnonymous) && message.userId != null && people.get(byAnonymous)?.userId !== message.userId;
+        byAnonymous !== undefined &&
+        identified.has(byAnonymous) &&
+        message.userId != null &&
+        people.get(byAnonymous)?.userId !== message.userId;
       if (byUser && byAnonymous && byUser !== byAnonymous && !identified.has(byAnonymous)) merge(byAnonymous, byUser);
       personId = byUser ?? (anonymousIsSomeoneElse ? undefined : byAnonymous) ?? create(item.at);
       if (message.userId != null) attach('user_id', message.userId, personId);

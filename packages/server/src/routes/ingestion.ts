@@ -21,7 +21,9 @@ const singleTypes: MessageType[] = ['identify', 'track', 'group', 'page', 'scree
  */
 export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRouteDeps): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ingestionLimits.maxRequestBytes }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ingestionLimits.maxRequestBytes }, (_request, body, done) =>
+    done(null, body),
+  );
 
   const handle = (impliedType: MessageType | undefined) => async (request: FastifyRequest) => {
     const receivedAt = deps.now();
@@ -47,7 +49,11 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
     if (impliedType) raw = [body];
     else {
       const batch = body['batch'];
-      if (!Array.isArray(batch)) throw await rejected(1, new AppError('INVALID_INPUT', 'batch must be an array of messages', [{ index: null, field: 'batch', code: 'missing-field' }]));
+      if (!Array.isArray(batch))
+        throw await rejected(
+          1,
+          new AppError('INVALID_INPUT', 'batch must be an array of messages', [{ index: null, field: 'batch', code: 'missing-field' }]),
+        );
       if (batch.length > ingestionLimits.maxBatchEvents) {
         throw await rejected(
           batch.length,

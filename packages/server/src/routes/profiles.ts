@@ -74,7 +74,13 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
   );
   api.get(
     '/ingestion/stats',
-    { schema: { summary: 'Ingestion counters: received = stored + rejected + deduplicated', tags: ['ingestion'], response: { 200: statsSchema } } },
+    {
+      schema: {
+        summary: 'Ingestion counters: received = stored + rejected + deduplicated',
+        tags: ['ingestion'],
+        response: { 200: statsSchema },
+      },
+    },
     async (request) => {
       const key = await deps.auth(request, 'read');
       return readIngestionStats(deps.db(), key.workspaceId);

@@ -114,7 +114,9 @@ async function loadBinaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch {
-    throw new Error(`PostgreSQL binaries for ${platform()}-${arch()} are not installed (${name}); set DATABASE_URL to use your own PostgreSQL`);
+    throw new Error(
+      `PostgreSQL binaries for ${platform()}-${arch()} are not installed (${name}); set DATABASE_URL to use your own PostgreSQL`,
+    );
   }
 }
 
@@ -135,7 +137,13 @@ async function postgresOsUser(): Promise<OsUser | undefined> {
 }
 
 /** initdb into a temporary folder and rename, so a crash mid-initdb never leaves a half cluster. */
-async function ensureCluster(dataDir: string, clusterDir: string, binaries: Binaries, owner: OsUser | undefined, log: (m: string) => void): Promise<string> {
+async function ensureCluster(
+  dataDir: string,
+  clusterDir: string,
+  binaries: Binaries,
+  owner: OsUser | undefined,
+  log: (m: string) => void,
+): Promise<string> {
   const passwordFile = join(dataDir, 'pg-password');
   if (existsSync(join(clusterDir, 'PG_VERSION')) && existsSync(passwordFile)) {
     return (await readFile(passwordFile, 'utf8')).trim();
@@ -169,7 +177,12 @@ async function ensureCluster(dataDir: string, clusterDir: string, binaries: Bina
 }
 
 /** A postmaster left behind by a killed Strata still holds the cluster: stop it so we can own it. */
-async function stopOrphanedPostmaster(clusterDir: string, binaries: Binaries, owner: OsUser | undefined, log: (m: string) => void): Promise<void> {
+async function stopOrphanedPostmaster(
+  clusterDir: string,
+  binaries: Binaries,
+  owner: OsUser | undefined,
+  log: (m: string) => void,
+): Promise<void> {
   const pidFile = join(clusterDir, 'postmaster.pid');
   const text = await readFile(pidFile, 'utf8').catch(() => undefined);
   if (text === undefined) return;

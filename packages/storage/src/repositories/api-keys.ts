@@ -100,5 +100,10 @@ export async function revokeApiKey(db: Kysely<Database>, workspaceId: string, id
 }
 
 export async function touchApiKey(db: Kysely<Database>, key: ApiKey, at: Date): Promise<void> {
-  await db.updateTable('api_keys').set({ last_used_at: at }).where('workspace_id', '=', key.workspaceId).where('key_id', '=', key.id).execute();
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: at })
+    .where('workspace_id', '=', key.workspaceId)
+    .where('key_id', '=', key.id)
+    .execute();
 }

@@ -13,10 +13,15 @@ export function copyValue(value: string | number | boolean | null): string {
  * Streams rows into `table` with COPY on the given client (inside the caller's transaction).
  * Rows are pre-joined lines of {@link copyValue}s separated by tabs, without the newline.
  */
-export async function copyRows(client: pg.PoolClient | pg.Client, table: string, columns: string[], lines: Iterable<string>): Promise<void> {
+export async function copyRows(
+  client: pg.PoolClient | pg.Client,
+  table: string,
+  columns: string[],
+  lines: Iterable<string>,
+): Promise<void> {
   const quoted = columns.map((c) => `"${c}"`).join(', ');
   const stream = client.query(copyFrom(`COPY ${table} (${quoted}) FROM STDIN`));
-  async function* chunks() {
+  function* chunks() {
     let buffer = '';
     for (const line of lines) {
       buffer += line + '\n';

@@ -39,5 +39,10 @@ export async function readIngestionStats(db: Kysely<Database>, workspaceId: stri
     ])
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirstOrThrow();
-  return { received: Number(row.received), stored: Number(row.stored), rejected: Number(row.rejected), deduplicated: Number(row.deduplicated) };
+  return {
+    received: Number(row.received),
+    stored: Number(row.stored),
+    rejected: Number(row.rejected),
+    deduplicated: Number(row.deduplicated),
+  };
 }

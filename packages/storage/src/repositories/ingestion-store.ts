@@ -112,7 +112,9 @@ export async function writePeople(tx: Tx, workspaceId: string, people: PersonSta
       INSERT INTO people (workspace_id, person_id, user_id, traits, trait_times, first_seen_at, last_seen_at)
       SELECT ${workspaceId}::uuid, r.person_id, r.user_id, r.traits, r.trait_times, r.first_seen_at, r.last_seen_at
       FROM jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb)
-        AS r(person_id uuid, user_id text, traits jsonb, trait_times jsonb, first_seen_at timestamptz, last_seen_at timestamptz)`.execute(tx);
+        AS r(person_id uuid, user_id text, traits jsonb, trait_times jsonb, first_seen_at timestamptz, last_seen_at timestamptz)`.execute(
+      tx,
+    );
   }
   if (updates.length > 0) {
     await sql`
@@ -163,7 +165,11 @@ export interface AccountState {
 }
 
 /** Creates missing accounts, then locks and loads all of them, in a stable order. */
-export async function lockAccounts(tx: Tx, workspaceId: string, groups: Array<{ groupId: string; newId: string }>): Promise<Map<string, AccountState>> {
+export async function lockAccounts(
+  tx: Tx,
+  workspaceId: string,
+  groups: Array<{ groupId: string; newId: string }>,
+): Promise<Map<string, AccountState>> {
   const accounts = new Map<string, AccountState>();
   if (groups.length === 0) return accounts;
   const sorted = [...groups].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
@@ -175,11 +181,16 @@ export async function lockAccounts(tx: Tx, workspaceId: string, groups: Array<{ 
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'trait_times'])
     .where('workspace_id', '=', workspaceId)
-    .where('group_id', 'in', sorted.map((g) => g.groupId))
+    .where(
+      'group_id',
+      'in',
+      sorted.map((g) => g.groupId),
+    )
     .orderBy('group_id')
     .forUpdate()
     .execute();
-  for (const r of rows) accounts.set(r.group_id, { accountId: r.account_id, groupId: r.group_id, traits: r.traits, traitTimes: r.trait_times });
+  for (const r of rows)
+    accounts.set(r.group_id, { accountId: r.account_id, groupId: r.group_id, traits: r.traits, traitTimes: r.trait_times });
   return accounts;
 }
 
@@ -201,7 +212,11 @@ export interface MembershipState {
 }
 
 /** Locks and loads existing memberships for these pairs. */
-export async function lockMemberships(tx: Tx, workspaceId: string, pairs: Array<{ personId: string; accountId: string }>): Promise<MembershipState[]> {
+export async function lockMemberships(
+  tx: Tx,
+  workspaceId: string,
+  pairs: Array<{ personId: string; accountId: string }>,
+): Promise<MembershipState[]> {
   if (pairs.length === 0) return [];
   const { rows } = await sql<{ person_id: string; account_id: string; traits: Record<string, unknown>; trait_times: TraitTimes }>`
     SELECT pa.person_id, pa.account_id, pa.traits, pa.trait_times FROM person_accounts pa

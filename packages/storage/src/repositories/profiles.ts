@@ -9,7 +9,15 @@ export interface PersonProfile {
   firstSeenAt: Date;
   lastSeenAt: Date;
   accounts: Array<{ groupId: string; traits: Record<string, unknown>; membership: Record<string, unknown> }>;
-  events: Array<{ messageId: string; type: string; name: string; groupId: string | null; properties: Record<string, unknown>; timestamp: Date; receivedAt: Date }>;
+  events: Array<{
+    messageId: string;
+    type: string;
+    name: string;
+    groupId: string | null;
+    properties: Record<string, unknown>;
+    timestamp: Date;
+    receivedAt: Date;
+  }>;
 }
 
 /** An account as the read API shows it. */
@@ -21,7 +29,12 @@ export interface AccountProfile {
 }
 
 /** The person known by this userId (also an aliased one) in the workspace, with recent events. */
-export async function findPersonProfile(db: Kysely<Database>, workspaceId: string, userId: string, eventLimit = 50): Promise<PersonProfile | undefined> {
+export async function findPersonProfile(
+  db: Kysely<Database>,
+  workspaceId: string,
+  userId: string,
+  eventLimit = 50,
+): Promise<PersonProfile | undefined> {
   const person = await db
     .selectFrom('identities as i')
     .innerJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.person_id', '=', 'i.person_id'))

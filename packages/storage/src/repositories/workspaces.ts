@@ -19,7 +19,12 @@ function toWorkspace(row: { workspace_id: string; slug: string; name: string; ti
 export async function createWorkspace(db: Kysely<Database>, input: { slug: string; name?: string; timezone?: string }): Promise<Workspace> {
   const row = await db
     .insertInto('workspaces')
-    .values({ workspace_id: uuidv7(), slug: input.slug, name: input.name ?? input.slug, ...(input.timezone ? { timezone: input.timezone } : {}) })
+    .values({
+      workspace_id: uuidv7(),
+      slug: input.slug,
+      name: input.name ?? input.slug,
+      ...(input.timezone ? { timezone: input.timezone } : {}),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toWorkspace(row);
