@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { loadSampleData } from '@strata/engine';
 import {
+  assertSupportedServer,
   createApiKey,
   createWorkspace,
   findWorkspaceBySlug,
@@ -61,6 +62,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
       url = embedded.url;
     }
     db = openDatabase(url);
+    await assertSupportedServer(db.db);
     const applied = await migrateToLatest(db.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 

@@ -95,6 +95,16 @@ describe('Segment-compatible ingestion', () => {
     expect((await get('/api/v1/people/gz')).json().events).toHaveLength(2);
   });
 
+  it('reads a body sent with no Content-Type at all', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: { authorization: basicAuth(ws.writeKey) },
+      payload: JSON.stringify({ userId: 'bare', event: 'e' }),
+    });
+    expect(response.json()).toEqual({ success: true });
+  });
+
   it('refuses a malformed batch whole, listing every bad index and field', async () => {
     const before = await stats();
     const response = await post('/v1/batch', {

@@ -1,5 +1,6 @@
 export { openDatabase, type StrataDb } from './database.js';
 export { migrateToLatest } from './migrate.js';
+export { assertSupportedServer, minimumServerVersion } from './server-version.js';
 export type { Database, FieldSource, IdentityKind, TraitTimes } from './schema.js';
 export {
   findRunningEmbeddedPostgres,
