@@ -11,3 +11,34 @@ export {
 export { correctEventTime, futureTolerance, type MessageTimes } from './ingestion/event-time.js';
 export { inferFieldType, type FieldType } from './ingestion/field-type.js';
 export { applyTraits, mergeVersionedTraits, type TraitTimes, type VersionedTraits } from './ingestion/trait-merge.js';
+export type { Span, Diagnostic, DiagnosticCode } from './segments/diagnostics.js';
+export { diagnosticCodes } from './segments/diagnostics.js';
+export { parseRule, type ParseResult } from './segments/parse.js';
+export { checkRule, type CheckOptions, type CheckResult } from './segments/check.js';
+export { printRule } from './segments/print.js';
+export { validateRule, type ValidateResult } from './segments/validate-rule.js';
+export {
+  operatorSpecs,
+  operators,
+  operatorNames,
+  shiftTime,
+  isoTime,
+  type OperatorName,
+  type OperatorSpec,
+  type OperandValue,
+} from './segments/registry.js';
+export {
+  aggregateNames,
+  irVersion,
+  type AggregateName,
+  type Condition,
+  type FieldRef,
+  type FieldScope,
+  type SegmentRule,
+  type Source,
+  type Target,
+  type Value,
+  type Window,
+} from './segments/ir.js';
+export { baseFieldSchema, builtinColumns, predefinedSegmentTargets, wellKnownFields, type FieldSchema } from './segments/field-schema.js';
+export { timeUnits, type TimeUnit } from './segments/ast.js';

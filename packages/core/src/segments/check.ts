@@ -1,0 +1,350 @@
+import type { FieldType } from '../ingestion/field-type.js';
+import type { ConditionNode, Literal, Operand, SourceNode, ValueNode, WindowNode } from './ast.js';
+import { closest, diagnostic, type Diagnostic, type Span } from './diagnostics.js';
+import { builtinColumns, type FieldSchema } from './field-schema.js';
+import {
+  aggregateNames,
+  irVersion,
+  type AggregateName,
+  type Condition,
+  type FieldRef,
+  type SegmentRule,
+  type Source,
+  type Target,
+  type Value,
+  type Window,
+} from './ir.js';
+import { isoTime, operators, type OperandValue, type OperatorName } from './registry.js';
+
+/** Where a condition is being read: a profile (person or account) or the rows of a source. */
+type Scope = { kind: 'profile'; target: Target } | { kind: 'event'; event: string | undefined } | { kind: 'ticket' } | { kind: 'survey' };
+
+export interface CheckOptions {
+  target: Target;
+  schema: FieldSchema;
+  /** The key of the segment being defined, to catch references back to itself. */
+  segmentKey?: string;
+}
+
+export type CheckResult = { ok: true; rule: SegmentRule } | { ok: false; diagnostics: Diagnostic[] };
+
+const maxPatternLength = 200;
+
+/** Resolves names and types against the workspace's fields; every mistake is reported, none thrown. */
+export function checkRule(ast: ConditionNode, options: CheckOptions): CheckResult {
+  const checker = new Checker(options);
+  const condition = checker.condition(ast, { kind: 'profile', target: options.target });
+  if (checker.diagnostics.length > 0 || !condition) return { ok: false, diagnostics: checker.diagnostics };
+  return { ok: true, rule: { version: irVersion, target: options.target, condition } };
+}
+
+class Checker {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly options: CheckOptions) {}
+
+  condition(node: ConditionNode, scope: Scope): Condition | undefined {
+    switch (node.kind) {
+      case 'and':
+      case 'or': {
+        const conditions = node.items.map((item) => this.condition(item, scope));
+        return conditions.every((c): c is Condition => c !== undefined) ? { kind: node.kind, conditions } : undefined;
+      }
+      case 'not': {
+        const condition = this.condition(node.item, scope);
+        return condition && { kind: 'not', condition };
+      }
+      case 'error':
+        return undefined;
+      case 'in-segment':
+        return this.segmentReference(node.key, scope);
+      case 'did': {
+        if (scope.kind !== 'profile')
+          return this.fail(
+            'wrong-target',
+            '"did" applies to a person or an account, not inside a where clause of tickets or events',
+            node.span,
+          );
+        const where = node.where ? this.condition(node.where, { kind: 'event', event: node.event.value }) : undefined;
+        const window = node.window ? this.window(node.window) : undefined;
+        if (node.where && !where) return undefined;
+        return { kind: 'did', event: node.event.value, ...(where ? { where } : {}), ...(window ? { window } : {}) };
+      }
+      case 'quantified': {
+        if (scope.kind !== 'profile' || scope.target !== 'account' || node.source.name !== 'people') {
+          return this.fail('wrong-target', `${node.quantifier}(people where ...) applies to accounts, over their people`, node.span);
+        }
+        if (!node.source.where)
+          return this.fail('syntax-error', `${node.quantifier}(people where ...) needs a condition after "where"`, node.source.span);
+        const where = this.condition(node.source.where, { kind: 'profile', target: 'person' });
+        return where && { kind: 'quantified', quantifier: node.quantifier, where };
+      }
+      case 'predicate':
+        return this.predicate(node, scope);
+    }
+  }
+
+  private segmentReference(key: { value: string; span: Span }, scope: Scope): Condition | undefined {
+    const segments = this.options.schema.segments;
+    const segment = segments[key.value];
+    if (!segment) {
+      const suggestion = closest(key.value, Object.keys(segments));
+      return this.fail(
+        'unknown-segment',
+        `unknown segment "${key.value}"${suggestion ? ` - did you mean "${suggestion}"?` : ''}`,
+        key.span,
+      );
+    }
+    const target = scope.kind === 'profile' ? scope.target : undefined;
+    if (segment.target !== target) {
+      return this.fail(
+        'wrong-target',
+        `segment "${key.value}" is a segment of ${segment.target === 'person' ? 'people' : 'accounts'}; this rule is about ${target === 'account' ? 'accounts' : 'people'}`,
+        key.span,
+      );
+    }
+    if (this.options.segmentKey && reaches(key.value, this.options.segmentKey, segments)) {
+      return this.fail(
+        'segment-cycle',
+        `segment "${key.value}" refers back to "${this.options.segmentKey}", which would make the two depend on each other`,
+        key.span,
+      );
+    }
+    return { kind: 'in-segment', key: key.value };
+  }
+
+  private predicate(node: Extract<ConditionNode, { kind: 'predicate' }>, scope: Scope): Condition | undefined {
+    const spec = operators[node.operator as OperatorName];
+    const subject = this.value(node.subject, scope, node.operands);
+    if (!subject) return undefined;
+    if (!spec.subjects.includes(subject.type)) {
+      const described =
+        node.subject.kind === 'field'
+          ? `"${node.subject.path.join('.')}" is a ${subject.type}`
+          : `this ${node.subject.fn}(...) is a ${subject.type}`;
+      return this.fail(
+        'type-mismatch',
+        `${described}; "${spec.words.join(' ')}${spec.suffix ? ` … ${spec.suffix.join(' ')}` : ''}" applies to ${spec.subjects.join(', ')}`,
+        node.operatorSpan,
+      );
+    }
+    const operands: OperandValue[] = [];
+    for (const operand of node.operands) {
+      const value = this.operand(operand, subject.type, node.operator as OperatorName);
+      if (value === undefined) return undefined;
+      operands.push(value);
+    }
+    return { kind: 'predicate', subject, operator: spec.name, operands };
+  }
+
+  private operand(operand: Operand, type: FieldType, operator: OperatorName): OperandValue | undefined {
+    if (operand.kind === 'duration') return { amount: operand.amount, unit: operand.unit };
+    if (operand.kind === 'list') {
+      const items: Array<string | number | boolean> = [];
+      for (const item of operand.items) {
+        const value = this.literal(item, type);
+        if (value === undefined) return undefined;
+        items.push(value);
+      }
+      if (items.length === 0) return this.fail('invalid-value', 'the list is empty: add at least one value', operand.span);
+      return items;
+    }
+    const value = this.literal(operand, type);
+    if (operator === 'matches' && typeof value === 'string') {
+      const problem = unsafePattern(value);
+      if (problem) return this.fail('unsafe-pattern', problem, operand.span);
+    }
+    return value;
+  }
+
+  private literal(literal: Literal, type: FieldType): string | number | boolean | undefined {
+    const expected: Record<FieldType, Literal['kind']> = {
+      string: 'string',
+      number: 'number',
+      boolean: 'boolean',
+      datetime: 'string',
+      array: 'string',
+      object: 'string',
+    };
+    if (literal.kind !== expected[type]) {
+      return this.fail(
+        'type-mismatch',
+        `expected a ${type === 'datetime' ? 'date in quotes, such as "2026-01-31"' : type}, found ${literal.kind === 'string' ? `"${literal.value}"` : String(literal.value)}`,
+        literal.span,
+      );
+    }
+    if (type === 'datetime' && isoTime(literal.value as string) === undefined) {
+      return this.fail(
+        'invalid-value',
+        `"${String(literal.value)}" is not an ISO-8601 date such as "2026-01-31" or "2026-01-31T09:00:00Z"`,
+        literal.span,
+      );
+    }
+    return literal.value;
+  }
+
+  private window(node: WindowNode): Window | undefined {
+    if (node.direction === 'all') return undefined;
+    return { direction: node.direction, amount: node.amount, unit: node.unit };
+  }
+
+  private value(node: ValueNode, scope: Scope, operands: Operand[]): Value | undefined {
+    if (node.kind === 'field') return this.field(node.path, node.span, scope, operands);
+    const fn = node.fn as AggregateName;
+    if (!(aggregateNames as readonly string[]).includes(fn)) return undefined; // reported by the parser
+    if (scope.kind !== 'profile')
+      return this.fail('wrong-target', `${fn}(...) applies to a person or an account, not inside a where clause`, node.span);
+    const source = this.source(node.source, scope.target);
+    if (!source) return undefined;
+    const type = this.aggregateType(fn, source, node);
+    return type && { kind: 'aggregate', fn, source, type };
+  }
+
+  private aggregateType(fn: AggregateName, source: Source, node: Extract<ValueNode, { kind: 'call' }>): FieldType | undefined {
+    const fieldType = source.field?.type;
+    switch (fn) {
+      case 'count':
+        return 'number';
+      case 'share':
+        return source.from === 'people'
+          ? 'number'
+          : this.fail('type-mismatch', 'share(...) applies to people: share(people where ...)', node.fnSpan);
+      case 'distinct':
+        return source.field
+          ? 'number'
+          : this.fail('syntax-error', `distinct(...) needs a field, as in distinct(events "feature_used".feature)`, node.span);
+      case 'sum':
+      case 'avg':
+        if (fieldType === 'number') return 'number';
+        return this.fail('type-mismatch', `${fn}(...) needs a number field, as in ${fn}(tickets.csat)`, node.span);
+      case 'min':
+      case 'max':
+        if (fieldType === 'number' || fieldType === 'datetime') return fieldType;
+        return this.fail('type-mismatch', `${fn}(...) needs a number or date field`, node.span);
+      case 'first':
+      case 'last':
+        return fieldType ?? 'datetime';
+    }
+  }
+
+  private source(node: SourceNode, target: Target): Source | undefined {
+    if (node.name === 'people' && target !== 'account')
+      return this.fail('wrong-target', 'people(...) are the people of an account; this rule is about a person', node.nameSpan);
+    if (node.event && node.name !== 'events') return this.fail('syntax-error', `only events take a name in quotes`, node.event.span);
+    const rowScope: Scope =
+      node.name === 'events'
+        ? { kind: 'event', event: node.event?.value }
+        : node.name === 'tickets'
+          ? { kind: 'ticket' }
+          : node.name === 'surveys'
+            ? { kind: 'survey' }
+            : { kind: 'profile', target: 'person' };
+    let field: FieldRef | undefined;
+    if (node.field) {
+      if (node.name === 'people')
+        return this.fail('syntax-error', 'people have no field to aggregate; use count(people where ...)', node.field.span);
+      field = this.field([node.field.name], node.field.span, rowScope, []);
+      if (!field) return undefined;
+    }
+    const where = node.where ? this.condition(node.where, rowScope) : undefined;
+    if (node.where && !where) return undefined;
+    if (node.window && node.name === 'people')
+      return this.fail(
+        'syntax-error',
+        'a window applies to events, tickets and surveys; for people put it in the condition, as in people where did "login" within last 7 days',
+        node.window.span,
+      );
+    const window = node.window ? this.window(node.window) : undefined;
+    return {
+      from: node.name,
+      ...(node.event ? { event: node.event.value } : {}),
+      ...(field ? { field } : {}),
+      ...(where ? { where } : {}),
+      ...(window ? { window } : {}),
+    };
+  }
+
+  private field(path: string[], span: Span, scope: Scope, operands: Operand[]): FieldRef | undefined {
+    const name = path.join('.');
+    const schema = this.options.schema;
+    if (scope.kind === 'profile') {
+      if (path.length === 2 && path[0] === 'account' && scope.target === 'person') {
+        return this.lookup(path[1]!, schema.account, 'person-account', span, 'account.', builtinColumns.account);
+      }
+      if (path.length !== 1) return this.unknown(name, span, Object.keys(schema[scope.target]));
+      return this.lookup(path[0]!, schema[scope.target], scope.target, span, '', builtinColumns[scope.target]);
+    }
+    if (path.length !== 1) return this.unknown(name, span, []);
+    if (scope.kind === 'ticket') return this.lookup(name, schema.ticket, 'ticket', span, '', {});
+    if (scope.kind === 'survey') return this.lookup(name, schema.survey, 'survey', span, '', {});
+    const known = scope.event ? schema.events[scope.event] : undefined;
+    if (known?.[name]) return { kind: 'field', scope: 'event', name, type: known[name] };
+    if (known && Object.keys(known).length > 0) return this.unknown(name, span, Object.keys(known));
+    // An event not seen yet: its properties are typed by the values compared against.
+    const literal =
+      operands.find((o): o is Literal => o.kind !== 'duration' && o.kind !== 'list') ??
+      (operands[0]?.kind === 'list' ? operands[0].items[0] : undefined);
+    const type: FieldType = literal?.kind === 'number' ? 'number' : literal?.kind === 'boolean' ? 'boolean' : 'string';
+    return { kind: 'field', scope: 'event', name, type };
+  }
+
+  private lookup(
+    name: string,
+    fields: Record<string, FieldType>,
+    scope: FieldRef['scope'],
+    span: Span,
+    prefix: string,
+    columns: Record<string, { column: string; type: FieldType }>,
+  ): FieldRef | undefined {
+    const builtin = columns[name];
+    if (builtin) return { kind: 'field', scope, name, type: builtin.type, column: builtin.column };
+    const type = fields[name];
+    if (type) return { kind: 'field', scope, name, type };
+    return this.unknown(
+      `${prefix}${name}`,
+      span,
+      [...Object.keys(columns), ...Object.keys(fields)].map((f) => `${prefix}${f}`),
+    );
+  }
+
+  private unknown(name: string, span: Span, candidates: string[]): undefined {
+    const suggestion = closest(name, candidates);
+    return this.fail('unknown-field', `unknown field "${name}"${suggestion ? ` - did you mean "${suggestion}"?` : ''}`, span);
+  }
+
+  private fail(code: Diagnostic['code'], message: string, span: Span): undefined {
+    this.diagnostics.push(diagnostic(code, message, span));
+    return undefined;
+  }
+}
+
+/** Does segment `from` reach `to` through references (or is it `to`)? */
+function reaches(from: string, to: string, segments: FieldSchema['segments']): boolean {
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length > 0) {
+    const key = stack.pop()!;
+    if (key === to) return true;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    stack.push(...(segments[key]?.references ?? []));
+  }
+  return false;
+}
+
+/**
+ * Refuses patterns that can backtrack catastrophically (nested repetition such as `(a+)+`) and
+ * overlong ones, so that no rule can hang the database or the evaluator.
+ */
+function unsafePattern(pattern: string): string | undefined {
+  if (pattern.length > maxPatternLength) return `the pattern is ${pattern.length} characters; the limit is ${maxPatternLength}`;
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    return `not a valid regular expression: ${(error as Error).message}`;
+  }
+  if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{?]/.test(pattern))
+    return 'the pattern repeats a group that itself repeats, which can take exponential time; simplify it';
+  if (/\\[1-9]/.test(pattern) || /\(\?[=!<]/.test(pattern)) return 'back-references and look-arounds are not supported';
+  return undefined;
+}

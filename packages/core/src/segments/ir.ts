@@ -1,0 +1,64 @@
+import type { FieldType } from '../ingestion/field-type.js';
+import type { SourceName, TimeUnit } from './ast.js';
+import type { OperandValue, OperatorName } from './registry.js';
+
+/** Version of the stored IR; bump with a migration of stored rules when its shape changes. */
+export const irVersion = 1;
+
+export type Target = 'person' | 'account';
+
+/** A checked segment rule: what is stored, compiled to SQL and evaluated in memory. */
+export interface SegmentRule {
+  version: typeof irVersion;
+  target: Target;
+  condition: Condition;
+}
+
+/** Where a field lives. `column` fields are Strata's own (first_seen_at); the rest are traits or properties. */
+export type FieldScope = 'person' | 'account' | 'person-account' | 'event' | 'ticket' | 'survey';
+
+export interface FieldRef {
+  kind: 'field';
+  scope: FieldScope;
+  name: string;
+  type: FieldType;
+  /** Set for built-in fields read from a column rather than from traits. */
+  column?: string;
+}
+
+/** Rows an aggregate reads: the profile's events, people (of an account), tickets or surveys. */
+export interface Source {
+  from: SourceName;
+  event?: string;
+  field?: FieldRef;
+  where?: Condition;
+  window?: Window;
+}
+
+/** A time window relative to now; absent means all time. */
+export interface Window {
+  direction: 'last' | 'next';
+  amount: number;
+  unit: TimeUnit;
+}
+
+export const aggregateNames = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'first', 'last', 'share'] as const;
+export type AggregateName = (typeof aggregateNames)[number];
+
+export interface Aggregate {
+  kind: 'aggregate';
+  fn: AggregateName;
+  source: Source;
+  type: FieldType;
+}
+
+export type Value = FieldRef | Aggregate;
+
+export type Condition =
+  | { kind: 'and'; conditions: Condition[] }
+  | { kind: 'or'; conditions: Condition[] }
+  | { kind: 'not'; condition: Condition }
+  | { kind: 'predicate'; subject: Value; operator: OperatorName; operands: OperandValue[] }
+  | { kind: 'did'; event: string; where?: Condition; window?: Window }
+  | { kind: 'in-segment'; key: string }
+  | { kind: 'quantified'; quantifier: 'any' | 'all' | 'none'; where: Condition };

@@ -1,0 +1,80 @@
+import type { Condition, SegmentRule, Source, Value, Window } from './ir.js';
+import { operators, type OperandValue } from './registry.js';
+
+/** Canonical text of a rule; parsing and checking it gives back the same IR. */
+export function printRule(rule: SegmentRule): string {
+  return printCondition(rule.condition, 0);
+}
+
+// Binding strength: or < and < not/atoms. A child weaker than its parent is parenthesised.
+const strength = { or: 1, and: 2 } as const;
+
+function printCondition(condition: Condition, parent: number): string {
+  switch (condition.kind) {
+    case 'and':
+    case 'or': {
+      const own = strength[condition.kind];
+      const text = condition.conditions.map((c) => printCondition(c, own)).join(` ${condition.kind} `);
+      return own < parent ? `(${text})` : text;
+    }
+    case 'not':
+      return `not ${printCondition(condition.condition, 3)}`;
+    case 'in-segment':
+      return `in segment ${quote(condition.key)}`;
+    case 'did':
+      return [
+        'did',
+        quote(condition.event),
+        condition.where ? `where ${printCondition(condition.where, 3)}` : '',
+        printWindow(condition.window),
+      ]
+        .filter(Boolean)
+        .join(' ');
+    case 'quantified':
+      return `${condition.quantifier}(people where ${printCondition(condition.where, 0)})`;
+    case 'predicate': {
+      const spec = operators[condition.operator];
+      const parts = [printValue(condition.subject), ...spec.words];
+      if (spec.operands === 'two' || spec.operands === 'duration-range') {
+        parts.push(
+          printOperand(condition.operands[0]!, spec.operands === 'duration-range'),
+          'and',
+          printOperand(condition.operands[1]!, false),
+        );
+      } else {
+        for (const operand of condition.operands) parts.push(printOperand(operand, false));
+      }
+      parts.push(...(spec.suffix ?? []));
+      return parts.join(' ');
+    }
+  }
+}
+
+function printValue(value: Value): string {
+  if (value.kind === 'field') return value.scope === 'person-account' ? `account.${value.name}` : value.name;
+  return `${value.fn}(${printSource(value.source)})`;
+}
+
+function printSource(source: Source): string {
+  let head: string = source.from;
+  if (source.event !== undefined) head += ` ${quote(source.event)}`;
+  if (source.field) head += `.${source.field.name}`;
+  // A where clause inside a source is parenthesised when it is an and/or, so the window after it stays the source's.
+  return [head, source.where ? `where ${printCondition(source.where, 3)}` : '', printWindow(source.window)].filter(Boolean).join(' ');
+}
+
+function printWindow(window: Window | undefined): string {
+  return window ? `within ${window.direction} ${window.amount} ${window.unit}` : '';
+}
+
+function printOperand(operand: OperandValue, amountOnly: boolean): string {
+  if (Array.isArray(operand)) return `[${operand.map((o) => printOperand(o, false)).join(', ')}]`;
+  if (typeof operand === 'object') return amountOnly ? String(operand.amount) : `${operand.amount} ${operand.unit}`;
+  if (typeof operand === 'string') return quote(operand);
+  return String(operand);
+}
+
+/** Double-quoted, escaping only what the lexer reads back: backslash, quote, newline, tab. */
+export function quote(text: string): string {
+  return `"${text.replace(/[\\"\n\t]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\${c}`))}"`;
+}

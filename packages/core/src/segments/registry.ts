@@ -1,0 +1,353 @@
+import type { FieldType } from '../ingestion/field-type.js';
+import type { TimeUnit } from './ast.js';
+
+/** A value an operator compares against, after checking. */
+export type OperandValue = string | number | boolean | Array<string | number | boolean> | { amount: number; unit: TimeUnit };
+
+/** What follows an operator's words in the text. */
+export type OperandShape = 'none' | 'one' | 'list' | 'two' | 'duration' | 'duration-range';
+
+/** One operator, declared once: its text, the types it takes, how it evaluates. SQL lives in storage's table keyed by the same names. */
+export interface OperatorSpec {
+  name: OperatorName;
+  /** The words (or symbols) that introduce it, as written. */
+  words: readonly string[];
+  operands: OperandShape;
+  /** Words after the operands (`ago`, `ignoring case`). */
+  suffix?: readonly string[];
+  /** A variant of the operator with the same words, chosen only by its suffix. */
+  suffixOnly?: boolean;
+  /** Subject types it applies to. */
+  subjects: readonly FieldType[];
+  doc: string;
+  example: string;
+  /**
+   * Decides the predicate for a present subject value. Missing values (null, undefined, or of
+   * another type than the field's) never reach here: they make every operator false except
+   * `is not set`. `now` is the evaluation instant in milliseconds.
+   */
+  evaluate(subject: unknown, operands: readonly OperandValue[], now: number): boolean;
+}
+
+export const operatorNames = [
+  'eq',
+  'neq',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'between',
+  'in',
+  'not-in',
+  'contains',
+  'contains-ignoring-case',
+  'starts-with',
+  'starts-with-ignoring-case',
+  'ends-with',
+  'ends-with-ignoring-case',
+  'matches',
+  'is-set',
+  'is-not-set',
+  'before',
+  'after',
+  'within-last',
+  'within-next',
+  'more-than-ago',
+  'between-ago',
+] as const;
+export type OperatorName = (typeof operatorNames)[number];
+
+const ordered: readonly FieldType[] = ['number', 'datetime'];
+const scalar: readonly FieldType[] = ['string', 'number', 'boolean', 'datetime'];
+const text: readonly FieldType[] = ['string'];
+const time: readonly FieldType[] = ['datetime'];
+
+/** Milliseconds of a duration before `now` (or after, for `next`); months are calendar months in UTC. */
+export function shiftTime(now: number, amount: number, unit: TimeUnit, direction: -1 | 1): number {
+  switch (unit) {
+    case 'minutes':
+      return now + direction * amount * 60_000;
+    case 'hours':
+      return now + direction * amount * 3_600_000;
+    case 'days':
+      return now + direction * amount * 86_400_000;
+    case 'weeks':
+      return now + direction * amount * 7 * 86_400_000;
+    case 'months': {
+      const date = new Date(now);
+      const day = date.getUTCDate();
+      date.setUTCDate(1);
+      date.setUTCMonth(date.getUTCMonth() + direction * amount);
+      // Clamp to the month's last day: one month before March 31 is the end of February.
+      const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+      date.setUTCDate(Math.min(day, lastDay));
+      return date.getTime();
+    }
+  }
+}
+
+/** Comparable form of a present value: datetimes as epoch milliseconds. */
+export function comparable(value: unknown): number | string | boolean {
+  if (typeof value === 'string') {
+    const ms = isoTime(value);
+    return ms ?? value;
+  }
+  return value as number | boolean;
+}
+
+const isoPattern = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+
+/** Epoch milliseconds of an ISO-8601 date or time, or undefined; the only date form rules read. */
+export function isoTime(value: string): number | undefined {
+  if (!isoPattern.test(value)) return undefined;
+  const zoned = /(Z|[+-]\d{2}(:?\d{2})?)$/.test(value) || value.length === 10 ? value : `${value}Z`;
+  const ms = Date.parse(zoned.replace(' ', 'T'));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const duration = (operand: OperandValue | undefined) => operand as { amount: number; unit: TimeUnit };
+const asTime = (value: unknown) => (typeof value === 'string' ? isoTime(value) : undefined);
+const lower = (value: unknown) => String(value).toLowerCase();
+
+/** Every operator of the rule language. */
+export const operatorSpecs: readonly OperatorSpec[] = [
+  {
+    name: 'eq',
+    words: ['='],
+    operands: 'one',
+    subjects: scalar,
+    doc: 'equals',
+    example: 'plan = "pro"',
+    evaluate: (v, [o]) => comparable(v) === comparable(o),
+  },
+  {
+    name: 'neq',
+    words: ['!='],
+    operands: 'one',
+    subjects: scalar,
+    doc: 'differs from (a missing value is neither equal nor different: use `is not set`)',
+    example: 'plan != "free"',
+    evaluate: (v, [o]) => comparable(v) !== comparable(o),
+  },
+  {
+    name: 'lt',
+    words: ['<'],
+    operands: 'one',
+    subjects: ordered,
+    doc: 'less than',
+    example: 'seats < 5',
+    evaluate: (v, [o]) => comparable(v) < comparable(o),
+  },
+  {
+    name: 'lte',
+    words: ['<='],
+    operands: 'one',
+    subjects: ordered,
+    doc: 'at most',
+    example: 'last(surveys.nps) <= 6',
+    evaluate: (v, [o]) => comparable(v) <= comparable(o),
+  },
+  {
+    name: 'gt',
+    words: ['>'],
+    operands: 'one',
+    subjects: ordered,
+    doc: 'greater than',
+    example: 'mrr > 1000',
+    evaluate: (v, [o]) => comparable(v) > comparable(o),
+  },
+  {
+    name: 'gte',
+    words: ['>='],
+    operands: 'one',
+    subjects: ordered,
+    doc: 'at least',
+    example: 'mrr >= 1000',
+    evaluate: (v, [o]) => comparable(v) >= comparable(o),
+  },
+  {
+    name: 'between',
+    words: ['between'],
+    operands: 'two',
+    subjects: ordered,
+    doc: 'within an inclusive range',
+    example: 'seats between 10 and 50',
+    evaluate: (v, [a, b]) => comparable(v) >= comparable(a) && comparable(v) <= comparable(b),
+  },
+  {
+    name: 'in',
+    words: ['in'],
+    operands: 'list',
+    subjects: ['string', 'number'],
+    doc: 'equals one of a list',
+    example: 'plan in ["pro", "enterprise"]',
+    evaluate: (v, [list]) => (list as unknown[]).some((o) => o === v),
+  },
+  {
+    name: 'not-in',
+    words: ['not', 'in'],
+    operands: 'list',
+    subjects: ['string', 'number'],
+    doc: 'equals none of a list (false when missing)',
+    example: 'country not in ["US", "CA"]',
+    evaluate: (v, [list]) => !(list as unknown[]).some((o) => o === v),
+  },
+  {
+    name: 'contains',
+    words: ['contains'],
+    operands: 'one',
+    subjects: text,
+    doc: 'contains text',
+    example: 'email contains "@acme"',
+    evaluate: (v, [o]) => String(v).includes(String(o)),
+  },
+  {
+    name: 'contains-ignoring-case',
+    words: ['contains'],
+    operands: 'one',
+    suffix: ['ignoring', 'case'],
+    suffixOnly: true,
+    subjects: text,
+    doc: 'contains text, ignoring case',
+    example: 'name contains "acme" ignoring case',
+    evaluate: (v, [o]) => lower(v).includes(lower(o)),
+  },
+  {
+    name: 'starts-with',
+    words: ['starts', 'with'],
+    operands: 'one',
+    subjects: text,
+    doc: 'starts with text',
+    example: 'email starts with "admin@"',
+    evaluate: (v, [o]) => String(v).startsWith(String(o)),
+  },
+  {
+    name: 'starts-with-ignoring-case',
+    words: ['starts', 'with'],
+    operands: 'one',
+    suffix: ['ignoring', 'case'],
+    suffixOnly: true,
+    subjects: text,
+    doc: 'starts with text, ignoring case',
+    example: 'name starts with "acme" ignoring case',
+    evaluate: (v, [o]) => lower(v).startsWith(lower(o)),
+  },
+  {
+    name: 'ends-with',
+    words: ['ends', 'with'],
+    operands: 'one',
+    subjects: text,
+    doc: 'ends with text',
+    example: 'email ends with "@acme.com"',
+    evaluate: (v, [o]) => String(v).endsWith(String(o)),
+  },
+  {
+    name: 'ends-with-ignoring-case',
+    words: ['ends', 'with'],
+    operands: 'one',
+    suffix: ['ignoring', 'case'],
+    suffixOnly: true,
+    subjects: text,
+    doc: 'ends with text, ignoring case',
+    example: 'email ends with "@ACME.com" ignoring case',
+    evaluate: (v, [o]) => lower(v).endsWith(lower(o)),
+  },
+  {
+    name: 'matches',
+    words: ['matches'],
+    operands: 'one',
+    subjects: text,
+    doc: 'matches a regular expression (at most 200 characters, no nested repetition, so no rule can hang the database)',
+    example: 'email matches "^[a-z]+@acme\\\\.com$"',
+    evaluate: (v, [o]) => new RegExp(String(o)).test(String(v)),
+  },
+  {
+    name: 'is-set',
+    words: ['is', 'set'],
+    operands: 'none',
+    subjects: [...scalar, 'array', 'object'],
+    doc: 'has a value',
+    example: 'phone is set',
+    evaluate: () => true,
+  },
+  {
+    name: 'is-not-set',
+    words: ['is', 'not', 'set'],
+    operands: 'none',
+    subjects: [...scalar, 'array', 'object'],
+    doc: 'has no value',
+    example: 'phone is not set',
+    evaluate: () => false,
+  },
+  {
+    name: 'before',
+    words: ['before'],
+    operands: 'one',
+    subjects: time,
+    doc: 'strictly before a date',
+    example: 'signed_up_at before "2026-01-01"',
+    evaluate: (v, [o]) => (asTime(v) ?? Infinity) < (asTime(o) ?? -Infinity),
+  },
+  {
+    name: 'after',
+    words: ['after'],
+    operands: 'one',
+    subjects: time,
+    doc: 'strictly after a date',
+    example: 'signed_up_at after "2026-01-01"',
+    evaluate: (v, [o]) => (asTime(v) ?? -Infinity) > (asTime(o) ?? Infinity),
+  },
+  {
+    name: 'within-last',
+    words: ['within', 'last'],
+    operands: 'duration',
+    subjects: time,
+    doc: 'in the window from that long ago up to now, both ends included',
+    example: 'signed_up_at within last 14 days',
+    evaluate: (v, [d], now) => {
+      const t = asTime(v)!;
+      return t >= shiftTime(now, duration(d).amount, duration(d).unit, -1) && t <= now;
+    },
+  },
+  {
+    name: 'within-next',
+    words: ['within', 'next'],
+    operands: 'duration',
+    subjects: time,
+    doc: 'in the window from now up to that far ahead, both ends included',
+    example: 'trial_ends_at within next 3 days',
+    evaluate: (v, [d], now) => {
+      const t = asTime(v)!;
+      return t >= now && t <= shiftTime(now, duration(d).amount, duration(d).unit, 1);
+    },
+  },
+  {
+    name: 'more-than-ago',
+    words: ['more', 'than'],
+    operands: 'duration',
+    suffix: ['ago'],
+    subjects: time,
+    doc: 'strictly earlier than that long ago',
+    example: 'last(events "login") more than 14 days ago',
+    evaluate: (v, [d], now) => asTime(v)! < shiftTime(now, duration(d).amount, duration(d).unit, -1),
+  },
+  {
+    name: 'between-ago',
+    words: ['between'],
+    operands: 'duration-range',
+    suffix: ['ago'],
+    subjects: time,
+    doc: 'between two durations ago, both ends included',
+    example: 'signed_up_at between 7 and 30 days ago',
+    evaluate: (v, [a, b], now) => {
+      const t = asTime(v)!;
+      return t <= shiftTime(now, duration(a).amount, duration(a).unit, -1) && t >= shiftTime(now, duration(b).amount, duration(b).unit, -1);
+    },
+  },
+];
+
+/** Operators by name; typed so that a new name without a spec fails to compile. */
+export const operators = Object.fromEntries(operatorSpecs.map((s) => [s.name, s])) as Record<OperatorName, OperatorSpec>;
+
+/** Functions over a source; their result types are decided by the checker from the source. */
+export const aggregateFunctions: readonly string[] = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'first', 'last', 'share'];
