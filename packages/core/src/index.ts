@@ -30,6 +30,7 @@ export {
 export {
   aggregateNames,
   irVersion,
+  type Aggregate,
   type AggregateName,
   type Condition,
   type FieldRef,
@@ -42,3 +43,4 @@ export {
 } from './segments/ir.js';
 export { baseFieldSchema, builtinColumns, predefinedSegmentTargets, wellKnownFields, type FieldSchema } from './segments/field-schema.js';
 export { timeUnits, type TimeUnit } from './segments/ast.js';
+export { evaluateRule, present, type AccountRecord, type EventRecord, type PersonRecord, type SupportRecord } from './segments/evaluate.js';

@@ -2,8 +2,9 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
-// int8 (counts, bigserial ids) arrive as strings by default; numeric too. Counts we read fit in a double.
+// int8 (counts, bigserial ids) and numeric arrive as strings by default; the values Strata reads fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
 /** An open connection pool with its Kysely instance. */
 export interface StrataDb {

@@ -46,3 +46,4 @@ export { addIngestionCounts, readIngestionStats, type IngestionStats } from './r
 export { ensureEventPartitions, monthKey } from './repositories/event-partitions.js';
 export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './repositories/profiles.js';
 export { copyRows, copyValue } from './repositories/copy-rows.js';
+export { compileCondition, selectRuleMembers, type CompileContext } from './segments/compile-rule.js';

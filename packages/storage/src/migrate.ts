@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as segmentSources from './migrations/0002-segment-sources.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-segment-sources': segmentSources,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

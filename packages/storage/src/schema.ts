@@ -94,6 +94,43 @@ export interface Database {
     type: string;
     first_seen_at: CreatedAt;
   };
+  tickets: {
+    workspace_id: string;
+    ticket_id: string;
+    person_id: string | null;
+    account_id: string | null;
+    priority: string | null;
+    status: string | null;
+    channel: string | null;
+    subject: string | null;
+    csat: number | null;
+    sentiment: number | null;
+    sentiment_label: string | null;
+    language: string | null;
+    first_response_minutes: number | null;
+    resolution_minutes: number | null;
+    reopen_count: Generated<number>;
+    created_at: Timestamp;
+    solved_at: Timestamp | null;
+  };
+  surveys: {
+    workspace_id: string;
+    survey_id: string;
+    person_id: string | null;
+    account_id: string | null;
+    kind: string | null;
+    nps: number | null;
+    csat: number | null;
+    score: number | null;
+    comment: string | null;
+    submitted_at: Timestamp;
+  };
+  segment_members: {
+    workspace_id: string;
+    segment_key: string;
+    member_id: string;
+    entered_at: CreatedAt;
+  };
   ingestion_counters: {
     workspace_id: string;
     shard: number;

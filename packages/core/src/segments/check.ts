@@ -280,6 +280,9 @@ class Checker {
     const known = scope.event ? schema.events[scope.event] : undefined;
     if (known?.[name]) return { kind: 'field', scope: 'event', name, type: known[name] };
     if (known && Object.keys(known).length > 0) return this.unknown(name, span, Object.keys(known));
+    // Any event: the property's type as first seen on any event that has it.
+    const anywhere = scope.event ? undefined : Object.values(schema.events).find((properties) => properties[name])?.[name];
+    if (anywhere) return { kind: 'field', scope: 'event', name, type: anywhere };
     // An event not seen yet: its properties are typed by the values compared against.
     const literal =
       operands.find((o): o is Literal => o.kind !== 'duration' && o.kind !== 'list') ??

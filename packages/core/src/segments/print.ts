@@ -6,7 +6,8 @@ export function printRule(rule: SegmentRule): string {
   return printCondition(rule.condition, 0);
 }
 
-// Binding strength: or < and < not/atoms. A child weaker than its parent is parenthesised.
+// Binding strength: or < and < not/atoms. A child no stronger than its parent is parenthesised,
+// so nested groups keep their shape: `a and (b and c)` reads back as written.
 const strength = { or: 1, and: 2 } as const;
 
 function printCondition(condition: Condition, parent: number): string {
@@ -15,7 +16,7 @@ function printCondition(condition: Condition, parent: number): string {
     case 'or': {
       const own = strength[condition.kind];
       const text = condition.conditions.map((c) => printCondition(c, own)).join(` ${condition.kind} `);
-      return own < parent ? `(${text})` : text;
+      return own <= parent ? `(${text})` : text;
     }
     case 'not':
       return `not ${printCondition(condition.condition, 3)}`;

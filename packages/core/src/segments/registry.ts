@@ -95,19 +95,34 @@ export function comparable(value: unknown): number | string | boolean {
   return value as number | boolean;
 }
 
-const isoPattern = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$/;
+const isoPattern = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?)?$/;
 
-/** Epoch milliseconds of an ISO-8601 date or time, or undefined; the only date form rules read. */
+/**
+ * Epoch milliseconds of an ISO-8601 date or time, or undefined: the only date form rules read.
+ * A date alone is midnight UTC; a time without an offset is UTC. The SQL function
+ * `strata_timestamptz` reads exactly the same forms the same way.
+ */
 export function isoTime(value: string): number | undefined {
-  if (!isoPattern.test(value)) return undefined;
-  const zoned = /(Z|[+-]\d{2}(:?\d{2})?)$/.test(value) || value.length === 10 ? value : `${value}Z`;
-  const ms = Date.parse(zoned.replace(' ', 'T'));
-  return Number.isNaN(ms) ? undefined : ms;
+  const match = isoPattern.exec(value);
+  if (!match) return undefined;
+  const [, date, clock, zone] = match;
+  const ms = Date.parse(`${date}T${clock ?? '00:00'}${zone ?? 'Z'}`);
+  if (Number.isNaN(ms)) return undefined;
+  // Date.parse rolls 2026-02-30 over to March; a date that is not in the calendar is not a date.
+  return new Date(ms + offsetMs(zone)).toISOString().slice(0, 10) === date ? ms : undefined;
+}
+
+function offsetMs(zone: string | undefined): number {
+  if (!zone || zone === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  return sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
 }
 
 const duration = (operand: OperandValue | undefined) => operand as { amount: number; unit: TimeUnit };
 const asTime = (value: unknown) => (typeof value === 'string' ? isoTime(value) : undefined);
-const lower = (value: unknown) => String(value).toLowerCase();
+/** Case folding of A-Z only: the one folding that SQL does identically under every collation. */
+export const foldCase = (value: unknown) => String(value).replace(/[A-Z]/g, (c) => c.toLowerCase());
+const lower = foldCase;
 
 /** Every operator of the rule language. */
 export const operatorSpecs: readonly OperatorSpec[] = [

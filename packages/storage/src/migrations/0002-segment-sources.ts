@@ -1,0 +1,96 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * What compiled segment rules read besides people, accounts and events: typed readers of JSON
+ * values (which must agree exactly with the in-memory evaluator), tickets and surveys (the
+ * support-data work adds to them), and the materialised members of segments.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    -- A JSON value as the type a rule expects, or NULL when it is missing or of another type.
+    CREATE FUNCTION strata_text(value jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+      $$ SELECT CASE WHEN jsonb_typeof(value) = 'string' THEN value #>> '{}' END $$;
+    CREATE FUNCTION strata_number(value jsonb) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+      $$ SELECT CASE WHEN jsonb_typeof(value) = 'number' THEN (value #>> '{}')::numeric END $$;
+    CREATE FUNCTION strata_boolean(value jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+      $$ SELECT CASE WHEN jsonb_typeof(value) = 'boolean' THEN (value #>> '{}')::boolean END $$;
+    CREATE FUNCTION strata_array(value jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+      $$ SELECT CASE WHEN jsonb_typeof(value) = 'array' THEN value END $$;
+    CREATE FUNCTION strata_object(value jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+      $$ SELECT CASE WHEN jsonb_typeof(value) = 'object' THEN value END $$;
+
+    -- ISO-8601 text as an instant: a date alone is midnight UTC, a time without offset is UTC,
+    -- at most millisecond precision, impossible dates are NULL. Mirrors isoTime() in core.
+    CREATE FUNCTION strata_timestamptz(value text) RETURNS timestamptz LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+    DECLARE
+      parts text[];
+    BEGIN
+      parts := regexp_match(value, '^(\\d{4}-\\d{2}-\\d{2})(?:[T ](\\d{2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,3})?)?)(Z|[+-]\\d{2}:\\d{2})?)?$');
+      IF parts IS NULL THEN
+        RETURN NULL;
+      END IF;
+      -- An impossible date such as 2026-02-30 fails the cast and so reads as NULL.
+      RETURN (parts[1] || 'T' || coalesce(parts[2], '00:00') || coalesce(nullif(parts[3], 'Z'), '+00:00'))::timestamptz;
+    EXCEPTION WHEN others THEN
+      RETURN NULL;
+    END $$;
+    CREATE FUNCTION strata_timestamptz(value jsonb) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+      $$ SELECT strata_timestamptz(strata_text(value)) $$;
+
+    CREATE TABLE tickets (
+      workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
+      ticket_id uuid NOT NULL,
+      person_id uuid,
+      account_id uuid,
+      priority text,
+      status text,
+      channel text,
+      subject text,
+      csat numeric,
+      sentiment numeric,
+      sentiment_label text,
+      language text,
+      first_response_minutes numeric,
+      resolution_minutes numeric,
+      reopen_count integer NOT NULL DEFAULT 0,
+      created_at timestamptz NOT NULL,
+      solved_at timestamptz,
+      PRIMARY KEY (workspace_id, ticket_id)
+    );
+    CREATE INDEX tickets_person ON tickets (workspace_id, person_id, created_at);
+    CREATE INDEX tickets_account ON tickets (workspace_id, account_id, created_at);
+
+    CREATE TABLE surveys (
+      workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
+      survey_id uuid NOT NULL,
+      person_id uuid,
+      account_id uuid,
+      kind text,
+      nps numeric,
+      csat numeric,
+      score numeric,
+      comment text,
+      submitted_at timestamptz NOT NULL,
+      PRIMARY KEY (workspace_id, survey_id)
+    );
+    CREATE INDEX surveys_person ON surveys (workspace_id, person_id, submitted_at);
+    CREATE INDEX surveys_account ON surveys (workspace_id, account_id, submitted_at);
+
+    CREATE TABLE segment_members (
+      workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
+      segment_key text NOT NULL,
+      member_id uuid NOT NULL,
+      entered_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (workspace_id, segment_key, member_id)
+    );
+    CREATE INDEX segment_members_member ON segment_members (workspace_id, member_id);
+  `.execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    DROP TABLE segment_members, surveys, tickets;
+    DROP FUNCTION strata_timestamptz(jsonb), strata_timestamptz(text), strata_object(jsonb), strata_array(jsonb),
+      strata_boolean(jsonb), strata_number(jsonb), strata_text(jsonb);
+  `.execute(db);
+}

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { evaluateRule, type AccountRecord, type PersonRecord, type SegmentRule } from '@strata/core';
+import { createWorkspace, selectRuleMembers } from '@strata/storage';
+import { eventNames, features, instant, plans, ruleArbitrary, testNow } from '../../../test-support/segment-arbitraries.js';
+import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
+// Traits are sometimes of the wrong type: the evaluator and SQL must both read those as missing.
+const traitsArb = fc.record(
+  {
+    plan: maybe(fc.oneof(fc.constantFrom(...plans), fc.constant(7))),
+    email: maybe(fc.constantFrom('ada@acme.com', 'bob@other.io', 'Eve@ACME.com', 'pro@x.io')),
+    seats: maybe(fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constant('ten'))),
+    vip: maybe(fc.boolean()),
+    signed_up_at: maybe(
+      fc.oneof(
+        instant.map((ms) => new Date(ms).toISOString()),
+        fc.constantFrom('2026-03-01', 'not a date', '2026-02-30'),
+      ),
+    ),
+  },
+  { requiredKeys: [] },
+);
+const accountTraitsArb = fc.record(
+  {
+    plan: maybe(fc.constantFrom(...plans)),
+    mrr: maybe(fc.constantFrom(0, 500, 1000, 2000)),
+    trial_ends_at: maybe(instant.map((ms) => new Date(ms).toISOString())),
+  },
+  { requiredKeys: [] },
+);
+const eventArb = fc.record({
+  name: fc.constantFrom(...eventNames),
+  at: instant,
+  properties: fc.record(
+    { feature: maybe(fc.constantFrom(...features)), duration_s: maybe(fc.constantFrom(5, 60, 300, 400)) },
+    { requiredKeys: [] },
+  ),
+});
+const ticketArb = fc.record({
+  at: instant,
+  priority: maybe(fc.constantFrom('low', 'urgent', 'high')),
+  csat: maybe(fc.integer({ min: 1, max: 5 })),
+});
+const surveyArb = fc.record({ at: instant, nps: maybe(fc.integer({ min: 0, max: 10 })) });
+const personArb = fc.record({
+  userId: fc.constantFrom('u1', 'u2', 'u3', 'u4'),
+  traits: traitsArb,
+  lastSeen: instant,
+  events: fc.array(eventArb, { maxLength: 6 }),
+  tickets: fc.array(ticketArb, { maxLength: 3 }),
+  surveys: fc.array(surveyArb, { maxLength: 2 }),
+  vip: fc.boolean(),
+});
+const accountArb = fc.record({
+  traits: accountTraitsArb,
+  trial: fc.boolean(),
+  tickets: fc.array(ticketArb, { maxLength: 3 }),
+  surveys: fc.array(surveyArb, { maxLength: 2 }),
+});
+const worldArb = fc
+  .record({ people: fc.array(personArb, { maxLength: 5 }), accounts: fc.array(accountArb, { minLength: 1, maxLength: 3 }) })
+  .chain((world) =>
+    fc.record({
+      people: fc.constant(world.people),
+      accounts: fc.constant(world.accounts),
+      // For each person, the accounts they belong to, and for each event, its account (or none).
+      links: fc.array(fc.subarray(world.accounts.map((_, i) => i)), { minLength: world.people.length, maxLength: world.people.length }),
+    }),
+  );
+type World = typeof worldArb extends fc.Arbitrary<infer W> ? W : never;
+
+let run = 0;
+async function store(world: World): Promise<{ workspaceId: string; persons: PersonRecord[]; accounts: AccountRecord[] }> {
+  const workspace = await createWorkspace(database.db, { slug: `sql-${run++}` });
+  const ws = workspace.id;
+  const accountIds = world.accounts.map(() => randomUUID());
+  const personIds = world.people.map(() => randomUUID());
+  const db = database.db;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const accounts: AccountRecord[] = world.accounts.map((a, i) => ({
+    id: accountIds[i]!,
+    columns: { group_id: `g${i + 1}`, created_at: iso(testNow - 30 * 86_400_000) },
+    traits: a.traits,
+    people: [],
+    events: [],
+    tickets: [],
+    surveys: [],
+    segments: new Set(a.trial ? ['trial'] : []),
+  }));
+  if (accounts.length > 0) {
+    await db
+      .insertInto('accounts')
+      .values(
+        accounts.map((a) => ({
+          workspace_id: ws,
+          account_id: a.id,
+          group_id: a.columns['group_id'] as string,
+          traits: JSON.stringify(a.traits),
+          trait_times: '{}',
+          created_at: a.columns['created_at'] as string,
+        })),
+      )
+      .execute();
+  }
+  const persons: PersonRecord[] = [];
+  const eventRows: Array<Record<string, unknown>> = [];
+  const ticketRows: Array<Record<string, unknown>> = [];
+  const surveyRows: Array<Record<string, unknown>> = [];
+  const segmentRows: Array<Record<string, unknown>> = [];
+  world.people.forEach((p, i) => {
+    const id = personIds[i]!;
+    const linked = world.links[i]!;
+    const record: PersonRecord = {
+      id,
+      columns: { user_id: `${p.userId}-${i}`.slice(0, 2), first_seen_at: iso(testNow - 90 * 86_400_000), last_seen_at: iso(p.lastSeen) },
+      traits: p.traits,
+      accounts: linked.map((a) => accounts[a]!),
+      events: [],
+      tickets: [],
+      surveys: [],
+      segments: new Set(p.vip ? ['vips'] : []),
+    };
+    p.events.forEach((e, j) => {
+      const messageId = `m-${i}-${j}`;
+      const account = linked.length > 0 ? accounts[linked[j % linked.length]!] : undefined;
+      record.events.push({ messageId, name: e.name, at: e.at, properties: e.properties });
+      account?.events.push({ messageId, name: e.name, at: e.at, properties: e.properties });
+      eventRows.push({
+        workspace_id: ws,
+        message_id: messageId,
+        type: 'track',
+        name: e.name,
+        person_id: id,
+        account_id: account?.id ?? null,
+        properties: JSON.stringify(e.properties),
+        timestamp: iso(e.at),
+        received_at: iso(e.at),
+      });
+    });
+    p.tickets.forEach((t, j) => {
+      const ticketId = randomUUID();
+      const fields = { priority: t.priority ?? null, csat: t.csat ?? null };
+      record.tickets.push({ id: ticketId, at: t.at, fields });
+      ticketRows.push({
+        workspace_id: ws,
+        ticket_id: ticketId,
+        person_id: id,
+        account_id: null,
+        created_at: iso(t.at),
+        ...fields,
+        subject: `t${j}`,
+      });
+    });
+    p.surveys.forEach((s) => {
+      const surveyId = randomUUID();
+      record.surveys.push({ id: surveyId, at: s.at, fields: { nps: s.nps ?? null } });
+      surveyRows.push({
+        workspace_id: ws,
+        survey_id: surveyId,
+        person_id: id,
+        account_id: null,
+        submitted_at: iso(s.at),
+        nps: s.nps ?? null,
+      });
+    });
+    if (p.vip) segmentRows.push({ workspace_id: ws, segment_key: 'vips', member_id: id });
+    for (const a of linked) accounts[a]!.people.push(record);
+    persons.push(record);
+  });
+  world.accounts.forEach((a, i) => {
+    const account = accounts[i]!;
+    a.tickets.forEach((t) => {
+      const ticketId = randomUUID();
+      const fields = { priority: t.priority ?? null, csat: t.csat ?? null };
+      account.tickets.push({ id: ticketId, at: t.at, fields });
+      ticketRows.push({ workspace_id: ws, ticket_id: ticketId, person_id: null, account_id: account.id, created_at: iso(t.at), ...fields });
+    });
+    a.surveys.forEach((s) => {
+      const surveyId = randomUUID();
+      account.surveys.push({ id: surveyId, at: s.at, fields: { nps: s.nps ?? null } });
+      surveyRows.push({
+        workspace_id: ws,
+        survey_id: surveyId,
+        person_id: null,
+        account_id: account.id,
+        submitted_at: iso(s.at),
+        nps: s.nps ?? null,
+      });
+    });
+    if (a.trial) segmentRows.push({ workspace_id: ws, segment_key: 'trial', member_id: account.id });
+  });
+  if (persons.length > 0) {
+    await db
+      .insertInto('people')
+      .values(
+        persons.map((p) => ({
+          workspace_id: ws,
+          person_id: p.id,
+          user_id: p.columns['user_id'] as string,
+          traits: JSON.stringify(p.traits),
+          trait_times: '{}',
+          first_seen_at: p.columns['first_seen_at'] as string,
+          last_seen_at: p.columns['last_seen_at'] as string,
+        })),
+      )
+      .execute();
+    const links = world.people.flatMap((_, i) =>
+      world.links[i]!.map((a) => ({
+        workspace_id: ws,
+        person_id: personIds[i]!,
+        account_id: accountIds[a]!,
+        traits: '{}',
+        trait_times: '{}',
+      })),
+    );
+    if (links.length > 0) await db.insertInto('person_accounts').values(links).execute();
+  }
+  await sql`SELECT 1`.execute(db);
+  if (eventRows.length > 0)
+    await db
+      .insertInto('events')
+      .values(eventRows as never)
+      .execute();
+  if (ticketRows.length > 0)
+    await db
+      .insertInto('tickets')
+      .values(ticketRows as never)
+      .execute();
+  if (surveyRows.length > 0)
+    await db
+      .insertInto('surveys')
+      .values(surveyRows as never)
+      .execute();
+  if (segmentRows.length > 0)
+    await db
+      .insertInto('segment_members')
+      .values(segmentRows as never)
+      .execute();
+  return { workspaceId: ws, persons, accounts };
+}
+
+async function sqlMembers(rule: SegmentRule, workspaceId: string): Promise<string[]> {
+  const rows = await selectRuleMembers(database.db, rule, { workspaceId, now: new Date(testNow) }).execute();
+  return rows.map((r) => r.id).sort();
+}
+
+it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over random data', async () => {
+  await database.db.transaction().execute(async () => undefined);
+  const { ensureEventPartitions } = await import('@strata/storage');
+  await ensureEventPartitions(database.db, ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04']);
+  await fc.assert(
+    fc.asyncProperty(
+      worldArb,
+      fc.array(ruleArbitrary('person'), { minLength: 1, maxLength: 4 }),
+      fc.array(ruleArbitrary('account'), { minLength: 1, maxLength: 4 }),
+      async (world, personRules, accountRules) => {
+        const stored = await store(world);
+        const now = new Date(testNow);
+        for (const rule of personRules) {
+          const expected = stored.persons
+            .filter((p) => evaluateRule(rule, p, now))
+            .map((p) => p.id)
+            .sort();
+          expect(await sqlMembers(rule, stored.workspaceId), JSON.stringify(rule)).toEqual(expected);
+        }
+        for (const rule of accountRules) {
+          const expected = stored.accounts
+            .filter((a) => evaluateRule(rule, a, now))
+            .map((a) => a.id)
+            .sort();
+          expect(await sqlMembers(rule, stored.workspaceId), JSON.stringify(rule)).toEqual(expected);
+        }
+      },
+    ),
+    { numRuns: Number(process.env['PROPERTY_RUNS'] ?? 1000) },
+  );
+});
