@@ -139,7 +139,8 @@ function predicatesFor(type: FieldType, domain: fc.Arbitrary<string | number | b
         setness,
       );
     }
-    default:
+    case 'array':
+    case 'object':
       return setness;
   }
 }
@@ -199,8 +200,13 @@ const ticketWhere: fc.Arbitrary<Condition | undefined> = fc.option(
   { nil: undefined },
 );
 
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** Drops undefined properties: the IR has optional properties, never undefined ones. */
+function compact<T extends object>(
+  value: T,
+): { [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined> } & {
+  [K in keyof T as undefined extends T[K] ? never : K]: T[K];
+} {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }
 
 const eventSource: fc.Arbitrary<Source> = fc
@@ -215,7 +221,7 @@ function aggregateCondition(target: Target): fc.Arbitrary<Condition> {
       .map(([source, p]) => ({ kind: 'predicate', subject: { kind: 'aggregate', fn: 'count', source, type: 'number' }, ...p })),
     fc
       .tuple(
-        fc.constantFrom('sum', 'avg', 'min', 'max', 'distinct') as fc.Arbitrary<'sum' | 'avg' | 'min' | 'max' | 'distinct'>,
+        fc.constantFrom<'sum' | 'avg' | 'min' | 'max' | 'distinct'>('sum', 'avg', 'min', 'max', 'distinct'),
         eventSource,
         number([0, 5, 60, 300, 400]),
       )
@@ -224,14 +230,13 @@ function aggregateCondition(target: Target): fc.Arbitrary<Condition> {
         subject: {
           kind: 'aggregate',
           fn,
-          source: { ...source, event: 'feature_used', field: field('event', 'duration_s', 'number'), where: undefined } as Source,
+          source: compact({ ...source, event: 'feature_used', field: field('event', 'duration_s', 'number'), where: undefined }),
           type: 'number',
         },
         ...p,
-      }))
-      .map((c) => JSON.parse(JSON.stringify(c)) as Condition),
+      })),
     fc
-      .tuple(fc.constantFrom('first', 'last') as fc.Arbitrary<'first' | 'last'>, eventSource, predicatesFor('datetime', fc.constant(0)))
+      .tuple(fc.constantFrom<'first' | 'last'>('first', 'last'), eventSource, predicatesFor('datetime', fc.constant(0)))
       .map(([fn, source, p]) => ({ kind: 'predicate', subject: { kind: 'aggregate', fn, source, type: 'datetime' }, ...p })),
     fc.tuple(fc.constantFrom(...features), eventSource).map(([feature, source]) => ({
       kind: 'predicate',
@@ -276,23 +281,19 @@ function aggregateCondition(target: Target): fc.Arbitrary<Condition> {
         .map(([event, window]) => compact({ kind: 'did' as const, event, window }) as Condition),
     );
     aggregates.push(
+      fc.tuple(personCondition, number([0, 1, 2])).map(([where, p]) => ({
+        kind: 'predicate',
+        subject: { kind: 'aggregate', fn: 'count', source: { from: 'people', where }, type: 'number' },
+        ...p,
+      })),
+      fc.tuple(personCondition, fc.constantFrom(0, 0.5, 1)).map(([where, share]) => ({
+        kind: 'predicate',
+        subject: { kind: 'aggregate', fn: 'share', source: { from: 'people', where }, type: 'number' },
+        operator: 'gte',
+        operands: [share],
+      })),
       fc
-        .tuple(personCondition, number([0, 1, 2]))
-        .map(([where, p]) => ({
-          kind: 'predicate',
-          subject: { kind: 'aggregate', fn: 'count', source: { from: 'people', where }, type: 'number' },
-          ...p,
-        })),
-      fc
-        .tuple(personCondition, fc.constantFrom(0, 0.5, 1))
-        .map(([where, share]) => ({
-          kind: 'predicate',
-          subject: { kind: 'aggregate', fn: 'share', source: { from: 'people', where }, type: 'number' },
-          operator: 'gte',
-          operands: [share],
-        })),
-      fc
-        .tuple(fc.constantFrom('any', 'all', 'none') as fc.Arbitrary<'any' | 'all' | 'none'>, personCondition)
+        .tuple(fc.constantFrom<'any' | 'all' | 'none'>('any', 'all', 'none'), personCondition)
         .map(([quantifier, where]) => ({ kind: 'quantified', quantifier, where })),
     );
   }

@@ -1,6 +1,6 @@
 import type { FieldType } from '../ingestion/field-type.js';
 import type { Aggregate, Condition, FieldRef, SegmentRule, Source, Value, Window } from './ir.js';
-import { isoTime, operators, shiftTime, type OperandValue } from './registry.js';
+import { isoTime, operators, shiftTime } from './registry.js';
 
 /** One product event as the evaluator sees it. */
 export interface EventRecord {
@@ -101,7 +101,9 @@ function evaluateRow(condition: Condition, fields: Record<string, unknown>, now:
       return !evaluateRow(condition.condition, fields, now);
     case 'predicate':
       return condition.subject.kind === 'field' && decide(condition, fields[condition.subject.name], condition.subject.type, now);
-    default:
+    case 'did':
+    case 'in-segment':
+    case 'quantified':
       return false; // the checker allows only field predicates in row conditions
   }
 }
@@ -110,7 +112,7 @@ function decide(condition: Extract<Condition, { kind: 'predicate' }>, raw: unkno
   const value = present(raw, type);
   if (condition.operator === 'is-not-set') return value === undefined;
   if (value === undefined) return false;
-  return operators[condition.operator].evaluate(value, condition.operands as OperandValue[], now);
+  return operators[condition.operator].evaluate(value, condition.operands, now);
 }
 
 /** The value if it is present and of the field's type; anything else counts as missing. */

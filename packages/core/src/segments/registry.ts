@@ -118,6 +118,7 @@ function offsetMs(zone: string | undefined): number {
   return sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
 }
 
+const operandText = (operand: OperandValue | undefined) => (typeof operand === 'string' ? operand : JSON.stringify(operand));
 const duration = (operand: OperandValue | undefined) => operand as { amount: number; unit: TimeUnit };
 const asTime = (value: unknown) => (typeof value === 'string' ? isoTime(value) : undefined);
 /** Case folding of A-Z only: the one folding that SQL does identically under every collation. */
@@ -214,7 +215,7 @@ export const operatorSpecs: readonly OperatorSpec[] = [
     subjects: text,
     doc: 'contains text',
     example: 'email contains "@acme"',
-    evaluate: (v, [o]) => String(v).includes(String(o)),
+    evaluate: (v, [o]) => String(v).includes(operandText(o)),
   },
   {
     name: 'contains-ignoring-case',
@@ -234,7 +235,7 @@ export const operatorSpecs: readonly OperatorSpec[] = [
     subjects: text,
     doc: 'starts with text',
     example: 'email starts with "admin@"',
-    evaluate: (v, [o]) => String(v).startsWith(String(o)),
+    evaluate: (v, [o]) => String(v).startsWith(operandText(o)),
   },
   {
     name: 'starts-with-ignoring-case',
@@ -254,7 +255,7 @@ export const operatorSpecs: readonly OperatorSpec[] = [
     subjects: text,
     doc: 'ends with text',
     example: 'email ends with "@acme.com"',
-    evaluate: (v, [o]) => String(v).endsWith(String(o)),
+    evaluate: (v, [o]) => String(v).endsWith(operandText(o)),
   },
   {
     name: 'ends-with-ignoring-case',
@@ -274,7 +275,7 @@ export const operatorSpecs: readonly OperatorSpec[] = [
     subjects: text,
     doc: 'matches a regular expression (at most 200 characters, no nested repetition, so no rule can hang the database)',
     example: 'email matches "^[a-z]+@acme\\\\.com$"',
-    evaluate: (v, [o]) => new RegExp(String(o)).test(String(v)),
+    evaluate: (v, [o]) => new RegExp(operandText(o)).test(String(v)),
   },
   {
     name: 'is-set',

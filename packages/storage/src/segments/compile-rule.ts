@@ -128,7 +128,9 @@ function rowCondition(node: Condition, row: { table: 'events' | 'tickets' | 'sur
     case 'predicate':
       if (node.subject.kind !== 'field') throw new Error('invariant: row conditions compare fields');
       return predicate(node.operator, rowField(node.subject, row), node.subject.type, node.operands, state);
-    default:
+    case 'did':
+    case 'in-segment':
+    case 'quantified':
       throw new Error(`invariant: ${node.kind} inside a row condition`);
   }
 }
