@@ -125,7 +125,8 @@ class Parser {
       this.next();
       const event = this.expectString('an event name in quotes, such as "login"');
       if (!event) return this.recover(token.span);
-      const where = this.isWord('where') ? (this.next(), this.or()) : undefined;
+      // Outside parentheses a `where` takes one condition: `did "x" where a = 1 and b = 2` means (did … where a = 1) and b = 2.
+      const where = this.isWord('where') ? (this.next(), this.unary()) : undefined;
       const window = this.window();
       if (window === null) return this.recover(token.span);
       return {

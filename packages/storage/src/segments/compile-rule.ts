@@ -100,7 +100,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
         const account = alias(state, 'pacc');
         const value = fieldValue(subject, account, state);
         return sql<boolean>`EXISTS (SELECT 1 FROM person_accounts ${sql.id(link)}
-          JOIN accounts ${sql.id(account)} ON ${sql.ref(`${account}.workspace_id`)} = ${sql.ref(`${link}.workspace_id`)} AND ${sql.ref(`${account}.account_id`)} = ${sql.ref(`${link}.account_id`)}
+          JOIN accounts ${sql.id(account)} ON ${sql.ref(`${account}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${account}.account_id`)} = ${sql.ref(`${link}.account_id`)}
           WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${link}.person_id`)} = ${idOf(profile)}
           AND ${predicate(node.operator, value, subject.type, node.operands, state)})`;
       }
@@ -159,7 +159,7 @@ function supportOf(table: 'tickets' | 'surveys', profile: Profile, t: string, st
 function peopleOf(account: Profile, person: string, state: State): Expr {
   const link = `${person}_link`;
   return sql`person_accounts ${sql.id(link)}
-    JOIN people ${sql.id(person)} ON ${sql.ref(`${person}.workspace_id`)} = ${sql.ref(`${link}.workspace_id`)} AND ${sql.ref(`${person}.person_id`)} = ${sql.ref(`${link}.person_id`)}
+    JOIN people ${sql.id(person)} ON ${sql.ref(`${person}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${person}.person_id`)} = ${sql.ref(`${link}.person_id`)}
     WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${link}.account_id`)} = ${idOf(account)}`;
 }
 
