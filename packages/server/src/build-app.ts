@@ -11,6 +11,7 @@ import { installErrorHandler } from './http/error-handler.js';
 import { managementAuth } from './http/management-auth.js';
 import { registerIngestionRoutes } from './routes/ingestion.js';
 import { registerProfileRoutes } from './routes/profiles.js';
+import { registerSegmentRuleRoutes } from './routes/segment-rules.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
@@ -79,7 +80,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   });
   await app.register(
     (scope, _options, done) => {
-      registerProfileRoutes(scope, { db, auth: managementAuth(keyResolver) });
+      const auth = managementAuth(keyResolver);
+      registerProfileRoutes(scope, { db, auth });
+      registerSegmentRuleRoutes(scope, { db, auth, now });
       done();
     },
     { prefix: '/api/v1' },

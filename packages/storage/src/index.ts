@@ -47,3 +47,4 @@ export { ensureEventPartitions, monthKey } from './repositories/event-partitions
 export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './repositories/profiles.js';
 export { copyRows, copyValue } from './repositories/copy-rows.js';
 export { compileCondition, selectRuleMembers, type CompileContext } from './segments/compile-rule.js';
+export { loadFieldSchema } from './repositories/field-schema.js';

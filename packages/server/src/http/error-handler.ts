@@ -12,10 +12,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((v) => {
-        const issue = v.params.issue as { path: PropertyKey[]; message: string };
-        return { field: [error.validationContext, ...issue.path.map(String)].join('.'), message: issue.message };
-      });
+      const details = error.validation.map((v) => ({
+        field: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+        message: v.message,
+      }));
       return reply.status(400).send({
         error: { code: 'INVALID_INPUT', message: details.map((d) => `${d.field}: ${d.message}`).join('; '), details },
       });

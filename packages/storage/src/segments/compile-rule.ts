@@ -48,18 +48,19 @@ export function compileCondition(rule: SegmentRule, context: CompileContext): Bo
 /** The members of a rule now: `{ id, externalId }` with the person's userId or the account's groupId. */
 export function selectRuleMembers(db: Kysely<Database>, rule: SegmentRule, context: CompileContext) {
   const where = compileCondition(rule, context);
-  if (rule.target === 'person') {
-    return db
+  const people = () =>
+    db
       .selectFrom('people as p')
       .select([sql<string>`p.person_id`.as('id'), sql<string | null>`p.user_id`.as('externalId')])
       .where('p.workspace_id', '=', context.workspaceId)
       .where(where);
-  }
+  if (rule.target === 'person') return people();
+  // Both builders select the same row shape; one type lets callers page and count either alike.
   return db
     .selectFrom('accounts as a')
     .select([sql<string>`a.account_id`.as('id'), sql<string | null>`a.group_id`.as('externalId')])
     .where('a.workspace_id', '=', context.workspaceId)
-    .where(where);
+    .where(where) as unknown as ReturnType<typeof people>;
 }
 
 function condition(node: Condition, profile: Profile, state: State): Bool {

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import { validateRule } from '@strata/core';
+import { loadFieldSchema, selectRuleMembers, type Database } from '@strata/storage';
+import type { Authenticated } from '../http/management-auth.js';
+
+const ruleInput = z.object({
+  target: z.enum(['person', 'account']).describe('who the rule selects'),
+  rule: z.string().max(10_000).describe('rule text, such as plan = "pro" and mrr >= 1000'),
+});
+const diagnosticSchema = z.object({ code: z.string(), message: z.string(), span: z.object({ start: z.number(), end: z.number() }) });
+const invalid = z.object({ ok: z.literal(false), diagnostics: z.array(diagnosticSchema) });
+const validateResponse = z.union([z.object({ ok: z.literal(true), ir: z.record(z.string(), z.unknown()), text: z.string() }), invalid]);
+const previewResponse = z.union([
+  z.object({
+    ok: z.literal(true),
+    text: z.string(),
+    count: z.number(),
+    sample: z.array(z.object({ id: z.string() })),
+    tookMs: z.number(),
+  }),
+  invalid,
+]);
+
+/** How many members a preview shows, and how long its queries may take. */
+const sampleSize = 20;
+const previewTimeoutMs = 10_000;
+
+/** Rule validation and live previews: what the editor calls while someone types. */
+export function registerSegmentRuleRoutes(
+  app: FastifyInstance,
+  deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date },
+): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post(
+    '/segments/validate',
+    {
+      schema: {
+        summary: 'Check a rule: its IR and canonical text, or every mistake with its position',
+        tags: ['segments'],
+        body: ruleInput,
+        response: { 200: validateResponse },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      const schema = await loadFieldSchema(deps.db(), key.workspaceId);
+      const result = validateRule(request.body.rule, { target: request.body.target, schema });
+      return result.ok ? { ok: true as const, ir: result.rule as unknown as Record<string, unknown>, text: result.text } : result;
+    },
+  );
+  api.post(
+    '/segments/preview',
+    {
+      schema: {
+        summary: 'Members a rule would have now: their count and a sample',
+        tags: ['segments'],
+        body: ruleInput,
+        response: { 200: previewResponse },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      const db = deps.db();
+      const schema = await loadFieldSchema(db, key.workspaceId);
+      const result = validateRule(request.body.rule, { target: request.body.target, schema });
+      if (!result.ok) return result;
+      const started = performance.now();
+      const context = { workspaceId: key.workspaceId, now: deps.now() };
+      const { count, sample } = await db.transaction().execute(async (tx) => {
+        // A rule may be expensive (or a pattern slow); a preview must not hold the database.
+        await sql`SET LOCAL statement_timeout = ${sql.lit(previewTimeoutMs)}`.execute(tx);
+        const members = selectRuleMembers(tx, result.rule, context);
+        const [total, first] = await Promise.all([
+          tx
+            .selectFrom(members.as('m'))
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow(),
+          members.orderBy('externalId').orderBy('id').limit(sampleSize).execute(),
+        ]);
+        return { count: Number(total.n), sample: first.map((m) => ({ id: m.externalId ?? m.id })) };
+      });
+      return { ok: true as const, text: result.text, count, sample, tookMs: Math.round(performance.now() - started) };
+    },
+  );
+}

@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import { baseFieldSchema, type FieldSchema, type FieldType } from '@strata/core';
+import type { Database } from '../schema.js';
+
+/** The fields the rule checker knows in a workspace: the built-in vocabulary plus every field seen in its data. */
+export async function loadFieldSchema(db: Kysely<Database>, workspaceId: string): Promise<FieldSchema> {
+  const schema = baseFieldSchema();
+  const rows = await db
+    .selectFrom('field_registry')
+    .select(['source', 'event_name', 'field', 'type'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  for (const row of rows) {
+    const type = row.type as FieldType;
+    // What the data says wins over the built-in vocabulary: a workspace whose plan is a number compares it as one.
+    if (row.source === 'person') schema.person[row.field] = type;
+    else if (row.source === 'account') schema.account[row.field] = type;
+    else if (row.source === 'membership') schema.membership[row.field] = type;
+    else (schema.events[row.event_name] ??= {})[row.field] = type;
+  }
+  return schema;
+}
