@@ -93,6 +93,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const ingest = await driveIngestion(url, writeKey, userIds, total);
       const stats = await readIngestionStats(database.strata.db, workspace.id);
       if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
+      progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
+      const preview = await drivePreviews(url, adminKey);
       return {
         size: options.size,
         machine: {
@@ -115,7 +117,9 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         naive_sql_recompute_s: null,
         duckdb_recompute_s: null,
         expiry_lag_s: null,
-        preview_ms_p95: null,
+        preview_ms_p50: round(preview.p50),
+        preview_ms_p95: round(preview.p95),
+        preview_rules: preview.rules,
       };
     } finally {
       await database.close();
@@ -125,6 +129,49 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
     await new Promise((resolve) => child.once('exit', resolve));
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Rules a support-operations lead would preview while typing, covering the language's main forms. */
+const previewRules: Array<{ target: 'person' | 'account'; rule: string }> = [
+  { target: 'account', rule: 'plan = "pro"' },
+  { target: 'account', rule: 'plan in ["pro", "enterprise"] and mrr >= 1000' },
+  { target: 'person', rule: 'email ends with "@acme.com" or not (language in ["en", "de"])' },
+  { target: 'person', rule: 'signed_up_at within last 14 days' },
+  { target: 'person', rule: 'count(events "login" within last 30 days) >= 5' },
+  { target: 'person', rule: 'count(events "feature_used" where feature = "export" within last 7 days) >= 1' },
+  { target: 'person', rule: 'last(events "login") more than 14 days ago' },
+  { target: 'person', rule: 'not did "login" within last 14 days' },
+  { target: 'account', rule: 'count(people where did "login" within last 7 days) >= 3' },
+  { target: 'account', rule: 'trial_ends_at within next 3 days' },
+  { target: 'person', rule: 'count(events "login" within last 90 minutes) >= 1' },
+];
+const previewRounds = 10;
+
+async function drivePreviews(url: string, adminKey: string) {
+  const timings: number[] = [];
+  const rules: Array<{ rule: string; count: number; p50_ms: number }> = [];
+  for (const rule of previewRules) {
+    const own: number[] = [];
+    let count = 0;
+    for (let round = 0; round < previewRounds; round++) {
+      const started = performance.now();
+      const response = await fetch(`${url}/api/v1/segments/preview`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify(rule),
+      });
+      const body = (await response.json()) as { ok: boolean; count?: number };
+      if (!body.ok) throw new Error(`preview of ${rule.rule} failed: ${JSON.stringify(body)}`);
+      own.push(performance.now() - started);
+      count = body.count ?? 0;
+    }
+    own.sort((a, b) => a - b);
+    rules.push({ rule: rule.rule, count, p50_ms: round(own[Math.floor(own.length / 2)]!) });
+    timings.push(...own);
+  }
+  timings.sort((a, b) => a - b);
+  const at = (q: number) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))] ?? 0;
+  return { p50: at(0.5), p95: at(0.95), rules };
 }
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
