@@ -5,6 +5,7 @@ import { registerKeysCommand } from './commands/keys.js';
 import { runStart } from './commands/start.js';
 import { registerWorkspacesCommand } from './commands/workspaces.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerDocsCommand } from './commands/docs.js';
 
 const program = new Command('strata')
   .description('Strata: real-time customer segmentation for support and customer-success teams')
@@ -15,6 +16,7 @@ registerWorkspacesCommand(program);
 registerGenerateCommand(program);
 registerImportCommand(program);
 registerBenchCommand(program);
+registerDocsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

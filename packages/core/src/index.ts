@@ -44,3 +44,4 @@ export {
 export { baseFieldSchema, builtinColumns, predefinedSegmentTargets, wellKnownFields, type FieldSchema } from './segments/field-schema.js';
 export { timeUnits, type TimeUnit } from './segments/ast.js';
 export { evaluateRule, present, type AccountRecord, type EventRecord, type PersonRecord, type SupportRecord } from './segments/evaluate.js';
+export { aggregateDocs, diagnosticDocs, renderRuleLanguageDoc } from './segments/rule-language-doc.js';

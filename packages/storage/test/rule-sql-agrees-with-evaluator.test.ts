@@ -25,7 +25,15 @@ const traitsArb = fc.record(
     signed_up_at: maybe(
       fc.oneof(
         instant.map((ms) => new Date(ms).toISOString()),
-        fc.constantFrom('2026-03-01', 'not a date', '2026-02-30', '2026-03-15 12:00', '2026-03-15T24:00:00Z', '2026-03-08T12:00:00+05:30', '0999-01-01'),
+        fc.constantFrom(
+          '2026-03-01',
+          'not a date',
+          '2026-02-30',
+          '2026-03-15 12:00',
+          '2026-03-15T24:00:00Z',
+          '2026-03-08T12:00:00+05:30',
+          '0999-01-01',
+        ),
       ),
     ),
   },

@@ -51,6 +51,30 @@ export function registerSegmentRuleRoutes(
       return result.ok ? { ok: true as const, ir: result.rule as unknown as Record<string, unknown>, text: result.text } : result;
     },
   );
+  api.get(
+    '/fields',
+    {
+      schema: {
+        summary: 'The fields rules can use in this workspace, with their types',
+        tags: ['segments'],
+        response: {
+          200: z.object({
+            person: z.record(z.string(), z.string()),
+            account: z.record(z.string(), z.string()),
+            membership: z.record(z.string(), z.string()),
+            events: z.record(z.string(), z.record(z.string(), z.string())),
+            ticket: z.record(z.string(), z.string()),
+            survey: z.record(z.string(), z.string()),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      const { segments: _segments, ...fields } = await loadFieldSchema(deps.db(), key.workspaceId);
+      return fields;
+    },
+  );
   api.post(
     '/segments/preview',
     {
@@ -72,15 +96,15 @@ export function registerSegmentRuleRoutes(
       const { count, sample } = await db.transaction().execute(async (tx) => {
         // A rule may be expensive (or a pattern slow); a preview must not hold the database.
         await sql`SET LOCAL statement_timeout = ${sql.lit(previewTimeoutMs)}`.execute(tx);
-        const members = selectRuleMembers(tx, result.rule, context);
-        const [total, first] = await Promise.all([
-          tx
-            .selectFrom(members.as('m'))
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow(),
-          members.orderBy('externalId').orderBy('id').limit(sampleSize).execute(),
-        ]);
-        return { count: Number(total.n), sample: first.map((m) => ({ id: m.externalId ?? m.id })) };
+        // One scan: the window count rides along with the first page of members.
+        const page = await tx
+          .selectFrom(selectRuleMembers(tx, result.rule, context).as('m'))
+          .select(['m.id', 'm.externalId', (eb) => eb.fn.countAll<number>().over().as('total')])
+          .orderBy('m.externalId')
+          .orderBy('m.id')
+          .limit(sampleSize)
+          .execute();
+        return { count: Number(page[0]?.total ?? 0), sample: page.map((m) => ({ id: m.externalId ?? m.id })) };
       });
       return { ok: true as const, text: result.text, count, sample, tookMs: Math.round(performance.now() - started) };
     },

@@ -34,6 +34,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE FUNCTION strata_timestamptz(value jsonb) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
       $$ SELECT strata_timestamptz(strata_text(value)) $$;
 
+    -- Rules aggregate events by name and time across all people at once (see compile-rule.ts).
+    CREATE INDEX events_name_time ON events (workspace_id, name, timestamp);
+
     CREATE TABLE tickets (
       workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
       ticket_id uuid NOT NULL,
@@ -87,6 +90,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     DROP TABLE segment_members, surveys, tickets;
+    DROP INDEX events_name_time;
     DROP FUNCTION strata_timestamptz(jsonb), strata_timestamptz(text), strata_object(jsonb), strata_array(jsonb),
       strata_boolean(jsonb), strata_number(jsonb), strata_text(jsonb);
   `.execute(db);

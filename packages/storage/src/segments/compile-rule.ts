@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
+  operators,
   shiftTime,
   isoTime,
   type Aggregate,
@@ -78,21 +79,29 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
     case 'not':
       return sql<boolean>`(NOT ${condition(node.condition, profile, state)})`;
     case 'in-segment':
-      return sql<boolean>`EXISTS (SELECT 1 FROM segment_members m WHERE m.workspace_id = ${state.workspaceId}
-        AND m.segment_key = ${node.key} AND m.member_id = ${idOf(profile)})`;
+      return memberOf(
+        profile,
+        sql`SELECT m.member_id FROM segment_members m WHERE m.workspace_id = ${state.workspaceId} AND m.segment_key = ${node.key}`,
+      );
     case 'did': {
       const e = alias(state, 'e');
-      const filters = [sql`${sql.ref(`${e}.name`)} = ${node.event}`, ...windowFilter(sql.ref(`${e}.timestamp`), node.window, state)];
+      const filters = [
+        sql<boolean>`${sql.ref(`${e}.name`)} = ${node.event}`,
+        ...windowFilter(sql.ref(`${e}.timestamp`), node.window, state),
+      ];
       if (node.where) filters.push(rowCondition(node.where, { table: 'events', alias: e }, state));
-      return sql<boolean>`EXISTS (SELECT 1 FROM ${eventsOf(profile, e, state)} AND ${sql.join(filters, sql` AND `)})`;
+      const { from, owner } = ownedRows('events', profile, e, state);
+      return memberOf(profile, sql`SELECT ${owner} FROM ${from} AND ${sql.join(filters, sql` AND `)}`);
     }
     case 'quantified': {
       const person = alias(state, 'q');
-      const members = peopleOf(profile, person, state);
+      const { from, owner } = peopleRows(person, state);
       const inner = condition(node.where, { target: 'person', alias: person }, state);
-      if (node.quantifier === 'any') return sql<boolean>`EXISTS (SELECT 1 FROM ${members} AND ${inner})`;
-      if (node.quantifier === 'none') return sql<boolean>`(NOT EXISTS (SELECT 1 FROM ${members} AND ${inner}))`;
-      return sql<boolean>`(EXISTS (SELECT 1 FROM ${members}) AND NOT EXISTS (SELECT 1 FROM ${members} AND NOT ${inner}))`;
+      if (node.quantifier === 'any') return memberOf(profile, sql`SELECT ${owner} FROM ${from} AND ${inner}`);
+      if (node.quantifier === 'none') return sql<boolean>`(NOT ${memberOf(profile, sql`SELECT ${owner} FROM ${from} AND ${inner}`)})`;
+      const other = alias(state, 'q');
+      const everyone = peopleRows(other, state);
+      return sql<boolean>`(${memberOf(profile, sql`SELECT ${everyone.owner} FROM ${everyone.from}`)} AND NOT ${memberOf(profile, sql`SELECT ${owner} FROM ${from} AND NOT ${inner}`)})`;
     }
     case 'predicate': {
       const subject = node.subject;
@@ -100,15 +109,40 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
         const link = alias(state, 'pa');
         const account = alias(state, 'pacc');
         const value = fieldValue(subject, account, state);
-        return sql<boolean>`EXISTS (SELECT 1 FROM person_accounts ${sql.id(link)}
+        return memberOf(
+          profile,
+          sql`SELECT ${sql.ref(`${link}.person_id`)} FROM person_accounts ${sql.id(link)}
           JOIN accounts ${sql.id(account)} ON ${sql.ref(`${account}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${account}.account_id`)} = ${sql.ref(`${link}.account_id`)}
-          WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${link}.person_id`)} = ${idOf(profile)}
-          AND ${predicate(node.operator, value, subject.type, node.operands, state)})`;
+          WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId} AND ${predicate(node.operator, value, subject.type, node.operands, state)}`,
+        );
       }
-      const value = subject.kind === 'field' ? fieldValue(subject, profile.alias, state) : aggregate(subject, profile, state);
-      return predicate(node.operator, value, subject.type, node.operands, state);
+      if (subject.kind === 'field')
+        return predicate(node.operator, fieldValue(subject, profile.alias, state), subject.type, node.operands, state);
+      return aggregatePredicate(node, subject, profile, state);
     }
   }
+}
+
+/**
+ * `id IN (subquery)`. Subqueries never refer to the outer row, so PostgreSQL runs each once and
+ * probes a hash of its result, instead of once per person (which on a partitioned events table
+ * means a probe of every partition per person).
+ */
+function memberOf(profile: Profile, ids: Expr): Bool {
+  return sql<boolean>`(${idOf(profile)} IN (${ids}))`;
+}
+
+/**
+ * A predicate on an aggregate, set-based: the rows are grouped by their owner once. Owners with no
+ * rows never appear in the grouped result, so when the predicate holds for the empty aggregate
+ * (`count(…) < 5` holds at 0) the members are everyone except the owners for whom it fails.
+ */
+function aggregatePredicate(node: Extract<Condition, { kind: 'predicate' }>, value: Aggregate, profile: Profile, state: State): Bool {
+  const rows = groupedRows(value, profile, state);
+  const test = predicate(node.operator, rows.aggregate, value.type, node.operands, state);
+  if (!holdsForEmpty(node, value))
+    return memberOf(profile, sql`SELECT ${rows.owner} FROM ${rows.from} GROUP BY ${rows.owner} HAVING ${test}`);
+  return sql<boolean>`(NOT ${memberOf(profile, sql`SELECT ${rows.owner} FROM ${rows.from} GROUP BY ${rows.owner} HAVING NOT ${test}`)})`;
 }
 
 /** A condition over the rows of a source (`where`), whose fields are the row's own. */
@@ -143,25 +177,6 @@ function idOf(profile: Profile): Expr {
 function alias(state: State, prefix: string): string {
   state.aliases++;
   return `${prefix}${state.aliases}`;
-}
-
-/** `FROM events e WHERE <scoped to the profile>`, ready for more `AND`s. */
-function eventsOf(profile: Profile, e: string, state: State): Expr {
-  const owner = profile.target === 'person' ? 'person_id' : 'account_id';
-  return sql`events ${sql.id(e)} WHERE ${sql.ref(`${e}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${e}.${owner}`)} = ${idOf(profile)}`;
-}
-
-function supportOf(table: 'tickets' | 'surveys', profile: Profile, t: string, state: State): Expr {
-  const owner = profile.target === 'person' ? 'person_id' : 'account_id';
-  return sql`${sql.id(table)} ${sql.id(t)} WHERE ${sql.ref(`${t}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${t}.${owner}`)} = ${idOf(profile)}`;
-}
-
-/** `FROM person_accounts JOIN people <person> WHERE <of this account>`, ready for more `AND`s. */
-function peopleOf(account: Profile, person: string, state: State): Expr {
-  const link = `${person}_link`;
-  return sql`person_accounts ${sql.id(link)}
-    JOIN people ${sql.id(person)} ON ${sql.ref(`${person}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${person}.person_id`)} = ${sql.ref(`${link}.person_id`)}
-    WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${link}.account_id`)} = ${idOf(account)}`;
 }
 
 /** The typed value of a profile field: a column, or a trait read as the field's type (NULL otherwise). */
@@ -202,33 +217,68 @@ function at(ms: number): Expr {
   return sql`${new Date(ms).toISOString()}::timestamptz`;
 }
 
-function aggregate(value: Aggregate, profile: Profile, state: State): Expr {
+/** `FROM <table> r WHERE <in the workspace, with an owner>`, ready for more `AND`s. */
+function ownedRows(table: 'events' | 'tickets' | 'surveys', profile: Profile, r: string, state: State): { from: Expr; owner: Expr } {
+  const owner = sql.ref(`${r}.${profile.target === 'person' ? 'person_id' : 'account_id'}`);
+  return {
+    from: sql`${sql.id(table)} ${sql.id(r)} WHERE ${sql.ref(`${r}.workspace_id`)} = ${state.workspaceId} AND ${owner} IS NOT NULL`,
+    owner,
+  };
+}
+
+/** `FROM person_accounts JOIN people <person> WHERE <in the workspace>`, owned by the account. */
+function peopleRows(person: string, state: State): { from: Expr; owner: Expr } {
+  const link = `${person}_link`;
+  return {
+    from: sql`person_accounts ${sql.id(link)}
+    JOIN people ${sql.id(person)} ON ${sql.ref(`${person}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${person}.person_id`)} = ${sql.ref(`${link}.person_id`)}
+    WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId}`,
+    owner: sql.ref(`${link}.account_id`),
+  };
+}
+
+/** The rows of an aggregate's source, to be grouped by owner, and the aggregate over one group. */
+function groupedRows(value: Aggregate, profile: Profile, state: State): { from: Expr; owner: Expr; aggregate: Expr } {
   const { source } = value;
   if (source.from === 'people') {
     const person = alias(state, 'r');
-    const members = peopleOf(profile, person, state);
+    const { from, owner } = peopleRows(person, state);
     const matching = source.where ? condition(source.where, { target: 'person', alias: person }, state) : sql<boolean>`true`;
-    if (value.fn === 'count') return sql`(SELECT count(*) FROM ${members} AND ${matching})`;
-    return sql`(SELECT CASE WHEN count(*) = 0 THEN NULL ELSE (count(*) FILTER (WHERE ${matching}))::numeric / count(*) END FROM ${members})`;
+    const aggregate =
+      value.fn === 'count' ? sql`count(*) FILTER (WHERE ${matching})` : sql`(count(*) FILTER (WHERE ${matching}))::numeric / count(*)`;
+    return { from, owner, aggregate };
   }
-  const rows = sourceRows(source, profile, state);
-  const v = source.field ? rowField(source.field, { table: source.from, alias: rows.alias }) : undefined;
+  const table = source.from;
+  const r = alias(state, 's');
+  const time = sql.ref(`${r}.${table === 'events' ? 'timestamp' : table === 'tickets' ? 'created_at' : 'submitted_at'}`);
+  const id = sql.ref(`${r}.${table === 'events' ? 'message_id' : table === 'tickets' ? 'ticket_id' : 'survey_id'}`);
+  const filters: Bool[] = [...windowFilter(time, source.window, state)];
+  if (table === 'events' && source.event !== undefined) filters.push(sql<boolean>`${sql.ref(`${r}.name`)} = ${source.event}`);
+  if (source.where) filters.push(rowCondition(source.where, { table, alias: r }, state));
+  const owned = ownedRows(table, profile, r, state);
+  const from = filters.length > 0 ? sql`${owned.from} AND ${sql.join(filters, sql` AND `)}` : owned.from;
+  const v = source.field ? rowField(source.field, { table, alias: r }) : undefined;
+  return { from, owner: owned.owner, aggregate: aggregateOf(value, v, time, id) };
+}
+
+function aggregateOf(value: Aggregate, v: Expr | undefined, time: Expr, id: Expr): Expr {
   switch (value.fn) {
     case 'count':
-      return sql`(SELECT count(*) FROM ${rows.from})`;
+      return sql`count(*)`;
     case 'distinct':
-      return sql`(SELECT count(DISTINCT ${v!}) FROM ${rows.from})`;
+      return sql`count(DISTINCT ${v!})`;
     case 'sum':
-      return sql`(SELECT coalesce(sum(${v!}), 0) FROM ${rows.from})`;
+      return sql`coalesce(sum(${v!}), 0)`;
     case 'avg':
     case 'min':
     case 'max':
-      return sql`(SELECT ${sql.raw(value.fn)}(${v!}) FROM ${rows.from})`;
+      return sql`${sql.raw(value.fn)}(${v!})`;
     case 'first':
     case 'last': {
       const direction = sql.raw(value.fn === 'first' ? 'ASC' : 'DESC');
-      const selected = v ?? rows.time;
-      return sql`(SELECT ${selected} FROM ${rows.from} ORDER BY ${rows.time} ${direction}, ${rows.id} ${direction} LIMIT 1)`;
+      if (!v) return sql`${sql.raw(value.fn === 'first' ? 'min' : 'max')}(${time})`;
+      // The field of the earliest or latest row, ties broken by id; NULL when that row lacks it.
+      return sql`(array_agg(${v} ORDER BY ${time} ${direction}, ${id} ${direction}))[1]`;
     }
     case 'share':
       throw new Error('invariant: share applies to people only');
@@ -236,22 +286,12 @@ function aggregate(value: Aggregate, profile: Profile, state: State): Expr {
   return assertNever(value.fn);
 }
 
-function assertNever(value: never): never {
-  throw new Error(`invariant: unexpected ${String(value)}`);
-}
-
-/** The rows of an events, tickets or surveys source, with their time and tie-breaking id columns. */
-function sourceRows(source: Source, profile: Profile, state: State): { from: Expr; alias: string; time: Expr; id: Expr } {
-  const table = source.from as 'events' | 'tickets' | 'surveys';
-  const r = alias(state, 's');
-  const time = sql.ref(`${r}.${table === 'events' ? 'timestamp' : table === 'tickets' ? 'created_at' : 'submitted_at'}`);
-  const id = sql.ref(`${r}.${table === 'events' ? 'message_id' : table === 'tickets' ? 'ticket_id' : 'survey_id'}`);
-  const filters: Bool[] = [...windowFilter(time, source.window, state)];
-  if (table === 'events' && source.event !== undefined) filters.push(sql<boolean>`${sql.ref(`${r}.name`)} = ${source.event}`);
-  if (source.where) filters.push(rowCondition(source.where, { table, alias: r }, state));
-  const base = table === 'events' ? eventsOf(profile, r, state) : supportOf(table, profile, r, state);
-  const from = filters.length > 0 ? sql`${base} AND ${sql.join(filters, sql` AND `)}` : base;
-  return { from, alias: r, time, id };
+/** Does the predicate hold for a profile with no rows at all (count and sum 0, the rest missing)? */
+function holdsForEmpty(node: Extract<Condition, { kind: 'predicate' }>, value: Aggregate): boolean {
+  const empty = value.fn === 'count' || value.fn === 'sum' || (value.fn === 'distinct' && value.source.from !== 'people') ? 0 : undefined;
+  if (node.operator === 'is-not-set') return empty === undefined;
+  if (empty === undefined) return false;
+  return operators[node.operator].evaluate(empty, node.operands, 0);
 }
 
 /** A predicate on a typed value; NULL (missing) makes it false, except for `is not set`. */
@@ -313,4 +353,8 @@ function listMembership(value: Expr, list: OperandValue | undefined): Expr {
   const items = list as Array<string | number>;
   // Typed arrays so that numbers compare as numbers and strings as text.
   return typeof items[0] === 'number' ? sql`${value} = ANY(${items}::numeric[])` : sql`${value} = ANY(${items}::text[])`;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`invariant: unexpected ${String(value)}`);
 }

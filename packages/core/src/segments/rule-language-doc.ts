@@ -1,0 +1,185 @@
+import { diagnosticCodes, type DiagnosticCode } from './diagnostics.js';
+import { builtinColumns, predefinedSegmentTargets, surveyFields, ticketFields, wellKnownFields } from './field-schema.js';
+import type { AggregateName } from './ir.js';
+import { operatorSpecs } from './registry.js';
+import { timeUnits } from './ast.js';
+
+/** What each aggregate returns, for the reference. */
+export const aggregateDocs: Record<AggregateName, { returns: string; doc: string; example: string }> = {
+  count: { returns: 'number', doc: 'how many rows; 0 when none', example: 'count(events "login" within last 30 days) >= 5' },
+  sum: {
+    returns: 'number',
+    doc: 'sum of a number field; 0 when none',
+    example: 'sum(events "invoice_paid".amount within last 90 days) > 1000',
+  },
+  avg: { returns: 'number', doc: 'average of a number field; missing when none', example: 'avg(tickets.csat within last 90 days) < 3' },
+  min: { returns: 'number or date', doc: 'smallest value; missing when none', example: 'min(surveys.nps) <= 6' },
+  max: { returns: 'number or date', doc: 'largest value; missing when none', example: 'max(events "feature_used".duration_s) > 600' },
+  distinct: {
+    returns: 'number',
+    doc: 'how many different values of a field',
+    example: 'distinct(events "feature_used".feature within last 30 days) >= 3',
+  },
+  first: {
+    returns: 'date, or the field',
+    doc: 'time of the earliest row, or its field',
+    example: 'first(events "login") within last 7 days',
+  },
+  last: { returns: 'date, or the field', doc: 'time of the latest row, or its field', example: 'last(surveys.nps) <= 6' },
+  share: {
+    returns: 'number 0..1',
+    doc: "fraction of an account's people matching; missing with no people",
+    example: 'share(people where did "login" within last 7 days) >= 0.5',
+  },
+};
+
+/** What each diagnostic code means, for the reference. */
+export const diagnosticDocs: Record<DiagnosticCode, string> = {
+  'syntax-error': 'the text cannot be read as a rule here',
+  'unknown-field': 'no such field for this target (with the closest known name)',
+  'unknown-function': 'no such function before `(`',
+  'type-mismatch': 'an operator or value does not fit the type of the field',
+  'unknown-segment': 'no segment with this key (with the closest key)',
+  'segment-cycle': 'the reference would make segments depend on each other',
+  'invalid-value': 'a value of the right type that is still not allowed (a date that is not a date, an empty list, a zero window)',
+  'wrong-target': 'the condition applies to accounts but the rule is about people, or the reverse',
+  'unsafe-pattern': 'a regular expression that could take exponential time, or is too long',
+};
+
+const table = (header: string[], rows: string[][]) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
+  ].join('\n');
+const code = (text: string) => `\`${text}\``;
+
+/** The rule-language reference, generated from the registry so that it cannot drift from the code. */
+export function renderRuleLanguageDoc(): string {
+  const operatorRows = operatorSpecs.map((spec) => {
+    const shape = {
+      none: '',
+      one: ' VALUE',
+      list: ' [VALUE, …]',
+      two: ' VALUE and VALUE',
+      duration: ' N UNIT',
+      'duration-range': ' N and M UNIT',
+    }[spec.operands];
+    return [
+      code(`${spec.words.join(' ')}${shape}${spec.suffix ? ` ${spec.suffix.join(' ')}` : ''}`),
+      spec.subjects.join(', '),
+      spec.doc,
+      code(spec.example),
+    ];
+  });
+  const aggregateRows = Object.entries(aggregateDocs).map(([name, d]) => [code(`${name}(…)`), d.returns, d.doc, code(d.example)]);
+  const fieldRows = (target: 'person' | 'account') => [
+    ...Object.entries(builtinColumns[target]).map(([name, f]) => [code(name), f.type, 'built in']),
+    ...Object.entries(wellKnownFields[target]).map(([name, type]) => [code(name), type, 'trait']),
+  ];
+  return `<!-- Generated from packages/core/src/segments (the operator registry) by \`npx strata docs rule-language\`. Do not edit by hand. -->
+# Segment rule language
+
+A rule says who belongs to a segment, in words a support-operations lead can read:
+
+\`\`\`
+plan in ["pro", "enterprise"] and mrr >= 1000
+count(events "login" within last 30 days) >= 5
+count(people where did "login" within last 7 days) >= 3
+avg(tickets.csat within last 90 days) < 3
+in segment "trial" and not in segment "churned"
+\`\`\`
+
+Rules are checked against the workspace's fields, then stored as a versioned JSON IR, compiled to
+SQL for PostgreSQL and evaluated in memory by an independent evaluator; both give the same answer
+(property-tested). \`POST /api/v1/segments/validate\` returns the IR and the canonical text.
+
+## Shape
+
+- A rule is about a **person** or an **account** (its target).
+- Conditions combine with \`and\`, \`or\`, \`not\` and parentheses, to any depth; \`not\` binds
+  tightest, then \`and\`, then \`or\`.
+- A condition is a **value** followed by an **operator**: a field (\`plan\`), an account's field seen
+  from a person (\`account.plan\`), or an aggregate over rows (\`count(events "login" …)\`).
+- Strings are in double (or single) quotes, with a backslash before a quote or backslash inside; numbers are plain; \`true\`, \`false\`.
+- Dates are ISO-8601 text: \`"2026-01-31"\` (midnight UTC), \`"2026-01-31T09:00"\` (UTC),
+  \`"2026-01-31T09:00:00+02:00"\`, at most millisecond precision.
+
+## Operators
+
+${table(['form', 'applies to', 'meaning', 'example'], operatorRows)}
+
+Time units: ${timeUnits.map(code).join(', ')} (singular forms are accepted too).
+
+## Aggregates
+
+An aggregate reads rows of a **source**, optionally filtered and windowed:
+
+\`\`\`
+FUNCTION(SOURCE ["EVENT NAME"] [.FIELD] [where CONDITION] [within last|next N UNIT | all time])
+\`\`\`
+
+- \`events\` are the product events of the person (or recorded in the account's context);
+  \`events "login"\` only those named \`login\`; \`where\` filters on their properties.
+- \`tickets\` are the support tickets the person requested (or of the account), windowed on
+  \`created_at\`; \`surveys\` are NPS/CSAT answers, windowed on \`submitted_at\`.
+- \`people\` are an account's people (account rules only); their condition is a person rule.
+
+${table(['function', 'returns', 'meaning', 'example'], aggregateRows)}
+
+Other forms:
+
+- \`did "EVENT" [where CONDITION] [within …]\` and \`not did …\`: whether such an event happened.
+  Outside parentheses, \`where\` takes one condition: \`did "x" where a = 1 and b = 2\` means
+  \`(did "x" where a = 1) and b = 2\`; write \`did "x" where (a = 1 and b = 2)\` for both.
+- \`any(people where …)\`, \`all(people where …)\`, \`none(people where …)\` on accounts. \`all\`
+  needs at least one person.
+- \`in segment "KEY"\`: membership of another segment of the same target; cycles are refused.
+
+## Fields
+
+Person rules know:
+
+${table(['field', 'type', 'kind'], fieldRows('person'))}
+
+Account rules know:
+
+${table(['field', 'type', 'kind'], fieldRows('account'))}
+
+Every trait and event property seen in the workspace's data adds to these, with the type it had
+when first seen (\`GET /api/v1/fields\` lists them). Ticket fields: ${Object.keys(ticketFields).map(code).join(', ')}.
+Survey fields: ${Object.keys(surveyFields).map(code).join(', ')}.
+
+Predefined segments: ${Object.entries(predefinedSegmentTargets)
+    .map(([key, target]) => `${code(key)} (${target})`)
+    .join(', ')}.
+
+## Semantics
+
+- **Missing values.** A field that is not set, or holds a value of another type than the field's
+  (a text \`mrr\`), is *missing*. Every operator on a missing value is false, except \`is not set\`.
+  So \`plan != "free"\` is false for someone with no plan, and \`not (plan = "free")\` is true.
+- **Aggregates over nothing.** \`count\` and \`sum\` are 0; \`avg\`, \`min\`, \`max\`, \`first\`, \`last\`
+  and \`share\` are missing.
+- **Windows** are exact to the millisecond and rolling: \`within last 7 days\` is from now minus
+  7 × 24 hours up to now, both ends included; \`within next 3 days\` from now up to now plus 3 days.
+  \`more than 14 days ago\` is strictly before now minus 14 days. Months are calendar months in
+  UTC (one month before 31 March is 28 or 29 February). Because windows are rolling, the
+  workspace's timezone does not change them.
+- **account.FIELD** on a person holds when it holds for at least one of the person's accounts.
+- **Ties** in \`first\`/\`last\` are broken by the row's id.
+- **Case.** \`ignoring case\` folds A–Z only, identically in SQL and in memory.
+- **Patterns** (\`matches\`) are POSIX-style regular expressions of at most 200 characters; nested
+  repetition, back-references and look-arounds are refused, and previews run with a time limit.
+
+## Diagnostics
+
+A rule with mistakes answers \`{"ok": false, "diagnostics": [{"code", "message", "span"}]}\`,
+with every mistake found in one run. \`span\` is \`{start, end}\` in characters of the text.
+
+${table(
+  ['code', 'meaning'],
+  diagnosticCodes.map((c) => [code(c), diagnosticDocs[c]]),
+)}
+`;
+}
