@@ -71,8 +71,15 @@ export function registerSegmentRuleRoutes(
     },
     async (request) => {
       const key = await deps.auth(request, 'read');
-      const { segments: _segments, ...fields } = await loadFieldSchema(deps.db(), key.workspaceId);
-      return fields;
+      const schema = await loadFieldSchema(deps.db(), key.workspaceId);
+      return {
+        person: schema.person,
+        account: schema.account,
+        membership: schema.membership,
+        events: schema.events,
+        ticket: schema.ticket,
+        survey: schema.survey,
+      };
     },
   );
   api.post(

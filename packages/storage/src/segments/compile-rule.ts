@@ -10,7 +10,6 @@ import {
   type OperandValue,
   type OperatorName,
   type SegmentRule,
-  type Source,
   type Target,
   type TimeUnit,
   type Window,
