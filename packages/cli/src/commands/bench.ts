@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { generateAccounts, loadSampleData, sampleSizes, type SampleSize } from '@strata/engine';
 import { findWorkspaceBySlug, readIngestionStats } from '@strata/storage';
+import { readConfig } from '@strata/server';
 import { openCommandDatabase } from '../database-for-command.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
@@ -56,16 +57,9 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
     LOG_LEVEL: 'warn',
   });
   try {
-    const database = await openCommandDatabase({
-      port: 0,
-      host: '127.0.0.1',
-      databaseUrl: undefined,
-      dataDir,
-      bootstrapAdminKey: undefined,
-      bootstrapWriteKey: undefined,
-      demo: false,
-      logLevel: 'warn',
-    });
+    const config = readConfig({ STRATA_DATA_DIR: dataDir });
+    if (!config.ok) throw new Error(config.problems.join('; '));
+    const database = await openCommandDatabase(config.config);
     let generated;
     let generateSeconds;
     const seed = Number(options.seed);

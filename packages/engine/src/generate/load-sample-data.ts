@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { inferFieldType } from '@strata/core';
-import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type FieldSighting, type StrataDb } from '@strata/storage';
+import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type StrataDb } from '@strata/storage';
+import { createFieldSightings } from '../ingestion/field-sightings.js';
 import { createRandom, generateAccounts, generateEvents, historyDays, sampleSizes, type SampleSize } from './sample-company.js';
 
 export interface LoadSampleOptions {
@@ -42,14 +42,9 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
     // Accounts are generated in slices so memory stays flat at size m.
     const slice = 1000;
     const accounts = generateAccounts(options.size, options.seed, anchor);
-    const sightings = new Map<string, FieldSighting>();
-    const see = (source: FieldSighting['source'], eventName: string, values: Record<string, unknown>) => {
-      for (const [field, value] of Object.entries(values)) {
-        const type = inferFieldType(value);
-        const key = `${source}/${eventName}/${field}`;
-        if (type && !sightings.has(key)) sightings.set(key, { source, eventName, field, type });
-      }
-    };
+    const sightings = createFieldSightings();
+    const see = sightings.see;
+    see('membership', '', { role: 'admin' });
     for (;;) {
       const batch = [];
       for (let i = 0; i < slice; i++) {
@@ -112,7 +107,6 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
           result.people++;
         }
       }
-      see('membership', '', { role: 'admin' });
       await copyRows(client, 'accounts', ['workspace_id', 'account_id', 'group_id', 'traits', 'trait_times', 'created_at'], accountLines);
       await copyRows(
         client,
@@ -133,7 +127,7 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
       options.onProgress?.({ accountsDone: result.accounts, accounts: total, events: result.events });
     }
     await client.query('COMMIT');
-    await registerFields(strata.db, ws, [...sightings.values()]);
+    await registerFields(strata.db, ws, sightings.list());
     // Sets the visibility map too, so rule queries can answer from covering indexes at once.
     await client.query('VACUUM (ANALYZE) people, accounts, person_accounts, identities, events');
     return result;

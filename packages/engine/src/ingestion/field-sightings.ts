@@ -1,17 +1,26 @@
 import { inferFieldType, type SegmentMessage } from '@strata/core';
 import type { FieldSighting } from '@strata/storage';
 
+/** Collects top-level traits and properties with the type each is first seen with, once per field. */
+export function createFieldSightings() {
+  const sightings = new Map<string, FieldSighting>();
+  return {
+    see: (source: FieldSighting['source'], eventName: string, values: Record<string, unknown> | null | undefined): void => {
+      if (!values) return;
+      for (const [field, value] of Object.entries(values)) {
+        const type = inferFieldType(value);
+        const key = `${source}\u0000${eventName}\u0000${field}`;
+        if (type && !sightings.has(key)) sightings.set(key, { source, eventName, field, type });
+      }
+    },
+    list: (): FieldSighting[] => [...sightings.values()],
+  };
+}
+
 /** The top-level traits and properties these messages carry, with their types, deduplicated. */
 export function collectFieldSightings(messages: SegmentMessage[]): FieldSighting[] {
-  const sightings = new Map<string, FieldSighting>();
-  const see = (source: FieldSighting['source'], eventName: string, values: Record<string, unknown> | null | undefined) => {
-    if (!values) return;
-    for (const [field, value] of Object.entries(values)) {
-      const type = inferFieldType(value);
-      const key = `${source}\u0000${eventName}\u0000${field}`;
-      if (type && !sightings.has(key)) sightings.set(key, { source, eventName, field, type });
-    }
-  };
+  const sightings = createFieldSightings();
+  const see = sightings.see;
   for (const message of messages) {
     switch (message.type) {
       case 'identify':
@@ -35,5 +44,5 @@ export function collectFieldSightings(messages: SegmentMessage[]): FieldSighting
         break;
     }
   }
-  return [...sightings.values()];
+  return sightings.list();
 }

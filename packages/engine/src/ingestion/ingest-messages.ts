@@ -19,11 +19,13 @@ import {
   registerFields,
   updateAccounts,
   upsertMemberships,
-  writePeople,
+  insertPeople,
+  updatePeople,
   type Database,
   type EventRow,
   type IdentityKey,
   type MembershipState,
+  type PersonState,
 } from '@strata/storage';
 import { resolvePeople, type TimedMessage } from './resolve-people.js';
 import { collectFieldSightings } from './field-sightings.js';
@@ -156,10 +158,10 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
           applyTraits({ traits: membership.traits, times: membership.traitTimes }, change.traits, change.at, change.messageId);
       }
 
-      await writePeople(tx, workspaceId, resolution.newPeople(), () => true);
+      await insertPeople(tx, workspaceId, resolution.newPeople());
       for (const [fromId, intoId] of resolution.storedMerges()) await movePerson(tx, workspaceId, fromId, intoId);
       await insertIdentities(tx, workspaceId, resolution.newIdentities());
-      await writePeople(tx, workspaceId, resolution.changedStoredPeople(), () => false);
+      await updatePeople(tx, workspaceId, resolution.changedStoredPeople());
       await updateAccounts(
         tx,
         workspaceId,
@@ -198,7 +200,7 @@ function identityKeysOf(messages: TimedMessage[]): IdentityKey[] {
  */
 async function lockPeopleOf(tx: Parameters<typeof findIdentities>[0], workspaceId: string, keys: IdentityKey[]) {
   let identities = await findIdentities(tx, workspaceId, keys);
-  const people = new Map<string, Awaited<ReturnType<typeof lockPeople>> extends Map<string, infer P> ? P : never>();
+  const people = new Map<string, PersonState>();
   for (let round = 0; round < 10; round++) {
     const wanted = [...new Set(identities.values())].filter((id) => !people.has(id));
     if (wanted.length === 0) return { identities, people };

@@ -95,35 +95,38 @@ export async function findIdentifiedPeople(tx: Tx, workspaceId: string, personId
   return new Set(rows.map((r) => r.person_id));
 }
 
-/** Inserts new people and updates existing ones, each as a whole row (the caller holds the locks). */
-export async function writePeople(tx: Tx, workspaceId: string, people: PersonState[], isNew: (id: string) => boolean): Promise<void> {
-  const rows = people.map((p) => ({
-    person_id: p.personId,
-    user_id: p.userId,
-    traits: p.traits,
-    trait_times: p.traitTimes,
-    first_seen_at: p.firstSeenAt.toISOString(),
-    last_seen_at: p.lastSeenAt.toISOString(),
-  }));
-  const inserts = rows.filter((r) => isNew(r.person_id));
-  const updates = rows.filter((r) => !isNew(r.person_id));
-  if (inserts.length > 0) {
-    await sql`
-      INSERT INTO people (workspace_id, person_id, user_id, traits, trait_times, first_seen_at, last_seen_at)
-      SELECT ${workspaceId}::uuid, r.person_id, r.user_id, r.traits, r.trait_times, r.first_seen_at, r.last_seen_at
-      FROM jsonb_to_recordset(${JSON.stringify(inserts)}::jsonb)
-        AS r(person_id uuid, user_id text, traits jsonb, trait_times jsonb, first_seen_at timestamptz, last_seen_at timestamptz)`.execute(
-      tx,
-    );
-  }
-  if (updates.length > 0) {
-    await sql`
-      UPDATE people p SET user_id = r.user_id, traits = r.traits, trait_times = r.trait_times,
-        first_seen_at = r.first_seen_at, last_seen_at = r.last_seen_at, updated_at = now()
-      FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-        AS r(person_id uuid, user_id text, traits jsonb, trait_times jsonb, first_seen_at timestamptz, last_seen_at timestamptz)
-      WHERE p.workspace_id = ${workspaceId} AND p.person_id = r.person_id`.execute(tx);
-  }
+function personRows(people: PersonState[]): string {
+  return JSON.stringify(
+    people.map((p) => ({
+      person_id: p.personId,
+      user_id: p.userId,
+      traits: p.traits,
+      trait_times: p.traitTimes,
+      first_seen_at: p.firstSeenAt.toISOString(),
+      last_seen_at: p.lastSeenAt.toISOString(),
+    })),
+  );
+}
+
+/** Inserts people created by this request. */
+export async function insertPeople(tx: Tx, workspaceId: string, people: PersonState[]): Promise<void> {
+  if (people.length === 0) return;
+  await sql`
+    INSERT INTO people (workspace_id, person_id, user_id, traits, trait_times, first_seen_at, last_seen_at)
+    SELECT ${workspaceId}::uuid, r.person_id, r.user_id, r.traits, r.trait_times, r.first_seen_at, r.last_seen_at
+    FROM jsonb_to_recordset(${personRows(people)}::jsonb)
+      AS r(person_id uuid, user_id text, traits jsonb, trait_times jsonb, first_seen_at timestamptz, last_seen_at timestamptz)`.execute(tx);
+}
+
+/** Writes stored people back as whole rows; the caller holds their row locks. */
+export async function updatePeople(tx: Tx, workspaceId: string, people: PersonState[]): Promise<void> {
+  if (people.length === 0) return;
+  await sql`
+    UPDATE people p SET user_id = r.user_id, traits = r.traits, trait_times = r.trait_times,
+      first_seen_at = r.first_seen_at, last_seen_at = r.last_seen_at, updated_at = now()
+    FROM jsonb_to_recordset(${personRows(people)}::jsonb)
+      AS r(person_id uuid, user_id text, traits jsonb, trait_times jsonb, first_seen_at timestamptz, last_seen_at timestamptz)
+    WHERE p.workspace_id = ${workspaceId} AND p.person_id = r.person_id`.execute(tx);
 }
 
 /** Adds identities; an email already claimed by someone else keeps its first owner. */

@@ -107,7 +107,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
       if (subject.kind === 'field' && subject.scope === 'person-account' && profile.target === 'person') {
         const link = alias(state, 'pa');
         const account = alias(state, 'pacc');
-        const value = fieldValue(subject, account, state);
+        const value = fieldValue(subject, account);
         return memberOf(
           profile,
           sql`SELECT ${sql.ref(`${link}.person_id`)} FROM person_accounts ${sql.id(link)}
@@ -115,8 +115,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
           WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId} AND ${predicate(node.operator, value, subject.type, node.operands, state)}`,
         );
       }
-      if (subject.kind === 'field')
-        return predicate(node.operator, fieldValue(subject, profile.alias, state), subject.type, node.operands, state);
+      if (subject.kind === 'field') return predicate(node.operator, fieldValue(subject, profile.alias), subject.type, node.operands, state);
       return aggregatePredicate(node, subject, profile, state);
     }
   }
@@ -179,7 +178,7 @@ function alias(state: State, prefix: string): string {
 }
 
 /** The typed value of a profile field: a column, or a trait read as the field's type (NULL otherwise). */
-function fieldValue(field: FieldRef, tableAlias: string, _state: State): Expr {
+function fieldValue(field: FieldRef, tableAlias: string): Expr {
   if (field.column) return sql.ref(`${tableAlias}.${field.column}`);
   return typedJson(sql`${sql.ref(`${tableAlias}.traits`)} -> ${field.name}`, field.type);
 }
