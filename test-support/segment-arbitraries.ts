@@ -220,6 +220,9 @@ function aggregateCondition(target: Target): fc.Arbitrary<Condition> {
       .tuple(eventSource, number([0, 1, 2, 3]))
       .map(([source, p]) => ({ kind: 'predicate', subject: { kind: 'aggregate', fn: 'count', source, type: 'number' }, ...p })),
     fc
+      .tuple(eventSource, number([0, 1, 2]))
+      .map(([source, p]) => ({ kind: 'predicate', subject: { kind: 'aggregate', fn: 'days', source, type: 'number' }, ...p })),
+    fc
       .tuple(
         fc.constantFrom<'sum' | 'avg' | 'min' | 'max' | 'distinct'>('sum', 'avg', 'min', 'max', 'distinct'),
         eventSource,

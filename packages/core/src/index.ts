@@ -15,7 +15,7 @@ export type { Span, Diagnostic, DiagnosticCode } from './segments/diagnostics.js
 export { diagnosticCodes } from './segments/diagnostics.js';
 export { parseRule, type ParseResult } from './segments/parse.js';
 export { checkRule, type CheckOptions, type CheckResult } from './segments/check.js';
-export { printRule } from './segments/print.js';
+export { printRule, printCondition } from './segments/print.js';
 export { validateRule, type ValidateResult } from './segments/validate-rule.js';
 export {
   operatorSpecs,
@@ -45,3 +45,11 @@ export { baseFieldSchema, builtinColumns, predefinedSegmentTargets, wellKnownFie
 export { timeUnits, type TimeUnit } from './segments/ast.js';
 export { evaluateRule, present, type AccountRecord, type EventRecord, type PersonRecord, type SupportRecord } from './segments/evaluate.js';
 export { aggregateDocs, diagnosticDocs, renderRuleLanguageDoc } from './segments/rule-language-doc.js';
+export { explainRule, type ConditionExplanation, type RuleExplanation } from './segments/explain.js';
+export {
+  ruleDependencies,
+  topicMatches,
+  type RuleDependencies,
+  type TimeLeaf,
+  type TimeOffset,
+} from './segments/dependencies.js';

@@ -11,3 +11,21 @@ export {
   type ImportMapping,
   type ImportRow,
 } from './import/row-to-message.js';
+export { SegmentEngine, type SegmentEngineOptions } from './segments/segment-engine.js';
+export { LiveSegmentWorker, type LiveWorkerOptions } from './segments/live-worker.js';
+export { SegmentMetrics, escapeLabel } from './segments/segment-metrics.js';
+export { sweepTime, instantRange, TimeSweeper } from './segments/time-sweep.js';
+export { backfillVersion, diffRule, recomputeSegment, type BackfillProgress } from './segments/backfill.js';
+export {
+  checkSegmentRule,
+  createSegment,
+  deleteSegment,
+  ensurePredefinedSegments,
+  previewSegmentEdit,
+  segmentKeyPattern,
+  updateSegment,
+  type SegmentOutcome,
+  type SegmentProblem,
+} from './segments/segment-service.js';
+export { predefinedSegments, type PredefinedSegment } from './segments/predefined-segments.js';
+export { loadLiveSegments, type LiveSegment } from './segments/live-segments.js';

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { SegmentEngine } from '@strata/engine';
 import type { Database } from '@strata/storage';
 import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
@@ -12,10 +13,15 @@ import { managementAuth } from './http/management-auth.js';
 import { registerIngestionRoutes } from './routes/ingestion.js';
 import { registerProfileRoutes } from './routes/profiles.js';
 import { registerSegmentRuleRoutes } from './routes/segment-rules.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerSegmentMemberRoutes } from './routes/segment-members.js';
+import { registerSegmentRoutes } from './routes/segments.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
   db: Kysely<Database>;
+  /** The live segment engine of this process, for its telemetry. */
+  engine?: SegmentEngine;
 }
 
 export interface BuildAppOptions {
@@ -73,6 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     return { status: 'ok' };
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  registerMetricsRoute(app, { db, engine: () => services?.engine, now });
 
   await app.register((scope, _options, done) => {
     registerIngestionRoutes(scope, { db, keys: keyResolver, now });
@@ -83,6 +90,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       const auth = managementAuth(keyResolver);
       registerProfileRoutes(scope, { db, auth });
       registerSegmentRuleRoutes(scope, { db, auth, now });
+      registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
+      registerSegmentMemberRoutes(scope, { db, auth, now });
       done();
     },
     { prefix: '/api/v1' },

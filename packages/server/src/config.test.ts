@@ -14,6 +14,7 @@ describe('readConfig', () => {
         bootstrapWriteKey: undefined,
         demo: undefined,
         logLevel: 'info',
+        timeSweepSeconds: 15,
       },
     });
   });

@@ -17,6 +17,7 @@ const envSchema = z.object({
   STRATA_BOOTSTRAP_ADMIN_KEY: bootstrapKey.optional(),
   STRATA_BOOTSTRAP_WRITE_KEY: bootstrapKey.optional(),
   STRATA_DEMO: boolean.optional(),
+  STRATA_TIME_SWEEP_SECONDS: z.coerce.number().min(1).max(60).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -31,6 +32,8 @@ export interface StrataConfig {
   /** Undefined means: create the demo workspace only on an empty data folder or database. */
   demo: boolean | undefined;
   logLevel: string;
+  /** How often the time sweep runs: memberships that hang on time change within this of the moment. */
+  timeSweepSeconds: number;
 }
 
 export type ReadConfigResult = { ok: true; config: StrataConfig } | { ok: false; problems: string[] };
@@ -54,6 +57,7 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       bootstrapWriteKey: e.STRATA_BOOTSTRAP_WRITE_KEY,
       demo: e.STRATA_DEMO,
       logLevel: e.LOG_LEVEL,
+      timeSweepSeconds: e.STRATA_TIME_SWEEP_SECONDS,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { loadSampleData } from '@strata/engine';
+import { loadSampleData, SegmentEngine } from '@strata/engine';
 import {
   assertSupportedServer,
   createApiKey,
@@ -22,6 +22,7 @@ export interface RunningStrata {
   url: string;
   port: number;
   db: StrataDb;
+  engine: SegmentEngine;
   /** Finishes in-flight requests, closes the pool, stops embedded PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -49,6 +50,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
 
   let embedded: EmbeddedPostgres | undefined;
   let db: StrataDb | undefined;
+  let engine: SegmentEngine | undefined;
   try {
     const dataDir = resolve(config.dataDir);
     const freshDataDir = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
@@ -69,25 +71,38 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     const emptyDatabase = (await listWorkspaces(db.db)).length === 0;
     await bootstrapDefaultWorkspace(db, config, announce);
     if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, logger);
-    strataApp.setServices({ db: db.db });
+    const now = options.now ?? (() => new Date());
+    engine = new SegmentEngine({
+      db: db.db,
+      pool: db.pool,
+      now,
+      sweepIntervalMs: config.timeSweepSeconds * 1000,
+      log: (level, message, data) => logger[level]({ component: 'segments', ...data }, message),
+    });
+    await engine.start();
+    strataApp.setServices({ db: db.db, engine });
     logger.info('Strata is ready');
   } catch (error) {
     await strataApp.app.close();
+    await engine?.stop();
     await db?.close();
     await embedded?.stop();
     throw error;
   }
 
   const openDb = db;
+  const runningEngine = engine!;
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
     port,
     db: openDb,
+    engine: runningEngine,
     stop() {
       stopping ??= (async () => {
         logger.info('stopping: finishing in-flight requests');
         await strataApp.app.close();
+        await runningEngine.stop();
         await openDb.close();
         await embedded?.stop();
         logger.info('stopped');

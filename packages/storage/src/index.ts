@@ -1,7 +1,7 @@
 export { openDatabase, type StrataDb } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { assertSupportedServer, minimumServerVersion } from './server-version.js';
-export type { Database, FieldSource, IdentityKind, TraitTimes } from './schema.js';
+export type { Database, FieldSource, IdentityKind, SegmentVersionState, TraitTimes } from './schema.js';
 export {
   findRunningEmbeddedPostgres,
   startEmbeddedPostgres,
@@ -49,3 +49,49 @@ export { findAccountProfile, findPersonProfile, type AccountProfile, type Person
 export { copyRows, copyValue } from './repositories/copy-rows.js';
 export { compileCondition, selectRuleMembers, type CompileContext } from './segments/compile-rule.js';
 export { loadFieldSchema } from './repositories/field-schema.js';
+export { type MemberScope } from './segments/compile-rule.js';
+export {
+  activateVersion,
+  deleteSegment,
+  findSegment,
+  insertSegment,
+  insertSegmentVersion,
+  listBuildingVersions,
+  listLiveVersions,
+  listSegments,
+  listSegmentVersions,
+  recordBackfillProgress,
+  recordFullEvaluation,
+  stageVerdicts,
+  diffStaging,
+  updateSegmentLabels,
+  type SegmentDefinition,
+  type SegmentVersion,
+} from './repositories/segments.js';
+export {
+  applyMembershipChanges,
+  countSegmentMembers,
+  findExternalIds,
+  findMemberships,
+  listMemberHistory,
+  listMembersAsOf,
+  listProfileSegments,
+  listSegmentChanges,
+  listSegmentMembers,
+  type ChangeCause,
+  type MembershipChange,
+  type RecordedChange,
+} from './repositories/segment-members.js';
+export {
+  claimSegmentWork,
+  enqueueSegmentWork,
+  listenForSegmentWork,
+  lockProfiles,
+  lockSegmentDefinitions,
+  readSegmentBacklog,
+  segmentWorkChannel,
+  type ClaimedWork,
+  type SegmentWork,
+} from './repositories/segment-work.js';
+export { findProfileId, loadAccountRecord, loadPersonRecord } from './repositories/profile-records.js';
+export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './repositories/time-boundaries.js';

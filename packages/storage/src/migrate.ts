@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as segmentSources from './migrations/0002-segment-sources.js';
+import * as liveSegments from './migrations/0003-live-segments.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-segment-sources': segmentSources,
+  '0003-live-segments': liveSegments,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

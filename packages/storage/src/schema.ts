@@ -129,7 +129,78 @@ export interface Database {
     workspace_id: string;
     segment_key: string;
     member_id: string;
-    entered_at: CreatedAt;
+    entered_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  segments: {
+    workspace_id: string;
+    segment_key: string;
+    name: string;
+    description: Generated<string>;
+    target: 'person' | 'account';
+    predefined: Generated<boolean>;
+    active_version: number | null;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  segment_versions: {
+    workspace_id: string;
+    segment_key: string;
+    version: number;
+    rule: Json<unknown>;
+    rule_text: string;
+    state: SegmentVersionState;
+    backfill_total: Generated<number>;
+    backfill_done: Generated<number>;
+    backfill_cursor: string | null;
+    last_full_evaluation_at: Timestamp | null;
+    created_at: CreatedAt;
+    activated_at: Timestamp | null;
+  };
+  segment_staging: {
+    workspace_id: string;
+    segment_key: string;
+    version: number;
+    member_id: string;
+    is_member: boolean;
+  };
+  segment_changes: {
+    workspace_id: string;
+    change_id: Generated<number>;
+    segment_key: string;
+    member_id: string;
+    kind: 'enter' | 'exit';
+    at: Timestamp;
+    version: number;
+    cause: Json<unknown>;
+    txid: Generated<string>;
+  };
+  outbox: {
+    workspace_id: string;
+    outbox_id: Generated<number>;
+    topic: string;
+    payload: Json<unknown>;
+    created_at: CreatedAt;
+    delivered_at: Timestamp | null;
+  };
+  segment_work: {
+    workspace_id: string;
+    work_id: Generated<number>;
+    target: 'person' | 'account';
+    profile_id: string;
+    topics: string[];
+    cause: Json<unknown>;
+    queued_at: CreatedAt;
+  };
+  segment_sweeps: {
+    workspace_id: string;
+    swept_until: Timestamp;
+  };
+  trait_instants: {
+    workspace_id: string;
+    target: 'person' | 'account';
+    profile_id: string;
+    name: string;
+    at: Timestamp;
   };
   ingestion_counters: {
     workspace_id: string;
@@ -141,6 +212,7 @@ export interface Database {
   };
 }
 
+export type SegmentVersionState = 'building' | 'active' | 'retired';
 export type IdentityKind = 'user_id' | 'anonymous_id' | 'email';
 export type FieldSource = 'person' | 'account' | 'membership' | 'event';
 /** Per trait, the `[eventTime ISO, messageId]` of the write that set it; later writes win. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { evaluateRule, type AccountRecord, type PersonRecord, type SegmentRule } from '@strata/core';
+import { evaluateRule, explainRule, type AccountRecord, type PersonRecord, type SegmentRule } from '@strata/core';
 import { createWorkspace, selectRuleMembers } from '@strata/storage';
 import { eventNames, features, instant, plans, ruleArbitrary, testNow } from '../../../test-support/segment-arbitraries.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
@@ -257,9 +257,16 @@ async function store(world: World): Promise<{ workspaceId: string; persons: Pers
   return { workspaceId: ws, persons, accounts };
 }
 
-async function sqlMembers(rule: SegmentRule, workspaceId: string): Promise<string[]> {
-  const rows = await selectRuleMembers(database.db, rule, { workspaceId, now: new Date(testNow) }).execute();
+async function sqlMembers(rule: SegmentRule, workspaceId: string, ids?: string[]): Promise<string[]> {
+  const scope = ids ? { scope: { ids } } : {};
+  const rows = await selectRuleMembers(database.db, rule, { workspaceId, now: new Date(testNow), ...scope }).execute();
   return rows.map((r) => r.id).sort();
+}
+
+/** Live evaluation scopes every subquery to a few profiles: it must decide them exactly as the whole query does. */
+async function expectScopedAgrees(rule: SegmentRule, workspaceId: string, all: string[], expected: string[]): Promise<void> {
+  const some = all.filter((_, i) => i % 2 === 0);
+  expect(await sqlMembers(rule, workspaceId, some), `scoped ${JSON.stringify(rule)}`).toEqual(expected.filter((id) => some.includes(id)));
 }
 
 it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over random data', async () => {
@@ -279,6 +286,8 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
             .map((p) => p.id)
             .sort();
           expect(await sqlMembers(rule, stored.workspaceId), JSON.stringify(rule)).toEqual(expected);
+          await expectScopedAgrees(rule, stored.workspaceId, stored.persons.map((p) => p.id), expected);
+          for (const p of stored.persons) expect(explainRule(rule, p, now).member).toBe(expected.includes(p.id));
         }
         for (const rule of accountRules) {
           const expected = stored.accounts
@@ -286,6 +295,8 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
             .map((a) => a.id)
             .sort();
           expect(await sqlMembers(rule, stored.workspaceId), JSON.stringify(rule)).toEqual(expected);
+          await expectScopedAgrees(rule, stored.workspaceId, stored.accounts.map((a) => a.id), expected);
+          for (const a of stored.accounts) expect(explainRule(rule, a, now).member).toBe(expected.includes(a.id));
         }
       },
     ),

@@ -209,6 +209,10 @@ class Checker {
         return source.from === 'people'
           ? 'number'
           : this.fail('type-mismatch', 'share(...) applies to people: share(people where ...)', node.fnSpan);
+      case 'days':
+        return source.from !== 'people'
+          ? 'number'
+          : this.fail('type-mismatch', 'days(...) counts days with rows of events, tickets or surveys', node.fnSpan);
       case 'distinct':
         return source.field
           ? 'number'

@@ -42,7 +42,7 @@ export interface AccountRecord {
   segments: ReadonlySet<string>;
 }
 
-type Profile = { target: 'person'; record: PersonRecord } | { target: 'account'; record: AccountRecord };
+export type Profile = { target: 'person'; record: PersonRecord } | { target: 'account'; record: AccountRecord };
 
 /**
  * Decides a rule for one loaded profile, in memory. It is the reference the SQL compiler is
@@ -53,7 +53,8 @@ export function evaluateRule(rule: SegmentRule, record: PersonRecord | AccountRe
   return evaluateCondition(rule.condition, profile, now.getTime());
 }
 
-function evaluateCondition(condition: Condition, profile: Profile, now: number): boolean {
+/** @internal shared with explain.ts */
+export function evaluateCondition(condition: Condition, profile: Profile, now: number): boolean {
   switch (condition.kind) {
     case 'and':
       return condition.conditions.every((c) => evaluateCondition(c, profile, now));
@@ -136,7 +137,8 @@ export function present(value: unknown, type: FieldType): unknown {
   }
 }
 
-function valueOf(value: Value, profile: Profile, now: number): unknown {
+/** @internal shared with explain.ts */
+export function valueOf(value: Value, profile: Profile, now: number): unknown {
   if (value.kind === 'field') return fieldOf(value, profile.record);
   return aggregate(value, profile, now);
 }
@@ -184,6 +186,8 @@ function aggregate(value: Aggregate, profile: Profile, now: number): unknown {
   switch (value.fn) {
     case 'count':
       return rows.length;
+    case 'days':
+      return new Set(rows.map((r) => new Date(r.at).toISOString().slice(0, 10))).size;
     case 'distinct':
       return new Set(values.map((v) => JSON.stringify(v))).size;
     case 'sum':

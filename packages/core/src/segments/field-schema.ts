@@ -58,6 +58,7 @@ export const wellKnownFields: Record<'person' | 'account', Record<string, FieldT
     timezone: 'string',
     language: 'string',
     status: 'string',
+    subscription_status: 'string',
     is_trial: 'boolean',
     signed_up_at: 'datetime',
     trial_ends_at: 'datetime',

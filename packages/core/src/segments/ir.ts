@@ -42,7 +42,7 @@ export interface Window {
   unit: TimeUnit;
 }
 
-export const aggregateNames = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'first', 'last', 'share'] as const;
+export const aggregateNames = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'first', 'last', 'share', 'days'] as const;
 export type AggregateName = (typeof aggregateNames)[number];
 
 export interface Aggregate {

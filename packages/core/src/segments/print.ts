@@ -10,7 +10,8 @@ export function printRule(rule: SegmentRule): string {
 // so nested groups keep their shape: `a and (b and c)` reads back as written.
 const strength = { or: 1, and: 2 } as const;
 
-function printCondition(condition: Condition, parent: number): string {
+/** Canonical text of one condition; `parent` is the binding strength around it (0 at the top). */
+export function printCondition(condition: Condition, parent = 0): string {
   switch (condition.kind) {
     case 'and':
     case 'or': {
@@ -51,7 +52,8 @@ function printCondition(condition: Condition, parent: number): string {
   }
 }
 
-function printValue(value: Value): string {
+/** Canonical text of a field or an aggregate. */
+export function printValue(value: Value): string {
   if (value.kind === 'field') return value.scope === 'person-account' ? `account.${value.name}` : value.name;
   return `${value.fn}(${printSource(value.source)})`;
 }
@@ -68,7 +70,7 @@ function printWindow(window: Window | undefined): string {
   return window ? `within ${window.direction} ${window.amount} ${window.unit}` : '';
 }
 
-function printOperand(operand: OperandValue, amountOnly: boolean): string {
+export function printOperand(operand: OperandValue, amountOnly: boolean): string {
   if (Array.isArray(operand)) return `[${operand.map((o) => printOperand(o, false)).join(', ')}]`;
   if (typeof operand === 'object') return amountOnly ? String(operand.amount) : `${operand.amount} ${operand.unit}`;
   if (typeof operand === 'string') return quote(operand);

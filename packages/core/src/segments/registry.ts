@@ -367,4 +367,4 @@ export const operatorSpecs: readonly OperatorSpec[] = [
 export const operators = Object.fromEntries(operatorSpecs.map((s) => [s.name, s])) as Record<OperatorName, OperatorSpec>;
 
 /** Functions over a source; their result types are decided by the checker from the source. */
-export const aggregateFunctions: readonly string[] = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'first', 'last', 'share'];
+export const aggregateFunctions: readonly string[] = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'first', 'last', 'share', 'days'];

@@ -26,6 +26,11 @@ export const aggregateDocs: Record<AggregateName, { returns: string; doc: string
     example: 'first(events "login") within last 7 days',
   },
   last: { returns: 'date, or the field', doc: 'time of the latest row, or its field', example: 'last(surveys.nps) <= 6' },
+  days: {
+    returns: 'number',
+    doc: 'how many different UTC days have rows; 0 when none',
+    example: 'days(events within last 7 days) >= 3',
+  },
   share: {
     returns: 'number 0..1',
     doc: "fraction of an account's people matching; missing with no people",

@@ -5,6 +5,7 @@ import { applyTraits, correctEventTime, type SegmentMessage } from '@strata/core
 import {
   addIngestionCounts,
   claimMessageIds,
+  enqueueSegmentWork,
   ensureEventPartitions,
   findIdentifiedPeople,
   findIdentities,
@@ -30,6 +31,7 @@ import {
 import { resolvePeople, type TimedMessage } from './resolve-people.js';
 import { collectFieldSightings } from './field-sightings.js';
 import { withTransactionRetry } from './transaction-retry.js';
+import { WorkCollector } from '../segments/work-collector.js';
 
 /** One request's worth of validated messages. */
 export interface IngestRequest {
@@ -98,11 +100,16 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
         const contextGroup = contextGroupId(message);
         if (contextGroup && isProductEvent(message)) groupIds.add(contextGroup);
       }
+      const newAccountIds = new Map([...groupIds].map((groupId) => [groupId, uuidv7()]));
       const accounts = await lockAccounts(
         tx,
         workspaceId,
-        [...groupIds].map((groupId) => ({ groupId, newId: uuidv7() })),
+        [...newAccountIds].map(([groupId, newId]) => ({ groupId, newId })),
       );
+      // What changed, per profile, for the live segment engine; queued in this same transaction.
+      const work = new WorkCollector();
+      for (const account of accounts.values())
+        if (account.accountId === newAccountIds.get(account.groupId)) work.add('account', account.accountId, ['*'], { kind: 'membership' });
 
       const memberships = new Map<string, MembershipState>();
       const membershipTraits: Array<{ key: string; traits: Record<string, unknown>; at: Date; messageId: string }> = [];
@@ -111,11 +118,18 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
       for (const item of todo) {
         const { message } = item;
         const personId = resolution.personOf(item);
+        if (personId !== null && message.type === 'identify')
+          work.add('person', personId, ['identity', 'seen', ...Object.keys(message.traits ?? {}).map((k) => `trait:${k}`)], {
+            kind: 'traits',
+            names: Object.keys(message.traits ?? {}),
+          });
         if (message.type === 'group') {
           const account = accounts.get(message.groupId);
           if (!account) throw new Error(`invariant: account ${message.groupId} was not locked`);
           if (message.traits) applyTraits({ traits: account.traits, times: account.traitTimes }, message.traits, item.at, item.messageId);
           touchedAccounts.add(account.groupId);
+          const traitNames = Object.keys(message.traits ?? {});
+          work.add('account', account.accountId, traitNames.map((k) => `trait:${k}`), { kind: 'traits', names: traitNames });
           if (personId === null) continue; // an imported account with no person
           const key = membershipKey(personId, account.accountId);
           memberships.set(key, { personId, accountId: account.accountId, traits: {}, traitTimes: {} });
@@ -133,10 +147,14 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
               traits: {},
               traitTimes: {},
             });
+          const name = message.type === 'track' ? message.event : (message.name ?? '');
+          const cause = { kind: 'event' as const, name, messageId: item.messageId };
+          if (personId !== null) work.add('person', personId, [`event:${name}`, 'seen'], cause);
+          if (account) work.add('account', account.accountId, [`event:${name}`], cause);
           events.push({
             message_id: item.messageId,
             type: message.type,
-            name: message.type === 'track' ? message.event : (message.name ?? ''),
+            name,
             person_id: personId,
             account_id: account?.accountId ?? null,
             properties: message.properties ?? {},
@@ -149,8 +167,15 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
       }
 
       // Existing memberships keep their traits; new traits apply on top by event time.
+      const existingMemberships = new Set<string>();
       for (const existing of await lockMemberships(tx, workspaceId, [...memberships.values()])) {
         memberships.set(membershipKey(existing.personId, existing.accountId), existing);
+        existingMemberships.add(membershipKey(existing.personId, existing.accountId));
+      }
+      for (const [key, membership] of memberships) {
+        if (existingMemberships.has(key)) continue;
+        work.add('person', membership.personId, ['accounts'], { kind: 'membership' });
+        work.add('account', membership.accountId, ['people'], { kind: 'membership' });
       }
       for (const change of membershipTraits) {
         const membership = memberships.get(change.key);
@@ -159,7 +184,13 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
       }
 
       await insertPeople(tx, workspaceId, resolution.newPeople());
-      for (const [fromId, intoId] of resolution.storedMerges()) await movePerson(tx, workspaceId, fromId, intoId);
+      for (const person of resolution.newPeople()) work.add('person', person.personId, ['*'], { kind: 'traits', names: Object.keys(person.traits) });
+      for (const [fromId, intoId] of resolution.storedMerges()) {
+        await movePerson(tx, workspaceId, fromId, intoId);
+        // The merged-away person leaves every segment; the survivor may enter any.
+        work.add('person', fromId, ['*'], { kind: 'merge' });
+        work.add('person', intoId, ['*'], { kind: 'merge' });
+      }
       await insertIdentities(tx, workspaceId, resolution.newIdentities());
       await updatePeople(tx, workspaceId, resolution.changedStoredPeople());
       await updateAccounts(
@@ -170,6 +201,7 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
       await upsertMemberships(tx, workspaceId, [...memberships.values()]);
       await insertEvents(tx, workspaceId, events);
       await registerFields(tx, workspaceId, collectFieldSightings(todo.map((t) => t.message)));
+      await enqueueSegmentWork(tx, workspaceId, work.work());
       const deduplicated = duplicatesInRequest + (unique.length - fresh.size);
       await addIngestionCounts(tx, workspaceId, { stored: todo.length, rejected: 0, deduplicated });
       return { stored: todo.length, deduplicated };

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { baseFieldSchema, type FieldSchema, type FieldType } from '@strata/core';
+import { baseFieldSchema, ruleDependencies, type FieldSchema, type FieldType, type SegmentRule } from '@strata/core';
 import type { Database } from '../schema.js';
 
 /** The fields the rule checker knows in a workspace: the built-in vocabulary plus every field seen in its data. */
@@ -18,5 +18,17 @@ export async function loadFieldSchema(db: Kysely<Database>, workspaceId: string)
     else if (row.source === 'membership') schema.membership[row.field] = type;
     else (schema.events[row.event_name] ??= {})[row.field] = type;
   }
+  // Stored segments, with what their newest rule references (the checker refuses cycles).
+  const segments = await db
+    .selectFrom('segments as s')
+    .innerJoin('segment_versions as v', (j) => j.onRef('v.workspace_id', '=', 's.workspace_id').onRef('v.segment_key', '=', 's.segment_key'))
+    .select(['s.segment_key', 's.target', 'v.rule'])
+    .distinctOn('s.segment_key')
+    .where('s.workspace_id', '=', workspaceId)
+    .orderBy('s.segment_key')
+    .orderBy('v.version', 'desc')
+    .execute();
+  for (const segment of segments)
+    schema.segments[segment.segment_key] = { target: segment.target, references: ruleDependencies(segment.rule as SegmentRule).segments };
   return schema;
 }

@@ -23,12 +23,20 @@ type Expr = RawBuilder<unknown>;
 export interface CompileContext {
   workspaceId: string;
   now: Date;
+  /**
+   * Evaluate only these profiles (live evaluation) or this id range (a backfill chunk). Every
+   * subquery is restricted to them too, so the work is proportional to them, not to the workspace.
+   */
+  scope?: MemberScope;
 }
 
-/** The profile a condition is about, by table alias. */
+export type MemberScope = { ids: readonly string[] } | { after: string | null; upTo: string };
+
+/** The profile a condition is about, by table alias, and the ids it may be. */
 interface Profile {
   target: Target;
   alias: string;
+  scope?: (id: Expr) => Bool;
 }
 
 interface State extends CompileContext {
@@ -42,17 +50,47 @@ interface State extends CompileContext {
  */
 export function compileCondition(rule: SegmentRule, context: CompileContext): Bool {
   const state: State = { ...context, aliases: 0 };
-  return condition(rule.condition, { target: rule.target, alias: rule.target === 'person' ? 'p' : 'a' }, state);
+  return condition(rule.condition, topProfile(rule.target, context.scope), state);
+}
+
+function topProfile(target: Target, scope: MemberScope | undefined): Profile {
+  const alias = target === 'person' ? 'p' : 'a';
+  return scope ? { target, alias, scope: scopeTest(scope) } : { target, alias };
+}
+
+function scopeTest(scope: MemberScope): (id: Expr) => Bool {
+  if ('ids' in scope) return (id) => sql<boolean>`${id} = ANY(${scope.ids}::uuid[])`;
+  return (id) =>
+    scope.after === null ? sql<boolean>`${id} <= ${scope.upTo}::uuid` : sql<boolean>`(${id} > ${scope.after}::uuid AND ${id} <= ${scope.upTo}::uuid)`;
+}
+
+/** `AND <id in scope>` when the profile is scoped, else nothing. */
+function scoped(profile: Profile, id: Expr): Expr {
+  return profile.scope ? sql` AND ${profile.scope(id)}` : sql``;
+}
+
+/** The people of an account rule's rollups: only those of the accounts in scope. */
+function personProfileWithin(account: Profile, alias: string, state: State): Profile {
+  if (!account.scope) return { target: 'person', alias };
+  const outer = account.scope;
+  return {
+    target: 'person',
+    alias,
+    scope: (id) =>
+      sql<boolean>`${id} IN (SELECT sl.person_id FROM person_accounts sl WHERE sl.workspace_id = ${state.workspaceId} AND ${outer(sql.ref('sl.account_id'))})`,
+  };
 }
 
 /** The members of a rule now: `{ id, externalId }` with the person's userId or the account's groupId. */
 export function selectRuleMembers(db: Kysely<Database>, rule: SegmentRule, context: CompileContext) {
   const where = compileCondition(rule, context);
+  const inScope = context.scope ? scopeTest(context.scope) : undefined;
   const people = () =>
     db
       .selectFrom('people as p')
       .select([sql<string>`p.person_id`.as('id'), sql<string | null>`p.user_id`.as('externalId')])
       .where('p.workspace_id', '=', context.workspaceId)
+      .$if(inScope !== undefined, (q) => q.where(inScope!(sql.ref('p.person_id'))))
       .where(where);
   if (rule.target === 'person') return people();
   // Both builders select the same row shape; one type lets callers page and count either alike.
@@ -60,6 +98,7 @@ export function selectRuleMembers(db: Kysely<Database>, rule: SegmentRule, conte
     .selectFrom('accounts as a')
     .select([sql<string>`a.account_id`.as('id'), sql<string | null>`a.group_id`.as('externalId')])
     .where('a.workspace_id', '=', context.workspaceId)
+    .$if(inScope !== undefined, (q) => q.where(inScope!(sql.ref('a.account_id'))))
     .where(where) as unknown as ReturnType<typeof people>;
 }
 
@@ -80,7 +119,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
     case 'in-segment':
       return memberOf(
         profile,
-        sql`SELECT m.member_id FROM segment_members m WHERE m.workspace_id = ${state.workspaceId} AND m.segment_key = ${node.key}`,
+        sql`SELECT m.member_id FROM segment_members m WHERE m.workspace_id = ${state.workspaceId} AND m.segment_key = ${node.key}${scoped(profile, sql.ref('m.member_id'))}`,
       );
     case 'did': {
       const e = alias(state, 'e');
@@ -94,12 +133,12 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
     }
     case 'quantified': {
       const person = alias(state, 'q');
-      const { from, owner } = peopleRows(person, state);
-      const inner = condition(node.where, { target: 'person', alias: person }, state);
+      const { from, owner } = peopleRows(person, profile, state);
+      const inner = condition(node.where, personProfileWithin(profile, person, state), state);
       if (node.quantifier === 'any') return memberOf(profile, sql`SELECT ${owner} FROM ${from} AND ${inner}`);
       if (node.quantifier === 'none') return sql<boolean>`(NOT ${memberOf(profile, sql`SELECT ${owner} FROM ${from} AND ${inner}`)})`;
       const other = alias(state, 'q');
-      const everyone = peopleRows(other, state);
+      const everyone = peopleRows(other, profile, state);
       return sql<boolean>`(${memberOf(profile, sql`SELECT ${everyone.owner} FROM ${everyone.from}`)} AND NOT ${memberOf(profile, sql`SELECT ${owner} FROM ${from} AND NOT ${inner}`)})`;
     }
     case 'predicate': {
@@ -112,7 +151,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
           profile,
           sql`SELECT ${sql.ref(`${link}.person_id`)} FROM person_accounts ${sql.id(link)}
           JOIN accounts ${sql.id(account)} ON ${sql.ref(`${account}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${account}.account_id`)} = ${sql.ref(`${link}.account_id`)}
-          WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId} AND ${predicate(node.operator, value, subject.type, node.operands, state)}`,
+          WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId}${scoped(profile, sql.ref(`${link}.person_id`))} AND ${predicate(node.operator, value, subject.type, node.operands, state)}`,
         );
       }
       if (subject.kind === 'field') return predicate(node.operator, fieldValue(subject, profile.alias), subject.type, node.operands, state);
@@ -219,19 +258,20 @@ function at(ms: number): Expr {
 function ownedRows(table: 'events' | 'tickets' | 'surveys', profile: Profile, r: string, state: State): { from: Expr; owner: Expr } {
   const owner = sql.ref(`${r}.${profile.target === 'person' ? 'person_id' : 'account_id'}`);
   return {
-    from: sql`${sql.id(table)} ${sql.id(r)} WHERE ${sql.ref(`${r}.workspace_id`)} = ${state.workspaceId} AND ${owner} IS NOT NULL`,
+    from: sql`${sql.id(table)} ${sql.id(r)} WHERE ${sql.ref(`${r}.workspace_id`)} = ${state.workspaceId} AND ${owner} IS NOT NULL${scoped(profile, owner)}`,
     owner,
   };
 }
 
 /** `FROM person_accounts JOIN people <person> WHERE <in the workspace>`, owned by the account. */
-function peopleRows(person: string, state: State): { from: Expr; owner: Expr } {
+function peopleRows(person: string, account: Profile, state: State): { from: Expr; owner: Expr } {
   const link = `${person}_link`;
+  const owner = sql.ref(`${link}.account_id`);
   return {
     from: sql`person_accounts ${sql.id(link)}
     JOIN people ${sql.id(person)} ON ${sql.ref(`${person}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${person}.person_id`)} = ${sql.ref(`${link}.person_id`)}
-    WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId}`,
-    owner: sql.ref(`${link}.account_id`),
+    WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId}${scoped(account, owner)}`,
+    owner,
   };
 }
 
@@ -240,8 +280,8 @@ function groupedRows(value: Aggregate, profile: Profile, state: State): { from: 
   const { source } = value;
   if (source.from === 'people') {
     const person = alias(state, 'r');
-    const { from, owner } = peopleRows(person, state);
-    const matching = source.where ? condition(source.where, { target: 'person', alias: person }, state) : sql<boolean>`true`;
+    const { from, owner } = peopleRows(person, profile, state);
+    const matching = source.where ? condition(source.where, personProfileWithin(profile, person, state), state) : sql<boolean>`true`;
     const aggregate =
       value.fn === 'count' ? sql`count(*) FILTER (WHERE ${matching})` : sql`(count(*) FILTER (WHERE ${matching}))::numeric / count(*)`;
     return { from, owner, aggregate };
@@ -265,6 +305,8 @@ function aggregateOf(value: Aggregate, v: Expr | undefined, time: Expr, id: Expr
       return sql`count(*)`;
     case 'distinct':
       return sql`count(DISTINCT ${v!})`;
+    case 'days':
+      return sql`count(DISTINCT (${time} AT TIME ZONE 'UTC')::date)`;
     case 'sum':
       return sql`coalesce(sum(${v!}), 0)`;
     case 'avg':
@@ -286,7 +328,7 @@ function aggregateOf(value: Aggregate, v: Expr | undefined, time: Expr, id: Expr
 
 /** Does the predicate hold for a profile with no rows at all (count and sum 0, the rest missing)? */
 function holdsForEmpty(node: Extract<Condition, { kind: 'predicate' }>, value: Aggregate): boolean {
-  const empty = value.fn === 'count' || value.fn === 'sum' || (value.fn === 'distinct' && value.source.from !== 'people') ? 0 : undefined;
+  const empty = value.fn === 'count' || value.fn === 'sum' || value.fn === 'days' || (value.fn === 'distinct' && value.source.from !== 'people') ? 0 : undefined;
   if (node.operator === 'is-not-set') return empty === undefined;
   if (empty === undefined) return false;
   return operators[node.operator].evaluate(empty, node.operands, 0);

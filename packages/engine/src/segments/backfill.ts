@@ -1,0 +1,198 @@
+import { sql, type Kysely } from 'kysely';
+import type { SegmentRule, Target } from '@strata/core';
+import {
+  activateVersion,
+  applyMembershipChanges,
+  diffStaging,
+  findExternalIds,
+  listLiveVersions,
+  listProfileIds,
+  lockProfiles,
+  lockSegmentDefinitions,
+  recordBackfillProgress,
+  recordFullEvaluation,
+  selectRuleMembers,
+  stageVerdicts,
+  type Database,
+  type SegmentWork,
+  enqueueSegmentWork,
+} from '@strata/storage';
+import { evaluateProfiles } from './evaluate-profiles.js';
+import { loadLiveSegments, onlySegmentTopic } from './live-segments.js';
+
+/** Profiles evaluated per backfill transaction. */
+const chunkSize = 5000;
+const lastUuid = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
+export interface BackfillProgress {
+  key: string;
+  version: number;
+  done: number;
+  total: number;
+}
+
+/**
+ * Fills a building version in chunks of profiles, each its own transaction that records where it
+ * got to, then switches over in one transaction: members enter and leave with cause
+ * `rule-change`, and the old version stops serving at that instant. Until then the old version
+ * keeps serving. A crash leaves the version building; calling this again resumes after the last
+ * finished chunk. Only one process backfills a version at a time (the others return at once).
+ */
+export async function backfillVersion(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+  version: number,
+  options: { now: () => Date; onProgress?: (progress: BackfillProgress) => void },
+): Promise<'activated' | 'busy' | 'gone'> {
+  return db.connection().execute(async (connection) => {
+    // A session lock held for the whole backfill, on this connection: one backfill per version.
+    const lockKey = `${workspaceId}:${key}:${version}:backfill`;
+    const got = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${lockKey}, 7)) AS ok`.execute(connection);
+    if (!got.rows[0]?.ok) return 'busy';
+    try {
+      const building = (await listLiveVersions(connection, workspaceId)).find((v) => v.key === key && v.version === version && v.state === 'building');
+      if (!building) return 'gone';
+      const ids = await listProfileIds(connection, workspaceId, building.target);
+      const start = building.backfillCursor ? ids.findIndex((id) => id > building.backfillCursor!) : 0;
+      let done = building.backfillCursor ? (start === -1 ? ids.length : start) : 0;
+      const total = ids.length;
+      await recordBackfillProgress(connection, workspaceId, key, version, { total, done, cursor: building.backfillCursor });
+      options.onProgress?.({ key, version, done, total });
+      for (let from = done; from < ids.length; from += chunkSize) {
+        const after = from === 0 ? null : ids[from - 1]!;
+        const upTo = from + chunkSize >= ids.length ? lastUuid : ids[from + chunkSize - 1]!;
+        await connection.transaction().execute(async (tx) => {
+          const members = await selectRuleMembers(tx, building.rule, { workspaceId, now: options.now(), scope: { after, upTo } }).execute();
+          await stageVerdicts(
+            tx,
+            workspaceId,
+            key,
+            version,
+            members.map((m) => ({ memberId: m.id, isMember: true })),
+            'keep',
+          );
+          done = Math.min(ids.length, from + chunkSize);
+          await recordBackfillProgress(tx, workspaceId, key, version, { done, cursor: upTo === lastUuid ? ids.at(-1)! : upTo });
+        });
+        options.onProgress?.({ key, version, done, total });
+      }
+      await switchVersion(connection, workspaceId, building.target, key, version, options.now());
+      return 'activated';
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtextextended(${lockKey}, 7))`.execute(connection);
+    }
+  });
+}
+
+/** Makes a fully staged version the one that serves, applying the difference as changes. */
+async function switchVersion(db: Kysely<Database>, workspaceId: string, target: Target, key: string, version: number, now: Date): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    // Exclusive: no live evaluation of this workspace straddles the switch.
+    await lockSegmentDefinitions(tx, workspaceId, 'exclusive');
+    const { enters, exits } = await diffStaging(tx, workspaceId, key, version);
+    const cause = { kind: 'rule-change' as const, version };
+    await applyMembershipChanges(
+      tx,
+      workspaceId,
+      target,
+      [
+        ...enters.map((memberId) => ({ segmentKey: key, version, memberId, kind: 'enter' as const, cause })),
+        ...exits.map((memberId) => ({ segmentKey: key, version, memberId, kind: 'exit' as const, cause })),
+      ],
+      now,
+    );
+    await activateVersion(tx, workspaceId, key, version, now);
+    const segments = await loadLiveSegments(tx, workspaceId);
+    const referencing = segments.some((s) => s.dependencies.segments.includes(key));
+    if (referencing) {
+      const cascade: SegmentWork[] = [...enters, ...exits].map((profileId) => ({
+        target,
+        profileId,
+        topics: [`segment:${key}`],
+        cause: { kind: 'segment', key },
+      }));
+      await enqueueSegmentWork(tx, workspaceId, cascade);
+    }
+  });
+}
+
+/**
+ * Full re-evaluation of an active segment: one set-based query finds every profile whose
+ * membership differs, and those are re-decided under their locks, like live evaluation, so a
+ * concurrent live change is never overwritten with an older verdict.
+ */
+export async function recomputeSegment(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+  now: Date,
+  cause: 'recompute' | 'time' = 'recompute',
+): Promise<{ entered: number; exited: number }> {
+  const segment = (await loadLiveSegments(db, workspaceId)).find((s) => s.key === key && s.state === 'active');
+  if (!segment) return { entered: 0, exited: 0 };
+  const differing = await differingProfiles(db, workspaceId, key, segment.rule, now);
+  let entered = 0;
+  let exited = 0;
+  if (differing.length > 0) {
+    await db.transaction().execute(async (tx) => {
+      await lockSegmentDefinitions(tx, workspaceId, 'shared');
+      const segments = await loadLiveSegments(tx, workspaceId);
+      await lockProfiles(tx, workspaceId, differing);
+      const work = differing.map((profileId) => ({
+        target: segment.target,
+        profileId,
+        topics: new Set([onlySegmentTopic(key)]),
+        cause: { kind: cause },
+      }));
+      const result = await evaluateProfiles(tx, workspaceId, segments, work, now);
+      entered = result.changes.filter((c) => c.kind === 'enter').length;
+      exited = result.changes.length - entered;
+      await enqueueSegmentWork(tx, workspaceId, result.cascade);
+    });
+  }
+  await recordFullEvaluation(db, workspaceId, key, segment.version, now);
+  return { entered, exited };
+}
+
+/** Profiles whose membership of `key` differs from what `rule` says now. */
+async function differingProfiles(db: Kysely<Database>, workspaceId: string, key: string, rule: SegmentRule, now: Date): Promise<string[]> {
+  const rows = await sql<{ id: string }>`
+    WITH next AS (${selectRuleMembers(db, rule, { workspaceId, now })}),
+    current AS (SELECT member_id AS id FROM segment_members WHERE workspace_id = ${workspaceId} AND segment_key = ${key})
+    (SELECT id FROM next EXCEPT SELECT id FROM current)
+    UNION ALL
+    (SELECT id FROM current EXCEPT SELECT id FROM next)`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/** What an edit would change now: how many enter and leave, with samples, without saving anything. */
+export async function diffRule(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+  rule: SegmentRule,
+  now: Date,
+  sampleSize = 10,
+): Promise<{ entering: number; leaving: number; staying: number; sampleEntering: string[]; sampleLeaving: string[] }> {
+  const rows = await sql<{ id: string; side: 'enter' | 'leave' | 'stay' }>`
+    WITH next AS (${selectRuleMembers(db, rule, { workspaceId, now })}),
+    current AS (SELECT member_id AS id FROM segment_members WHERE workspace_id = ${workspaceId} AND segment_key = ${key})
+    SELECT coalesce(n.id, c.id) AS id, CASE WHEN c.id IS NULL THEN 'enter' WHEN n.id IS NULL THEN 'leave' ELSE 'stay' END AS side
+    FROM next n FULL JOIN current c ON c.id = n.id`.execute(db);
+  const entering = rows.rows.filter((r) => r.side === 'enter');
+  const leaving = rows.rows.filter((r) => r.side === 'leave');
+  const names = await findExternalIds(
+    db,
+    workspaceId,
+    rule.target,
+    [...entering.slice(0, sampleSize), ...leaving.slice(0, sampleSize)].map((r) => r.id),
+  );
+  return {
+    entering: entering.length,
+    leaving: leaving.length,
+    staying: rows.rows.length - entering.length - leaving.length,
+    sampleEntering: entering.slice(0, sampleSize).map((r) => names.get(r.id) ?? r.id),
+    sampleLeaving: leaving.slice(0, sampleSize).map((r) => names.get(r.id) ?? r.id),
+  };
+}

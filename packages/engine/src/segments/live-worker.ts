@@ -1,0 +1,192 @@
+import type { Kysely } from 'kysely';
+import type { Pool } from 'pg';
+import {
+  claimSegmentWork,
+  enqueueSegmentWork,
+  findLinkedProfiles,
+  listenForSegmentWork,
+  lockProfiles,
+  lockSegmentDefinitions,
+  type ClaimedWork,
+  type Database,
+} from '@strata/storage';
+import { evaluateProfiles, type ProfileWork } from './evaluate-profiles.js';
+import { anyDependsOn, loadLiveSegments, type LiveSegment } from './live-segments.js';
+import type { SegmentMetrics } from './segment-metrics.js';
+
+export interface LiveWorkerOptions {
+  db: Kysely<Database>;
+  /** For LISTEN; without it the worker only polls. */
+  pool?: Pool;
+  now: () => Date;
+  metrics?: SegmentMetrics;
+  /** Items taken per transaction. */
+  batchSize?: number;
+  /** How long to wait for a notification before looking anyway. */
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Keeps segment membership current: takes queued work (written by ingestion in its own
+ * transaction), re-evaluates the segments it concerns for exactly those profiles, and applies
+ * the changes, all in one transaction. Any number of workers, in any number of processes, share
+ * the queue: SKIP LOCKED splits it, profile locks keep verdicts in order.
+ */
+export class LiveSegmentWorker {
+  private stopped = true;
+  private wake: (() => void) | undefined;
+  private pending = false;
+  private loop: Promise<void> | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(private readonly options: LiveWorkerOptions) {}
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    if (this.options.pool) this.unlisten = await listenForSegmentWork(this.options.pool, () => this.notify());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.notify();
+    await this.loop;
+    await this.unlisten?.();
+    this.unlisten = undefined;
+  }
+
+  /** Processes work until the queue is empty (cascades included); for tests and the CLI. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const done = await this.processBatch();
+      if (done === 0) return total;
+      total += done;
+    }
+  }
+
+  /** Takes one batch and applies it; returns how many queued items it took. */
+  async processBatch(): Promise<number> {
+    const { db, now, metrics } = this.options;
+    const batchSize = this.options.batchSize ?? 1000;
+    const started = performance.now();
+    const outcome = await db.transaction().execute(async (tx) => {
+      const claimed = await claimSegmentWork(tx, batchSize);
+      if (claimed.length === 0) return undefined;
+      const workspaceId = claimed[0]!.workspaceId;
+      await lockSegmentDefinitions(tx, workspaceId, 'shared');
+      const segments = await loadLiveSegments(tx, workspaceId);
+      const work = await expandWork(tx, workspaceId, segments, claimed);
+      await lockProfiles(
+        tx,
+        workspaceId,
+        work.map((w) => w.profileId),
+      );
+      const result = await evaluateProfiles(tx, workspaceId, segments, work, now());
+      await enqueueSegmentWork(tx, workspaceId, result.cascade);
+      return { claimed, result };
+    });
+    if (!outcome) return 0;
+    const committed = Date.now();
+    metrics?.recordBatch({
+      items: outcome.claimed.length,
+      decided: outcome.result.decided,
+      changes: outcome.result.changes,
+      lagsMs: outcome.claimed.map((c) => committed - c.queuedAt.getTime()),
+      tookMs: performance.now() - started,
+    });
+    return outcome.claimed.length;
+  }
+
+  private notify(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let done = 0;
+      this.pending = false;
+      try {
+        done = await this.processBatch();
+      } catch (error) {
+        this.options.onError?.(error);
+        await this.sleep(1000);
+        continue;
+      }
+      if (done === 0 && !this.pending) await this.sleep(this.options.pollMs ?? 1000);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+/**
+ * One item per profile, plus what a change implies for the other level: a person's change
+ * concerns the account rules that roll people up, an account's trait change concerns the person
+ * rules that read `account.x`. Expanded only when some segment reads that way.
+ */
+async function expandWork(
+  db: Kysely<Database>,
+  workspaceId: string,
+  segments: readonly LiveSegment[],
+  claimed: readonly ClaimedWork[],
+): Promise<ProfileWork[]> {
+  const byProfile = new Map<string, { target: ProfileWork['target']; profileId: string; topics: Set<string>; cause: ProfileWork['cause'] }>();
+  const add = (target: ProfileWork['target'], profileId: string, topics: Iterable<string>, cause: ProfileWork['cause']) => {
+    const key = `${target}:${profileId}`;
+    let item = byProfile.get(key);
+    if (!item) byProfile.set(key, (item = { target, profileId, topics: new Set(), cause }));
+    for (const t of topics) item.topics.add(t);
+    item.cause = cause;
+  };
+  for (const item of claimed) add(item.target, item.profileId, item.topics, item.cause);
+  const direct = [...byProfile.values()];
+
+  if (anyDependsOn(segments, 'account', 'person:')) {
+    const people = direct.filter((w) => w.target === 'person');
+    const links = await findLinkedProfiles(
+      db,
+      workspaceId,
+      'person',
+      people.map((p) => p.profileId),
+    );
+    const byPerson = new Map(people.map((p) => [p.profileId, p]));
+    for (const link of links) {
+      const person = byPerson.get(link.from)!;
+      add(
+        'account',
+        link.to,
+        [...person.topics].map((t) => `person:${t}`),
+        person.cause,
+      );
+    }
+  }
+  if (anyDependsOn(segments, 'person', 'account-trait:')) {
+    const accounts = direct.filter((w) => w.target === 'account' && [...w.topics].some((t) => t === '*' || t.startsWith('trait:')));
+    const links = await findLinkedProfiles(
+      db,
+      workspaceId,
+      'account',
+      accounts.map((a) => a.profileId),
+    );
+    const byAccount = new Map(accounts.map((a) => [a.profileId, a]));
+    for (const link of links) {
+      const account = byAccount.get(link.from)!;
+      const topics = [...account.topics].flatMap((t) => (t === '*' ? ['account-trait:*'] : t.startsWith('trait:') ? [`account-${t}`] : []));
+      add('person', link.to, topics, account.cause);
+    }
+  }
+  return [...byProfile.values()];
+}

@@ -1,0 +1,91 @@
+import type { Target } from '@strata/core';
+
+/** A segment every workspace starts with; editable like any other, never deletable. */
+export interface PredefinedSegment {
+  key: string;
+  name: string;
+  description: string;
+  target: Target;
+  rule: string;
+}
+
+/** In dependency order: a segment comes after the ones its rule refers to. */
+export const predefinedSegments: readonly PredefinedSegment[] = [
+  {
+    key: 'trial',
+    name: 'Trial',
+    description: 'Accounts in a trial.',
+    target: 'account',
+    rule: 'status = "trialing" or subscription_status = "trialing" or is_trial = true',
+  },
+  {
+    key: 'churned',
+    name: 'Churned',
+    description: 'Accounts that cancelled.',
+    target: 'account',
+    rule: 'churned_at is set or status = "churned" or subscription_status = "canceled"',
+  },
+  {
+    key: 'high-value',
+    name: 'High value',
+    description: 'Accounts at the top of MRR; set the threshold to your own price list.',
+    target: 'account',
+    rule: 'mrr >= 1000',
+  },
+  {
+    key: 'paying',
+    name: 'Paying',
+    description: 'Accounts with revenue that are neither in a trial nor churned.',
+    target: 'account',
+    rule: 'mrr > 0 and not in segment "trial" and not in segment "churned"',
+  },
+  {
+    key: 'trial-ending',
+    name: 'Trial ending',
+    description: 'Trials that end within 3 days.',
+    target: 'account',
+    rule: 'in segment "trial" and trial_ends_at within next 3 days',
+  },
+  {
+    key: 'new',
+    name: 'New',
+    description: 'People who signed up within 14 days (first seen, when no sign-up date is known).',
+    target: 'person',
+    rule: 'signed_up_at within last 14 days or (signed_up_at is not set and first_seen_at within last 14 days)',
+  },
+  {
+    key: 'active',
+    name: 'Active',
+    description: 'People active on at least 3 of the last 7 days.',
+    target: 'person',
+    rule: 'days(events within last 7 days) >= 3',
+  },
+  {
+    key: 'inactive',
+    name: 'Inactive',
+    description: 'People with no activity for 14 days: likely to churn.',
+    target: 'person',
+    rule: 'last_seen_at more than 14 days ago',
+  },
+  {
+    key: 'onboarding-stalled',
+    name: 'Onboarding stalled',
+    description: 'People who signed up 7 to 30 days ago with fewer than 3 key actions.',
+    target: 'person',
+    rule: 'signed_up_at between 7 and 30 days ago and count(events "feature_used" within last 30 days) < 3',
+  },
+  {
+    key: 'accounts-active',
+    name: 'Active accounts',
+    description: 'Accounts with at least one active person.',
+    target: 'account',
+    rule: 'count(people where in segment "active") >= 1',
+  },
+  {
+    key: 'accounts-inactive',
+    name: 'Inactive accounts',
+    description: 'Accounts whose people are all inactive.',
+    target: 'account',
+    rule: 'all(people where in segment "inactive")',
+  },
+];

@@ -1,0 +1,84 @@
+import type { MembershipChange } from '@strata/storage';
+
+const lagBucketsMs = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
+
+/** A cumulative histogram, rendered the way Prometheus reads it. */
+class Histogram {
+  readonly counts = lagBucketsMs.map(() => 0);
+  count = 0;
+  sumMs = 0;
+  private readonly recent: number[] = [];
+
+  observe(ms: number): void {
+    this.count++;
+    this.sumMs += ms;
+    for (const [i, bound] of lagBucketsMs.entries()) if (ms <= bound) this.counts[i]!++;
+    this.recent.push(ms);
+    if (this.recent.length > 10_000) this.recent.splice(0, this.recent.length - 10_000);
+  }
+
+  /** A quantile of the last 10,000 observations. */
+  quantile(q: number): number | null {
+    if (this.recent.length === 0) return null;
+    const sorted = [...this.recent].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  }
+
+  render(name: string, help: string): string[] {
+    const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`];
+    for (const [i, bound] of lagBucketsMs.entries()) lines.push(`${name}_bucket{le="${bound / 1000}"} ${this.counts[i]}`);
+    lines.push(`${name}_bucket{le="+Inf"} ${this.count}`, `${name}_sum ${this.sumMs / 1000}`, `${name}_count ${this.count}`);
+    return lines;
+  }
+}
+
+/** What this process's live evaluation has done, for `/metrics` and the segment telemetry. */
+export class SegmentMetrics {
+  readonly lag = new Histogram();
+  readonly batch = new Histogram();
+  workItems = 0;
+  decisions = 0;
+  private readonly changes = new Map<string, number>();
+  /** Per segment key: when live evaluation last changed or decided it here. */
+  readonly lastLiveAt = new Map<string, Date>();
+
+  recordBatch(batch: { items: number; decided: number; changes: readonly MembershipChange[]; lagsMs: number[]; tookMs: number }): void {
+    this.workItems += batch.items;
+    this.decisions += batch.decided;
+    for (const ms of batch.lagsMs) this.lag.observe(ms);
+    this.batch.observe(batch.tookMs);
+    const now = new Date();
+    for (const change of batch.changes) {
+      const key = `${change.segmentKey}|${change.kind}`;
+      this.changes.set(key, (this.changes.get(key) ?? 0) + 1);
+      this.lastLiveAt.set(change.segmentKey, now);
+    }
+  }
+
+  /** Prometheus text for the counters this process keeps. */
+  render(): string[] {
+    const lines = [
+      '# HELP strata_segment_work_items_total Queued profile changes this process evaluated.',
+      '# TYPE strata_segment_work_items_total counter',
+      `strata_segment_work_items_total ${this.workItems}`,
+      '# HELP strata_segment_decisions_total Segment verdicts this process decided.',
+      '# TYPE strata_segment_decisions_total counter',
+      `strata_segment_decisions_total ${this.decisions}`,
+      '# HELP strata_segment_changes_total Membership enters and exits this process applied.',
+      '# TYPE strata_segment_changes_total counter',
+    ];
+    for (const [key, count] of [...this.changes].sort()) {
+      const [segment, kind] = key.split('|');
+      lines.push(`strata_segment_changes_total{segment="${escapeLabel(segment!)}",kind="${kind}"} ${count}`);
+    }
+    lines.push(
+      ...this.lag.render('strata_segment_live_lag_seconds', 'Time from a change being queued to its membership result committing.'),
+      ...this.batch.render('strata_segment_batch_seconds', 'Time to evaluate and apply one batch of work.'),
+    );
+    return lines;
+  }
+}
+
+export function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}

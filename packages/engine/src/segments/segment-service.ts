@@ -1,0 +1,162 @@
+import { sql, type Kysely } from 'kysely';
+import { printRule, validateRule, type Diagnostic, type SegmentRule, type Target } from '@strata/core';
+import {
+  deleteSegment as deleteSegmentRows,
+  findSegment,
+  insertSegment,
+  insertSegmentVersion,
+  listSegmentVersions,
+  loadFieldSchema,
+  updateSegmentLabels,
+  type Database,
+  type SegmentDefinition,
+} from '@strata/storage';
+import { backfillVersion, diffRule, type BackfillProgress } from './backfill.js';
+import { predefinedSegments } from './predefined-segments.js';
+
+/** What a user may get wrong when defining a segment; the server maps each to a status. */
+export type SegmentProblem =
+  | { code: 'invalid-rule'; diagnostics: Diagnostic[] }
+  | { code: 'key-taken'; key: string }
+  | { code: 'not-found'; key: string }
+  | { code: 'predefined'; key: string }
+  | { code: 'referenced'; key: string; by: string[] };
+
+export type SegmentOutcome<T> = { ok: true; value: T } | { ok: false; problem: SegmentProblem };
+
+export interface SegmentRunOptions {
+  now: () => Date;
+  onProgress?: (progress: BackfillProgress) => void;
+}
+
+/** Segment keys: lowercase words joined by dashes, as in `trial-ending`. */
+export const segmentKeyPattern = /^[a-z0-9][a-z0-9-_]{0,62}$/;
+
+/**
+ * Checks a rule given as text or as IR against the workspace. IR is printed and checked again,
+ * so stored IR is always what the checker produces, whoever wrote it.
+ */
+export async function checkSegmentRule(
+  db: Kysely<Database>,
+  workspaceId: string,
+  target: Target,
+  rule: string | SegmentRule,
+  segmentKey?: string,
+): Promise<{ ok: true; rule: SegmentRule; text: string } | { ok: false; diagnostics: Diagnostic[] }> {
+  let text: string;
+  if (typeof rule === 'string') text = rule;
+  else {
+    try {
+      text = printRule(rule);
+    } catch {
+      return { ok: false, diagnostics: [{ code: 'syntax-error', message: 'rule IR is not of the form POST /segments/validate returns', span: { start: 0, end: 0 } }] };
+    }
+  }
+  const schema = await loadFieldSchema(db, workspaceId);
+  return validateRule(text, { target, schema, ...(segmentKey ? { segmentKey } : {}) });
+}
+
+/** Creates a segment and fills it; answers once its members are in place. */
+export async function createSegment(
+  db: Kysely<Database>,
+  workspaceId: string,
+  input: { key: string; name: string; description?: string; target: Target; rule: string | SegmentRule; predefined?: boolean },
+  options: SegmentRunOptions,
+): Promise<SegmentOutcome<SegmentDefinition>> {
+  const checked = await checkSegmentRule(db, workspaceId, input.target, input.rule, input.key);
+  if (!checked.ok) return { ok: false, problem: { code: 'invalid-rule', diagnostics: checked.diagnostics } };
+  const inserted = await insertSegment(db, workspaceId, {
+    key: input.key,
+    name: input.name,
+    description: input.description ?? '',
+    target: input.target,
+    predefined: input.predefined ?? false,
+    rule: checked.rule,
+    text: checked.text,
+  });
+  if (!inserted) return { ok: false, problem: { code: 'key-taken', key: input.key } };
+  await backfillVersion(db, workspaceId, input.key, 1, options);
+  return { ok: true, value: (await findSegment(db, workspaceId, input.key))! };
+}
+
+/** What an edit would do, without doing it. */
+export async function previewSegmentEdit(db: Kysely<Database>, workspaceId: string, key: string, rule: string | SegmentRule, now: Date) {
+  const segment = await findSegment(db, workspaceId, key);
+  if (!segment) return { ok: false as const, problem: { code: 'not-found' as const, key } };
+  const checked = await checkSegmentRule(db, workspaceId, segment.target, rule, key);
+  if (!checked.ok) return { ok: false as const, problem: { code: 'invalid-rule' as const, diagnostics: checked.diagnostics } };
+  const diff = await diffRule(db, workspaceId, key, checked.rule, now);
+  return { ok: true as const, value: { text: checked.text, ...diff } };
+}
+
+/**
+ * Edits a segment. A new rule becomes a new version that is backfilled while the current one
+ * keeps serving, then switched to atomically; a building version it replaces is dropped.
+ */
+export async function updateSegment(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+  edit: { name?: string | undefined; description?: string | undefined; rule?: string | SegmentRule | undefined },
+  options: SegmentRunOptions,
+): Promise<SegmentOutcome<SegmentDefinition>> {
+  const segment = await findSegment(db, workspaceId, key);
+  if (!segment) return { ok: false, problem: { code: 'not-found', key } };
+  if (edit.rule !== undefined) {
+    const checked = await checkSegmentRule(db, workspaceId, segment.target, edit.rule, key);
+    if (!checked.ok) return { ok: false, problem: { code: 'invalid-rule', diagnostics: checked.diagnostics } };
+    const newest = (await listSegmentVersions(db, workspaceId, key))[0];
+    const active = (await listSegmentVersions(db, workspaceId, key)).find((v) => v.state === 'active');
+    if (!active || active.text !== checked.text || newest?.state === 'building') {
+      const version = (newest?.version ?? 0) + 1;
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .deleteFrom('segment_versions')
+          .where('workspace_id', '=', workspaceId)
+          .where('segment_key', '=', key)
+          .where('state', '=', 'building')
+          .execute();
+        await insertSegmentVersion(tx, workspaceId, key, version, checked.rule, checked.text);
+      });
+      await backfillVersion(db, workspaceId, key, version, options);
+    }
+  }
+  await updateSegmentLabels(db, workspaceId, key, { name: edit.name, description: edit.description });
+  return { ok: true, value: (await findSegment(db, workspaceId, key))! };
+}
+
+/** Deletes a segment that no other segment refers to; predefined segments stay (edit them instead). */
+export async function deleteSegment(db: Kysely<Database>, workspaceId: string, key: string): Promise<SegmentOutcome<null>> {
+  const segment = await findSegment(db, workspaceId, key);
+  if (!segment) return { ok: false, problem: { code: 'not-found', key } };
+  if (segment.predefined) return { ok: false, problem: { code: 'predefined', key } };
+  const schema = await loadFieldSchema(db, workspaceId);
+  const by = Object.entries(schema.segments)
+    .filter(([other, s]) => other !== key && s.references.includes(key))
+    .map(([other]) => other);
+  if (by.length > 0) return { ok: false, problem: { code: 'referenced', key, by } };
+  await db.transaction().execute((tx) => deleteSegmentRows(tx, workspaceId, key));
+  return { ok: true, value: null };
+}
+
+/** Creates the predefined segments a workspace lacks, in dependency order. */
+export async function ensurePredefinedSegments(db: Kysely<Database>, workspaceId: string, options: SegmentRunOptions): Promise<string[]> {
+  const existing = await db.selectFrom('segments').select('segment_key').where('workspace_id', '=', workspaceId).execute();
+  const have = new Set(existing.map((r) => r.segment_key));
+  const created: string[] = [];
+  for (const predefined of predefinedSegments) {
+    if (have.has(predefined.key)) continue;
+    const outcome = await createSegment(db, workspaceId, { ...predefined, predefined: true }, options);
+    if (!outcome.ok && outcome.problem.code !== 'key-taken') throw new Error(`invariant: predefined segment ${predefined.key}: ${JSON.stringify(outcome.problem)}`);
+    if (outcome.ok) created.push(predefined.key);
+  }
+  return created;
+}
+
+/** Workspaces that still lack some predefined segment. */
+export async function workspacesMissingPredefined(db: Kysely<Database>): Promise<string[]> {
+  const rows = await sql<{ workspace_id: string }>`
+    SELECT w.workspace_id FROM workspaces w
+    WHERE (SELECT count(*) FROM segments s WHERE s.workspace_id = w.workspace_id AND s.predefined) < ${predefinedSegments.length}`.execute(db);
+  return rows.rows.map((r) => r.workspace_id);
+}

@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+import { shiftTime, type TimeLeaf, type TimeOffset } from '@strata/core';
+import { enqueueSegmentWork, findInstantsBetween, findLinkedProfiles, type Database, type SegmentWork } from '@strata/storage';
+import { loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
+import { recomputeSegment } from './backfill.js';
+
+/**
+ * Moves segments along with time when no data arrives: a window that lets an old login go, a
+ * trial end date coming within three days. For each segment it finds, by index, only the
+ * profiles holding an instant that crossed a boundary since the last sweep, and queues them
+ * for live evaluation. Each workspace is swept by one process at a time.
+ *
+ * Returns how many profiles were queued.
+ */
+export async function sweepTime(db: Kysely<Database>, now: Date): Promise<{ queued: number; recomputed: string[] }> {
+  const workspaces = await db.selectFrom('workspaces').select('workspace_id').execute();
+  let queued = 0;
+  const recomputed: string[] = [];
+  for (const { workspace_id: workspaceId } of workspaces) {
+    const whole = await db.transaction().execute(async (tx) => {
+      await sql`INSERT INTO segment_sweeps (workspace_id, swept_until) VALUES (${workspaceId}, ${now}) ON CONFLICT DO NOTHING`.execute(tx);
+      const row = await sql<{ swept_until: Date }>`
+        SELECT swept_until FROM segment_sweeps WHERE workspace_id = ${workspaceId} FOR UPDATE SKIP LOCKED`.execute(tx);
+      const from = row.rows[0]?.swept_until;
+      if (!from || from >= now) return [];
+      const segments = await loadLiveSegments(tx, workspaceId);
+      const work: SegmentWork[] = [];
+      for (const segment of segments) {
+        if (segment.dependencies.sweepWhole) continue;
+        for (const profileId of await crossingProfiles(tx, workspaceId, segment, from, now))
+          work.push({ target: segment.target, profileId, topics: [onlySegmentTopic(segment.key)], cause: { kind: 'time' } });
+      }
+      await enqueueSegmentWork(tx, workspaceId, work);
+      queued += work.length;
+      await sql`UPDATE segment_sweeps SET swept_until = ${now} WHERE workspace_id = ${workspaceId}`.execute(tx);
+      return segments.filter((s) => s.dependencies.sweepWhole && s.state === 'active');
+    });
+    // Rules whose time dependence no index bounds are re-evaluated whole, outside the sweep's transaction.
+    for (const segment of whole) {
+      await recomputeSegment(db, workspaceId, segment.key, now, 'time');
+      recomputed.push(segment.key);
+    }
+  }
+  return { queued, recomputed };
+}
+
+/** Profiles of the segment's target for whom one of its time leaves crossed a boundary in `(from, to]`. */
+async function crossingProfiles(db: Kysely<Database>, workspaceId: string, segment: LiveSegment, from: Date, to: Date): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const leaf of segment.dependencies.timeLeaves) {
+    const ids = new Set<string>();
+    for (const offset of leaf.offsets) {
+      const [low, high] = instantRange(offset, from, to);
+      for (const id of await findInstantsBetween(db, workspaceId, leaf, low, high)) ids.add(id);
+    }
+    for (const id of await toTarget(db, workspaceId, leaf, segment.target, [...ids])) found.add(id);
+  }
+  return found;
+}
+
+/**
+ * Instants `v` whose boundary `v + offset` passed in `(from, to]`. Months are calendar months,
+ * not a fixed length, so their range is widened by three days: a profile looked at needlessly
+ * costs a query, a missed one a wrong membership.
+ */
+export function instantRange(offset: TimeOffset, from: Date, to: Date): [Date, Date] {
+  const back = (t: Date) => (offset.sign === 0 ? t.getTime() : shiftTime(t.getTime(), offset.amount, offset.unit, offset.sign === 1 ? -1 : 1));
+  const widen = offset.unit === 'months' && offset.sign !== 0 ? 3 * 86_400_000 : 0;
+  // One millisecond earlier: a boundary reached exactly at the last sweep (windows include their ends) flips just after it.
+  return [new Date(back(from) - widen - 1), new Date(back(to) + widen)];
+}
+
+async function toTarget(db: Kysely<Database>, workspaceId: string, leaf: TimeLeaf, target: LiveSegment['target'], ids: string[]): Promise<string[]> {
+  if (leaf.level === target || ids.length === 0) return ids;
+  const links = await findLinkedProfiles(db, workspaceId, leaf.level, ids);
+  return [...new Set(links.map((l) => l.to))];
+}
+
+/** Runs `sweepTime` every `intervalMs` until stopped. */
+export class TimeSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly options: {
+      db: Kysely<Database>;
+      now: () => Date;
+      intervalMs: number;
+      onSwept?: (result: { queued: number; recomputed: string[]; at: Date }) => void;
+      onError?: (error: unknown) => void;
+    },
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      const at = this.options.now();
+      this.running = sweepTime(this.options.db, at)
+        .then((result) => this.options.onSwept?.({ ...result, at }))
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, this.options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Target } from '@strata/core';
+import type { ChangeCause, SegmentWork } from '@strata/storage';
+
+/**
+ * Gathers what one transaction changed, per profile, as segment work: the topics that changed
+ * (see dependencies.ts in core) and the latest cause. One item per profile however many messages
+ * touched it.
+ */
+export class WorkCollector {
+  private readonly items = new Map<string, { target: Target; profileId: string; topics: Set<string>; cause: ChangeCause }>();
+
+  add(target: Target, profileId: string, topics: readonly string[], cause: ChangeCause): void {
+    const key = `${target}:${profileId}`;
+    let item = this.items.get(key);
+    if (!item) this.items.set(key, (item = { target, profileId, topics: new Set(), cause }));
+    for (const topic of topics) item.topics.add(topic);
+    item.cause = cause;
+  }
+
+  work(): SegmentWork[] {
+    return [...this.items.values()].map((i) => ({ target: i.target, profileId: i.profileId, topics: [...i.topics].sort(), cause: i.cause }));
+  }
+}

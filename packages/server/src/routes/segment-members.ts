@@ -1,0 +1,226 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { explainRule } from '@strata/core';
+import {
+  findProfileId,
+  findSegment,
+  listMemberHistory,
+  listMembersAsOf,
+  listProfileSegments,
+  listSegmentChanges,
+  listSegmentMembers,
+  listSegmentVersions,
+  loadAccountRecord,
+  loadPersonRecord,
+  type Database,
+} from '@strata/storage';
+import { AppError } from '../http/app-error.js';
+import type { Authenticated } from '../http/management-auth.js';
+
+const keyParams = z.object({ key: z.string() });
+const causeSchema = z.record(z.string(), z.unknown());
+const changeSchema = z.object({
+  cursor: z.string(),
+  id: z.string(),
+  change: z.enum(['enter', 'exit']),
+  at: z.date(),
+  version: z.number(),
+  cause: causeSchema,
+});
+type ConditionView = { text: string; holds: boolean; actual?: unknown; needs?: string | undefined; summary: string; conditions?: ConditionView[] | undefined };
+const conditionSchema: z.ZodType<ConditionView> = z.lazy(() =>
+  z.object({
+    text: z.string(),
+    holds: z.boolean(),
+    actual: z.unknown().optional(),
+    needs: z.string().optional(),
+    summary: z.string(),
+    conditions: z.array(conditionSchema).optional(),
+  }),
+);
+
+const encodeCursor = (memberId: string) => Buffer.from(memberId).toString('base64url');
+const decodeCursor = (cursor: string) => {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  if (!/^[0-9a-f-]{36}$/.test(text)) throw new AppError('INVALID_INPUT', 'cursor: not a cursor this API returned', [{ field: 'cursor' }]);
+  return text;
+};
+
+/** Who is in a segment (now or as of a time), why, since when, and what changed. */
+export function registerSegmentMemberRoutes(
+  app: FastifyInstance,
+  deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date; streamPollMs?: number },
+): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  // Open streams end when the server begins to close, so shutdown never waits on a client.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  const segmentOf = async (workspaceId: string, key: string) => {
+    const segment = await findSegment(deps.db(), workspaceId, key);
+    if (!segment) throw new AppError('NOT_FOUND', `no segment "${key}" in this workspace`);
+    return segment;
+  };
+
+  api.get(
+    '/segments/:key/members',
+    {
+      schema: {
+        summary: 'Members of a segment, now or as of a past time',
+        tags: ['segments'],
+        params: keyParams,
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: z.string().optional(),
+          asOf: z.coerce.date().optional().describe('ISO-8601 time: members as they were then'),
+        }),
+        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), enteredAt: z.date() })), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      const segment = await segmentOf(key.workspaceId, request.params.key);
+      const { limit, cursor, asOf } = request.query;
+      const page = { limit, after: cursor ? decodeCursor(cursor) : undefined };
+      const result = asOf
+        ? await listMembersAsOf(deps.db(), key.workspaceId, segment, asOf, page)
+        : await listSegmentMembers(deps.db(), key.workspaceId, segment, page);
+      const last = result.items.at(-1);
+      return {
+        items: result.items.map((m) => ({ id: m.id, enteredAt: m.enteredAt })),
+        nextCursor: result.more && last ? encodeCursor(last.memberId) : null,
+      };
+    },
+  );
+
+  api.get(
+    '/segments/:key/explain',
+    {
+      schema: {
+        summary: 'Why a person or account is in a segment or not: each condition with the values behind it',
+        tags: ['segments'],
+        params: keyParams,
+        querystring: z.object({ id: z.string().min(1).describe('the userId or groupId') }),
+        response: {
+          200: z.object({
+            member: z.boolean().describe('what the rule says now'),
+            conditions: z.array(conditionSchema),
+            membership: z.object({ member: z.boolean(), since: z.date().nullable() }).describe('what the segment holds now'),
+            history: z.array(z.object({ change: z.enum(['enter', 'exit']), at: z.date(), version: z.number(), cause: causeSchema })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      const db = deps.db();
+      const segment = await segmentOf(key.workspaceId, request.params.key);
+      const versions = await listSegmentVersions(db, key.workspaceId, segment.key);
+      const version = versions.find((v) => v.state === 'active') ?? versions[0]!;
+      const profileId = await findProfileId(db, key.workspaceId, segment.target, request.query.id);
+      if (!profileId) throw new AppError('NOT_FOUND', `no ${segment.target === 'person' ? 'person with userId' : 'account with groupId'} "${request.query.id}"`);
+      const record =
+        segment.target === 'person' ? await loadPersonRecord(db, key.workspaceId, profileId) : await loadAccountRecord(db, key.workspaceId, profileId);
+      if (!record) throw new AppError('NOT_FOUND', `"${request.query.id}" is gone`);
+      const explanation = explainRule(version.rule, record, deps.now());
+      const history = await listMemberHistory(db, key.workspaceId, segment.key, profileId);
+      const current = (await listProfileSegments(db, key.workspaceId, profileId)).find((s) => s.key === segment.key);
+      return {
+        ...explanation,
+        membership: { member: current !== undefined, since: current?.enteredAt ?? null },
+        history: history.map((h) => ({ change: h.kind, at: h.at, version: h.version, cause: h.cause as Record<string, unknown> })),
+      };
+    },
+  );
+
+  api.get(
+    '/segments/:key/changes',
+    {
+      schema: {
+        summary: 'Enters and exits after a cursor, oldest first; pass the last cursor back as since',
+        tags: ['segments'],
+        params: keyParams,
+        querystring: z.object({ since: z.string().regex(/^\d+\.\d+$/).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: z.object({ items: z.array(changeSchema), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      const segment = await segmentOf(key.workspaceId, request.params.key);
+      const changes = await listSegmentChanges(deps.db(), key.workspaceId, segment, request.query.since, request.query.limit);
+      return {
+        items: changes.map((c) => ({ cursor: c.cursor, id: c.id, change: c.kind, at: c.at, version: c.version, cause: c.cause as Record<string, unknown> })),
+        nextCursor: changes.at(-1)?.cursor ?? request.query.since ?? null,
+      };
+    },
+  );
+
+  api.get(
+    '/segments/:key/stream',
+    {
+      schema: {
+        summary: 'Server-sent events: one `change` event per enter or exit, from `since` (or from now)',
+        tags: ['segments'],
+        params: keyParams,
+        querystring: z.object({ since: z.string().regex(/^\d+\.\d+$/).optional() }),
+      },
+    },
+    async (request, reply) => {
+      const key = await deps.auth(request, 'read');
+      const segment = await segmentOf(key.workspaceId, request.params.key);
+      const db = deps.db();
+      let cursor = request.query.since ?? (request.headers['last-event-id'] as string | undefined);
+      if (cursor === undefined) {
+        // From now: skip to the newest change.
+        let page = await listSegmentChanges(db, key.workspaceId, segment, undefined, 1000);
+        while (page.length === 1000) page = await listSegmentChanges(db, key.workspaceId, segment, page.at(-1)!.cursor, 1000);
+        cursor = page.at(-1)?.cursor;
+      }
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      out.write(': connected\n\n');
+      let open = true;
+      request.raw.on('close', () => (open = false));
+      while (open && !closing) {
+        const changes = await listSegmentChanges(db, key.workspaceId, segment, cursor, 500);
+        for (const c of changes) {
+          out.write(
+            `id: ${c.cursor}\nevent: change\ndata: ${JSON.stringify({ id: c.id, change: c.kind, at: c.at, version: c.version, cause: c.cause })}\n\n`,
+          );
+          cursor = c.cursor;
+        }
+        if (changes.length < 500) await new Promise((resolve) => setTimeout(resolve, deps.streamPollMs ?? 250));
+      }
+      out.end();
+    },
+  );
+
+  for (const target of ['person', 'account'] as const) {
+    // Same parameter names as the profile routes beside them.
+    const param = target === 'person' ? 'userId' : 'groupId';
+    const path = `/${target === 'person' ? 'people' : 'accounts'}/:${param}/segments`;
+    api.get(
+      path,
+      {
+        schema: {
+          summary: `The segments ${target === 'person' ? 'a person' : 'an account'} is in, with when it entered`,
+          tags: ['segments'],
+          params: z.record(z.string(), z.string()),
+          response: { 200: z.array(z.object({ key: z.string(), enteredAt: z.date() })) },
+        },
+      },
+      async (request) => {
+        const key = await deps.auth(request, 'read');
+        const externalId = request.params[param] ?? '';
+        const profileId = await findProfileId(deps.db(), key.workspaceId, target, externalId);
+        if (!profileId) throw new AppError('NOT_FOUND', `no ${target === 'person' ? 'person with userId' : 'account with groupId'} "${externalId}"`);
+        return listProfileSegments(deps.db(), key.workspaceId, profileId);
+      },
+    );
+  }
+}

@@ -1,0 +1,215 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { SegmentRule } from '@strata/core';
+import { createSegment, deleteSegment, previewSegmentEdit, segmentKeyPattern, updateSegment, type SegmentEngine } from '@strata/engine';
+import {
+  countSegmentMembers,
+  findSegment,
+  listSegments,
+  listSegmentVersions,
+  readSegmentBacklog,
+  type Database,
+  type SegmentDefinition,
+} from '@strata/storage';
+import { AppError } from '../http/app-error.js';
+import type { Authenticated } from '../http/management-auth.js';
+import { segmentProblemError } from './segment-problems.js';
+
+const ruleField = z
+  .union([z.string().min(1).max(10_000), z.record(z.string(), z.unknown())])
+  .describe('rule text, or the IR that POST /segments/validate returns');
+const keyField = z.string().regex(segmentKeyPattern, 'lowercase letters, digits, "-" and "_", at most 63, starting with a letter or digit');
+const createBody = z.object({
+  key: keyField,
+  name: z.string().min(1).max(200),
+  description: z.string().max(2000).optional(),
+  target: z.enum(['person', 'account']),
+  rule: ruleField,
+});
+const updateBody = z.object({
+  name: z.string().min(1).max(200).optional(),
+  description: z.string().max(2000).optional(),
+  rule: ruleField.optional(),
+  dryRun: z.boolean().optional().describe('answer what the new rule would change, and save nothing'),
+});
+const keyParams = z.object({ key: z.string() });
+
+const versionSchema = z.object({
+  version: z.number(),
+  state: z.enum(['building', 'active', 'retired']),
+  rule: z.string(),
+  backfill: z.object({ done: z.number(), total: z.number() }),
+  createdAt: z.date(),
+  activatedAt: z.date().nullable(),
+});
+const segmentSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string(),
+  target: z.enum(['person', 'account']),
+  predefined: z.boolean(),
+  rule: z.string().describe('the rule of the version that serves (or of the first one, while it is being built)'),
+  ir: z.record(z.string(), z.unknown()),
+  version: z.number().nullable().describe('the version that serves; null until the first backfill finishes'),
+  status: z.enum(['building', 'active']),
+  building: versionSchema.nullable().describe('a newer version being backfilled, if any'),
+  members: z.number(),
+  freshness: z.object({
+    lastFullEvaluationAt: z.date().nullable(),
+    lastLiveChangeAt: z.date().nullable().describe('when this process last changed its membership live'),
+    backlog: z.number().describe('profile changes of the workspace waiting for evaluation'),
+    oldestQueuedAt: z.date().nullable(),
+  }),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+const dryRunSchema = z.object({
+  dryRun: z.literal(true),
+  rule: z.string(),
+  entering: z.number(),
+  leaving: z.number(),
+  staying: z.number(),
+  sampleEntering: z.array(z.string()),
+  sampleLeaving: z.array(z.string()),
+});
+
+/** Segments: create, list, read, edit (with a dry run first), delete. */
+export function registerSegmentRoutes(
+  app: FastifyInstance,
+  deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date; engine: () => SegmentEngine | undefined },
+): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const view = async (workspaceId: string, segment: SegmentDefinition) => {
+    const db = deps.db();
+    const versions = await listSegmentVersions(db, workspaceId, segment.key);
+    const active = versions.find((v) => v.state === 'active');
+    const building = versions.find((v) => v.state === 'building');
+    const serving = active ?? building!;
+    const backlog = await readSegmentBacklog(db, workspaceId);
+    return {
+      key: segment.key,
+      name: segment.name,
+      description: segment.description,
+      target: segment.target,
+      predefined: segment.predefined,
+      rule: serving.text,
+      ir: serving.rule as unknown as Record<string, unknown>,
+      version: active?.version ?? null,
+      status: active ? ('active' as const) : ('building' as const),
+      building: building
+        ? {
+            version: building.version,
+            state: building.state,
+            rule: building.text,
+            backfill: { done: building.backfillDone, total: building.backfillTotal },
+            createdAt: building.createdAt,
+            activatedAt: building.activatedAt,
+          }
+        : null,
+      members: await countSegmentMembers(db, workspaceId, segment.key),
+      freshness: {
+        lastFullEvaluationAt: active?.lastFullEvaluationAt ?? null,
+        lastLiveChangeAt: deps.engine()?.metrics.lastLiveAt.get(segment.key) ?? null,
+        backlog: backlog.queued,
+        oldestQueuedAt: backlog.oldest,
+      },
+      createdAt: segment.createdAt,
+      updatedAt: segment.updatedAt,
+    };
+  };
+  const found = async (workspaceId: string, key: string) => {
+    const segment = await findSegment(deps.db(), workspaceId, key);
+    if (!segment) throw new AppError('NOT_FOUND', `no segment "${key}" in this workspace`);
+    return segment;
+  };
+
+  api.post(
+    '/segments',
+    {
+      schema: {
+        summary: 'Create a segment; answers once its members are filled',
+        tags: ['segments'],
+        body: createBody,
+        response: { 201: segmentSchema },
+      },
+    },
+    async (request, reply) => {
+      const key = await deps.auth(request, 'admin');
+      const body = request.body;
+      const outcome = await createSegment(
+        deps.db(),
+        key.workspaceId,
+        {
+          key: body.key,
+          name: body.name,
+          target: body.target,
+          rule: body.rule as string | SegmentRule,
+          ...(body.description !== undefined ? { description: body.description } : {}),
+        },
+        { now: deps.now },
+      );
+      if (!outcome.ok) throw segmentProblemError(outcome.problem);
+      return reply.status(201).send(await view(key.workspaceId, outcome.value));
+    },
+  );
+  api.get(
+    '/segments',
+    { schema: { summary: 'Every segment of the workspace', tags: ['segments'], response: { 200: z.array(segmentSchema) } } },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      const segments = await listSegments(deps.db(), key.workspaceId);
+      return Promise.all(segments.map((s) => view(key.workspaceId, s)));
+    },
+  );
+  api.get(
+    '/segments/:key',
+    { schema: { summary: 'One segment, with its version, backfill progress and freshness', tags: ['segments'], params: keyParams, response: { 200: segmentSchema } } },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      return view(key.workspaceId, await found(key.workspaceId, request.params.key));
+    },
+  );
+  api.put(
+    '/segments/:key',
+    {
+      schema: {
+        summary: 'Edit a segment; with dryRun, answer how many would enter and leave, and save nothing',
+        tags: ['segments'],
+        params: keyParams,
+        body: updateBody,
+        response: { 200: z.union([segmentSchema, dryRunSchema]) },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'admin');
+      const { rule, dryRun, name, description } = request.body;
+      if (dryRun) {
+        if (rule === undefined) throw new AppError('INVALID_INPUT', 'rule: a dry run needs the new rule', [{ field: 'rule', message: 'required with dryRun' }]);
+        const preview = await previewSegmentEdit(deps.db(), key.workspaceId, request.params.key, rule as string | SegmentRule, deps.now());
+        if (!preview.ok) throw segmentProblemError(preview.problem);
+        return { dryRun: true as const, rule: preview.value.text, ...preview.value };
+      }
+      const outcome = await updateSegment(
+        deps.db(),
+        key.workspaceId,
+        request.params.key,
+        { name, description, rule: rule as string | SegmentRule | undefined },
+        { now: deps.now },
+      );
+      if (!outcome.ok) throw segmentProblemError(outcome.problem);
+      return view(key.workspaceId, outcome.value);
+    },
+  );
+  api.delete(
+    '/segments/:key',
+    { schema: { summary: 'Delete a segment no other segment uses', tags: ['segments'], params: keyParams } },
+    async (request, reply) => {
+      const key = await deps.auth(request, 'admin');
+      const outcome = await deleteSegment(deps.db(), key.workspaceId, request.params.key);
+      if (!outcome.ok) throw segmentProblemError(outcome.problem);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,176 @@
+import { sql, type Kysely } from 'kysely';
+import type { AccountRecord, EventRecord, PersonRecord, SupportRecord } from '@strata/core';
+import type { Database } from '../schema.js';
+
+/**
+ * One profile with everything a rule can read, in the evaluator's shape: what explanations are
+ * computed from. It loads all of the profile's rows, so it is for one profile at a time.
+ */
+export async function loadPersonRecord(db: Kysely<Database>, workspaceId: string, personId: string): Promise<PersonRecord | undefined> {
+  const records = await loadPeople(db, workspaceId, [personId]);
+  return records[0];
+}
+
+export async function loadAccountRecord(db: Kysely<Database>, workspaceId: string, accountId: string): Promise<AccountRecord | undefined> {
+  const account = await db
+    .selectFrom('accounts')
+    .select(['account_id', 'group_id', 'traits', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  if (!account) return undefined;
+  const links = await db
+    .selectFrom('person_accounts')
+    .select('person_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('account_id', '=', accountId)
+    .execute();
+  const [people, events, tickets, surveys, segments] = await Promise.all([
+    loadPeople(
+      db,
+      workspaceId,
+      links.map((l) => l.person_id),
+    ),
+    loadEvents(db, workspaceId, 'account_id', [accountId]),
+    loadSupport(db, workspaceId, 'tickets', 'account_id', [accountId]),
+    loadSupport(db, workspaceId, 'surveys', 'account_id', [accountId]),
+    loadSegments(db, workspaceId, [accountId]),
+  ]);
+  return {
+    id: account.account_id,
+    columns: { group_id: account.group_id, created_at: account.created_at.toISOString() },
+    traits: account.traits,
+    people,
+    events: events.get(accountId) ?? [],
+    tickets: tickets.get(accountId) ?? [],
+    surveys: surveys.get(accountId) ?? [],
+    segments: segments.get(accountId) ?? new Set(),
+  };
+}
+
+async function loadPeople(db: Kysely<Database>, workspaceId: string, personIds: string[]): Promise<PersonRecord[]> {
+  if (personIds.length === 0) return [];
+  const ids = sql<boolean>`person_id = ANY(${personIds}::uuid[])`;
+  const people = await db
+    .selectFrom('people')
+    .select(['person_id', 'user_id', 'traits', 'first_seen_at', 'last_seen_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where(ids)
+    .execute();
+  const links = await db
+    .selectFrom('person_accounts as pa')
+    .innerJoin('accounts as a', (j) => j.onRef('a.workspace_id', '=', 'pa.workspace_id').onRef('a.account_id', '=', 'pa.account_id'))
+    .select(['pa.person_id', 'a.group_id', 'a.traits', 'a.created_at'])
+    .where('pa.workspace_id', '=', workspaceId)
+    .where(sql<boolean>`pa.person_id = ANY(${personIds}::uuid[])`)
+    .execute();
+  const [events, tickets, surveys, segments] = await Promise.all([
+    loadEvents(db, workspaceId, 'person_id', personIds),
+    loadSupport(db, workspaceId, 'tickets', 'person_id', personIds),
+    loadSupport(db, workspaceId, 'surveys', 'person_id', personIds),
+    loadSegments(db, workspaceId, personIds),
+  ]);
+  return people.map((p) => ({
+    id: p.person_id,
+    columns: { user_id: p.user_id, first_seen_at: p.first_seen_at.toISOString(), last_seen_at: p.last_seen_at.toISOString() },
+    traits: p.traits,
+    accounts: links
+      .filter((l) => l.person_id === p.person_id)
+      .map((l) => ({ columns: { group_id: l.group_id, created_at: l.created_at.toISOString() }, traits: l.traits })),
+    events: events.get(p.person_id) ?? [],
+    tickets: tickets.get(p.person_id) ?? [],
+    surveys: surveys.get(p.person_id) ?? [],
+    segments: segments.get(p.person_id) ?? new Set(),
+  }));
+}
+
+function group<T>(rows: Array<{ owner: string | null; item: T }>): Map<string, T[]> {
+  const byOwner = new Map<string, T[]>();
+  for (const { owner, item } of rows) {
+    if (owner === null) continue;
+    let list = byOwner.get(owner);
+    if (!list) byOwner.set(owner, (list = []));
+    list.push(item);
+  }
+  return byOwner;
+}
+
+async function loadEvents(
+  db: Kysely<Database>,
+  workspaceId: string,
+  owner: 'person_id' | 'account_id',
+  ids: string[],
+): Promise<Map<string, EventRecord[]>> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['person_id', 'account_id', 'message_id', 'name', 'timestamp', 'properties'])
+    .where('workspace_id', '=', workspaceId)
+    .where(sql<boolean>`${sql.ref(owner)} = ANY(${ids}::uuid[])`)
+    .execute();
+  return group(
+    rows.map((r) => ({
+      owner: r[owner],
+      item: { messageId: r.message_id, name: r.name, at: r.timestamp.getTime(), properties: r.properties },
+    })),
+  );
+}
+
+async function loadSupport(
+  db: Kysely<Database>,
+  workspaceId: string,
+  table: 'tickets' | 'surveys',
+  owner: 'person_id' | 'account_id',
+  ids: string[],
+): Promise<Map<string, SupportRecord[]>> {
+  const rows = await sql<Record<string, unknown>>`
+    SELECT * FROM ${sql.table(table)} WHERE workspace_id = ${workspaceId} AND ${sql.ref(owner)} = ANY(${ids}::uuid[])`.execute(db);
+  return group(
+    rows.rows.map((r) => {
+      const at = (table === 'tickets' ? r['created_at'] : r['submitted_at']) as Date;
+      const fields = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+      return { owner: r[owner] as string | null, item: { id: String(r[table === 'tickets' ? 'ticket_id' : 'survey_id']), at: at.getTime(), fields } };
+    }),
+  );
+}
+
+async function loadSegments(db: Kysely<Database>, workspaceId: string, ids: string[]): Promise<Map<string, Set<string>>> {
+  const rows = await db
+    .selectFrom('segment_members')
+    .select(['member_id', 'segment_key'])
+    .where('workspace_id', '=', workspaceId)
+    .where(sql<boolean>`member_id = ANY(${ids}::uuid[])`)
+    .execute();
+  const byMember = new Map<string, Set<string>>();
+  for (const row of rows) {
+    let keys = byMember.get(row.member_id);
+    if (!keys) byMember.set(row.member_id, (keys = new Set()));
+    keys.add(row.segment_key);
+  }
+  return byMember;
+}
+
+/** Strata's id of the person with this userId (aliases included) or of the account with this groupId. */
+export async function findProfileId(
+  db: Kysely<Database>,
+  workspaceId: string,
+  target: 'person' | 'account',
+  externalId: string,
+): Promise<string | undefined> {
+  if (target === 'person') {
+    const row = await db
+      .selectFrom('identities')
+      .select('person_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('kind', '=', 'user_id')
+      .where('value', '=', externalId)
+      .executeTakeFirst();
+    return row?.person_id;
+  }
+  const row = await db
+    .selectFrom('accounts')
+    .select('account_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('group_id', '=', externalId)
+    .executeTakeFirst();
+  return row?.account_id;
+}
