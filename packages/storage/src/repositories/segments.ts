@@ -255,6 +255,8 @@ export async function activateVersion(db: Kysely<Database>, workspaceId: string,
     .where('segment_key', '=', key)
     .execute();
   await db.deleteFrom('segment_staging').where('workspace_id', '=', workspaceId).where('segment_key', '=', key).execute();
+  // The time sweep starts from the first activation: a later sweep finds what crossed since.
+  await sql`INSERT INTO segment_sweeps (workspace_id, swept_until) VALUES (${workspaceId}, ${at}) ON CONFLICT DO NOTHING`.execute(db);
 }
 
 export async function recordFullEvaluation(db: Kysely<Database>, workspaceId: string, key: string, version: number, at: Date): Promise<void> {
