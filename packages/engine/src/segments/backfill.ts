@@ -21,7 +21,7 @@ import { evaluateProfiles } from './evaluate-profiles.js';
 import { loadLiveSegments, onlySegmentTopic } from './live-segments.js';
 
 /** Profiles evaluated per backfill transaction. */
-const chunkSize = 5000;
+const defaultChunkSize = 5000;
 const lastUuid = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 
 export interface BackfillProgress {
@@ -43,8 +43,9 @@ export async function backfillVersion(
   workspaceId: string,
   key: string,
   version: number,
-  options: { now: () => Date; onProgress?: (progress: BackfillProgress) => void },
+  options: { now: () => Date; onProgress?: (progress: BackfillProgress) => void; chunkSize?: number },
 ): Promise<'activated' | 'busy' | 'gone'> {
+  const chunkSize = options.chunkSize ?? defaultChunkSize;
   return db.connection().execute(async (connection) => {
     // A session lock held for the whole backfill, on this connection: one backfill per version.
     const lockKey = `${workspaceId}:${key}:${version}:backfill`;
