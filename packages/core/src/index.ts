@@ -46,10 +46,4 @@ export { timeUnits, type TimeUnit } from './segments/ast.js';
 export { evaluateRule, present, type AccountRecord, type EventRecord, type PersonRecord, type SupportRecord } from './segments/evaluate.js';
 export { aggregateDocs, diagnosticDocs, renderRuleLanguageDoc } from './segments/rule-language-doc.js';
 export { explainRule, type ConditionExplanation, type RuleExplanation } from './segments/explain.js';
-export {
-  ruleDependencies,
-  topicMatches,
-  type RuleDependencies,
-  type TimeLeaf,
-  type TimeOffset,
-} from './segments/dependencies.js';
+export { ruleDependencies, topicMatches, type RuleDependencies, type TimeLeaf, type TimeOffset } from './segments/dependencies.js';

@@ -13,9 +13,9 @@ export {
 } from './import/row-to-message.js';
 export { SegmentEngine, type SegmentEngineOptions } from './segments/segment-engine.js';
 export { LiveSegmentWorker, type LiveWorkerOptions } from './segments/live-worker.js';
-export { SegmentMetrics, escapeLabel } from './segments/segment-metrics.js';
+export { SegmentMetrics } from './segments/segment-metrics.js';
 export { sweepTime, instantRange, TimeSweeper } from './segments/time-sweep.js';
-export { backfillVersion, diffRule, recomputeSegment, type BackfillProgress } from './segments/backfill.js';
+export { backfillVersion, diffRule, recomputeSegment, recomputeWorkspace, type BackfillProgress } from './segments/backfill.js';
 export {
   checkSegmentRule,
   createSegment,

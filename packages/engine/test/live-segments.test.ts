@@ -15,7 +15,6 @@ afterAll(async () => {
   await database.drop();
 });
 
-const day = 86_400_000;
 const start = Date.UTC(2026, 2, 1);
 
 /** One of each form the contract names, plus references between segments and a rollup. */
@@ -125,7 +124,11 @@ async function membersById(workspaceId: string, key: string, target: Target): Pr
 }
 
 const batchesArb = fc.array(
-  fc.record({ messages: fc.array(message, { minLength: 1, maxLength: 6 }), advanceHours: fc.integer({ min: 0, max: 96 }), drain: fc.boolean() }),
+  fc.record({
+    messages: fc.array(message, { minLength: 1, maxLength: 6 }),
+    advanceHours: fc.integer({ min: 0, max: 96 }),
+    drain: fc.boolean(),
+  }),
   { minLength: 1, maxLength: 5 },
 );
 
@@ -136,7 +139,12 @@ it('live evaluation, with time sweeps, ends where a full recompute does, whateve
       const versions = await listLiveVersions(database.db, live.workspaceId);
       for (const version of versions) {
         const full = await selectRuleMembers(database.db, version.rule, { workspaceId: live.workspaceId, now: live.now }).execute();
-        const stored = await database.db.selectFrom('segment_members').select('member_id').where('workspace_id', '=', live.workspaceId).where('segment_key', '=', version.key).execute();
+        const stored = await database.db
+          .selectFrom('segment_members')
+          .select('member_id')
+          .where('workspace_id', '=', live.workspaceId)
+          .where('segment_key', '=', version.key)
+          .execute();
         expect(stored.map((r) => r.member_id).sort(), version.text).toEqual(full.map((r) => r.id).sort());
       }
       // The same messages, each batch shuffled: the same members.
@@ -146,6 +154,6 @@ it('live evaluation, with time sweeps, ends where a full recompute does, whateve
       for (const s of segments)
         expect(await membersById(other.workspaceId, s.key, s.target), s.rule).toEqual(await membersById(live.workspaceId, s.key, s.target));
     }),
-    { numRuns: Math.max(5, Math.round(Number(process.env["PROPERTY_RUNS"] ?? 1000) / 40)) },
+    { numRuns: Math.max(5, Math.round(Number(process.env['PROPERTY_RUNS'] ?? 1000) / 40)) },
   );
 });

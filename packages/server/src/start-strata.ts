@@ -91,7 +91,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
   }
 
   const openDb = db;
-  const runningEngine = engine!;
+  const runningEngine = engine;
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,

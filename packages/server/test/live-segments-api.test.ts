@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillVersion, LiveSegmentWorker, SegmentEngine, sweepTime } from '@strata/engine';
-import { ensureEventPartitions, insertSegmentVersion, openDatabase, selectRuleMembers, listLiveVersions, type StrataDb } from '@strata/storage';
+import {
+  ensureEventPartitions,
+  insertSegmentVersion,
+  openDatabase,
+  selectRuleMembers,
+  listLiveVersions,
+  type StrataDb,
+} from '@strata/storage';
 import { validateRule, baseFieldSchema } from '@strata/core';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
@@ -26,14 +33,22 @@ afterAll(async () => {
 
 const admin = () => ({ authorization: `Bearer ${ws.adminKey}` });
 async function send(messages: Array<Record<string, unknown>>) {
-  const response = await app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basicAuth(ws.writeKey) }, payload: { batch: messages } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/batch',
+    headers: { authorization: basicAuth(ws.writeKey) },
+    payload: { batch: messages },
+  });
   expect(response.statusCode, response.body).toBe(200);
 }
 const at = (hoursAgo: number) => new Date(nowMs - hoursAgo * 3_600_000).toISOString();
 async function members(key: string, query = '') {
   const response = await app.inject({ url: `/api/v1/segments/${key}/members${query}`, headers: admin() });
   expect(response.statusCode, response.body).toBe(200);
-  return (response.json() as { items: Array<{ id: string }> }).items.map((i) => i.id).sort();
+  return response
+    .json<{ items: Array<{ id: string }> }>()
+    .items.map((i) => i.id)
+    .sort();
 }
 
 describe('segments through the API', () => {
@@ -64,17 +79,19 @@ describe('segments through the API', () => {
     });
 
     // Three more logins: bob enters live, with the event as the cause.
-    await send([3, 4, 6].map((h) => ({ type: 'track', userId: 'bob', event: 'login', timestamp: at(h + 0.5), messageId: `bob-more-${h}` })));
+    await send(
+      [3, 4, 6].map((h) => ({ type: 'track', userId: 'bob', event: 'login', timestamp: at(h + 0.5), messageId: `bob-more-${h}` })),
+    );
     await worker.drain();
     expect(await members('engaged')).toEqual(['ada', 'bob']);
-    const history = (await app.inject({ url: '/api/v1/segments/engaged/explain?id=bob', headers: admin() })).json() as {
+    const history = (await app.inject({ url: '/api/v1/segments/engaged/explain?id=bob', headers: admin() })).json<{
       member: boolean;
       history: Array<{ change: string; cause: { kind: string; name?: string } }>;
-    };
+    }>();
     expect(history.member).toBe(true);
     expect(history.history).toMatchObject([{ change: 'enter', cause: { kind: 'event', name: 'login' } }]);
     const segments = await app.inject({ url: '/api/v1/people/bob/segments', headers: admin() });
-    expect((segments.json() as Array<{ key: string }>).map((s) => s.key)).toContain('engaged');
+    expect(segments.json<Array<{ key: string }>>().map((s) => s.key)).toContain('engaged');
   });
 
   it('lets time pass: a window lets old logins go with no new event, and history answers as of any time', async () => {
@@ -85,7 +102,7 @@ describe('segments through the API', () => {
     await worker.drain();
     expect(await members('engaged')).toEqual([]);
     const changes = await app.inject({ url: '/api/v1/segments/engaged/changes', headers: admin() });
-    const items = (changes.json() as { items: Array<{ id: string; change: string; cause: { kind: string } }> }).items;
+    const items = changes.json<{ items: Array<{ id: string; change: string; cause: { kind: string } }> }>().items;
     expect(items.filter((c) => c.id === 'bob').map((c) => [c.change, c.cause.kind])).toEqual([
       ['enter', 'event'],
       ['exit', 'time'],
@@ -94,9 +111,9 @@ describe('segments through the API', () => {
     expect(await members('engaged', `?asOf=${new Date(enteredAt + 86_400_000).toISOString()}`)).toEqual(['ada', 'bob']);
     expect(await members('engaged', `?asOf=${new Date(enteredAt - 86_400_000 * 10).toISOString()}`)).toEqual([]);
     // A cursor moves past what was read: nothing new since the last change.
-    const cursor = (changes.json() as { nextCursor: string }).nextCursor;
+    const cursor = changes.json<{ nextCursor: string }>().nextCursor;
     const since = await app.inject({ url: `/api/v1/segments/engaged/changes?since=${cursor}`, headers: admin() });
-    expect((since.json() as { items: unknown[] }).items).toEqual([]);
+    expect(since.json<{ items: unknown[] }>().items).toEqual([]);
   });
 
   it('shows a dry-run diff of an edit, saves nothing, then applies it as a new version', async () => {
@@ -108,15 +125,20 @@ describe('segments through the API', () => {
     });
     expect(dry.statusCode, dry.body).toBe(200);
     expect(dry.json()).toMatchObject({ dryRun: true, entering: 2, leaving: 0, staying: 0 });
-    expect((dry.json() as { sampleEntering: string[] }).sampleEntering.sort()).toEqual(['ada', 'bob']);
+    expect(dry.json<{ sampleEntering: string[] }>().sampleEntering.sort()).toEqual(['ada', 'bob']);
     expect(await members('engaged')).toEqual([]);
 
-    const applied = await app.inject({ method: 'PUT', url: '/api/v1/segments/engaged', headers: admin(), payload: { rule: 'count(events "login") >= 1' } });
+    const applied = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/segments/engaged',
+      headers: admin(),
+      payload: { rule: 'count(events "login") >= 1' },
+    });
     expect(applied.statusCode, applied.body).toBe(200);
     expect(applied.json()).toMatchObject({ version: 2, status: 'active', rule: 'count(events "login") >= 1', members: 2 });
-    const bob = (await app.inject({ url: '/api/v1/segments/engaged/explain?id=bob', headers: admin() })).json() as {
+    const bob = (await app.inject({ url: '/api/v1/segments/engaged/explain?id=bob', headers: admin() })).json<{
       history: Array<{ change: string; cause: { kind: string; version?: number } }>;
-    };
+    }>();
     expect(bob.history.at(-1)).toMatchObject({ change: 'enter', cause: { kind: 'rule-change', version: 2 } });
   });
 
@@ -129,7 +151,12 @@ describe('segments through the API', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT', details: [{ field: 'rule', code: 'unknown-field' }] } });
-    const taken = await app.inject({ method: 'POST', url: '/api/v1/segments', headers: admin(), payload: { key: 'engaged', name: 'x', target: 'person', rule: 'plan = "pro"' } });
+    const taken = await app.inject({
+      method: 'POST',
+      url: '/api/v1/segments',
+      headers: admin(),
+      payload: { key: 'engaged', name: 'x', target: 'person', rule: 'plan = "pro"' },
+    });
     expect(taken.statusCode).toBe(409);
     const unknown = await app.inject({ url: '/api/v1/segments/nope/members', headers: admin() });
     expect(unknown.statusCode).toBe(404);
@@ -144,7 +171,12 @@ describe('segments through the API', () => {
   it('leaves the old version serving when a backfill crashes, and resumes it from where it stopped', async () => {
     await send(['cy', 'dee', 'eve'].map((u) => ({ type: 'identify', userId: u, traits: { plan: 'pro' }, timestamp: at(1) })));
     await worker.drain();
-    const created = await app.inject({ method: 'POST', url: '/api/v1/segments', headers: admin(), payload: { key: 'pros', name: 'Pros', target: 'person', rule: 'plan = "pro"' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/segments',
+      headers: admin(),
+      payload: { key: 'pros', name: 'Pros', target: 'person', rule: 'plan = "pro"' },
+    });
     expect(created.json()).toMatchObject({ members: 4 });
     const checked = validateRule('plan = "free"', { target: 'person', schema: baseFieldSchema() });
     if (!checked.ok) throw new Error('rule');
@@ -158,13 +190,13 @@ describe('segments through the API', () => {
         },
       }),
     ).rejects.toThrow('simulated crash');
-    const during = (await app.inject({ url: '/api/v1/segments/pros', headers: admin() })).json() as Record<string, unknown>;
+    const during = (await app.inject({ url: '/api/v1/segments/pros', headers: admin() })).json<Record<string, unknown>>();
     expect(during).toMatchObject({ version: 1, status: 'active', building: { version: 2, backfill: { done: 2, total: 5 } } });
     expect(await members('pros')).toEqual(['ada', 'cy', 'dee', 'eve']);
     let progress: number[] = [];
-    expect(await backfillVersion(database.db, ws.workspace.id, 'pros', 2, { now, chunkSize: 2, onProgress: (p) => progress.push(p.done) })).toBe(
-      'activated',
-    );
+    expect(
+      await backfillVersion(database.db, ws.workspace.id, 'pros', 2, { now, chunkSize: 2, onProgress: (p) => progress.push(p.done) }),
+    ).toBe('activated');
     expect(progress[0]).toBe(2); // resumed after the finished chunk
     progress = [];
     expect(await members('pros')).toEqual(['bob']);
@@ -216,7 +248,9 @@ describe('two Strata processes on one PostgreSQL', () => {
           }),
         ),
       );
-      await expect.poll(async () => (await database.db.selectFrom('segment_work').select('work_id').execute()).length, { timeout: 30_000 }).toBe(0);
+      await expect
+        .poll(async () => (await database.db.selectFrom('segment_work').select('work_id').execute()).length, { timeout: 30_000 })
+        .toBe(0);
       for (const version of await listLiveVersions(database.db, other.workspace.id)) {
         const full = await selectRuleMembers(database.db, version.rule, { workspaceId: other.workspace.id, now: now() }).execute();
         const stored = await database.db

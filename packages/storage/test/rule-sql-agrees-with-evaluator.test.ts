@@ -286,7 +286,12 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
             .map((p) => p.id)
             .sort();
           expect(await sqlMembers(rule, stored.workspaceId), JSON.stringify(rule)).toEqual(expected);
-          await expectScopedAgrees(rule, stored.workspaceId, stored.persons.map((p) => p.id), expected);
+          await expectScopedAgrees(
+            rule,
+            stored.workspaceId,
+            stored.persons.map((p) => p.id),
+            expected,
+          );
           for (const p of stored.persons) expect(explainRule(rule, p, now).member).toBe(expected.includes(p.id));
         }
         for (const rule of accountRules) {
@@ -295,7 +300,12 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
             .map((a) => a.id)
             .sort();
           expect(await sqlMembers(rule, stored.workspaceId), JSON.stringify(rule)).toEqual(expected);
-          await expectScopedAgrees(rule, stored.workspaceId, stored.accounts.map((a) => a.id), expected);
+          await expectScopedAgrees(
+            rule,
+            stored.workspaceId,
+            stored.accounts.map((a) => a.id),
+            expected,
+          );
           for (const a of stored.accounts) expect(explainRule(rule, a, now).member).toBe(expected.includes(a.id));
         }
       },

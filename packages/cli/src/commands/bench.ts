@@ -10,13 +10,16 @@ import { generateAccounts, loadSampleData, sampleSizes, type SampleSize } from '
 import { findWorkspaceBySlug, readIngestionStats } from '@strata/storage';
 import { readConfig } from '@strata/server';
 import { openCommandDatabase } from '../database-for-command.js';
+import { createBenchSegments, measureExpiryLag, measureLiveLatency, timeRecompute, waitForLiveBacklog } from './bench-segments.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
 const ingestPlan = {
-  xs: { events: 20_000 },
-  s: { events: 200_000 },
-  m: { events: 500_000 },
+  xs: { events: 20_000, latencySeconds: 20 },
+  s: { events: 200_000, latencySeconds: 60 },
+  m: { events: 500_000, latencySeconds: 60 },
 } as const;
+/** Background load while latency is measured: the issue's goal is stated at 1,000 events/s. */
+const latencyLoadPerSecond = 1000;
 const batchSize = 500;
 const concurrency = 4;
 
@@ -79,14 +82,35 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       });
       generateSeconds = (performance.now() - started) / 1000;
 
+      progress('creating 39 segments through the API (each is backfilled before it answers; 11 more are predefined)');
+      const built = await createBenchSegments(url, adminKey);
+      progress('full recompute of all segments (a first pass fills the predefined ones from the generated rows)');
+      await timeRecompute(database.strata.db, workspace.id);
+      await waitForLiveBacklog(url);
+      const recompute = await timeRecompute(database.strata.db, workspace.id);
+      const segmentCount = (
+        await database.strata.db.selectFrom('segments').select('segment_key').where('workspace_id', '=', workspace.id).execute()
+      ).length;
+
       const userIds: string[] = [];
       for (const account of generateAccounts(options.size, seed, Date.now()))
         for (const person of account.people) userIds.push(person.userId);
       const total = ingestPlan[options.size].events;
-      progress(`ingesting ${total} events through POST /v1/batch (${batchSize} per batch, ${concurrency} concurrent)`);
+      progress(`ingesting ${total} events through POST /v1/batch (${batchSize} per batch, ${concurrency} concurrent), live evaluation on`);
       const ingest = await driveIngestion(url, writeKey, userIds, total);
+      const catchUp = await waitForLiveBacklog(url);
       const stats = await readIngestionStats(database.strata.db, workspace.id);
       if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
+      const keys = { write: writeKey, admin: adminKey };
+      progress(
+        `latency from acknowledgement to visible membership, ${ingestPlan[options.size].latencySeconds} s under ${latencyLoadPerSecond} events/s`,
+      );
+      const latency = await measureLiveLatency(url, keys, userIds, {
+        seconds: ingestPlan[options.size].latencySeconds,
+        rate: latencyLoadPerSecond,
+      });
+      progress('window expiry with no new event (a 1-minute window; takes about 1.5 minutes)');
+      const expiry = await measureExpiryLag(url, keys);
       progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
       const preview = await drivePreviews(url, adminKey);
       return {
@@ -104,13 +128,19 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         ingest_events: total,
         ingest_events_per_s: Math.round(ingest.eventsPerSecond),
         ingest_batch_ms: { p50: round(ingest.p50), p99: round(ingest.p99) },
-        // The live-segment measures arrive with the engine; null until then, never invented.
-        segments: 0,
-        latency_ms: { p50: null, p99: null },
-        recompute_s: null,
+        segments: segmentCount,
+        segment_build_s: round(built.reduce((sum, b) => sum + b.seconds, 0)),
+        live_catch_up_after_ingest_s: round(catchUp),
+        latency_ms: { p50: round(latency.p50), p99: round(latency.p99), max: round(latency.max) },
+        latency_probes: latency.probes,
+        latency_load_events_per_s: Math.round(latency.loadEventsPerS),
+        recompute_s: round(recompute.seconds),
+        recompute_ms_per_segment: recompute.perSegment,
+        // Not measured yet: the hand-written SQL and DuckDB baselines are still to be written (see docs/benchmarks.md).
         naive_sql_recompute_s: null,
         duckdb_recompute_s: null,
-        expiry_lag_s: null,
+        expiry_lag_s: round(expiry.max_s),
+        expiry_lag_mean_s: round(expiry.mean_s),
         preview_ms_p50: round(preview.p50),
         preview_ms_p95: round(preview.p95),
         preview_rules: preview.rules,

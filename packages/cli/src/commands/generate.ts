@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { loadSampleData, sampleSizes, type SampleSize } from '@strata/engine';
+import { ensurePredefinedSegments, loadSampleData, recomputeWorkspace, sampleSizes, type SampleSize } from '@strata/engine';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -49,6 +49,12 @@ export function registerGenerateCommand(program: Command): void {
         bar.stop();
         process.stderr.write(
           `generated ${result.accounts} accounts, ${result.people} people, ${result.events} events into "${workspace.slug}" in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+        // Generated rows bypass live ingestion: fill the segments from them now.
+        const now = () => new Date();
+        await ensurePredefinedSegments(database.strata.db, workspace.id, { now });
+        await recomputeWorkspace(database.strata.db, workspace.id, now(), (key, r) =>
+          process.stderr.write(`segment ${key}: ${r.entered} entered, ${r.exited} left (${r.seconds.toFixed(1)} s)\n`),
         );
       } finally {
         bar.stop();

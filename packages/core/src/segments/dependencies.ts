@@ -112,7 +112,8 @@ class DependencyWalker {
         return;
       case 'did':
         this.topics.add(`${prefix}event:${node.event}`);
-        if (node.window) this.leaves.push({ level, source: { kind: 'rows', table: 'events', event: node.event }, offsets: windowOffsets(node.window) });
+        if (node.window)
+          this.leaves.push({ level, source: { kind: 'rows', table: 'events', event: node.event }, offsets: windowOffsets(node.window) });
         if (node.where) this.rowCondition(node.where);
         return;
       case 'quantified':
@@ -136,7 +137,9 @@ class DependencyWalker {
         if (topic) this.topics.add(`${prefix}${topic}`);
       } else this.topics.add(`${prefix}trait:${subject.name}`);
       if (offsets.length > 0) {
-        const source = subject.column ? { kind: 'column' as const, column: subject.column } : { kind: 'trait' as const, name: subject.name };
+        const source = subject.column
+          ? { kind: 'column' as const, column: subject.column }
+          : { kind: 'trait' as const, name: subject.name };
         this.leaves.push({ level: owner, source, offsets });
       }
       return;

@@ -62,7 +62,9 @@ function actualValue(condition: Extract<Condition, { kind: 'predicate' }>, profi
   const subject = condition.subject;
   if (subject.kind === 'field' && subject.scope === 'person-account' && profile.target === 'person') {
     // account.x from a person: one value per account, since any one of them may satisfy it.
-    return profile.record.accounts.map((a) => present(subject.column ? a.columns[subject.column] : a.traits[subject.name], subject.type) ?? null);
+    return profile.record.accounts.map(
+      (a) => present(subject.column ? a.columns[subject.column] : a.traits[subject.name], subject.type) ?? null,
+    );
   }
   return present(valueOf(subject, profile, now), subject.type) ?? null;
 }

@@ -129,7 +129,12 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
           if (message.traits) applyTraits({ traits: account.traits, times: account.traitTimes }, message.traits, item.at, item.messageId);
           touchedAccounts.add(account.groupId);
           const traitNames = Object.keys(message.traits ?? {});
-          work.add('account', account.accountId, traitNames.map((k) => `trait:${k}`), { kind: 'traits', names: traitNames });
+          work.add(
+            'account',
+            account.accountId,
+            traitNames.map((k) => `trait:${k}`),
+            { kind: 'traits', names: traitNames },
+          );
           if (personId === null) continue; // an imported account with no person
           const key = membershipKey(personId, account.accountId);
           memberships.set(key, { personId, accountId: account.accountId, traits: {}, traitTimes: {} });
@@ -184,7 +189,8 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
       }
 
       await insertPeople(tx, workspaceId, resolution.newPeople());
-      for (const person of resolution.newPeople()) work.add('person', person.personId, ['*'], { kind: 'traits', names: Object.keys(person.traits) });
+      for (const person of resolution.newPeople())
+        work.add('person', person.personId, ['*'], { kind: 'traits', names: Object.keys(person.traits) });
       for (const [fromId, intoId] of resolution.storedMerges()) {
         await movePerson(tx, workspaceId, fromId, intoId);
         // The merged-away person leaves every segment; the survivor may enter any.

@@ -52,7 +52,9 @@ export async function backfillVersion(
     const got = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${lockKey}, 7)) AS ok`.execute(connection);
     if (!got.rows[0]?.ok) return 'busy';
     try {
-      const building = (await listLiveVersions(connection, workspaceId)).find((v) => v.key === key && v.version === version && v.state === 'building');
+      const building = (await listLiveVersions(connection, workspaceId)).find(
+        (v) => v.key === key && v.version === version && v.state === 'building',
+      );
       if (!building) return 'gone';
       const ids = await listProfileIds(connection, workspaceId, building.target);
       const start = building.backfillCursor ? ids.findIndex((id) => id > building.backfillCursor!) : 0;
@@ -87,7 +89,14 @@ export async function backfillVersion(
 }
 
 /** Makes a fully staged version the one that serves, applying the difference as changes. */
-async function switchVersion(db: Kysely<Database>, workspaceId: string, target: Target, key: string, version: number, now: Date): Promise<void> {
+async function switchVersion(
+  db: Kysely<Database>,
+  workspaceId: string,
+  target: Target,
+  key: string,
+  version: number,
+  now: Date,
+): Promise<void> {
   await db.transaction().execute(async (tx) => {
     // Exclusive: no live evaluation of this workspace straddles the switch.
     await lockSegmentDefinitions(tx, workspaceId, 'exclusive');
@@ -196,4 +205,30 @@ export async function diffRule(
     sampleEntering: entering.slice(0, sampleSize).map((r) => names.get(r.id) ?? r.id),
     sampleLeaving: leaving.slice(0, sampleSize).map((r) => names.get(r.id) ?? r.id),
   };
+}
+
+/**
+ * Recomputes every active segment of a workspace, referenced segments first, so each reads
+ * up-to-date members of the ones it refers to. For data that arrived outside live ingestion
+ * (`strata generate`), and for the benchmark.
+ */
+export async function recomputeWorkspace(
+  db: Kysely<Database>,
+  workspaceId: string,
+  now: Date,
+  onSegment?: (key: string, result: { entered: number; exited: number; seconds: number }) => void,
+): Promise<void> {
+  const segments = (await loadLiveSegments(db, workspaceId)).filter((s) => s.state === 'active');
+  const done = new Set<string>();
+  const visit = async (key: string): Promise<void> => {
+    if (done.has(key)) return;
+    done.add(key);
+    const segment = segments.find((s) => s.key === key);
+    if (!segment) return;
+    for (const reference of segment.dependencies.segments) await visit(reference);
+    const started = performance.now();
+    const result = await recomputeSegment(db, workspaceId, key, now);
+    onSegment?.(key, { ...result, seconds: (performance.now() - started) / 1000 });
+  };
+  for (const segment of segments) await visit(segment.key);
 }

@@ -59,11 +59,7 @@ export async function evaluateProfiles(
   const members = plans.map(() => new Set<string>());
   for (const row of rows.rows) members[row.plan]!.add(row.id);
 
-  const current = await findMemberships(
-    db,
-    workspaceId,
-    [...new Set(work.map((w) => w.profileId))],
-  );
+  const current = await findMemberships(db, workspaceId, [...new Set(work.map((w) => w.profileId))]);
   for (const [index, { segment, items }] of plans.entries()) {
     const verdicts = items.map((i) => ({ memberId: i.profileId, isMember: members[index]!.has(i.profileId) }));
     result.decided += verdicts.length;
@@ -90,11 +86,13 @@ export async function evaluateProfiles(
     await applyMembershipChanges(db, workspaceId, target, changes, now);
   }
   const referenced = new Set(segments.flatMap((s) => s.dependencies.segments));
-  result.cascade = result.changes.filter((c) => referenced.has(c.segmentKey)).map((c) => ({
-    target: c.target,
-    profileId: c.memberId,
-    topics: [`segment:${c.segmentKey}`],
-    cause: { kind: 'segment', key: c.segmentKey },
-  }));
+  result.cascade = result.changes
+    .filter((c) => referenced.has(c.segmentKey))
+    .map((c) => ({
+      target: c.target,
+      profileId: c.memberId,
+      topics: [`segment:${c.segmentKey}`],
+      cause: { kind: 'segment', key: c.segmentKey },
+    }));
   return result;
 }

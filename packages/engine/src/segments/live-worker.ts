@@ -143,7 +143,10 @@ async function expandWork(
   segments: readonly LiveSegment[],
   claimed: readonly ClaimedWork[],
 ): Promise<ProfileWork[]> {
-  const byProfile = new Map<string, { target: ProfileWork['target']; profileId: string; topics: Set<string>; cause: ProfileWork['cause'] }>();
+  const byProfile = new Map<
+    string,
+    { target: ProfileWork['target']; profileId: string; topics: Set<string>; cause: ProfileWork['cause'] }
+  >();
   const add = (target: ProfileWork['target'], profileId: string, topics: Iterable<string>, cause: ProfileWork['cause']) => {
     const key = `${target}:${profileId}`;
     let item = byProfile.get(key);

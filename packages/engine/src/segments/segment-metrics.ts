@@ -49,8 +49,7 @@ export class SegmentMetrics {
     this.batch.observe(batch.tookMs);
     const now = new Date();
     for (const change of batch.changes) {
-      const key = `${change.segmentKey}|${change.kind}`;
-      this.changes.set(key, (this.changes.get(key) ?? 0) + 1);
+      this.changes.set(change.kind, (this.changes.get(change.kind) ?? 0) + 1);
       this.lastLiveAt.set(change.segmentKey, now);
     }
   }
@@ -67,18 +66,12 @@ export class SegmentMetrics {
       '# HELP strata_segment_changes_total Membership enters and exits this process applied.',
       '# TYPE strata_segment_changes_total counter',
     ];
-    for (const [key, count] of [...this.changes].sort()) {
-      const [segment, kind] = key.split('|');
-      lines.push(`strata_segment_changes_total{segment="${escapeLabel(segment!)}",kind="${kind}"} ${count}`);
-    }
+    // By kind only: /metrics is unauthenticated, so it names no workspace or segment.
+    for (const [kind, count] of [...this.changes].sort()) lines.push(`strata_segment_changes_total{kind="${kind}"} ${count}`);
     lines.push(
       ...this.lag.render('strata_segment_live_lag_seconds', 'Time from a change being queued to its membership result committing.'),
       ...this.batch.render('strata_segment_batch_seconds', 'Time to evaluate and apply one batch of work.'),
     );
     return lines;
   }
-}
-
-export function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }

@@ -49,7 +49,12 @@ export async function checkSegmentRule(
     try {
       text = printRule(rule);
     } catch {
-      return { ok: false, diagnostics: [{ code: 'syntax-error', message: 'rule IR is not of the form POST /segments/validate returns', span: { start: 0, end: 0 } }] };
+      return {
+        ok: false,
+        diagnostics: [
+          { code: 'syntax-error', message: 'rule IR is not of the form POST /segments/validate returns', span: { start: 0, end: 0 } },
+        ],
+      };
     }
   }
   const schema = await loadFieldSchema(db, workspaceId);
@@ -147,7 +152,8 @@ export async function ensurePredefinedSegments(db: Kysely<Database>, workspaceId
   for (const predefined of predefinedSegments) {
     if (have.has(predefined.key)) continue;
     const outcome = await createSegment(db, workspaceId, { ...predefined, predefined: true }, options);
-    if (!outcome.ok && outcome.problem.code !== 'key-taken') throw new Error(`invariant: predefined segment ${predefined.key}: ${JSON.stringify(outcome.problem)}`);
+    if (!outcome.ok && outcome.problem.code !== 'key-taken')
+      throw new Error(`invariant: predefined segment ${predefined.key}: ${JSON.stringify(outcome.problem)}`);
     if (outcome.ok) created.push(predefined.key);
   }
   return created;
@@ -157,6 +163,8 @@ export async function ensurePredefinedSegments(db: Kysely<Database>, workspaceId
 export async function workspacesMissingPredefined(db: Kysely<Database>): Promise<string[]> {
   const rows = await sql<{ workspace_id: string }>`
     SELECT w.workspace_id FROM workspaces w
-    WHERE (SELECT count(*) FROM segments s WHERE s.workspace_id = w.workspace_id AND s.predefined) < ${predefinedSegments.length}`.execute(db);
+    WHERE (SELECT count(*) FROM segments s WHERE s.workspace_id = w.workspace_id AND s.predefined) < ${predefinedSegments.length}`.execute(
+    db,
+  );
   return rows.rows.map((r) => r.workspace_id);
 }

@@ -45,7 +45,13 @@ export async function sweepTime(db: Kysely<Database>, now: Date): Promise<{ queu
 }
 
 /** Profiles of the segment's target for whom one of its time leaves crossed a boundary in `(from, to]`. */
-async function crossingProfiles(db: Kysely<Database>, workspaceId: string, segment: LiveSegment, from: Date, to: Date): Promise<Set<string>> {
+async function crossingProfiles(
+  db: Kysely<Database>,
+  workspaceId: string,
+  segment: LiveSegment,
+  from: Date,
+  to: Date,
+): Promise<Set<string>> {
   const found = new Set<string>();
   for (const leaf of segment.dependencies.timeLeaves) {
     const ids = new Set<string>();
@@ -64,13 +70,20 @@ async function crossingProfiles(db: Kysely<Database>, workspaceId: string, segme
  * costs a query, a missed one a wrong membership.
  */
 export function instantRange(offset: TimeOffset, from: Date, to: Date): [Date, Date] {
-  const back = (t: Date) => (offset.sign === 0 ? t.getTime() : shiftTime(t.getTime(), offset.amount, offset.unit, offset.sign === 1 ? -1 : 1));
+  const back = (t: Date) =>
+    offset.sign === 0 ? t.getTime() : shiftTime(t.getTime(), offset.amount, offset.unit, offset.sign === 1 ? -1 : 1);
   const widen = offset.unit === 'months' && offset.sign !== 0 ? 3 * 86_400_000 : 0;
   // One millisecond earlier: a boundary reached exactly at the last sweep (windows include their ends) flips just after it.
   return [new Date(back(from) - widen - 1), new Date(back(to) + widen)];
 }
 
-async function toTarget(db: Kysely<Database>, workspaceId: string, leaf: TimeLeaf, target: LiveSegment['target'], ids: string[]): Promise<string[]> {
+async function toTarget(
+  db: Kysely<Database>,
+  workspaceId: string,
+  leaf: TimeLeaf,
+  target: LiveSegment['target'],
+  ids: string[],
+): Promise<string[]> {
   if (leaf.level === target || ids.length === 0) return ids;
   const links = await findLinkedProfiles(db, workspaceId, leaf.level, ids);
   return [...new Set(links.map((l) => l.to))];

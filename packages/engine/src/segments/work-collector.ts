@@ -18,6 +18,11 @@ export class WorkCollector {
   }
 
   work(): SegmentWork[] {
-    return [...this.items.values()].map((i) => ({ target: i.target, profileId: i.profileId, topics: [...i.topics].sort(), cause: i.cause }));
+    return [...this.items.values()].map((i) => ({
+      target: i.target,
+      profileId: i.profileId,
+      topics: [...i.topics].sort(),
+      cause: i.cause,
+    }));
   }
 }

@@ -8,7 +8,10 @@ import { readSegmentBacklog, type Database } from '@strata/storage';
  * lag and batch-time histograms) and the shared queue. No workspace, segment or profile names:
  * scrapers are not authenticated.
  */
-export function registerMetricsRoute(app: FastifyInstance, deps: { db: () => Kysely<Database>; engine: () => SegmentEngine | undefined; now: () => Date }): void {
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  deps: { db: () => Kysely<Database>; engine: () => SegmentEngine | undefined; now: () => Date },
+): void {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     const backlog = await readSegmentBacklog(deps.db());
     const engine = deps.engine();

@@ -29,7 +29,14 @@ const changeSchema = z.object({
   version: z.number(),
   cause: causeSchema,
 });
-type ConditionView = { text: string; holds: boolean; actual?: unknown; needs?: string | undefined; summary: string; conditions?: ConditionView[] | undefined };
+type ConditionView = {
+  text: string;
+  holds: boolean;
+  actual?: unknown;
+  needs?: string | undefined;
+  summary: string;
+  conditions?: ConditionView[] | undefined;
+};
 const conditionSchema: z.ZodType<ConditionView> = z.lazy(() =>
   z.object({
     text: z.string(),
@@ -78,7 +85,9 @@ export function registerSegmentMemberRoutes(
           cursor: z.string().optional(),
           asOf: z.coerce.date().optional().describe('ISO-8601 time: members as they were then'),
         }),
-        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), enteredAt: z.date() })), nextCursor: z.string().nullable() }) },
+        response: {
+          200: z.object({ items: z.array(z.object({ id: z.string(), enteredAt: z.date() })), nextCursor: z.string().nullable() }),
+        },
       },
     },
     async (request) => {
@@ -122,9 +131,15 @@ export function registerSegmentMemberRoutes(
       const versions = await listSegmentVersions(db, key.workspaceId, segment.key);
       const version = versions.find((v) => v.state === 'active') ?? versions[0]!;
       const profileId = await findProfileId(db, key.workspaceId, segment.target, request.query.id);
-      if (!profileId) throw new AppError('NOT_FOUND', `no ${segment.target === 'person' ? 'person with userId' : 'account with groupId'} "${request.query.id}"`);
+      if (!profileId)
+        throw new AppError(
+          'NOT_FOUND',
+          `no ${segment.target === 'person' ? 'person with userId' : 'account with groupId'} "${request.query.id}"`,
+        );
       const record =
-        segment.target === 'person' ? await loadPersonRecord(db, key.workspaceId, profileId) : await loadAccountRecord(db, key.workspaceId, profileId);
+        segment.target === 'person'
+          ? await loadPersonRecord(db, key.workspaceId, profileId)
+          : await loadAccountRecord(db, key.workspaceId, profileId);
       if (!record) throw new AppError('NOT_FOUND', `"${request.query.id}" is gone`);
       const explanation = explainRule(version.rule, record, deps.now());
       const history = await listMemberHistory(db, key.workspaceId, segment.key, profileId);
@@ -132,7 +147,7 @@ export function registerSegmentMemberRoutes(
       return {
         ...explanation,
         membership: { member: current !== undefined, since: current?.enteredAt ?? null },
-        history: history.map((h) => ({ change: h.kind, at: h.at, version: h.version, cause: h.cause as Record<string, unknown> })),
+        history: history.map((h) => ({ change: h.kind, at: h.at, version: h.version, cause: h.cause })),
       };
     },
   );
@@ -144,7 +159,13 @@ export function registerSegmentMemberRoutes(
         summary: 'Enters and exits after a cursor, oldest first; pass the last cursor back as since',
         tags: ['segments'],
         params: keyParams,
-        querystring: z.object({ since: z.string().regex(/^\d+\.\d+$/).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        querystring: z.object({
+          since: z
+            .string()
+            .regex(/^\d+\.\d+$/)
+            .optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
         response: { 200: z.object({ items: z.array(changeSchema), nextCursor: z.string().nullable() }) },
       },
     },
@@ -153,7 +174,14 @@ export function registerSegmentMemberRoutes(
       const segment = await segmentOf(key.workspaceId, request.params.key);
       const changes = await listSegmentChanges(deps.db(), key.workspaceId, segment, request.query.since, request.query.limit);
       return {
-        items: changes.map((c) => ({ cursor: c.cursor, id: c.id, change: c.kind, at: c.at, version: c.version, cause: c.cause as Record<string, unknown> })),
+        items: changes.map((c) => ({
+          cursor: c.cursor,
+          id: c.id,
+          change: c.kind,
+          at: c.at,
+          version: c.version,
+          cause: c.cause,
+        })),
         nextCursor: changes.at(-1)?.cursor ?? request.query.since ?? null,
       };
     },
@@ -166,7 +194,12 @@ export function registerSegmentMemberRoutes(
         summary: 'Server-sent events: one `change` event per enter or exit, from `since` (or from now)',
         tags: ['segments'],
         params: keyParams,
-        querystring: z.object({ since: z.string().regex(/^\d+\.\d+$/).optional() }),
+        querystring: z.object({
+          since: z
+            .string()
+            .regex(/^\d+\.\d+$/)
+            .optional(),
+        }),
       },
     },
     async (request, reply) => {
@@ -218,7 +251,8 @@ export function registerSegmentMemberRoutes(
         const key = await deps.auth(request, 'read');
         const externalId = request.params[param] ?? '';
         const profileId = await findProfileId(deps.db(), key.workspaceId, target, externalId);
-        if (!profileId) throw new AppError('NOT_FOUND', `no ${target === 'person' ? 'person with userId' : 'account with groupId'} "${externalId}"`);
+        if (!profileId)
+          throw new AppError('NOT_FOUND', `no ${target === 'person' ? 'person with userId' : 'account with groupId'} "${externalId}"`);
         return listProfileSegments(deps.db(), key.workspaceId, profileId);
       },
     );

@@ -17,8 +17,12 @@ export function segmentProblemError(problem: SegmentProblem): AppError {
     case 'predefined':
       return new AppError('CONFLICT', `"${problem.key}" is predefined and cannot be deleted; PUT a new rule to change it`);
     case 'referenced':
-      return new AppError('CONFLICT', `segment "${problem.key}" is used by ${problem.by.map((k) => `"${k}"`).join(', ')}; change those first`, {
-        referencedBy: problem.by,
-      });
+      return new AppError(
+        'CONFLICT',
+        `segment "${problem.key}" is used by ${problem.by.map((k) => `"${k}"`).join(', ')}; change those first`,
+        {
+          referencedBy: problem.by,
+        },
+      );
   }
 }

@@ -165,7 +165,14 @@ export function registerSegmentRoutes(
   );
   api.get(
     '/segments/:key',
-    { schema: { summary: 'One segment, with its version, backfill progress and freshness', tags: ['segments'], params: keyParams, response: { 200: segmentSchema } } },
+    {
+      schema: {
+        summary: 'One segment, with its version, backfill progress and freshness',
+        tags: ['segments'],
+        params: keyParams,
+        response: { 200: segmentSchema },
+      },
+    },
     async (request) => {
       const key = await deps.auth(request, 'read');
       return view(key.workspaceId, await found(key.workspaceId, request.params.key));
@@ -186,7 +193,8 @@ export function registerSegmentRoutes(
       const key = await deps.auth(request, 'admin');
       const { rule, dryRun, name, description } = request.body;
       if (dryRun) {
-        if (rule === undefined) throw new AppError('INVALID_INPUT', 'rule: a dry run needs the new rule', [{ field: 'rule', message: 'required with dryRun' }]);
+        if (rule === undefined)
+          throw new AppError('INVALID_INPUT', 'rule: a dry run needs the new rule', [{ field: 'rule', message: 'required with dryRun' }]);
         const preview = await previewSegmentEdit(deps.db(), key.workspaceId, request.params.key, rule as string | SegmentRule, deps.now());
         if (!preview.ok) throw segmentProblemError(preview.problem);
         return { dryRun: true as const, rule: preview.value.text, ...preview.value };

@@ -21,7 +21,9 @@ export async function loadFieldSchema(db: Kysely<Database>, workspaceId: string)
   // Stored segments, with what their newest rule references (the checker refuses cycles).
   const segments = await db
     .selectFrom('segments as s')
-    .innerJoin('segment_versions as v', (j) => j.onRef('v.workspace_id', '=', 's.workspace_id').onRef('v.segment_key', '=', 's.segment_key'))
+    .innerJoin('segment_versions as v', (j) =>
+      j.onRef('v.workspace_id', '=', 's.workspace_id').onRef('v.segment_key', '=', 's.segment_key'),
+    )
     .select(['s.segment_key', 's.target', 'v.rule'])
     .distinctOn('s.segment_key')
     .where('s.workspace_id', '=', workspaceId)

@@ -128,7 +128,10 @@ async function loadSupport(
     rows.rows.map((r) => {
       const at = (table === 'tickets' ? r['created_at'] : r['submitted_at']) as Date;
       const fields = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
-      return { owner: r[owner] as string | null, item: { id: String(r[table === 'tickets' ? 'ticket_id' : 'survey_id']), at: at.getTime(), fields } };
+      return {
+        owner: r[owner] as string | null,
+        item: { id: String(r[table === 'tickets' ? 'ticket_id' : 'survey_id']), at: at.getTime(), fields },
+      };
     }),
   );
 }

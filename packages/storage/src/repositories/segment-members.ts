@@ -35,7 +35,11 @@ export interface RecordedChange {
 }
 
 /** Current memberships of the given profiles, as `segmentKey -> member ids`. */
-export async function findMemberships(db: Kysely<Database>, workspaceId: string, memberIds: readonly string[]): Promise<Map<string, Set<string>>> {
+export async function findMemberships(
+  db: Kysely<Database>,
+  workspaceId: string,
+  memberIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
   const bySegment = new Map<string, Set<string>>();
   if (memberIds.length === 0) return bySegment;
   const rows = await db
@@ -143,7 +147,10 @@ export async function listSegmentMembers(
   segment: { key: string; target: Target },
   page: { limit: number; after?: string | undefined },
 ): Promise<{ items: Array<{ memberId: string; id: string; enteredAt: Date }>; more: boolean }> {
-  const profile = segment.target === 'person' ? sql`people p ON p.workspace_id = m.workspace_id AND p.person_id = m.member_id` : sql`accounts p ON p.workspace_id = m.workspace_id AND p.account_id = m.member_id`;
+  const profile =
+    segment.target === 'person'
+      ? sql`people p ON p.workspace_id = m.workspace_id AND p.person_id = m.member_id`
+      : sql`accounts p ON p.workspace_id = m.workspace_id AND p.account_id = m.member_id`;
   const external = segment.target === 'person' ? sql`coalesce(p.user_id, m.member_id::text)` : sql`p.group_id`;
   const rows = await sql<{ member_id: string; id: string; entered_at: Date }>`
     SELECT m.member_id, ${external} AS id, m.entered_at
@@ -174,7 +181,10 @@ export async function listMembersAsOf(
   asOf: Date,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ items: Array<{ memberId: string; id: string; enteredAt: Date }>; more: boolean }> {
-  const profile = segment.target === 'person' ? sql`people p ON p.workspace_id = ${workspaceId} AND p.person_id = h.member_id` : sql`accounts p ON p.workspace_id = ${workspaceId} AND p.account_id = h.member_id`;
+  const profile =
+    segment.target === 'person'
+      ? sql`people p ON p.workspace_id = ${workspaceId} AND p.person_id = h.member_id`
+      : sql`accounts p ON p.workspace_id = ${workspaceId} AND p.account_id = h.member_id`;
   const external = segment.target === 'person' ? sql`coalesce(p.user_id, h.member_id::text)` : sql`p.group_id`;
   const rows = await sql<{ member_id: string; id: string | null; entered_at: Date }>`
     SELECT h.member_id, ${external} AS id, h.at AS entered_at
@@ -205,8 +215,20 @@ export async function listSegmentChanges(
   limit: number,
 ): Promise<RecordedChange[]> {
   const [txid, changeId] = since ? since.split('.') : [undefined, undefined];
-  const external = segment.target === 'person' ? sql`(SELECT coalesce(p.user_id, c.member_id::text) FROM people p WHERE p.workspace_id = c.workspace_id AND p.person_id = c.member_id)` : sql`(SELECT a.group_id FROM accounts a WHERE a.workspace_id = c.workspace_id AND a.account_id = c.member_id)`;
-  const rows = await sql<{ txid: string; change_id: number; member_id: string; id: string | null; kind: 'enter' | 'exit'; at: Date; version: number; cause: ChangeCause }>`
+  const external =
+    segment.target === 'person'
+      ? sql`(SELECT coalesce(p.user_id, c.member_id::text) FROM people p WHERE p.workspace_id = c.workspace_id AND p.person_id = c.member_id)`
+      : sql`(SELECT a.group_id FROM accounts a WHERE a.workspace_id = c.workspace_id AND a.account_id = c.member_id)`;
+  const rows = await sql<{
+    txid: string;
+    change_id: number;
+    member_id: string;
+    id: string | null;
+    kind: 'enter' | 'exit';
+    at: Date;
+    version: number;
+    cause: ChangeCause;
+  }>`
     SELECT c.txid::text AS txid, c.change_id, c.member_id, ${external} AS id, c.kind, c.at, c.version, c.cause
     FROM segment_changes c
     WHERE c.workspace_id = ${workspaceId} AND c.segment_key = ${segment.key}
@@ -245,7 +267,11 @@ export async function listMemberHistory(
 }
 
 /** The segments a profile is in now, with when it entered. */
-export async function listProfileSegments(db: Kysely<Database>, workspaceId: string, memberId: string): Promise<Array<{ key: string; enteredAt: Date }>> {
+export async function listProfileSegments(
+  db: Kysely<Database>,
+  workspaceId: string,
+  memberId: string,
+): Promise<Array<{ key: string; enteredAt: Date }>> {
   const rows = await db
     .selectFrom('segment_members')
     .select(['segment_key', 'entered_at'])

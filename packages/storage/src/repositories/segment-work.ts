@@ -85,7 +85,7 @@ export async function readSegmentBacklog(db: Kysely<Database>, workspaceId?: str
   let query = db.selectFrom('segment_work').select((eb) => [eb.fn.countAll<number>().as('queued'), eb.fn.min('queued_at').as('oldest')]);
   if (workspaceId) query = query.where('workspace_id', '=', workspaceId);
   const row = await query.executeTakeFirstOrThrow();
-  return { queued: Number(row.queued), oldest: (row.oldest as Date | null) ?? null };
+  return { queued: Number(row.queued), oldest: row.oldest ?? null };
 }
 
 /**

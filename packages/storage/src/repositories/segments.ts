@@ -259,7 +259,13 @@ export async function activateVersion(db: Kysely<Database>, workspaceId: string,
   await sql`INSERT INTO segment_sweeps (workspace_id, swept_until) VALUES (${workspaceId}, ${at}) ON CONFLICT DO NOTHING`.execute(db);
 }
 
-export async function recordFullEvaluation(db: Kysely<Database>, workspaceId: string, key: string, version: number, at: Date): Promise<void> {
+export async function recordFullEvaluation(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+  version: number,
+  at: Date,
+): Promise<void> {
   await db
     .updateTable('segment_versions')
     .set({ last_full_evaluation_at: at })
@@ -286,7 +292,9 @@ export async function stageVerdicts(
     INSERT INTO segment_staging (workspace_id, segment_key, version, member_id, is_member)
     SELECT ${workspaceId}::uuid, ${key}, ${version}::int, v.member_id, v.is_member
     FROM unnest(${verdicts.map((v) => v.memberId)}::uuid[], ${verdicts.map((v) => v.isMember)}::boolean[]) AS v(member_id, is_member)
-    ON CONFLICT (workspace_id, segment_key, version, member_id) DO ${mode === 'overwrite' ? sql`UPDATE SET is_member = EXCLUDED.is_member` : sql`NOTHING`}`.execute(db);
+    ON CONFLICT (workspace_id, segment_key, version, member_id) DO ${mode === 'overwrite' ? sql`UPDATE SET is_member = EXCLUDED.is_member` : sql`NOTHING`}`.execute(
+    db,
+  );
 }
 
 /** What switching to a staged version changes: who enters and who leaves. */
@@ -299,7 +307,9 @@ export async function diffStaging(
   const enters = await sql<{ id: string }>`
     SELECT s.member_id AS id FROM segment_staging s
     WHERE s.workspace_id = ${workspaceId} AND s.segment_key = ${key} AND s.version = ${version} AND s.is_member
-      AND NOT EXISTS (SELECT 1 FROM segment_members m WHERE m.workspace_id = s.workspace_id AND m.segment_key = s.segment_key AND m.member_id = s.member_id)`.execute(db);
+      AND NOT EXISTS (SELECT 1 FROM segment_members m WHERE m.workspace_id = s.workspace_id AND m.segment_key = s.segment_key AND m.member_id = s.member_id)`.execute(
+    db,
+  );
   const exits = await sql<{ id: string }>`
     SELECT m.member_id AS id FROM segment_members m
     WHERE m.workspace_id = ${workspaceId} AND m.segment_key = ${key}

@@ -47,7 +47,12 @@ export async function findInstantsBetween(
 }
 
 /** The accounts of these people, or the people of these accounts. */
-export async function findLinkedProfiles(db: Kysely<Database>, workspaceId: string, from: Target, ids: readonly string[]): Promise<Array<{ from: string; to: string }>> {
+export async function findLinkedProfiles(
+  db: Kysely<Database>,
+  workspaceId: string,
+  from: Target,
+  ids: readonly string[],
+): Promise<Array<{ from: string; to: string }>> {
   if (ids.length === 0) return [];
   const [own, other] = from === 'person' ? (['person_id', 'account_id'] as const) : (['account_id', 'person_id'] as const);
   const rows = await db

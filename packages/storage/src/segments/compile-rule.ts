@@ -61,7 +61,9 @@ function topProfile(target: Target, scope: MemberScope | undefined): Profile {
 function scopeTest(scope: MemberScope): (id: Expr) => Bool {
   if ('ids' in scope) return (id) => sql<boolean>`${id} = ANY(${scope.ids}::uuid[])`;
   return (id) =>
-    scope.after === null ? sql<boolean>`${id} <= ${scope.upTo}::uuid` : sql<boolean>`(${id} > ${scope.after}::uuid AND ${id} <= ${scope.upTo}::uuid)`;
+    scope.after === null
+      ? sql<boolean>`${id} <= ${scope.upTo}::uuid`
+      : sql<boolean>`(${id} > ${scope.after}::uuid AND ${id} <= ${scope.upTo}::uuid)`;
 }
 
 /** `AND <id in scope>` when the profile is scoped, else nothing. */
@@ -328,7 +330,10 @@ function aggregateOf(value: Aggregate, v: Expr | undefined, time: Expr, id: Expr
 
 /** Does the predicate hold for a profile with no rows at all (count and sum 0, the rest missing)? */
 function holdsForEmpty(node: Extract<Condition, { kind: 'predicate' }>, value: Aggregate): boolean {
-  const empty = value.fn === 'count' || value.fn === 'sum' || value.fn === 'days' || (value.fn === 'distinct' && value.source.from !== 'people') ? 0 : undefined;
+  const empty =
+    value.fn === 'count' || value.fn === 'sum' || value.fn === 'days' || (value.fn === 'distinct' && value.source.from !== 'people')
+      ? 0
+      : undefined;
   if (node.operator === 'is-not-set') return empty === undefined;
   if (empty === undefined) return false;
   return operators[node.operator].evaluate(empty, node.operands, 0);
