@@ -95,6 +95,15 @@ export async function timeRecompute(
   return { seconds: (performance.now() - started) / 1000, perSegment };
 }
 
+/** The server's own view of live evaluation (quantiles over its last 10,000 items and batches), in ms. */
+export async function readServerLiveStats(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const stats: Record<string, number> = {};
+  for (const match of text.matchAll(/^strata_segment_(live_lag|batch)_recent_seconds\{quantile="([\d.]+)"\} ([\d.e+-]+)$/gm))
+    stats[`${match[1]}_p${Number(match[2]) * 100}`] = Math.round(Number(match[3]) * 1000);
+  return stats;
+}
+
 /** Waits until no live work is queued; returns the seconds it took. */
 export async function waitForLiveBacklog(url: string, timeoutMs = 600_000): Promise<number> {
   const started = performance.now();

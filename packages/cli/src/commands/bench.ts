@@ -10,7 +10,15 @@ import { generateAccounts, loadSampleData, sampleSizes, type SampleSize } from '
 import { findWorkspaceBySlug, readIngestionStats } from '@strata/storage';
 import { readConfig } from '@strata/server';
 import { openCommandDatabase } from '../database-for-command.js';
-import { createBenchSegments, measureExpiryLag, measureLiveLatency, timeRecompute, waitForLiveBacklog } from './bench-segments.js';
+import {
+  createBenchSegments,
+  measureExpiryLag,
+  measureLiveLatency,
+  readServerLiveStats,
+  timeRecompute,
+  waitForLiveBacklog,
+} from './bench-segments.js';
+import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
 const ingestPlan = {
@@ -88,9 +96,17 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       await timeRecompute(database.strata.db, workspace.id);
       await waitForLiveBacklog(url);
       const recompute = await timeRecompute(database.strata.db, workspace.id);
-      const segmentCount = (
+      const segmentKeys = (
         await database.strata.db.selectFrom('segments').select('segment_key').where('workspace_id', '=', workspace.id).execute()
-      ).length;
+      ).map((r) => r.segment_key);
+      const segmentCount = segmentKeys.length;
+      progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, at one instant; all three must agree');
+      const baselineAt = new Date();
+      const strataCounts = await countWithStrata(database.strata.db, workspace.id, baselineAt);
+      const naive = await runNaiveOnPostgres(database.strata.pool, segmentKeys, workspace.id, baselineAt);
+      const duck = await runNaiveOnDuckDb(database.strata.pool, dataDir, segmentKeys, workspace.id, baselineAt);
+      const mismatches = disagreements(strataCounts, naive.counts, duck.counts);
+      if (mismatches.length > 0) progress(`DISAGREEMENT (strata, plain SQL, DuckDB): ${JSON.stringify(mismatches)}`);
 
       const userIds: string[] = [];
       for (const account of generateAccounts(options.size, seed, Date.now()))
@@ -109,6 +125,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         seconds: ingestPlan[options.size].latencySeconds,
         rate: latencyLoadPerSecond,
       });
+      const serverLive = await readServerLiveStats(url);
       progress('window expiry with no new event (a 1-minute window; takes about 1.5 minutes)');
       const expiry = await measureExpiryLag(url, keys);
       progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
@@ -133,12 +150,16 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         live_catch_up_after_ingest_s: round(catchUp),
         latency_ms: { p50: round(latency.p50), p99: round(latency.p99), max: round(latency.max) },
         latency_probes: latency.probes,
+        server_live_ms: serverLive,
         latency_load_events_per_s: Math.round(latency.loadEventsPerS),
         recompute_s: round(recompute.seconds),
         recompute_ms_per_segment: recompute.perSegment,
-        // Not measured yet: the hand-written SQL and DuckDB baselines are still to be written (see docs/benchmarks.md).
-        naive_sql_recompute_s: null,
-        duckdb_recompute_s: null,
+        naive_sql_recompute_s: round(naive.seconds),
+        duckdb_recompute_s: round(duck.seconds),
+        duckdb_load_s: round(duck.loadSeconds),
+        counts_agree: mismatches.length === 0,
+        count_mismatches: mismatches,
+        member_counts: strataCounts,
         expiry_lag_s: round(expiry.max_s),
         expiry_lag_mean_s: round(expiry.mean_s),
         preview_ms_p50: round(preview.p50),

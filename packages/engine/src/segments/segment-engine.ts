@@ -11,6 +11,8 @@ export interface SegmentEngineOptions {
   db: Kysely<Database>;
   pool?: Pool;
   now: () => Date;
+  /** Live workers in this process; while one evaluates a batch, another takes what arrived meanwhile. */
+  workers?: number;
   /** How often time is swept; memberships that hang on time change within this of the exact moment. */
   sweepIntervalMs?: number;
   log?: (level: 'info' | 'error', message: string, data?: Record<string, unknown>) => void;
@@ -23,20 +25,24 @@ export interface SegmentEngineOptions {
  */
 export class SegmentEngine {
   readonly metrics = new SegmentMetrics();
-  readonly worker: LiveSegmentWorker;
+  readonly workers: LiveSegmentWorker[];
   private readonly sweeper: TimeSweeper;
   private upkeep: Promise<void> | undefined;
   lastSweep: { at: Date; queued: number } | undefined;
 
   constructor(private readonly options: SegmentEngineOptions) {
     const log = options.log ?? (() => undefined);
-    this.worker = new LiveSegmentWorker({
-      db: options.db,
-      ...(options.pool ? { pool: options.pool } : {}),
-      now: options.now,
-      metrics: this.metrics,
-      onError: (error) => log('error', 'live segment evaluation failed; retrying', { error: String(error) }),
-    });
+    this.workers = Array.from(
+      { length: options.workers ?? 2 },
+      () =>
+        new LiveSegmentWorker({
+          db: options.db,
+          ...(options.pool ? { pool: options.pool } : {}),
+          now: options.now,
+          metrics: this.metrics,
+          onError: (error) => log('error', 'live segment evaluation failed; retrying', { error: String(error) }),
+        }),
+    );
     this.sweeper = new TimeSweeper({
       db: options.db,
       now: options.now,
@@ -52,13 +58,13 @@ export class SegmentEngine {
   /** Creates missing predefined segments, then starts live evaluation and the time sweep. */
   async start(): Promise<void> {
     await this.runUpkeep();
-    await this.worker.start();
+    for (const worker of this.workers) await worker.start();
     this.sweeper.start();
   }
 
   async stop(): Promise<void> {
     await this.sweeper.stop();
-    await this.worker.stop();
+    for (const worker of this.workers) await worker.stop();
     await this.upkeep;
   }
 

@@ -68,6 +68,13 @@ export class SegmentMetrics {
     ];
     // By kind only: /metrics is unauthenticated, so it names no workspace or segment.
     for (const [kind, count] of [...this.changes].sort()) lines.push(`strata_segment_changes_total{kind="${kind}"} ${count}`);
+    for (const [name, histogram, help] of [
+      ['strata_segment_live_lag_recent_seconds', this.lag, 'Live lag over the last 10,000 items.'],
+      ['strata_segment_batch_recent_seconds', this.batch, 'Batch time over the last 10,000 batches.'],
+    ] as const) {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+      for (const q of [0.5, 0.9, 0.99]) lines.push(`${name}{quantile="${q}"} ${(histogram.quantile(q) ?? 0) / 1000}`);
+    }
     lines.push(
       ...this.lag.render('strata_segment_live_lag_seconds', 'Time from a change being queued to its membership result committing.'),
       ...this.batch.render('strata_segment_batch_seconds', 'Time to evaluate and apply one batch of work.'),

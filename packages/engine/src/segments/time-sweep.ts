@@ -57,7 +57,7 @@ async function crossingProfiles(
     const ids = new Set<string>();
     for (const offset of leaf.offsets) {
       const [low, high] = instantRange(offset, from, to);
-      for (const id of await findInstantsBetween(db, workspaceId, leaf, low, high)) ids.add(id);
+      for (const id of await findInstantsBetween(db, workspaceId, leaf, low, high, offset.sign === 0)) ids.add(id);
     }
     for (const id of await toTarget(db, workspaceId, leaf, segment.target, [...ids])) found.add(id);
   }

@@ -98,6 +98,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (workspace_id, work_id)
     );
     CREATE INDEX segment_work_order ON segment_work (work_id);
+    -- A queue: rows live for milliseconds. Vacuum it often, or claims scan ever more dead entries.
+    ALTER TABLE segment_work SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000,
+      autovacuum_vacuum_cost_delay = 0, autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 5000);
 
     -- How far the time sweep has looked, per workspace.
     CREATE TABLE segment_sweeps (

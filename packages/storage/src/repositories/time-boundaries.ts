@@ -12,6 +12,11 @@ export async function findInstantsBetween(
   leaf: TimeLeaf,
   from: Date,
   to: Date,
+  /**
+   * Only event rows that arrived before their own time. A row reaching its own time changes a
+   * window only if it was stored before then; rows stored afterwards were decided live on arrival.
+   */
+  onlyEarlyEvents = false,
 ): Promise<string[]> {
   const { source, level } = leaf;
   let rows: Array<{ id: string | null }>;
@@ -22,7 +27,8 @@ export async function findInstantsBetween(
       await sql<{ id: string | null }>`
         SELECT DISTINCT ${owner} AS id FROM ${sql.table(source.table)}
         WHERE workspace_id = ${workspaceId} AND ${time} > ${from} AND ${time} <= ${to}
-          ${source.table === 'events' && source.event !== undefined ? sql`AND name = ${source.event}` : sql``}`.execute(db)
+          ${source.table === 'events' && source.event !== undefined ? sql`AND name = ${source.event}` : sql``}
+          ${source.table === 'events' && onlyEarlyEvents ? sql`AND received_at < timestamp` : sql``}`.execute(db)
     ).rows;
   } else if (source.kind === 'trait') {
     rows = await db
