@@ -6,6 +6,7 @@ import { runStart } from './commands/start.js';
 import { registerWorkspacesCommand } from './commands/workspaces.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDocsCommand } from './commands/docs.js';
+import { registerSegmentsCommand } from './commands/segments.js';
 
 const program = new Command('strata')
   .description('Strata: real-time customer segmentation for support and customer-success teams')
@@ -13,6 +14,7 @@ const program = new Command('strata')
 program.command('start').description('start the server (API, ingestion, embedded PostgreSQL unless DATABASE_URL)').action(runStart);
 registerKeysCommand(program);
 registerWorkspacesCommand(program);
+registerSegmentsCommand(program);
 registerGenerateCommand(program);
 registerImportCommand(program);
 registerBenchCommand(program);

@@ -202,6 +202,31 @@ describe('segments through the API', () => {
     expect(await members('pros')).toEqual(['bob']);
   });
 
+  it('streams enters and exits as server-sent events to a live page', async () => {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${address.port}/api/v1/segments/pros/stream`, {
+      headers: admin(),
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    let text = '';
+    const read = async (until: RegExp) => {
+      while (!until.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    };
+    await read(/: connected/);
+    await send([{ type: 'identify', userId: 'fay', traits: { plan: 'free' }, timestamp: at(0) }]);
+    await worker.drain();
+    await read(/event: change\ndata: .*\n\n/);
+    const data = JSON.parse(/event: change\ndata: (.*)\n/.exec(text)![1]!) as { id: string; change: string; cause: { kind: string } };
+    expect(data).toMatchObject({ id: 'fay', change: 'enter', cause: { kind: 'traits' } });
+    expect(text).toMatch(/^id: \d+\.\d+$/m);
+    controller.abort();
+  });
+
   it('serves /metrics in Prometheus text format', async () => {
     const response = await app.inject({ url: '/metrics' });
     expect(response.statusCode).toBe(200);

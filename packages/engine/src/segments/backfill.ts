@@ -22,6 +22,8 @@ import { loadLiveSegments, onlySegmentTopic } from './live-segments.js';
 
 /** Profiles evaluated per backfill transaction. */
 const defaultChunkSize = 5000;
+/** Profiles locked and re-decided per recompute transaction. */
+const lockSlice = 1000;
 const lastUuid = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 
 export interface BackfillProgress {
@@ -144,20 +146,23 @@ export async function recomputeSegment(
   const differing = await differingProfiles(db, workspaceId, key, segment.rule, now);
   let entered = 0;
   let exited = 0;
-  if (differing.length > 0) {
+  // In slices: each transaction locks its profiles, and PostgreSQL's lock table is finite.
+  for (let start = 0; start < differing.length; start += lockSlice) {
+    const slice = differing.slice(start, start + lockSlice);
     await db.transaction().execute(async (tx) => {
       await lockSegmentDefinitions(tx, workspaceId, 'shared');
       const segments = await loadLiveSegments(tx, workspaceId);
-      await lockProfiles(tx, workspaceId, differing);
-      const work = differing.map((profileId) => ({
+      await lockProfiles(tx, workspaceId, slice);
+      const work = slice.map((profileId) => ({
         target: segment.target,
         profileId,
         topics: new Set([onlySegmentTopic(key)]),
         cause: { kind: cause },
       }));
       const result = await evaluateProfiles(tx, workspaceId, segments, work, now);
-      entered = result.changes.filter((c) => c.kind === 'enter').length;
-      exited = result.changes.length - entered;
+      const enters = result.changes.filter((c) => c.kind === 'enter').length;
+      entered += enters;
+      exited += result.changes.length - enters;
       await enqueueSegmentWork(tx, workspaceId, result.cascade);
     });
   }

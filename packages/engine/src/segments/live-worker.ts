@@ -70,7 +70,8 @@ export class LiveSegmentWorker {
   /** Takes one batch and applies it; returns how many queued items it took. */
   async processBatch(): Promise<number> {
     const { db, now, metrics } = this.options;
-    const batchSize = this.options.batchSize ?? 1000;
+    // Each item takes a lock or two (its profile, its accounts): keep well inside PostgreSQL's lock table.
+    const batchSize = this.options.batchSize ?? 500;
     const started = performance.now();
     const outcome = await db.transaction().execute(async (tx) => {
       const claimed = await claimSegmentWork(tx, batchSize);

@@ -110,8 +110,10 @@ export async function updateSegment(
   if (edit.rule !== undefined) {
     const checked = await checkSegmentRule(db, workspaceId, segment.target, edit.rule, key);
     if (!checked.ok) return { ok: false, problem: { code: 'invalid-rule', diagnostics: checked.diagnostics } };
-    const newest = (await listSegmentVersions(db, workspaceId, key))[0];
-    const active = (await listSegmentVersions(db, workspaceId, key)).find((v) => v.state === 'active');
+    const versions = await listSegmentVersions(db, workspaceId, key);
+    const newest = versions[0];
+    const active = versions.find((v) => v.state === 'active');
+    // An unchanged rule is not a new version, unless a different one is being built.
     if (!active || active.text !== checked.text || newest?.state === 'building') {
       const version = (newest?.version ?? 0) + 1;
       await db.transaction().execute(async (tx) => {

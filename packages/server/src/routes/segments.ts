@@ -59,6 +59,7 @@ const segmentSchema = z.object({
   freshness: z.object({
     lastFullEvaluationAt: z.date().nullable(),
     lastLiveChangeAt: z.date().nullable().describe('when this process last changed its membership live'),
+    liveLagMs: z.number().describe('how long the oldest queued change of the workspace has waited; 0 when none waits'),
     backlog: z.number().describe('profile changes of the workspace waiting for evaluation'),
     oldestQueuedAt: z.date().nullable(),
   }),
@@ -112,6 +113,7 @@ export function registerSegmentRoutes(
       freshness: {
         lastFullEvaluationAt: active?.lastFullEvaluationAt ?? null,
         lastLiveChangeAt: deps.engine()?.metrics.lastLiveAt.get(segment.key) ?? null,
+        liveLagMs: backlog.oldest ? Math.max(0, deps.now().getTime() - backlog.oldest.getTime()) : 0,
         backlog: backlog.queued,
         oldestQueuedAt: backlog.oldest,
       },

@@ -68,51 +68,42 @@ export async function applyMembershipChanges(
   at: Date,
 ): Promise<void> {
   if (changes.length === 0) return;
+  // Column arrays through unnest: one parameter per column however many changes (a switch-over
+  // of a large segment applies tens of thousands at once; PostgreSQL takes at most 65,535 parameters).
   const enters = changes.filter((c) => c.kind === 'enter');
   const exits = changes.filter((c) => c.kind === 'exit');
   if (enters.length > 0)
-    await db
-      .insertInto('segment_members')
-      .values(enters.map((c) => ({ workspace_id: workspaceId, segment_key: c.segmentKey, member_id: c.memberId, entered_at: at })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await sql`
+      INSERT INTO segment_members (workspace_id, segment_key, member_id, entered_at)
+      SELECT ${workspaceId}::uuid, x.segment_key, x.member_id, ${at}::timestamptz
+      FROM unnest(${enters.map((c) => c.segmentKey)}::text[], ${enters.map((c) => c.memberId)}::uuid[]) AS x(segment_key, member_id)
+      ON CONFLICT DO NOTHING`.execute(db);
   if (exits.length > 0)
     await sql`
       DELETE FROM segment_members m
       USING unnest(${exits.map((c) => c.segmentKey)}::text[], ${exits.map((c) => c.memberId)}::uuid[]) AS x(segment_key, member_id)
       WHERE m.workspace_id = ${workspaceId} AND m.segment_key = x.segment_key AND m.member_id = x.member_id`.execute(db);
-  await db
-    .insertInto('segment_changes')
-    .values(
-      changes.map((c) => ({
-        workspace_id: workspaceId,
-        segment_key: c.segmentKey,
-        member_id: c.memberId,
-        kind: c.kind,
-        at,
-        version: c.version,
-        cause: JSON.stringify(c.cause),
-      })),
-    )
-    .execute();
+  await sql`
+    INSERT INTO segment_changes (workspace_id, segment_key, member_id, kind, at, version, cause)
+    SELECT ${workspaceId}::uuid, x.segment_key, x.member_id, x.kind, ${at}::timestamptz, x.version, x.cause
+    FROM unnest(
+      ${changes.map((c) => c.segmentKey)}::text[], ${changes.map((c) => c.memberId)}::uuid[], ${changes.map((c) => c.kind)}::text[],
+      ${changes.map((c) => c.version)}::int[], ${changes.map((c) => JSON.stringify(c.cause))}::jsonb[]
+    ) AS x(segment_key, member_id, kind, version, cause)`.execute(db);
   const externalIds = await findExternalIds(db, workspaceId, target, [...new Set(changes.map((c) => c.memberId))]);
-  await db
-    .insertInto('outbox')
-    .values(
-      changes.map((c) => ({
-        workspace_id: workspaceId,
-        topic: 'segment.membership',
-        payload: JSON.stringify({
-          segment: c.segmentKey,
-          target,
-          id: externalIds.get(c.memberId) ?? c.memberId,
-          change: c.kind,
-          at: at.toISOString(),
-          cause: c.cause,
-        }),
-      })),
-    )
-    .execute();
+  const payloads = changes.map((c) =>
+    JSON.stringify({
+      segment: c.segmentKey,
+      target,
+      id: externalIds.get(c.memberId) ?? c.memberId,
+      change: c.kind,
+      at: at.toISOString(),
+      cause: c.cause,
+    }),
+  );
+  await sql`
+    INSERT INTO outbox (workspace_id, topic, payload)
+    SELECT ${workspaceId}::uuid, 'segment.membership', x.payload FROM unnest(${payloads}::jsonb[]) AS x(payload)`.execute(db);
 }
 
 /** userId of people, groupId of accounts; a person without a userId is known by its Strata id. */

@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseSegmentMessages } from '@strata/core';
+import { ingestMessages } from '@strata/engine';
+import { createWorkspace, listSegmentVersions, type Workspace } from '@strata/storage';
+import { strataBin } from '../../../test-support/strata-process.js';
+import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
+
+const run = promisify(execFile);
+let database: TestDatabase;
+let workspace: Workspace;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  workspace = await createWorkspace(database.db, { slug: 'default' });
+  const parsed = parseSegmentMessages(
+    ['ada', 'bob', 'cy'].map((userId, i) => ({ type: 'identify', userId, traits: { plan: i === 0 ? 'pro' : 'free' } })),
+  );
+  if (!parsed.ok) throw new Error('messages');
+  await ingestMessages(database.db, { workspaceId: workspace.id, messages: parsed.messages, receivedAt: new Date() });
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+const strata = (...args: string[]) =>
+  run(process.execPath, [strataBin(), 'segments', ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+
+it('creates a segment, shows the difference an edit would make, applies it as a new version, and lists it', async () => {
+  const created = await strata('create', 'pros', '--target', 'person', '--rule', 'plan = "pro"');
+  expect(created.stderr).toContain('created pros with 1 members');
+
+  const dry = await strata('update', 'pros', '--rule', 'plan is set', '--dry-run');
+  expect(dry.stdout).toMatch(/^2 would enter \((bob, cy|cy, bob)\), 0 would leave \(-\), 1 stay$/m);
+  expect((await listSegmentVersions(database.db, workspace.id, 'pros')).map((v) => v.version)).toEqual([1]);
+
+  await strata('update', 'pros', '--rule', 'plan is set');
+  const versions = await listSegmentVersions(database.db, workspace.id, 'pros');
+  expect(versions.map((v) => [v.version, v.state])).toEqual([
+    [2, 'active'],
+    [1, 'retired'],
+  ]);
+  const listed = await strata('list');
+  expect(listed.stdout).toMatch(/'pros'\s*│\s*'person'\s*│\s*2\s*│\s*3\s*│/);
+});
+
+it('names the mistake in a rule and exits non-zero', async () => {
+  await expect(strata('create', 'typo', '--target', 'person', '--rule', 'plann = "pro"')).rejects.toMatchObject({
+    code: 1,
+    stderr: expect.stringContaining('unknown-field') as unknown,
+  });
+});

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { applyMembershipChanges, createWorkspace, listSegmentChanges } from '@strata/storage';
+import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+it('applies a switch-over of 40,000 members in one go: members, history and outbox together', async () => {
+  const workspace = await createWorkspace(database.db, { slug: 'big' });
+  const ids = Array.from({ length: 40_000 }, () => randomUUID());
+  const at = new Date('2026-03-01T00:00:00Z');
+  const cause = { kind: 'rule-change' as const, version: 2 };
+  await database.db.transaction().execute((tx) =>
+    applyMembershipChanges(
+      tx,
+      workspace.id,
+      'person',
+      ids.map((memberId) => ({ segmentKey: 'big', version: 2, memberId, kind: 'enter' as const, cause })),
+      at,
+    ),
+  );
+  const count = async (table: 'segment_members' | 'segment_changes' | 'outbox') =>
+    Number(
+      (
+        await database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('workspace_id', '=', workspace.id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  expect([await count('segment_members'), await count('segment_changes'), await count('outbox')]).toEqual([40_000, 40_000, 40_000]);
+  const first = await listSegmentChanges(database.db, workspace.id, { key: 'big', target: 'person' }, undefined, 1);
+  expect(first[0]).toMatchObject({ kind: 'enter', version: 2, cause });
+  const exits = ids.slice(0, 30_000).map((memberId) => ({ segmentKey: 'big', version: 2, memberId, kind: 'exit' as const, cause }));
+  await database.db.transaction().execute((tx) => applyMembershipChanges(tx, workspace.id, 'person', exits, at));
+  expect(await count('segment_members')).toBe(10_000);
+});
