@@ -47,3 +47,4 @@ export { evaluateRule, present, type AccountRecord, type EventRecord, type Perso
 export { aggregateDocs, diagnosticDocs, renderRuleLanguageDoc } from './segments/rule-language-doc.js';
 export { explainRule, type ConditionExplanation, type RuleExplanation } from './segments/explain.js';
 export { ruleDependencies, topicMatches, type RuleDependencies, type TimeLeaf, type TimeOffset } from './segments/dependencies.js';
+export { inlineSegmentReferences } from './segments/inline-references.js';

@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { inlineSegmentReferences } from '@strata/core';
 import { listLiveVersions, selectRuleMembers, type Database } from '@strata/storage';
 
 /**
@@ -110,14 +111,17 @@ function fill(text: string, workspaceId: string, at: Date): string {
 /** Runs every segment's plain SQL on PostgreSQL, one after another; counts and seconds. */
 export async function runNaiveOnPostgres(pool: Pool, keys: string[], workspaceId: string, at: Date) {
   const counts: Record<string, number> = {};
+  const perSegment: Record<string, number> = {};
   const started = performance.now();
   for (const key of keys) {
     const text = naiveSql(key);
     if (!text) throw new Error(`no plain SQL written for segment ${key}`);
+    const one = performance.now();
     const result = await pool.query<{ n: string | number }>(fill(text, workspaceId, at));
     counts[key] = Number(result.rows[0]!.n);
+    perSegment[key] = Math.round(performance.now() - one);
   }
-  return { seconds: (performance.now() - started) / 1000, counts };
+  return { seconds: (performance.now() - started) / 1000, counts, perSegment };
 }
 
 const exportedTables: Record<string, string> = {
@@ -162,15 +166,18 @@ export async function runNaiveOnDuckDb(pool: Pool, folder: string, keys: string[
   }
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const counts: Record<string, number> = {};
+  const perSegment: Record<string, number> = {};
   const started = performance.now();
   for (const key of keys) {
+    const one = performance.now();
     const reader = await duck.runAndReadAll(fill(naiveSql(key)!, workspaceId, at));
     counts[key] = Number(reader.getRows()[0]![0]);
+    perSegment[key] = Math.round(performance.now() - one);
   }
   const seconds = (performance.now() - started) / 1000;
   duck.closeSync();
   instance.closeSync();
-  return { seconds, loadSeconds, counts };
+  return { seconds, loadSeconds, counts, perSegment };
 }
 
 function columnsSpec(types: string): string {
@@ -183,13 +190,18 @@ function columnsSpec(types: string): string {
     .join(', ');
 }
 
-/** Each segment's member count by Strata's compiled rule at the same instant as the baselines. */
+/**
+ * Each segment's member count by Strata's compiled rule at the same instant as the baselines.
+ * References to other segments are inlined, as the plain SQL writes them out: materialised
+ * members reflect the last evaluation, which a time sweep may have moved on since.
+ */
 export async function countWithStrata(db: Kysely<Database>, workspaceId: string, at: Date): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const version of await listLiveVersions(db, workspaceId)) {
-    if (version.state !== 'active') continue;
+  const active = (await listLiveVersions(db, workspaceId)).filter((v) => v.state === 'active');
+  const rules = new Map(active.map((v) => [v.key, v.rule]));
+  for (const version of active) {
     const row = await db
-      .selectFrom(selectRuleMembers(db, version.rule, { workspaceId, now: at }).as('m'))
+      .selectFrom(selectRuleMembers(db, inlineSegmentReferences(version.rule, rules), { workspaceId, now: at }).as('m'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     counts[version.key] = Number(row.n);

@@ -53,7 +53,9 @@ export function registerSegmentsCommand(program: Command): void {
         if (!segment) throw new Error(`no segment "${key}"; see strata segments list`);
         process.stdout.write(`${segment.key} (${segment.target}): ${segment.name}\n`);
         for (const v of await listSegmentVersions(database.strata.db, workspaceId, key))
-          process.stdout.write(`  v${v.version} ${v.state.padEnd(8)} ${v.text}${v.state === 'building' ? ` (${v.backfillDone}/${v.backfillTotal})` : ''}\n`);
+          process.stdout.write(
+            `  v${v.version} ${v.state.padEnd(8)} ${v.text}${v.state === 'building' ? ` (${v.backfillDone}/${v.backfillTotal})` : ''}\n`,
+          );
       }),
     );
 
@@ -68,7 +70,12 @@ export function registerSegmentsCommand(program: Command): void {
       withWorkspace(options, async (database, workspaceId) => {
         if (!segmentKeyPattern.test(key)) throw new Error('a segment key is lowercase letters, digits, "-" and "_", up to 63 characters');
         const outcome = await withProgress((onProgress) =>
-          createSegment(database.strata.db, workspaceId, { key, name: options.name ?? key, target: options.target, rule: options.rule }, { now, onProgress }),
+          createSegment(
+            database.strata.db,
+            workspaceId,
+            { key, name: options.name ?? key, target: options.target, rule: options.rule },
+            { now, onProgress },
+          ),
         );
         if (!outcome.ok) throw new Error(describe(outcome.problem));
         process.stderr.write(`created ${key} with ${await countSegmentMembers(database.strata.db, workspaceId, key)} members\n`);
@@ -90,7 +97,9 @@ export function registerSegmentsCommand(program: Command): void {
           `${d.entering} would enter (${d.sampleEntering.join(', ') || '-'}), ${d.leaving} would leave (${d.sampleLeaving.join(', ') || '-'}), ${d.staying} stay\n`,
         );
         if (options.dryRun) return;
-        const outcome = await withProgress((onProgress) => updateSegment(database.strata.db, workspaceId, key, { rule: options.rule }, { now, onProgress }));
+        const outcome = await withProgress((onProgress) =>
+          updateSegment(database.strata.db, workspaceId, key, { rule: options.rule }, { now, onProgress }),
+        );
         if (!outcome.ok) throw new Error(describe(outcome.problem));
         process.stderr.write(`${key} now serves version ${outcome.value.activeVersion}\n`);
       }),
@@ -122,7 +131,10 @@ export function registerSegmentsCommand(program: Command): void {
 
 const now = () => new Date();
 
-async function withWorkspace(options: WorkspaceOption, run: (database: CommandDatabase, workspaceId: string) => Promise<void>): Promise<void> {
+async function withWorkspace(
+  options: WorkspaceOption,
+  run: (database: CommandDatabase, workspaceId: string) => Promise<void>,
+): Promise<void> {
   const database = await openCommandDatabase(readConfigOrExit());
   try {
     const workspace = await workspaceBySlug(database.strata.db, options.workspace);

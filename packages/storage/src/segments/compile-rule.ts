@@ -156,10 +156,30 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
           WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId}${scoped(profile, sql.ref(`${link}.person_id`))} AND ${predicate(node.operator, value, subject.type, node.operands, state)}`,
         );
       }
+      if (subject.kind === 'field' && isOwnDateTrait(subject, profile)) return dateTraitPredicate(node, subject, profile, state);
       if (subject.kind === 'field') return predicate(node.operator, fieldValue(subject, profile.alias), subject.type, node.operands, state);
       return aggregatePredicate(node, subject, profile, state);
     }
   }
+}
+
+/** A date trait of the profile itself: read from `trait_instants`, not parsed out of JSON row by row. */
+function isOwnDateTrait(field: FieldRef, profile: Profile): boolean {
+  return field.type === 'datetime' && !field.column && field.scope === profile.target;
+}
+
+/**
+ * A predicate on a date trait through its index of instants (kept by triggers, migration 0003):
+ * `trait_instants` holds exactly the values `strata_timestamptz` reads, so this decides the same,
+ * by an index range instead of parsing every profile's JSON.
+ */
+function dateTraitPredicate(node: Extract<Condition, { kind: 'predicate' }>, field: FieldRef, profile: Profile, state: State): Bool {
+  const t = alias(state, 'ti');
+  const rows = sql`SELECT ${sql.ref(`${t}.profile_id`)} FROM trait_instants ${sql.id(t)}
+    WHERE ${sql.ref(`${t}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${t}.target`)} = ${profile.target}
+      AND ${sql.ref(`${t}.name`)} = ${field.name}${scoped(profile, sql.ref(`${t}.profile_id`))}`;
+  if (node.operator === 'is-not-set') return sql<boolean>`(NOT ${memberOf(profile, rows)})`;
+  return memberOf(profile, sql`${rows} AND ${predicate(node.operator, sql.ref(`${t}.at`), 'datetime', node.operands, state)}`);
 }
 
 /**
