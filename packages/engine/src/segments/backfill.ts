@@ -214,26 +214,48 @@ export async function diffRule(
 
 /**
  * Recomputes every active segment of a workspace, referenced segments first, so each reads
- * up-to-date members of the ones it refers to. For data that arrived outside live ingestion
- * (`strata generate`), and for the benchmark.
+ * up-to-date members of the ones it refers to. `concurrency` segments run at once (on separate
+ * connections), each starting once the segments it refers to are done. For data that arrived
+ * outside live ingestion (`strata generate`, restores), and for the benchmark.
  */
 export async function recomputeWorkspace(
   db: Kysely<Database>,
   workspaceId: string,
   now: Date,
   onSegment?: (key: string, result: { entered: number; exited: number; seconds: number }) => void,
+  concurrency = 2,
 ): Promise<void> {
   const segments = (await loadLiveSegments(db, workspaceId)).filter((s) => s.state === 'active');
-  const done = new Set<string>();
-  const visit = async (key: string): Promise<void> => {
-    if (done.has(key)) return;
-    done.add(key);
-    const segment = segments.find((s) => s.key === key);
-    if (!segment) return;
-    for (const reference of segment.dependencies.segments) await visit(reference);
-    const started = performance.now();
-    const result = await recomputeSegment(db, workspaceId, key, now);
-    onSegment?.(key, { ...result, seconds: (performance.now() - started) / 1000 });
+  const keys = new Set(segments.map((s) => s.key));
+  const finished = new Map<string, Promise<void>>();
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const slot = async () => {
+    if (running >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
   };
-  for (const segment of segments) await visit(segment.key);
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  const recompute = (key: string): Promise<void> => {
+    let done = finished.get(key);
+    if (!done) {
+      const segment = segments.find((s) => s.key === key)!;
+      done = (async () => {
+        await Promise.all(segment.dependencies.segments.filter((k) => keys.has(k)).map(recompute));
+        await slot();
+        try {
+          const started = performance.now();
+          const result = await recomputeSegment(db, workspaceId, key, now);
+          onSegment?.(key, { ...result, seconds: (performance.now() - started) / 1000 });
+        } finally {
+          release();
+        }
+      })();
+      finished.set(key, done);
+    }
+    return done;
+  };
+  await Promise.all(segments.map((s) => recompute(s.key)));
 }

@@ -20,6 +20,7 @@ import { AppError } from '../http/app-error.js';
 import type { Authenticated } from '../http/management-auth.js';
 
 const keyParams = z.object({ key: z.string() });
+const changeCursor = z.string().regex(/^\d+\.\d+$/, 'a cursor this API returned, such as 1234.56');
 const causeSchema = z.record(z.string(), z.unknown());
 const changeSchema = z.object({
   cursor: z.string(),
@@ -160,10 +161,7 @@ export function registerSegmentMemberRoutes(
         tags: ['segments'],
         params: keyParams,
         querystring: z.object({
-          since: z
-            .string()
-            .regex(/^\d+\.\d+$/)
-            .optional(),
+          since: changeCursor.optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
         response: { 200: z.object({ items: z.array(changeSchema), nextCursor: z.string().nullable() }) },
@@ -195,10 +193,7 @@ export function registerSegmentMemberRoutes(
         tags: ['segments'],
         params: keyParams,
         querystring: z.object({
-          since: z
-            .string()
-            .regex(/^\d+\.\d+$/)
-            .optional(),
+          since: changeCursor.optional(),
         }),
       },
     },

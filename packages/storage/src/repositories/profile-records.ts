@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AccountRecord, EventRecord, PersonRecord, SupportRecord } from '@strata/core';
 import type { Database } from '../schema.js';
+import { findMemberships } from './segment-members.js';
 
 /**
  * One profile with everything a rule can read, in the evaluator's shape: what explanations are
@@ -137,18 +138,13 @@ async function loadSupport(
 }
 
 async function loadSegments(db: Kysely<Database>, workspaceId: string, ids: string[]): Promise<Map<string, Set<string>>> {
-  const rows = await db
-    .selectFrom('segment_members')
-    .select(['member_id', 'segment_key'])
-    .where('workspace_id', '=', workspaceId)
-    .where(sql<boolean>`member_id = ANY(${ids}::uuid[])`)
-    .execute();
   const byMember = new Map<string, Set<string>>();
-  for (const row of rows) {
-    let keys = byMember.get(row.member_id);
-    if (!keys) byMember.set(row.member_id, (keys = new Set()));
-    keys.add(row.segment_key);
-  }
+  for (const [key, members] of await findMemberships(db, workspaceId, ids))
+    for (const member of members) {
+      let keys = byMember.get(member);
+      if (!keys) byMember.set(member, (keys = new Set()));
+      keys.add(key);
+    }
   return byMember;
 }
 
