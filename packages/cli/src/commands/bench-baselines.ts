@@ -124,6 +124,9 @@ export async function runNaiveOnPostgres(pool: Pool, keys: string[], workspaceId
   return { seconds: (performance.now() - started) / 1000, counts, perSegment };
 }
 
+/** How long one DuckDB query may run before it is interrupted and reported as unfinished. */
+const duckQueryLimitMs = 180_000;
+
 const exportedTables: Record<string, string> = {
   people: 'workspace_id, person_id, user_id, traits, first_seen_at, last_seen_at',
   accounts: 'workspace_id, account_id, group_id, traits, created_at',
@@ -149,6 +152,9 @@ const duckTypes: Record<string, string> = {
 export async function runNaiveOnDuckDb(pool: Pool, folder: string, keys: string[], workspaceId: string, at: Date) {
   const instance = await DuckDBInstance.create(':memory:');
   const duck = await instance.connect();
+  // Correlated plain SQL can make DuckDB spill without bound (it once filled the disk): cap it.
+  await duck.run(`SET temp_directory = '${join(folder, 'duckdb-spill')}'`);
+  await duck.run(`SET max_temp_directory_size = '8GB'`);
   const loadStarted = performance.now();
   for (const [table, columns] of Object.entries(exportedTables)) {
     const file = join(folder, `${table}.csv`);
@@ -168,16 +174,25 @@ export async function runNaiveOnDuckDb(pool: Pool, folder: string, keys: string[
   const counts: Record<string, number> = {};
   const perSegment: Record<string, number> = {};
   const started = performance.now();
+  const unfinished: Array<{ key: string; error: string }> = [];
   for (const key of keys) {
     const one = performance.now();
-    const reader = await duck.runAndReadAll(fill(naiveSql(key)!, workspaceId, at));
-    counts[key] = Number(reader.getRows()[0]![0]);
+    // A query that runs past the limit is interrupted and reported, not waited for.
+    const timer = setTimeout(() => duck.interrupt(), duckQueryLimitMs);
+    try {
+      const reader = await duck.runAndReadAll(fill(naiveSql(key)!, workspaceId, at));
+      counts[key] = Number(reader.getRows()[0]![0]);
+    } catch (error) {
+      unfinished.push({ key, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+    } finally {
+      clearTimeout(timer);
+    }
     perSegment[key] = Math.round(performance.now() - one);
   }
   const seconds = (performance.now() - started) / 1000;
   duck.closeSync();
   instance.closeSync();
-  return { seconds, loadSeconds, counts, perSegment };
+  return { seconds, loadSeconds, counts, perSegment, unfinished };
 }
 
 function columnsSpec(types: string): string {
@@ -213,7 +228,8 @@ export async function countWithStrata(db: Kysely<Database>, workspaceId: string,
 export function disagreements(...sources: Array<Record<string, number>>): Array<{ key: string; counts: number[] }> {
   const keys = new Set(sources.flatMap((s) => Object.keys(s)));
   return [...keys].flatMap((key) => {
-    const counts = sources.map((s) => s[key] ?? -1);
+    // A count missing from a source (a query that did not finish) is reported apart, not as a disagreement.
+    const counts = sources.map((s) => s[key]).filter((c): c is number => c !== undefined);
     return counts.every((c) => c === counts[0]) ? [] : [{ key, counts }];
   });
 }

@@ -157,6 +157,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         naive_sql_recompute_s: round(naive.seconds),
         duckdb_recompute_s: round(duck.seconds),
         duckdb_load_s: round(duck.loadSeconds),
+        duckdb_unfinished: duck.unfinished,
         naive_sql_ms_per_segment: naive.perSegment,
         duckdb_ms_per_segment: duck.perSegment,
         counts_agree: mismatches.length === 0,
