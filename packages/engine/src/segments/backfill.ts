@@ -14,10 +14,9 @@ import {
   selectRuleMembers,
   stageVerdicts,
   type Database,
-  type SegmentWork,
   enqueueSegmentWork,
 } from '@strata/storage';
-import { evaluateProfiles } from './evaluate-profiles.js';
+import { cascadeOf, evaluateProfiles } from './evaluate-profiles.js';
 import { loadLiveSegments, onlySegmentTopic } from './live-segments.js';
 
 /** Profiles evaluated per backfill transaction. */
@@ -104,28 +103,13 @@ async function switchVersion(
     await lockSegmentDefinitions(tx, workspaceId, 'exclusive');
     const { enters, exits } = await diffStaging(tx, workspaceId, key, version);
     const cause = { kind: 'rule-change' as const, version };
-    await applyMembershipChanges(
-      tx,
-      workspaceId,
-      target,
-      [
-        ...enters.map((memberId) => ({ segmentKey: key, version, memberId, kind: 'enter' as const, cause })),
-        ...exits.map((memberId) => ({ segmentKey: key, version, memberId, kind: 'exit' as const, cause })),
-      ],
-      now,
-    );
+    const changes = [
+      ...enters.map((memberId) => ({ segmentKey: key, version, memberId, kind: 'enter' as const, cause, target })),
+      ...exits.map((memberId) => ({ segmentKey: key, version, memberId, kind: 'exit' as const, cause, target })),
+    ];
+    await applyMembershipChanges(tx, workspaceId, target, changes, now);
     await activateVersion(tx, workspaceId, key, version, now);
-    const segments = await loadLiveSegments(tx, workspaceId);
-    const referencing = segments.some((s) => s.dependencies.segments.includes(key));
-    if (referencing) {
-      const cascade: SegmentWork[] = [...enters, ...exits].map((profileId) => ({
-        target,
-        profileId,
-        topics: [`segment:${key}`],
-        cause: { kind: 'segment', key },
-      }));
-      await enqueueSegmentWork(tx, workspaceId, cascade);
-    }
+    await enqueueSegmentWork(tx, workspaceId, cascadeOf(await loadLiveSegments(tx, workspaceId), changes));
   });
 }
 

@@ -85,8 +85,17 @@ export async function evaluateProfiles(
     const changes = result.changes.filter((c) => c.target === target);
     await applyMembershipChanges(db, workspaceId, target, changes, now);
   }
+  result.cascade = cascadeOf(segments, result.changes);
+  return result;
+}
+
+/** Work for the segments that refer to changed ones: `segment:KEY` on each changed profile. */
+export function cascadeOf(
+  segments: readonly LiveSegment[],
+  changes: ReadonlyArray<{ target: Target; memberId: string; segmentKey: string }>,
+): SegmentWork[] {
   const referenced = new Set(segments.flatMap((s) => s.dependencies.segments));
-  result.cascade = result.changes
+  return changes
     .filter((c) => referenced.has(c.segmentKey))
     .map((c) => ({
       target: c.target,
@@ -94,5 +103,4 @@ export async function evaluateProfiles(
       topics: [`segment:${c.segmentKey}`],
       cause: { kind: 'segment', key: c.segmentKey },
     }));
-  return result;
 }

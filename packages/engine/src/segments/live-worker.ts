@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Target } from '@strata/core';
 import type { Pool } from 'pg';
 import {
   claimSegmentWork,
@@ -12,6 +13,7 @@ import {
 } from '@strata/storage';
 import { evaluateProfiles, type ProfileWork } from './evaluate-profiles.js';
 import { anyDependsOn, loadLiveSegments, type LiveSegment } from './live-segments.js';
+import { WorkCollector } from './work-collector.js';
 import type { SegmentMetrics } from './segment-metrics.js';
 
 export interface LiveWorkerOptions {
@@ -144,53 +146,27 @@ async function expandWork(
   segments: readonly LiveSegment[],
   claimed: readonly ClaimedWork[],
 ): Promise<ProfileWork[]> {
-  const byProfile = new Map<
-    string,
-    { target: ProfileWork['target']; profileId: string; topics: Set<string>; cause: ProfileWork['cause'] }
-  >();
-  const add = (target: ProfileWork['target'], profileId: string, topics: Iterable<string>, cause: ProfileWork['cause']) => {
-    const key = `${target}:${profileId}`;
-    let item = byProfile.get(key);
-    if (!item) byProfile.set(key, (item = { target, profileId, topics: new Set(), cause }));
-    for (const t of topics) item.topics.add(t);
-    item.cause = cause;
-  };
-  for (const item of claimed) add(item.target, item.profileId, item.topics, item.cause);
-  const direct = [...byProfile.values()];
+  const work = new WorkCollector();
+  for (const item of claimed) work.add(item.target, item.profileId, item.topics, item.cause);
+  const direct = work.profiles();
 
-  if (anyDependsOn(segments, 'account', 'person:')) {
-    const people = direct.filter((w) => w.target === 'person');
+  /** Adds, for each linked profile of the other level, the topics `topicsFor` derives. */
+  const propagate = async (from: Target, topicsFor: (topic: string) => string[]) => {
+    const items = direct.filter((w) => w.target === from && [...w.topics].some((t) => topicsFor(t).length > 0));
+    const byId = new Map(items.map((i) => [i.profileId, i]));
     const links = await findLinkedProfiles(
       db,
       workspaceId,
-      'person',
-      people.map((p) => p.profileId),
+      from,
+      items.map((i) => i.profileId),
     );
-    const byPerson = new Map(people.map((p) => [p.profileId, p]));
     for (const link of links) {
-      const person = byPerson.get(link.from)!;
-      add(
-        'account',
-        link.to,
-        [...person.topics].map((t) => `person:${t}`),
-        person.cause,
-      );
+      const item = byId.get(link.from)!;
+      work.add(from === 'person' ? 'account' : 'person', link.to, [...item.topics].flatMap(topicsFor), item.cause);
     }
-  }
-  if (anyDependsOn(segments, 'person', 'account-trait:')) {
-    const accounts = direct.filter((w) => w.target === 'account' && [...w.topics].some((t) => t === '*' || t.startsWith('trait:')));
-    const links = await findLinkedProfiles(
-      db,
-      workspaceId,
-      'account',
-      accounts.map((a) => a.profileId),
-    );
-    const byAccount = new Map(accounts.map((a) => [a.profileId, a]));
-    for (const link of links) {
-      const account = byAccount.get(link.from)!;
-      const topics = [...account.topics].flatMap((t) => (t === '*' ? ['account-trait:*'] : t.startsWith('trait:') ? [`account-${t}`] : []));
-      add('person', link.to, topics, account.cause);
-    }
-  }
-  return [...byProfile.values()];
+  };
+  if (anyDependsOn(segments, 'account', 'person:')) await propagate('person', (t) => [`person:${t}`]);
+  if (anyDependsOn(segments, 'person', 'account-trait:'))
+    await propagate('account', (t) => (t === '*' ? ['account-trait:*'] : t.startsWith('trait:') ? [`account-${t}`] : []));
+  return work.profiles();
 }

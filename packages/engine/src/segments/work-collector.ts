@@ -1,5 +1,6 @@
 import type { Target } from '@strata/core';
 import type { ChangeCause, SegmentWork } from '@strata/storage';
+import type { ProfileWork } from './evaluate-profiles.js';
 
 /**
  * Gathers what one transaction changed, per profile, as segment work: the topics that changed
@@ -9,7 +10,7 @@ import type { ChangeCause, SegmentWork } from '@strata/storage';
 export class WorkCollector {
   private readonly items = new Map<string, { target: Target; profileId: string; topics: Set<string>; cause: ChangeCause }>();
 
-  add(target: Target, profileId: string, topics: readonly string[], cause: ChangeCause): void {
+  add(target: Target, profileId: string, topics: Iterable<string>, cause: ChangeCause): void {
     const key = `${target}:${profileId}`;
     let item = this.items.get(key);
     if (!item) this.items.set(key, (item = { target, profileId, topics: new Set(), cause }));
@@ -17,6 +18,12 @@ export class WorkCollector {
     item.cause = cause;
   }
 
+  /** The gathered profiles, for evaluation. */
+  profiles(): ProfileWork[] {
+    return [...this.items.values()];
+  }
+
+  /** The gathered profiles, for the queue. */
   work(): SegmentWork[] {
     return [...this.items.values()].map((i) => ({
       target: i.target,

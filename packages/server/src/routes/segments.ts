@@ -82,13 +82,14 @@ export function registerSegmentRoutes(
   deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date; engine: () => SegmentEngine | undefined },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const view = async (workspaceId: string, segment: SegmentDefinition) => {
+  // The backlog is the workspace's, not the segment's: a list reads it once for all segments.
+  const view = async (workspaceId: string, segment: SegmentDefinition, backlog?: Awaited<ReturnType<typeof readSegmentBacklog>>) => {
     const db = deps.db();
     const versions = await listSegmentVersions(db, workspaceId, segment.key);
     const active = versions.find((v) => v.state === 'active');
     const building = versions.find((v) => v.state === 'building');
     const serving = active ?? building!;
-    const backlog = await readSegmentBacklog(db, workspaceId);
+    const queue = backlog ?? (await readSegmentBacklog(db, workspaceId));
     return {
       key: segment.key,
       name: segment.name,
@@ -113,9 +114,9 @@ export function registerSegmentRoutes(
       freshness: {
         lastFullEvaluationAt: active?.lastFullEvaluationAt ?? null,
         lastLiveChangeAt: deps.engine()?.metrics.lastLiveAt.get(segment.key) ?? null,
-        liveLagMs: backlog.oldest ? Math.max(0, deps.now().getTime() - backlog.oldest.getTime()) : 0,
-        backlog: backlog.queued,
-        oldestQueuedAt: backlog.oldest,
+        liveLagMs: queue.oldest ? Math.max(0, deps.now().getTime() - queue.oldest.getTime()) : 0,
+        backlog: queue.queued,
+        oldestQueuedAt: queue.oldest,
       },
       createdAt: segment.createdAt,
       updatedAt: segment.updatedAt,
@@ -162,7 +163,8 @@ export function registerSegmentRoutes(
     async (request) => {
       const key = await deps.auth(request, 'read');
       const segments = await listSegments(deps.db(), key.workspaceId);
-      return Promise.all(segments.map((s) => view(key.workspaceId, s)));
+      const backlog = await readSegmentBacklog(deps.db(), key.workspaceId);
+      return Promise.all(segments.map((s) => view(key.workspaceId, s, backlog)));
     },
   );
   api.get(
