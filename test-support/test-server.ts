@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import { SecretBox } from '../packages/engine/src/index.js';
 import { buildApp } from '../packages/server/src/index.js';
 import type { StrataDb } from '../packages/storage/src/index.js';
 
 /** The real HTTP app over a test database; `listen` when a real client needs a port. */
-export async function createTestApp(strata: StrataDb, options: { now?: () => Date } = {}) {
+export async function createTestApp(strata: StrataDb, options: { now?: () => Date; secrets?: SecretBox | null } = {}) {
   const strataApp = await buildApp({ logger: pino({ level: 'silent' }), ...(options.now ? { now: options.now } : {}) });
-  strataApp.setServices({ db: strata.db });
+  const secrets = options.secrets === null ? undefined : (options.secrets ?? new SecretBox(randomBytes(32)));
+  strataApp.setServices({ db: strata.db, ...(secrets ? { secrets } : {}) });
   const { app } = strataApp;
   await app.ready();
   return app;

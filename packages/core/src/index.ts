@@ -48,3 +48,32 @@ export { aggregateDocs, diagnosticDocs, renderRuleLanguageDoc } from './segments
 export { explainRule, type ConditionExplanation, type RuleExplanation } from './segments/explain.js';
 export { ruleDependencies, topicMatches, type RuleDependencies, type TimeLeaf, type TimeOffset } from './segments/dependencies.js';
 export { inlineSegmentReferences } from './segments/inline-references.js';
+export {
+  businessHoursSchema,
+  businessMinutesBetween,
+  defaultBusinessHours,
+  type BusinessHours,
+  type BusinessHoursInput,
+} from './support/business-hours.js';
+export {
+  isOpenStatus,
+  npsCategory,
+  ticketChannels,
+  ticketPriorities,
+  ticketSources,
+  ticketStatuses,
+  type NpsCategory,
+  type TicketChannel,
+  type TicketPriority,
+  type TicketSource,
+  type TicketStatus,
+} from './support/ticket-model.js';
+export {
+  customerIdOf,
+  monthlyAmount,
+  subscriptionStatus,
+  subscriptionTraits,
+  toMajorUnits,
+  type StripePrice,
+  type StripeSubscription,
+} from './billing/subscription.js';

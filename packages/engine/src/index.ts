@@ -29,3 +29,30 @@ export {
 } from './segments/segment-service.js';
 export { predefinedSegments, type PredefinedSegment } from './segments/predefined-segments.js';
 export { loadLiveSegments, type LiveSegment } from './segments/live-segments.js';
+export { textSignals, sentimentLabel, type SentimentLabel, type TextSignals } from './support/text-signals.js';
+export { loadBusinessHours } from './support/business-hours-setting.js';
+export {
+  changeTicket,
+  readTicket,
+  writeTicket,
+  type TicketFields,
+  type TicketMessageInput,
+  type TicketOutcome,
+  type TicketView,
+  type TicketWrite,
+} from './support/tickets.js';
+export {
+  commentOnSurvey,
+  recordSurveyAnswer,
+  surveyScoreRange,
+  type SurveyAnswer,
+  type SurveyKind,
+  type SurveyOutcome,
+  type SurveyView,
+} from './support/surveys.js';
+export { issueSurveyLink, verifySurveyLink, type SurveyLinkCheck, type SurveyLinkClaims } from './support/survey-links.js';
+export { SecretBox, parseMasterKey } from './integrations/secret-box.js';
+export { configureIntegration, resolveWebhookTarget } from './integrations/integrations.js';
+export { providerNames, webhookProviders, type ProviderName } from './integrations/providers.js';
+export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/signatures.js';
+export type { WebhookProvider, WebhookResult } from './integrations/webhook-provider.js';

@@ -4,7 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { SegmentEngine } from '@strata/engine';
+import type { SecretBox, SegmentEngine } from '@strata/engine';
 import type { Database } from '@strata/storage';
 import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
@@ -16,17 +16,26 @@ import { registerSegmentRuleRoutes } from './routes/segment-rules.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerSegmentMemberRoutes } from './routes/segment-members.js';
 import { registerSegmentRoutes } from './routes/segments.js';
+import { registerIntegrationRoutes } from './routes/integrations.js';
+import { registerSurveyPages } from './routes/survey-pages.js';
+import { registerSurveyRoutes } from './routes/surveys.js';
+import { registerTicketRoutes } from './routes/tickets.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
   db: Kysely<Database>;
   /** The live segment engine of this process, for its telemetry. */
   engine?: SegmentEngine;
+  /** Encrypts integration secrets and signs survey links; absent when no key is configured. */
+  secrets?: SecretBox;
 }
 
 export interface BuildAppOptions {
   logger: Logger;
   now?: () => Date;
+  /** STRATA_PUBLIC_URL: the base of webhook URLs and survey links; else the request's own address. */
+  publicUrl?: string;
 }
 
 /** The HTTP app with a readiness switch: `setServices` makes it serve, `/healthz` tells which. */
@@ -85,6 +94,15 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     registerIngestionRoutes(scope, { db, keys: keyResolver, now });
     done();
   });
+  const secrets = () => services?.secrets;
+  await app.register((scope, _options, done) => {
+    registerWebhookRoutes(scope, { db, now, secrets });
+    done();
+  });
+  await app.register((scope, _options, done) => {
+    registerSurveyPages(scope, { db, now, secrets });
+    done();
+  });
   await app.register(
     (scope, _options, done) => {
       const auth = managementAuth(keyResolver);
@@ -92,6 +110,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
+      registerTicketRoutes(scope, { db, auth, now });
+      registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
+      registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       done();
     },
     { prefix: '/api/v1' },

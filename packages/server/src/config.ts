@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseMasterKey } from '@strata/engine';
 import { minimumSecretLength } from '@strata/storage';
 
 const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -18,6 +19,13 @@ const envSchema = z.object({
   STRATA_BOOTSTRAP_WRITE_KEY: bootstrapKey.optional(),
   STRATA_DEMO: boolean.optional(),
   STRATA_TIME_SWEEP_SECONDS: z.coerce.number().min(1).max(60).default(15),
+  STRATA_SECRET_KEY: z
+    .string()
+    .refine((v) => parseMasterKey(v) !== undefined, 'must be 32 bytes in base64 or hex; generate one with: openssl rand -base64 32')
+    .optional(),
+  STRATA_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as https://strata.example.com' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,6 +42,10 @@ export interface StrataConfig {
   logLevel: string;
   /** How often the time sweep runs: memberships that hang on time change within this of the moment. */
   timeSweepSeconds: number;
+  /** Encrypts integration secrets and signs survey links; generated into the data dir when unset in embedded mode. */
+  secretKey: Buffer | undefined;
+  /** The address people and providers reach Strata at, for webhook URLs and survey links; else the request's host. */
+  publicUrl: string | undefined;
 }
 
 export type ReadConfigResult = { ok: true; config: StrataConfig } | { ok: false; problems: string[] };
@@ -58,6 +70,8 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       demo: e.STRATA_DEMO,
       logLevel: e.LOG_LEVEL,
       timeSweepSeconds: e.STRATA_TIME_SWEEP_SECONDS,
+      secretKey: e.STRATA_SECRET_KEY === undefined ? undefined : parseMasterKey(e.STRATA_SECRET_KEY),
+      publicUrl: e.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),
     },
   };
 }

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { loadSampleData, SegmentEngine } from '@strata/engine';
+import { loadSampleData, parseMasterKey, SecretBox, SegmentEngine } from '@strata/engine';
 import {
   assertSupportedServer,
   createApiKey,
@@ -43,7 +44,11 @@ export interface StartOptions {
 export async function startStrata(config: StrataConfig, options: StartOptions): Promise<RunningStrata> {
   const { logger } = options;
   const announce = options.announce ?? ((text: string) => logger.warn(text));
-  const strataApp = await buildApp({ logger, ...(options.now ? { now: options.now } : {}) });
+  const strataApp = await buildApp({
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   const address = await strataApp.app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);
   logger.info({ port, host: config.host }, `Strata listening on http://${config.host}:${port}`);
@@ -80,7 +85,9 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
       log: (level, message, data) => logger[level]({ component: 'segments', ...data }, message),
     });
     await engine.start();
-    strataApp.setServices({ db: db.db, engine });
+    const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
+    if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations and survey links are unavailable until it is');
+    strataApp.setServices({ db: db.db, engine, ...(secretKey ? { secrets: new SecretBox(secretKey) } : {}) });
     logger.info('Strata is ready');
   } catch (error) {
     await strataApp.app.close();
@@ -110,6 +117,23 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
       return stopping;
     },
   };
+}
+
+/**
+ * The master key of an embedded install: kept beside the database in the data directory
+ * (readable by the owner only), created on first need. Losing it makes stored integration
+ * secrets unreadable, so backups take the whole directory.
+ */
+function embeddedSecretKey(dataDir: string): Buffer {
+  const path = join(dataDir, 'secret.key');
+  if (existsSync(path)) {
+    const key = parseMasterKey(readFileSync(path, 'utf8'));
+    if (!key) throw new Error(`${path} does not hold a 32-byte key in base64; restore it from a backup or set STRATA_SECRET_KEY`);
+    return key;
+  }
+  const key = randomBytes(32);
+  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
 }
 
 async function bootstrapDefaultWorkspace(db: StrataDb, config: StrataConfig, announce: (text: string) => void): Promise<void> {

@@ -1,7 +1,7 @@
 export { openDatabase, type StrataDb } from './database.js';
 export { migrateToLatest } from './migrate.js';
 export { assertSupportedServer, minimumServerVersion } from './server-version.js';
-export type { Database, FieldSource, IdentityKind, SegmentVersionState, TraitTimes } from './schema.js';
+export type { BusinessHoursSetting, Database, FieldSource, IdentityKind, SegmentVersionState, TraitTimes } from './schema.js';
 export {
   findRunningEmbeddedPostgres,
   startEmbeddedPostgres,
@@ -93,5 +93,38 @@ export {
   type ClaimedWork,
   type SegmentWork,
 } from './repositories/segment-work.js';
-export { findProfileId, loadAccountRecord, loadPersonRecord } from './repositories/profile-records.js';
+export {
+  findAccountByStripeCustomer,
+  findAnonymousPerson,
+  findExternalIdsOf,
+  findFirstAccountOf,
+  findPersonByEmail,
+  findProfileId,
+  loadAccountRecord,
+  loadPersonRecord,
+} from './repositories/profile-records.js';
 export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './repositories/time-boundaries.js';
+export { readWorkspaceHours, writeBusinessHours } from './repositories/workspaces.js';
+export {
+  claimWebhookDelivery,
+  findTicket,
+  insertTicket,
+  insertTicketMessage,
+  listTicketMessages,
+  lockTicket,
+  updateTicket,
+  type NewTicketMessageRow,
+  type NewTicketRow,
+  type TicketMessageRow,
+  type TicketRef,
+  type TicketRow,
+  type TicketUpdate,
+} from './repositories/tickets.js';
+export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './repositories/surveys.js';
+export {
+  deleteIntegration,
+  findIntegration,
+  findIntegrationByToken,
+  upsertIntegration,
+  type IntegrationRow,
+} from './repositories/integrations.js';

@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as initial from './migrations/0001-initial.js';
 import * as segmentSources from './migrations/0002-segment-sources.js';
 import * as liveSegments from './migrations/0003-live-segments.js';
+import * as supportSignals from './migrations/0004-support-signals.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-segment-sources': segmentSources,
   '0003-live-segments': liveSegments,
+  '0004-support-signals': supportSignals,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -12,6 +12,7 @@ export interface Database {
     slug: string;
     name: string;
     timezone: Generated<string>;
+    business_hours: Json<BusinessHoursSetting> | null;
     created_at: CreatedAt;
   };
   api_keys: {
@@ -112,6 +113,34 @@ export interface Database {
     reopen_count: Generated<number>;
     created_at: Timestamp;
     solved_at: Timestamp | null;
+    source: string;
+    external_id: string | null;
+    description: string | null;
+    tags: string[];
+    group_name: string | null;
+    assignee: string | null;
+    is_open: boolean;
+    worst_sentiment: number | null;
+    worst_sentiment_label: string | null;
+    first_response_at: Timestamp | null;
+    first_response_business_minutes: number | null;
+    resolution_business_minutes: number | null;
+    csat_comment: string | null;
+    source_updated_at: Timestamp | null;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  ticket_messages: {
+    workspace_id: string;
+    ticket_id: string;
+    message_id: string;
+    external_id: string | null;
+    author: 'customer' | 'agent';
+    public: boolean;
+    body: string;
+    sentiment: number | null;
+    sentiment_label: string | null;
+    language: string | null;
+    created_at: Timestamp;
   };
   surveys: {
     workspace_id: string;
@@ -124,6 +153,25 @@ export interface Database {
     score: number | null;
     comment: string | null;
     submitted_at: Timestamp;
+    source: string;
+    external_id: string | null;
+    ticket_id: string | null;
+    category: string | null;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  integrations: {
+    workspace_id: string;
+    provider: string;
+    secret_ciphertext: Buffer | null;
+    url_token: string;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  webhook_deliveries: {
+    workspace_id: string;
+    provider: string;
+    event_id: string;
+    received_at: CreatedAt;
   };
   segment_members: {
     workspace_id: string;
@@ -213,6 +261,14 @@ export interface Database {
 }
 
 export type SegmentVersionState = 'building' | 'active' | 'retired';
+/** A workspace's business hours as stored (see businessHours in core). */
+export interface BusinessHoursSetting {
+  timezone?: string | undefined;
+  workingDays: number[];
+  start: string;
+  end: string;
+  holidays: string[];
+}
 export type IdentityKind = 'user_id' | 'anonymous_id' | 'email';
 export type FieldSource = 'person' | 'account' | 'membership' | 'event';
 /** Per trait, the `[eventTime ISO, messageId]` of the write that set it; later writes win. */

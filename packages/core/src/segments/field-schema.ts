@@ -63,6 +63,12 @@ export const wellKnownFields: Record<'person' | 'account', Record<string, FieldT
     signed_up_at: 'datetime',
     trial_ends_at: 'datetime',
     churned_at: 'datetime',
+    // Kept current from Stripe (see billing in the engine).
+    currency: 'string',
+    delinquent: 'boolean',
+    canceled_at: 'datetime',
+    first_invoice_at: 'datetime',
+    stripe_customer_id: 'string',
   },
 };
 
@@ -81,6 +87,15 @@ export const ticketFields: Record<string, FieldType> = {
   reopen_count: 'number',
   created_at: 'datetime',
   solved_at: 'datetime',
+  is_open: 'boolean',
+  source: 'string',
+  group_name: 'string',
+  assignee: 'string',
+  worst_sentiment: 'number',
+  worst_sentiment_label: 'string',
+  first_response_at: 'datetime',
+  first_response_business_minutes: 'number',
+  resolution_business_minutes: 'number',
 };
 export const surveyFields: Record<string, FieldType> = {
   nps: 'number',
@@ -89,6 +104,8 @@ export const surveyFields: Record<string, FieldType> = {
   kind: 'string',
   comment: 'string',
   submitted_at: 'datetime',
+  category: 'string',
+  source: 'string',
 };
 
 /** Segment keys every workspace has, with their targets (their rules are defined by the engine). */

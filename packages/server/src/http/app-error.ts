@@ -7,6 +7,7 @@ export const errorStatus = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   NOT_READY: 503,
+  NOT_CONFIGURED: 503,
   INTERNAL: 500,
 } as const satisfies Record<string, number>;
 

@@ -173,3 +173,80 @@ export async function findProfileId(
     .executeTakeFirst();
   return row?.account_id;
 }
+
+/** The person whose email this is (as identified with an `email` trait), if any. */
+export async function findPersonByEmail(db: Kysely<Database>, workspaceId: string, email: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('identities')
+    .select('person_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'email')
+    .where('value', '=', email.toLowerCase())
+    .executeTakeFirst();
+  return row?.person_id;
+}
+
+/** The person behind an anonymousId, if any. */
+export async function findAnonymousPerson(db: Kysely<Database>, workspaceId: string, anonymousId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('identities')
+    .select('person_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'anonymous_id')
+    .where('value', '=', anonymousId)
+    .executeTakeFirst();
+  return row?.person_id;
+}
+
+/** The account a person joined first: where their tickets and answers count when none is named. */
+export async function findFirstAccountOf(db: Kysely<Database>, workspaceId: string, personId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('person_accounts')
+    .select('account_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('person_id', '=', personId)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.account_id;
+}
+
+/** The account whose `stripe_customer_id` trait holds this Stripe customer id. */
+export async function findAccountByStripeCustomer(
+  db: Kysely<Database>,
+  workspaceId: string,
+  customerId: string,
+): Promise<string | undefined> {
+  const row = await sql<{ group_id: string }>`
+    SELECT group_id FROM accounts
+    WHERE workspace_id = ${workspaceId} AND traits ? 'stripe_customer_id' AND traits ->> 'stripe_customer_id' = ${customerId}
+    ORDER BY created_at LIMIT 1`.execute(db);
+  return row.rows[0]?.group_id;
+}
+
+/** userId of people and groupId of accounts, by Strata id. */
+export async function findExternalIdsOf(
+  db: Kysely<Database>,
+  workspaceId: string,
+  ids: { personId: string | null; accountId: string | null },
+): Promise<{ userId: string | null; groupId: string | null }> {
+  const [person, account] = await Promise.all([
+    ids.personId
+      ? db
+          .selectFrom('people')
+          .select('user_id')
+          .where('workspace_id', '=', workspaceId)
+          .where('person_id', '=', ids.personId)
+          .executeTakeFirst()
+      : undefined,
+    ids.accountId
+      ? db
+          .selectFrom('accounts')
+          .select('group_id')
+          .where('workspace_id', '=', workspaceId)
+          .where('account_id', '=', ids.accountId)
+          .executeTakeFirst()
+      : undefined,
+  ]);
+  return { userId: person?.user_id ?? null, groupId: account?.group_id ?? null };
+}

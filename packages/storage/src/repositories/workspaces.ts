@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { Database } from '../schema.js';
+import type { BusinessHoursSetting, Database } from '../schema.js';
 
 /** A tenant. */
 export interface Workspace {
@@ -38,4 +38,25 @@ export async function findWorkspaceBySlug(db: Kysely<Database>, slug: string): P
 export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]> {
   const rows = await db.selectFrom('workspaces').selectAll().orderBy('created_at').execute();
   return rows.map(toWorkspace);
+}
+
+/** The workspace's timezone and stored business-hours setting (null: the default hours). */
+export async function readWorkspaceHours(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<{ timezone: string; businessHours: BusinessHoursSetting | null }> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select(['timezone', 'business_hours'])
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  return { timezone: row.timezone, businessHours: row.business_hours };
+}
+
+export async function writeBusinessHours(db: Kysely<Database>, workspaceId: string, hours: BusinessHoursSetting): Promise<void> {
+  await db
+    .updateTable('workspaces')
+    .set({ business_hours: JSON.stringify(hours) })
+    .where('workspace_id', '=', workspaceId)
+    .execute();
 }

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '@strata/storage';
+import type { Headers, SignatureCheck } from './signatures.js';
+
+/** What became of a verified delivery. */
+export type WebhookResult =
+  | { status: 'stored'; detail?: string }
+  | { status: 'duplicate' }
+  | { status: 'ignored'; detail: string }
+  | { status: 'invalid'; field: string; message: string };
+
+export interface WebhookContext {
+  db: Kysely<Database>;
+  workspaceId: string;
+  now: Date;
+}
+
+/** One help desk, survey tool or billing system that posts to `/webhooks/{name}/{token}`. */
+export interface WebhookProvider {
+  name: string;
+  /** False for providers that do not sign: the URL's token alone authenticates them. */
+  signs: boolean;
+  verify(rawBody: Buffer, headers: Headers, secret: string, now: Date): SignatureCheck;
+  handle(context: WebhookContext, payload: unknown, rawBody: Buffer): Promise<WebhookResult>;
+}
+
+/** Parses a payload with a schema, reporting the first problem as the offending field. */
+export function invalid(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): WebhookResult {
+  const first = issues[0];
+  return {
+    status: 'invalid',
+    field: first ? first.path.map(String).join('.') || '(body)' : '(body)',
+    message: first?.message ?? 'invalid payload',
+  };
+}

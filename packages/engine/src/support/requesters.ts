@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import { segmentMessageSchema, type SegmentMessage } from '@strata/core';
+import { findAnonymousPerson as findAnonymous, findFirstAccountOf, findPersonByEmail, findProfileId, type Database } from '@strata/storage';
+import { ingestMessages } from '../ingestion/ingest-messages.js';
+
+/** Who filed a ticket or answered a survey, as the sender knows them. */
+export interface Requester {
+  userId?: string | null | undefined;
+  /** The sender's own id for someone it knows no userId or email of, such as `zendesk:123`. */
+  anonymousId?: string | null | undefined;
+  email?: string | null | undefined;
+  name?: string | null | undefined;
+  groupId?: string | null | undefined;
+}
+
+export interface RequesterIds {
+  personId: string | null;
+  accountId: string | null;
+}
+
+/**
+ * Finds (or creates, through ordinary ingestion, so identities and segments behave as for any
+ * identify) the person and account a ticket or answer belongs to. A person is found by userId,
+ * else by email; one unknown by userId is created with it, one known only by email gets an
+ * anonymous id `<source>:<email>` so a later identify with that email can be aliased to it.
+ * With no groupId the person's first account is used.
+ */
+export async function resolveRequester(
+  db: Kysely<Database>,
+  workspaceId: string,
+  source: string,
+  who: Requester,
+  now: Date,
+): Promise<RequesterIds> {
+  const email = who.email?.trim().toLowerCase() || null;
+  const anonymousId = who.anonymousId || (email ? `${source}:${email}` : null);
+  const findPerson = async () => {
+    if (who.userId) return findProfileId(db, workspaceId, 'person', who.userId);
+    if (email) return (await findPersonByEmail(db, workspaceId, email)) ?? (await findAnonymous(db, workspaceId, anonymousId!));
+    return anonymousId ? findAnonymous(db, workspaceId, anonymousId) : undefined;
+  };
+  let personId = await findPerson();
+  let accountId = who.groupId ? await findProfileId(db, workspaceId, 'account', who.groupId) : undefined;
+
+  const messages: unknown[] = [];
+  const identity = who.userId ? { userId: who.userId } : anonymousId ? { anonymousId } : undefined;
+  if (!personId && identity) {
+    const traits: Record<string, unknown> = {};
+    if (email) traits['email'] = email;
+    if (who.name) traits['name'] = who.name;
+    messages.push({ type: 'identify', ...identity, traits });
+  }
+  if (who.groupId && !accountId)
+    messages.push(identity ? { type: 'group', ...identity, groupId: who.groupId } : { type: 'group', groupId: who.groupId });
+  if (messages.length > 0) {
+    await ingestMessages(db, {
+      workspaceId,
+      messages: messages.map((m) => segmentMessageSchema.parse(m) as SegmentMessage),
+      receivedAt: now,
+    });
+    personId ??= await findPerson();
+    if (who.groupId) accountId ??= await findProfileId(db, workspaceId, 'account', who.groupId);
+  }
+  if (!accountId && personId) accountId = await findFirstAccountOf(db, workspaceId, personId);
+  return { personId: personId ?? null, accountId: accountId ?? null };
+}

@@ -1,0 +1,300 @@
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { TicketChannel, TicketPriority, TicketSource, TicketStatus } from '@strata/core';
+import {
+  claimWebhookDelivery,
+  enqueueSegmentWork,
+  findExternalIdsOf,
+  findTicket,
+  insertTicket,
+  insertTicketMessage,
+  listTicketMessages,
+  lockTicket,
+  updateTicket,
+  type Database,
+  type TicketMessageRow,
+  type TicketRef,
+  type TicketRow,
+  type TicketUpdate,
+} from '@strata/storage';
+import { WorkCollector } from '../segments/work-collector.js';
+import { withTransactionRetry } from '../ingestion/transaction-retry.js';
+import { loadBusinessHours } from './business-hours-setting.js';
+import { resolveRequester, type Requester } from './requesters.js';
+import { deriveTicket, statusTransition } from './ticket-derivation.js';
+import { textSignals } from './text-signals.js';
+
+/** A ticket's fields as a caller sets them; absent fields are left as they are. */
+export interface TicketFields {
+  subject?: string | null | undefined;
+  description?: string | null | undefined;
+  priority?: TicketPriority | undefined;
+  status?: TicketStatus | undefined;
+  channel?: TicketChannel | undefined;
+  tags?: string[] | undefined;
+  group?: string | null | undefined;
+  assignee?: string | null | undefined;
+  createdAt?: Date | undefined;
+  /** When the help desk says the first agent response was; otherwise derived from messages. */
+  firstResponseAt?: Date | null | undefined;
+  csat?: { score: number; comment?: string | null | undefined } | null | undefined;
+}
+
+export interface TicketMessageInput {
+  externalId?: string | undefined;
+  author: 'customer' | 'agent';
+  public?: boolean | undefined;
+  body: string;
+  createdAt?: Date | undefined;
+}
+
+/** One change to a ticket, from the API or a help desk's webhook. */
+export interface TicketWrite extends TicketFields {
+  source: TicketSource;
+  externalId?: string | undefined;
+  requester?: Requester | undefined;
+  /** The sender's time of this state: fields older than what is stored are ignored. */
+  updatedAt?: Date | undefined;
+  messages?: TicketMessageInput[] | undefined;
+  /** A webhook's event id: a delivery seen before changes nothing. */
+  delivery?: { provider: string; eventId: string } | undefined;
+}
+
+export interface TicketMessageView {
+  id: string;
+  externalId: string | null;
+  author: 'customer' | 'agent';
+  public: boolean;
+  body: string;
+  createdAt: Date;
+  sentiment: { label: string; score: number } | null;
+  language: string | null;
+}
+
+export interface TicketView {
+  id: string;
+  externalId: string | null;
+  source: string;
+  userId: string | null;
+  groupId: string | null;
+  subject: string | null;
+  description: string | null;
+  priority: string | null;
+  status: string | null;
+  channel: string | null;
+  tags: string[];
+  group: string | null;
+  assignee: string | null;
+  open: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  firstResponseAt: Date | null;
+  solvedAt: Date | null;
+  reopenCount: number;
+  csat: { score: number; comment: string | null } | null;
+  sentiment: { label: string; score: number } | null;
+  worstSentiment: { label: string; score: number } | null;
+  language: string | null;
+  firstResponseMinutes: number | null;
+  firstResponseBusinessMinutes: number | null;
+  resolutionMinutes: number | null;
+  resolutionBusinessMinutes: number | null;
+  messages: TicketMessageView[];
+}
+
+export type TicketOutcome =
+  | { kind: 'stored'; ticket: TicketView; created: boolean; applied: boolean }
+  | { kind: 'duplicate-delivery'; ticket: TicketView | undefined }
+  | { kind: 'not-found' };
+
+/** Creates a ticket or, when one with the same source and external id exists, updates it. */
+export async function writeTicket(db: Kysely<Database>, workspaceId: string, write: TicketWrite, now: Date): Promise<TicketOutcome> {
+  const ref = write.externalId !== undefined ? { externalId: write.externalId, source: write.source } : undefined;
+  return applyTicketWrite(db, workspaceId, ref, write, now, true);
+}
+
+/** Changes an existing ticket (by id or external id); not-found when there is none. */
+export async function changeTicket(
+  db: Kysely<Database>,
+  workspaceId: string,
+  ref: TicketRef,
+  change: Omit<TicketWrite, 'source' | 'externalId'>,
+  now: Date,
+): Promise<TicketOutcome> {
+  return applyTicketWrite(db, workspaceId, ref, { ...change, source: 'api' }, now, false);
+}
+
+export async function readTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketView | undefined> {
+  const row = await findTicket(db, workspaceId, ref);
+  return row ? viewOf(db, workspaceId, row) : undefined;
+}
+
+async function applyTicketWrite(
+  db: Kysely<Database>,
+  workspaceId: string,
+  ref: TicketRef | undefined,
+  write: TicketWrite,
+  now: Date,
+  mayCreate: boolean,
+): Promise<TicketOutcome> {
+  // Outside the transaction: finding or creating the requester (its own ingestion), the
+  // workspace's hours, and the text analysis, which is CPU work that should hold no locks.
+  const requester = write.requester ? await resolveRequester(db, workspaceId, write.source, write.requester, now) : undefined;
+  const hours = await loadBusinessHours(db, workspaceId);
+  const incoming = [
+    ...(write.description
+      ? [{ externalId: 'description', author: 'customer' as const, public: true, body: write.description, createdAt: write.createdAt }]
+      : []),
+    ...(write.messages ?? []),
+  ].map((m) => ({ ...m, signals: m.author === 'customer' ? textSignals(m.body) : { sentiment: null, language: null } }));
+
+  const outcome = await withTransactionRetry(() =>
+    db.transaction().execute(async (tx): Promise<TicketOutcome | { kind: 'row'; row: TicketRow; created: boolean; applied: boolean }> => {
+      if (write.delivery && !(await claimWebhookDelivery(tx, workspaceId, write.delivery.provider, write.delivery.eventId)))
+        return { kind: 'duplicate-delivery', ticket: undefined };
+      const existing = ref ? await lockTicket(tx, workspaceId, ref) : undefined;
+      if (!existing && !mayCreate) return { kind: 'not-found' };
+      const work = new WorkCollector();
+      const at = write.updatedAt ?? now;
+
+      let row: TicketRow;
+      let applied = true;
+      if (!existing) {
+        const createdAt = write.createdAt ?? now;
+        const status = statusTransition({ status: null, solved_at: null, reopen_count: 0 }, write.status ?? 'new', at);
+        row = await insertTicket(tx, {
+          workspace_id: workspaceId,
+          ticket_id: uuidv7(),
+          source: write.source,
+          external_id: write.externalId ?? null,
+          person_id: requester?.personId ?? null,
+          account_id: requester?.accountId ?? null,
+          subject: write.subject ?? null,
+          description: write.description ?? null,
+          priority: write.priority ?? 'normal',
+          channel: write.channel ?? 'web',
+          tags: write.tags ?? [],
+          group_name: write.group ?? null,
+          assignee: write.assignee ?? null,
+          csat: write.csat?.score ?? null,
+          csat_comment: write.csat?.comment ?? null,
+          created_at: createdAt,
+          source_updated_at: write.updatedAt ?? null,
+          ...status,
+        });
+      } else {
+        // Providers do not promise order: an update older than the stored state only adds messages.
+        applied = !(write.updatedAt && existing.source_updated_at && write.updatedAt.getTime() <= existing.source_updated_at.getTime());
+        const update: TicketUpdate = {};
+        if (applied) {
+          if (requester?.personId) update.person_id = requester.personId;
+          if (requester?.accountId) update.account_id = requester.accountId;
+          if (write.subject !== undefined) update.subject = write.subject;
+          if (write.description !== undefined && existing.description === null) update.description = write.description;
+          if (write.priority !== undefined) update.priority = write.priority;
+          if (write.channel !== undefined) update.channel = write.channel;
+          if (write.tags !== undefined) update.tags = write.tags;
+          if (write.group !== undefined) update.group_name = write.group;
+          if (write.assignee !== undefined) update.assignee = write.assignee;
+          if (write.createdAt !== undefined) update.created_at = write.createdAt;
+          if (write.csat !== undefined) {
+            update.csat = write.csat?.score ?? null;
+            update.csat_comment = write.csat?.comment ?? null;
+          }
+          if (write.status !== undefined && write.status !== existing.status)
+            Object.assign(update, statusTransition(existing, write.status, at));
+          if (write.updatedAt) update.source_updated_at = write.updatedAt;
+        }
+        row = Object.keys(update).length > 0 ? await updateTicket(tx, workspaceId, existing.ticket_id, update) : existing;
+        // A ticket moved to another requester leaves the previous one's counts too.
+        if (existing.person_id && existing.person_id !== row.person_id)
+          work.add('person', existing.person_id, ['tickets'], { kind: 'support' });
+        if (existing.account_id && existing.account_id !== row.account_id)
+          work.add('account', existing.account_id, ['tickets'], { kind: 'support' });
+      }
+
+      for (const message of incoming) {
+        if (row.description === null && message.externalId === 'description') continue;
+        await insertTicketMessage(tx, {
+          workspace_id: workspaceId,
+          ticket_id: row.ticket_id,
+          message_id: uuidv7(),
+          external_id: message.externalId ?? uuidv7(),
+          author: message.author,
+          public: message.public ?? true,
+          body: message.body,
+          sentiment: message.signals.sentiment?.score ?? null,
+          sentiment_label: message.signals.sentiment?.label ?? null,
+          language: message.signals.language,
+          created_at: message.createdAt ?? now,
+        });
+      }
+      const messages = await listTicketMessages(tx, workspaceId, row.ticket_id);
+      const firstResponseFromDesk = applied && write.firstResponseAt !== undefined ? write.firstResponseAt : null;
+      row = await updateTicket(tx, workspaceId, row.ticket_id, deriveTicket(row, messages, hours, firstResponseFromDesk));
+
+      if (row.person_id) work.add('person', row.person_id, ['tickets'], { kind: 'support' });
+      if (row.account_id) work.add('account', row.account_id, ['tickets'], { kind: 'support' });
+      await enqueueSegmentWork(tx, workspaceId, work.work());
+      return { kind: 'row', row, created: !existing, applied };
+    }),
+  );
+  if (outcome.kind === 'duplicate-delivery')
+    return { kind: 'duplicate-delivery', ticket: ref ? await readTicket(db, workspaceId, ref) : undefined };
+  if (outcome.kind !== 'row') return outcome;
+  return { kind: 'stored', ticket: await viewOf(db, workspaceId, outcome.row), created: outcome.created, applied: outcome.applied };
+}
+
+function sentimentOf(score: number | null, label: string | null): { label: string; score: number } | null {
+  return score === null || label === null ? null : { label, score };
+}
+
+function messageView(m: TicketMessageRow): TicketMessageView {
+  return {
+    id: m.message_id,
+    externalId: m.external_id,
+    author: m.author,
+    public: m.public,
+    body: m.body,
+    createdAt: m.created_at,
+    sentiment: sentimentOf(m.sentiment, m.sentiment_label),
+    language: m.language,
+  };
+}
+
+async function viewOf(db: Kysely<Database>, workspaceId: string, row: TicketRow): Promise<TicketView> {
+  const [ids, messages] = await Promise.all([
+    findExternalIdsOf(db, workspaceId, { personId: row.person_id, accountId: row.account_id }),
+    listTicketMessages(db, workspaceId, row.ticket_id),
+  ]);
+  return {
+    id: row.ticket_id,
+    externalId: row.external_id,
+    source: row.source,
+    userId: ids.userId,
+    groupId: ids.groupId,
+    subject: row.subject,
+    description: row.description,
+    priority: row.priority,
+    status: row.status,
+    channel: row.channel,
+    tags: row.tags,
+    group: row.group_name,
+    assignee: row.assignee,
+    open: row.is_open,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    firstResponseAt: row.first_response_at,
+    solvedAt: row.solved_at,
+    reopenCount: row.reopen_count,
+    csat: row.csat === null ? null : { score: row.csat, comment: row.csat_comment },
+    sentiment: sentimentOf(row.sentiment, row.sentiment_label),
+    worstSentiment: sentimentOf(row.worst_sentiment, row.worst_sentiment_label),
+    language: row.language,
+    firstResponseMinutes: row.first_response_minutes,
+    firstResponseBusinessMinutes: row.first_response_business_minutes,
+    resolutionMinutes: row.resolution_minutes,
+    resolutionBusinessMinutes: row.resolution_business_minutes,
+    messages: messages.map(messageView),
+  };
+}

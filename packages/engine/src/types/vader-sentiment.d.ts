@@ -1,0 +1,9 @@
+// vader-sentiment ships no types; this is the part Strata calls.
+declare module 'vader-sentiment' {
+  const vader: {
+    SentimentIntensityAnalyzer: {
+      polarity_scores(text: string): { neg: number; neu: number; pos: number; compound: number };
+    };
+  };
+  export default vader;
+}

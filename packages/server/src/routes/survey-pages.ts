@@ -1,0 +1,130 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Kysely } from 'kysely';
+import {
+  commentOnSurvey,
+  recordSurveyAnswer,
+  surveyScoreRange,
+  verifySurveyLink,
+  type SecretBox,
+  type SurveyLinkClaims,
+} from '@strata/engine';
+import type { Database } from '@strata/storage';
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
+
+function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
+a.score{display:inline-block;min-width:2.2rem;padding:.4rem;margin:.15rem;border:1px solid #9aa5b1;border-radius:.3rem;text-align:center;text-decoration:none;color:inherit}
+textarea{width:100%;min-height:6rem;font:inherit}button{font:inherit;padding:.4rem 1rem;margin-top:.5rem}</style></head>
+<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
+}
+
+const question = (kind: string) =>
+  kind === 'nps' ? 'How likely are you to recommend us to a friend or colleague?' : 'How satisfied are you with the help you received?';
+
+function scoreButtons(token: string, claims: SurveyLinkClaims): string {
+  const [min, max] = surveyScoreRange[claims.kind];
+  const links: string[] = [];
+  for (let s = min; s <= max; s++) links.push(`<a class="score" href="/s/${escapeHtml(token)}?score=${s}">${s}</a>`);
+  return `<p>${question(claims.kind)}</p><p>${links.join('')}</p>`;
+}
+
+function refused(reply: FastifyReply, reason: 'forged' | 'expired'): FastifyReply {
+  return reason === 'expired'
+    ? page(
+        reply,
+        410,
+        'This survey link has expired',
+        '<p>Thank you for following it. The survey it belonged to has closed, so nothing was recorded.</p>',
+      )
+    : page(
+        reply,
+        400,
+        'This survey link is not valid',
+        '<p>The link may have been cut short or changed. Nothing was recorded; please open it again from the email.</p>',
+      );
+}
+
+/**
+ * Hosted one-click surveys: opening `/s/{token}?score=N` records the score at once and offers a
+ * comment box; the same link again updates the same answer. Expired or forged tokens record nothing.
+ */
+export function registerSurveyPages(
+  app: FastifyInstance,
+  deps: { db: () => Kysely<Database>; now: () => Date; secrets: () => SecretBox | undefined },
+): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+
+  const check = (token: string) => {
+    const box = deps.secrets();
+    return box ? verifySurveyLink(box.linkKey, token, deps.now()) : undefined;
+  };
+  const record = async (claims: SurveyLinkClaims, score: number, comment: string | undefined) =>
+    recordSurveyAnswer(
+      deps.db(),
+      claims.workspaceId,
+      {
+        source: 'link',
+        externalId: claims.linkId,
+        requester: { userId: claims.userId },
+        kind: claims.kind,
+        score,
+        ...(comment !== undefined ? { comment } : {}),
+        ticketId: claims.ticketId,
+      },
+      deps.now(),
+    );
+  const validScore = (claims: SurveyLinkClaims, text: string | undefined): number | undefined => {
+    if (text === undefined || !/^\d{1,2}$/.test(text)) return undefined;
+    const score = Number(text);
+    const [min, max] = surveyScoreRange[claims.kind];
+    return score >= min && score <= max ? score : undefined;
+  };
+
+  app.get<{ Params: { token: string }; Querystring: { score?: string } }>(
+    '/s/:token',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const verdict = check(request.params.token);
+      if (!verdict) return page(reply, 503, 'Surveys are unavailable', '<p>This Strata has no secret key configured.</p>');
+      if (!verdict.ok) return refused(reply, verdict.reason);
+      const { claims } = verdict;
+      const score = validScore(claims, request.query.score);
+      if (score === undefined) return page(reply, 200, 'One quick question', scoreButtons(request.params.token, claims));
+      await record(claims, score, undefined);
+      const token = escapeHtml(request.params.token);
+      return page(
+        reply,
+        200,
+        'Thank you!',
+        `<p>We recorded your answer: <strong>${score}</strong>. Anything you would like to add?</p>
+<form method="post" action="/s/${token}"><input type="hidden" name="score" value="${score}">
+<textarea name="comment" maxlength="5000" aria-label="Your comment"></textarea><br><button type="submit">Send</button></form>`,
+      );
+    },
+  );
+
+  app.post<{ Params: { token: string }; Body: string }>('/s/:token', { schema: { hide: true } }, async (request, reply) => {
+    const verdict = check(request.params.token);
+    if (!verdict) return page(reply, 503, 'Surveys are unavailable', '<p>This Strata has no secret key configured.</p>');
+    if (!verdict.ok) return refused(reply, verdict.reason);
+    const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+    const comment = (form.get('comment') ?? '').trim().slice(0, 5000);
+    const score = validScore(verdict.claims, form.get('score') ?? undefined);
+    const updated =
+      comment !== '' && (await commentOnSurvey(deps.db(), verdict.claims.workspaceId, 'link', verdict.claims.linkId, comment));
+    // A comment sent before the score was recorded (say, the first request was lost) records both.
+    if (!updated && score !== undefined) await record(verdict.claims, score, comment === '' ? undefined : comment);
+    return page(reply, 200, 'Thank you!', '<p>Your feedback was sent. You can close this page.</p>');
+  });
+}

@@ -1,0 +1,38 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database } from '../schema.js';
+
+export type SurveyRow = Selectable<Database['surveys']>;
+export type NewSurveyRow = Insertable<Database['surveys']> & { source: string; external_id: string };
+
+/**
+ * Stores an answer, or updates the answer with the same source and external id (a survey link
+ * opened twice, a Delighted response edited) when this one is at least as new. Returns the row
+ * as stored and the row it replaced.
+ */
+export async function upsertSurvey(
+  db: Kysely<Database>,
+  row: NewSurveyRow,
+): Promise<{ stored: SurveyRow; previous: SurveyRow | undefined; applied: boolean }> {
+  const previous = await db
+    .selectFrom('surveys')
+    .selectAll()
+    .where('workspace_id', '=', row.workspace_id)
+    .where('source', '=', row.source)
+    .where('external_id', '=', row.external_id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!previous) {
+    const stored = await db.insertInto('surveys').values(row).returningAll().executeTakeFirstOrThrow();
+    return { stored, previous, applied: true };
+  }
+  if (new Date(row.submitted_at).getTime() < previous.submitted_at.getTime()) return { stored: previous, previous, applied: false };
+  const { survey_id: _keep, ...rest } = row;
+  const stored = await db
+    .updateTable('surveys')
+    .set({ ...rest, updated_at: new Date() })
+    .where('workspace_id', '=', row.workspace_id)
+    .where('survey_id', '=', previous.survey_id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { stored, previous, applied: true };
+}

@@ -1,0 +1,80 @@
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Database } from '../schema.js';
+
+export type TicketRow = Selectable<Database['tickets']>;
+export type NewTicketRow = Insertable<Database['tickets']>;
+export type TicketUpdate = Updateable<Database['tickets']>;
+export type TicketMessageRow = Selectable<Database['ticket_messages']>;
+export type NewTicketMessageRow = Insertable<Database['ticket_messages']>;
+
+/** How a caller names a ticket: Strata's id, or a help desk's id (any source unless one is given). */
+export type TicketRef = { ticketId: string } | { externalId: string; source?: string };
+
+/** The ticket, locked for update in the caller's transaction; ambiguous external ids prefer the API's own. */
+export async function lockTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketRow | undefined> {
+  let query = db.selectFrom('tickets').selectAll().where('workspace_id', '=', workspaceId);
+  if ('ticketId' in ref) query = query.where('ticket_id', '=', ref.ticketId);
+  else {
+    query = query.where('external_id', '=', ref.externalId);
+    if (ref.source) query = query.where('source', '=', ref.source);
+  }
+  return query
+    .orderBy(sql`source = 'api'`, 'desc')
+    .orderBy('created_at')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function findTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketRow | undefined> {
+  return lockTicket(db, workspaceId, ref);
+}
+
+export async function insertTicket(db: Kysely<Database>, row: NewTicketRow): Promise<TicketRow> {
+  return db.insertInto('tickets').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateTicket(db: Kysely<Database>, workspaceId: string, ticketId: string, update: TicketUpdate): Promise<TicketRow> {
+  return db
+    .updateTable('tickets')
+    .set({ ...update, updated_at: sql<Date>`now()` })
+    .where('workspace_id', '=', workspaceId)
+    .where('ticket_id', '=', ticketId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Adds a message; one already stored under the same external id is left as it is (undefined). */
+export async function insertTicketMessage(db: Kysely<Database>, row: NewTicketMessageRow): Promise<TicketMessageRow | undefined> {
+  return db
+    .insertInto('ticket_messages')
+    .values(row)
+    .onConflict((oc) => oc.columns(['workspace_id', 'ticket_id', 'external_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function listTicketMessages(db: Kysely<Database>, workspaceId: string, ticketId: string): Promise<TicketMessageRow[]> {
+  return db
+    .selectFrom('ticket_messages')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('ticket_id', '=', ticketId)
+    .orderBy('created_at')
+    .orderBy('message_id')
+    .execute();
+}
+
+/**
+ * Remembers a provider's event id in the caller's transaction; false when it was seen before,
+ * so a redelivered webhook changes nothing.
+ */
+export async function claimWebhookDelivery(db: Kysely<Database>, workspaceId: string, provider: string, eventId: string): Promise<boolean> {
+  const row = await db
+    .insertInto('webhook_deliveries')
+    .values({ workspace_id: workspaceId, provider, event_id: eventId })
+    .onConflict((oc) => oc.doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
