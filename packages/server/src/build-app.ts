@@ -63,6 +63,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: 1024 * 1024,
+    // Survey links carry their signed token in the path.
+    maxParamLength: 1024,
     forceCloseConnections: false,
   });
   app.setValidatorCompiler(validatorCompiler);
