@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -41,7 +42,7 @@ it('creates, lists and revokes API keys; the secret is printed once and only its
 
 it('generates a sample company into a new workspace and refuses to generate over data', async () => {
   const { stderr } = await strata('generate', '--size', 'xs', '--seed', '3', '--workspace', 'sample');
-  expect(stderr).toMatch(/generated 100 accounts, \d+ people, \d+ events into "sample"/);
+  expect(stderr).toMatch(/generated 100 accounts, \d+ people, \d+ events, \d+ tickets, \d+ survey answers into "sample"/);
   const workspace = await findWorkspaceBySlug(database.db, 'sample');
   const counts = await database.db
     .selectFrom('events')
@@ -50,6 +51,32 @@ it('generates a sample company into a new workspace and refuses to generate over
     .executeTakeFirstOrThrow();
   expect(Number(counts.events)).toBeGreaterThan(30_000);
   expect(Number(counts.people)).toBeGreaterThan(800);
+  // Support data is there and readable as the API shows it: derived times, sentiment, answers.
+  const support = await database.db
+    .selectFrom('tickets')
+    .select((eb) => [
+      eb.fn.countAll().as('tickets'),
+      eb.fn.count('sentiment').as('with_sentiment'),
+      eb.fn.count('first_response_minutes').as('answered'),
+    ])
+    .where('workspace_id', '=', workspace!.id)
+    .executeTakeFirstOrThrow();
+  expect(Number(support.tickets)).toBeGreaterThan(100);
+  expect(Number(support.with_sentiment)).toBeGreaterThan(Number(support.tickets) * 0.9);
+  expect(Number(support.answered)).toBeGreaterThan(Number(support.tickets) * 0.5);
+  const messages = await database.db
+    .selectFrom('ticket_messages')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('workspace_id', '=', workspace!.id)
+    .executeTakeFirstOrThrow();
+  expect(Number(messages.n)).toBeGreaterThan(Number(support.tickets));
+  const paying = await database.db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('workspace_id', '=', workspace!.id)
+    .where(sql<boolean>`traits ->> 'subscription_status' = 'active' AND traits ? 'first_invoice_at'`)
+    .executeTakeFirstOrThrow();
+  expect(Number(paying.n)).toBeGreaterThan(10);
   await expect(strata('generate', '--size', 'xs', '--workspace', 'sample')).rejects.toMatchObject({
     stderr: expect.stringMatching(/already has data/),
   });

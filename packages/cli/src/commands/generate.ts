@@ -9,7 +9,7 @@ import { workspaceBySlug } from '../workspace-by-slug.js';
 export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
-    .description('fill a workspace with generated sample data (accounts, people, events)')
+    .description('fill a workspace with generated sample data (accounts, people, events, tickets, surveys, billing)')
     .addOption(
       new Option('--size <size>', 'xs ≈ 100 accounts; s = 10k accounts, 100k people, 5M events; m = 10x s')
         .choices(Object.keys(sampleSizes))
@@ -48,7 +48,7 @@ export function registerGenerateCommand(program: Command): void {
         });
         bar.stop();
         process.stderr.write(
-          `generated ${result.accounts} accounts, ${result.people} people, ${result.events} events into "${workspace.slug}" in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+          `generated ${result.accounts} accounts, ${result.people} people, ${result.events} events, ${result.tickets} tickets, ${result.surveys} survey answers into "${workspace.slug}" in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
         );
         // Generated rows bypass live ingestion: fill the segments from them now.
         const now = () => new Date();

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type StrataDb } from '@strata/storage';
 import { createFieldSightings } from '../ingestion/field-sightings.js';
+import { loadBusinessHours } from '../support/business-hours-setting.js';
+import { messageColumns, supportRows, surveyColumns, ticketColumns } from './support-rows.js';
 import { createRandom, generateAccounts, generateEvents, historyDays, sampleSizes, type SampleSize } from './sample-company.js';
+import { generateSupport } from './sample-support.js';
 
 export interface LoadSampleOptions {
   workspaceId: string;
@@ -16,6 +19,8 @@ export interface LoadSampleResult {
   accounts: number;
   people: number;
   events: number;
+  tickets: number;
+  surveys: number;
 }
 
 const day = 86_400_000;
@@ -34,7 +39,8 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
   const total = sampleSizes[options.size].accounts;
   const eventsPerPerson = sampleSizes[options.size].eventsPerPerson;
   const client = await strata.pool.connect();
-  const result: LoadSampleResult = { accounts: 0, people: 0, events: 0 };
+  const result: LoadSampleResult = { accounts: 0, people: 0, events: 0, tickets: 0, surveys: 0 };
+  const hours = await loadBusinessHours(strata.db, ws);
   const traitTimes = (traits: Record<string, unknown>, at: string) =>
     JSON.stringify(Object.fromEntries(Object.keys(traits).map((k) => [k, [at, 'generated']])));
   try {
@@ -58,18 +64,23 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
       const identityLines: string[] = [];
       const membershipLines: string[] = [];
       const eventLines: string[] = [];
+      const ticketLines: string[] = [];
+      const messageLines: string[] = [];
+      const surveyLines: string[] = [];
       for (const account of batch) {
         const accountId = randomUUID();
-        see('account', '', account.traits);
+        const support = generateSupport(account, createRandom(options.seed * 7919 + account.index + 17), anchor);
+        const traits = { ...account.traits, ...support.billingTraits };
+        see('account', '', traits);
         const accountAt = new Date(account.startsAt).toISOString();
         accountLines.push(
-          [ws, accountId, account.groupId, JSON.stringify(account.traits), traitTimes(account.traits, accountAt), accountAt]
-            .map(copyValue)
-            .join('\t'),
+          [ws, accountId, account.groupId, JSON.stringify(traits), traitTimes(traits, accountAt), accountAt].map(copyValue).join('\t'),
         );
         const random = createRandom(options.seed * 1_000_003 + account.index);
+        const personIds = new Map<string, string>();
         for (const person of account.people) {
           const personId = randomUUID();
+          personIds.set(person.userId, personId);
           see('person', '', person.traits);
           const joined = person.traits['signed_up_at'] as string;
           let first = Number.POSITIVE_INFINITY;
@@ -106,6 +117,19 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
           );
           result.people++;
         }
+        for (const event of support.billingEvents) {
+          see('event', event.name, event.properties);
+          const at = new Date(event.at).toISOString();
+          eventLines.push(
+            [ws, randomUUID(), event.type, event.name, null, accountId, JSON.stringify(event.properties), at, at].map(copyValue).join('\t'),
+          );
+        }
+        const rows = supportRows(ws, account.groupId, accountId, personIds, support, hours);
+        ticketLines.push(...rows.tickets);
+        messageLines.push(...rows.messages);
+        surveyLines.push(...rows.surveys);
+        result.tickets += support.tickets.length;
+        result.surveys += support.surveys.length;
       }
       await copyRows(client, 'accounts', ['workspace_id', 'account_id', 'group_id', 'traits', 'trait_times', 'created_at'], accountLines);
       await copyRows(
@@ -122,6 +146,9 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
         ['workspace_id', 'message_id', 'type', 'name', 'person_id', 'account_id', 'properties', 'timestamp', 'received_at'],
         eventLines,
       );
+      await copyRows(client, 'tickets', ticketColumns, ticketLines);
+      await copyRows(client, 'ticket_messages', messageColumns, messageLines);
+      await copyRows(client, 'surveys', surveyColumns, surveyLines);
       result.accounts += batch.length;
       result.events += eventLines.length;
       options.onProgress?.({ accountsDone: result.accounts, accounts: total, events: result.events });
@@ -129,7 +156,7 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
     await client.query('COMMIT');
     await registerFields(strata.db, ws, sightings.list());
     // Sets the visibility map too, so rule queries can answer from covering indexes at once.
-    await client.query('VACUUM (ANALYZE) people, accounts, person_accounts, identities, events');
+    await client.query('VACUUM (ANALYZE) people, accounts, person_accounts, identities, events, tickets, ticket_messages, surveys');
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
