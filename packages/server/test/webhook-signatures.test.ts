@@ -196,7 +196,7 @@ describe('freshdesk, which does not sign', () => {
     );
     expect(wrong.statusCode).toBe(404);
     const right = await storedCounts();
-    expect(right.tickets).toBe(before.tickets + 1); // the first post, through the right URL
+    expect(right.tickets).toBe(before.tickets! + 1); // the first post, through the right URL
     const otherProvider = await app.inject({
       method: 'POST',
       url: urls.get('freshdesk')!.replace('/freshdesk/', '/zendesk/'),

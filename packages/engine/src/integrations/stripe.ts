@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  customerIdOf,
-  segmentMessageSchema,
-  subscriptionTraits,
-  toMajorUnits,
-  type SegmentMessage,
-  type StripeSubscription,
-} from '@strata/core';
+import { customerIdOf, segmentMessageSchema, subscriptionTraits, toMajorUnits, type StripeSubscription } from '@strata/core';
 import { findAccountByStripeCustomer, findAccountProfile } from '@strata/storage';
 import { ingestMessages } from '../ingestion/ingest-messages.js';
 import { checkTimestamp, header, hmac, sameDigest } from './signatures.js';
@@ -171,7 +164,7 @@ export const stripe: WebhookProvider = {
       });
     const result = await ingestMessages(context.db, {
       workspaceId: context.workspaceId,
-      messages: messages.map((m) => segmentMessageSchema.parse(m) as SegmentMessage),
+      messages: messages.map((m) => segmentMessageSchema.parse(m)),
       receivedAt: context.now,
     });
     return result.stored === 0 ? { status: 'duplicate' } : { status: 'stored', detail: groupId };

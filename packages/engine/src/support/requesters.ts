@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { segmentMessageSchema, type SegmentMessage } from '@strata/core';
+import { segmentMessageSchema } from '@strata/core';
 import { findAnonymousPerson as findAnonymous, findFirstAccountOf, findPersonByEmail, findProfileId, type Database } from '@strata/storage';
 import { ingestMessages } from '../ingestion/ingest-messages.js';
 
@@ -55,7 +55,7 @@ export async function resolveRequester(
   if (messages.length > 0) {
     await ingestMessages(db, {
       workspaceId,
-      messages: messages.map((m) => segmentMessageSchema.parse(m) as SegmentMessage),
+      messages: messages.map((m) => segmentMessageSchema.parse(m)),
       receivedAt: now,
     });
     personId ??= await findPerson();

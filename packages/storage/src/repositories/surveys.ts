@@ -26,10 +26,10 @@ export async function upsertSurvey(
     return { stored, previous, applied: true };
   }
   if (new Date(row.submitted_at).getTime() < previous.submitted_at.getTime()) return { stored: previous, previous, applied: false };
-  const { survey_id: _keep, ...rest } = row;
+  // The answer keeps its id; everything else is the newer answer's.
   const stored = await db
     .updateTable('surveys')
-    .set({ ...rest, updated_at: new Date() })
+    .set({ ...row, survey_id: previous.survey_id, updated_at: new Date() })
     .where('workspace_id', '=', row.workspace_id)
     .where('survey_id', '=', previous.survey_id)
     .returningAll()
