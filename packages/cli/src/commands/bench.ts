@@ -19,6 +19,7 @@ import {
   waitForLiveBacklog,
 } from './bench-segments.js';
 import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
+import { measureSupportLatency } from './bench-support.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
 const ingestPlan = {
@@ -128,6 +129,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const serverLive = await readServerLiveStats(url);
       progress('window expiry with no new event (a 1-minute window; takes about 1.5 minutes)');
       const expiry = await measureExpiryLag(url, keys);
+      progress('latency from an acknowledged ticket or survey answer to the membership change it causes (40 probes each)');
+      const support = await measureSupportLatency(url, keys, 40);
       progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
       const preview = await drivePreviews(url, adminKey);
       return {
@@ -152,6 +155,9 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         latency_probes: latency.probes,
         server_live_ms: serverLive,
         latency_load_events_per_s: Math.round(latency.loadEventsPerS),
+        support_latency_ms: support,
+        tickets: generated.tickets,
+        survey_answers: generated.surveys,
         recompute_s: round(recompute.seconds),
         recompute_ms_per_segment: recompute.perSegment,
         naive_sql_recompute_s: round(naive.seconds),
