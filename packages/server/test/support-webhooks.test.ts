@@ -1,69 +1,38 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
+import { connectIntegrations, signWebhook } from '../../../test-support/webhooks.js';
 
 const shared = join(import.meta.dirname, '../../../../shared/data/webhook-fixtures-zulip');
 const ours = join(import.meta.dirname, '../../../test-support/fixtures');
 const nowMs = Date.UTC(2026, 2, 10, 12);
 const secret = 'whsec_strata_functional_test_0001';
-const stripeHelper = new Stripe('sk_test_unused').webhooks;
 
 let database: TestDatabase;
 let ws: TestWorkspace;
 let app: Awaited<ReturnType<typeof createTestApp>>;
-const urls = new Map<string, string>();
+let urls: Map<string, string>;
 const admin = () => ({ authorization: `Bearer ${ws.adminKey}` });
 
 beforeAll(async () => {
   database = await createTestDatabase();
   ws = await createTestWorkspace(database);
   app = await createTestApp(database, { now: () => new Date(nowMs) });
-  for (const provider of ['stripe', 'zendesk', 'intercom', 'delighted', 'freshdesk']) {
-    const response = await app.inject({
-      method: 'PUT',
-      url: `/api/v1/integrations/${provider}`,
-      headers: admin(),
-      payload: provider === 'freshdesk' ? {} : { secret },
-    });
-    urls.set(provider, new URL(response.json<{ webhookUrl: string }>().webhookUrl).pathname);
-  }
+  urls = await connectIntegrations(app, ws.adminKey, secret);
 });
 afterAll(async () => {
   await app.close();
   await database.drop();
 });
 
-function signed(provider: string, body: string): Record<string, string> {
-  const at = Math.floor(nowMs / 1000);
-  switch (provider) {
-    case 'stripe':
-      return { 'stripe-signature': stripeHelper.generateTestHeaderString({ payload: body, secret, timestamp: at }) };
-    case 'zendesk': {
-      const timestamp = new Date(nowMs).toISOString();
-      return {
-        'x-zendesk-webhook-signature': createHmac('sha256', secret).update(timestamp).update(body).digest('base64'),
-        'x-zendesk-webhook-signature-timestamp': timestamp,
-      };
-    }
-    case 'intercom':
-      return { 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` };
-    case 'delighted':
-      return { 'x-delighted-webhook-signature': createHmac('sha256', secret).update(body).digest('hex') };
-    default:
-      return {};
-  }
-}
-
 async function deliver(provider: string, body: string | object) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await app.inject({
     method: 'POST',
     url: urls.get(provider)!,
-    headers: { 'content-type': 'application/json', ...signed(provider, text) },
+    headers: { 'content-type': 'application/json', ...signWebhook(provider, text, secret, Math.floor(nowMs / 1000)) },
     payload: text,
   });
   expect(response.statusCode, response.body).toBe(200);

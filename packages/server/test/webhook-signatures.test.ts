@@ -1,22 +1,20 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { createTestApp } from '../../../test-support/test-server.js';
+import { connectIntegrations, signWebhook } from '../../../test-support/webhooks.js';
 
 const shared = join(import.meta.dirname, '../../../../shared/data');
 const ours = join(import.meta.dirname, '../../../test-support/fixtures');
 const nowMs = Date.UTC(2026, 2, 10, 12);
 const nowSeconds = Math.floor(nowMs / 1000);
-const stripeHelper = new Stripe('sk_test_unused').webhooks;
 
 let database: TestDatabase;
 let ws: TestWorkspace;
 let app: Awaited<ReturnType<typeof createTestApp>>;
-const urls = new Map<string, string>();
+let urls: Map<string, string>;
 const secret = 'whsec_strata_test_secret_0123456789';
 
 interface Signer {
@@ -27,59 +25,24 @@ interface Signer {
   timestamped: boolean;
 }
 
-const hmac = (algorithm: string, key: string, ...parts: string[]) => {
-  const mac = createHmac(algorithm, key);
-  for (const p of parts) mac.update(p);
-  return mac;
-};
-
+const signer = (provider: string, body: string, timestamped: boolean): Signer => ({
+  provider,
+  body,
+  sign: (text, key, at) => signWebhook(provider, text, key, at),
+  timestamped,
+});
 const signers: Signer[] = [
-  {
-    provider: 'stripe',
-    body: readFileSync(join(shared, 'webhook-fixtures-zulip/stripe/customer_subscription_created.json'), 'utf8'),
-    sign: (body, key, at) => ({ 'stripe-signature': stripeHelper.generateTestHeaderString({ payload: body, secret: key, timestamp: at }) }),
-    timestamped: true,
-  },
-  {
-    provider: 'zendesk',
-    body: readFileSync(join(ours, 'zendesk/ticket_created.json'), 'utf8'),
-    sign: (body, key, at) => {
-      const timestamp = new Date(at * 1000).toISOString();
-      return {
-        'x-zendesk-webhook-signature': hmac('sha256', key, timestamp, body).digest('base64'),
-        'x-zendesk-webhook-signature-timestamp': timestamp,
-      };
-    },
-    timestamped: true,
-  },
-  {
-    provider: 'intercom',
-    body: readFileSync(join(ours, 'intercom/conversation_user_created.json'), 'utf8'),
-    sign: (body, key) => ({ 'x-hub-signature': `sha1=${hmac('sha1', key, body).digest('hex')}` }),
-    timestamped: false,
-  },
-  {
-    provider: 'delighted',
-    body: readFileSync(join(shared, 'webhook-fixtures-zulip/delighted/survey_response_updated_promoter.json'), 'utf8'),
-    sign: (body, key) => ({ 'x-delighted-webhook-signature': `sha256=${hmac('sha256', key, body).digest('hex')}` }),
-    timestamped: false,
-  },
+  signer('stripe', readFileSync(join(shared, 'webhook-fixtures-zulip/stripe/customer_subscription_created.json'), 'utf8'), true),
+  signer('zendesk', readFileSync(join(ours, 'zendesk/ticket_created.json'), 'utf8'), true),
+  signer('intercom', readFileSync(join(ours, 'intercom/conversation_user_created.json'), 'utf8'), false),
+  signer('delighted', readFileSync(join(shared, 'webhook-fixtures-zulip/delighted/survey_response_updated_promoter.json'), 'utf8'), false),
 ];
 
 beforeAll(async () => {
   database = await createTestDatabase();
   ws = await createTestWorkspace(database);
   app = await createTestApp(database, { now: () => new Date(nowMs) });
-  for (const provider of ['stripe', 'zendesk', 'intercom', 'delighted', 'freshdesk']) {
-    const response = await app.inject({
-      method: 'PUT',
-      url: `/api/v1/integrations/${provider}`,
-      headers: { authorization: `Bearer ${ws.adminKey}` },
-      payload: provider === 'freshdesk' ? {} : { secret },
-    });
-    expect(response.statusCode, response.body).toBe(200);
-    urls.set(provider, new URL(response.json<{ webhookUrl: string }>().webhookUrl).pathname);
-  }
+  urls = await connectIntegrations(app, ws.adminKey, secret);
 });
 afterAll(async () => {
   await app.close();

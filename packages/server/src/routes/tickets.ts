@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ticketChannels, ticketPriorities, ticketStatuses } from '@strata/core';
-import { changeTicket, readTicket, writeTicket, type TicketOutcome, type TicketView } from '@strata/engine';
+import { changeTicket, readTicket, writeTicket, type TicketFields, type TicketOutcome, type TicketView } from '@strata/engine';
 import type { Database, TicketRef } from '@strata/storage';
 import { AppError } from '../http/app-error.js';
 import type { Authenticated } from '../http/management-auth.js';
@@ -93,6 +93,21 @@ function refOf(id: string, source: string | undefined): TicketRef {
 
 const date = (t: string | null | undefined) => (t === undefined ? undefined : t === null ? null : new Date(t));
 
+/** The fields POST and PATCH share, as the ticket service takes them. */
+function ticketFields(b: z.output<typeof patchBody>): TicketFields {
+  return {
+    subject: b.subject,
+    priority: b.priority,
+    status: b.status,
+    channel: b.channel,
+    tags: b.tags,
+    group: b.group,
+    assignee: b.assignee,
+    firstResponseAt: date(b.firstResponseAt),
+    csat: b.csat,
+  };
+}
+
 function storedTicket(outcome: TicketOutcome, id: string): TicketView {
   if (outcome.kind === 'not-found') throw new AppError('NOT_FOUND', `no ticket with id or externalId "${id}"`);
   if (outcome.kind === 'duplicate-delivery' || !outcome.ticket) throw new Error('invariant: API writes carry no delivery id');
@@ -127,17 +142,9 @@ export function registerTicketRoutes(
           source: 'api',
           externalId: b.externalId,
           requester: { userId: b.userId, email: b.email, groupId: b.groupId },
-          subject: b.subject,
+          ...ticketFields(b),
           description: b.description,
-          priority: b.priority,
-          status: b.status,
-          channel: b.channel,
-          tags: b.tags,
-          group: b.group,
-          assignee: b.assignee,
           createdAt: date(b.createdAt) ?? undefined,
-          firstResponseAt: date(b.firstResponseAt),
-          csat: b.csat,
         },
         deps.now(),
       );
@@ -166,15 +173,7 @@ export function registerTicketRoutes(
         refOf(request.params.id, request.query.source),
         {
           ...(b.groupId ? { requester: { groupId: b.groupId } } : {}),
-          subject: b.subject,
-          priority: b.priority,
-          status: b.status,
-          channel: b.channel,
-          tags: b.tags,
-          group: b.group,
-          assignee: b.assignee,
-          firstResponseAt: date(b.firstResponseAt),
-          csat: b.csat,
+          ...ticketFields(b),
         },
         deps.now(),
       );
