@@ -9,7 +9,8 @@ export async function measureSupportLatency(
   probes: number,
 ): Promise<{ ticket: Quantiles; survey: Quantiles }> {
   const admin = { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' };
-  const write = { authorization: `Bearer ${keys.write}`, 'content-type': 'application/json' };
+  // Basic with the write key, as ingestion wants it; the tickets and surveys API take it too.
+  const write = { authorization: `Basic ${Buffer.from(`${keys.write}:`).toString('base64')}`, 'content-type': 'application/json' };
   const call = async (path: string, headers: Record<string, string>, body?: unknown) => {
     const response = await fetch(`${url}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: JSON.stringify(body) });
     if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
