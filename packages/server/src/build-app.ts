@@ -64,7 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     loggerInstance: logger,
     bodyLimit: 1024 * 1024,
     // Survey links carry their signed token in the path.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     forceCloseConnections: false,
   });
   app.setValidatorCompiler(validatorCompiler);

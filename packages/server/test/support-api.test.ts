@@ -188,6 +188,9 @@ describe('surveys API and hosted links', () => {
     });
     expect(comment.statusCode).toBe(200);
     expect(await count()).toMatchObject([{ nps: 9, comment: 'Love it <b>' }]);
+    // A change of mind later keeps the comment.
+    await app.inject({ url: path(scoreUrls['10']!) });
+    expect(await count()).toMatchObject([{ nps: 10, comment: 'Love it <b>' }]);
   });
 
   it('refuses expired and forged links with a clear page and records nothing', async () => {

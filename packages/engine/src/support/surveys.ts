@@ -95,7 +95,8 @@ export async function recordSurveyAnswer(
         nps: answer.kind === 'nps' ? answer.score : null,
         csat: answer.kind === 'csat' ? answer.score : null,
         category: answer.kind === 'nps' ? npsCategory(answer.score) : null,
-        comment: answer.comment ?? null,
+        // An answer given again without a comment (a survey link opened twice) keeps the comment it had.
+        ...(answer.comment !== undefined ? { comment: answer.comment } : {}),
         submitted_at: submittedAt,
       });
       for (const row of [result.previous, result.stored]) {
