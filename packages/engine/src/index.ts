@@ -29,7 +29,7 @@ export {
 } from './segments/segment-service.js';
 export { predefinedSegments, type PredefinedSegment } from './segments/predefined-segments.js';
 export { loadLiveSegments, type LiveSegment } from './segments/live-segments.js';
-export { textSignals, sentimentLabel, type SentimentLabel, type TextSignals } from './support/text-signals.js';
+export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextSignals } from './support/text-signals.js';
 export { loadBusinessHours } from './support/business-hours-setting.js';
 export {
   changeTicket,

@@ -95,10 +95,9 @@ export {
 } from './repositories/segment-work.js';
 export {
   findAccountByStripeCustomer,
-  findAnonymousPerson,
   findExternalIdsOf,
   findFirstAccountOf,
-  findPersonByEmail,
+  findPersonByIdentity,
   findProfileId,
   loadAccountRecord,
   loadPersonRecord,

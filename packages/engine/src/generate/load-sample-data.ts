@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type StrataDb } from '@strata/storage';
 import { createFieldSightings } from '../ingestion/field-sightings.js';
 import { loadBusinessHours } from '../support/business-hours-setting.js';
-import { messageColumns, supportRows, surveyColumns, ticketColumns } from './support-rows.js';
+import { textAnalyser } from '../support/text-signals.js';
+import { memoised, messageColumns, supportRows, surveyColumns, ticketColumns } from './support-rows.js';
 import { createRandom, generateAccounts, generateEvents, historyDays, sampleSizes, type SampleSize } from './sample-company.js';
 import { generateSupport } from './sample-support.js';
 
@@ -41,6 +42,7 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
   const client = await strata.pool.connect();
   const result: LoadSampleResult = { accounts: 0, people: 0, events: 0, tickets: 0, surveys: 0 };
   const hours = await loadBusinessHours(strata.db, ws);
+  const analyse = memoised(await textAnalyser());
   const traitTimes = (traits: Record<string, unknown>, at: string) =>
     JSON.stringify(Object.fromEntries(Object.keys(traits).map((k) => [k, [at, 'generated']])));
   try {
@@ -124,7 +126,7 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
             [ws, randomUUID(), event.type, event.name, null, accountId, JSON.stringify(event.properties), at, at].map(copyValue).join('\t'),
           );
         }
-        const rows = supportRows(ws, account.groupId, accountId, personIds, support, hours);
+        const rows = supportRows(ws, account.groupId, accountId, personIds, support, hours, analyse);
         ticketLines.push(...rows.tickets);
         messageLines.push(...rows.messages);
         surveyLines.push(...rows.surveys);

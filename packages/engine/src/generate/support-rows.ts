@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { npsCategory, type BusinessHours } from '@strata/core';
 import { copyValue, type TicketMessageRow } from '@strata/storage';
 import { deriveTicket } from '../support/ticket-derivation.js';
-import { textSignals, type TextSignals } from '../support/text-signals.js';
+import type { TextAnalyser, TextSignals } from '../support/text-signals.js';
 import type { SampleSupport } from './sample-support.js';
 
-/** Generated text repeats, so each distinct message is analysed once. */
-const signalCache = new Map<string, TextSignals>();
-function signalsOf(body: string): TextSignals {
-  let signals = signalCache.get(body);
-  if (!signals) signalCache.set(body, (signals = textSignals(body)));
-  return signals;
+/** Generated text repeats, so each distinct message need be analysed once. */
+export function memoised(analyse: TextAnalyser): TextAnalyser {
+  const cache = new Map<string, TextSignals>();
+  return (body) => {
+    let signals = cache.get(body);
+    if (!signals) cache.set(body, (signals = analyse(body)));
+    return signals;
+  };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -27,6 +29,7 @@ export function supportRows(
   personIds: Map<string, string>,
   support: SampleSupport,
   hours: BusinessHours,
+  signalsOf: TextAnalyser,
 ): { tickets: string[]; messages: string[]; surveys: string[] } {
   const tickets: string[] = [];
   const messages: string[] = [];

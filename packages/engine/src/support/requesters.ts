@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { segmentMessageSchema } from '@strata/core';
-import { findAnonymousPerson as findAnonymous, findFirstAccountOf, findPersonByEmail, findProfileId, type Database } from '@strata/storage';
+import { findFirstAccountOf, findPersonByIdentity, findProfileId, type Database } from '@strata/storage';
 import { ingestMessages } from '../ingestion/ingest-messages.js';
 
 /** Who filed a ticket or answered a survey, as the sender knows them. */
@@ -35,9 +35,9 @@ export async function resolveRequester(
   const email = who.email?.trim().toLowerCase() || null;
   const anonymousId = who.anonymousId || (email ? `${source}:${email}` : null);
   const findPerson = async () => {
-    if (who.userId) return findProfileId(db, workspaceId, 'person', who.userId);
-    if (email) return (await findPersonByEmail(db, workspaceId, email)) ?? (await findAnonymous(db, workspaceId, anonymousId!));
-    return anonymousId ? findAnonymous(db, workspaceId, anonymousId) : undefined;
+    if (who.userId) return findPersonByIdentity(db, workspaceId, 'user_id', who.userId);
+    const byEmail = email ? await findPersonByIdentity(db, workspaceId, 'email', email) : undefined;
+    return byEmail ?? (anonymousId ? await findPersonByIdentity(db, workspaceId, 'anonymous_id', anonymousId) : undefined);
   };
   let personId = await findPerson();
   let accountId = who.groupId ? await findProfileId(db, workspaceId, 'account', who.groupId) : undefined;

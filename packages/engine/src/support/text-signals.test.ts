@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { ownWords, textSignals } from './text-signals.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ownWords, textAnalyser, type TextAnalyser } from './text-signals.js';
+
+let textSignals: TextAnalyser;
+beforeAll(async () => {
+  textSignals = await textAnalyser();
+});
 
 describe('textSignals', () => {
   it('reads anger, thanks and plain questions', () => {

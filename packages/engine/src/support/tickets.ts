@@ -15,14 +15,13 @@ import {
   type TicketMessageRow,
   type TicketRef,
   type TicketRow,
-  type TicketUpdate,
 } from '@strata/storage';
 import { WorkCollector } from '../segments/work-collector.js';
 import { withTransactionRetry } from '../ingestion/transaction-retry.js';
 import { loadBusinessHours } from './business-hours-setting.js';
-import { resolveRequester, type Requester } from './requesters.js';
+import { resolveRequester, type Requester, type RequesterIds } from './requesters.js';
 import { deriveTicket, statusTransition } from './ticket-derivation.js';
-import { textSignals } from './text-signals.js';
+import { textAnalyser } from './text-signals.js';
 
 /** A ticket's fields as a caller sets them; absent fields are left as they are. */
 export interface TicketFields {
@@ -141,6 +140,7 @@ async function applyTicketWrite(
   // workspace's hours, and the text analysis, which is CPU work that should hold no locks.
   const requester = write.requester ? await resolveRequester(db, workspaceId, write.source, write.requester, now) : undefined;
   const hours = await loadBusinessHours(db, workspaceId);
+  const textSignals = await textAnalyser();
   const incoming = [
     ...(write.description
       ? [{ externalId: 'description', author: 'customer' as const, public: true, body: write.description, createdAt: write.createdAt }]
@@ -149,100 +149,117 @@ async function applyTicketWrite(
   ].map((m) => ({ ...m, signals: m.author === 'customer' ? textSignals(m.body) : { sentiment: null, language: null } }));
 
   const outcome = await withTransactionRetry(() =>
-    db.transaction().execute(async (tx): Promise<TicketOutcome | { kind: 'row'; row: TicketRow; created: boolean; applied: boolean }> => {
-      if (write.delivery && !(await claimWebhookDelivery(tx, workspaceId, write.delivery.provider, write.delivery.eventId)))
-        return { kind: 'duplicate-delivery', ticket: undefined };
-      const existing = ref ? await lockTicket(tx, workspaceId, ref) : undefined;
-      if (!existing && !mayCreate) return { kind: 'not-found' };
-      const work = new WorkCollector();
-      const at = write.updatedAt ?? now;
+    db
+      .transaction()
+      .execute(
+        async (
+          tx,
+        ): Promise<TicketOutcome | { kind: 'row'; row: TicketRow; messages: TicketMessageRow[]; created: boolean; applied: boolean }> => {
+          if (write.delivery && !(await claimWebhookDelivery(tx, workspaceId, write.delivery.provider, write.delivery.eventId)))
+            return { kind: 'duplicate-delivery', ticket: undefined };
+          const existing = ref ? await lockTicket(tx, workspaceId, ref) : undefined;
+          if (!existing && !mayCreate) return { kind: 'not-found' };
+          const work = new WorkCollector();
+          const at = write.updatedAt ?? now;
 
-      let row: TicketRow;
-      let applied = true;
-      if (!existing) {
-        const createdAt = write.createdAt ?? now;
-        const status = statusTransition({ status: null, solved_at: null, reopen_count: 0 }, write.status ?? 'new', at);
-        row = await insertTicket(tx, {
-          workspace_id: workspaceId,
-          ticket_id: uuidv7(),
-          source: write.source,
-          external_id: write.externalId ?? null,
-          person_id: requester?.personId ?? null,
-          account_id: requester?.accountId ?? null,
-          subject: write.subject ?? null,
-          description: write.description ?? null,
-          priority: write.priority ?? 'normal',
-          channel: write.channel ?? 'web',
-          tags: write.tags ?? [],
-          group_name: write.group ?? null,
-          assignee: write.assignee ?? null,
-          csat: write.csat?.score ?? null,
-          csat_comment: write.csat?.comment ?? null,
-          created_at: createdAt,
-          source_updated_at: write.updatedAt ?? null,
-          ...status,
-        });
-      } else {
-        // Providers do not promise order: an update older than the stored state only adds messages.
-        applied = !(write.updatedAt && existing.source_updated_at && write.updatedAt.getTime() <= existing.source_updated_at.getTime());
-        const update: TicketUpdate = {};
-        if (applied) {
-          if (requester?.personId) update.person_id = requester.personId;
-          if (requester?.accountId) update.account_id = requester.accountId;
-          if (write.subject !== undefined) update.subject = write.subject;
-          if (write.description !== undefined && existing.description === null) update.description = write.description;
-          if (write.priority !== undefined) update.priority = write.priority;
-          if (write.channel !== undefined) update.channel = write.channel;
-          if (write.tags !== undefined) update.tags = write.tags;
-          if (write.group !== undefined) update.group_name = write.group;
-          if (write.assignee !== undefined) update.assignee = write.assignee;
-          if (write.createdAt !== undefined) update.created_at = write.createdAt;
-          if (write.csat !== undefined) {
-            update.csat = write.csat?.score ?? null;
-            update.csat_comment = write.csat?.comment ?? null;
+          let base: TicketRow;
+          let update: Partial<TicketRow> = {};
+          let applied = true;
+          if (!existing) {
+            const createdAt = write.createdAt ?? now;
+            const status = statusTransition({ status: null, solved_at: null, reopen_count: 0 }, write.status ?? 'new', at);
+            base = await insertTicket(tx, {
+              workspace_id: workspaceId,
+              ticket_id: uuidv7(),
+              source: write.source,
+              external_id: write.externalId ?? null,
+              person_id: requester?.personId ?? null,
+              account_id: requester?.accountId ?? null,
+              subject: write.subject ?? null,
+              description: write.description ?? null,
+              priority: write.priority ?? 'normal',
+              channel: write.channel ?? 'web',
+              tags: write.tags ?? [],
+              group_name: write.group ?? null,
+              assignee: write.assignee ?? null,
+              csat: write.csat?.score ?? null,
+              csat_comment: write.csat?.comment ?? null,
+              created_at: createdAt,
+              source_updated_at: write.updatedAt ?? null,
+              ...status,
+            });
+          } else {
+            base = existing;
+            // Providers do not promise order: an update older than the stored state only adds messages.
+            applied = !(write.updatedAt && existing.source_updated_at && write.updatedAt.getTime() <= existing.source_updated_at.getTime());
+            if (applied) update = fieldChanges(existing, write, requester, at);
           }
-          if (write.status !== undefined && write.status !== existing.status)
-            Object.assign(update, statusTransition(existing, write.status, at));
-          if (write.updatedAt) update.source_updated_at = write.updatedAt;
-        }
-        row = Object.keys(update).length > 0 ? await updateTicket(tx, workspaceId, existing.ticket_id, update) : existing;
-        // A ticket moved to another requester leaves the previous one's counts too.
-        if (existing.person_id && existing.person_id !== row.person_id)
-          work.add('person', existing.person_id, ['tickets'], { kind: 'support' });
-        if (existing.account_id && existing.account_id !== row.account_id)
-          work.add('account', existing.account_id, ['tickets'], { kind: 'support' });
-      }
+          // The ticket as it will be once this write is applied; derived fields follow from it.
+          const current: TicketRow = { ...base, ...update };
+          // A ticket moved to another requester leaves the previous one's counts too.
+          if (existing?.person_id && existing.person_id !== current.person_id)
+            work.add('person', existing.person_id, ['tickets'], { kind: 'support' });
+          if (existing?.account_id && existing.account_id !== current.account_id)
+            work.add('account', existing.account_id, ['tickets'], { kind: 'support' });
 
-      for (const message of incoming) {
-        if (row.description === null && message.externalId === 'description') continue;
-        await insertTicketMessage(tx, {
-          workspace_id: workspaceId,
-          ticket_id: row.ticket_id,
-          message_id: uuidv7(),
-          external_id: message.externalId ?? uuidv7(),
-          author: message.author,
-          public: message.public ?? true,
-          body: message.body,
-          sentiment: message.signals.sentiment?.score ?? null,
-          sentiment_label: message.signals.sentiment?.label ?? null,
-          language: message.signals.language,
-          created_at: message.createdAt ?? now,
-        });
-      }
-      const messages = await listTicketMessages(tx, workspaceId, row.ticket_id);
-      const firstResponseFromDesk = applied && write.firstResponseAt !== undefined ? write.firstResponseAt : null;
-      row = await updateTicket(tx, workspaceId, row.ticket_id, deriveTicket(row, messages, hours, firstResponseFromDesk));
+          for (const message of incoming) {
+            if (current.description === null && message.externalId === 'description') continue;
+            await insertTicketMessage(tx, {
+              workspace_id: workspaceId,
+              ticket_id: current.ticket_id,
+              message_id: uuidv7(),
+              external_id: message.externalId ?? uuidv7(),
+              author: message.author,
+              public: message.public ?? true,
+              body: message.body,
+              sentiment: message.signals.sentiment?.score ?? null,
+              sentiment_label: message.signals.sentiment?.label ?? null,
+              language: message.signals.language,
+              created_at: message.createdAt ?? now,
+            });
+          }
+          const messages = await listTicketMessages(tx, workspaceId, current.ticket_id);
+          const firstResponseFromDesk = applied && write.firstResponseAt !== undefined ? write.firstResponseAt : null;
+          // One write of the row: the changed fields and everything derived from them and the messages.
+          const row = await updateTicket(tx, workspaceId, current.ticket_id, {
+            ...update,
+            ...deriveTicket(current, messages, hours, firstResponseFromDesk),
+          });
 
-      if (row.person_id) work.add('person', row.person_id, ['tickets'], { kind: 'support' });
-      if (row.account_id) work.add('account', row.account_id, ['tickets'], { kind: 'support' });
-      await enqueueSegmentWork(tx, workspaceId, work.work());
-      return { kind: 'row', row, created: !existing, applied };
-    }),
+          if (row.person_id) work.add('person', row.person_id, ['tickets'], { kind: 'support' });
+          if (row.account_id) work.add('account', row.account_id, ['tickets'], { kind: 'support' });
+          await enqueueSegmentWork(tx, workspaceId, work.work());
+          return { kind: 'row', row, messages, created: !existing, applied };
+        },
+      ),
   );
   if (outcome.kind === 'duplicate-delivery')
     return { kind: 'duplicate-delivery', ticket: ref ? await readTicket(db, workspaceId, ref) : undefined };
   if (outcome.kind !== 'row') return outcome;
-  return { kind: 'stored', ticket: await viewOf(db, workspaceId, outcome.row), created: outcome.created, applied: outcome.applied };
+  const ticket = await viewOf(db, workspaceId, outcome.row, outcome.messages);
+  return { kind: 'stored', ticket, created: outcome.created, applied: outcome.applied };
+}
+
+/** The fields a write changes on a stored ticket, its status transition included. */
+function fieldChanges(existing: TicketRow, write: TicketWrite, requester: RequesterIds | undefined, at: Date): Partial<TicketRow> {
+  const update: Partial<TicketRow> = {};
+  if (requester?.personId) update.person_id = requester.personId;
+  if (requester?.accountId) update.account_id = requester.accountId;
+  if (write.subject !== undefined) update.subject = write.subject;
+  if (write.description !== undefined && existing.description === null) update.description = write.description;
+  if (write.priority !== undefined) update.priority = write.priority;
+  if (write.channel !== undefined) update.channel = write.channel;
+  if (write.tags !== undefined) update.tags = write.tags;
+  if (write.group !== undefined) update.group_name = write.group;
+  if (write.assignee !== undefined) update.assignee = write.assignee;
+  if (write.createdAt !== undefined) update.created_at = write.createdAt;
+  if (write.csat !== undefined) {
+    update.csat = write.csat?.score ?? null;
+    update.csat_comment = write.csat?.comment ?? null;
+  }
+  if (write.status !== undefined && write.status !== existing.status) Object.assign(update, statusTransition(existing, write.status, at));
+  if (write.updatedAt) update.source_updated_at = write.updatedAt;
+  return update;
 }
 
 function sentimentOf(score: number | null, label: string | null): { label: string; score: number } | null {
@@ -262,10 +279,10 @@ function messageView(m: TicketMessageRow): TicketMessageView {
   };
 }
 
-async function viewOf(db: Kysely<Database>, workspaceId: string, row: TicketRow): Promise<TicketView> {
+async function viewOf(db: Kysely<Database>, workspaceId: string, row: TicketRow, known?: TicketMessageRow[]): Promise<TicketView> {
   const [ids, messages] = await Promise.all([
     findExternalIdsOf(db, workspaceId, { personId: row.person_id, accountId: row.account_id }),
-    listTicketMessages(db, workspaceId, row.ticket_id),
+    known ?? listTicketMessages(db, workspaceId, row.ticket_id),
   ]);
   return {
     id: row.ticket_id,

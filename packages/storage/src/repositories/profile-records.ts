@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AccountRecord, EventRecord, PersonRecord, SupportRecord } from '@strata/core';
-import type { Database } from '../schema.js';
+import type { Database, IdentityKind } from '../schema.js';
 import { findMemberships } from './segment-members.js';
 
 /**
@@ -155,16 +155,7 @@ export async function findProfileId(
   target: 'person' | 'account',
   externalId: string,
 ): Promise<string | undefined> {
-  if (target === 'person') {
-    const row = await db
-      .selectFrom('identities')
-      .select('person_id')
-      .where('workspace_id', '=', workspaceId)
-      .where('kind', '=', 'user_id')
-      .where('value', '=', externalId)
-      .executeTakeFirst();
-    return row?.person_id;
-  }
+  if (target === 'person') return findPersonByIdentity(db, workspaceId, 'user_id', externalId);
   const row = await db
     .selectFrom('accounts')
     .select('account_id')
@@ -174,26 +165,19 @@ export async function findProfileId(
   return row?.account_id;
 }
 
-/** The person whose email this is (as identified with an `email` trait), if any. */
-export async function findPersonByEmail(db: Kysely<Database>, workspaceId: string, email: string): Promise<string | undefined> {
+/** The person an identity (a userId, an anonymousId, an email as identified) names, if any. */
+export async function findPersonByIdentity(
+  db: Kysely<Database>,
+  workspaceId: string,
+  kind: IdentityKind,
+  value: string,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('identities')
     .select('person_id')
     .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', 'email')
-    .where('value', '=', email.toLowerCase())
-    .executeTakeFirst();
-  return row?.person_id;
-}
-
-/** The person behind an anonymousId, if any. */
-export async function findAnonymousPerson(db: Kysely<Database>, workspaceId: string, anonymousId: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('identities')
-    .select('person_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', 'anonymous_id')
-    .where('value', '=', anonymousId)
+    .where('kind', '=', kind)
+    .where('value', '=', kind === 'email' ? value.toLowerCase() : value)
     .executeTakeFirst();
   return row?.person_id;
 }

@@ -10,24 +10,27 @@ export type NewTicketMessageRow = Insertable<Database['ticket_messages']>;
 /** How a caller names a ticket: Strata's id, or a help desk's id (any source unless one is given). */
 export type TicketRef = { ticketId: string } | { externalId: string; source?: string };
 
-/** The ticket, locked for update in the caller's transaction; ambiguous external ids prefer the API's own. */
-export async function lockTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketRow | undefined> {
+function selectTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef) {
   let query = db.selectFrom('tickets').selectAll().where('workspace_id', '=', workspaceId);
   if ('ticketId' in ref) query = query.where('ticket_id', '=', ref.ticketId);
   else {
     query = query.where('external_id', '=', ref.externalId);
     if (ref.source) query = query.where('source', '=', ref.source);
   }
+  // An external id known to several sources names the API's own ticket first.
   return query
     .orderBy(sql`source = 'api'`, 'desc')
     .orderBy('created_at')
-    .limit(1)
-    .forUpdate()
-    .executeTakeFirst();
+    .limit(1);
+}
+
+/** The ticket, locked for update in the caller's transaction. */
+export async function lockTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketRow | undefined> {
+  return selectTicket(db, workspaceId, ref).forUpdate().executeTakeFirst();
 }
 
 export async function findTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketRow | undefined> {
-  return lockTicket(db, workspaceId, ref);
+  return selectTicket(db, workspaceId, ref).executeTakeFirst();
 }
 
 export async function insertTicket(db: Kysely<Database>, row: NewTicketRow): Promise<TicketRow> {
