@@ -161,6 +161,18 @@ describe('Delighted', () => {
       .where('source', '=', 'delighted')
       .execute();
     expect(edited).toMatchObject([{ nps: 9, category: 'promoter' }]);
+    // A score outside the survey's scale is refused naming the field, and changes nothing.
+    detractor.event_id = 'out-of-range';
+    detractor.event_data.score = 11;
+    const text = JSON.stringify(detractor);
+    const refused = await app.inject({
+      method: 'POST',
+      url: urls.get('delighted')!,
+      headers: { 'content-type': 'application/json', ...signWebhook('delighted', text, secret, Math.floor(nowMs / 1000)) },
+      payload: text,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('event_data.score');
   });
 });
 

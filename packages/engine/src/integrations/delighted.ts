@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordSurveyAnswer } from '../support/surveys.js';
+import { recordSurveyAnswer, surveyScoreRange } from '../support/surveys.js';
 import { header, hmac, sameDigest } from './signatures.js';
 import { invalid, type WebhookProvider } from './webhook-provider.js';
 
@@ -45,6 +45,9 @@ export const delighted: WebhookProvider = {
     const { event_type, event_id, event_data: response } = parsed.data;
     if (!event_type.startsWith('survey_response.')) return { status: 'ignored', detail: `${event_type} is not a survey response` };
     const kind = response.survey_type?.toLowerCase() === 'csat' ? 'csat' : 'nps';
+    const [min, max] = surveyScoreRange[kind];
+    if (response.score < min || response.score > max)
+      return { status: 'invalid', field: 'event_data.score', message: `a ${kind} score is a whole number from ${min} to ${max}` };
     const properties = response.person_properties ?? {};
     const outcome = await recordSurveyAnswer(
       db,
