@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SecretBox, SegmentEngine } from '@strata/engine';
@@ -10,6 +10,7 @@ import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { managementAuth } from './http/management-auth.js';
+import { documentRoute } from './http/openapi-document.js';
 import { registerIngestionRoutes } from './routes/ingestion.js';
 import { registerProfileRoutes } from './routes/profiles.js';
 import { registerSegmentRuleRoutes } from './routes/segment-rules.js';
@@ -81,7 +82,10 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, writeKey: { type: 'http', scheme: 'basic' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Every route passes through documentRoute (operationId, summary and error responses are
+    // checked and added there); registered Zod schemas (Error, recursive ones) become components.
+    transform: documentRoute,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 

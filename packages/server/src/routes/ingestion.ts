@@ -6,6 +6,7 @@ import { ingestMessages } from '@strata/engine';
 import { addIngestionCounts, type Database } from '@strata/storage';
 import { AppError } from '../http/app-error.js';
 import { basicUser, requireScope, type KeyResolver } from '../http/authenticate.js';
+import { ingestionSchema } from '../http/openapi-ingestion.js';
 
 export interface IngestionRouteDeps {
   db: () => Kysely<Database>;
@@ -80,9 +81,9 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
     return { success: true };
   };
 
-  for (const type of singleTypes) app.post(`/v1/${type}`, handle(type));
-  app.post('/v1/batch', handle(undefined));
-  app.post('/v1/import', handle(undefined));
+  for (const type of singleTypes) app.post(`/v1/${type}`, { schema: ingestionSchema(type) }, handle(type));
+  app.post('/v1/batch', { schema: ingestionSchema('batch') }, handle(undefined));
+  app.post('/v1/import', { schema: ingestionSchema('import') }, handle(undefined));
 }
 
 function decodeBody(request: FastifyRequest): Record<string, unknown> | undefined {

@@ -49,6 +49,7 @@ export function registerIntegrationRoutes(
     '/integrations/:provider',
     {
       schema: {
+        operationId: 'connectIntegration',
         summary: "Connect a provider: store its signing secret (encrypted) and get this workspace's webhook URL",
         tags: ['integrations'],
         params: providerParams,
@@ -71,6 +72,7 @@ export function registerIntegrationRoutes(
     '/integrations/:provider',
     {
       schema: {
+        operationId: 'getIntegration',
         summary: "A connected provider's webhook URL",
         tags: ['integrations'],
         params: providerParams,
@@ -90,7 +92,15 @@ export function registerIntegrationRoutes(
   );
   api.delete(
     '/integrations/:provider',
-    { schema: { summary: 'Disconnect a provider: its webhook URL stops working', tags: ['integrations'], params: providerParams } },
+    {
+      schema: {
+        operationId: 'disconnectIntegration',
+        summary: 'Disconnect a provider: its webhook URL stops working',
+        tags: ['integrations'],
+        params: providerParams,
+        response: { 204: z.undefined().describe('Disconnected') },
+      },
+    },
     async (request, reply) => {
       const key = await deps.auth(request, 'admin');
       if (!(await deleteIntegration(deps.db(), key.workspaceId, request.params.provider)))
@@ -102,6 +112,7 @@ export function registerIntegrationRoutes(
     '/settings/business-hours',
     {
       schema: {
+        operationId: 'getBusinessHours',
         summary: 'The business hours first-response and resolution times count in',
         tags: ['settings'],
         response: { 200: hoursSchema },
@@ -116,6 +127,7 @@ export function registerIntegrationRoutes(
     '/settings/business-hours',
     {
       schema: {
+        operationId: 'setBusinessHours',
         summary: 'Set business hours: timezone, working days (1 = Monday), start, end, holidays; applies to tickets changed from now on',
         tags: ['settings'],
         body: businessHoursSchema,

@@ -41,6 +41,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
     '/people/:userId',
     {
       schema: {
+        operationId: 'getPerson',
         summary: 'A person with traits, accounts and recent events',
         tags: ['people'],
         params: z.object({ userId: z.string().min(1) }),
@@ -59,6 +60,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
     '/accounts/:groupId',
     {
       schema: {
+        operationId: 'getAccount',
         summary: 'An account with traits and people',
         tags: ['accounts'],
         params: z.object({ groupId: z.string().min(1) }),
@@ -76,6 +78,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
     '/ingestion/stats',
     {
       schema: {
+        operationId: 'getIngestionStats',
         summary: 'Ingestion counters: received = stored + rejected + deduplicated',
         tags: ['ingestion'],
         response: { 200: statsSchema },

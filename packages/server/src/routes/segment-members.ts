@@ -48,6 +48,8 @@ const conditionSchema: z.ZodType<ConditionView> = z.lazy(() =>
     conditions: z.array(conditionSchema).optional(),
   }),
 );
+// Recursive: the OpenAPI document can only refer to it by name, as a component.
+z.globalRegistry.add(conditionSchema, { id: 'ExplainCondition' });
 
 const encodeCursor = (memberId: string) => Buffer.from(memberId).toString('base64url');
 const decodeCursor = (cursor: string) => {
@@ -78,6 +80,7 @@ export function registerSegmentMemberRoutes(
     '/segments/:key/members',
     {
       schema: {
+        operationId: 'getSegmentMembers',
         summary: 'Members of a segment, now or as of a past time',
         tags: ['segments'],
         params: keyParams,
@@ -111,6 +114,7 @@ export function registerSegmentMemberRoutes(
     '/segments/:key/explain',
     {
       schema: {
+        operationId: 'explainSegmentMembership',
         summary: 'Why a person or account is in a segment or not: each condition with the values behind it',
         tags: ['segments'],
         params: keyParams,
@@ -157,6 +161,7 @@ export function registerSegmentMemberRoutes(
     '/segments/:key/changes',
     {
       schema: {
+        operationId: 'listSegmentChanges',
         summary: 'Enters and exits after a cursor, oldest first; pass the last cursor back as since',
         tags: ['segments'],
         params: keyParams,
@@ -189,12 +194,19 @@ export function registerSegmentMemberRoutes(
     '/segments/:key/stream',
     {
       schema: {
+        operationId: 'streamSegmentChanges',
         summary: 'Server-sent events: one `change` event per enter or exit, from `since` (or from now)',
         tags: ['segments'],
         params: keyParams,
         querystring: z.object({
           since: changeCursor.optional(),
         }),
+        response: {
+          200: {
+            description: 'text/event-stream of `change` events, each with `id` (its cursor) and `data` {id, change, at, version, cause}',
+            content: { 'text/event-stream': { schema: z.string() } },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -236,9 +248,10 @@ export function registerSegmentMemberRoutes(
       path,
       {
         schema: {
+          operationId: target === 'person' ? 'listPersonSegments' : 'listAccountSegments',
           summary: `The segments ${target === 'person' ? 'a person' : 'an account'} is in, with when it entered`,
           tags: ['segments'],
-          params: z.record(z.string(), z.string()),
+          params: z.object({ [param]: z.string().min(1) }),
           response: { 200: z.array(z.object({ key: z.string(), enteredAt: z.date() })) },
         },
       },

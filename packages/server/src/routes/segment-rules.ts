@@ -38,6 +38,7 @@ export function registerSegmentRuleRoutes(
     '/segments/validate',
     {
       schema: {
+        operationId: 'validateSegmentRule',
         summary: 'Check a rule: its IR and canonical text, or every mistake with its position',
         tags: ['segments'],
         body: ruleInput,
@@ -55,6 +56,7 @@ export function registerSegmentRuleRoutes(
     '/fields',
     {
       schema: {
+        operationId: 'listFields',
         summary: 'The fields rules can use in this workspace, with their types',
         tags: ['segments'],
         response: {
@@ -86,6 +88,7 @@ export function registerSegmentRuleRoutes(
     '/segments/preview',
     {
       schema: {
+        operationId: 'previewSegmentRule',
         summary: 'Members a rule would have now: their count and a sample',
         tags: ['segments'],
         body: ruleInput,

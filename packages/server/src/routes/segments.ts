@@ -132,7 +132,9 @@ export function registerSegmentRoutes(
     '/segments',
     {
       schema: {
+        operationId: 'createSegment',
         summary: 'Create a segment; answers once its members are filled',
+        errors: [409],
         tags: ['segments'],
         body: createBody,
         response: { 201: segmentSchema },
@@ -159,7 +161,14 @@ export function registerSegmentRoutes(
   );
   api.get(
     '/segments',
-    { schema: { summary: 'Every segment of the workspace', tags: ['segments'], response: { 200: z.array(segmentSchema) } } },
+    {
+      schema: {
+        operationId: 'listSegments',
+        summary: 'Every segment of the workspace',
+        tags: ['segments'],
+        response: { 200: z.array(segmentSchema) },
+      },
+    },
     async (request) => {
       const key = await deps.auth(request, 'read');
       const segments = await listSegments(deps.db(), key.workspaceId);
@@ -171,6 +180,7 @@ export function registerSegmentRoutes(
     '/segments/:key',
     {
       schema: {
+        operationId: 'getSegment',
         summary: 'One segment, with its version, backfill progress and freshness',
         tags: ['segments'],
         params: keyParams,
@@ -186,6 +196,7 @@ export function registerSegmentRoutes(
     '/segments/:key',
     {
       schema: {
+        operationId: 'updateSegment',
         summary: 'Edit a segment; with dryRun, answer how many would enter and leave, and save nothing',
         tags: ['segments'],
         params: keyParams,
@@ -216,7 +227,16 @@ export function registerSegmentRoutes(
   );
   api.delete(
     '/segments/:key',
-    { schema: { summary: 'Delete a segment no other segment uses', tags: ['segments'], params: keyParams } },
+    {
+      schema: {
+        operationId: 'deleteSegment',
+        summary: 'Delete a segment no other segment uses',
+        tags: ['segments'],
+        params: keyParams,
+        errors: [409],
+        response: { 204: z.undefined().describe('Deleted') },
+      },
+    },
     async (request, reply) => {
       const key = await deps.auth(request, 'admin');
       const outcome = await deleteSegment(deps.db(), key.workspaceId, request.params.key);

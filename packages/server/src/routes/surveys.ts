@@ -71,7 +71,10 @@ export function registerSurveyRoutes(
     '/surveys/responses',
     {
       schema: {
+        operationId: 'recordSurveyResponse',
         summary: 'Record an NPS (0-10) or CSAT (1-5) answer',
+        security: [{ bearer: [] }, { writeKey: [] }],
+        errors: [404],
         tags: ['surveys'],
         body: responseBody,
         response: { 200: surveySchema, 201: surveySchema },
@@ -104,7 +107,10 @@ export function registerSurveyRoutes(
     '/surveys/links',
     {
       schema: {
+        operationId: 'createSurveyLink',
         summary: 'Issue a signed, expiring one-click survey link for a person',
+        security: [{ bearer: [] }, { writeKey: [] }],
+        errors: [404],
         tags: ['surveys'],
         body: linkBody,
         response: { 200: linkSchema },

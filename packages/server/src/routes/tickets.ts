@@ -124,7 +124,9 @@ export function registerTicketRoutes(
     '/tickets',
     {
       schema: {
+        operationId: 'createTicket',
         summary: 'Create a ticket, or update the one with the same externalId',
+        security: [{ bearer: [] }, { writeKey: [] }],
         tags: ['tickets'],
         body: createBody,
         response: { 200: ticketSchema, 201: ticketSchema },
@@ -156,7 +158,9 @@ export function registerTicketRoutes(
     '/tickets/:id',
     {
       schema: {
+        operationId: 'updateTicket',
         summary: 'Change a ticket (by id or externalId); fields left out stay as they are',
+        security: [{ bearer: [] }, { writeKey: [] }],
         tags: ['tickets'],
         params: idParams,
         querystring: sourceQuery,
@@ -184,7 +188,9 @@ export function registerTicketRoutes(
     '/tickets/:id/messages',
     {
       schema: {
+        operationId: 'addTicketMessage',
         summary: 'Add a message from the customer or an agent; customer messages get sentiment and language',
+        security: [{ bearer: [] }, { writeKey: [] }],
         tags: ['tickets'],
         params: idParams,
         querystring: sourceQuery,
@@ -213,7 +219,9 @@ export function registerTicketRoutes(
     '/tickets/:id',
     {
       schema: {
+        operationId: 'getTicket',
         summary: 'A ticket with its messages and derived signals, by id or externalId',
+        security: [{ bearer: [] }, { writeKey: [] }],
         tags: ['tickets'],
         params: idParams,
         querystring: sourceQuery,
