@@ -5,7 +5,7 @@ import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SecretBox, SegmentEngine } from '@strata/engine';
-import type { Database } from '@strata/storage';
+import type { Database, DatabaseHealth } from '@strata/storage';
 import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
 import { installErrorHandler } from './http/error-handler.js';
@@ -30,6 +30,8 @@ export interface AppServices {
   engine?: SegmentEngine;
   /** Encrypts integration secrets and signs survey links; absent when no key is configured. */
   secrets?: SecretBox;
+  /** Whether the database answers now; `/healthz` reports it. */
+  checkDatabase?: () => Promise<DatabaseHealth>;
 }
 
 export interface BuildAppOptions {
@@ -91,6 +93,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     if (!services) return reply.status(503).send({ status: 'starting' });
+    const health = (await services.checkDatabase?.()) ?? { ok: true };
+    if (!health.ok) return reply.status(503).send({ status: 'unavailable', reason: `database unreachable: ${health.reason}` });
     return { status: 'ok' };
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());

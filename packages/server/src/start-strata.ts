@@ -87,7 +87,12 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     await engine.start();
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
     if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations and survey links are unavailable until it is');
-    strataApp.setServices({ db: db.db, engine, ...(secretKey ? { secrets: new SecretBox(secretKey) } : {}) });
+    strataApp.setServices({
+      db: db.db,
+      engine,
+      checkDatabase: db.checkHealth,
+      ...(secretKey ? { secrets: new SecretBox(secretKey) } : {}),
+    });
     logger.info('Strata is ready');
   } catch (error) {
     await strataApp.app.close();

@@ -1,4 +1,6 @@
-export { openDatabase, type StrataDb } from './database.js';
+export { openDatabase, type DatabaseHealth, type StrataDb } from './database.js';
+export { databaseUnavailableReason } from './database-unavailable.js';
+export { listenForNotifications, type NotificationListenerOptions } from './notification-listener.js';
 export { migrateToLatest } from './migrate.js';
 export { assertSupportedServer, minimumServerVersion } from './server-version.js';
 export type { BusinessHoursSetting, Database, FieldSource, IdentityKind, SegmentVersionState, TraitTimes } from './schema.js';

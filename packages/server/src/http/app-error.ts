@@ -8,6 +8,7 @@ export const errorStatus = {
   PAYLOAD_TOO_LARGE: 413,
   NOT_READY: 503,
   NOT_CONFIGURED: 503,
+  DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const satisfies Record<string, number>;
 

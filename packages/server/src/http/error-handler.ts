@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { databaseUnavailableReason } from '@strata/storage';
 import { AppError } from './app-error.js';
+
+/** Seconds a client is asked to wait before resending; an embedded PostgreSQL restarts within a few. */
+export const databaseRetryAfterSeconds = 5;
 
 /** Renders every failure as `{"error":{code,message,details}}`; bugs are logged and hidden. */
 export function installErrorHandler(app: FastifyInstance): void {
@@ -8,7 +12,19 @@ export function installErrorHandler(app: FastifyInstance): void {
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    const unavailable = error instanceof AppError ? undefined : databaseUnavailableReason(error);
+    if (unavailable !== undefined) {
+      // Nothing was acknowledged: a commit whose answer was lost is stored once when resent (messageId dedupe).
+      request.log.warn({ reason: unavailable }, 'database unavailable; answering 503');
+      error = new AppError(
+        'DATABASE_UNAVAILABLE',
+        'the database is unavailable; send the request again in a few seconds (GET /healthz tells why)',
+      );
+    }
     if (error instanceof AppError) {
+      if (error.code === 'DATABASE_UNAVAILABLE' || error.code === 'NOT_READY') {
+        void reply.header('retry-after', String(databaseRetryAfterSeconds));
+      }
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

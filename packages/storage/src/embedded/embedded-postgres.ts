@@ -6,7 +6,9 @@ import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { acquireDataDirLock, isProcessAlive } from './data-dir-lock.js';
+import { acquireDataDirLock, isDataDirLockHeld } from './data-dir-lock.js';
+import { superviseTheStartedPostmaster } from './postmaster-supervisor.js';
+import { isProcessAlive } from './process-liveness.js';
 
 const run = promisify(execFile);
 
@@ -78,13 +80,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       ...(options.durability === 'fast' ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
     ];
     const logFile = join(logDir, 'postgres.log');
+    const startPostmaster = () =>
+      runAs(owner, binaries.pg_ctl, ['start', '-w', '-t', '120', '-D', clusterDir, '-l', logFile, '-o', settings.join(' ')]).catch(
+        async (error: unknown) => {
+          const tail = await readFile(logFile, 'utf8').catch(() => '');
+          throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${tail.split('\n').slice(-20).join('\n')}`);
+        },
+      );
     log(`starting embedded PostgreSQL on 127.0.0.1:${port}`);
-    await runAs(owner, binaries.pg_ctl, ['start', '-w', '-t', '120', '-D', clusterDir, '-l', logFile, '-o', settings.join(' ')]).catch(
-      async (error: unknown) => {
-        const tail = await readFile(logFile, 'utf8').catch(() => '');
-        throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${tail.split('\n').slice(-20).join('\n')}`);
-      },
-    );
+    await startPostmaster();
+    const watch = await superviseTheStartedPostmaster({ clusterDir, start: startPostmaster, log });
 
     // Lets CLI commands reach this cluster while the server holds the folder.
     await writeFile(join(dataDir, 'pg-port'), String(port), { mode: 0o600 });
@@ -95,6 +100,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       async stop() {
         if (stopped) return;
         stopped = true;
+        await watch.stop();
         log('stopping embedded PostgreSQL');
         await rm(join(dataDir, 'pg-port'), { force: true });
         await runAs(owner, binaries.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', clusterDir]).catch((error: unknown) =>
@@ -238,14 +244,6 @@ export async function findRunningEmbeddedPostgres(dataDir: string): Promise<stri
   const dir = resolve(dataDir);
   const port = await readFile(join(dir, 'pg-port'), 'utf8').catch(() => undefined);
   const password = await readFile(join(dir, 'pg-password'), 'utf8').catch(() => undefined);
-  const lock = await readFile(join(dir, 'strata.lock'), 'utf8').catch(() => undefined);
-  if (!port || !password || !lock) return undefined;
-  let pid = Number.NaN;
-  try {
-    pid = Number((JSON.parse(lock) as { pid?: unknown }).pid);
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || !isProcessAlive(pid)) return undefined;
+  if (!port || !password || !(await isDataDirLockHeld(dir))) return undefined;
   return `postgres://postgres:${encodeURIComponent(password.trim())}@127.0.0.1:${port.trim()}/postgres`;
 }
