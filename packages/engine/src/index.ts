@@ -5,12 +5,20 @@ export { importRows, type ImportOptions, type ImportReport } from './import/impo
 export {
   coerceCell,
   importKinds,
-  parseCsvTime,
+  normaliseSpreadsheetId,
   rowToMessage,
   type ImportKind,
   type ImportMapping,
   type ImportRow,
 } from './import/row-to-message.js';
+export {
+  ColumnTypeInference,
+  coerceTypedCell,
+  columnTypes,
+  inferColumnTypes,
+  parseCsvTime,
+  type ColumnType,
+} from './import/column-types.js';
 export { SegmentEngine, type SegmentEngineOptions } from './segments/segment-engine.js';
 export { LiveSegmentWorker, type LiveWorkerOptions } from './segments/live-worker.js';
 export { SegmentMetrics } from './segments/segment-metrics.js';

@@ -4,7 +4,17 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse';
 import { SingleBar, Presets } from 'cli-progress';
-import { importKinds, importRows, type ImportKind, type ImportMapping, type ImportRow } from '@strata/engine';
+import {
+  columnTypes,
+  importKinds,
+  importRows,
+  inferColumnTypes,
+  normaliseSpreadsheetId,
+  type ColumnType,
+  type ImportKind,
+  type ImportMapping,
+  type ImportRow,
+} from '@strata/engine';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -19,6 +29,8 @@ interface ImportFlags {
   eventColumn?: string;
   field: string[];
   join: string[];
+  type: string[];
+  keepIdFormat?: boolean;
   report?: string;
 }
 
@@ -35,16 +47,28 @@ export function registerImportCommand(program: Command): void {
     .option('--user-id <column>', "column with the person's userId")
     .option('--group-id <column>', "column with the account's groupId")
     .option('--timestamp <column>', 'column with when the row happened (default: now)')
-    .option('--id-column <column>', 'column unique per row, for idempotent re-runs (default: the whole row)')
+    .option(
+      '--id-column <column>',
+      'column unique per row, for idempotent re-runs (default: the row itself and how many identical rows come before it)',
+    )
     .option('--event <name>', 'events: the event name for every row')
     .option('--event-column <column>', 'events: column holding the event name')
     .option('--field <name=column>', 'map a trait or property to a column (repeatable; default: every other column)', collect, [])
     .option('--join <file:column>', 'add the columns of the row of another CSV whose <column> matches (repeatable)', collect, [])
+    .option(
+      '--type <column=type>',
+      `force a column's type: ${columnTypes.join('|')} (repeatable; default: inferred from all of the column)`,
+      collect,
+      [],
+    )
+    .option('--keep-id-format', "keep id cells as written (default: a spreadsheet's 17850.0 is the id 17850)")
     .option('--report <file>', 'write bad rows as JSON to this file')
     .action(async (kind: string, file: string, flags: ImportFlags) => {
       if (!(importKinds as readonly string[]).includes(kind))
         throw new Error(`kind must be one of ${importKinds.join(', ')}; got "${kind}"`);
       const fields = flags.field.length > 0 ? Object.fromEntries(flags.field.map(parseFieldFlag)) : undefined;
+      const forcedTypes = Object.fromEntries(flags.type.map(parseTypeFlag));
+      const asId = (text: string) => (flags.keepIdFormat ? text : normaliseSpreadsheetId(text.trim()));
       const mapping: ImportMapping = {
         kind: kind as ImportKind,
         userIdColumn: flags.userId,
@@ -54,19 +78,32 @@ export function registerImportCommand(program: Command): void {
         eventName: flags.event,
         eventColumn: flags.eventColumn,
         fields,
+        keepIdFormat: flags.keepIdFormat,
       };
-      const joins = await Promise.all(flags.join.map(loadJoin));
+      const joins = await Promise.all(flags.join.map((spec) => loadJoin(spec, asId)));
       const size = statSync(file).size;
       const database = await openCommandDatabase(readConfigOrExit());
       const bar = new SingleBar(
-        { format: `importing ${basename(file)} [{bar}] {percentage}% | {rows} rows | {bad} bad`, stream: process.stderr },
+        { format: `{phase} ${basename(file)} [{bar}] {percentage}% | {rows} rows | {bad} bad`, stream: process.stderr },
         Presets.shades_classic,
       );
       try {
         const workspace = await workspaceBySlug(database.strata.db, flags.workspace);
-        bar.start(size, 0, { rows: 0, bad: 0 });
+        // First pass: a column's type is what all of its cells can be, so the file is read once for it.
+        bar.start(size, 0, { phase: 'reading types of', rows: 0, bad: 0 });
+        const scan = createReadStream(file);
+        let scanned = 0;
+        const seen = new Set<string>();
+        const inferred = await inferColumnTypes(readRows(scan, joins, asId), (row) => {
+          for (const column of Object.keys(row.values)) seen.add(column);
+          if (++scanned % 5000 === 0) bar.update(scan.bytesRead, { rows: scanned });
+        });
+        const unknown = Object.keys(forcedTypes).filter((column) => !seen.has(column));
+        if (unknown.length > 0) throw new Error(`--type: ${unknown.map((c) => `column "${c}"`).join(', ')} is not in the file`);
+        mapping.columnTypes = { ...inferred, ...forcedTypes };
+        bar.update(0, { phase: 'importing', rows: 0, bad: 0 });
         const input = createReadStream(file);
-        const rows = readRows(input, joins);
+        const rows = readRows(input, joins, asId);
         const report = await importRows(database.strata.db, rows, {
           workspaceId: workspace.id,
           mapping,
@@ -96,12 +133,21 @@ function parseFieldFlag(text: string): [string, string] {
   return [text.slice(0, at), text.slice(at + 1)];
 }
 
+function parseTypeFlag(text: string): [string, ColumnType] {
+  const at = text.lastIndexOf('=');
+  const type = text.slice(at + 1);
+  if (at <= 0 || !(columnTypes as readonly string[]).includes(type))
+    throw new Error(`--type takes COLUMN=${columnTypes.join('|')}; got "${text}"`);
+  return [text.slice(0, at), type as ColumnType];
+}
+
 interface Join {
   column: string;
   rows: Map<string, Record<string, string>>;
 }
 
-async function loadJoin(spec: string): Promise<Join> {
+/** Join keys are ids: `12.0` in one file finds `12` in the other (unless --keep-id-format). */
+async function loadJoin(spec: string, asId: (text: string) => string): Promise<Join> {
   const at = spec.lastIndexOf(':');
   if (at <= 0) throw new Error(`--join takes file:column; got "${spec}"`);
   const file = spec.slice(0, at);
@@ -110,12 +156,12 @@ async function loadJoin(spec: string): Promise<Join> {
   for await (const record of createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, bom: true }))) {
     const row = record as Record<string, string>;
     if (!(column in row)) throw new Error(`--join: column "${column}" is not in ${file}`);
-    rows.set(row[column]!, row);
+    rows.set(asId(row[column]!), row);
   }
   return { column, rows };
 }
 
-async function* readRows(input: NodeJS.ReadableStream, joins: Join[]): AsyncGenerator<ImportRow> {
+async function* readRows(input: NodeJS.ReadableStream, joins: Join[], asId: (text: string) => string): AsyncGenerator<ImportRow> {
   const parser = input.pipe(parse({ columns: true, skip_empty_lines: true, bom: true, info: true, relax_column_count: true }));
   let columns: string[] | undefined;
   for await (const item of parser) {
@@ -123,7 +169,7 @@ async function* readRows(input: NodeJS.ReadableStream, joins: Join[]): AsyncGene
     columns ??= Object.keys(record);
     const values = { ...record };
     for (const join of joins) {
-      const match = join.rows.get(record[join.column] ?? '');
+      const match = join.rows.get(asId(record[join.column] ?? ''));
       if (match) for (const [k, v] of Object.entries(match)) if (!(k in values)) values[k] = v;
     }
     yield { line: info.lines, values, columns };

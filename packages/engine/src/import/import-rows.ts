@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import { parseSegmentMessages } from '@strata/core';
-import { addIngestionCounts, type Database } from '@strata/storage';
+import { parseSegmentMessages, type SegmentMessage } from '@strata/core';
+import { addIngestionCounts, registerFields, type Database, type FieldSighting } from '@strata/storage';
 import { ingestMessages } from '../ingestion/ingest-messages.js';
+import { RowOrdinals } from './row-ordinals.js';
 import { rowToMessage, type ImportMapping, type ImportRow } from './row-to-message.js';
 
 /** Per-row outcome of an import, summed. */
@@ -36,6 +37,8 @@ export async function importRows(
   const now = options.now ?? (() => new Date());
   const size = options.batchSize ?? 500;
   let pending: ImportRow[] = [];
+  const ordinals = new RowOrdinals();
+  const registered = new Set<string>();
 
   const flush = async () => {
     if (pending.length === 0) return;
@@ -43,7 +46,7 @@ export async function importRows(
     const lines: number[] = [];
     const messages: unknown[] = [];
     for (const row of pending) {
-      const result = rowToMessage(row, options.mapping, options.source, importedAt);
+      const result = rowToMessage(row, options.mapping, options.source, importedAt, ordinals);
       if (result.ok) {
         lines.push(row.line);
         messages.push(result.message);
@@ -63,6 +66,7 @@ export async function importRows(
       );
       if (!parsed.ok) throw new Error('invariant: messages valid alone failed together');
     }
+    await registerColumnTypes(db, options, parsed.messages, registered);
     const result = await ingestMessages(db, { workspaceId: options.workspaceId, messages: parsed.messages, receivedAt: importedAt });
     if (badCount > 0) await addIngestionCounts(db, options.workspaceId, { stored: 0, rejected: badCount, deduplicated: 0 });
     report.rows += pending.length;
@@ -79,4 +83,41 @@ export async function importRows(
   await flush();
   report.bad.sort((a, b) => a.line - b.line);
   return report;
+}
+
+/**
+ * The field registry keeps the type a field is first seen with, and a cell alone cannot say its
+ * column's type (`2024-01-05` in a column of free text looks like a date): so the column types are
+ * registered before the rows that carry them. Fields the workspace already knows keep their type.
+ */
+async function registerColumnTypes(
+  db: Kysely<Database>,
+  options: ImportOptions,
+  messages: SegmentMessage[],
+  registered: Set<string>,
+): Promise<void> {
+  const { kind, columnTypes, fields } = options.mapping;
+  if (!columnTypes) return;
+  const source: FieldSighting['source'] =
+    kind === 'people' ? 'person' : kind === 'accounts' ? 'account' : kind === 'memberships' ? 'membership' : 'event';
+  const sightings: FieldSighting[] = [];
+  for (const message of messages) {
+    const eventName = message.type === 'track' ? message.event : '';
+    const values =
+      message.type === 'identify' || (message.type === 'group' && kind === 'accounts')
+        ? message.traits
+        : message.type === 'group'
+          ? (message.context?.['membership'] as Record<string, unknown> | undefined)
+          : message.type === 'track'
+            ? message.properties
+            : undefined;
+    for (const field of Object.keys(values ?? {})) {
+      const type = columnTypes[fields?.[field] ?? field];
+      const key = `${eventName}\u0000${field}`;
+      if (!type || registered.has(key)) continue;
+      registered.add(key);
+      sightings.push({ source, eventName, field, type });
+    }
+  }
+  await registerFields(db, options.workspaceId, sightings);
 }
