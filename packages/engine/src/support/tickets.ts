@@ -136,6 +136,10 @@ async function applyTicketWrite(
   now: Date,
   mayCreate: boolean,
 ): Promise<TicketOutcome> {
+  // Finding the requester may create them (ordinary ingestion, in its own transaction), so a
+  // change to a ticket this workspace does not have is refused before that: a refused request
+  // stores nothing. The ticket is locked and checked again in the transaction below.
+  if (ref && !mayCreate && !(await findTicket(db, workspaceId, ref))) return { kind: 'not-found' };
   // Outside the transaction: finding or creating the requester (its own ingestion), the
   // workspace's hours, and the text analysis, which is CPU work that should hold no locks.
   const requester = write.requester ? await resolveRequester(db, workspaceId, write.source, write.requester, now) : undefined;
