@@ -15,7 +15,7 @@ export interface StrataDb {
   db: Kysely<Database>;
   pool: pg.Pool;
   /** Asks the database for `SELECT 1` on a connection of its own, so a busy pool does not make it look down. */
-  checkHealth(): Promise<DatabaseHealth>;
+  checkHealth: () => Promise<DatabaseHealth>;
   close(): Promise<void>;
 }
 
@@ -59,7 +59,7 @@ export function openDatabase(url: string, options: { max?: number } = {}): Strat
   return {
     db,
     pool,
-    checkHealth() {
+    checkHealth: () => {
       const now = Date.now();
       if (!lastProbe || now - lastProbe.at >= probeCacheMs) lastProbe = { at: now, health: probe() };
       return lastProbe.health;
