@@ -8,7 +8,15 @@ export {
   type ParseMessagesResult,
   type SegmentMessage,
 } from './ingestion/segment-message.js';
-export { correctEventTime, futureTolerance, type MessageTimes } from './ingestion/event-time.js';
+export {
+  correctEventTime,
+  defaultEventTimeWindow,
+  eventTimeOutsideWindow,
+  futureTolerance,
+  type EventTimeWindow,
+  type MessageTimes,
+} from './ingestion/event-time.js';
+export { findJsonHazard, formatJsonPath, maxJsonDepth, type JsonHazard } from './ingestion/storable-json.js';
 export { inferFieldType, type FieldType } from './ingestion/field-type.js';
 export { applyTraits, mergeVersionedTraits, type TraitTimes, type VersionedTraits } from './ingestion/trait-merge.js';
 export type { Span, Diagnostic, DiagnosticCode } from './segments/diagnostics.js';

@@ -1,4 +1,5 @@
-export { ingestMessages, type IngestRequest, type IngestResult } from './ingestion/ingest-messages.js';
+export { ingestMessages, type IngestLimits, type IngestRequest, type IngestResult } from './ingestion/ingest-messages.js';
+export { IngestionRefusedError, type RefusalIssue } from './ingestion/ingestion-refused.js';
 export { loadSampleData, type LoadSampleOptions, type LoadSampleResult } from './generate/load-sample-data.js';
 export { generateAccounts, sampleSizes, type SampleSize } from './generate/sample-company.js';
 export { importRows, type ImportOptions, type ImportReport } from './import/import-rows.js';

@@ -4,11 +4,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { defaultEventTimeWindow, type EventTimeWindow } from '@strata/core';
 import type { SecretBox, SegmentEngine } from '@strata/engine';
 import type { Database, DatabaseHealth } from '@strata/storage';
 import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { installStorableInputChecks, renderFrameworkError } from './http/storable-input.js';
 import { managementAuth } from './http/management-auth.js';
 import { documentRoute } from './http/openapi-document.js';
 import { registerIngestionRoutes } from './routes/ingestion.js';
@@ -39,6 +41,8 @@ export interface BuildAppOptions {
   now?: () => Date;
   /** STRATA_PUBLIC_URL: the base of webhook URLs and survey links; else the request's own address. */
   publicUrl?: string;
+  /** Event times ingestion accepts (STRATA_MAX_EVENT_AGE_DAYS, STRATA_MAX_EVENT_FUTURE_DAYS). */
+  eventTimeWindow?: EventTimeWindow;
 }
 
 /** The HTTP app with a readiness switch: `setServices` makes it serve, `/healthz` tells which. */
@@ -69,10 +73,12 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     // Survey links carry their signed token in the path.
     routerOptions: { maxParamLength: 1024 },
     forceCloseConnections: false,
+    frameworkErrors: renderFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installStorableInputChecks(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -101,7 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   registerMetricsRoute(app, { db, engine: () => services?.engine, now });
 
   await app.register((scope, _options, done) => {
-    registerIngestionRoutes(scope, { db, keys: keyResolver, now });
+    registerIngestionRoutes(scope, { db, keys: keyResolver, now, eventTimeWindow: options.eventTimeWindow ?? defaultEventTimeWindow });
     done();
   });
   const secrets = () => services?.secrets;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultEventTimeWindow } from '@strata/core';
 import { parseMasterKey } from '@strata/engine';
 import { minimumSecretLength } from '@strata/storage';
 
@@ -19,6 +20,8 @@ const envSchema = z.object({
   STRATA_BOOTSTRAP_WRITE_KEY: bootstrapKey.optional(),
   STRATA_DEMO: boolean.optional(),
   STRATA_TIME_SWEEP_SECONDS: z.coerce.number().min(1).max(60).default(15),
+  STRATA_MAX_EVENT_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(defaultEventTimeWindow.maxAgeDays),
+  STRATA_MAX_EVENT_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(defaultEventTimeWindow.maxFutureDays),
   STRATA_SECRET_KEY: z
     .string()
     .refine((v) => parseMasterKey(v) !== undefined, 'must be 32 bytes in base64 or hex; generate one with: openssl rand -base64 32')
@@ -42,6 +45,8 @@ export interface StrataConfig {
   logLevel: string;
   /** How often the time sweep runs: memberships that hang on time change within this of the moment. */
   timeSweepSeconds: number;
+  /** Event times the ingestion API accepts, in days around the server clock; `strata import` is not bound by it. */
+  eventTimeWindow: { maxAgeDays: number; maxFutureDays: number };
   /** Encrypts integration secrets and signs survey links; generated into the data dir when unset in embedded mode. */
   secretKey: Buffer | undefined;
   /** The address people and providers reach Strata at, for webhook URLs and survey links; else the request's host. */
@@ -70,6 +75,7 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       demo: e.STRATA_DEMO,
       logLevel: e.LOG_LEVEL,
       timeSweepSeconds: e.STRATA_TIME_SWEEP_SECONDS,
+      eventTimeWindow: { maxAgeDays: e.STRATA_MAX_EVENT_AGE_DAYS, maxFutureDays: e.STRATA_MAX_EVENT_FUTURE_DAYS },
       secretKey: e.STRATA_SECRET_KEY === undefined ? undefined : parseMasterKey(e.STRATA_SECRET_KEY),
       publicUrl: e.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),
     },

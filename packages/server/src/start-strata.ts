@@ -48,6 +48,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     logger,
     ...(options.now ? { now: options.now } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    eventTimeWindow: config.eventTimeWindow,
   });
   const address = await strataApp.app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);

@@ -186,7 +186,6 @@ describe('Stripe', () => {
         userId: 'owner',
         groupId: 'acme',
         traits: { name: 'Acme', stripe_customer_id: 'cus_00000000000000' },
-        timestamp: '2012-01-01T00:00:00Z',
       },
     });
     expect(ingest.statusCode, ingest.body).toBe(200);

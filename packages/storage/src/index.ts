@@ -46,7 +46,7 @@ export {
   type PersonState,
 } from './repositories/ingestion-store.js';
 export { addIngestionCounts, readIngestionStats, type IngestionStats } from './repositories/ingestion-counters.js';
-export { ensureEventPartitions, monthKey } from './repositories/event-partitions.js';
+export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './repositories/event-partitions.js';
 export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './repositories/profiles.js';
 export { copyRows, copyValue } from './repositories/copy-rows.js';
 export { compileCondition, selectRuleMembers, type CompileContext } from './segments/compile-rule.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findJsonHazard, formatJsonPath } from './storable-json.js';
 
 /** Message types of Segment's HTTP Tracking API. */
 export const messageTypes = ['identify', 'track', 'group', 'page', 'screen', 'alias'] as const;
@@ -12,7 +13,12 @@ export const ingestionLimits = {
 } as const;
 
 const id = z.union([z.string().min(1).max(512), z.number().finite()]).transform(String);
-const object = z.record(z.string(), z.unknown());
+// A JSON object passed through as sent. Not z.record: that copies the object and drops an own
+// `__proto__` key, and a trait may be called anything.
+const object = z.custom<Record<string, unknown>>().superRefine((value, ctx) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    ctx.addIssue({ code: 'invalid_type', expected: 'record', message: 'must be a JSON object' });
+});
 const MIN_TIME = Date.UTC(1970, 0, 1);
 const MAX_TIME = Date.UTC(2100, 0, 1);
 const time = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -76,7 +82,7 @@ export interface MessageIssue {
   index: number;
   /** Dotted path of the offending field, such as `traits.plan` or `userId`. */
   field: string;
-  code: 'invalid-type' | 'missing-field' | 'unknown-type' | 'too-large' | 'invalid-value';
+  code: 'invalid-type' | 'missing-field' | 'unknown-type' | 'too-large' | 'invalid-value' | 'invalid-character' | 'too-deep' | 'out-of-range';
   message: string;
 }
 
@@ -99,6 +105,13 @@ export function parseSegmentMessages(
       return;
     }
     const candidate = impliedType ? { ...item, type: impliedType } : item;
+    // Before anything recursive (JSON.stringify below, Zod) reads the message.
+    const hazard = findJsonHazard(candidate);
+    if (hazard) {
+      const field = formatJsonPath(hazard.code === 'too-deep' ? hazard.path.slice(0, 1) : hazard.path);
+      issues.push({ index, field, code: hazard.code, message: `${field} ${hazard.problem}` });
+      return;
+    }
     const bytes = Buffer.byteLength(JSON.stringify(candidate));
     if (bytes > ingestionLimits.maxEventBytes) {
       issues.push({ index, field: '', code: 'too-large', message: `message is ${bytes} bytes; the limit is 32 KB per message` });

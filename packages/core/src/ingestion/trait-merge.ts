@@ -7,6 +7,17 @@ export interface VersionedTraits {
   times: TraitTimes;
 }
 
+// Traits may be named anything, `constructor` and `__proto__` included: read only own keys (a
+// plain object inherits `times.constructor`) and write with defineProperty (assigning
+// `__proto__` would set the prototype instead of storing a trait).
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 function isNewer(candidate: [string, string], current: [string, string] | undefined): boolean {
   if (!current) return true;
   if (candidate[0] !== current[0]) return candidate[0] > current[0];
@@ -21,9 +32,9 @@ export function applyTraits(target: VersionedTraits, incoming: Record<string, un
   const stamp: [string, string] = [at.toISOString(), messageId];
   for (const [key, value] of Object.entries(incoming)) {
     if (value === undefined) continue;
-    if (isNewer(stamp, target.times[key])) {
-      target.traits[key] = value;
-      target.times[key] = stamp;
+    if (isNewer(stamp, own(target.times, key))) {
+      setOwn(target.traits, key, value);
+      setOwn(target.times, key, stamp);
     }
   }
   return target;
@@ -32,9 +43,9 @@ export function applyTraits(target: VersionedTraits, incoming: Record<string, un
 /** Folds `source` into `target` trait by trait, latest write winning, as a merge of two profiles. */
 export function mergeVersionedTraits(target: VersionedTraits, source: VersionedTraits): VersionedTraits {
   for (const [key, stamp] of Object.entries(source.times)) {
-    if (isNewer(stamp, target.times[key])) {
-      target.traits[key] = source.traits[key];
-      target.times[key] = stamp;
+    if (isNewer(stamp, own(target.times, key))) {
+      setOwn(target.traits, key, own(source.traits, key));
+      setOwn(target.times, key, stamp);
     }
   }
   return target;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import { applyTraits, correctEventTime, type SegmentMessage } from '@strata/core';
+import { applyTraits, correctEventTime, eventTimeOutsideWindow, type EventTimeWindow, type SegmentMessage } from '@strata/core';
 import {
   addIngestionCounts,
   claimMessageIds,
@@ -22,6 +22,7 @@ import {
   upsertMemberships,
   insertPeople,
   updatePeople,
+  TooManyNewPartitionsError,
   type Database,
   type EventRow,
   type IdentityKey,
@@ -31,6 +32,7 @@ import {
 import { resolvePeople, type TimedMessage } from './resolve-people.js';
 import { collectFieldSightings } from './field-sightings.js';
 import { withTransactionRetry } from './transaction-retry.js';
+import { IngestionRefusedError, type RefusalIssue } from './ingestion-refused.js';
 import { WorkCollector } from '../segments/work-collector.js';
 
 /** One request's worth of validated messages. */
@@ -40,6 +42,16 @@ export interface IngestRequest {
   receivedAt: Date;
   /** `sentAt` of the batch envelope, used for messages that carry none. */
   batchSentAt?: Date | null | undefined;
+  /** Bounds for requests from outside (the ingestion API); imports of history leave them unset. */
+  limits?: IngestLimits | undefined;
+}
+
+/** What one request may do; breaking either refuses it whole with `IngestionRefusedError`. */
+export interface IngestLimits {
+  /** Event times (after clock-skew correction) must fall in this window around `receivedAt`. */
+  eventTimes?: EventTimeWindow | undefined;
+  /** At most this many new monthly event partitions. */
+  maxNewPartitions?: number | undefined;
 }
 
 export interface IngestResult {
@@ -72,10 +84,34 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
     unique.push({ message, messageId, ...correctEventTime(message, receivedAt, request.batchSentAt) });
   }
   const duplicatesInRequest = request.messages.length - unique.length;
-  await ensureEventPartitions(
-    db,
-    unique.filter((u) => isProductEvent(u.message)).map((u) => monthKey(u.at)),
-  );
+  const window = request.limits?.eventTimes;
+  if (window) {
+    const issues: RefusalIssue[] = [];
+    request.messages.forEach((message, index) => {
+      const problem = eventTimeOutsideWindow(correctEventTime(message, receivedAt, request.batchSentAt).at, receivedAt, window);
+      if (problem)
+        issues.push({ index, field: message.timestamp ? 'timestamp' : 'originalTimestamp', code: 'out-of-range', message: problem });
+    });
+    if (issues.length > 0) throw new IngestionRefusedError(issues);
+  }
+  const maxNewPartitions = request.limits?.maxNewPartitions;
+  try {
+    await ensureEventPartitions(
+      db,
+      unique.filter((u) => isProductEvent(u.message)).map((u) => monthKey(u.at)),
+      maxNewPartitions === undefined ? {} : { maxNew: maxNewPartitions },
+    );
+  } catch (error) {
+    if (!(error instanceof TooManyNewPartitionsError)) throw error;
+    throw new IngestionRefusedError([
+      {
+        index: null,
+        field: 'timestamp',
+        code: 'too-many-partitions',
+        message: `the events fall in ${error.wanted} months not stored before; one request may add at most ${error.limit}: send fewer months per request, or history with \`strata import\``,
+      },
+    ]);
+  }
 
   return withTransactionRetry(() =>
     db.transaction().execute(async (tx) => {

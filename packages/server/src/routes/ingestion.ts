@@ -1,8 +1,8 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { ingestionLimits, parseSegmentMessages, type MessageType } from '@strata/core';
-import { ingestMessages } from '@strata/engine';
+import { ingestionLimits, parseSegmentMessages, type EventTimeWindow, type MessageType } from '@strata/core';
+import { ingestMessages, IngestionRefusedError } from '@strata/engine';
 import { addIngestionCounts, type Database } from '@strata/storage';
 import { AppError } from '../http/app-error.js';
 import { basicUser, requireScope, type KeyResolver } from '../http/authenticate.js';
@@ -12,7 +12,12 @@ export interface IngestionRouteDeps {
   db: () => Kysely<Database>;
   keys: () => KeyResolver;
   now: () => Date;
+  /** Event times accepted, around the server clock; older history goes through `strata import`. */
+  eventTimeWindow: EventTimeWindow;
 }
+
+/** New monthly event partitions one request may create: a write key must not be able to make thousands. */
+export const maxNewPartitionsPerRequest = 24;
 
 const singleTypes: MessageType[] = ['identify', 'track', 'group', 'page', 'screen', 'alias'];
 
@@ -77,7 +82,21 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
       );
     }
     const batchSentAt = impliedType ? undefined : parseDate(body['sentAt']);
-    await ingestMessages(db, { workspaceId: key.workspaceId, messages: parsed.messages, receivedAt, batchSentAt });
+    try {
+      await ingestMessages(db, {
+        workspaceId: key.workspaceId,
+        messages: parsed.messages,
+        receivedAt,
+        batchSentAt,
+        limits: { eventTimes: deps.eventTimeWindow, maxNewPartitions: maxNewPartitionsPerRequest },
+      });
+    } catch (error) {
+      if (!(error instanceof IngestionRefusedError)) throw error;
+      throw await rejected(
+        raw.length,
+        new AppError('INVALID_INPUT', `${error.issues.length} problem(s); nothing was stored: ${error.message}`, error.issues),
+      );
+    }
     return { success: true };
   };
 

@@ -6,7 +6,8 @@ import { findAccountProfile, findPersonProfile, readIngestionStats, type Databas
 import { AppError } from '../http/app-error.js';
 import type { Authenticated } from '../http/management-auth.js';
 
-const traits = z.record(z.string(), z.unknown());
+// Passed through as stored, documented as an object: z.record would copy it and drop a trait named `__proto__`.
+const traits = z.custom<Record<string, unknown>>().meta({ type: 'object', additionalProperties: {} });
 const personSchema = z.object({
   userId: z.string().nullable(),
   anonymousIds: z.array(z.string()),

@@ -4,6 +4,7 @@ import { resolveWebhookTarget, webhookProviders, type SecretBox } from '@strata/
 import type { Database } from '@strata/storage';
 import { AppError } from '../http/app-error.js';
 import { requireSecrets } from '../http/secrets.js';
+import { unstorableInputError } from '../http/storable-input.js';
 
 /**
  * `POST /webhooks/{provider}/{token}`: the token names the workspace (and alone authenticates
@@ -42,6 +43,8 @@ export function registerWebhookRoutes(
       } catch {
         throw new AppError('INVALID_INPUT', 'the body is not JSON');
       }
+      const unstorable = unstorableInputError(payload);
+      if (unstorable) throw unstorable;
       const result = await provider.handle({ db: deps.db(), workspaceId: target.workspaceId, now }, payload, rawBody);
       if (result.status === 'invalid')
         throw new AppError('INVALID_INPUT', `${result.field}: ${result.message}`, [{ field: result.field, message: result.message }]);

@@ -9,11 +9,27 @@ export function monthKey(at: Date): string {
   return at.toISOString().slice(0, 7);
 }
 
+/** Thrown, before any partition is made, when a call would create more than its `maxNew`. */
+export class TooManyNewPartitionsError extends Error {
+  constructor(
+    readonly wanted: number,
+    readonly limit: number,
+  ) {
+    super(`the events span ${wanted} months without a partition yet; at most ${limit} may be created at once`);
+    this.name = 'TooManyNewPartitionsError';
+  }
+}
+
 /**
  * Makes sure the monthly partitions of `events` exist for these months. Runs in its own short
  * transaction, serialised by an advisory lock, because creating a partition locks the parent.
+ * With `maxNew`, refuses (creating none) when more than that many would be new.
  */
-export async function ensureEventPartitions(db: Kysely<Database>, months: Iterable<string>): Promise<void> {
+export async function ensureEventPartitions(
+  db: Kysely<Database>,
+  months: Iterable<string>,
+  options: { maxNew?: number } = {},
+): Promise<void> {
   let known = knownByDb.get(db);
   if (!known) knownByDb.set(db, (known = new Set()));
   const missing = [...new Set(months)].filter((m) => !known.has(m)).sort();
@@ -24,8 +40,11 @@ export async function ensureEventPartitions(db: Kysely<Database>, months: Iterab
       SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'events'::regclass`.execute(tx);
     const existing = new Set(rows.map((r) => r.name));
+    const partitionName = (month: string) => `events_${month.replace('-', '_')}`;
+    const wanted = missing.filter((month) => !existing.has(partitionName(month))).length;
+    if (options.maxNew !== undefined && wanted > options.maxNew) throw new TooManyNewPartitionsError(wanted, options.maxNew);
     for (const month of missing) {
-      const name = `events_${month.replace('-', '_')}`;
+      const name = partitionName(month);
       if (!existing.has(name)) {
         const [year, mon] = month.split('-').map(Number) as [number, number];
         const from = new Date(Date.UTC(year, mon - 1, 1)).toISOString();

@@ -1,0 +1,56 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findJsonHazard, formatJsonPath, maxJsonDepth } from '@strata/core';
+import { AppError } from './app-error.js';
+
+/**
+ * The 400 for input that cannot be stored (NUL, an unpaired surrogate) or is nested deeper than
+ * `maxJsonDepth`, naming the field under `prefix` (`params`, `query`, or none for a body); undefined when the value is fine.
+ */
+export function unstorableInputError(value: unknown, prefix?: string): AppError | undefined {
+  const hazard = findJsonHazard(value, maxJsonDepth);
+  if (!hazard) return undefined;
+  const path = hazard.code === 'too-deep' ? hazard.path.slice(0, 1) : hazard.path;
+  const field = [...(prefix ? [prefix] : []), formatJsonPath(path)].filter(Boolean).join('.') || 'body';
+  const message = `${field} ${hazard.problem}`;
+  return new AppError('INVALID_INPUT', message, [{ field, code: hazard.code, message }]);
+}
+
+/**
+ * Checks every path parameter, query string and JSON body before validation or a handler sees
+ * it, so hostile text answers 400 in one place instead of failing deep inside (PostgreSQL
+ * refuses NUL; recursive code overflows the stack on deep nesting). Install on the root before
+ * any route is registered: scopes inherit the hook and the parser.
+ */
+export function installStorableInputChecks(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const error = unstorableInputError(request.params, 'params') ?? unstorableInputError(request.query, 'query');
+    if (error) throw error;
+  });
+  // Fastify's own parser (it refuses `__proto__` and `constructor.prototype` keys), then the check.
+  // Its type is a union of the callback and promise forms; the one it returns takes a callback.
+  const parseJson = app.getDefaultJsonParser('error', 'error') as (
+    request: FastifyRequest,
+    body: string,
+    done: (error: Error | null, value?: unknown) => void,
+  ) => void;
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    parseJson(request, body.toString(), (error, value) => {
+      if (error) return done(error);
+      const unstorable = unstorableInputError(value);
+      if (unstorable) return done(unstorable);
+      done(null, value);
+    });
+  });
+}
+
+/** Renders Fastify's own routing failures (a path whose percent-escapes are not UTF-8) in the house shape. */
+export function renderFrameworkError(error: Error & { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
+  const badUrl = error.code === 'FST_ERR_BAD_URL';
+  void reply.status(400).send({
+    error: {
+      code: 'INVALID_INPUT',
+      message: badUrl ? 'the URL path is not valid: each percent-escape must decode to UTF-8 text' : error.message,
+    },
+  });
+}
