@@ -1,10 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { generateAccounts, loadSampleData, sampleSizes, type SampleSize } from '@strata/engine';
 import { findWorkspaceBySlug, readIngestionStats } from '@strata/storage';
@@ -20,6 +17,8 @@ import {
 } from './bench-segments.js';
 import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
 import { measureSupportLatency } from './bench-support.js';
+import { describeMachine, startServer } from './bench-server.js';
+import { runSoak } from './bench-soak.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
 const ingestPlan = {
@@ -36,6 +35,9 @@ interface BenchOptions {
   size: SampleSize;
   out?: string;
   seed: string;
+  soak?: string;
+  rate: string;
+  interval: string;
 }
 
 /** `strata bench`: measures Strata on generated data and writes the results as JSON. */
@@ -46,12 +48,36 @@ export function registerBenchCommand(program: Command): void {
     .addOption(new Option('--size <size>', 'data size').choices(Object.keys(sampleSizes)).default('xs'))
     .option('--out <file>', 'write results as JSON')
     .option('--seed <n>', 'random seed', '1')
+    .option('--soak <seconds>', 'instead: a soak of this many seconds with normal tenants and a poisoned one (docs/benchmarks.md)')
+    .option('--rate <events>', 'soak: events per second the normal tenants send', '1000')
+    .option('--interval <seconds>', 'soak: seconds per reported interval', '30')
     .action(async (options: BenchOptions) => {
+      if (options.soak !== undefined) return soak(options);
       const results = await runBench(options);
       const text = JSON.stringify(results, null, 2);
       process.stdout.write(`${text}\n`);
       if (options.out) await writeFile(options.out, `${text}\n`);
     });
+}
+
+async function soak(options: BenchOptions): Promise<void> {
+  const numbers = { seconds: Number(options.soak), rate: Number(options.rate), interval: Number(options.interval) };
+  for (const [name, value] of Object.entries(numbers))
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name === 'seconds' ? 'soak' : name} must be a positive number`);
+  const { soak, table } = await runSoak(
+    { seconds: numbers.seconds, size: options.size, seed: Number(options.seed), rate: numbers.rate, intervalSeconds: numbers.interval },
+    (text) => process.stderr.write(`[soak] ${text}\n`),
+  );
+  const text = JSON.stringify({ soak }, null, 2);
+  if (options.out) await writeFile(options.out, `${text}\n`);
+  else process.stdout.write(`${text}\n`);
+  const { totals, memory } = soak;
+  process.stdout.write(
+    `\n${table}\n\n${soak.command}: ${totals.events_per_s} events/s acknowledged, ${soak.server_5xx} answers 5xx, ` +
+      `server RSS ${memory.server_mb.start} -> ${memory.server_mb.end} MB (${memory.server_slope_mb_per_min} MB/min), ` +
+      `normal tenants' queue ${soak.normal_backlog_drained ? `drained in ${soak.drain_s} s` : 'NOT drained'}` +
+      `${soak.server_exited === null ? '' : `; the server EXITED (${soak.server_exited})`}\n`,
+  );
 }
 
 async function runBench(options: BenchOptions): Promise<Record<string, unknown>> {
@@ -135,12 +161,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const preview = await drivePreviews(url, adminKey);
       return {
         size: options.size,
-        machine: {
-          cpus: cpus().length,
-          cpu: cpus()[0]?.model ?? 'unknown',
-          memory_gib: Math.round(totalmem() / 2 ** 30),
-          node: process.version,
-        },
+        machine: describeMachine(),
         people: generated.people,
         accounts: generated.accounts,
         events: generated.events,
@@ -226,28 +247,6 @@ async function drivePreviews(url: string, adminKey: string) {
   timings.sort((a, b) => a - b);
   const at = (q: number) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))] ?? 0;
   return { p50: at(0.5), p95: at(0.95), rules };
-}
-
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const bin = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'start'], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  return new Promise((resolve, reject) => {
-    let port: number | undefined;
-    child.once('exit', (code) => reject(new Error(`Strata exited with ${code} during start`)));
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { port?: number; msg?: string };
-        if (entry.port !== undefined) port = entry.port;
-        if (entry.msg === 'Strata is ready' && port !== undefined) resolve({ child, url: `http://127.0.0.1:${port}` });
-      } catch {
-        // Not a log line (the bootstrap announcement): ignore.
-      }
-    });
-  });
 }
 
 async function driveIngestion(url: string, writeKey: string, userIds: string[], total: number) {

@@ -1,0 +1,40 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Starts `strata start` as a separate OS process (so its memory and CPU are its own, as in
+ * production) and resolves once it says it is ready, with the loopback address it listens on.
+ */
+export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const bin = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'start'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  return new Promise((resolve, reject) => {
+    let port: number | undefined;
+    child.once('exit', (code) => reject(new Error(`Strata exited with ${code} during start`)));
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { port?: number; msg?: string };
+        if (entry.port !== undefined) port = entry.port;
+        if (entry.msg === 'Strata is ready' && port !== undefined) resolve({ child, url: `http://127.0.0.1:${port}` });
+      } catch {
+        // Not a log line (the bootstrap announcement): ignore.
+      }
+    });
+  });
+}
+
+/** The machine a benchmark ran on, for its results. */
+export function describeMachine(): { cpus: number; cpu: string; memory_gib: number; node: string } {
+  return {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
