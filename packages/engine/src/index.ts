@@ -51,7 +51,6 @@ export {
   type TicketWrite,
 } from './support/tickets.js';
 export {
-  commentOnSurvey,
   recordSurveyAnswer,
   surveyScoreRange,
   type SurveyAnswer,

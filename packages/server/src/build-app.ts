@@ -39,7 +39,7 @@ export interface AppServices {
 export interface BuildAppOptions {
   logger: Logger;
   now?: () => Date;
-  /** STRATA_PUBLIC_URL: the base of webhook URLs and survey links; else the request's own address. */
+  /** STRATA_PUBLIC_URL: the base of webhook URLs and survey links; else the address the server listens on. */
   publicUrl?: string;
   /** Event times ingestion accepts (STRATA_MAX_EVENT_AGE_DAYS, STRATA_MAX_EVENT_FUTURE_DAYS). */
   eventTimeWindow?: EventTimeWindow;

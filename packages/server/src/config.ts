@@ -49,7 +49,7 @@ export interface StrataConfig {
   eventTimeWindow: { maxAgeDays: number; maxFutureDays: number };
   /** Encrypts integration secrets and signs survey links; generated into the data dir when unset in embedded mode. */
   secretKey: Buffer | undefined;
-  /** The address people and providers reach Strata at, for webhook URLs and survey links; else the request's host. */
+  /** The address people and providers reach Strata at, for webhook URLs and survey links; else the address Strata listens on. */
   publicUrl: string | undefined;
 }
 

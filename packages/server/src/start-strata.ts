@@ -17,6 +17,7 @@ import {
 } from '@strata/storage';
 import { buildApp } from './build-app.js';
 import type { StrataConfig } from './config.js';
+import { isLoopbackHost } from './http/public-url.js';
 
 /** A running Strata. */
 export interface RunningStrata {
@@ -53,6 +54,11 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
   const address = await strataApp.app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);
   logger.info({ port, host: config.host }, `Strata listening on http://${config.host}:${port}`);
+  if (!config.publicUrl && !isLoopbackHost(config.host))
+    logger.warn(
+      { host: config.host },
+      'STRATA_PUBLIC_URL is not set: webhook URLs and survey links use the address Strata listens on, which people and providers may not reach; set it to the public address, such as https://strata.example.com',
+    );
 
   let embedded: EmbeddedPostgres | undefined;
   let db: StrataDb | undefined;

@@ -157,7 +157,7 @@ describe('surveys API and hosted links', () => {
     expect(out.body).toMatch(/score.*1 to 5/);
   });
 
-  it('records a one-click answer at once, updates it when the link is used again, and takes a comment', async () => {
+  it('records the answer sent from the page of a link, updates it when sent again, and takes a comment', async () => {
     const link = await call('POST', '/api/v1/surveys/links', { userId: 'ada', kind: 'nps' }, write());
     expect(link.statusCode, link.body).toBe(200);
     const { scoreUrls } = link.json<{ url: string; scoreUrls: Record<string, string> }>();
@@ -170,26 +170,25 @@ describe('surveys API and hosted links', () => {
         .where('workspace_id', '=', ws.workspace.id)
         .where('source', '=', 'link')
         .execute();
+    const token = new URL(scoreUrls['9']!).pathname;
+    const send = (form: string) =>
+      app.inject({ method: 'POST', url: token, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form });
 
     const opened = await app.inject({ url: path(scoreUrls['3']!) });
     expect(opened.statusCode).toBe(200);
     expect(opened.headers['content-type']).toMatch(/text\/html/);
     expect(opened.body).toContain('<form');
+    expect(await count()).toEqual([]);
+    await send('score=3');
     expect(await count()).toMatchObject([{ nps: 3, category: 'detractor' }]);
-    await app.inject({ url: path(scoreUrls['9']!) });
+    await send('score=9');
     expect(await count()).toMatchObject([{ nps: 9, category: 'promoter' }]);
 
-    const token = new URL(scoreUrls['9']!).pathname;
-    const comment = await app.inject({
-      method: 'POST',
-      url: token,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'score=9&comment=Love+it+%3Cb%3E',
-    });
+    const comment = await send('score=9&comment=Love+it+%3Cb%3E');
     expect(comment.statusCode).toBe(200);
     expect(await count()).toMatchObject([{ nps: 9, comment: 'Love it <b>' }]);
     // A change of mind later keeps the comment.
-    await app.inject({ url: path(scoreUrls['10']!) });
+    await send('score=10');
     expect(await count()).toMatchObject([{ nps: 10, comment: 'Love it <b>' }]);
   });
 

@@ -5,6 +5,7 @@ import {
   claimWebhookDelivery,
   enqueueSegmentWork,
   findExternalIdsOf,
+  findTicket,
   lockTicket,
   updateTicket,
   upsertSurvey,
@@ -62,6 +63,11 @@ export async function recordSurveyAnswer(
   const [min, max] = surveyScoreRange[answer.kind];
   if (!Number.isInteger(answer.score) || answer.score < min || answer.score > max)
     throw new RangeError(`score of a ${answer.kind} answer must be a whole number from ${min} to ${max}`);
+  // Finding the requester may create them (ordinary ingestion, in its own transaction), so an
+  // answer about a ticket this workspace does not have is refused before that: a refused answer
+  // stores nothing. The ticket is locked and checked again in the answer's transaction below.
+  if (answer.ticketId !== undefined && !(await findTicket(db, workspaceId, { ticketId: answer.ticketId })))
+    return { kind: 'unknown-ticket' };
   const owner = await resolveRequester(db, workspaceId, answer.source, answer.requester, now);
   if (!owner.personId && !owner.accountId) return { kind: 'no-requester' };
   const submittedAt = answer.submittedAt ?? now;
@@ -125,30 +131,4 @@ async function surveyView(db: Kysely<Database>, workspaceId: string, row: Survey
     source: row.source,
     submittedAt: row.submitted_at,
   };
-}
-
-/** Adds or changes the comment of an answer given through a survey link; false when there is no such answer. */
-export async function commentOnSurvey(
-  db: Kysely<Database>,
-  workspaceId: string,
-  source: string,
-  externalId: string,
-  comment: string,
-): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
-    const row = await tx
-      .updateTable('surveys')
-      .set({ comment, updated_at: new Date() })
-      .where('workspace_id', '=', workspaceId)
-      .where('source', '=', source)
-      .where('external_id', '=', externalId)
-      .returning(['person_id', 'account_id'])
-      .executeTakeFirst();
-    if (!row) return false;
-    const work = new WorkCollector();
-    if (row.person_id) work.add('person', row.person_id, ['surveys'], { kind: 'support' });
-    if (row.account_id) work.add('account', row.account_id, ['surveys'], { kind: 'support' });
-    await enqueueSegmentWork(tx, workspaceId, work.work());
-    return true;
-  });
 }

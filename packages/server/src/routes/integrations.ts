@@ -65,7 +65,7 @@ export function registerIntegrationRoutes(
           { field: 'secret', message: 'required' },
         ]);
       const row = await configureIntegration(deps.db(), requireSecrets(deps.secrets()), key.workspaceId, provider, request.body.secret);
-      return view(row, publicBase(request, deps.publicUrl));
+      return view(row, publicBase(app, deps.publicUrl));
     },
   );
   api.get(
@@ -87,7 +87,7 @@ export function registerIntegrationRoutes(
           'NOT_FOUND',
           `${request.params.provider} is not connected; PUT /api/v1/integrations/${request.params.provider} first`,
         );
-      return view(row, publicBase(request, deps.publicUrl));
+      return view(row, publicBase(app, deps.publicUrl));
     },
   );
   api.delete(

@@ -18,9 +18,9 @@ import {
 } from '@strata/storage';
 import { AppError } from '../http/app-error.js';
 import type { Authenticated } from '../http/management-auth.js';
+import { asOfTime, changeCursor, decodeMemberCursor, encodeMemberCursor, isChangeCursor, memberCursor } from './segment-cursors.js';
 
 const keyParams = z.object({ key: z.string() });
-const changeCursor = z.string().regex(/^\d+\.\d+$/, 'a cursor this API returned, such as 1234.56');
 const causeSchema = z.record(z.string(), z.unknown());
 const changeSchema = z.object({
   cursor: z.string(),
@@ -51,13 +51,6 @@ const conditionSchema: z.ZodType<ConditionView> = z.lazy(() =>
 // Recursive: the OpenAPI document can only refer to it by name, as a component.
 z.globalRegistry.add(conditionSchema, { id: 'ExplainCondition' });
 
-const encodeCursor = (memberId: string) => Buffer.from(memberId).toString('base64url');
-const decodeCursor = (cursor: string) => {
-  const text = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[0-9a-f-]{36}$/.test(text)) throw new AppError('INVALID_INPUT', 'cursor: not a cursor this API returned', [{ field: 'cursor' }]);
-  return text;
-};
-
 /** Who is in a segment (now or as of a time), why, since when, and what changed. */
 export function registerSegmentMemberRoutes(
   app: FastifyInstance,
@@ -86,8 +79,8 @@ export function registerSegmentMemberRoutes(
         params: keyParams,
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(1000).default(100),
-          cursor: z.string().optional(),
-          asOf: z.coerce.date().optional().describe('ISO-8601 time: members as they were then'),
+          cursor: memberCursor.optional(),
+          asOf: asOfTime.optional().describe('ISO-8601 time: members as they were then'),
         }),
         response: {
           200: z.object({ items: z.array(z.object({ id: z.string(), enteredAt: z.date() })), nextCursor: z.string().nullable() }),
@@ -98,14 +91,14 @@ export function registerSegmentMemberRoutes(
       const key = await deps.auth(request, 'read');
       const segment = await segmentOf(key.workspaceId, request.params.key);
       const { limit, cursor, asOf } = request.query;
-      const page = { limit, after: cursor ? decodeCursor(cursor) : undefined };
+      const page = { limit, after: cursor === undefined ? undefined : decodeMemberCursor(cursor) };
       const result = asOf
         ? await listMembersAsOf(deps.db(), key.workspaceId, segment, asOf, page)
         : await listSegmentMembers(deps.db(), key.workspaceId, segment, page);
       const last = result.items.at(-1);
       return {
         items: result.items.map((m) => ({ id: m.id, enteredAt: m.enteredAt })),
-        nextCursor: result.more && last ? encodeCursor(last.memberId) : null,
+        nextCursor: result.more && last ? encodeMemberCursor(last.memberId) : null,
       };
     },
   );
@@ -213,7 +206,13 @@ export function registerSegmentMemberRoutes(
       const key = await deps.auth(request, 'read');
       const segment = await segmentOf(key.workspaceId, request.params.key);
       const db = deps.db();
-      let cursor = request.query.since ?? (request.headers['last-event-id'] as string | undefined);
+      // A reconnecting EventSource sends the last id it saw, which is newer than the since it started from.
+      const lastEventId = request.headers['last-event-id'];
+      if (lastEventId !== undefined && (typeof lastEventId !== 'string' || !isChangeCursor(lastEventId)))
+        throw new AppError('INVALID_INPUT', 'Last-Event-ID: not a cursor this API returned; resume from the id of an event it sent', [
+          { field: 'Last-Event-ID', message: 'not a cursor this API returned' },
+        ]);
+      let cursor = lastEventId ?? request.query.since;
       if (cursor === undefined) {
         // From now: skip to the newest change.
         let page = await listSegmentChanges(db, key.workspaceId, segment, undefined, 1000);

@@ -1,13 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
-import {
-  commentOnSurvey,
-  recordSurveyAnswer,
-  surveyScoreRange,
-  verifySurveyLink,
-  type SecretBox,
-  type SurveyLinkClaims,
-} from '@strata/engine';
+import { recordSurveyAnswer, surveyScoreRange, verifySurveyLink, type SecretBox, type SurveyLinkClaims } from '@strata/engine';
 import type { Database } from '@strata/storage';
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -19,11 +12,12 @@ function page(reply: FastifyReply, status: number, title: string, body: string):
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(`<!doctype html>
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+    .send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
-a.score{display:inline-block;min-width:2.2rem;padding:.4rem;margin:.15rem;border:1px solid #9aa5b1;border-radius:.3rem;text-align:center;text-decoration:none;color:inherit}
+label.score{display:inline-block;min-width:2.2rem;padding:.4rem;margin:.15rem;border:1px solid #9aa5b1;border-radius:.3rem;text-align:center}
 textarea{width:100%;min-height:6rem;font:inherit}button{font:inherit;padding:.4rem 1rem;margin-top:.5rem}</style></head>
 <body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
 }
@@ -31,11 +25,17 @@ textarea{width:100%;min-height:6rem;font:inherit}button{font:inherit;padding:.4r
 const question = (kind: string) =>
   kind === 'nps' ? 'How likely are you to recommend us to a friend or colleague?' : 'How satisfied are you with the help you received?';
 
-function scoreButtons(token: string, claims: SurveyLinkClaims): string {
+/** The one form of a survey: the scores (the one from the email's link already chosen), a comment, Send. */
+function answerForm(token: string, claims: SurveyLinkClaims, chosen: number | undefined): string {
   const [min, max] = surveyScoreRange[claims.kind];
-  const links: string[] = [];
-  for (let s = min; s <= max; s++) links.push(`<a class="score" href="/s/${escapeHtml(token)}?score=${s}">${s}</a>`);
-  return `<p>${question(claims.kind)}</p><p>${links.join('')}</p>`;
+  const scores: string[] = [];
+  for (let s = min; s <= max; s++)
+    scores.push(
+      `<label class="score"><input type="radio" name="score" value="${s}" required${s === chosen ? ' checked' : ''}> ${s}</label>`,
+    );
+  return `<form method="post" action="/s/${escapeHtml(token)}"><p>${question(claims.kind)}</p><p>${scores.join('')}</p>
+<p><label for="comment">Anything you would like to add? (optional)</label><br>
+<textarea id="comment" name="comment" maxlength="5000"></textarea></p><button type="submit">Send</button></form>`;
 }
 
 function refused(reply: FastifyReply, reason: 'forged' | 'expired'): FastifyReply {
@@ -55,8 +55,10 @@ function refused(reply: FastifyReply, reason: 'forged' | 'expired'): FastifyRepl
 }
 
 /**
- * Hosted one-click surveys: opening `/s/{token}?score=N` records the score at once and offers a
- * comment box; the same link again updates the same answer. Expired or forged tokens record nothing.
+ * Hosted surveys: opening `/s/{token}?score=N` shows that score chosen with a comment box and a
+ * Send button; only sending (a POST) records, so link scanners and prefetching mail clients, which
+ * open every link of an email with GET or HEAD, answer nothing. Sending again updates the same
+ * answer. Expired or forged tokens record nothing.
  */
 export function registerSurveyPages(
   app: FastifyInstance,
@@ -98,19 +100,10 @@ export function registerSurveyPages(
       const verdict = check(request.params.token);
       if (!verdict) return page(reply, 503, 'Surveys are unavailable', '<p>This Strata has no secret key configured.</p>');
       if (!verdict.ok) return refused(reply, verdict.reason);
-      const { claims } = verdict;
-      const score = validScore(claims, request.query.score);
-      if (score === undefined) return page(reply, 200, 'One quick question', scoreButtons(request.params.token, claims));
-      await record(claims, score, undefined);
-      const token = escapeHtml(request.params.token);
-      return page(
-        reply,
-        200,
-        'Thank you!',
-        `<p>We recorded your answer: <strong>${score}</strong>. Anything you would like to add?</p>
-<form method="post" action="/s/${token}"><input type="hidden" name="score" value="${score}">
-<textarea name="comment" maxlength="5000" aria-label="Your comment"></textarea><br><button type="submit">Send</button></form>`,
-      );
+      // GET (and the HEAD Fastify answers with this handler) never records: see the comment above.
+      const chosen = validScore(verdict.claims, request.query.score);
+      const title = chosen === undefined ? 'One quick question' : 'One more click to send your answer';
+      return page(reply, 200, title, answerForm(request.params.token, verdict.claims, chosen));
     },
   );
 
@@ -121,10 +114,16 @@ export function registerSurveyPages(
     const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
     const comment = (form.get('comment') ?? '').trim().slice(0, 5000);
     const score = validScore(verdict.claims, form.get('score') ?? undefined);
-    const updated =
-      comment !== '' && (await commentOnSurvey(deps.db(), verdict.claims.workspaceId, 'link', verdict.claims.linkId, comment));
-    // A comment sent before the score was recorded (say, the first request was lost) records both.
-    if (!updated && score !== undefined) await record(verdict.claims, score, comment === '' ? undefined : comment);
-    return page(reply, 200, 'Thank you!', '<p>Your feedback was sent. You can close this page.</p>');
+    if (score === undefined) return page(reply, 400, 'Please choose a score', answerForm(request.params.token, verdict.claims, undefined));
+    // An answer sent again without a comment keeps the comment it had.
+    const outcome = await record(verdict.claims, score, comment === '' ? undefined : comment);
+    if (outcome.kind !== 'stored')
+      return page(
+        reply,
+        410,
+        'This survey is closed',
+        '<p>Thank you for answering. The ticket this survey was about is gone, so nothing was recorded.</p>',
+      );
+    return page(reply, 200, 'Thank you!', `<p>We recorded your answer: <strong>${score}</strong>. You can close this page.</p>`);
   });
 }

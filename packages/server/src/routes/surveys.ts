@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { issueSurveyLink, recordSurveyAnswer, surveyScoreRange, type SecretBox, type SurveyOutcome, type SurveyView } from '@strata/engine';
-import { findProfileId, type Database } from '@strata/storage';
+import { findProfileId, findTicket, type Database } from '@strata/storage';
 import { AppError } from '../http/app-error.js';
 import type { Authenticated } from '../http/management-auth.js';
 import { publicBase } from '../http/public-url.js';
@@ -44,7 +44,7 @@ const linkBody = z.object({
   expiresInDays: z.number().int().min(1).max(365).default(30),
 });
 const linkSchema = z.object({
-  url: z.string().describe('add ?score=N to record an answer in one click'),
+  url: z.string().describe('add ?score=N to open it with that score chosen; the person then sends it'),
   scoreUrls: z.record(z.string(), z.string()).describe('one link per possible score, for the buttons of an email'),
   expiresAt: z.date(),
 });
@@ -122,6 +122,9 @@ export function registerSurveyRoutes(
       const b = request.body;
       if (!(await findProfileId(deps.db(), key.workspaceId, 'person', b.userId)))
         throw new AppError('NOT_FOUND', `no person with userId "${b.userId}"; identify them before sending a survey`);
+      // A link about another workspace's ticket would show "recorded" and record nothing: refuse it now.
+      if (b.ticketId !== undefined && !(await findTicket(deps.db(), key.workspaceId, { ticketId: b.ticketId })))
+        throw new AppError('NOT_FOUND', 'ticketId names no ticket of this workspace');
       const expiresAt = Math.floor(deps.now().getTime() / 1000) + b.expiresInDays * 86_400;
       const { token } = issueSurveyLink(box.linkKey, {
         workspaceId: key.workspaceId,
@@ -130,7 +133,7 @@ export function registerSurveyRoutes(
         ticketId: b.ticketId,
         expiresAt,
       });
-      const url = `${publicBase(request, deps.publicUrl)}/s/${token}`;
+      const url = `${publicBase(app, deps.publicUrl)}/s/${token}`;
       const [min, max] = surveyScoreRange[b.kind];
       const scoreUrls: Record<string, string> = {};
       for (let score = min; score <= max; score++) scoreUrls[String(score)] = `${url}?score=${score}`;
