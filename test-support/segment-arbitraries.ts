@@ -22,6 +22,86 @@ const day = 86_400_000;
 export const plans = ['free', 'pro', 'enterprise', 'PRO'];
 export const features = ['export', 'reports', 'api'];
 export const eventNames = ['login', 'feature_used', 'invite_sent'];
+/**
+ * Text on which regular-expression engines disagree unless told exactly what to do: newlines,
+ * letters outside ASCII (é, ß, Ж), digits of other scripts (٣), both cases, a character outside
+ * the BMP, punctuation.
+ */
+export const nicks = [
+  'Ada',
+  'ada',
+  'é',
+  'Élodie',
+  'Straße',
+  'Жанна',
+  '٣٤',
+  'a1',
+  'line1\nline2',
+  '\n',
+  'a b',
+  'ZZ_9',
+  'x.y',
+  '',
+  '😀',
+  'ABC-123',
+];
+
+const patternAtom = fc.constantFrom(
+  'a',
+  'A',
+  'b',
+  'e',
+  'é',
+  'ß',
+  'Ж',
+  '1',
+  '٣',
+  ' ',
+  '_',
+  '-',
+  '\\.',
+  '\\n',
+  '.',
+  '\\d',
+  '\\w',
+  '\\s',
+  '\\D',
+  '\\W',
+  '\\S',
+  '[[:alpha:]]',
+  '[[:digit:]]',
+  '[[:alnum:]]',
+  '[[:upper:]]',
+  '[[:lower:]]',
+  '[[:space:]]',
+  '[[:punct:]]',
+  '[^[:alpha:]]',
+  '[a-z]',
+  '[A-Z0-9]',
+  '[^a-c]',
+  '[à-ÿ]',
+  '[\\d_]',
+  '[^\\s]',
+  '[\\-.]',
+);
+const patternQuantifier = fc.constantFrom('', '', '', '*', '+', '?', '{2}', '{1,}', '{0,2}', '{1,3}');
+const patternSequence = fc
+  .array(fc.tuple(patternAtom, patternQuantifier), { minLength: 1, maxLength: 3 })
+  .map((items) => items.map(([atom, quantifier]) => atom + quantifier).join(''));
+/** Patterns of the `matches` dialect: classes, anchors, groups, alternation, bounded repetition, `(?i)`. */
+export const patternArb: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom('', '', '(?i)'),
+    fc.boolean(),
+    fc.oneof(
+      { weight: 3, arbitrary: patternSequence },
+      fc.array(patternSequence, { minLength: 2, maxLength: 3 }).map((branches) => `(${branches.join('|')})`),
+      // A repeated group must not repeat inside (the dialect refuses nested repetition).
+      fc.tuple(patternSequence, fc.array(patternAtom, { minLength: 1, maxLength: 2 })).map(([a, b]) => `${a}(?:${b.join('')})?`),
+    ),
+    fc.boolean(),
+  )
+  .map(([flags, start, body, end]) => `${flags}${start ? '^' : ''}${body}${end ? '$' : ''}`);
 
 /** Instants near `testNow`, including the exact boundaries of the windows rules use. */
 export const instant = fc.oneof(
@@ -46,7 +126,7 @@ const dateOnly = fc.integer({ min: -60, max: 20 }).map((d) => new Date(testNow +
 /** The schema generated rules are checked against. */
 export function testSchema(): FieldSchema {
   const schema = baseFieldSchema();
-  schema.person = { ...schema.person, seats: 'number', vip: 'boolean' };
+  schema.person = { ...schema.person, seats: 'number', vip: 'boolean', nick: 'string' };
   const properties = { feature: 'string', duration_s: 'number' } as const;
   schema.events = { feature_used: { ...properties }, login: { ...properties }, invite_sent: { ...properties } };
   schema.segments = { ...schema.segments, vips: { target: 'person', references: [] } };
@@ -102,6 +182,7 @@ function predicatesFor(type: FieldType, domain: fc.Arbitrary<string | number | b
           )
           .map(([o, v]) => op(o, v)),
         fc.constantFrom('^p', 'o$', '^[a-z]+$', 'acme\\.com').map((p) => op('matches', p)),
+        patternArb.map((p) => op('matches', p)),
         setness,
       );
     }
@@ -156,6 +237,7 @@ const personFields: Array<[FieldRef, fc.Arbitrary<string | number | boolean>]> =
   [field('person', 'plan', 'string'), fc.constantFrom(...plans)],
   [field('person', 'email', 'string'), fc.constantFrom('ada@acme.com', 'bob@other.io', 'Eve@ACME.com')],
   [field('person', 'seats', 'number'), fc.integer({ min: 0, max: 10 })],
+  [field('person', 'nick', 'string'), fc.constantFrom(...nicks)],
   [field('person', 'vip', 'boolean'), fc.boolean()],
   [field('person', 'signed_up_at', 'datetime'), fc.constant(0)],
   [field('person', 'last_seen_at', 'datetime', 'last_seen_at'), fc.constant(0)],

@@ -24,7 +24,15 @@ export { diagnosticCodes } from './segments/diagnostics.js';
 export { parseRule, type ParseResult } from './segments/parse.js';
 export { checkRule, type CheckOptions, type CheckResult } from './segments/check.js';
 export { printRule, printCondition } from './segments/print.js';
-export { validateRule, type ValidateResult } from './segments/validate-rule.js';
+export { maxRuleTextLength, ruleTextOfIr, validateRule, type ValidateResult } from './segments/validate-rule.js';
+export {
+  checkPattern,
+  maxPatternLength,
+  maxPatternRepeat,
+  patternMatches,
+  postgresPattern,
+  type PatternCheck,
+} from './segments/pattern.js';
 export {
   operatorSpecs,
   operators,

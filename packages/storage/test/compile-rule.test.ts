@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateRule, type SegmentRule, type Target } from '@strata/core';
+import { sql as rawSql } from 'kysely';
+import { explainRule, patternMatches, postgresPattern, validateRule, type PersonRecord, type SegmentRule, type Target } from '@strata/core';
 import { createWorkspace, selectRuleMembers } from '@strata/storage';
-import { ruleArbitrary, testNow, testSchema } from '../../../test-support/segment-arbitraries.js';
+import { nicks, ruleArbitrary, testNow, testSchema } from '../../../test-support/segment-arbitraries.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -90,6 +91,73 @@ describe('compiled statements', () => {
       const { reads, scoped } = tenancy(sql);
       expect(scoped, text).toEqual(reads);
       await selectRuleMembers(database.db, rule(text, target), { workspaceId, now: new Date(testNow) }).execute();
+    }
+  });
+});
+
+describe('matches', () => {
+  it('sends PostgreSQL the written-out form of the pattern, as a parameter', () => {
+    const { sql, parameters } = compiled(rule('nick matches "^[[:alpha:]]+\\\\d$"', 'person'));
+    expect(sql).toContain('strata_text("p"."traits" -> $2) ~ $3');
+    expect(parameters).toEqual([workspaceId, 'nick', '^(?:[A-Za-z])+[0-9]$']);
+  });
+
+  it('means the same under any collation the database may have (ICU, libc, C)', async () => {
+    const { rows } = await rawSql<{
+      name: string;
+    }>`SELECT collname AS name FROM pg_collation WHERE collname IN ('und-x-icu', 'en-US-x-icu', 'C.utf8', 'pg_c_utf8', 'C')`.execute(
+      database.db,
+    );
+    expect(rows.map((r) => r.name)).toContain('und-x-icu');
+    for (const pattern of ['[[:alpha:]]', '^\\w+$', '\\d', '(?i)^ж', '^.$', '[[:upper:]]', '\\s']) {
+      const written = postgresPattern(pattern)!;
+      for (const { name } of rows) {
+        const result = await rawSql<{
+          value: string;
+          matches: boolean;
+        }>`SELECT v AS value, (v COLLATE ${rawSql.id(name)}) ~ ${written} AS matches FROM unnest(${nicks}::text[]) AS v`.execute(
+          database.db,
+        );
+        for (const row of result.rows)
+          expect(row.matches, `${pattern} on ${JSON.stringify(row.value)} under ${name}`).toBe(patternMatches(pattern, row.value));
+      }
+    }
+  });
+
+  it('gives members and explain the same answer for [[:alpha:]] on é and on a', async () => {
+    const ws = (await createWorkspace(database.db, { slug: 'alpha' })).id;
+    const nickRule = rule('nick matches "^[[:alpha:]]$"', 'person');
+    const ids = { a: '00000000-0000-4000-8000-00000000000a', é: '00000000-0000-4000-8000-00000000000e' };
+    await database.db
+      .insertInto('people')
+      .values(
+        Object.entries(ids).map(([nick, id]) => ({
+          workspace_id: ws,
+          person_id: id,
+          user_id: nick,
+          traits: JSON.stringify({ nick }),
+          trait_times: '{}',
+          first_seen_at: new Date(testNow).toISOString(),
+          last_seen_at: new Date(testNow).toISOString(),
+        })),
+      )
+      .execute();
+    const members = (await selectRuleMembers(database.db, nickRule, { workspaceId: ws, now: new Date(testNow) }).execute()).map(
+      (r) => r.id,
+    );
+    expect(members).toEqual([ids.a]);
+    for (const [nick, id] of Object.entries(ids)) {
+      const record: PersonRecord = {
+        id,
+        columns: {},
+        traits: { nick },
+        accounts: [],
+        events: [],
+        tickets: [],
+        surveys: [],
+        segments: new Set(),
+      };
+      expect(explainRule(nickRule, record, new Date(testNow)).member, nick).toBe(members.includes(id));
     }
   });
 });

@@ -3,7 +3,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evaluateRule, explainRule, type AccountRecord, type PersonRecord, type SegmentRule } from '@strata/core';
 import { createWorkspace, selectRuleMembers } from '@strata/storage';
-import { eventNames, features, instant, plans, ruleArbitrary, testNow } from '../../../test-support/segment-arbitraries.js';
+import {
+  eventNames,
+  features,
+  instant,
+  nicks,
+  patternArb,
+  plans,
+  ruleArbitrary,
+  testNow,
+} from '../../../test-support/segment-arbitraries.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -22,6 +31,7 @@ const traitsArb = fc.record(
     email: maybe(fc.constantFrom('ada@acme.com', 'bob@other.io', 'Eve@ACME.com', 'pro@x.io')),
     seats: maybe(fc.oneof(fc.integer({ min: 0, max: 10 }), fc.constant('ten'))),
     vip: maybe(fc.boolean()),
+    nick: maybe(fc.constantFrom(...nicks)),
     signed_up_at: maybe(
       fc.oneof(
         instant.map((ms) => new Date(ms).toISOString()),
@@ -311,5 +321,34 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
       },
     ),
     { numRuns: Number(process.env['PROPERTY_RUNS'] ?? 1000) },
+  );
+});
+
+it('PostgreSQL and the evaluator decide every pattern of the dialect alike, on newlines, non-ASCII letters and digits, and case', async () => {
+  // One person per hostile value, stored once; each run is then a single query.
+  const world: World = {
+    people: nicks.map((nick) => ({ userId: 'u1', traits: { nick }, lastSeen: testNow, events: [], tickets: [], surveys: [], vip: false })),
+    accounts: [{ traits: {}, trial: false, tickets: [], surveys: [] }],
+    links: nicks.map(() => []),
+  };
+  const stored = await store(world);
+  const now = new Date(testNow);
+  const nick = { kind: 'field', scope: 'person', name: 'nick', type: 'string' } as const;
+  await fc.assert(
+    fc.asyncProperty(patternArb, async (pattern) => {
+      const rule: SegmentRule = {
+        version: 1,
+        target: 'person',
+        condition: { kind: 'predicate', subject: nick, operator: 'matches', operands: [pattern] },
+      };
+      const expected = stored.persons
+        .filter((p) => evaluateRule(rule, p, now))
+        .map((p) => p.id)
+        .sort();
+      expect(await sqlMembers(rule, stored.workspaceId), pattern).toEqual(expected);
+      for (const p of stored.persons)
+        expect(explainRule(rule, p, now).member, `${pattern} on ${JSON.stringify(p.traits)}`).toBe(expected.includes(p.id));
+    }),
+    { numRuns: Math.max(50, Number(process.env['PROPERTY_RUNS'] ?? 1000) / 4) },
   );
 });

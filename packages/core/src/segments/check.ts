@@ -14,6 +14,7 @@ import {
   type Value,
   type Window,
 } from './ir.js';
+import { checkPattern } from './pattern.js';
 import { isoTime, operators, type OperandValue, type OperatorName } from './registry.js';
 
 /** Where a condition is being read: a profile (person or account) or the rows of a source. */
@@ -28,8 +29,6 @@ export interface CheckOptions {
 
 export type CheckResult = { ok: true; rule: SegmentRule } | { ok: false; diagnostics: Diagnostic[] };
 
-const maxPatternLength = 200;
-
 /** Resolves names and types against the workspace's fields; every mistake is reported, none thrown. */
 export function checkRule(ast: ConditionNode, options: CheckOptions): CheckResult {
   const checker = new Checker(options);
@@ -40,6 +39,8 @@ export function checkRule(ast: ConditionNode, options: CheckOptions): CheckResul
 
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
+  /** Event properties nobody has sent yet, typed by a guess: a type complaint about them is really "unknown field". */
+  private readonly guessed = new WeakSet<FieldRef>();
 
   constructor(private readonly options: CheckOptions) {}
 
@@ -118,6 +119,8 @@ class Checker {
     const subject = this.value(node.subject, scope, node.operands);
     if (!subject) return undefined;
     if (!spec.subjects.includes(subject.type)) {
+      const unseen = this.unseenField(subject);
+      if (unseen) return this.unseen(unseen, node.subject.span);
       const described =
         node.subject.kind === 'field'
           ? `"${node.subject.path.join('.')}" is a ${subject.type}`
@@ -151,8 +154,12 @@ class Checker {
     }
     const value = this.literal(operand, type);
     if (operator === 'matches' && typeof value === 'string') {
-      const problem = unsafePattern(value);
-      if (problem) return this.fail('unsafe-pattern', problem, operand.span);
+      const checked = checkPattern(value);
+      if (!checked.ok) {
+        const part = value.slice(checked.start, checked.end);
+        const where = part && part !== value ? ` (at "${part}", character ${checked.start + 1} of the pattern)` : '';
+        return this.fail(checked.code, `${checked.message}${where}`, operand.span);
+      }
     }
     return value;
   }
@@ -170,6 +177,13 @@ class Checker {
       return this.fail(
         'type-mismatch',
         `expected a ${type === 'datetime' ? 'date in quotes, such as "2026-01-31"' : type}, found ${literal.kind === 'string' ? `"${literal.value}"` : String(literal.value)}`,
+        literal.span,
+      );
+    }
+    if (typeof literal.value === 'number' && !Number.isSafeInteger(Math.trunc(literal.value))) {
+      return this.fail(
+        'out-of-range',
+        `${literal.value} is out of range: numbers in rules go up to ${Number.MAX_SAFE_INTEGER} either way`,
         literal.span,
       );
     }
@@ -220,10 +234,12 @@ class Checker {
       case 'sum':
       case 'avg':
         if (fieldType === 'number') return 'number';
+        if (source.field && this.guessed.has(source.field)) return this.unseen(source.field, node.span);
         return this.fail('type-mismatch', `${fn}(...) needs a number field, as in ${fn}(tickets.csat)`, node.span);
       case 'min':
       case 'max':
         if (fieldType === 'number' || fieldType === 'datetime') return fieldType;
+        if (source.field && this.guessed.has(source.field)) return this.unseen(source.field, node.span);
         return this.fail('type-mismatch', `${fn}(...) needs a number or date field`, node.span);
       case 'first':
       case 'last':
@@ -292,7 +308,23 @@ class Checker {
       operands.find((o): o is Literal => o.kind !== 'duration' && o.kind !== 'list') ??
       (operands[0]?.kind === 'list' ? operands[0].items[0] : undefined);
     const type: FieldType = literal?.kind === 'number' ? 'number' : literal?.kind === 'boolean' ? 'boolean' : 'string';
-    return { kind: 'field', scope: 'event', name, type };
+    const guess: FieldRef = { kind: 'field', scope: 'event', name, type };
+    this.guessed.add(guess);
+    return guess;
+  }
+
+  /** The event property behind a value when nobody has sent it, so its type is only a guess. */
+  private unseenField(value: Value): FieldRef | undefined {
+    const field = value.kind === 'field' ? value : value.source.field;
+    return field && this.guessed.has(field) ? field : undefined;
+  }
+
+  private unseen(field: FieldRef, span: Span): undefined {
+    return this.fail(
+      'unknown-field',
+      `unknown field "${field.name}": no event has sent it yet, so its type is not known; send one event with it first`,
+      span,
+    );
   }
 
   private lookup(
@@ -337,21 +369,4 @@ function reaches(from: string, to: string, segments: FieldSchema['segments']): b
     stack.push(...(segments[key]?.references ?? []));
   }
   return false;
-}
-
-/**
- * Refuses patterns that can backtrack catastrophically (nested repetition such as `(a+)+`) and
- * overlong ones, so that no rule can hang the database or the evaluator.
- */
-function unsafePattern(pattern: string): string | undefined {
-  if (pattern.length > maxPatternLength) return `the pattern is ${pattern.length} characters; the limit is ${maxPatternLength}`;
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    return `not a valid regular expression: ${(error as Error).message}`;
-  }
-  if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{?]/.test(pattern))
-    return 'the pattern repeats a group that itself repeats, which can take exponential time; simplify it';
-  if (/\\[1-9]/.test(pattern) || /\(\?[=!<]/.test(pattern)) return 'back-references and look-arounds are not supported';
-  return undefined;
 }

@@ -15,6 +15,9 @@ export const diagnosticCodes = [
   'invalid-value',
   'wrong-target',
   'unsafe-pattern',
+  'invalid-pattern',
+  'out-of-range',
+  'rule-too-large',
 ] as const;
 export type DiagnosticCode = (typeof diagnosticCodes)[number];
 

@@ -1,7 +1,6 @@
 import type { Condition, SegmentRule } from './ir.js';
 import { evaluateCondition, present, valueOf, type AccountRecord, type PersonRecord, type Profile } from './evaluate.js';
-import { printCondition, printOperand, printValue } from './print.js';
-import { operators } from './registry.js';
+import { printComparison, printCondition, printValue } from './print.js';
 
 /** Why one condition of a rule holds or not for one profile. */
 export interface ConditionExplanation {
@@ -50,8 +49,7 @@ function explainCondition(condition: Condition, profile: Profile, now: number): 
     case 'quantified':
       return { text, holds, summary: `${text}: ${word(holds)}` };
     case 'predicate': {
-      const spec = operators[condition.operator];
-      const needs = [...spec.words, ...condition.operands.map((o) => printOperand(o, false)), ...(spec.suffix ?? [])].join(' ');
+      const needs = printComparison(condition.operator, condition.operands);
       const actual = actualValue(condition, profile, now);
       return { text, holds, actual, needs, summary: `${printValue(condition.subject)} = ${show(actual)}, needs ${needs}` };
     }

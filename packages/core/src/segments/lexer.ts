@@ -44,6 +44,11 @@ export function tokenize(text: string): { tokens: Token[]; diagnostics: Diagnost
         }
       }
       if (!closed) diagnostics.push(diagnostic('syntax-error', `unclosed string: add a closing ${c}`, { start, end: text.length }));
+      const unstorable = unstorableCharacter(value);
+      if (unstorable)
+        diagnostics.push(
+          diagnostic('invalid-value', `the text contains ${unstorable}, which cannot be stored: remove it`, { start, end: i }),
+        );
       tokens.push({ kind: 'string', value, span: { start, end: i } });
       continue;
     }
@@ -72,6 +77,17 @@ export function tokenize(text: string): { tokens: Token[]; diagnostics: Diagnost
   }
   tokens.push({ kind: 'end', span: { start: text.length, end: text.length } });
   return { tokens, diagnostics };
+}
+
+/**
+ * NUL and lone surrogates: PostgreSQL's text cannot hold them, so a rule comparing against one
+ * could never be stored or run. Named so the user can find it (it is often invisible).
+ */
+function unstorableCharacter(value: string): string | undefined {
+  const match = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(value);
+  if (!match) return undefined;
+  const code = match[0].charCodeAt(0);
+  return code === 0 ? 'the NUL character (U+0000)' : `a lone surrogate (U+${code.toString(16).toUpperCase()}) that is not a character`;
 }
 
 function previousNonSpace(text: string, index: number): string {

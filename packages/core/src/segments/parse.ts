@@ -2,7 +2,7 @@ import type { ConditionNode, Literal, Operand, SourceName, SourceNode, TimeUnit,
 import { sourceNames, timeUnits } from './ast.js';
 import { diagnostic, type Diagnostic, type Span } from './diagnostics.js';
 import { tokenize, type Token } from './lexer.js';
-import { aggregateFunctions, operatorSpecs, type OperatorSpec } from './registry.js';
+import { aggregateFunctions, maxDuration, operatorSpecs, type OperatorSpec } from './registry.js';
 
 /** The result of parsing: a tree (with `error` nodes where text could not be read) and every mistake found. */
 export interface ParseResult {
@@ -263,6 +263,10 @@ class Parser {
       return undefined;
     }
     this.next();
+    if (amount.value > maxDuration[resolved]) {
+      this.fail(durationTooLong(amount.value, resolved), join(amount.span, unit.span), 'out-of-range');
+      return undefined;
+    }
     return { kind: 'duration', amount: amount.value, unit: resolved, span: join(amount.span, unit.span) };
   }
 
@@ -309,6 +313,10 @@ class Parser {
       if (!this.expectWord('and')) return this.recover(subject.span);
       const high = this.duration();
       if (!high) return this.recover(subject.span);
+      if (low.value > maxDuration[high.unit]) {
+        this.fail(durationTooLong(low.value, high.unit), low.span, 'out-of-range');
+        return this.recover(subject.span);
+      }
       operands.push({ kind: 'duration', amount: low.value, unit: high.unit, span: low.span }, high);
     }
     let chosen: OperatorSpec = spec;
@@ -462,6 +470,10 @@ class Parser {
     const token = this.peekAt(offset);
     return token.kind === 'symbol' && token.text === symbol;
   }
+}
+
+function durationTooLong(amount: number, unit: TimeUnit): string {
+  return `${amount} ${unit} is out of range: windows and durations reach at most 1000 years (${maxDuration[unit]} ${unit})`;
 }
 
 function sameWords(a: readonly string[], b: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 import type { Condition, SegmentRule, Source, Value, Window } from './ir.js';
-import { operators, type OperandValue } from './registry.js';
+import { operators, type OperandValue, type OperatorName } from './registry.js';
 
 /** Canonical text of a rule; parsing and checking it gives back the same IR. */
 export function printRule(rule: SegmentRule): string {
@@ -34,22 +34,22 @@ export function printCondition(condition: Condition, parent = 0): string {
         .join(' ');
     case 'quantified':
       return `${condition.quantifier}(people where ${printCondition(condition.where, 0)})`;
-    case 'predicate': {
-      const spec = operators[condition.operator];
-      const parts = [printValue(condition.subject), ...spec.words];
-      if (spec.operands === 'two' || spec.operands === 'duration-range') {
-        parts.push(
-          printOperand(condition.operands[0]!, spec.operands === 'duration-range'),
-          'and',
-          printOperand(condition.operands[1]!, false),
-        );
-      } else {
-        for (const operand of condition.operands) parts.push(printOperand(operand, false));
-      }
-      parts.push(...(spec.suffix ?? []));
-      return parts.join(' ');
-    }
+    case 'predicate':
+      return `${printValue(condition.subject)} ${printComparison(condition.operator, condition.operands)}`;
   }
+}
+
+/** What follows the subject of a predicate: `>= 5`, `between 7 and 30 days ago`. */
+export function printComparison(operator: OperatorName, operands: readonly OperandValue[]): string {
+  const spec = operators[operator];
+  const parts: string[] = [...spec.words];
+  if (spec.operands === 'two' || spec.operands === 'duration-range') {
+    parts.push(printOperand(operands[0]!, spec.operands === 'duration-range'), 'and', printOperand(operands[1]!, false));
+  } else {
+    for (const operand of operands) parts.push(printOperand(operand, false));
+  }
+  parts.push(...(spec.suffix ?? []));
+  return parts.join(' ');
 }
 
 /** Canonical text of a field or an aggregate. */

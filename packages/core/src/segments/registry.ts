@@ -1,5 +1,6 @@
 import type { FieldType } from '../ingestion/field-type.js';
 import type { TimeUnit } from './ast.js';
+import { patternMatches } from './pattern.js';
 
 /** A value an operator compares against, after checking. */
 export type OperandValue = string | number | boolean | Array<string | number | boolean> | { amount: number; unit: TimeUnit };
@@ -61,6 +62,18 @@ const ordered: readonly FieldType[] = ['number', 'datetime'];
 const scalar: readonly FieldType[] = ['string', 'number', 'boolean', 'datetime'];
 const text: readonly FieldType[] = ['string'];
 const time: readonly FieldType[] = ['datetime'];
+
+/**
+ * The longest duration of each unit a rule may use: 1000 years, so that a window shifted from any
+ * instant of years 2000–8999 stays inside the years 1000–9999 that dates may have.
+ */
+export const maxDuration: Record<TimeUnit, number> = {
+  minutes: 525_600_000,
+  hours: 8_760_000,
+  days: 365_000,
+  weeks: 52_000,
+  months: 12_000,
+};
 
 /** Milliseconds of a duration before `now` (or after, for `next`); months are calendar months in UTC. */
 export function shiftTime(now: number, amount: number, unit: TimeUnit, direction: -1 | 1): number {
@@ -274,9 +287,9 @@ export const operatorSpecs: readonly OperatorSpec[] = [
     words: ['matches'],
     operands: 'one',
     subjects: text,
-    doc: 'matches a regular expression (at most 200 characters, no nested repetition, so no rule can hang the database)',
+    doc: 'matches a pattern of the dialect below (at most 200 characters, no nested repetition), decided the same way in SQL and in memory',
     example: 'email matches "^[a-z]+@acme\\\\.com$"',
-    evaluate: (v, [o]) => new RegExp(operandText(o)).test(String(v)),
+    evaluate: (v, [o]) => patternMatches(operandText(o), String(v)),
   },
   {
     name: 'is-set',

@@ -49,6 +49,9 @@ export const diagnosticDocs: Record<DiagnosticCode, string> = {
   'invalid-value': 'a value of the right type that is still not allowed (a date that is not a date, an empty list, a zero window)',
   'wrong-target': 'the condition applies to accounts but the rule is about people, or the reverse',
   'unsafe-pattern': 'a regular expression that could take exponential time, or is too long',
+  'invalid-pattern': 'a regular expression outside the pattern dialect (see Patterns), with the offending part',
+  'out-of-range': 'a number or a duration too large to mean anything (windows reach at most 1000 years)',
+  'rule-too-large': 'a rule given as IR that is larger than the text limit allows (10,000 characters)',
 };
 
 const table = (header: string[], rows: string[][]) =>

@@ -1,5 +1,5 @@
 import { checkRule } from './check.js';
-import type { Diagnostic } from './diagnostics.js';
+import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { FieldSchema } from './field-schema.js';
 import type { SegmentRule, Target } from './ir.js';
 import { parseRule } from './parse.js';
@@ -17,4 +17,44 @@ export function validateRule(text: string, options: { target: Target; schema: Fi
     return { ok: false, diagnostics: all.sort((a, b) => a.span.start - b.span.start) };
   }
   return { ok: true, rule: checked.rule, text: printRule(checked.rule) };
+}
+
+/** The longest rule text accepted; a rule given as IR must print within it too. */
+export const maxRuleTextLength = 10_000;
+// Bounds on IR checked before anything recursive walks it: far above what 10,000 characters of
+// text can produce, far below what could exhaust the stack or the memory of one request.
+const maxIrValues = 20_000;
+const maxIrDepth = 200;
+
+/**
+ * The canonical text of a rule given as IR (as POST /segments/validate returns it), to be
+ * validated like typed text: IR is held to the same size as text, and a shape that is not IR is a
+ * diagnostic, not an exception. Its size is measured without recursion before it is printed.
+ */
+export function ruleTextOfIr(ir: unknown): { ok: true; text: string } | { ok: false; diagnostics: Diagnostic[] } {
+  const at = { start: 0, end: 0 };
+  const tooLarge = (detail: string) => ({
+    ok: false as const,
+    diagnostics: [diagnostic('rule-too-large', `the rule is too large: ${detail}; split it into segments that refer to each other`, at)],
+  });
+  let values = 0;
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: ir, depth: 1 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (++values > maxIrValues) return tooLarge(`it has more than ${maxIrValues} values`);
+    if (depth > maxIrDepth) return tooLarge(`it nests deeper than ${maxIrDepth} levels`);
+    if (value !== null && typeof value === 'object')
+      for (const child of Object.values(value as Record<string, unknown>)) stack.push({ value: child, depth: depth + 1 });
+  }
+  let text: string;
+  try {
+    text = printRule(ir as SegmentRule);
+  } catch {
+    return {
+      ok: false,
+      diagnostics: [diagnostic('syntax-error', 'rule IR is not of the form POST /segments/validate returns', at)],
+    };
+  }
+  if (text.length > maxRuleTextLength) return tooLarge(`its text is ${text.length} characters and the limit is ${maxRuleTextLength}`);
+  return { ok: true, text };
 }

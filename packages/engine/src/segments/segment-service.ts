@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { printRule, validateRule, type Diagnostic, type SegmentRule, type Target } from '@strata/core';
+import { ruleTextOfIr, validateRule, type Diagnostic, type SegmentRule, type Target } from '@strata/core';
 import {
   deleteSegment as deleteSegmentRows,
   findSegment,
@@ -46,16 +46,10 @@ export async function checkSegmentRule(
   let text: string;
   if (typeof rule === 'string') text = rule;
   else {
-    try {
-      text = printRule(rule);
-    } catch {
-      return {
-        ok: false,
-        diagnostics: [
-          { code: 'syntax-error', message: 'rule IR is not of the form POST /segments/validate returns', span: { start: 0, end: 0 } },
-        ],
-      };
-    }
+    // IR is held to the text's size limit; its size is measured without recursion first.
+    const printed = ruleTextOfIr(rule);
+    if (!printed.ok) return printed;
+    text = printed.text;
   }
   const schema = await loadFieldSchema(db, workspaceId);
   return validateRule(text, { target, schema, ...(segmentKey ? { segmentKey } : {}) });

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
   operators,
+  postgresPattern,
   shiftTime,
   isoTime,
   type Aggregate,
@@ -403,7 +404,12 @@ const operatorSql: Record<Exclude<OperatorName, 'is-not-set'>, OperatorSql> = {
   'starts-with-ignoring-case': (v, [p]) => sql`left(${fold(v)}, length(${p!})) = ${fold(p!)}`,
   'ends-with': (v, [p]) => sql`right(${v}, length(${p!})) = ${p!}`,
   'ends-with-ignoring-case': (v, [p]) => sql`right(${fold(v)}, length(${p!})) = ${fold(p!)}`,
-  matches: (v, [p]) => sql`${v} ~ ${p!}`,
+  // The dialect's explicit PostgreSQL form (core's pattern.ts), so SQL decides exactly as the
+  // evaluator does; a stored pattern outside the dialect matches nothing on both sides.
+  matches: (v, _p, [pattern]) => {
+    const written = typeof pattern === 'string' ? postgresPattern(pattern) : undefined;
+    return written === undefined ? sql`false` : sql`${v} ~ ${written}`;
+  },
   'is-set': (v) => sql`${v} IS NOT NULL`,
   before: (v, [p]) => sql`${v} < ${p!}`,
   after: (v, [p]) => sql`${v} > ${p!}`,
