@@ -112,7 +112,7 @@ describe('strata import keeps every row of a file without an id column', () => {
     await writeFile(file, csv(appended));
     expect((await strata(...args)).stderr).toMatch(new RegExp(`${appended.length} rows: 2 stored, ${lines.length} already imported`));
     expect(await countEvents(workspace, 'order_line')).toBe(appended.length);
-  });
+  }, 180_000);
 });
 
 describe('strata import types each column from all of its values', () => {
