@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ColumnTypeInference, coerceTypedCell } from './column-types.js';
+import { ColumnTypeInference, coerceTypedCell, parseCsvTime } from './column-types.js';
 
 const infer = (cells: string[]) => {
   const inference = new ColumnTypeInference();
@@ -50,5 +50,23 @@ describe('a forced type', () => {
     expect(coerceTypedCell('536365', 'string')).toEqual({ ok: true, value: '536365' });
     expect(coerceTypedCell('2010-12-01 08:26', 'datetime')).toEqual({ ok: true, value: '2010-12-01T08:26:00.000Z' });
     expect(coerceTypedCell('  ', 'number')).toEqual({ ok: true, value: undefined });
+  });
+});
+
+describe('CSV times', () => {
+  it('reads a time without a zone as UTC on any machine, in spreadsheet formats too', () => {
+    const zone = process.env['TZ'];
+    try {
+      for (const tz of ['UTC', 'America/New_York', 'Asia/Kolkata']) {
+        process.env['TZ'] = tz;
+        expect(parseCsvTime('12/1/2010 8:26')?.toISOString()).toBe('2010-12-01T08:26:00.000Z');
+        expect(parseCsvTime('2010-12-01 08:26')?.toISOString()).toBe('2010-12-01T08:26:00.000Z');
+        expect(parseCsvTime('2010-12-01T08:26:00+01:00')?.toISOString()).toBe('2010-12-01T07:26:00.000Z');
+        expect(parseCsvTime('Wed, 01 Dec 2010 08:26:00 GMT')?.toISOString()).toBe('2010-12-01T08:26:00.000Z');
+      }
+    } finally {
+      if (zone === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = zone;
+    }
   });
 });

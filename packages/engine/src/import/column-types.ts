@@ -16,8 +16,12 @@ export function parseCsvTime(text: string): Date | undefined {
   if (value === '') return undefined;
   const zoneless = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value);
   const date = new Date(zoneless ? `${value.replace(' ', 'T')}${value.length === 10 ? 'T00:00:00' : ''}Z` : value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  if (Number.isNaN(date.getTime())) return undefined;
+  // Other formats (a spreadsheet's `12/1/2010 8:26`) parse as the machine's local time: move them to UTC.
+  return zoneless || namesZone.test(value) ? date : new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
 }
+
+const namesZone = /(Z|[+-]\d{2}:?\d{2}|\b(GMT|UTC)\b.*|\([A-Za-z ]+\))$/i;
 
 /** The type one cell's text reads as on its own (ISO 8601 only for times, so "12" is never a date). */
 function typeOfText(value: string): ColumnType {
