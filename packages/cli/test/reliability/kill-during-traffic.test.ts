@@ -1,0 +1,106 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { exited, type StrataProcess } from '../../../../test-support/strata-process.js';
+import {
+  connectToDatabase,
+  createLoginSegment,
+  expectLiveMembershipEqualsRecompute,
+  health,
+  keys,
+  phaseSize,
+  postmasterPid,
+  startStrata,
+  stopOrphanedPostmaster,
+  waitUntil,
+} from './harness/strata-under-test.js';
+import { standardWorkloads, type Workload } from './harness/workloads.js';
+
+// kill -9 while clients stream: of the postmaster (Strata stays up and restarts it) and of the
+// server (the next start takes over). Every workload must prove what it was acknowledged.
+
+let dataDir: string;
+const started: StrataProcess[] = [];
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'strata-reliability-'));
+});
+afterEach(async () => {
+  if (process.env['STRATA_RELIABILITY_DEBUG']) console.log(started.map((s) => s.output.slice(-30).join('\n')).join('\n----\n'));
+  for (const running of started.splice(0)) {
+    running.child.kill('SIGKILL');
+    await exited(running.child);
+  }
+  await stopOrphanedPostmaster(dataDir);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const total = (workloads: Workload[]) => workloads.reduce((sum, w) => sum + w.acknowledged(), 0);
+
+async function verify(workloads: Workload[], url: string): Promise<void> {
+  const database = await connectToDatabase(dataDir);
+  try {
+    for (const workload of workloads) await workload.verifyAcknowledged(database);
+    for (const workload of workloads) await workload.resendUnacknowledged(url);
+    for (const workload of workloads) await workload.verifyEverythingOnce(database);
+    expect(workloads.flatMap((w) => w.unexpectedAnswers())).toEqual([]);
+  } finally {
+    await database.end();
+  }
+}
+
+it('kill -9 of the postmaster while clients stream: Strata stays up, answers 503 with Retry-After, restarts PostgreSQL, loses nothing acknowledged', async () => {
+  const strata = await startStrata(dataDir);
+  started.push(strata);
+  await createLoginSegment(strata.url);
+  const workloads = standardWorkloads(keys);
+  for (const workload of workloads) workload.start(() => strata.url);
+
+  const healthSeen: Array<{ status: number; body: unknown }> = [];
+  for (let round = 1; round <= 2; round++) {
+    await waitUntil(`${round * phaseSize} items are acknowledged`, () => total(workloads) >= round * phaseSize);
+    const restartsBefore = strata.output.filter((line) => line.includes('embedded PostgreSQL restarted')).length;
+    process.kill(await postmasterPid(dataDir), 'SIGKILL');
+    await waitUntil('Strata restarted its PostgreSQL', async () => {
+      healthSeen.push(await health(strata.url));
+      return strata.output.filter((line) => line.includes('embedded PostgreSQL restarted')).length > restartsBefore;
+    });
+    expect(strata.child.exitCode).toBeNull();
+  }
+  // Traffic resumes after the second restart.
+  const afterRestart = total(workloads);
+  await waitUntil('traffic is acknowledged again', () => total(workloads) >= afterRestart + phaseSize);
+  for (const workload of workloads) await workload.stop();
+
+  expect(strata.output.join('\n')).toMatch(/embedded PostgreSQL \(pid \d+\) exited unexpectedly/);
+  expect(healthSeen).toContainEqual({
+    status: 503,
+    body: { status: 'unavailable', reason: expect.stringMatching(/^database unreachable: /) as unknown },
+  });
+  expect(await health(strata.url)).toEqual({ status: 200, body: { status: 'ok' } });
+  expect(workloads.some((w) => w.unavailableAnswers() > 0)).toBe(true);
+  await verify(workloads, strata.url);
+  await expectLiveMembershipEqualsRecompute(dataDir);
+}, 300_000);
+
+it('kill -9 of the server while clients stream: the next start takes over and nothing acknowledged is lost or doubled', async () => {
+  const first = await startStrata(dataDir);
+  started.push(first);
+  await createLoginSegment(first.url);
+  let current = first;
+  const workloads = standardWorkloads(keys);
+  for (const workload of workloads) workload.start(() => current.url);
+
+  await waitUntil(`${phaseSize} items are acknowledged`, () => total(workloads) >= phaseSize);
+  first.child.kill('SIGKILL');
+  await exited(first.child);
+  current = await startStrata(dataDir);
+  started.push(current);
+  const afterRestart = total(workloads);
+  await waitUntil('traffic is acknowledged again', () => total(workloads) >= afterRestart + phaseSize);
+  for (const workload of workloads) await workload.stop();
+
+  await verify(workloads, current.url);
+  await expectLiveMembershipEqualsRecompute(dataDir);
+}, 300_000);
