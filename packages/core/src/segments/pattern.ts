@@ -63,6 +63,8 @@ const posixClasses: Record<string, Range[]> = {
   graph: [[0x21, 0x7e]],
   word,
 };
+/** The class names `[[:name:]]` may use, for the reference. */
+export const posixClassNames: readonly string[] = Object.keys(posixClasses);
 const shorthand: Record<string, { ranges: Range[]; negated: boolean }> = {
   d: { ranges: digits, negated: false },
   D: { ranges: digits, negated: true },

@@ -1,7 +1,8 @@
 import { diagnosticCodes, type DiagnosticCode } from './diagnostics.js';
 import { builtinColumns, predefinedSegmentTargets, surveyFields, ticketFields, wellKnownFields } from './field-schema.js';
 import type { AggregateName } from './ir.js';
-import { operatorSpecs } from './registry.js';
+import { maxPatternLength, maxPatternRepeat, posixClassNames } from './pattern.js';
+import { maxDuration, operatorSpecs } from './registry.js';
 import { timeUnits } from './ast.js';
 
 /** What each aggregate returns, for the reference. */
@@ -177,8 +178,39 @@ Predefined segments: ${Object.entries(predefinedSegmentTargets)
 - **account.FIELD** on a person holds when it holds for at least one of the person's accounts.
 - **Ties** in \`first\`/\`last\` are broken by the row's id.
 - **Case.** \`ignoring case\` folds A–Z only, identically in SQL and in memory.
-- **Patterns** (\`matches\`) are POSIX-style regular expressions of at most 200 characters; nested
-  repetition, back-references and look-arounds are refused, and previews run with a time limit.
+- **Patterns** (\`matches\`) use the dialect below, decided identically by the database and in memory.
+- **Durations** in windows and \`ago\` reach at most 1000 years
+  (${Object.entries(maxDuration)
+    .map(([unit, n]) => `${n} ${unit}`)
+    .join(', ')}); numbers at most ${Number.MAX_SAFE_INTEGER} either way.
+- **Text values** cannot hold NUL (U+0000) or a lone surrogate: the database cannot store them.
+
+## Patterns
+
+\`matches\` takes a regular expression of at most ${maxPatternLength} characters, found anywhere in the
+value unless anchored. Strata reads it in one dialect and writes it out explicitly for PostgreSQL
+and for the in-memory engine (RE2, linear time), so both decide every value the same way,
+whatever the database's locale. In a rule the pattern is a string, so a backslash is written \`\\\\\`.
+
+| write | means |
+| --- | --- |
+| \`abc\`, \`é\` | those characters; \`\\\` before punctuation makes it literal (\`\\.\`, \`\\$\`, \`\\{\`) |
+| \`\\n \\t \\r \\f \\v\` | newline, tab, carriage return, form feed, vertical tab |
+| \`.\` | any one character, **newline included** |
+| \`^\` \`$\` | the start and the end of the whole value (not of each line) |
+| \`[abc]\` \`[a-z]\` \`[^0-9]\` | one character of a class, a range (by code point), or not in it |
+| \`[[:alpha:]]\` … | inside brackets: ${posixClassNames.join(', ')}; **ASCII only** (\`é\` is not \`alpha\`) |
+| \`\\d \\w \\s\` | \`[0-9]\`, \`[0-9A-Za-z_]\`, ASCII white space; \`\\D \\W \\S\` are their opposites (so \`\\D\` matches \`٣\`) |
+| \`( )\` \`(?: )\` \`a\\|b\` | grouping and alternatives |
+| \`* + ? {n} {n,} {n,m}\` | repetition, counts up to ${maxPatternRepeat}; a lazy \`?\` after one is accepted and changes nothing |
+| \`(?i)\` at the very start | ignore case, folding A–Z only, like \`ignoring case\` |
+
+Refused, with \`invalid-pattern\` and the offending part: anything else after a backslash
+(\`\\b\`, \`\\p{L}\`, \`\\k\`, \`\\1\`, \`\\x41\`), look-arounds and named groups, flags anywhere but the
+start, a repetition count above ${maxPatternRepeat}, an unescaped \`{\` or \`}\` that is not a count, an empty
+class. Refused with \`unsafe-pattern\`: more than ${maxPatternLength} characters, or a repeated group that
+itself repeats (\`(a+)+\`), which could take exponential time in the database. A segment saved
+before this dialect existed whose pattern falls outside it matches no one until its rule is edited.
 
 ## Diagnostics
 
