@@ -139,7 +139,8 @@ export function soakTable(rows: readonly SoakInterval[]): string {
     'reads p50/p99 ms',
     'errors (normal)',
     '5xx',
-    'backlog m/n/p',
+    'queued m/n/p',
+    'poison retrying/parked',
     'RSS MB srv/pg',
   ];
   const pair = (q: Quantiles & { timeouts?: number }) =>
@@ -159,6 +160,7 @@ export function soakTable(rows: readonly SoakInterval[]): string {
     errors(r.normal_errors),
     String(r.server_5xx),
     `${r.backlog['main'] ?? 0} / ${r.backlog['normal'] ?? 0} / ${r.backlog['poison'] ?? 0}`,
+    `${r.backlog['poison_retrying'] ?? 0} / ${r.backlog['poison_parked'] ?? 0}`,
     `${r.server_mb} / ${r.postgres_mb}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));

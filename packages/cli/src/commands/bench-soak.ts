@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { generateAccounts, loadSampleData, type SampleSize } from '@strata/engine';
 import { createApiKey, createWorkspace, findWorkspaceBySlug, type Database } from '@strata/storage';
 import { readConfig } from '@strata/server';
@@ -12,6 +12,7 @@ import { describeMachine, startServer } from './bench-server.js';
 import { runPoisonedTenant, setUpPoisonedTenant } from './bench-soak-poison.js';
 import { memoryTrend, normalTotals, poisonByKind, soakIntervals, soakTable, type SoakSample } from './bench-soak-report.js';
 import { readMemory, SoakLog } from './bench-soak-stats.js';
+import { readBacklog, waitForNormalBacklog } from './bench-soak-backlog.js';
 
 export interface SoakOptions {
   seconds: number;
@@ -187,6 +188,7 @@ export async function runSoak(options: SoakOptions, progress: (text: string) => 
         drain_s: Math.round(drainSeconds * 10) / 10,
         server_live_ms: exitedWith === undefined ? await readServerLiveStats(url) : {},
         poison_setup: { segments: poisonSegments, calls: poisonByKind(setupLog.calls) },
+        poison_segments_at_end: exitedWith === undefined ? await segmentStates(url, poisonTenant.admin) : [],
         poison: poisonByKind(log.calls),
         intervals,
         samples,
@@ -218,24 +220,15 @@ async function createTenant(db: Kysely<Database>, slug: string): Promise<{ works
   return { workspaceId: workspace.id, write: write.secret, admin: admin.secret };
 }
 
-/** Queued live work per tenant, straight from `segment_work` (whatever state the items are in). */
-async function readBacklog(db: Kysely<Database>, names: ReadonlyMap<string, string>): Promise<Record<string, number>> {
-  const rows = await sql<{ workspace_id: string; n: number }>`
-    SELECT workspace_id, count(*)::int AS n FROM segment_work GROUP BY workspace_id`.execute(db);
-  const backlog: Record<string, number> = { main: 0, normal: 0, poison: 0 };
-  for (const row of rows.rows) backlog[names.get(row.workspace_id) ?? 'other'] = row.n;
-  return backlog;
-}
-
-/** Waits until the normal tenants have no queued work; false if they still have some at the timeout. */
-async function waitForNormalBacklog(db: Kysely<Database>, names: ReadonlyMap<string, string>, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const backlog = await readBacklog(db, names);
-    if (backlog['main'] === 0 && backlog['normal'] === 0) return true;
-    await pause(250);
-  }
-  return false;
+/** Each segment's status and freshness as `GET /api/v1/segments` gives them: where a failing one shows. */
+async function segmentStates(url: string, admin: string): Promise<unknown[]> {
+  const response = await fetch(`${url}/api/v1/segments`, {
+    headers: { authorization: `Bearer ${admin}` },
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (response.status !== 200) return [{ status: response.status }];
+  const list = (await response.json()) as Array<Record<string, unknown>>;
+  return list.map((s) => ({ key: s['key'], status: s['status'], freshness: s['freshness'] }));
 }
 
 function pause(ms: number): Promise<void> {
