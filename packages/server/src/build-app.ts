@@ -78,6 +78,11 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // Every answer, errors and 404s included: browsers must not sniff JSON or text into HTML.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done();
+  });
   installStorableInputChecks(app);
 
   await app.register(fastifySwagger, {

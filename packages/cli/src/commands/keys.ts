@@ -58,14 +58,16 @@ export function registerKeysCommand(program: Command): void {
     });
   keys
     .command('revoke <id>')
-    .description('revoke a key by id or prefix; it stops working within 10 seconds')
+    .description('revoke a key by id or prefix; it stops working from the next request')
     .option('-w, --workspace <slug>', 'workspace', 'default')
     .action(async (id: string, options: { workspace: string }) => {
       const database = await openCommandDatabase(readConfigOrExit());
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
-        if (!(await revokeApiKey(database.strata.db, workspace.id, id)))
-          throw new Error(`no live key "${id}" in workspace ${workspace.slug}`);
+        const outcome = await revokeApiKey(database.strata.db, workspace.id, id);
+        if (outcome === 'not-found') throw new Error(`no live key "${id}" in workspace ${workspace.slug}`);
+        if (outcome === 'ambiguous')
+          throw new Error(`several live keys in workspace ${workspace.slug} begin with "${id}"; revoke by id (strata keys list shows it)`);
         process.stderr.write(`revoked ${id}\n`);
       } finally {
         await database.close();

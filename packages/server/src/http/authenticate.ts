@@ -3,15 +3,14 @@ import type { Kysely } from 'kysely';
 import { findApiKeyBySecret, touchApiKey, type ApiKey, type ApiKeyScope, type Database } from '@strata/storage';
 import { AppError } from './app-error.js';
 
-const cacheMs = 10_000;
 const touchEveryMs = 60_000;
 
 /**
- * Resolves secrets to keys with a short cache, so ingestion does not look the key up per request.
- * A revoked key stops working within the cache period (10 s).
+ * Resolves secrets to keys with one indexed lookup per request and no cache, so a revoked key
+ * fails from the next request in every process. A cache would need its own per-request check
+ * to learn of revocations in other processes, which costs the same round trip as the lookup.
  */
 export class KeyResolver {
-  private readonly cache = new Map<string, { key: ApiKey | undefined; until: number }>();
   private readonly touched = new Map<string, number>();
 
   constructor(
@@ -20,17 +19,13 @@ export class KeyResolver {
   ) {}
 
   async resolve(secret: string): Promise<ApiKey | undefined> {
-    const now = this.now().getTime();
-    const cached = this.cache.get(secret);
-    if (cached && cached.until > now) return this.touch(cached.key, now);
     const key = await findApiKeyBySecret(this.db, secret);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(secret, { key, until: now + cacheMs });
-    return this.touch(key, now);
+    return this.touch(key, this.now().getTime());
   }
 
   private touch(key: ApiKey | undefined, now: number): ApiKey | undefined {
     if (key && (this.touched.get(key.id) ?? 0) + touchEveryMs < now) {
+      if (this.touched.size > 10_000) this.touched.clear();
       this.touched.set(key.id, now);
       // Usage stamps are informational; a failure to write one must not fail the request.
       touchApiKey(this.db, key, new Date(now)).catch(() => undefined);

@@ -30,6 +30,10 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ingestionLimits.maxRequestBytes }, (_request, body, done) =>
     done(null, body),
   );
+  // The same limit on each route, where the error handler reads it to say which limit was exceeded.
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= ingestionLimits.maxRequestBytes;
+  });
 
   const handle = (impliedType: MessageType | undefined) => async (request: FastifyRequest) => {
     const receivedAt = deps.now();

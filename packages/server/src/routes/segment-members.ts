@@ -221,7 +221,12 @@ export function registerSegmentMemberRoutes(
       }
       reply.hijack();
       const out = reply.raw;
-      out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      out.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-content-type-options': 'nosniff',
+      });
       out.write(': connected\n\n');
       let open = true;
       request.raw.on('close', () => (open = false));

@@ -3,6 +3,9 @@ import type { Kysely } from 'kysely';
 import { recordSurveyAnswer, surveyScoreRange, verifySurveyLink, type SecretBox, type SurveyLinkClaims } from '@strata/engine';
 import type { Database } from '@strata/storage';
 
+/** A comment of 5,000 characters, form-encoded, fits many times over. */
+const formLimit = 64 * 1024;
+
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
 
@@ -65,7 +68,7 @@ export function registerSurveyPages(
   deps: { db: () => Kysely<Database>; now: () => Date; secrets: () => SecretBox | undefined },
 ): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: formLimit }, (_request, body, done) => done(null, body));
 
   const check = (token: string) => {
     const box = deps.secrets();
@@ -107,23 +110,28 @@ export function registerSurveyPages(
     },
   );
 
-  app.post<{ Params: { token: string }; Body: string }>('/s/:token', { schema: { hide: true } }, async (request, reply) => {
-    const verdict = check(request.params.token);
-    if (!verdict) return page(reply, 503, 'Surveys are unavailable', '<p>This Strata has no secret key configured.</p>');
-    if (!verdict.ok) return refused(reply, verdict.reason);
-    const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
-    const comment = (form.get('comment') ?? '').trim().slice(0, 5000);
-    const score = validScore(verdict.claims, form.get('score') ?? undefined);
-    if (score === undefined) return page(reply, 400, 'Please choose a score', answerForm(request.params.token, verdict.claims, undefined));
-    // An answer sent again without a comment keeps the comment it had.
-    const outcome = await record(verdict.claims, score, comment === '' ? undefined : comment);
-    if (outcome.kind !== 'stored')
-      return page(
-        reply,
-        410,
-        'This survey is closed',
-        '<p>Thank you for answering. The ticket this survey was about is gone, so nothing was recorded.</p>',
-      );
-    return page(reply, 200, 'Thank you!', `<p>We recorded your answer: <strong>${score}</strong>. You can close this page.</p>`);
-  });
+  app.post<{ Params: { token: string }; Body: string }>(
+    '/s/:token',
+    { schema: { hide: true }, bodyLimit: formLimit },
+    async (request, reply) => {
+      const verdict = check(request.params.token);
+      if (!verdict) return page(reply, 503, 'Surveys are unavailable', '<p>This Strata has no secret key configured.</p>');
+      if (!verdict.ok) return refused(reply, verdict.reason);
+      const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+      const comment = (form.get('comment') ?? '').trim().slice(0, 5000);
+      const score = validScore(verdict.claims, form.get('score') ?? undefined);
+      if (score === undefined)
+        return page(reply, 400, 'Please choose a score', answerForm(request.params.token, verdict.claims, undefined));
+      // An answer sent again without a comment keeps the comment it had.
+      const outcome = await record(verdict.claims, score, comment === '' ? undefined : comment);
+      if (outcome.kind !== 'stored')
+        return page(
+          reply,
+          410,
+          'This survey is closed',
+          '<p>Thank you for answering. The ticket this survey was about is gone, so nothing was recorded.</p>',
+        );
+      return page(reply, 200, 'Thank you!', `<p>We recorded your answer: <strong>${score}</strong>. You can close this page.</p>`);
+    },
+  );
 }

@@ -77,6 +77,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       `-c maintenance_work_mem=256MB`,
       `-c max_wal_size=4GB`,
       `-c checkpoint_timeout=15min`,
+      // Failing statements carry user data (trait text, user ids) in their text, parameters, DETAIL
+      // and even the ERROR line ("invalid input syntax for type uuid: \"…\""): the server log keeps
+      // none of them. Strata's own log has each error's SQLSTATE; LOG, FATAL and PANIC lines stay.
+      `-c log_min_messages=log`,
+      `-c log_min_error_statement=panic`,
+      `-c log_error_verbosity=terse`,
       ...(options.durability === 'fast' ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
     ];
     const logFile = join(logDir, 'postgres.log');

@@ -21,6 +21,21 @@ export interface ApiKey {
 /** Keys must carry enough entropy that a fast hash is safe to store. */
 export const minimumSecretLength = 24;
 
+/** The type markers generated keys begin with; they tell what a key is for and are not secret. */
+const apiKeyMarkers = ['sk_admin_', 'sk_read_', 'wk_'] as const;
+
+/** Characters of the secret itself that the stored prefix keeps, after any type marker. */
+const apiKeyPrefixSecretChars = 4;
+
+/**
+ * What is stored and listed to recognise a key: its type marker and the first 4 characters after
+ * it (24 of a generated key's 192 random bits; at most 4 characters of a chosen bootstrap key).
+ */
+export function apiKeyPrefix(secret: string): string {
+  const marker = apiKeyMarkers.find((m) => secret.startsWith(m)) ?? '';
+  return secret.slice(0, marker.length + apiKeyPrefixSecretChars);
+}
+
 function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
 }
@@ -61,7 +76,7 @@ export async function createApiKey(
       workspace_id: input.workspaceId,
       key_id: uuidv7(),
       name: input.name,
-      prefix: secret.slice(0, 12),
+      prefix: apiKeyPrefix(secret),
       secret_hash: hashSecret(secret),
       scopes: input.scopes,
     })
@@ -86,17 +101,34 @@ export async function listApiKeys(db: Kysely<Database>, workspaceId: string): Pr
   return rows.map(toApiKey);
 }
 
-/** Revokes a key by id or by its shown prefix; returns whether one was revoked. */
-export async function revokeApiKey(db: Kysely<Database>, workspaceId: string, idOrPrefix: string): Promise<boolean> {
-  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
+/**
+ * Revokes a key by id, or by its shown prefix when exactly one live key of the workspace has it
+ * (prefixes are short, so two keys may share one: then nothing is revoked and the id is needed).
+ */
+export async function revokeApiKey(
+  db: Kysely<Database>,
+  workspaceId: string,
+  idOrPrefix: string,
+): Promise<'revoked' | 'not-found' | 'ambiguous'> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrPrefix);
+  const live = await db
+    .selectFrom('api_keys')
+    .select('key_id')
+    .where('workspace_id', '=', workspaceId)
+    .where(isUuid ? 'key_id' : 'prefix', '=', idOrPrefix)
+    .where('revoked_at', 'is', null)
+    .limit(2)
+    .execute();
+  if (live.length === 0) return 'not-found';
+  if (live.length > 1) return 'ambiguous';
   const result = await db
     .updateTable('api_keys')
     .set({ revoked_at: new Date() })
     .where('workspace_id', '=', workspaceId)
-    .where(isUuid ? 'key_id' : 'prefix', '=', idOrPrefix)
+    .where('key_id', '=', live[0]!.key_id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return result.numUpdatedRows > 0n ? 'revoked' : 'not-found';
 }
 
 export async function touchApiKey(db: Kysely<Database>, key: ApiKey, at: Date): Promise<void> {
