@@ -228,7 +228,7 @@ async function segmentStates(url: string, admin: string): Promise<unknown[]> {
   });
   if (response.status !== 200) return [{ status: response.status }];
   const list = (await response.json()) as Array<Record<string, unknown>>;
-  return list.map((s) => ({ key: s['key'], status: s['status'], freshness: s['freshness'] }));
+  return list.map((s) => ({ key: s['key'], status: s['status'], freshness: s['freshness'], building: s['building'] }));
 }
 
 function pause(ms: number): Promise<void> {
