@@ -124,6 +124,24 @@ describe('matches', () => {
     }
   });
 
+  it('runs a rule stored before the dialect and the duration limit: such a pattern matches no one', async () => {
+    const email = { kind: 'field', scope: 'person', name: 'email', type: 'string' } as const;
+    const stored: SegmentRule = {
+      version: 1,
+      target: 'person',
+      condition: {
+        kind: 'and',
+        conditions: [
+          { kind: 'did', event: 'login', window: { direction: 'last', amount: 99_999_999_999_999, unit: 'days' } },
+          { kind: 'predicate', subject: email, operator: 'matches', operands: ['\\p{L}'] },
+        ],
+      },
+    };
+    const { sql } = compiled(stored);
+    expect(sql).toContain('coalesce(false, false)');
+    expect(await selectRuleMembers(database.db, stored, { workspaceId, now: new Date(testNow) }).execute()).toEqual([]);
+  });
+
   it('gives members and explain the same answer for [[:alpha:]] on é and on a', async () => {
     const ws = (await createWorkspace(database.db, { slug: 'alpha' })).id;
     const nickRule = rule('nick matches "^[[:alpha:]]$"', 'person');

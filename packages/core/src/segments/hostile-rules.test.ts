@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { baseFieldSchema, explainRule, ruleTextOfIr, validateRule, type PersonRecord } from '../index.js';
+import {
+  baseFieldSchema,
+  evaluateRule,
+  explainRule,
+  ruleTextOfIr,
+  shiftTime,
+  validateRule,
+  type PersonRecord,
+  type SegmentRule,
+} from '../index.js';
 
 const validate = (rule: string) => validateRule(rule, { target: 'person', schema: baseFieldSchema() });
 const codes = (rule: string) => {
@@ -31,6 +40,45 @@ describe('numbers and windows out of range', () => {
     expect(codes('count(events within last 52001 weeks) > 1')).toEqual(['out-of-range']);
     expect(codes('count(events) > 9007199254740993')).toEqual(['out-of-range']);
     expect(codes('last_seen_at within last 52000 weeks')).toEqual([]);
+  });
+
+  it('still evaluates a rule stored before the limits, without throwing', () => {
+    expect(shiftTime(Date.UTC(2026, 2, 15), 99_999_999_999_999, 'days', -1)).toBe(Date.UTC(1000, 0, 1));
+    expect(shiftTime(Date.UTC(2026, 2, 15), 99_999_999_999_999, 'months', 1)).toBe(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+    const stored: SegmentRule = {
+      version: 1,
+      target: 'person',
+      condition: {
+        kind: 'or',
+        conditions: [
+          { kind: 'did', event: 'login', window: { direction: 'last', amount: 99_999_999_999_999, unit: 'days' } },
+          {
+            kind: 'predicate',
+            subject: { kind: 'field', scope: 'person', name: 'email', type: 'string' },
+            operator: 'matches',
+            operands: ['\\p{L}'],
+          },
+        ],
+      },
+    };
+    const person: PersonRecord = {
+      id: 'p',
+      columns: {},
+      traits: { email: 'é' },
+      accounts: [],
+      events: [{ messageId: 'm', name: 'login', at: Date.UTC(2020, 0, 1), properties: {} }],
+      tickets: [],
+      surveys: [],
+      segments: new Set(),
+    };
+    expect(evaluateRule(stored, person, new Date('2026-03-15T00:00:00Z'))).toBe(true);
+    expect(
+      evaluateRule(
+        { ...stored, condition: stored.condition.kind === 'or' ? stored.condition.conditions[1]! : stored.condition },
+        person,
+        new Date(),
+      ),
+    ).toBe(false);
   });
 });
 

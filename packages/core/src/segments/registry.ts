@@ -75,8 +75,22 @@ export const maxDuration: Record<TimeUnit, number> = {
   months: 12_000,
 };
 
-/** Milliseconds of a duration before `now` (or after, for `next`); months are calendar months in UTC. */
+// The instants every date of a rule lies between (years 1000–9999, as isoTime reads them).
+const earliestTime = Date.UTC(1000, 0, 1);
+const latestTime = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Milliseconds of a duration before `now` (or after, for `next`); months are calendar months in UTC.
+ * The checker refuses durations over `maxDuration`; a rule stored before that limit still gets an
+ * instant (clamped to years 1000–9999, beyond every date a rule can hold), never NaN.
+ */
 export function shiftTime(now: number, amount: number, unit: TimeUnit, direction: -1 | 1): number {
+  const shifted = unclampedShift(now, amount, unit, direction);
+  if (Number.isNaN(shifted)) return direction < 0 ? earliestTime : latestTime;
+  return Math.min(latestTime, Math.max(earliestTime, shifted));
+}
+
+function unclampedShift(now: number, amount: number, unit: TimeUnit, direction: -1 | 1): number {
   switch (unit) {
     case 'minutes':
       return now + direction * amount * 60_000;
