@@ -15,6 +15,7 @@ describe('readConfig', () => {
         demo: undefined,
         logLevel: 'info',
         timeSweepSeconds: 15,
+        workStatementTimeoutMs: 30_000,
         eventTimeWindow: { maxAgeDays: 3650, maxFutureDays: 3 },
         secretKey: undefined,
         publicUrl: undefined,

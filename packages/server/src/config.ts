@@ -20,6 +20,7 @@ const envSchema = z.object({
   STRATA_BOOTSTRAP_WRITE_KEY: bootstrapKey.optional(),
   STRATA_DEMO: boolean.optional(),
   STRATA_TIME_SWEEP_SECONDS: z.coerce.number().min(1).max(60).default(15),
+  STRATA_WORK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   STRATA_MAX_EVENT_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(defaultEventTimeWindow.maxAgeDays),
   STRATA_MAX_EVENT_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(defaultEventTimeWindow.maxFutureDays),
   STRATA_SECRET_KEY: z
@@ -45,6 +46,8 @@ export interface StrataConfig {
   logLevel: string;
   /** How often the time sweep runs: memberships that hang on time change within this of the moment. */
   timeSweepSeconds: number;
+  /** How long each live-segment and backfill statement may run before it fails and its work backs off. */
+  workStatementTimeoutMs: number;
   /** Event times the ingestion API accepts, in days around the server clock; `strata import` is not bound by it. */
   eventTimeWindow: { maxAgeDays: number; maxFutureDays: number };
   /** Encrypts integration secrets and signs survey links; generated into the data dir when unset in embedded mode. */
@@ -75,6 +78,7 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       demo: e.STRATA_DEMO,
       logLevel: e.LOG_LEVEL,
       timeSweepSeconds: e.STRATA_TIME_SWEEP_SECONDS,
+      workStatementTimeoutMs: e.STRATA_WORK_STATEMENT_TIMEOUT_MS,
       eventTimeWindow: { maxAgeDays: e.STRATA_MAX_EVENT_AGE_DAYS, maxFutureDays: e.STRATA_MAX_EVENT_FUTURE_DAYS },
       secretKey: e.STRATA_SECRET_KEY === undefined ? undefined : parseMasterKey(e.STRATA_SECRET_KEY),
       publicUrl: e.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),

@@ -89,6 +89,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
       pool: db.pool,
       now,
       sweepIntervalMs: config.timeSweepSeconds * 1000,
+      statementTimeoutMs: config.workStatementTimeoutMs,
       log: (level, message, data) => logger[level]({ component: 'segments', ...data }, message),
     });
     await engine.start();

@@ -62,6 +62,7 @@ export {
   listLiveVersions,
   listSegments,
   listSegmentVersions,
+  recordBackfillFailure,
   recordBackfillProgress,
   recordFullEvaluation,
   stageVerdicts,
@@ -86,15 +87,23 @@ export {
 } from './repositories/segment-members.js';
 export {
   claimSegmentWork,
+  claimSegmentWorkItems,
   enqueueSegmentWork,
+  limitStatementTime,
   listenForSegmentWork,
   lockProfiles,
   lockSegmentDefinitions,
   readSegmentBacklog,
+  readWorkFailures,
+  recordWorkFailure,
+  requeueFailedWork,
   segmentWorkChannel,
+  unparkSegmentWork,
   type ClaimedWork,
   type SegmentWork,
+  type WorkFailure,
 } from './repositories/segment-work.js';
+export { describeWorkFailure, nextAttemptAt, workRetryPolicy } from './repositories/work-failure.js';
 export {
   findAccountByStripeCustomer,
   findExternalIdsOf,

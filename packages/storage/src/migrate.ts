@@ -3,6 +3,7 @@ import * as initial from './migrations/0001-initial.js';
 import * as segmentSources from './migrations/0002-segment-sources.js';
 import * as liveSegments from './migrations/0003-live-segments.js';
 import * as supportSignals from './migrations/0004-support-signals.js';
+import * as segmentWorkFailures from './migrations/0005-segment-work-failures.js';
 import * as shortKeyPrefixes from './migrations/0006-short-key-prefixes.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-segment-sources': segmentSources,
   '0003-live-segments': liveSegments,
   '0004-support-signals': supportSignals,
+  '0005-segment-work-failures': segmentWorkFailures,
   '0006-short-key-prefixes': shortKeyPrefixes,
 };
 

@@ -203,6 +203,10 @@ export interface Database {
     last_full_evaluation_at: Timestamp | null;
     created_at: CreatedAt;
     activated_at: Timestamp | null;
+    backfill_attempts: Generated<number>;
+    backfill_next_attempt_at: Timestamp | null;
+    backfill_last_error: string | null;
+    backfill_last_error_at: Timestamp | null;
   };
   segment_staging: {
     workspace_id: string;
@@ -238,6 +242,24 @@ export interface Database {
     topics: string[];
     cause: Json<unknown>;
     queued_at: CreatedAt;
+    attempts: Generated<number>;
+    next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+    failed_segment: string | null;
+    last_error: string | null;
+    last_error_at: Timestamp | null;
+  };
+  segment_work_parked: {
+    workspace_id: string;
+    work_id: number;
+    target: 'person' | 'account';
+    profile_id: string;
+    topics: string[];
+    cause: Json<unknown>;
+    queued_at: Timestamp;
+    attempts: number;
+    failed_segment: string | null;
+    last_error: string;
+    parked_at: Timestamp;
   };
   segment_sweeps: {
     workspace_id: string;

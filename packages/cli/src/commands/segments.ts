@@ -171,5 +171,7 @@ function describe(problem: SegmentProblem): string {
       return `"${problem.key}" is predefined and cannot be deleted; update its rule instead`;
     case 'referenced':
       return `"${problem.key}" is used by ${problem.by.join(', ')}; change those first`;
+    case 'evaluation-failed':
+      return `the rule of "${problem.key}" could not be evaluated (${problem.error}); nothing was saved`;
   }
 }

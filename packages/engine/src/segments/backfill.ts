@@ -3,27 +3,61 @@ import type { SegmentRule, Target } from '@strata/core';
 import {
   activateVersion,
   applyMembershipChanges,
+  describeWorkFailure,
   diffStaging,
   findExternalIds,
   listLiveVersions,
   listProfileIds,
   lockProfiles,
+  limitStatementTime,
   lockSegmentDefinitions,
+  nextAttemptAt,
+  recordBackfillFailure,
   recordBackfillProgress,
   recordFullEvaluation,
   selectRuleMembers,
   stageVerdicts,
   type Database,
+  type SegmentVersion,
   enqueueSegmentWork,
+  unparkSegmentWork,
+  workRetryPolicy,
 } from '@strata/storage';
 import { cascadeOf, evaluateProfiles } from './evaluate-profiles.js';
 import { loadLiveSegments, onlySegmentTopic } from './live-segments.js';
+import { defaultWorkStatementTimeoutMs } from './live-worker.js';
 
 /** Profiles evaluated per backfill transaction. */
 const defaultChunkSize = 5000;
 /** Profiles locked and re-decided per recompute transaction. */
 const lockSlice = 1000;
 const lastUuid = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
+/**
+ * A backfill that failed (an error in the rule's SQL, a statement timeout). Its version stays
+ * building with the error recorded, and is retried after a backoff, or parked after the last
+ * attempt; `error` holds no user data.
+ */
+export class BackfillFailedError extends Error {
+  constructor(
+    readonly key: string,
+    readonly version: number,
+    readonly error: string,
+    readonly attempts: number,
+    options?: { cause: unknown },
+  ) {
+    super(`backfill of segment "${key}" version ${version} failed: ${error}`, options);
+    this.name = 'BackfillFailedError';
+  }
+}
+
+export interface BackfillOptions {
+  now: () => Date;
+  onProgress?: (progress: BackfillProgress) => void;
+  chunkSize?: number;
+  /** Each statement may run this long; 30 s by default. */
+  statementTimeoutMs?: number;
+}
 
 export interface BackfillProgress {
   key: string;
@@ -38,15 +72,17 @@ export interface BackfillProgress {
  * `rule-change`, and the old version stops serving at that instant. Until then the old version
  * keeps serving. A crash leaves the version building; calling this again resumes after the last
  * finished chunk. Only one process backfills a version at a time (the others return at once).
+ * A failure is recorded on the version and thrown as `BackfillFailedError`.
  */
 export async function backfillVersion(
   db: Kysely<Database>,
   workspaceId: string,
   key: string,
   version: number,
-  options: { now: () => Date; onProgress?: (progress: BackfillProgress) => void; chunkSize?: number },
+  options: BackfillOptions,
 ): Promise<'activated' | 'busy' | 'gone'> {
   const chunkSize = options.chunkSize ?? defaultChunkSize;
+  const timeoutMs = options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs;
   return db.connection().execute(async (connection) => {
     // A session lock held for the whole backfill, on this connection: one backfill per version.
     const lockKey = `${workspaceId}:${key}:${version}:backfill`;
@@ -57,6 +93,24 @@ export async function backfillVersion(
         (v) => v.key === key && v.version === version && v.state === 'building',
       );
       if (!building) return 'gone';
+      try {
+        await fillAndSwitch(building, timeoutMs);
+      } catch (error) {
+        const description = describeWorkFailure(error);
+        const at = options.now();
+        const attempts = await recordBackfillFailure(connection, workspaceId, key, version, {
+          error: description,
+          at,
+          retryAt: (n) => (n >= workRetryPolicy.maxAttempts ? null : nextAttemptAt(at, n)),
+        });
+        throw new BackfillFailedError(key, version, description, attempts, { cause: error });
+      }
+      return 'activated';
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtextextended(${lockKey}, 7))`.execute(connection);
+    }
+
+    async function fillAndSwitch(building: SegmentVersion, timeoutMs: number): Promise<void> {
       const ids = await listProfileIds(connection, workspaceId, building.target);
       const start = building.backfillCursor ? ids.findIndex((id) => id > building.backfillCursor!) : 0;
       let done = building.backfillCursor ? (start === -1 ? ids.length : start) : 0;
@@ -67,6 +121,7 @@ export async function backfillVersion(
         const after = from === 0 ? null : ids[from - 1]!;
         const upTo = from + chunkSize >= ids.length ? lastUuid : ids[from + chunkSize - 1]!;
         await connection.transaction().execute(async (tx) => {
+          await limitStatementTime(tx, timeoutMs);
           const members = await selectRuleMembers(tx, building.rule, { workspaceId, now: options.now(), scope: { after, upTo } }).execute();
           await stageVerdicts(
             tx,
@@ -81,10 +136,7 @@ export async function backfillVersion(
         });
         options.onProgress?.({ key, version, done, total });
       }
-      await switchVersion(connection, workspaceId, building.target, key, version, options.now());
-      return 'activated';
-    } finally {
-      await sql`SELECT pg_advisory_unlock(hashtextextended(${lockKey}, 7))`.execute(connection);
+      await switchVersion(connection, workspaceId, building.target, key, version, options.now(), timeoutMs);
     }
   });
 }
@@ -97,8 +149,10 @@ async function switchVersion(
   key: string,
   version: number,
   now: Date,
+  timeoutMs: number,
 ): Promise<void> {
   await db.transaction().execute(async (tx) => {
+    await limitStatementTime(tx, timeoutMs);
     // Exclusive: no live evaluation of this workspace straddles the switch.
     await lockSegmentDefinitions(tx, workspaceId, 'exclusive');
     const { enters, exits } = await diffStaging(tx, workspaceId, key, version);
@@ -109,6 +163,8 @@ async function switchVersion(
     ];
     await applyMembershipChanges(tx, workspaceId, target, changes, now);
     await activateVersion(tx, workspaceId, key, version, now);
+    // A new rule: work parked because the old one failed is tried again under the new one.
+    await unparkSegmentWork(tx, workspaceId, key);
     await enqueueSegmentWork(tx, workspaceId, cascadeOf(await loadLiveSegments(tx, workspaceId), changes));
   });
 }

@@ -18,6 +18,15 @@ export interface ProfileWork {
   profileId: string;
   topics: ReadonlySet<string>;
   cause: ChangeCause;
+  /** Failed attempts of the queued work this came from (the most of any), 0 when new. */
+  attempts?: number;
+}
+
+/** A segment whose evaluation failed for these profiles; the others were decided without it. */
+export interface SegmentFailure {
+  segment: LiveSegment;
+  items: ProfileWork[];
+  error: unknown;
 }
 
 export interface EvaluationResult {
@@ -26,6 +35,8 @@ export interface EvaluationResult {
   cascade: SegmentWork[];
   /** How many (segment, profile) pairs were decided. */
   decided: number;
+  /** Segments that could not be evaluated (their statement failed): nothing of theirs was applied. */
+  failures: SegmentFailure[];
 }
 
 /**
@@ -43,25 +54,20 @@ export async function evaluateProfiles(
   const plans = segments
     .map((segment) => ({ segment, items: work.filter((w) => w.target === segment.target && concerns(segment, w.topics)) }))
     .filter((p) => p.items.length > 0);
-  const result: EvaluationResult = { changes: [], cascade: [], decided: 0 };
+  const result: EvaluationResult = { changes: [], cascade: [], decided: 0, failures: [] };
   if (plans.length === 0) return result;
 
-  // One statement for every segment: each part is scoped to its own profiles.
-  const parts = plans.map(
-    (plan, index) =>
-      sql`SELECT ${index}::int AS plan, m.id FROM (${selectRuleMembers(db, plan.segment.rule, {
-        workspaceId,
-        now,
-        scope: { ids: plan.items.map((i) => i.profileId) },
-      })}) m`,
-  );
-  const rows = await sql<{ plan: number; id: string }>`${sql.join(parts, sql` UNION ALL `)}`.execute(db);
-  const members = plans.map(() => new Set<string>());
-  for (const row of rows.rows) members[row.plan]!.add(row.id);
+  const members = await decideMembers(db, workspaceId, plans, now);
+  for (const [index, plan] of plans.entries()) {
+    const decided = members[index]!;
+    if (!(decided instanceof Set)) result.failures.push({ ...plan, error: decided.error });
+  }
 
   const current = await findMemberships(db, workspaceId, [...new Set(work.map((w) => w.profileId))]);
   for (const [index, { segment, items }] of plans.entries()) {
-    const verdicts = items.map((i) => ({ memberId: i.profileId, isMember: members[index]!.has(i.profileId) }));
+    const decided = members[index]!;
+    if (!(decided instanceof Set)) continue;
+    const verdicts = items.map((i) => ({ memberId: i.profileId, isMember: decided.has(i.profileId) }));
     result.decided += verdicts.length;
     if (segment.state === 'building') {
       await stageVerdicts(db, workspaceId, segment.key, segment.version, verdicts, 'overwrite');
@@ -87,6 +93,65 @@ export async function evaluateProfiles(
   }
   result.cascade = cascadeOf(segments, result.changes);
   return result;
+}
+
+/**
+ * Each plan's members among its profiles. One statement for every segment (each part scoped to
+ * its own profiles); if it fails, each segment alone, so that one failing rule (an error, a
+ * statement timeout) fails only its own segment. Savepoints keep the transaction usable.
+ */
+async function decideMembers(
+  db: Kysely<Database>,
+  workspaceId: string,
+  plans: ReadonlyArray<{ segment: LiveSegment; items: ProfileWork[] }>,
+  now: Date,
+): Promise<Array<Set<string> | { error: unknown }>> {
+  const part = (index: number) =>
+    sql`SELECT ${index}::int AS plan, m.id FROM (${selectRuleMembers(db, plans[index]!.segment.rule, {
+      workspaceId,
+      now,
+      scope: { ids: plans[index]!.items.map((i) => i.profileId) },
+    })}) m`;
+  const run = async (indexes: number[]) => {
+    const rows = await inSavepoint(db, () =>
+      sql<{ plan: number; id: string }>`${sql.join(
+        indexes.map((i) => part(i)),
+        sql` UNION ALL `,
+      )}`.execute(db),
+    );
+    const members = new Map(indexes.map((i) => [i, new Set<string>()]));
+    for (const row of rows.rows) members.get(row.plan)!.add(row.id);
+    return members;
+  };
+  const all = plans.map((_, i) => i);
+  try {
+    const members = await run(all);
+    return all.map((i) => members.get(i)!);
+  } catch (error) {
+    if (plans.length === 1) return [{ error }];
+  }
+  const decided: Array<Set<string> | { error: unknown }> = [];
+  for (const i of all) {
+    try {
+      decided.push((await run([i])).get(i)!);
+    } catch (error) {
+      decided.push({ error });
+    }
+  }
+  return decided;
+}
+
+/** Runs `fn` so that its failure rolls back only what it did, leaving the transaction usable. */
+async function inSavepoint<T>(db: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
+  await sql`SAVEPOINT strata_evaluate`.execute(db);
+  try {
+    const result = await fn();
+    await sql`RELEASE SAVEPOINT strata_evaluate`.execute(db);
+    return result;
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT strata_evaluate`.execute(db);
+    throw error;
+  }
 }
 
 /** Work for the segments that refer to changed ones: `segment:KEY` on each changed profile. */

@@ -3,17 +3,22 @@ import type { Target } from '@strata/core';
 import type { Pool } from 'pg';
 import {
   claimSegmentWork,
+  claimSegmentWorkItems,
+  describeWorkFailure,
   enqueueSegmentWork,
   findLinkedProfiles,
+  limitStatementTime,
   listenForNotifications,
   lockProfiles,
   lockSegmentDefinitions,
+  recordWorkFailure,
+  requeueFailedWork,
   segmentWorkChannel,
   type ClaimedWork,
   type Database,
 } from '@strata/storage';
-import { evaluateProfiles, type ProfileWork } from './evaluate-profiles.js';
-import { anyDependsOn, loadLiveSegments, type LiveSegment } from './live-segments.js';
+import { evaluateProfiles, type EvaluationResult, type ProfileWork } from './evaluate-profiles.js';
+import { anyDependsOn, loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
 import { WorkCollector } from './work-collector.js';
 import type { SegmentMetrics } from './segment-metrics.js';
 
@@ -28,7 +33,23 @@ export interface LiveWorkerOptions {
   /** How long to wait for a notification before looking anyway. */
   pollMs?: number;
   onError?: (error: unknown) => void;
+  /** Work that failed and will be retried after a backoff, or was parked; the error holds no user data. */
+  onFailure?: (failure: WorkFailureReport) => void;
+  /** Each statement of a batch may run this long before it fails (and the work backs off); 30 s by default. */
+  statementTimeoutMs?: number;
 }
+
+/** What one failure did: the segment it failed in (null: the whole item), why, and what became of the work. */
+export interface WorkFailureReport {
+  workspaceId: string;
+  segmentKey: string | null;
+  error: string;
+  retrying: number;
+  parked: number;
+}
+
+/** How long one worker or backfill statement may run unless configured (`STRATA_WORK_STATEMENT_TIMEOUT_MS`). */
+export const defaultWorkStatementTimeoutMs = 30_000;
 
 /**
  * Keeps segment membership current: takes queued work (written by ingestion in its own
@@ -42,6 +63,8 @@ export class LiveSegmentWorker {
   private pending = false;
   private loop: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
+  /** The workspace this worker served last: the next claim starts after it, so workspaces take turns. */
+  private lastWorkspace: string | undefined;
 
   constructor(private readonly options: LiveWorkerOptions) {}
 
@@ -71,16 +94,52 @@ export class LiveSegmentWorker {
     }
   }
 
-  /** Takes one batch and applies it; returns how many queued items it took. */
+  /**
+   * Takes one batch and applies it; returns how many queued items it took. A segment whose
+   * evaluation fails fails alone: the others are applied, and its work is queued again with a
+   * backoff (then parked). If the whole batch fails, its items are retried one by one, so one
+   * poison item fails alone.
+   */
   async processBatch(): Promise<number> {
-    const { db, now, metrics } = this.options;
+    const { now } = this.options;
     // Each item takes a lock or two (its profile, its accounts): keep well inside PostgreSQL's lock table.
     const batchSize = this.options.batchSize ?? 500;
+    let taken: ClaimedWork[] = [];
+    try {
+      return await this.apply(
+        (tx) => claimSegmentWork(tx, batchSize, { now: now(), after: this.lastWorkspace }),
+        (claimed) => (taken = claimed),
+      );
+    } catch (error) {
+      // Nothing taken: the claim itself failed (the database is away); the run loop waits and retries.
+      if (taken.length === 0) throw error;
+      if (taken.length === 1) await this.recordFailure(taken, error);
+      else
+        for (const item of taken) {
+          try {
+            await this.apply((tx) => claimSegmentWorkItems(tx, item.workspaceId, [item.workId]));
+          } catch (itemError) {
+            await this.recordFailure([item], itemError);
+          }
+        }
+      return taken.length;
+    }
+  }
+
+  /** Claims work with `claim` and evaluates it in one transaction; returns how many items it took. */
+  private async apply(
+    claim: (tx: Kysely<Database>) => Promise<ClaimedWork[]>,
+    onClaimed?: (claimed: ClaimedWork[]) => void,
+  ): Promise<number> {
+    const { db, now, metrics } = this.options;
     const started = performance.now();
     const outcome = await db.transaction().execute(async (tx) => {
-      const claimed = await claimSegmentWork(tx, batchSize);
+      await limitStatementTime(tx, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
+      const claimed = await claim(tx);
+      onClaimed?.(claimed);
       if (claimed.length === 0) return undefined;
       const workspaceId = claimed[0]!.workspaceId;
+      this.lastWorkspace = workspaceId;
       await lockSegmentDefinitions(tx, workspaceId, 'shared');
       const segments = await loadLiveSegments(tx, workspaceId);
       const work = await expandWork(tx, workspaceId, segments, claimed);
@@ -89,9 +148,11 @@ export class LiveSegmentWorker {
         workspaceId,
         work.map((w) => w.profileId),
       );
-      const result = await evaluateProfiles(tx, workspaceId, segments, work, now());
+      const at = now();
+      const result = await evaluateProfiles(tx, workspaceId, segments, work, at);
+      const failures = await requeueFailures(tx, workspaceId, claimed, result, at);
       await enqueueSegmentWork(tx, workspaceId, result.cascade);
-      return { claimed, result };
+      return { claimed, result, failures };
     });
     if (!outcome) return 0;
     const committed = Date.now();
@@ -102,7 +163,31 @@ export class LiveSegmentWorker {
       lagsMs: outcome.claimed.map((c) => committed - c.queuedAt.getTime()),
       tookMs: performance.now() - started,
     });
+    for (const failure of outcome.failures) this.reportFailure(failure);
     return outcome.claimed.length;
+  }
+
+  /** Counts a failed attempt on items whose evaluation failed as a whole, in a transaction of its own. */
+  private async recordFailure(items: readonly ClaimedWork[], error: unknown): Promise<void> {
+    const { db, now } = this.options;
+    const workspaceId = items[0]!.workspaceId;
+    const failure = { segmentKey: null, error: describeWorkFailure(error) };
+    const outcome = await db.transaction().execute(async (tx) => {
+      await limitStatementTime(tx, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
+      return recordWorkFailure(
+        tx,
+        workspaceId,
+        items.map((i) => i.workId),
+        failure,
+        now(),
+      );
+    });
+    this.reportFailure({ workspaceId, ...failure, ...outcome });
+  }
+
+  private reportFailure(failure: WorkFailureReport): void {
+    this.options.metrics?.recordFailure(failure);
+    this.options.onFailure?.(failure);
   }
 
   private notify(): void {
@@ -149,7 +234,7 @@ async function expandWork(
   claimed: readonly ClaimedWork[],
 ): Promise<ProfileWork[]> {
   const work = new WorkCollector();
-  for (const item of claimed) work.add(item.target, item.profileId, item.topics, item.cause);
+  for (const item of claimed) work.add(item.target, item.profileId, item.topics, item.cause, item.attempts);
   const direct = work.profiles();
 
   /** Adds, for each linked profile of the other level, the topics `topicsFor` derives. */
@@ -164,11 +249,58 @@ async function expandWork(
     );
     for (const link of links) {
       const item = byId.get(link.from)!;
-      work.add(from === 'person' ? 'account' : 'person', link.to, [...item.topics].flatMap(topicsFor), item.cause);
+      work.add(from === 'person' ? 'account' : 'person', link.to, [...item.topics].flatMap(topicsFor), item.cause, item.attempts ?? 0);
     }
   };
   if (anyDependsOn(segments, 'account', 'person:')) await propagate('person', (t) => [`person:${t}`]);
   if (anyDependsOn(segments, 'person', 'account-trait:'))
     await propagate('account', (t) => (t === '*' ? ['account-trait:*'] : t.startsWith('trait:') ? [`account-${t}`] : []));
   return work.profiles();
+}
+
+/**
+ * Queues the work of each failed segment again, for that segment only (`only:KEY`), one attempt
+ * more, in the batch's transaction: the rest of the batch commits, the failing part backs off.
+ */
+async function requeueFailures(
+  db: Kysely<Database>,
+  workspaceId: string,
+  claimed: readonly ClaimedWork[],
+  result: EvaluationResult,
+  now: Date,
+): Promise<WorkFailureReport[]> {
+  if (result.failures.length === 0) return [];
+  const oldest = new Date(Math.min(...claimed.map((c) => c.queuedAt.getTime())));
+  const queuedAt = new Map<string, Date>();
+  for (const c of claimed) {
+    const at = queuedAt.get(c.profileId);
+    if (!at || c.queuedAt < at) queuedAt.set(c.profileId, c.queuedAt);
+  }
+  // An active and a building version of one key fail as one segment.
+  const byKey = new Map<string, { items: Map<string, ProfileWork>; error: unknown }>();
+  for (const failure of result.failures) {
+    let entry = byKey.get(failure.segment.key);
+    if (!entry) byKey.set(failure.segment.key, (entry = { items: new Map(), error: failure.error }));
+    for (const item of failure.items) entry.items.set(`${item.target}:${item.profileId}`, item);
+  }
+  const reports: WorkFailureReport[] = [];
+  for (const [segmentKey, { items, error }] of byKey) {
+    const failure = { segmentKey, error: describeWorkFailure(error) };
+    const outcome = await requeueFailedWork(
+      db,
+      workspaceId,
+      [...items.values()].map((i) => ({
+        target: i.target,
+        profileId: i.profileId,
+        topics: [onlySegmentTopic(segmentKey)],
+        cause: i.cause,
+        attempts: (i.attempts ?? 0) + 1,
+        queuedAt: queuedAt.get(i.profileId) ?? oldest,
+      })),
+      failure,
+      now,
+    );
+    reports.push({ workspaceId, ...failure, ...outcome });
+  }
+  return reports;
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { listBuildingVersions, type Database } from '@strata/storage';
-import { backfillVersion } from './backfill.js';
+import { describeWorkFailure, listBuildingVersions, type Database } from '@strata/storage';
+import { backfillVersion, BackfillFailedError } from './backfill.js';
 import { LiveSegmentWorker } from './live-worker.js';
 import { SegmentMetrics } from './segment-metrics.js';
 import { ensurePredefinedSegments, workspacesMissingPredefined } from './segment-service.js';
@@ -15,7 +15,9 @@ export interface SegmentEngineOptions {
   workers?: number;
   /** How often time is swept; memberships that hang on time change within this of the exact moment. */
   sweepIntervalMs?: number;
-  log?: (level: 'info' | 'error', message: string, data?: Record<string, unknown>) => void;
+  log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  /** Each worker and backfill statement may run this long before it fails and its work backs off; 30 s by default. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -26,12 +28,15 @@ export interface SegmentEngineOptions {
 export class SegmentEngine {
   readonly metrics = new SegmentMetrics();
   readonly workers: LiveSegmentWorker[];
+  /** The statement timeout of this engine's work, for backfills that requests start. */
+  readonly statementTimeoutMs: number | undefined;
   private readonly sweeper: TimeSweeper;
   private upkeep: Promise<void> | undefined;
   lastSweep: { at: Date; queued: number } | undefined;
 
   constructor(private readonly options: SegmentEngineOptions) {
     const log = options.log ?? (() => undefined);
+    this.statementTimeoutMs = options.statementTimeoutMs;
     this.workers = Array.from(
       { length: options.workers ?? 2 },
       () =>
@@ -40,7 +45,15 @@ export class SegmentEngine {
           ...(options.pool ? { pool: options.pool } : {}),
           now: options.now,
           metrics: this.metrics,
-          onError: (error) => log('error', 'live segment evaluation failed; retrying', { error: String(error) }),
+          ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+          // Descriptions only: a driver's message can quote the trait value or id that failed.
+          onError: (error) => log('error', 'live segment work could not be taken; retrying', { error: describeWorkFailure(error) }),
+          onFailure: (failure) =>
+            log(
+              'warn',
+              failure.parked > 0 ? 'segment evaluation failed; work parked' : 'segment evaluation failed; retrying with backoff',
+              { ...failure },
+            ),
         }),
     );
     this.sweeper = new TimeSweeper({
@@ -51,7 +64,7 @@ export class SegmentEngine {
         this.lastSweep = { at: result.at, queued: result.queued };
         this.upkeep ??= this.runUpkeep().finally(() => (this.upkeep = undefined));
       },
-      onError: (error) => log('error', 'time sweep failed; retrying at the next tick', { error: String(error) }),
+      onError: (error) => log('error', 'time sweep failed; retrying at the next tick', { error: describeWorkFailure(error) }),
     });
   }
 
@@ -71,17 +84,40 @@ export class SegmentEngine {
   private async runUpkeep(): Promise<void> {
     const { db, now } = this.options;
     const log = this.options.log ?? (() => undefined);
+    const runOptions = { now, ...(this.statementTimeoutMs !== undefined ? { statementTimeoutMs: this.statementTimeoutMs } : {}) };
+    let missing: string[] = [];
     try {
-      for (const workspaceId of await workspacesMissingPredefined(db)) {
-        const created = await ensurePredefinedSegments(db, workspaceId, { now });
-        if (created.length > 0) log('info', 'predefined segments created', { workspaceId, segments: created });
-      }
-      for (const building of await listBuildingVersions(db)) {
-        const outcome = await backfillVersion(db, building.workspaceId, building.key, building.version, { now });
-        if (outcome === 'activated') log('info', 'resumed backfill finished', { ...building });
-      }
+      missing = await workspacesMissingPredefined(db);
     } catch (error) {
-      log('error', 'segment upkeep failed; retrying at the next sweep', { error: String(error) });
+      log('error', 'segment upkeep failed; retrying at the next sweep', { error: describeWorkFailure(error) });
+    }
+    for (const workspaceId of missing) {
+      try {
+        const created = await ensurePredefinedSegments(db, workspaceId, runOptions);
+        if (created.length > 0) log('info', 'predefined segments created', { workspaceId, segments: created });
+      } catch (error) {
+        log('error', 'predefined segments could not be created; retrying at the next sweep', {
+          workspaceId,
+          error: describeWorkFailure(error),
+        });
+      }
+    }
+    // Each backfill on its own: one that fails backs off (recorded on its version) and never stops the others.
+    let building: Awaited<ReturnType<typeof listBuildingVersions>> = [];
+    try {
+      building = await listBuildingVersions(db, now());
+    } catch (error) {
+      log('error', 'segment upkeep failed; retrying at the next sweep', { error: describeWorkFailure(error) });
+    }
+    for (const version of building) {
+      try {
+        const outcome = await backfillVersion(db, version.workspaceId, version.key, version.version, runOptions);
+        if (outcome === 'activated') log('info', 'resumed backfill finished', { ...version });
+      } catch (error) {
+        const data =
+          error instanceof BackfillFailedError ? { error: error.error, attempts: error.attempts } : { error: describeWorkFailure(error) };
+        log('warn', 'resumed backfill failed; retrying with backoff', { ...version, ...data });
+      }
     }
   }
 }

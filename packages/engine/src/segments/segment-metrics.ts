@@ -38,6 +38,9 @@ export class SegmentMetrics {
   readonly batch = new Histogram();
   workItems = 0;
   decisions = 0;
+  /** Failed evaluations of queued work: retried after a backoff, or parked. */
+  workRetried = 0;
+  workParked = 0;
   private readonly changes = new Map<string, number>();
   /** Per segment key: when live evaluation last changed or decided it here. */
   readonly lastLiveAt = new Map<string, Date>();
@@ -54,6 +57,11 @@ export class SegmentMetrics {
     }
   }
 
+  recordFailure(failure: { retrying: number; parked: number }): void {
+    this.workRetried += failure.retrying;
+    this.workParked += failure.parked;
+  }
+
   /** Prometheus text for the counters this process keeps. */
   render(): string[] {
     const lines = [
@@ -63,6 +71,10 @@ export class SegmentMetrics {
       '# HELP strata_segment_decisions_total Segment verdicts this process decided.',
       '# TYPE strata_segment_decisions_total counter',
       `strata_segment_decisions_total ${this.decisions}`,
+      '# HELP strata_segment_work_failures_total Queued profile changes whose evaluation failed here, by what became of them.',
+      '# TYPE strata_segment_work_failures_total counter',
+      `strata_segment_work_failures_total{outcome="retrying"} ${this.workRetried}`,
+      `strata_segment_work_failures_total{outcome="parked"} ${this.workParked}`,
       '# HELP strata_segment_changes_total Membership enters and exits this process applied.',
       '# TYPE strata_segment_changes_total counter',
     ];

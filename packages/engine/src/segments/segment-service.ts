@@ -11,7 +11,7 @@ import {
   type Database,
   type SegmentDefinition,
 } from '@strata/storage';
-import { backfillVersion, diffRule, type BackfillProgress } from './backfill.js';
+import { BackfillFailedError, backfillVersion, diffRule, type BackfillProgress } from './backfill.js';
 import { predefinedSegments } from './predefined-segments.js';
 
 /** What a user may get wrong when defining a segment; the server maps each to a status. */
@@ -20,13 +20,23 @@ export type SegmentProblem =
   | { code: 'key-taken'; key: string }
   | { code: 'not-found'; key: string }
   | { code: 'predefined'; key: string }
-  | { code: 'referenced'; key: string; by: string[] };
+  | { code: 'referenced'; key: string; by: string[] }
+  /** The rule's first evaluation failed (its SQL raised an error, or ran past the statement timeout); nothing was kept. */
+  | { code: 'evaluation-failed'; key: string; error: string };
 
 export type SegmentOutcome<T> = { ok: true; value: T } | { ok: false; problem: SegmentProblem };
 
 export interface SegmentRunOptions {
   now: () => Date;
   onProgress?: (progress: BackfillProgress) => void;
+  /** Each backfill statement may run this long; 30 s by default. */
+  statementTimeoutMs?: number | undefined;
+}
+
+/** The backfill options of a run, without an undefined timeout. */
+function backfillOptions(options: SegmentRunOptions) {
+  const { statementTimeoutMs, ...rest } = options;
+  return statementTimeoutMs === undefined ? rest : { ...rest, statementTimeoutMs };
 }
 
 /** Segment keys: lowercase words joined by dashes, as in `trial-ending`. */
@@ -55,7 +65,11 @@ export async function checkSegmentRule(
   return validateRule(text, { target, schema, ...(segmentKey ? { segmentKey } : {}) });
 }
 
-/** Creates a segment and fills it; answers once its members are in place. */
+/**
+ * Creates a segment and fills it; answers once its members are in place. Whole or nothing: the
+ * segment and its first version are written in one transaction, and if the first backfill
+ * fails, both are removed again and the failure is the answer.
+ */
 export async function createSegment(
   db: Kysely<Database>,
   workspaceId: string,
@@ -74,7 +88,13 @@ export async function createSegment(
     text: checked.text,
   });
   if (!inserted) return { ok: false, problem: { code: 'key-taken', key: input.key } };
-  await backfillVersion(db, workspaceId, input.key, 1, options);
+  try {
+    await backfillVersion(db, workspaceId, input.key, 1, backfillOptions(options));
+  } catch (error) {
+    if (!(error instanceof BackfillFailedError)) throw error;
+    await db.transaction().execute((tx) => deleteSegmentRows(tx, workspaceId, input.key));
+    return { ok: false, problem: { code: 'evaluation-failed', key: input.key, error: error.error } };
+  }
   return { ok: true, value: (await findSegment(db, workspaceId, input.key))! };
 }
 
@@ -90,7 +110,9 @@ export async function previewSegmentEdit(db: Kysely<Database>, workspaceId: stri
 
 /**
  * Edits a segment. A new rule becomes a new version that is backfilled while the current one
- * keeps serving, then switched to atomically; a building version it replaces is dropped.
+ * keeps serving, then switched to atomically; a building version it replaces is dropped. If the
+ * new version's backfill fails, it is dropped too and the failure is the answer: the current
+ * version keeps serving, and nothing of the edit is kept.
  */
 export async function updateSegment(
   db: Kysely<Database>,
@@ -119,7 +141,19 @@ export async function updateSegment(
           .execute();
         await insertSegmentVersion(tx, workspaceId, key, version, checked.rule, checked.text);
       });
-      await backfillVersion(db, workspaceId, key, version, options);
+      try {
+        await backfillVersion(db, workspaceId, key, version, backfillOptions(options));
+      } catch (error) {
+        if (!(error instanceof BackfillFailedError)) throw error;
+        await db
+          .deleteFrom('segment_versions')
+          .where('workspace_id', '=', workspaceId)
+          .where('segment_key', '=', key)
+          .where('version', '=', version)
+          .where('state', '=', 'building')
+          .execute();
+        return { ok: false, problem: { code: 'evaluation-failed', key, error: error.error } };
+      }
     }
   }
   await updateSegmentLabels(db, workspaceId, key, { name: edit.name, description: edit.description });

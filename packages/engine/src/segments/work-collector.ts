@@ -8,14 +8,19 @@ import type { ProfileWork } from './evaluate-profiles.js';
  * touched it.
  */
 export class WorkCollector {
-  private readonly items = new Map<string, { target: Target; profileId: string; topics: Set<string>; cause: ChangeCause }>();
+  private readonly items = new Map<
+    string,
+    { target: Target; profileId: string; topics: Set<string>; cause: ChangeCause; attempts: number }
+  >();
 
-  add(target: Target, profileId: string, topics: Iterable<string>, cause: ChangeCause): void {
+  /** `attempts`: failed attempts of the queued work this comes from; the profile keeps the most. */
+  add(target: Target, profileId: string, topics: Iterable<string>, cause: ChangeCause, attempts = 0): void {
     const key = `${target}:${profileId}`;
     let item = this.items.get(key);
-    if (!item) this.items.set(key, (item = { target, profileId, topics: new Set(), cause }));
+    if (!item) this.items.set(key, (item = { target, profileId, topics: new Set(), cause, attempts }));
     for (const topic of topics) item.topics.add(topic);
     item.cause = cause;
+    item.attempts = Math.max(item.attempts, attempts);
   }
 
   /** The gathered profiles, for evaluation. */

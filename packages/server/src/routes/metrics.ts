@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { SegmentEngine } from '@strata/engine';
-import { readSegmentBacklog, type Database } from '@strata/storage';
+import { readSegmentBacklog, readWorkFailures, type Database } from '@strata/storage';
 
 /**
  * `/metrics` in Prometheus text format: this process's live evaluation (work, verdicts, changes,
@@ -14,6 +14,7 @@ export function registerMetricsRoute(
 ): void {
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     const backlog = await readSegmentBacklog(deps.db());
+    const failing = await readWorkFailures(deps.db());
     const engine = deps.engine();
     const oldestAge = backlog.oldest ? Math.max(0, (deps.now().getTime() - backlog.oldest.getTime()) / 1000) : 0;
     const lines = [
@@ -23,6 +24,12 @@ export function registerMetricsRoute(
       '# HELP strata_segment_backlog_oldest_seconds Age of the oldest queued change.',
       '# TYPE strata_segment_backlog_oldest_seconds gauge',
       `strata_segment_backlog_oldest_seconds ${oldestAge}`,
+      '# HELP strata_segment_work_retrying Queued profile changes whose evaluation failed, waiting to be retried with backoff.',
+      '# TYPE strata_segment_work_retrying gauge',
+      `strata_segment_work_retrying ${failing.retrying}`,
+      '# HELP strata_segment_work_parked Profile changes parked after failing every attempt, all workspaces.',
+      '# TYPE strata_segment_work_parked gauge',
+      `strata_segment_work_parked ${failing.parked}`,
       ...(engine?.metrics.render() ?? []),
     ];
     if (engine?.lastSweep) {

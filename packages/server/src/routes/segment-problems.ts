@@ -16,6 +16,12 @@ export function segmentProblemError(problem: SegmentProblem): AppError {
       return new AppError('NOT_FOUND', `no segment "${problem.key}" in this workspace`);
     case 'predefined':
       return new AppError('CONFLICT', `"${problem.key}" is predefined and cannot be deleted; PUT a new rule to change it`);
+    case 'evaluation-failed':
+      return new AppError(
+        'SEGMENT_EVALUATION_FAILED',
+        `rule: segment "${problem.key}" could not be evaluated (${problem.error}); nothing was saved. Simplify the rule, or raise STRATA_WORK_STATEMENT_TIMEOUT_MS if it timed out`,
+        { error: problem.error },
+      );
     case 'referenced':
       return new AppError(
         'CONFLICT',

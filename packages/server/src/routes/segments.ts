@@ -10,6 +10,7 @@ import {
   listSegments,
   listSegmentVersions,
   readSegmentBacklog,
+  readWorkFailures,
   type Database,
   type SegmentDefinition,
 } from '@strata/storage';
@@ -43,6 +44,15 @@ const versionSchema = z.object({
   backfill: z.object({ done: z.number(), total: z.number() }),
   createdAt: z.date(),
   activatedAt: z.date().nullable(),
+  failing: z
+    .object({
+      attempts: z.number(),
+      lastError: z.string().describe('SQLSTATE and condition; never data'),
+      lastErrorAt: z.date(),
+      nextAttemptAt: z.date().nullable().describe('null: parked after its last attempt; edit the rule to try again'),
+    })
+    .nullable()
+    .describe("the backfill's last failure, while it retries with backoff; null when it has not failed"),
 });
 const segmentSchema = z.object({
   key: z.string(),
@@ -53,7 +63,9 @@ const segmentSchema = z.object({
   rule: z.string().describe('the rule of the version that serves (or of the first one, while it is being built)'),
   ir: z.record(z.string(), z.unknown()),
   version: z.number().nullable().describe('the version that serves; null until the first backfill finishes'),
-  status: z.enum(['building', 'active']),
+  status: z
+    .enum(['building', 'active', 'failed'])
+    .describe('failed: no version serves and the first one cannot be built (see building.failing)'),
   building: versionSchema.nullable().describe('a newer version being backfilled, if any'),
   members: z.number(),
   freshness: z.object({
@@ -62,6 +74,14 @@ const segmentSchema = z.object({
     liveLagMs: z.number().describe('how long the oldest queued change of the workspace has waited; 0 when none waits'),
     backlog: z.number().describe('profile changes of the workspace waiting for evaluation'),
     oldestQueuedAt: z.date().nullable(),
+    failing: z
+      .object({
+        retrying: z.number().describe('profile changes whose evaluation of this segment failed, waiting for a retry with backoff'),
+        parked: z.number().describe('profile changes that failed every attempt; retried when the rule changes'),
+        lastError: z.string().nullable().describe('SQLSTATE and condition of the latest failure; never data'),
+        lastErrorAt: z.date().nullable(),
+      })
+      .describe('live evaluation of this segment that failed'),
   }),
   createdAt: z.date(),
   updatedAt: z.date(),
@@ -88,18 +108,21 @@ export function registerSegmentRoutes(
     const versions = await listSegmentVersions(db, workspaceId, segment.key);
     const active = versions.find((v) => v.state === 'active');
     const building = versions.find((v) => v.state === 'building');
-    const serving = active ?? building!;
+    // A segment always has a version (they are written together); one without is shown, not a 500 for the list.
+    const serving = active ?? building;
     const queue = backlog ?? (await readSegmentBacklog(db, workspaceId));
+    const failing = await readWorkFailures(db, workspaceId, segment.key);
+    const buildFailed = building?.backfillLastError ? building : undefined;
     return {
       key: segment.key,
       name: segment.name,
       description: segment.description,
       target: segment.target,
       predefined: segment.predefined,
-      rule: serving.text,
-      ir: serving.rule as unknown as Record<string, unknown>,
+      rule: serving?.text ?? '',
+      ir: (serving?.rule ?? {}) as unknown as Record<string, unknown>,
       version: active?.version ?? null,
-      status: active ? ('active' as const) : ('building' as const),
+      status: active ? ('active' as const) : serving && !buildFailed ? ('building' as const) : ('failed' as const),
       building: building
         ? {
             version: building.version,
@@ -108,6 +131,15 @@ export function registerSegmentRoutes(
             backfill: { done: building.backfillDone, total: building.backfillTotal },
             createdAt: building.createdAt,
             activatedAt: building.activatedAt,
+            failing:
+              buildFailed?.backfillLastError && buildFailed.backfillLastErrorAt
+                ? {
+                    attempts: buildFailed.backfillAttempts,
+                    lastError: buildFailed.backfillLastError,
+                    lastErrorAt: buildFailed.backfillLastErrorAt,
+                    nextAttemptAt: buildFailed.backfillNextAttemptAt,
+                  }
+                : null,
           }
         : null,
       members: await countSegmentMembers(db, workspaceId, segment.key),
@@ -117,6 +149,7 @@ export function registerSegmentRoutes(
         liveLagMs: queue.oldest ? Math.max(0, deps.now().getTime() - queue.oldest.getTime()) : 0,
         backlog: queue.queued,
         oldestQueuedAt: queue.oldest,
+        failing,
       },
       createdAt: segment.createdAt,
       updatedAt: segment.updatedAt,
@@ -134,7 +167,7 @@ export function registerSegmentRoutes(
       schema: {
         operationId: 'createSegment',
         summary: 'Create a segment; answers once its members are filled',
-        errors: [409],
+        errors: [409, 422],
         tags: ['segments'],
         body: createBody,
         response: { 201: segmentSchema },
@@ -153,7 +186,7 @@ export function registerSegmentRoutes(
           rule: body.rule as string | SegmentRule,
           ...(body.description !== undefined ? { description: body.description } : {}),
         },
-        { now: deps.now },
+        { now: deps.now, statementTimeoutMs: deps.engine()?.statementTimeoutMs },
       );
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
       return reply.status(201).send(await view(key.workspaceId, outcome.value));
@@ -198,6 +231,7 @@ export function registerSegmentRoutes(
       schema: {
         operationId: 'updateSegment',
         summary: 'Edit a segment; with dryRun, answer how many would enter and leave, and save nothing',
+        errors: [422],
         tags: ['segments'],
         params: keyParams,
         body: updateBody,
@@ -219,7 +253,7 @@ export function registerSegmentRoutes(
         key.workspaceId,
         request.params.key,
         { name, description, rule: rule as string | SegmentRule | undefined },
-        { now: deps.now },
+        { now: deps.now, statementTimeoutMs: deps.engine()?.statementTimeoutMs },
       );
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
       return view(key.workspaceId, outcome.value);

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { SegmentRule, Target } from '@strata/core';
 import type { Database, SegmentVersionState } from '../schema.js';
+import { workRetryPolicy } from './work-failure.js';
 
 /** A segment as users see it: its definition and the version that fills its members. */
 export interface SegmentDefinition {
@@ -28,6 +29,12 @@ export interface SegmentVersion {
   lastFullEvaluationAt: Date | null;
   createdAt: Date;
   activatedAt: Date | null;
+  /** Failed attempts of this version's backfill, and the last failure, without user data. */
+  backfillAttempts: number;
+  backfillLastError: string | null;
+  backfillLastErrorAt: Date | null;
+  /** When a failed backfill is tried again; null when it has not failed, or when it is parked after its last attempt. */
+  backfillNextAttemptAt: Date | null;
 }
 
 function toDefinition(row: {
@@ -65,6 +72,10 @@ const versionColumns = [
   'v.last_full_evaluation_at',
   'v.created_at',
   'v.activated_at',
+  'v.backfill_attempts',
+  'v.backfill_last_error',
+  'v.backfill_last_error_at',
+  'v.backfill_next_attempt_at',
 ] as const;
 
 function toVersion(row: {
@@ -80,6 +91,10 @@ function toVersion(row: {
   last_full_evaluation_at: Date | null;
   created_at: Date;
   activated_at: Date | null;
+  backfill_attempts: number;
+  backfill_last_error: string | null;
+  backfill_last_error_at: Date | null;
+  backfill_next_attempt_at: Date | null;
 }): SegmentVersion {
   return {
     key: row.segment_key,
@@ -94,6 +109,10 @@ function toVersion(row: {
     lastFullEvaluationAt: row.last_full_evaluation_at,
     createdAt: row.created_at,
     activatedAt: row.activated_at,
+    backfillAttempts: row.backfill_attempts,
+    backfillLastError: row.backfill_last_error,
+    backfillLastErrorAt: row.backfill_last_error_at,
+    backfillNextAttemptAt: row.backfill_next_attempt_at,
   };
 }
 
@@ -112,12 +131,14 @@ export async function findSegment(db: Kysely<Database>, workspaceId: string, key
   return row && toDefinition(row);
 }
 
-/** Inserts a segment with its first version, `building`; false when the key is taken. */
+/** Inserts a segment with its first version, `building`, in one transaction; false when the key is taken. */
 export async function insertSegment(
   db: Kysely<Database>,
   workspaceId: string,
   segment: { key: string; name: string; description: string; target: Target; predefined: boolean; rule: SegmentRule; text: string },
 ): Promise<boolean> {
+  // Never a segment without a version: readers take every segment to have one.
+  if (!db.isTransaction) return db.transaction().execute((tx) => insertSegment(tx, workspaceId, segment));
   const inserted = await db
     .insertInto('segments')
     .values({
@@ -201,12 +222,17 @@ export async function listLiveVersions(db: Kysely<Database>, workspaceId: string
   return rows.map(toVersion);
 }
 
-/** Building versions in every workspace: backfills to start or resume. */
-export async function listBuildingVersions(db: Kysely<Database>): Promise<Array<{ workspaceId: string; key: string; version: number }>> {
+/** Building versions in every workspace whose backfill may run at `now`: backfills to start, resume or retry. */
+export async function listBuildingVersions(
+  db: Kysely<Database>,
+  now: Date,
+): Promise<Array<{ workspaceId: string; key: string; version: number }>> {
   const rows = await db
     .selectFrom('segment_versions')
     .select(['workspace_id', 'segment_key', 'version'])
     .where('state', '=', 'building')
+    .where((eb) => eb.or([eb('backfill_next_attempt_at', 'is', null), eb('backfill_next_attempt_at', '<=', now)]))
+    .where('backfill_attempts', '<', workRetryPolicy.maxAttempts)
     .orderBy('created_at')
     .execute();
   return rows.map((r) => ({ workspaceId: r.workspace_id, key: r.segment_key, version: r.version }));
@@ -230,6 +256,41 @@ export async function recordBackfillProgress(
     .where('segment_key', '=', key)
     .where('version', '=', version)
     .execute();
+}
+
+/**
+ * Records that a version's backfill failed: it is tried again at `retryAt`, or never (`null`:
+ * parked after its last attempt, until the rule is edited).
+ */
+export async function recordBackfillFailure(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+  version: number,
+  failure: { error: string; at: Date; retryAt: (attempts: number) => Date | null },
+): Promise<number> {
+  const row = await db
+    .updateTable('segment_versions')
+    .set((eb) => ({
+      backfill_attempts: eb('backfill_attempts', '+', 1),
+      backfill_last_error: failure.error,
+      backfill_last_error_at: failure.at,
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('segment_key', '=', key)
+    .where('version', '=', version)
+    .returning('backfill_attempts')
+    .executeTakeFirst();
+  if (!row) return 0;
+  const retryAt = failure.retryAt(row.backfill_attempts);
+  await db
+    .updateTable('segment_versions')
+    .set({ backfill_next_attempt_at: retryAt })
+    .where('workspace_id', '=', workspaceId)
+    .where('segment_key', '=', key)
+    .where('version', '=', version)
+    .execute();
+  return row.backfill_attempts;
 }
 
 /** Makes `version` the one that serves, retiring the previous one. */
