@@ -21,6 +21,12 @@ export type PatternCheck =
 export const maxPatternLength = 200;
 /** PostgreSQL's largest repetition bound (RE_DUP_MAX). */
 export const maxPatternRepeat = 255;
+/**
+ * The most characters a pattern may stand for with its counts expanded. Both engines run in time
+ * proportional to this times the value's length; `\w{255}` repeated 28 times took RE2 2.4 s on a
+ * 6,000-character value, so unbounded counts would let one explain stall the server.
+ */
+export const maxPatternSize = 1000;
 
 const maxCodePoint = 0x10ffff;
 type Range = readonly [number, number];
@@ -169,6 +175,8 @@ interface Piece extends Written {
   repeats: boolean;
   /** An anchor or empty: nothing to repeat. */
   repeatable: boolean;
+  /** Characters matched once counts are expanded (`a{3}` is 3): what the engines' work per input character grows with. */
+  size: number;
 }
 
 /** Recursive descent over at most 200 characters, so the depth is bounded. */
@@ -185,6 +193,13 @@ class PatternParser {
     }
     const result = this.alternation();
     if (this.i < this.text.length) this.fail(`unmatched ")": write \\) for a literal parenthesis`, this.i, this.i + 1);
+    if (result.size > maxPatternSize)
+      this.fail(
+        `the pattern stands for ${result.size} characters once its counts are expanded; the limit is ${maxPatternSize}: use * or + instead of large counts`,
+        0,
+        this.text.length,
+        'unsafe-pattern',
+      );
     return result;
   }
 
@@ -204,6 +219,7 @@ class PatternParser {
       postgres: branches.map((b) => b.postgres).join('|'),
       repeats: branches.some((b) => b.repeats),
       repeatable: true,
+      size: branches.reduce((sum, b) => sum + b.size, 0),
     };
   }
 
@@ -219,6 +235,7 @@ class PatternParser {
       postgres: items.map((p) => p.postgres).join(''),
       repeats: items.some((p) => p.repeats),
       repeatable: items.length > 0 && items.some((p) => p.repeatable),
+      size: items.reduce((sum, p) => sum + p.size, 0),
     };
   }
 
@@ -244,15 +261,16 @@ class PatternParser {
       postgres: wrap(atom.postgres),
       repeats: atom.repeats || quantifier.counts,
       repeatable: true,
+      size: atom.size * quantifier.times,
     };
   }
 
   /** `* + ?` or a bound; `counts` is false for `?`, which adds one choice, not a loop. */
-  private quantifier(): { text: string; counts: boolean } | undefined {
+  private quantifier(): { text: string; counts: boolean; times: number } | undefined {
     const c = this.text[this.i];
     if (c === '*' || c === '+' || c === '?') {
       this.i++;
-      return { text: c, counts: c !== '?' };
+      return { text: c, counts: c !== '?', times: 1 };
     }
     if (c !== '{') return undefined;
     const start = this.i;
@@ -264,7 +282,7 @@ class PatternParser {
     if (min > maxPatternRepeat || (max ?? 0) > maxPatternRepeat) this.fail(`repetition counts go up to ${maxPatternRepeat}`, start, this.i);
     if (max !== undefined && max < min) this.fail(`in {${min},${max}} the second number must not be smaller`, start, this.i);
     const text = match[2] === undefined ? `{${min}}` : max === undefined ? `{${min},}` : `{${min},${max}}`;
-    return { text, counts: true };
+    return { text, counts: true, times: Math.max(1, match[2] === undefined ? min : (max ?? min + 1)) };
   }
 
   private atom(): Piece {
@@ -281,7 +299,7 @@ class PatternParser {
       case '^':
       case '$':
         this.i++;
-        return { re2: c, postgres: c, repeats: false, repeatable: false };
+        return { re2: c, postgres: c, repeats: false, repeatable: false, size: 0 };
       case '\\': {
         const ranges = this.escape(false);
         const only = ranges.length === 1 && ranges[0]![0] === ranges[0]![1] ? ranges[0]![0] : undefined;
@@ -312,7 +330,7 @@ class PatternParser {
   }
 
   private piece(written: Written): Piece {
-    return { ...written, repeats: false, repeatable: true };
+    return { ...written, repeats: false, repeatable: true, size: 1 };
   }
 
   private group(): Piece {
@@ -336,6 +354,7 @@ class PatternParser {
       postgres: `(?:${inner.postgres})`,
       repeats: inner.repeats,
       repeatable: inner.repeatable,
+      size: inner.size,
     };
   }
 

@@ -1,7 +1,7 @@
 import { diagnosticCodes, type DiagnosticCode } from './diagnostics.js';
 import { builtinColumns, predefinedSegmentTargets, surveyFields, ticketFields, wellKnownFields } from './field-schema.js';
 import type { AggregateName } from './ir.js';
-import { maxPatternLength, maxPatternRepeat, posixClassNames } from './pattern.js';
+import { maxPatternLength, maxPatternRepeat, maxPatternSize, posixClassNames } from './pattern.js';
 import { maxDuration, operatorSpecs } from './registry.js';
 import { timeUnits } from './ast.js';
 
@@ -208,8 +208,9 @@ whatever the database's locale. In a rule the pattern is a string, so a backslas
 Refused, with \`invalid-pattern\` and the offending part: anything else after a backslash
 (\`\\b\`, \`\\p{L}\`, \`\\k\`, \`\\1\`, \`\\x41\`), look-arounds and named groups, flags anywhere but the
 start, a repetition count above ${maxPatternRepeat}, an unescaped \`{\` or \`}\` that is not a count, an empty
-class. Refused with \`unsafe-pattern\`: more than ${maxPatternLength} characters, or a repeated group that
-itself repeats (\`(a+)+\`), which could take exponential time in the database. A segment saved
+class. Refused with \`unsafe-pattern\`: more than ${maxPatternLength} characters, more than ${maxPatternSize}
+characters once counts are expanded (\`\\w{250}\` four times is 1000), or a repeated group that itself
+repeats (\`(a+)+\`), which could take exponential time in the database. A segment saved
 before this dialect existed whose pattern falls outside it matches no one until its rule is edited.
 
 ## Diagnostics
