@@ -27,7 +27,6 @@ beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'strata-reliability-'));
 });
 afterEach(async () => {
-  if (process.env['STRATA_RELIABILITY_DEBUG']) console.log(started.map((s) => s.output.slice(-30).join('\n')).join('\n----\n'));
   for (const running of started.splice(0)) {
     running.child.kill('SIGKILL');
     await exited(running.child);

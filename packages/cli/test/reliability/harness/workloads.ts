@@ -75,17 +75,20 @@ abstract class StreamingWorkload<Unit> implements Workload {
   start(url: () => string): void {
     this.stopping = false;
     this.running = Array.from({ length: this.clients }, async () => {
+      let next: { ids: string[]; unit: Unit } | undefined;
       while (!this.stopping) {
-        const { ids, unit } = this.makeUnit(this.sequence++);
+        next ??= this.makeUnit(this.sequence++);
+        const { ids, unit } = next;
         const key = ids.join(',');
         this.unacked.set(key, unit);
         const answer = await this.send(url(), unit);
         if (this.record(answer)) {
           this.unacked.delete(key);
           for (const id of ids) this.acked.add(id);
-        } else if (answer !== 'no-answer' && answer.status === 503) {
-          // What a client library does on 503: wait a little, then go on (the unit stays to resend).
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          next = undefined;
+        } else {
+          // What a client library does: wait a little and send the same unit again.
+          await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
     });
