@@ -98,13 +98,6 @@ it('a full disk answers 503 with Retry-After, never a 2xx for what was not store
     expect(workloads.flatMap((w) => w.unexpectedAnswers())).toEqual([]);
     await expectLiveMembershipEqualsRecompute(dataDir);
   } finally {
-    if (process.env['STRATA_RELIABILITY_DEBUG'] && strata)
-      console.log(
-        strata.output
-          .filter((l) => /unavailable|postgres|PostgreSQL/.test(l))
-          .slice(0, 40)
-          .join('\n'),
-      );
     await rm(filler, { force: true });
     if (strata) {
       strata.child.kill('SIGTERM');
