@@ -13,7 +13,8 @@ export const normalTenants = ['main', 'normal'] as const;
 
 export interface SoakInterval {
   t_s: number;
-  poison_active: boolean;
+  /** Whether the poisoned tenant ran in this interval: off, on, or from the second it started. */
+  poison: string;
   events_per_s: number;
   ack_ms: Quantiles;
   membership_ms: Record<string, Quantiles & { timeouts: number }>;
@@ -58,7 +59,8 @@ export function soakIntervals(
     const sample = [...samples].reverse().find((s) => s.at <= to) ?? samples[0];
     rows.push({
       t_s: Math.round(to / 1000),
-      poison_active: to > options.poisonFromMs,
+      poison:
+        to <= options.poisonFromMs ? 'off' : from >= options.poisonFromMs ? 'on' : `from ${Math.round(options.poisonFromMs / 1000)} s`,
       events_per_s: Math.round(ingest.reduce((sum, c) => sum + (c.events ?? 0), 0) / ((to - from) / 1000)),
       ack_ms: quantiles(ingest.filter((c) => c.status === 200).map((c) => c.ms)),
       membership_ms: membership(normal),
@@ -151,7 +153,7 @@ export function soakTable(rows: readonly SoakInterval[]): string {
       .join(' ') || '–';
   const body = rows.map((r) => [
     String(r.t_s),
-    r.poison_active ? 'on' : 'off',
+    r.poison,
     String(r.events_per_s),
     r.ack_ms.n === 0 ? '–' : `${r.ack_ms.p50} / ${r.ack_ms.p95} / ${r.ack_ms.p99}`,
     pair(r.membership_ms['main']!),

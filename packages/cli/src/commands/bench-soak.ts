@@ -40,7 +40,7 @@ const poisonPeople = 3000;
 const floodEverySeconds = 10;
 const readsPerSecondPerTenant = 2;
 /** In-flight ingestion batches allowed before the pacer skips a tick (and the achieved rate shows it). */
-const maxInFlight = 16;
+const maxInFlight = 64;
 const drainTimeoutMs = 180_000;
 
 /**
@@ -116,7 +116,7 @@ export async function runSoak(options: SoakOptions, progress: (text: string) => 
       const durationMs = options.seconds * 1000;
       const intervalMs = options.intervalSeconds * 1000;
       // The first interval runs without the poisoned tenant: the baseline to compare with.
-      const poisonFromMs = Math.min(intervalMs, durationMs / 4);
+      const poisonFromMs = durationMs >= 2 * intervalMs ? intervalMs : durationMs / 4;
       const samples: SoakSample[] = [];
       const sample = async () => {
         const memory = await readMemory(child.pid!, join(dataDir, 'pg', 'postmaster.pid'));
@@ -228,7 +228,9 @@ async function segmentStates(url: string, admin: string): Promise<unknown[]> {
   });
   if (response.status !== 200) return [{ status: response.status }];
   const list = (await response.json()) as Array<Record<string, unknown>>;
-  return list.map((s) => ({ key: s['key'], status: s['status'], freshness: s['freshness'], building: s['building'] }));
+  return list
+    .filter((s) => String(s['key']).startsWith('poison-'))
+    .map((s) => ({ key: s['key'], status: s['status'], freshness: s['freshness'], building: s['building'] }));
 }
 
 function pause(ms: number): Promise<void> {
