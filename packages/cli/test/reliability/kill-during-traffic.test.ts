@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from '@strata/storage';
 import { exited, type StrataProcess } from '../../../../test-support/strata-process.js';
 import {
   connectToDatabase,
@@ -102,4 +103,49 @@ it('kill -9 of the server while clients stream: the next start takes over and no
 
   await verify(workloads, current.url);
   await expectLiveMembershipEqualsRecompute(dataDir);
+}, 300_000);
+
+it('an external PostgreSQL (DATABASE_URL) that shuts down fast and comes back: Strata answers 503 meanwhile and reconnects', async () => {
+  // The test's own PostgreSQL, restarted by its supervisor in this process when it stops: to
+  // Strata it is an external server that goes away (57P01 admin shutdown) and returns on the same port.
+  const external = await startEmbeddedPostgres({ dataDir: join(dataDir, 'external'), durability: 'fast' });
+  try {
+    const strata = await startStrata(join(dataDir, 'strata'), { DATABASE_URL: external.url });
+    started.push(strata);
+    await createLoginSegment(strata.url);
+    const workloads = standardWorkloads(keys);
+    for (const workload of workloads) workload.start(() => strata.url);
+    await waitUntil(`${phaseSize} items are acknowledged`, () => total(workloads) >= phaseSize);
+    const before = await postmasterPid(join(dataDir, 'external'));
+    process.kill(before, 'SIGINT');
+    const healthSeen: Array<{ status: number; body: unknown }> = [];
+    await waitUntil('the external PostgreSQL is back', async () => {
+      healthSeen.push(await health(strata.url));
+      const now = await postmasterPid(join(dataDir, 'external')).catch(() => before);
+      return now !== before && healthSeen.at(-1)?.status === 200;
+    });
+    const afterRestart = total(workloads);
+    await waitUntil('traffic is acknowledged again', () => total(workloads) >= afterRestart + phaseSize);
+    for (const workload of workloads) await workload.stop();
+
+    expect(strata.child.exitCode).toBeNull();
+    expect(healthSeen.some((h) => h.status === 503)).toBe(true);
+    expect(workloads.some((w) => w.unavailableAnswers() > 0)).toBe(true);
+    const database = await connectToDatabase(join(dataDir, 'external'));
+    try {
+      for (const workload of workloads) await workload.verifyAcknowledged(database);
+      for (const workload of workloads) await workload.resendUnacknowledged(strata.url);
+      for (const workload of workloads) await workload.verifyEverythingOnce(database);
+    } finally {
+      await database.end();
+    }
+    expect(workloads.flatMap((w) => w.unexpectedAnswers())).toEqual([]);
+    await expectLiveMembershipEqualsRecompute(join(dataDir, 'external'));
+  } finally {
+    for (const running of started.splice(0)) {
+      running.child.kill('SIGTERM');
+      await exited(running.child);
+    }
+    await external.stop();
+  }
 }, 300_000);
