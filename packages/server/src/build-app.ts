@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { defaultEventTimeWindow, type EventTimeWindow } from '@strata/core';
@@ -12,7 +12,7 @@ import { KeyResolver } from './http/authenticate.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installStorableInputChecks, renderFrameworkError } from './http/storable-input.js';
 import { managementAuth } from './http/management-auth.js';
-import { documentRoute } from './http/openapi-document.js';
+import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerIngestionRoutes } from './routes/ingestion.js';
 import { registerProfileRoutes } from './routes/profiles.js';
 import { registerSegmentRuleRoutes } from './routes/segment-rules.js';
@@ -98,7 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     // Every route passes through documentRoute (operationId, summary and error responses are
     // checked and added there); registered Zod schemas (Error, recursive ones) become components.
     transform: documentRoute,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: documentObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 

@@ -44,6 +44,13 @@ describe('the served OpenAPI document', () => {
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
   });
 
+  it('lists only components that something refers to, among them the recursive explain condition', () => {
+    const names = Object.keys(document.components?.schemas ?? {});
+    expect(names).toEqual(expect.arrayContaining(['Error', 'ExplainCondition']));
+    const text = JSON.stringify(document);
+    for (const name of names) expect(text, `${name} is never referred to`).toContain(`"#/components/schemas/${name}"`);
+  });
+
   it('documents the ingestion and management operations', () => {
     const names = operations().map((o) => o.name);
     expect(names).toEqual(

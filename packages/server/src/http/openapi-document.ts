@@ -1,5 +1,5 @@
-import type { SwaggerTransform } from '@fastify/swagger';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorStatus, type ErrorCode } from './app-error.js';
 
@@ -79,4 +79,30 @@ export const documentRoute: SwaggerTransform = (input) => {
     response[String(status)] = { ...errorRef, description: errorDescription(status) };
   }
   return { ...converted, schema: { ...converted.schema, response } };
+};
+
+/**
+ * Registered Zod schemas become components (fastify-type-provider-zod makes an input and an
+ * output one of each); those no operation refers to are left out, so the document lists only
+ * what it uses.
+ */
+export const documentObject: SwaggerTransformObject = (input) => {
+  // Swagger 2 documents are not made here (the transform above refuses them), so this is OpenAPI 3.
+  const built = jsonSchemaTransformObject(input);
+  const document = built as { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
+  const schemas = document.components?.schemas;
+  if (!schemas) return built;
+  const used = new Set<string>();
+  const visit = (value: unknown) => {
+    for (const match of JSON.stringify(value ?? null).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      const name = match[1]!;
+      if (!used.has(name)) {
+        used.add(name);
+        visit(schemas[name]);
+      }
+    }
+  };
+  visit(document.paths);
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...built, components: { ...document.components, schemas: kept } } as typeof built;
 };
