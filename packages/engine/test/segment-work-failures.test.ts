@@ -193,9 +193,11 @@ describe('fair scheduling', () => {
     expect(await isMember(fresh, 'pros', 'newcomer')).toBe(true);
     // One turn of the deep backlog at most, then the other workspace.
     expect(claims.sort((a, b) => a - b)).toEqual([1, 500]);
-    expect(Number((await sql<{ n: string }>`SELECT count(*) AS n FROM segment_work WHERE workspace_id = ${deep}`.execute(database.db)).rows[0]!.n)).toBe(
-      2500,
-    );
+    expect(
+      Number(
+        (await sql<{ n: string }>`SELECT count(*) AS n FROM segment_work WHERE workspace_id = ${deep}`.execute(database.db)).rows[0]!.n,
+      ),
+    ).toBe(2500);
     await worker.drain();
   });
 

@@ -69,7 +69,11 @@ describe('failing segments through the API', () => {
     await send([{ type: 'identify', userId: 'player-1', traits: { score: 9 } }]);
     await worker.drain();
     let view = await segment('high-score');
-    expect(view.freshness.failing).toMatchObject({ retrying: 1, parked: 0, lastError: expect.stringMatching(/^SQLSTATE 22P02/) as unknown });
+    expect(view.freshness.failing).toMatchObject({
+      retrying: 1,
+      parked: 0,
+      lastError: expect.stringMatching(/^SQLSTATE 22P02/) as unknown,
+    });
     expect(view.freshness.backlog).toBe(0);
 
     for (let attempt = 2; attempt <= workRetryPolicy.maxAttempts; attempt++) {
@@ -106,7 +110,9 @@ describe('failing segments through the API', () => {
       await client.end();
     }
     expect(response.statusCode, response.body).toBe(422);
-    expect(response.json()).toMatchObject({ error: { code: 'SEGMENT_EVALUATION_FAILED', message: expect.stringMatching(/^rule: /) as unknown } });
+    expect(response.json()).toMatchObject({
+      error: { code: 'SEGMENT_EVALUATION_FAILED', message: expect.stringMatching(/^rule: /) as unknown },
+    });
     expect((await app.inject({ url: '/api/v1/segments/logged-in', headers: admin() })).statusCode).toBe(404);
   });
 

@@ -112,6 +112,8 @@ export {
   findProfileId,
   loadAccountRecord,
   loadPersonRecord,
+  RecordTooLargeError,
+  recordLimits,
 } from './repositories/profile-records.js';
 export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './repositories/time-boundaries.js';
 export { readWorkspaceHours, writeBusinessHours } from './repositories/workspaces.js';

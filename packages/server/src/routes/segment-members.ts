@@ -14,6 +14,7 @@ import {
   listSegmentVersions,
   loadAccountRecord,
   loadPersonRecord,
+  RecordTooLargeError,
   type Database,
 } from '@strata/storage';
 import { AppError } from '../http/app-error.js';
@@ -109,6 +110,7 @@ export function registerSegmentMemberRoutes(
       schema: {
         operationId: 'explainSegmentMembership',
         summary: 'Why a person or account is in a segment or not: each condition with the values behind it',
+        errors: [422],
         tags: ['segments'],
         params: keyParams,
         querystring: z.object({ id: z.string().min(1).describe('the userId or groupId') }),
@@ -134,10 +136,18 @@ export function registerSegmentMemberRoutes(
           'NOT_FOUND',
           `no ${segment.target === 'person' ? 'person with userId' : 'account with groupId'} "${request.query.id}"`,
         );
-      const record =
+      // Only what the rule reads, bounded: an account's people and their events can be many.
+      const record = await (
         segment.target === 'person'
-          ? await loadPersonRecord(db, key.workspaceId, profileId)
-          : await loadAccountRecord(db, key.workspaceId, profileId);
+          ? loadPersonRecord(db, key.workspaceId, profileId, version.rule)
+          : loadAccountRecord(db, key.workspaceId, profileId, version.rule)
+      ).catch((error: unknown) => {
+        if (!(error instanceof RecordTooLargeError)) throw error;
+        throw new AppError(
+          'SEGMENT_EVALUATION_FAILED',
+          `id: "${request.query.id}" cannot be explained: ${error.message}, and explain reads at most that; its membership is in /members`,
+        );
+      });
       if (!record) throw new AppError('NOT_FOUND', `"${request.query.id}" is gone`);
       const explanation = explainRule(version.rule, record, deps.now());
       const history = await listMemberHistory(db, key.workspaceId, segment.key, profileId);

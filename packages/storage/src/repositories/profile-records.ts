@@ -1,18 +1,81 @@
 import { sql, type Kysely } from 'kysely';
-import type { AccountRecord, EventRecord, PersonRecord, SupportRecord } from '@strata/core';
+import {
+  ruleDependencies,
+  type AccountRecord,
+  type EventRecord,
+  type PersonRecord,
+  type SegmentRule,
+  type SupportRecord,
+} from '@strata/core';
 import type { Database, IdentityKind } from '../schema.js';
 import { findMemberships } from './segment-members.js';
 
+/** The most rows (events, tickets, answers) and people one record may hold: explain's bound. */
+export const recordLimits = { rows: 50_000, people: 2_000 } as const;
+
+/** A profile holds more rows than `recordLimits` allows for the rule's sources. */
+export class RecordTooLargeError extends Error {
+  constructor(readonly what: 'rows' | 'people') {
+    super(`the profile has more than ${recordLimits[what].toLocaleString('en')} ${what} that the rule reads`);
+    this.name = 'RecordTooLargeError';
+  }
+}
+
 /**
- * One profile with everything a rule can read, in the evaluator's shape: what explanations are
- * computed from. It loads all of the profile's rows, so it is for one profile at a time.
+ * What a rule reads of one level of a profile, from its dependencies: which events (by name,
+ * or all), whether tickets, answers, accounts and memberships; for an account, what of its
+ * people. `undefined` reads everything.
  */
-export async function loadPersonRecord(db: Kysely<Database>, workspaceId: string, personId: string): Promise<PersonRecord | undefined> {
-  const records = await loadPeople(db, workspaceId, [personId]);
+interface RecordNeeds {
+  events: Set<string> | 'all' | 'none';
+  tickets: boolean;
+  surveys: boolean;
+  accounts: boolean;
+  segments: boolean;
+  people?: RecordNeeds | undefined;
+}
+
+function needsOf(rule: SegmentRule): RecordNeeds {
+  const topics = ruleDependencies(rule).topics;
+  const level = (prefix: string): RecordNeeds => {
+    const mine = topics.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length));
+    const names = mine.filter((t) => t.startsWith('event:')).map((t) => t.slice('event:'.length));
+    return {
+      events: names.includes('*') ? 'all' : names.length === 0 ? 'none' : new Set(names),
+      tickets: mine.includes('tickets'),
+      surveys: mine.includes('surveys'),
+      accounts: mine.some((t) => t === 'accounts' || t.startsWith('account-trait:')),
+      segments: mine.some((t) => t.startsWith('segment:')),
+    };
+  };
+  return { ...level(''), people: topics.includes('people') ? level('person:') : undefined };
+}
+
+const everything: RecordNeeds = { events: 'all', tickets: true, surveys: true, accounts: true, segments: true };
+
+/**
+ * One profile with what a rule can read, in the evaluator's shape: what explanations are
+ * computed from. Given the rule, it loads only the rows the rule reads (events by name, support
+ * rows, accounts, people), at most `recordLimits` of them, else throws `RecordTooLargeError`;
+ * it is for one profile at a time.
+ */
+export async function loadPersonRecord(
+  db: Kysely<Database>,
+  workspaceId: string,
+  personId: string,
+  rule?: SegmentRule,
+): Promise<PersonRecord | undefined> {
+  const records = await loadPeople(db, workspaceId, [personId], rule ? needsOf(rule) : everything);
   return records[0];
 }
 
-export async function loadAccountRecord(db: Kysely<Database>, workspaceId: string, accountId: string): Promise<AccountRecord | undefined> {
+export async function loadAccountRecord(
+  db: Kysely<Database>,
+  workspaceId: string,
+  accountId: string,
+  rule?: SegmentRule,
+): Promise<AccountRecord | undefined> {
+  const needs = rule ? needsOf(rule) : { ...everything, people: everything };
   const account = await db
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'created_at'])
@@ -20,22 +83,29 @@ export async function loadAccountRecord(db: Kysely<Database>, workspaceId: strin
     .where('account_id', '=', accountId)
     .executeTakeFirst();
   if (!account) return undefined;
-  const links = await db
-    .selectFrom('person_accounts')
-    .select('person_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('account_id', '=', accountId)
-    .execute();
+  const links = needs.people
+    ? await db
+        .selectFrom('person_accounts')
+        .select('person_id')
+        .where('workspace_id', '=', workspaceId)
+        .where('account_id', '=', accountId)
+        .limit(recordLimits.people + 1)
+        .execute()
+    : [];
+  if (links.length > recordLimits.people) throw new RecordTooLargeError('people');
   const [people, events, tickets, surveys, segments] = await Promise.all([
-    loadPeople(
-      db,
-      workspaceId,
-      links.map((l) => l.person_id),
-    ),
-    loadEvents(db, workspaceId, 'account_id', [accountId]),
-    loadSupport(db, workspaceId, 'tickets', 'account_id', [accountId]),
-    loadSupport(db, workspaceId, 'surveys', 'account_id', [accountId]),
-    loadSegments(db, workspaceId, [accountId]),
+    needs.people
+      ? loadPeople(
+          db,
+          workspaceId,
+          links.map((l) => l.person_id),
+          needs.people,
+        )
+      : [],
+    loadEvents(db, workspaceId, 'account_id', [accountId], needs.events),
+    needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
+    needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
+    needs.segments ? loadSegments(db, workspaceId, [accountId]) : new Map<string, Set<string>>(),
   ]);
   return {
     id: account.account_id,
@@ -49,7 +119,7 @@ export async function loadAccountRecord(db: Kysely<Database>, workspaceId: strin
   };
 }
 
-async function loadPeople(db: Kysely<Database>, workspaceId: string, personIds: string[]): Promise<PersonRecord[]> {
+async function loadPeople(db: Kysely<Database>, workspaceId: string, personIds: string[], needs: RecordNeeds): Promise<PersonRecord[]> {
   if (personIds.length === 0) return [];
   const ids = sql<boolean>`person_id = ANY(${personIds}::uuid[])`;
   const people = await db
@@ -58,18 +128,20 @@ async function loadPeople(db: Kysely<Database>, workspaceId: string, personIds: 
     .where('workspace_id', '=', workspaceId)
     .where(ids)
     .execute();
-  const links = await db
-    .selectFrom('person_accounts as pa')
-    .innerJoin('accounts as a', (j) => j.onRef('a.workspace_id', '=', 'pa.workspace_id').onRef('a.account_id', '=', 'pa.account_id'))
-    .select(['pa.person_id', 'a.group_id', 'a.traits', 'a.created_at'])
-    .where('pa.workspace_id', '=', workspaceId)
-    .where(sql<boolean>`pa.person_id = ANY(${personIds}::uuid[])`)
-    .execute();
+  const links = !needs.accounts
+    ? []
+    : await db
+        .selectFrom('person_accounts as pa')
+        .innerJoin('accounts as a', (j) => j.onRef('a.workspace_id', '=', 'pa.workspace_id').onRef('a.account_id', '=', 'pa.account_id'))
+        .select(['pa.person_id', 'a.group_id', 'a.traits', 'a.created_at'])
+        .where('pa.workspace_id', '=', workspaceId)
+        .where(sql<boolean>`pa.person_id = ANY(${personIds}::uuid[])`)
+        .execute();
   const [events, tickets, surveys, segments] = await Promise.all([
-    loadEvents(db, workspaceId, 'person_id', personIds),
-    loadSupport(db, workspaceId, 'tickets', 'person_id', personIds),
-    loadSupport(db, workspaceId, 'surveys', 'person_id', personIds),
-    loadSegments(db, workspaceId, personIds),
+    loadEvents(db, workspaceId, 'person_id', personIds, needs.events),
+    needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'person_id', personIds) : new Map<string, SupportRecord[]>(),
+    needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'person_id', personIds) : new Map<string, SupportRecord[]>(),
+    needs.segments ? loadSegments(db, workspaceId, personIds) : new Map<string, Set<string>>(),
   ]);
   return people.map((p) => ({
     id: p.person_id,
@@ -101,13 +173,17 @@ async function loadEvents(
   workspaceId: string,
   owner: 'person_id' | 'account_id',
   ids: string[],
+  names: RecordNeeds['events'],
 ): Promise<Map<string, EventRecord[]>> {
-  const rows = await db
+  if (names === 'none' || ids.length === 0) return new Map();
+  let query = db
     .selectFrom('events')
     .select(['person_id', 'account_id', 'message_id', 'name', 'timestamp', 'properties'])
     .where('workspace_id', '=', workspaceId)
-    .where(sql<boolean>`${sql.ref(owner)} = ANY(${ids}::uuid[])`)
-    .execute();
+    .where(sql<boolean>`${sql.ref(owner)} = ANY(${ids}::uuid[])`);
+  if (names !== 'all') query = query.where('name', 'in', [...names]);
+  const rows = await query.limit(recordLimits.rows + 1).execute();
+  if (rows.length > recordLimits.rows) throw new RecordTooLargeError('rows');
   return group(
     rows.map((r) => ({
       owner: r[owner],
@@ -123,8 +199,11 @@ async function loadSupport(
   owner: 'person_id' | 'account_id',
   ids: string[],
 ): Promise<Map<string, SupportRecord[]>> {
+  if (ids.length === 0) return new Map();
   const rows = await sql<Record<string, unknown>>`
-    SELECT * FROM ${sql.table(table)} WHERE workspace_id = ${workspaceId} AND ${sql.ref(owner)} = ANY(${ids}::uuid[])`.execute(db);
+    SELECT * FROM ${sql.table(table)} WHERE workspace_id = ${workspaceId} AND ${sql.ref(owner)} = ANY(${ids}::uuid[])
+    LIMIT ${recordLimits.rows + 1}`.execute(db);
+  if (rows.rows.length > recordLimits.rows) throw new RecordTooLargeError('rows');
   return group(
     rows.rows.map((r) => {
       const at = (table === 'tickets' ? r['created_at'] : r['submitted_at']) as Date;
