@@ -1,8 +1,10 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import type { FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 import { createTestApp } from '../../../test-support/test-server.js';
+import { documentRoute } from '../src/http/openapi-document.js';
 
 type Operation = {
   operationId?: string;
@@ -37,6 +39,17 @@ const operations = () =>
       .filter(([method]) => methods.includes(method))
       .map(([method, operation]) => ({ path, method, operation, name: `${method.toUpperCase()} ${path}` })),
   );
+
+describe('documentRoute, the transform every route passes through', () => {
+  it('refuses to document a route without an operationId, naming it', async () => {
+    const bare = Fastify();
+    await bare.register(fastifySwagger, { openapi: { info: { title: 't', version: '1' } }, transform: documentRoute });
+    bare.get('/api/v1/things/:id', { schema: { summary: 'A thing' } }, () => ({}));
+    await bare.ready();
+    expect(() => bare.swagger()).toThrow('GET /api/v1/things/:id has no operationId');
+    await bare.close();
+  });
+});
 
 describe('the served OpenAPI document', () => {
   it('is valid OpenAPI by @apidevtools/swagger-parser (every $ref resolves, every path parameter declared)', async () => {
