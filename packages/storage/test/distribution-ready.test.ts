@@ -27,6 +27,11 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
 const DISTRIBUTION_COLUMN = 'workspace_id';
 const DISTRIBUTION_TYPE = 'uuid';
 
+/** Ordinary and partitioned tables `c` (in namespace `n`) of every user schema, but not the tables of extensions. */
+const isUserTable = sql`c.relkind IN ('r', 'p')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND NOT starts_with(n.nspname, 'pg_toast') AND NOT starts_with(n.nspname, 'pg_temp')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
+
 interface TableRow {
   name: string;
   root: string;
@@ -55,14 +60,11 @@ interface ForeignKeyRow {
  * reference tables: one message per problem, empty when the schema is ready.
  */
 async function distributionProblems(db: Kysely<unknown>, referenceTables: Readonly<Record<string, string>>): Promise<string[]> {
-  // Ordinary and partitioned tables of every user schema, but not the tables of extensions.
   // A partition counts as its root: Citus distributes a partitioned table as a whole.
   const tables = await sql<TableRow>`
     SELECT c.oid::regclass::text AS name, coalesce(pg_partition_root(c.oid), c.oid)::regclass::text AS root
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p')
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+    WHERE ${isUserTable}
     ORDER BY 1`.execute(db);
   const columns = await sql<ColumnRow>`
     SELECT attrelid::regclass::text AS table, atttypid::regtype::text AS type, attnotnull AS not_null
@@ -129,9 +131,7 @@ async function distributionProblems(db: Kysely<unknown>, referenceTables: Readon
 async function distributedTables(db: Kysely<unknown>): Promise<string[]> {
   const tables = await sql<{ name: string }>`
     SELECT c.oid::regclass::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+    WHERE ${isUserTable} AND NOT c.relispartition
     ORDER BY 1`.execute(db);
   return tables.rows.map((t) => t.name).filter((name) => !Object.hasOwn(REFERENCE_TABLES, name));
 }
@@ -192,7 +192,7 @@ describe('the schema can be distributed by workspace_id', () => {
         CREATE TABLE nulling_fk (
           workspace_id uuid NOT NULL, id uuid NOT NULL, person_id uuid,
           PRIMARY KEY (workspace_id, id),
-          CONSTRAINT nulling FOREIGN KEY (workspace_id, person_id) REFERENCES people ON DELETE SET NULL
+          CONSTRAINT nulling FOREIGN KEY (workspace_id, person_id) REFERENCES people ON DELETE SET NULL ON UPDATE CASCADE
         );
         ALTER TABLE workspaces ADD COLUMN owner_id uuid,
           ADD CONSTRAINT workspaces_owner FOREIGN KEY (workspace_id, owner_id) REFERENCES people;
@@ -215,6 +215,7 @@ describe('the schema can be distributed by workspace_id', () => {
         'global_email: unique index global_email_email leaves workspace_id out of its key',
         'crossed_fk: foreign key crossed to people does not pair workspace_id with workspace_id',
         'nulling_fk: foreign key nulling sets workspace_id on delete',
+        'nulling_fk: foreign key nulling changes workspace_id on update',
         'workspaces: foreign key workspaces_owner from a reference table to the distributed table people',
         'timed: unique index timed_pkey leaves workspace_id out of its key',
         'timed_2026: unique index timed_2026_pkey leaves workspace_id out of its key',
