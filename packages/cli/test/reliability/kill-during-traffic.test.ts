@@ -108,7 +108,9 @@ it('kill -9 of the server while clients stream: the next start takes over and no
 it('an external PostgreSQL (DATABASE_URL) that shuts down fast and comes back: Strata answers 503 meanwhile and reconnects', async () => {
   // The test's own PostgreSQL, restarted by its supervisor in this process when it stops: to
   // Strata it is an external server that goes away (57P01 admin shutdown) and returns on the same port.
-  const external = await startEmbeddedPostgres({ dataDir: join(dataDir, 'external'), durability: 'fast' });
+  // A folder of its own under the temporary folder: the \`postgres\` user (as root) must reach it.
+  const externalDir = await mkdtemp(join(tmpdir(), 'strata-external-pg-'));
+  const external = await startEmbeddedPostgres({ dataDir: externalDir, durability: 'fast' });
   try {
     const strata = await startStrata(join(dataDir, 'strata'), { DATABASE_URL: external.url });
     started.push(strata);
@@ -116,12 +118,12 @@ it('an external PostgreSQL (DATABASE_URL) that shuts down fast and comes back: S
     const workloads = standardWorkloads(keys);
     for (const workload of workloads) workload.start(() => strata.url);
     await waitUntil(`${phaseSize} items are acknowledged`, () => total(workloads) >= phaseSize);
-    const before = await postmasterPid(join(dataDir, 'external'));
+    const before = await postmasterPid(externalDir);
     process.kill(before, 'SIGINT');
     const healthSeen: Array<{ status: number; body: unknown }> = [];
     await waitUntil('the external PostgreSQL is back', async () => {
       healthSeen.push(await health(strata.url));
-      const now = await postmasterPid(join(dataDir, 'external')).catch(() => before);
+      const now = await postmasterPid(externalDir).catch(() => before);
       return now !== before && healthSeen.at(-1)?.status === 200;
     });
     const afterRestart = total(workloads);
@@ -131,7 +133,7 @@ it('an external PostgreSQL (DATABASE_URL) that shuts down fast and comes back: S
     expect(strata.child.exitCode).toBeNull();
     expect(healthSeen.some((h) => h.status === 503)).toBe(true);
     expect(workloads.some((w) => w.unavailableAnswers() > 0)).toBe(true);
-    const database = await connectToDatabase(join(dataDir, 'external'));
+    const database = await connectToDatabase(externalDir);
     try {
       for (const workload of workloads) await workload.verifyAcknowledged(database);
       for (const workload of workloads) await workload.resendUnacknowledged(strata.url);
@@ -140,12 +142,13 @@ it('an external PostgreSQL (DATABASE_URL) that shuts down fast and comes back: S
       await database.end();
     }
     expect(workloads.flatMap((w) => w.unexpectedAnswers())).toEqual([]);
-    await expectLiveMembershipEqualsRecompute(join(dataDir, 'external'));
+    await expectLiveMembershipEqualsRecompute(externalDir);
   } finally {
     for (const running of started.splice(0)) {
       running.child.kill('SIGTERM');
       await exited(running.child);
     }
     await external.stop();
+    await rm(externalDir, { recursive: true, force: true });
   }
 }, 300_000);
