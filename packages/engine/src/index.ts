@@ -24,13 +24,21 @@ export { SegmentEngine, type SegmentEngineOptions } from './segments/segment-eng
 export { LiveSegmentWorker, type LiveWorkerOptions } from './segments/live-worker.js';
 export { SegmentMetrics } from './segments/segment-metrics.js';
 export { sweepTime, instantRange, TimeSweeper } from './segments/time-sweep.js';
-export { backfillVersion, diffRule, recomputeSegment, recomputeWorkspace, type BackfillProgress } from './segments/backfill.js';
+export {
+  BackfillFailedError,
+  backfillVersion,
+  diffRule,
+  recomputeSegment,
+  recomputeWorkspace,
+  type BackfillProgress,
+} from './segments/backfill.js';
 export {
   checkSegmentRule,
   createSegment,
   deleteSegment,
   ensurePredefinedSegments,
   previewSegmentEdit,
+  retrySegment,
   segmentKeyPattern,
   updateSegment,
   type SegmentOutcome,

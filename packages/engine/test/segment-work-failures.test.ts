@@ -2,7 +2,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSegmentMessages } from '@strata/core';
-import { createSegment, ingestMessages, LiveSegmentWorker, SegmentEngine, updateSegment } from '@strata/engine';
+import { createSegment, ingestMessages, LiveSegmentWorker, retrySegment, SegmentEngine, sweepTime, updateSegment } from '@strata/engine';
 import {
   createWorkspace,
   enqueueSegmentWork,
@@ -144,6 +144,28 @@ describe('failing segment work', () => {
     expect(await isMember(ws, 'scored', 'secret-user-7')).toBe(true);
   });
 
+  it('queues parked work again on request (strata segments retry), once what failed has passed', async () => {
+    const ws = await workspace();
+    await seed(ws);
+    await create(ws, 'scored', 'score > 5');
+    await poison(ws, 'scored');
+    const worker = new LiveSegmentWorker({ db: database.db, now });
+    await ingest(ws, [{ type: 'identify', userId: 'u1', traits: { score: 9 } }]);
+    for (let attempt = 1; attempt <= workRetryPolicy.maxAttempts; attempt++) {
+      await worker.drain();
+      nowMs += workRetryPolicy.maxDelayMs;
+    }
+    expect(await readWorkFailures(database.db, ws, 'scored')).toMatchObject({ parked: 1, retrying: 0 });
+    // What failed passes (here: the stored rule is repaired); the parked work waits until asked.
+    await sql`UPDATE segment_versions SET rule = replace(rule::text, '"operands": ["secret-oops"]', '"operands": [5]')::jsonb
+      WHERE workspace_id = ${ws} AND segment_key = 'scored'`.execute(database.db);
+    expect(await worker.drain()).toBe(0);
+    expect(await retrySegment(database.db, ws, 'scored')).toEqual({ ok: true, value: { requeued: 1, backfill: false } });
+    await worker.drain();
+    expect(await isMember(ws, 'scored', 'u1')).toBe(true);
+    expect(await readWorkFailures(database.db, ws, 'scored')).toMatchObject({ parked: 0, retrying: 0 });
+  });
+
   it('runs every statement under the statement timeout; a timeout is a failure of that segment only', async () => {
     const ws = await workspace();
     await create(ws, 'logged-in', 'did "login"');
@@ -222,6 +244,24 @@ describe('fair scheduling', () => {
     // Everything of the failing workspace was tried once and now waits for its backoff.
     expect((await readWorkFailures(database.db, failing, 'scored')).retrying).toBe(20);
     expect(await worker.processBatch()).toBe(0);
+  });
+});
+
+describe('time sweeps', () => {
+  it("sweep every workspace even when one's rule fails", async () => {
+    const broken = await workspace();
+    const fine = await workspace();
+    await create(broken, 'solving', 'count(tickets where solved_at within last 7 days) >= 5');
+    await poison(broken, 'solving');
+    await ingest(fine, [{ type: 'track', userId: 'u1', event: 'login' }]);
+    await create(fine, 'recent', 'did "login" within last 1 days');
+    expect(await isMember(fine, 'recent', 'u1')).toBe(true);
+    nowMs += 2 * 86_400_000;
+    const failed: string[] = [];
+    await sweepTime(database.db, now(), { onError: (_error, workspaceId) => failed.push(workspaceId) });
+    expect(failed).toEqual([broken]);
+    await new LiveSegmentWorker({ db: database.db, now }).drain();
+    expect(await isMember(fine, 'recent', 'u1')).toBe(false);
   });
 });
 

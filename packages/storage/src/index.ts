@@ -63,6 +63,7 @@ export {
   listSegments,
   listSegmentVersions,
   recordBackfillFailure,
+  resetBackfillFailures,
   recordBackfillProgress,
   recordFullEvaluation,
   stageVerdicts,

@@ -5,6 +5,7 @@ import {
   deleteSegment,
   previewSegmentEdit,
   recomputeWorkspace,
+  retrySegment,
   segmentKeyPattern,
   updateSegment,
   type BackfillProgress,
@@ -113,6 +114,21 @@ export function registerSegmentsCommand(program: Command): void {
         const outcome = await deleteSegment(database.strata.db, workspaceId, key);
         if (!outcome.ok) throw new Error(describe(outcome.problem));
         process.stderr.write(`deleted ${key}\n`);
+      }),
+    );
+
+  segments
+    .command('retry <key>')
+    .description("try a segment's failed work again now: its parked live work, and its backfill if that failed")
+    .addOption(workspaceOption())
+    .action((key: string, options: WorkspaceOption) =>
+      withWorkspace(options, async (database, workspaceId) => {
+        const outcome = await retrySegment(database.strata.db, workspaceId, key);
+        if (!outcome.ok) throw new Error(describe(outcome.problem));
+        const { requeued, backfill } = outcome.value;
+        process.stderr.write(
+          `${key}: ${requeued} parked change${requeued === 1 ? '' : 's'} queued again${backfill ? '; its backfill runs again at the next time sweep' : ''}\n`,
+        );
       }),
     );
 

@@ -60,6 +60,7 @@ export class SegmentEngine {
       db: options.db,
       now: options.now,
       intervalMs: options.sweepIntervalMs ?? 15_000,
+      ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
       onSwept: (result) => {
         this.lastSweep = { at: result.at, queued: result.queued };
         this.upkeep ??= this.runUpkeep().finally(() => (this.upkeep = undefined));

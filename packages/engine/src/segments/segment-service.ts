@@ -7,6 +7,8 @@ import {
   insertSegmentVersion,
   listSegmentVersions,
   loadFieldSchema,
+  resetBackfillFailures,
+  unparkSegmentWork,
   updateSegmentLabels,
   type Database,
   type SegmentDefinition,
@@ -158,6 +160,24 @@ export async function updateSegment(
   }
   await updateSegmentLabels(db, workspaceId, key, { name: edit.name, description: edit.description });
   return { ok: true, value: (await findSegment(db, workspaceId, key))! };
+}
+
+/**
+ * Tries a segment's failed work again now: parked live work is queued with a fresh count of
+ * attempts, and a building version whose backfill failed is backfilled again at the next upkeep.
+ * For failures that have passed (a database that was overloaded); a broken rule needs an edit.
+ */
+export async function retrySegment(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+): Promise<SegmentOutcome<{ requeued: number; backfill: boolean }>> {
+  const segment = await findSegment(db, workspaceId, key);
+  if (!segment) return { ok: false, problem: { code: 'not-found', key } };
+  return db.transaction().execute(async (tx) => ({
+    ok: true as const,
+    value: { requeued: await unparkSegmentWork(tx, workspaceId, key), backfill: await resetBackfillFailures(tx, workspaceId, key) },
+  }));
 }
 
 /** Deletes a segment that no other segment refers to; predefined segments stay (edit them instead). */

@@ -1,6 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import { shiftTime, type TimeLeaf, type TimeOffset } from '@strata/core';
-import { enqueueSegmentWork, findInstantsBetween, findLinkedProfiles, type Database, type SegmentWork } from '@strata/storage';
+import {
+  enqueueSegmentWork,
+  findInstantsBetween,
+  findLinkedProfiles,
+  limitStatementTime,
+  type Database,
+  type SegmentWork,
+} from '@strata/storage';
+import { defaultWorkStatementTimeoutMs } from './live-worker.js';
 import { loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
 import { recomputeSegment } from './backfill.js';
 
@@ -12,36 +20,66 @@ import { recomputeSegment } from './backfill.js';
  *
  * Returns how many profiles were queued.
  */
-export async function sweepTime(db: Kysely<Database>, now: Date): Promise<{ queued: number; recomputed: string[] }> {
+export async function sweepTime(
+  db: Kysely<Database>,
+  now: Date,
+  options: { statementTimeoutMs?: number; onError?: (error: unknown, workspaceId: string) => void } = {},
+): Promise<{ queued: number; recomputed: string[] }> {
   const workspaces = await db.selectFrom('workspaces').select('workspace_id').execute();
   let queued = 0;
   const recomputed: string[] = [];
   for (const { workspace_id: workspaceId } of workspaces) {
-    const whole = await db.transaction().execute(async (tx) => {
-      await sql`INSERT INTO segment_sweeps (workspace_id, swept_until) VALUES (${workspaceId}, ${now}) ON CONFLICT DO NOTHING`.execute(tx);
-      const row = await sql<{ swept_until: Date }>`
-        SELECT swept_until FROM segment_sweeps WHERE workspace_id = ${workspaceId} FOR UPDATE SKIP LOCKED`.execute(tx);
-      const from = row.rows[0]?.swept_until;
-      if (!from || from >= now) return [];
-      const segments = await loadLiveSegments(tx, workspaceId);
-      const work: SegmentWork[] = [];
-      for (const segment of segments) {
-        if (segment.dependencies.sweepWhole) continue;
-        for (const profileId of await crossingProfiles(tx, workspaceId, segment, from, now))
-          work.push({ target: segment.target, profileId, topics: [onlySegmentTopic(segment.key)], cause: { kind: 'time' } });
-      }
-      await enqueueSegmentWork(tx, workspaceId, work);
-      queued += work.length;
-      await sql`UPDATE segment_sweeps SET swept_until = ${now} WHERE workspace_id = ${workspaceId}`.execute(tx);
-      return segments.filter((s) => s.dependencies.sweepWhole && s.state === 'active');
-    });
-    // Rules whose time dependence no index bounds are re-evaluated whole, outside the sweep's transaction.
-    for (const segment of whole) {
-      await recomputeSegment(db, workspaceId, segment.key, now, 'time');
-      recomputed.push(segment.key);
+    // One workspace whose sweep fails (a rule that errors or times out) never stops the others' sweeps.
+    try {
+      queued += await sweepWorkspace(db, workspaceId, now, options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs, recomputed);
+    } catch (error) {
+      if (!options.onError) throw error;
+      options.onError(error, workspaceId);
     }
   }
   return { queued, recomputed };
+}
+
+async function sweepWorkspace(
+  db: Kysely<Database>,
+  workspaceId: string,
+  now: Date,
+  timeoutMs: number,
+  recomputed: string[],
+): Promise<number> {
+  let queued = 0;
+  const whole = await db.transaction().execute(async (tx) => {
+    await limitStatementTime(tx, timeoutMs);
+    await sql`INSERT INTO segment_sweeps (workspace_id, swept_until) VALUES (${workspaceId}, ${now}) ON CONFLICT DO NOTHING`.execute(tx);
+    const row = await sql<{ swept_until: Date }>`
+        SELECT swept_until FROM segment_sweeps WHERE workspace_id = ${workspaceId} FOR UPDATE SKIP LOCKED`.execute(tx);
+    const from = row.rows[0]?.swept_until;
+    if (!from || from >= now) return [];
+    const segments = await loadLiveSegments(tx, workspaceId);
+    const work: SegmentWork[] = [];
+    for (const segment of segments) {
+      if (segment.dependencies.sweepWhole) continue;
+      for (const profileId of await crossingProfiles(tx, workspaceId, segment, from, now))
+        work.push({ target: segment.target, profileId, topics: [onlySegmentTopic(segment.key)], cause: { kind: 'time' } });
+    }
+    await enqueueSegmentWork(tx, workspaceId, work);
+    queued += work.length;
+    await sql`UPDATE segment_sweeps SET swept_until = ${now} WHERE workspace_id = ${workspaceId}`.execute(tx);
+    return segments.filter((s) => s.dependencies.sweepWhole && s.state === 'active');
+  });
+  // Rules whose time dependence no index bounds are re-evaluated whole, outside the sweep's transaction;
+  // one that fails does not keep the others from it.
+  let failure: { error: unknown } | undefined;
+  for (const segment of whole) {
+    try {
+      await recomputeSegment(db, workspaceId, segment.key, now, 'time');
+      recomputed.push(segment.key);
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure) throw failure.error;
+  return queued;
 }
 
 /** Profiles of the segment's target for whom one of its time leaves crossed a boundary in `(from, to]`. */
@@ -99,6 +137,7 @@ export class TimeSweeper {
       db: Kysely<Database>;
       now: () => Date;
       intervalMs: number;
+      statementTimeoutMs?: number;
       onSwept?: (result: { queued: number; recomputed: string[]; at: Date }) => void;
       onError?: (error: unknown) => void;
     },
@@ -107,7 +146,10 @@ export class TimeSweeper {
   start(): void {
     const tick = () => {
       const at = this.options.now();
-      this.running = sweepTime(this.options.db, at)
+      this.running = sweepTime(this.options.db, at, {
+        ...(this.options.statementTimeoutMs !== undefined ? { statementTimeoutMs: this.options.statementTimeoutMs } : {}),
+        onError: (error) => this.options.onError?.(error),
+      })
         .then((result) => this.options.onSwept?.({ ...result, at }))
         .catch((error: unknown) => this.options.onError?.(error))
         .finally(() => {

@@ -293,6 +293,19 @@ export async function recordBackfillFailure(
   return row.backfill_attempts;
 }
 
+/** Gives a segment's building version a fresh count of backfill attempts; true when there is one. */
+export async function resetBackfillFailures(db: Kysely<Database>, workspaceId: string, key: string): Promise<boolean> {
+  const rows = await db
+    .updateTable('segment_versions')
+    .set({ backfill_attempts: 0, backfill_next_attempt_at: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('segment_key', '=', key)
+    .where('state', '=', 'building')
+    .where('backfill_attempts', '>', 0)
+    .executeTakeFirst();
+  return Number(rows.numUpdatedRows) > 0;
+}
+
 /** Makes `version` the one that serves, retiring the previous one. */
 export async function activateVersion(db: Kysely<Database>, workspaceId: string, key: string, version: number, at: Date): Promise<void> {
   await db
