@@ -127,9 +127,11 @@ describe('rules a hostile user writes answer diagnostics, never a 500', () => {
     await expectRefused('email matches "a{256}"', 'invalid-pattern', /up to 255/, 'pattern-bound');
     await expectRefused('email matches "\\\\p{L}"', 'invalid-pattern', /"\\p" is not supported/, 'pattern-unicode');
     await expectRefused('email matches "\\\\k"', 'invalid-pattern', /"\\k" is not supported/, 'pattern-k');
-    // The span points into the string literal, after the operator.
+    // The span points at the offending part inside the string, or at the whole string when it has escapes.
     const body = (await call('validate', { target: 'person', rule: 'email matches "a{256}"' })).json();
-    expect(body.diagnostics[0].span).toEqual({ start: 14, end: 22 });
+    expect(body.diagnostics[0].span).toEqual({ start: 16, end: 21 });
+    const escaped = (await call('validate', { target: 'person', rule: 'email matches "x\\\\p{L}"' })).json();
+    expect(escaped.diagnostics[0].span).toEqual({ start: 14, end: 23 });
   });
 
   it('refuses windows and numbers out of range', async () => {

@@ -158,7 +158,7 @@ class Checker {
       if (!checked.ok) {
         const part = value.slice(checked.start, checked.end);
         const where = part && part !== value ? ` (at "${part}", character ${checked.start + 1} of the pattern)` : '';
-        return this.fail(checked.code, `${checked.message}${where}`, operand.span);
+        return this.fail(checked.code, `${checked.message}${where}`, patternSpan(operand.span, value, checked));
       }
     }
     return value;
@@ -355,6 +355,15 @@ class Checker {
     this.diagnostics.push(diagnostic(code, message, span));
     return undefined;
   }
+}
+
+/**
+ * The offending part of a pattern in the rule text when the string has no escapes (then each
+ * character of the value is one of the text, after the opening quote); else the whole string.
+ */
+function patternSpan(literal: Span, value: string, part: { start: number; end: number }): Span {
+  if (literal.end - literal.start - 2 !== value.length) return literal;
+  return { start: literal.start + 1 + part.start, end: literal.start + 1 + part.end };
 }
 
 /** Does segment `from` reach `to` through references (or is it `to`)? */
