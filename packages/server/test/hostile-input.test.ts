@@ -41,7 +41,9 @@ type Detail = { index: number | null; field: string; code: string; message: stri
 const details = (response: { json: () => unknown }) => (response.json() as { error: { details: Detail[] } }).error.details;
 const personExists = async (userId: string) => (await admin('GET', `/api/v1/people/${encodeURIComponent(userId)}`)).statusCode === 200;
 const partitionCount = async () =>
-  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'events'::regclass`.execute(database.db)).rows[0]!.n);
+  Number(
+    (await sql<{ n: string }>`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'events'::regclass`.execute(database.db)).rows[0]!.n,
+  );
 /** Entries in a stable order: jsonb keeps keys in its own order, not the sender's. */
 const entries = (value: unknown) => Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
 
@@ -53,7 +55,11 @@ describe('NUL and unpaired surrogates in ingested messages', () => {
     ['a trait value', (bad) => ({ type: 'identify', userId: 'v', traits: { plan: `pro${bad}` } }), 'traits.plan'],
     ['a trait key', (bad) => ({ type: 'identify', userId: 'k', traits: { [`pl${bad}an`]: 'pro' } }), 'traits.pl\\u'],
     ['a property key', (bad) => ({ type: 'track', userId: 'p', event: 'e', properties: { [`x${bad}`]: 1 } }), 'properties.x\\u'],
-    ['a nested property value', (bad) => ({ type: 'track', userId: 'p', event: 'e', properties: { list: ['ok', bad] } }), 'properties.list.1'],
+    [
+      'a nested property value',
+      (bad) => ({ type: 'track', userId: 'p', event: 'e', properties: { list: ['ok', bad] } }),
+      'properties.list.1',
+    ],
     ['an event name', (bad) => ({ type: 'track', userId: 'e', event: `log${bad}in` }), 'event'],
     ['a userId', (bad) => ({ type: 'identify', userId: `u${bad}` }), 'userId'],
     ['a groupId', (bad) => ({ type: 'group', userId: 'g', groupId: `acme${bad}` }), 'groupId'],
@@ -137,11 +143,15 @@ describe('NUL and unpaired surrogates outside ingestion', () => {
       while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
       const path = (stack[stack.length - 1]?.path ?? '') + match[2]!;
       stack.push({ indent, path });
-      if (path.includes(':'))
-        withParams.push({ path, methods: match[3]!.split(', ').filter((m) => m !== 'HEAD' && m !== 'OPTIONS') });
+      if (path.includes(':')) withParams.push({ path, methods: match[3]!.split(', ').filter((m) => m !== 'HEAD' && m !== 'OPTIONS') });
     }
     expect(withParams.map((r) => r.path)).toEqual(
-      expect.arrayContaining(['/api/v1/people/:userId', '/api/v1/tickets/:id', '/api/v1/segments/:key/explain', '/webhooks/:provider/:token']),
+      expect.arrayContaining([
+        '/api/v1/people/:userId',
+        '/api/v1/tickets/:id',
+        '/api/v1/segments/:key/explain',
+        '/webhooks/:provider/:token',
+      ]),
     );
     const seen: string[] = [];
     for (const { path, methods } of withParams)
@@ -291,8 +301,12 @@ describe('traits named like Object.prototype members', () => {
     expect((await post('/v1/identify', `{"userId":"proto","traits":${traitsJson('v1')}}`)).statusCode).toBe(200);
     // A later write must replace each one (latest write wins reads the stored time of each name).
     expect(
-      (await post('/v1/identify', `{"userId":"proto","traits":${traitsJson('v2')},"timestamp":"${new Date(Date.now() + 1000).toISOString()}"}`))
-        .statusCode,
+      (
+        await post(
+          '/v1/identify',
+          `{"userId":"proto","traits":${traitsJson('v2')},"timestamp":"${new Date(Date.now() + 1000).toISOString()}"}`,
+        )
+      ).statusCode,
     ).toBe(200);
     expect(
       (

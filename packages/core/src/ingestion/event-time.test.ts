@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correctEventTime } from './event-time.js';
+import { correctEventTime, eventTimeOutsideWindow } from './event-time.js';
 
 const receivedAt = new Date('2026-03-01T12:00:00Z');
 
@@ -26,5 +26,25 @@ describe('correctEventTime', () => {
       new Date('2026-02-01T00:00:00Z'),
     );
     expect(correctEventTime({}, receivedAt).at).toEqual(receivedAt);
+  });
+});
+
+describe('eventTimeOutsideWindow', () => {
+  const window = { maxAgeDays: 10, maxFutureDays: 2 };
+  const days = (n: number) => new Date(receivedAt.getTime() + n * 86_400_000);
+
+  it('accepts times inside the window, edges included', () => {
+    for (const at of [days(-10), days(0), days(2)]) expect(eventTimeOutsideWindow(at, receivedAt, window)).toBeUndefined();
+  });
+
+  it('refuses older times pointing at strata import, and times too far ahead', () => {
+    expect(eventTimeOutsideWindow(days(-10.01), receivedAt, window)).toMatch(/more than 10 days ago.*strata import/);
+    expect(eventTimeOutsideWindow(days(2.01), receivedAt, window)).toMatch(/more than 2 days ahead/);
+  });
+
+  it('judges the corrected time: a sentAt far from the timestamp can move it out', () => {
+    const { at } = correctEventTime({ timestamp: new Date('1970-01-02T00:00:00Z'), sentAt: new Date('2099-01-01T00:00:00Z') }, receivedAt);
+    expect(at.getUTCFullYear()).toBeLessThan(1900);
+    expect(eventTimeOutsideWindow(at, receivedAt, window)).toBeDefined();
   });
 });

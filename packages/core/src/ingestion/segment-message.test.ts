@@ -60,4 +60,26 @@ describe('parseSegmentMessages', () => {
     expect(parseSegmentMessages(messages).ok).toBe(false);
     expect(parseSegmentMessages(messages, undefined, { allowAccountOnly: true }).ok).toBe(true);
   });
+
+  it('refuses NUL, unpaired surrogates and deep nesting before anything recursive reads the message', () => {
+    const deep = JSON.parse(`{"type":"track","userId":"u","event":"e","properties":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    const result = parseSegmentMessages([
+      { type: 'identify', userId: 'u', traits: { ['pl\u0000an']: 1 } },
+      { type: 'track', userId: 'u\ud800', event: 'e' },
+      deep,
+    ]);
+    expect(result.ok ? [] : result.issues.map((i) => [i.index, i.field, i.code])).toEqual([
+      [0, 'traits.pl\\u0000an', 'invalid-character'],
+      [1, 'userId', 'invalid-character'],
+      [2, 'properties', 'too-deep'],
+    ]);
+  });
+
+  it('passes traits and properties through as sent, an own __proto__ key included', () => {
+    const raw = JSON.parse('{"type":"identify","userId":"u","traits":{"__proto__":{"x":1},"constructor":"c"}}');
+    const result = parseSegmentMessages([raw]);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const message = result.messages[0]!;
+    expect(message.type === 'identify' && Object.keys(message.traits ?? {})).toEqual(['__proto__', 'constructor']);
+  });
 });

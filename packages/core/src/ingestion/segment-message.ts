@@ -82,7 +82,8 @@ export interface MessageIssue {
   index: number;
   /** Dotted path of the offending field, such as `traits.plan` or `userId`. */
   field: string;
-  code: 'invalid-type' | 'missing-field' | 'unknown-type' | 'too-large' | 'invalid-value' | 'invalid-character' | 'too-deep' | 'out-of-range';
+  code:
+    'invalid-type' | 'missing-field' | 'unknown-type' | 'too-large' | 'invalid-value' | 'invalid-character' | 'too-deep' | 'out-of-range';
   message: string;
 }
 

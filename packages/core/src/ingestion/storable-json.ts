@@ -54,7 +54,11 @@ export function findJsonHazard(value: unknown, maxDepth: number = maxJsonDepth):
     if (typeof current !== 'object' || current === null) continue;
     const depth = frame.depth + 1;
     if (depth > maxDepth)
-      return { path: pathOf(frame), code: 'too-deep', problem: `nests objects and arrays more than ${maxDepth} levels deep; the limit is ${maxDepth}` };
+      return {
+        path: pathOf(frame),
+        code: 'too-deep',
+        problem: `nests objects and arrays more than ${maxDepth} levels deep; the limit is ${maxDepth}`,
+      };
     // Pushed in reverse so the first hazard in document order is found first.
     if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], depth, parent: frame, key: i });
@@ -78,5 +82,7 @@ export function findJsonHazard(value: unknown, maxDepth: number = maxJsonDepth):
  * cannot be shown written as `\uXXXX`, so the name itself is safe to put in an answer or a log.
  */
 export function formatJsonPath(path: ReadonlyArray<string | number>): string {
-  return path.map((key) => String(key).replace(new RegExp(unstorable.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('.');
+  return path
+    .map((key) => String(key).replace(new RegExp(unstorable.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+    .join('.');
 }

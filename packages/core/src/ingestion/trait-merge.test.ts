@@ -47,4 +47,40 @@ describe('trait resolution by event time', () => {
       { numRuns: 1000 },
     );
   });
+
+  // Names an object inherits (or that assignment treats specially) must be stored like any other.
+  const prototypeNames = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__proto__', 'toLocaleString'];
+  const anyKey = fc.oneof(fc.constantFrom(...prototypeNames), fc.string({ maxLength: 8 }));
+  const ownObject = (entries: Array<[string, unknown]>) => {
+    const object: Record<string, unknown> = {};
+    for (const [key, value] of entries) Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+    return object;
+  };
+  const sentTraits = fc
+    .uniqueArray(fc.tuple(anyKey, fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null))), {
+      maxLength: 8,
+      selector: ([key]) => key,
+    })
+    .map(ownObject);
+
+  it('stores traits of any name, Object.prototype names included, as sent', () => {
+    fc.assert(
+      fc.property(sentTraits, sentTraits, (first, second) => {
+        const profile = empty();
+        applyTraits(profile, first, new Date('2026-01-01'), 'a');
+        expect(Object.entries(profile.traits)).toEqual(Object.entries(first));
+        expect(Object.keys(profile.times)).toEqual(Object.keys(first));
+        // A later write replaces each name it carries; an earlier one changes nothing.
+        applyTraits(profile, second, new Date('2026-02-01'), 'b');
+        const expected = ownObject([...Object.entries(first), ...Object.entries(second)]);
+        expect(Object.entries(profile.traits).sort()).toEqual(Object.entries(expected).sort());
+        applyTraits(profile, first, new Date('2025-12-01'), 'c');
+        expect(Object.entries(profile.traits).sort()).toEqual(Object.entries(expected).sort());
+        expect(Object.getPrototypeOf(profile.traits)).toBe(Object.prototype);
+        const merged = mergeVersionedTraits(empty(), profile);
+        expect(Object.entries(merged.traits).sort()).toEqual(Object.entries(expected).sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

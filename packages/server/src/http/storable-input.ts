@@ -1,13 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findJsonHazard, formatJsonPath, maxJsonDepth } from '@strata/core';
+import { findJsonHazard, formatJsonPath } from '@strata/core';
 import { AppError } from './app-error.js';
 
 /**
+ * How deeply a management or webhook body may nest. Higher than the 64 of an ingested message:
+ * rule IR may nest 200 levels (checked in core with its own message), and the IR of any rule the
+ * server accepts as text must come back in as a body.
+ */
+export const maxBodyDepth = 256;
+
+/**
  * The 400 for input that cannot be stored (NUL, an unpaired surrogate) or is nested deeper than
- * `maxJsonDepth`, naming the field under `prefix` (`params`, `query`, or none for a body); undefined when the value is fine.
+ * `maxBodyDepth`, naming the field under `prefix` (`params`, `query`, or none for a body);
+ * undefined when the value is fine.
  */
 export function unstorableInputError(value: unknown, prefix?: string): AppError | undefined {
-  const hazard = findJsonHazard(value, maxJsonDepth);
+  const hazard = findJsonHazard(value, maxBodyDepth);
   if (!hazard) return undefined;
   const path = hazard.code === 'too-deep' ? hazard.path.slice(0, 1) : hazard.path;
   const field = [...(prefix ? [prefix] : []), formatJsonPath(path)].filter(Boolean).join('.') || 'body';
@@ -22,9 +30,8 @@ export function unstorableInputError(value: unknown, prefix?: string): AppError 
  * any route is registered: scopes inherit the hook and the parser.
  */
 export function installStorableInputChecks(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
-    const error = unstorableInputError(request.params, 'params') ?? unstorableInputError(request.query, 'query');
-    if (error) throw error;
+  app.addHook('preValidation', (request, _reply, done) => {
+    done(unstorableInputError(request.params, 'params') ?? unstorableInputError(request.query, 'query'));
   });
   // Fastify's own parser (it refuses `__proto__` and `constructor.prototype` keys), then the check.
   // Its type is a union of the callback and promise forms; the one it returns takes a callback.
