@@ -51,6 +51,10 @@ export class BackfillFailedError extends Error {
   }
 }
 
+function hasSqlState(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string';
+}
+
 export interface BackfillOptions {
   now: () => Date;
   onProgress?: (progress: BackfillProgress) => void;
@@ -103,6 +107,8 @@ export async function backfillVersion(
           at,
           retryAt: (n) => (n >= workRetryPolicy.maxAttempts ? null : nextAttemptAt(at, n)),
         });
+        // A database failure is the rule's or the load's; anything else (a crash, a bug) goes up as it is.
+        if (!hasSqlState(error)) throw error;
         throw new BackfillFailedError(key, version, description, attempts, { cause: error });
       }
       return 'activated';
@@ -180,16 +186,25 @@ export async function recomputeSegment(
   key: string,
   now: Date,
   cause: 'recompute' | 'time' = 'recompute',
+  /** Limits each statement (the time sweep's recomputes); none for an operator's `strata segments recompute`. */
+  statementTimeoutMs?: number,
 ): Promise<{ entered: number; exited: number }> {
   const segment = (await loadLiveSegments(db, workspaceId)).find((s) => s.key === key && s.state === 'active');
   if (!segment) return { entered: 0, exited: 0 };
-  const differing = await differingProfiles(db, workspaceId, key, segment.rule, now);
+  const limit = async (tx: Kysely<Database>) => {
+    if (statementTimeoutMs !== undefined) await limitStatementTime(tx, statementTimeoutMs);
+  };
+  const differing = await db.transaction().execute(async (tx) => {
+    await limit(tx);
+    return differingProfiles(tx, workspaceId, key, segment.rule, now);
+  });
   let entered = 0;
   let exited = 0;
   // In slices: each transaction locks its profiles, and PostgreSQL's lock table is finite.
   for (let start = 0; start < differing.length; start += lockSlice) {
     const slice = differing.slice(start, start + lockSlice);
     await db.transaction().execute(async (tx) => {
+      await limit(tx);
       await lockSegmentDefinitions(tx, workspaceId, 'shared');
       const segments = await loadLiveSegments(tx, workspaceId);
       await lockProfiles(tx, workspaceId, slice);
@@ -200,6 +215,8 @@ export async function recomputeSegment(
         cause: { kind: cause },
       }));
       const result = await evaluateProfiles(tx, workspaceId, segments, work, now);
+      const failed = result.failures.find((f) => f.segment.key === key);
+      if (failed) throw failed.error;
       const enters = result.changes.filter((c) => c.kind === 'enter').length;
       entered += enters;
       exited += result.changes.length - enters;

@@ -72,7 +72,7 @@ async function sweepWorkspace(
   let failure: { error: unknown } | undefined;
   for (const segment of whole) {
     try {
-      await recomputeSegment(db, workspaceId, segment.key, now, 'time');
+      await recomputeSegment(db, workspaceId, segment.key, now, 'time', timeoutMs);
       recomputed.push(segment.key);
     } catch (error) {
       failure ??= { error };
