@@ -27,6 +27,7 @@ export async function listenForNotifications(
   let stopped = false;
   let client: PoolClient | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
+  let reconnecting: Promise<void> | undefined;
   let detach: () => void = () => undefined;
 
   const handler = (message: { channel: string }) => {
@@ -64,6 +65,13 @@ export async function listenForNotifications(
       onLost(error);
       throw error;
     }
+    if (stopped) {
+      // Stopped while reconnecting: give the connection back rather than keep it checked out,
+      // which would hold the pool's end() forever.
+      detach();
+      next.release(true);
+      return;
+    }
     client = next;
   };
 
@@ -71,8 +79,10 @@ export async function listenForNotifications(
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       if (stopped) return;
-      connect().then(
-        () => onNotification(),
+      reconnecting = connect().then(
+        () => {
+          if (!stopped) onNotification();
+        },
         (error: unknown) => {
           // connect() schedules its own retry when LISTEN failed on a made connection.
           if (client === undefined && retryTimer === undefined && !stopped) {
@@ -82,6 +92,8 @@ export async function listenForNotifications(
         },
       );
     }, delayMs);
+    // Waiting to reconnect must not keep the process alive on its own.
+    retryTimer.unref();
   };
 
   try {
@@ -94,6 +106,7 @@ export async function listenForNotifications(
   return async () => {
     stopped = true;
     if (retryTimer) clearTimeout(retryTimer);
+    await reconnecting;
     const current = client;
     client = undefined;
     if (!current) return;
