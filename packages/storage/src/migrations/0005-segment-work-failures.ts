@@ -18,6 +18,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN last_error_at timestamptz;
     -- Claims walk workspaces in id order and skip work that waits for its next attempt.
     CREATE INDEX segment_work_ready ON segment_work (workspace_id, next_attempt_at, work_id);
+    -- Freshness counts a segment's failing work; it is rare, so the index stays small.
+    CREATE INDEX segment_work_failing ON segment_work (workspace_id, failed_segment) WHERE attempts > 0;
 
     CREATE TABLE segment_work_parked (
       workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
@@ -48,7 +50,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE segment_versions DROP COLUMN backfill_attempts, DROP COLUMN backfill_next_attempt_at,
       DROP COLUMN backfill_last_error, DROP COLUMN backfill_last_error_at;
     DROP TABLE segment_work_parked;
-    DROP INDEX segment_work_ready;
+    DROP INDEX segment_work_ready, segment_work_failing;
     ALTER TABLE segment_work DROP COLUMN attempts, DROP COLUMN next_attempt_at, DROP COLUMN failed_segment,
       DROP COLUMN last_error, DROP COLUMN last_error_at;
   `.execute(db);
