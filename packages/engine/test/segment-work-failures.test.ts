@@ -111,7 +111,7 @@ describe('failing segment work', () => {
     expect(await worker.processBatch()).toBe(1);
     // The healthy segment of the same profile was applied; the failing one waits for its retry.
     expect(await isMember(ws, 'pros', 'secret-user-7')).toBe(true);
-    let work = await queued(ws);
+    const work = await queued(ws);
     expect(work).toHaveLength(1);
     expect(work[0]).toMatchObject({ attempts: 1, failed_segment: 'scored' });
     expect(work[0]!.next_attempt_at.getTime()).toBe(nowMs + 1000);

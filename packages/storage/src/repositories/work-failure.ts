@@ -40,7 +40,7 @@ const conditions: Record<string, string> = {
 
 /** A failure as it may be stored and shown: its SQLSTATE and condition, never the driver's message. */
 export function describeWorkFailure(error: unknown): string {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return `SQLSTATE ${code}: ${conditions[code] ?? 'database error'}`;
   if (error instanceof Error) return `${error.name}: evaluation failed outside the database`;
   return 'evaluation failed';
