@@ -1,7 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSegmentWorker } from '@strata/engine';
-import { ensureEventPartitions, findProfileId, listSegmentVersions, loadAccountRecord, recordLimits } from '@strata/storage';
+import { baseFieldSchema, validateRule } from '@strata/core';
+import {
+  ensureEventPartitions,
+  findProfileId,
+  listSegmentVersions,
+  loadAccountRecord,
+  loadPersonRecord,
+  recordLimits,
+} from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
 
@@ -59,9 +67,12 @@ describe('explain reads only what the rule needs, bounded', () => {
     const accountId = (await findProfileId(database.db, ws.workspace.id, 'account', 'big-co'))!;
     const rule = async (key: string) => (await listSegmentVersions(database.db, ws.workspace.id, key))[0]!.rule;
 
-    const byTraits = (await loadAccountRecord(database.db, ws.workspace.id, accountId, await rule('pro-accounts')))!;
+    const byTraits = (await loadAccountRecord(database.db, ws.workspace.id, accountId, { rule: await rule('pro-accounts'), now: now() }))!;
     expect(byTraits).toMatchObject({ people: [], events: [], tickets: [], surveys: [] });
-    const byPeople = (await loadAccountRecord(database.db, ws.workspace.id, accountId, await rule('active-accounts')))!;
+    const byPeople = (await loadAccountRecord(database.db, ws.workspace.id, accountId, {
+      rule: await rule('active-accounts'),
+      now: now(),
+    }))!;
     expect(byPeople.people).toHaveLength(30);
     expect(byPeople.events).toEqual([]);
     expect(new Set(byPeople.people.flatMap((p) => p.events.map((e) => e.name)))).toEqual(new Set(['login']));
@@ -69,6 +80,21 @@ describe('explain reads only what the rule needs, bounded', () => {
     const explained = await app.inject({ url: '/api/v1/segments/active-accounts/explain?id=big-co', headers: admin() });
     expect(explained.statusCode, explained.body).toBe(200);
     expect(explained.json()).toMatchObject({ member: true, membership: { member: true } });
+  });
+
+  it('loads only the events within the windows the rule reads them in', async () => {
+    await send([
+      { type: 'track', userId: 'windowed', event: 'login', timestamp: new Date(nowMs - 30 * 86_400_000).toISOString() },
+      { type: 'track', userId: 'windowed', event: 'login', timestamp: new Date(nowMs - 3_600_000).toISOString() },
+    ]);
+    const personId = (await findProfileId(database.db, ws.workspace.id, 'person', 'windowed'))!;
+    const recent = validateRule('did "login" within last 7 days', { target: 'person', schema: baseFieldSchema() });
+    const ever = validateRule('count(events "login") >= 2', { target: 'person', schema: baseFieldSchema() });
+    if (!recent.ok || !ever.ok) throw new Error('rules');
+    const inWindow = (await loadPersonRecord(database.db, ws.workspace.id, personId, { rule: recent.rule, now: now() }))!;
+    expect(inWindow.events.map((e) => e.at)).toEqual([nowMs - 3_600_000]);
+    const allTime = (await loadPersonRecord(database.db, ws.workspace.id, personId, { rule: ever.rule, now: now() }))!;
+    expect(allTime.events).toHaveLength(2);
   });
 
   it('answers 422, not an unbounded read, for a profile with more rows than explain reads', async () => {

@@ -139,8 +139,8 @@ export function registerSegmentMemberRoutes(
       // Only what the rule reads, bounded: an account's people and their events can be many.
       const record = await (
         segment.target === 'person'
-          ? loadPersonRecord(db, key.workspaceId, profileId, version.rule)
-          : loadAccountRecord(db, key.workspaceId, profileId, version.rule)
+          ? loadPersonRecord(db, key.workspaceId, profileId, { rule: version.rule, now: deps.now() })
+          : loadAccountRecord(db, key.workspaceId, profileId, { rule: version.rule, now: deps.now() })
       ).catch((error: unknown) => {
         if (!(error instanceof RecordTooLargeError)) throw error;
         throw new AppError(

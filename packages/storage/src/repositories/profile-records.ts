@@ -1,7 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import {
   ruleDependencies,
+  shiftTime,
   type AccountRecord,
+  type Condition,
+  type Window,
   type EventRecord,
   type PersonRecord,
   type SegmentRule,
@@ -27,7 +30,8 @@ export class RecordTooLargeError extends Error {
  * people. `undefined` reads everything.
  */
 interface RecordNeeds {
-  events: Set<string> | 'all' | 'none';
+  /** Events to load: all, none, or any of these reads (a name, or every name, within a time range or all time). */
+  events: 'all' | 'none' | EventRead[];
   tickets: boolean;
   surveys: boolean;
   accounts: boolean;
@@ -35,20 +39,76 @@ interface RecordNeeds {
   people?: RecordNeeds | undefined;
 }
 
-function needsOf(rule: SegmentRule): RecordNeeds {
+interface EventRead {
+  /** Undefined: every name. */
+  name?: string | undefined;
+  /** Undefined: all time. */
+  range?: { from: Date; to: Date } | undefined;
+}
+
+/**
+ * The events a rule reads at each level, by name and window: a name read anywhere without a
+ * window is read for all time. Ranges are widened by a day: loading more than a window holds
+ * changes nothing (the evaluator applies the window), loading less would.
+ */
+function eventReadsOf(rule: SegmentRule, now: Date): { own: EventRead[]; people: EventRead[] } {
+  const reads = { own: new Map<string, EventRead>(), people: new Map<string, EventRead>() };
+  const slack = 86_400_000;
+  const add = (level: 'own' | 'people', name: string | undefined, window: Window | undefined) => {
+    const key = name ?? '*';
+    const range = window && {
+      from: new Date((window.direction === 'last' ? shiftTime(now.getTime(), window.amount, window.unit, -1) : now.getTime()) - slack),
+      to: new Date((window.direction === 'next' ? shiftTime(now.getTime(), window.amount, window.unit, 1) : now.getTime()) + slack),
+    };
+    const known = reads[level].get(key);
+    if (!known) reads[level].set(key, { name, range });
+    else if (!known.range || !range) known.range = undefined;
+    else known.range = { from: new Date(Math.min(+known.range.from, +range.from)), to: new Date(Math.max(+known.range.to, +range.to)) };
+  };
+  const walk = (node: Condition, level: 'own' | 'people'): void => {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        for (const c of node.conditions) walk(c, level);
+        return;
+      case 'not':
+        return walk(node.condition, level);
+      case 'did':
+        return add(level, node.event, node.window);
+      case 'quantified':
+        return walk(node.where, 'people');
+      case 'in-segment':
+        return;
+      case 'predicate': {
+        if (node.subject.kind !== 'aggregate') return;
+        const source = node.subject.source;
+        if (source.from === 'events') add(level, source.event, source.window);
+        else if (source.from === 'people' && source.where) walk(source.where, 'people');
+        return;
+      }
+    }
+  };
+  walk(rule.condition, 'own');
+  return { own: [...reads.own.values()], people: [...reads.people.values()] };
+}
+
+function needsOf(rule: SegmentRule, now: Date): RecordNeeds {
   const topics = ruleDependencies(rule).topics;
-  const level = (prefix: string): RecordNeeds => {
+  const reads = eventReadsOf(rule, now);
+  const level = (prefix: string, eventReads: EventRead[]): RecordNeeds => {
     const mine = topics.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length));
     const names = mine.filter((t) => t.startsWith('event:')).map((t) => t.slice('event:'.length));
+    // The dependencies say which names; the reads add windows where every read of a name has one.
+    const covered = names.every((n) => eventReads.some((r) => (r.name ?? '*') === n));
     return {
-      events: names.includes('*') ? 'all' : names.length === 0 ? 'none' : new Set(names),
+      events: names.length === 0 ? 'none' : !covered ? (names.includes('*') ? 'all' : names.map((name) => ({ name }))) : eventReads,
       tickets: mine.includes('tickets'),
       surveys: mine.includes('surveys'),
       accounts: mine.some((t) => t === 'accounts' || t.startsWith('account-trait:')),
       segments: mine.some((t) => t.startsWith('segment:')),
     };
   };
-  return { ...level(''), people: topics.includes('people') ? level('person:') : undefined };
+  return { ...level('', reads.own), people: topics.includes('people') ? level('person:', reads.people) : undefined };
 }
 
 const everything: RecordNeeds = { events: 'all', tickets: true, surveys: true, accounts: true, segments: true };
@@ -63,9 +123,9 @@ export async function loadPersonRecord(
   db: Kysely<Database>,
   workspaceId: string,
   personId: string,
-  rule?: SegmentRule,
+  reading?: { rule: SegmentRule; now: Date },
 ): Promise<PersonRecord | undefined> {
-  const records = await loadPeople(db, workspaceId, [personId], rule ? needsOf(rule) : everything);
+  const records = await loadPeople(db, workspaceId, [personId], reading ? needsOf(reading.rule, reading.now) : everything);
   return records[0];
 }
 
@@ -73,9 +133,9 @@ export async function loadAccountRecord(
   db: Kysely<Database>,
   workspaceId: string,
   accountId: string,
-  rule?: SegmentRule,
+  reading?: { rule: SegmentRule; now: Date },
 ): Promise<AccountRecord | undefined> {
-  const needs = rule ? needsOf(rule) : { ...everything, people: everything };
+  const needs = reading ? needsOf(reading.rule, reading.now) : { ...everything, people: everything };
   const account = await db
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'created_at'])
@@ -181,7 +241,18 @@ async function loadEvents(
     .select(['person_id', 'account_id', 'message_id', 'name', 'timestamp', 'properties'])
     .where('workspace_id', '=', workspaceId)
     .where(sql<boolean>`${sql.ref(owner)} = ANY(${ids}::uuid[])`);
-  if (names !== 'all') query = query.where('name', 'in', [...names]);
+  if (names !== 'all') {
+    const terms = names.map((read) =>
+      sql.join(
+        [
+          read.name === undefined ? sql`true` : sql`name = ${read.name}`,
+          ...(read.range ? [sql`timestamp >= ${read.range.from}`, sql`timestamp <= ${read.range.to}`] : []),
+        ],
+        sql` AND `,
+      ),
+    );
+    query = query.where(sql<boolean>`(${sql.join(terms, sql` OR `)})`);
+  }
   const rows = await query.limit(recordLimits.rows + 1).execute();
   if (rows.length > recordLimits.rows) throw new RecordTooLargeError('rows');
   return group(
