@@ -152,11 +152,13 @@ export class LiveSegmentWorker {
       const result = await evaluateProfiles(tx, workspaceId, segments, work, at);
       const failures = await requeueFailures(tx, workspaceId, claimed, result, at);
       await enqueueSegmentWork(tx, workspaceId, result.cascade);
-      return { claimed, result, failures };
+      return { workspaceId, claimed, result, failures };
     });
     if (!outcome) return 0;
     const committed = Date.now();
     metrics?.recordBatch({
+      workspaceId: outcome.workspaceId,
+      at: now(),
       items: outcome.claimed.length,
       decided: outcome.result.decided,
       changes: outcome.result.changes,

@@ -42,19 +42,35 @@ export class SegmentMetrics {
   workRetried = 0;
   workParked = 0;
   private readonly changes = new Map<string, number>();
-  /** Per segment key: when live evaluation last changed or decided it here. */
-  readonly lastLiveAt = new Map<string, Date>();
+  /** Per workspace, then segment key: when live evaluation last changed a segment here. Keyed by workspace
+   * first because segment keys repeat across workspaces, and one's freshness must not show another's changes. */
+  private readonly lastLiveAt = new Map<string, Map<string, Date>>();
 
-  recordBatch(batch: { items: number; decided: number; changes: readonly MembershipChange[]; lagsMs: number[]; tookMs: number }): void {
+  /** A batch is one workspace's work; `at` is when it committed, by the injected clock. */
+  recordBatch(batch: {
+    workspaceId: string;
+    at: Date;
+    items: number;
+    decided: number;
+    changes: readonly MembershipChange[];
+    lagsMs: number[];
+    tookMs: number;
+  }): void {
     this.workItems += batch.items;
     this.decisions += batch.decided;
     for (const ms of batch.lagsMs) this.lag.observe(ms);
     this.batch.observe(batch.tookMs);
-    const now = new Date();
     for (const change of batch.changes) {
       this.changes.set(change.kind, (this.changes.get(change.kind) ?? 0) + 1);
-      this.lastLiveAt.set(change.segmentKey, now);
+      let segments = this.lastLiveAt.get(batch.workspaceId);
+      if (!segments) this.lastLiveAt.set(batch.workspaceId, (segments = new Map<string, Date>()));
+      segments.set(change.segmentKey, batch.at);
     }
+  }
+
+  /** When live evaluation in this process last changed the workspace's segment, if it has. */
+  lastLiveChangeAt(workspaceId: string, segmentKey: string): Date | undefined {
+    return this.lastLiveAt.get(workspaceId)?.get(segmentKey);
   }
 
   recordFailure(failure: { retrying: number; parked: number }): void {

@@ -145,7 +145,7 @@ export function registerSegmentRoutes(
       members: await countSegmentMembers(db, workspaceId, segment.key),
       freshness: {
         lastFullEvaluationAt: active?.lastFullEvaluationAt ?? null,
-        lastLiveChangeAt: deps.engine()?.metrics.lastLiveAt.get(segment.key) ?? null,
+        lastLiveChangeAt: deps.engine()?.metrics.lastLiveChangeAt(workspaceId, segment.key) ?? null,
         liveLagMs: queue.oldest ? Math.max(0, deps.now().getTime() - queue.oldest.getTime()) : 0,
         backlog: queue.queued,
         oldestQueuedAt: queue.oldest,
