@@ -1,5 +1,12 @@
 // @ts-check
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
+
+const packageEntryPoints = {
+  group: ['@strata/*/src/*', '@strata/*/dist/*', '**/packages/*/src/*'],
+  message: 'import the package by its public name (@strata/x)',
+};
+const browserOnly = 'core runs in browsers too (the web UI): use web-standard APIs (TextEncoder, Uint8Array, btoa, globalThis.crypto)';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
@@ -17,12 +24,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['@strata/*/src/*', '@strata/*/dist/*', '**/packages/*/src/*'],
-              message: 'import the package by its public name (@strata/x)',
-            },
-          ],
+          patterns: [packageEntryPoints],
         },
       ],
     },
@@ -39,6 +41,57 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
     },
+  },
+  {
+    // Core is pure and must run in a browser: no Node built-in modules and no Node globals, tests included.
+    files: ['packages/core/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.map((name) => ({ name, message: browserOnly })),
+          patterns: [{ group: ['node:*', 'node:*/**'], message: browserOnly }],
+        },
+      ],
+      'no-restricted-syntax': ['error', { selector: 'ImportExpression[source.value=/^node:/]', message: browserOnly }],
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', '__dirname', '__filename', 'require', 'module', 'exports', 'global', 'setImmediate', 'clearImmediate'].map(
+          (name) => ({ name, message: browserOnly }),
+        ),
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['Buffer', 'process', 'require', 'setImmediate', 'global'].map((property) => ({
+          object: 'globalThis',
+          property,
+          message: browserOnly,
+        })),
+      ],
+    },
+  },
+  {
+    // Core's own sources keep to the public entry points of other packages, as everywhere else.
+    files: ['packages/core/src/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.map((name) => ({ name, message: browserOnly })),
+          patterns: [{ group: ['node:*', 'node:*/**'], message: browserOnly }, packageEntryPoints],
+        },
+      ],
+    },
+  },
+  {
+    // These tests check the docs on disk and read their run counts from the environment: they need Node.
+    files: [
+      'packages/core/src/segments/rule-language-doc.test.ts',
+      'packages/core/src/segments/integrations-doc-rules.test.ts',
+      'packages/core/src/segments/round-trip.test.ts',
+    ],
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off' },
   },
   {
     files: ['**/*.js'],

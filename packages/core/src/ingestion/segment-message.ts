@@ -89,6 +89,9 @@ export interface MessageIssue {
 
 export type ParseMessagesResult = { ok: true; messages: SegmentMessage[] } | { ok: false; issues: MessageIssue[] };
 
+// Core runs in browsers too: TextEncoder, not Buffer, counts a message's UTF-8 bytes.
+const utf8 = new TextEncoder();
+
 /**
  * Validates raw messages, reporting every problem of every message rather than the first.
  * `impliedType` is the type of a single-message endpoint, which overrides the body's.
@@ -113,7 +116,7 @@ export function parseSegmentMessages(
       issues.push({ index, field, code: hazard.code, message: `${field} ${hazard.problem}` });
       return;
     }
-    const bytes = Buffer.byteLength(JSON.stringify(candidate));
+    const bytes = utf8.encode(JSON.stringify(candidate)).length;
     if (bytes > ingestionLimits.maxEventBytes) {
       issues.push({ index, field: '', code: 'too-large', message: `message is ${bytes} bytes; the limit is 32 KB per message` });
       return;
