@@ -109,12 +109,7 @@ describe('the parser on arbitrary text', () => {
       'count(events where '.repeat(500),
       Array.from({ length: 10_000 }, (_, i) => String.fromCharCode(i % 128)).join(''),
     ];
-    for (const text of inputs) {
-      const started = Date.now();
-      const result = parseRule(text);
-      expect(result.ast).toBeDefined();
-      // Not a speed goal (that belongs to the benchmark): a guard against a parser that loops.
-      expect(Date.now() - started).toBeLessThan(5_000);
-    }
+    // No time limit here (speed belongs to the benchmark): a parser that loops fails on the test timeout.
+    for (const text of inputs) expect(parseRule(text).ast).toBeDefined();
   });
 });
