@@ -181,8 +181,8 @@ function predicatesFor(type: FieldType, domain: fc.Arbitrary<string | number | b
             fc.constantFrom('p', 'PR', 'ro', '@acme.com', 'e', ''),
           )
           .map(([o, v]) => op(o, v)),
-        fc.constantFrom('^p', 'o$', '^[a-z]+$', 'acme\\.com').map((p) => op('matches', p)),
-        patternArb.map((p) => op('matches', p)),
+        // One slot for patterns, as before the dialect: the pattern property in the SQL test runs many more.
+        fc.oneof(fc.constantFrom('^p', 'o$', '^[a-z]+$', 'acme\\.com'), patternArb).map((p) => op('matches', p)),
         setness,
       );
     }

@@ -358,6 +358,6 @@ it('PostgreSQL and the evaluator decide every pattern of the dialect alike, on n
       for (const p of stored.persons)
         expect(explainRule(rule, p, now).member, `${pattern} on ${JSON.stringify(p.traits)}`).toBe(expected.includes(p.id));
     }),
-    { numRuns: Math.max(50, Number(process.env['PROPERTY_RUNS'] ?? 1000) / 4) },
+    { numRuns: Math.max(50, Math.round(Number(process.env['PROPERTY_RUNS'] ?? 1000) / 4)) },
   );
 });
