@@ -71,7 +71,10 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
       embedded = await startEmbeddedPostgres({
         dataDir,
         durability: options.durability ?? 'durable',
-        log: (message) => logger.info({ component: 'postgres' }, message),
+        log: (message, error) =>
+          error === undefined
+            ? logger.info({ component: 'postgres' }, message)
+            : logger.warn({ component: 'postgres', err: error }, message),
       });
       url = embedded.url;
     }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { describeWorkFailure, listBuildingVersions, type Database } from '@strata/storage';
+import { listBuildingVersions, type Database } from '@strata/storage';
 import { backfillVersion, BackfillFailedError } from './backfill.js';
 import { LiveSegmentWorker } from './live-worker.js';
 import { SegmentMetrics } from './segment-metrics.js';
@@ -15,6 +15,10 @@ export interface SegmentEngineOptions {
   workers?: number;
   /** How often time is swept; memberships that hang on time change within this of the exact moment. */
   sweepIntervalMs?: number;
+  /**
+   * Failures come as `data.err`, the error itself, so the log keeps its stack; the root's logger
+   * serializes it (the server's keeps a database error's statement values out of the log).
+   */
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
   /** Each worker and backfill statement may run this long before it fails and its work backs off; 30 s by default. */
   statementTimeoutMs?: number;
@@ -46,8 +50,7 @@ export class SegmentEngine {
           now: options.now,
           metrics: this.metrics,
           ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
-          // Descriptions only: a driver's message can quote the trait value or id that failed.
-          onError: (error) => log('error', 'live segment work could not be taken; retrying', { error: describeWorkFailure(error) }),
+          onError: (error) => log('error', 'live segment work could not be taken; retrying', { err: error }),
           onFailure: (failure) =>
             log(
               'warn',
@@ -65,7 +68,7 @@ export class SegmentEngine {
         this.lastSweep = { at: result.at, queued: result.queued };
         this.upkeep ??= this.runUpkeep().finally(() => (this.upkeep = undefined));
       },
-      onError: (error) => log('error', 'time sweep failed; retrying at the next tick', { error: describeWorkFailure(error) }),
+      onError: (error) => log('error', 'time sweep failed; retrying at the next tick', { err: error }),
     });
   }
 
@@ -90,7 +93,7 @@ export class SegmentEngine {
     try {
       missing = await workspacesMissingPredefined(db);
     } catch (error) {
-      log('error', 'segment upkeep failed; retrying at the next sweep', { error: describeWorkFailure(error) });
+      log('error', 'segment upkeep failed; retrying at the next sweep', { err: error });
     }
     for (const workspaceId of missing) {
       try {
@@ -99,7 +102,7 @@ export class SegmentEngine {
       } catch (error) {
         log('error', 'predefined segments could not be created; retrying at the next sweep', {
           workspaceId,
-          error: describeWorkFailure(error),
+          err: error,
         });
       }
     }
@@ -108,16 +111,15 @@ export class SegmentEngine {
     try {
       building = await listBuildingVersions(db, now());
     } catch (error) {
-      log('error', 'segment upkeep failed; retrying at the next sweep', { error: describeWorkFailure(error) });
+      log('error', 'segment upkeep failed; retrying at the next sweep', { err: error });
     }
     for (const version of building) {
       try {
         const outcome = await backfillVersion(db, version.workspaceId, version.key, version.version, runOptions);
         if (outcome === 'activated') log('info', 'resumed backfill finished', { ...version });
       } catch (error) {
-        const data =
-          error instanceof BackfillFailedError ? { error: error.error, attempts: error.attempts } : { error: describeWorkFailure(error) };
-        log('warn', 'resumed backfill failed; retrying with backoff', { ...version, ...data });
+        const attempts = error instanceof BackfillFailedError ? { attempts: error.attempts } : {};
+        log('warn', 'resumed backfill failed; retrying with backoff', { ...version, ...attempts, err: error });
       }
     }
   }

@@ -21,7 +21,8 @@ export interface EmbeddedPostgresOptions {
    * only for throwaway test clusters, where a power cut losing data does not matter.
    */
   durability?: 'durable' | 'fast';
-  log?: (message: string) => void;
+  /** Progress and failures; a failure comes with its error, for the log to keep its stack. */
+  log?: (message: string, error?: unknown) => void;
 }
 
 /** A running embedded PostgreSQL owned by this process. */
@@ -90,7 +91,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       runAs(owner, binaries.pg_ctl, ['start', '-w', '-t', '120', '-D', clusterDir, '-l', logFile, '-o', settings.join(' ')]).catch(
         async (error: unknown) => {
           const tail = await readFile(logFile, 'utf8').catch(() => '');
-          throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${tail.split('\n').slice(-20).join('\n')}`);
+          throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${tail.split('\n').slice(-20).join('\n')}`, {
+            cause: error,
+          });
         },
       );
     log(`starting embedded PostgreSQL on 127.0.0.1:${port}`);
@@ -110,7 +113,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         log('stopping embedded PostgreSQL');
         await rm(join(dataDir, 'pg-port'), { force: true });
         await runAs(owner, binaries.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', clusterDir]).catch((error: unknown) =>
-          log(`pg_ctl stop failed: ${String(error)}`),
+          log(`pg_ctl stop failed: ${error instanceof Error ? error.message : String(error)}`, error),
         );
         await lock.release();
       },
