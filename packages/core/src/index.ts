@@ -18,6 +18,7 @@ export {
 } from './ingestion/event-time.js';
 export { findJsonHazard, formatJsonPath, maxJsonDepth, type JsonHazard } from './ingestion/storable-json.js';
 export { inferFieldType, type FieldType } from './ingestion/field-type.js';
+export { ownValue, setOwnValue } from './own-keys.js';
 export { applyTraits, mergeVersionedTraits, type TraitTimes, type VersionedTraits } from './ingestion/trait-merge.js';
 export type { Span, Diagnostic, DiagnosticCode } from './segments/diagnostics.js';
 export { diagnosticCodes } from './segments/diagnostics.js';

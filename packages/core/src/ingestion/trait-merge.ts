@@ -1,3 +1,5 @@
+import { ownValue, setOwnValue } from '../own-keys.js';
+
 /** Per trait, `[event time ISO, messageId]` of the write that set the current value. */
 export type TraitTimes = Record<string, [string, string]>;
 
@@ -5,17 +7,6 @@ export type TraitTimes = Record<string, [string, string]>;
 export interface VersionedTraits {
   traits: Record<string, unknown>;
   times: TraitTimes;
-}
-
-// Traits may be named anything, `constructor` and `__proto__` included: read only own keys (a
-// plain object inherits `times.constructor`) and write with defineProperty (assigning
-// `__proto__` would set the prototype instead of storing a trait).
-function own<T>(record: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function isNewer(candidate: [string, string], current: [string, string] | undefined): boolean {
@@ -32,9 +23,9 @@ export function applyTraits(target: VersionedTraits, incoming: Record<string, un
   const stamp: [string, string] = [at.toISOString(), messageId];
   for (const [key, value] of Object.entries(incoming)) {
     if (value === undefined) continue;
-    if (isNewer(stamp, own(target.times, key))) {
-      setOwn(target.traits, key, value);
-      setOwn(target.times, key, stamp);
+    if (isNewer(stamp, ownValue(target.times, key))) {
+      setOwnValue(target.traits, key, value);
+      setOwnValue(target.times, key, stamp);
     }
   }
   return target;
@@ -43,9 +34,9 @@ export function applyTraits(target: VersionedTraits, incoming: Record<string, un
 /** Folds `source` into `target` trait by trait, latest write winning, as a merge of two profiles. */
 export function mergeVersionedTraits(target: VersionedTraits, source: VersionedTraits): VersionedTraits {
   for (const [key, stamp] of Object.entries(source.times)) {
-    if (isNewer(stamp, own(target.times, key))) {
-      setOwn(target.traits, key, own(source.traits, key));
-      setOwn(target.times, key, stamp);
+    if (isNewer(stamp, ownValue(target.times, key))) {
+      setOwnValue(target.traits, key, ownValue(source.traits, key));
+      setOwnValue(target.times, key, stamp);
     }
   }
   return target;

@@ -1,4 +1,5 @@
 import type { FieldType } from '../ingestion/field-type.js';
+import { ownValue } from '../own-keys.js';
 import type { ConditionNode, Literal, Operand, SourceNode, ValueNode, WindowNode } from './ast.js';
 import { closest, diagnostic, type Diagnostic, type Span } from './diagnostics.js';
 import { builtinColumns, type FieldSchema } from './field-schema.js';
@@ -87,7 +88,7 @@ class Checker {
 
   private segmentReference(key: { value: string; span: Span }, scope: Scope): Condition | undefined {
     const segments = this.options.schema.segments;
-    const segment = segments[key.value];
+    const segment = ownValue(segments, key.value);
     if (!segment) {
       const suggestion = closest(key.value, Object.keys(segments));
       return this.fail(
@@ -297,11 +298,16 @@ class Checker {
     if (path.length !== 1) return this.unknown(name, span, []);
     if (scope.kind === 'ticket') return this.lookup(name, schema.ticket, 'ticket', span, '', {});
     if (scope.kind === 'survey') return this.lookup(name, schema.survey, 'survey', span, '', {});
-    const known = scope.event ? schema.events[scope.event] : undefined;
-    if (known?.[name]) return { kind: 'field', scope: 'event', name, type: known[name] };
+    const known = scope.event ? ownValue(schema.events, scope.event) : undefined;
+    const knownType = known && ownValue(known, name);
+    if (knownType) return { kind: 'field', scope: 'event', name, type: knownType };
     if (known && Object.keys(known).length > 0) return this.unknown(name, span, Object.keys(known));
     // Any event: the property's type as first seen on any event that has it.
-    const anywhere = scope.event ? undefined : Object.values(schema.events).find((properties) => properties[name])?.[name];
+    const anywhere = scope.event
+      ? undefined
+      : Object.values(schema.events)
+          .map((properties) => ownValue(properties, name))
+          .find(Boolean);
     if (anywhere) return { kind: 'field', scope: 'event', name, type: anywhere };
     // An event not seen yet: its properties are typed by the values compared against.
     const literal =
@@ -335,9 +341,9 @@ class Checker {
     prefix: string,
     columns: Record<string, { column: string; type: FieldType }>,
   ): FieldRef | undefined {
-    const builtin = columns[name];
+    const builtin = ownValue(columns, name);
     if (builtin) return { kind: 'field', scope, name, type: builtin.type, column: builtin.column };
-    const type = fields[name];
+    const type = ownValue(fields, name);
     if (type) return { kind: 'field', scope, name, type };
     return this.unknown(
       `${prefix}${name}`,
@@ -375,7 +381,7 @@ function reaches(from: string, to: string, segments: FieldSchema['segments']): b
     if (key === to) return true;
     if (seen.has(key)) continue;
     seen.add(key);
-    stack.push(...(segments[key]?.references ?? []));
+    stack.push(...(ownValue(segments, key)?.references ?? []));
   }
   return false;
 }

@@ -1,4 +1,5 @@
 import type { FieldType } from '../ingestion/field-type.js';
+import { ownValue as own } from '../own-keys.js';
 import type { Aggregate, Condition, FieldRef, SegmentRule, Source, Value, Window } from './ir.js';
 import { isoTime, operators, shiftTime } from './registry.js';
 
@@ -82,9 +83,7 @@ export function evaluateCondition(condition: Condition, profile: Profile, now: n
       if (condition.subject.kind === 'field' && condition.subject.scope === 'person-account' && profile.target === 'person') {
         // A condition on account.x holds when it holds for at least one of the person's accounts.
         const field = condition.subject;
-        return profile.record.accounts.some((a) =>
-          decide(condition, field.column ? a.columns[field.column] : a.traits[field.name], field.type, now),
-        );
+        return profile.record.accounts.some((a) => decide(condition, fieldOf(field, a), field.type, now));
       }
       return decide(condition, valueOf(condition.subject, profile, now), condition.subject.type, now);
     }
@@ -101,7 +100,7 @@ function evaluateRow(condition: Condition, fields: Record<string, unknown>, now:
     case 'not':
       return !evaluateRow(condition.condition, fields, now);
     case 'predicate':
-      return condition.subject.kind === 'field' && decide(condition, fields[condition.subject.name], condition.subject.type, now);
+      return condition.subject.kind === 'field' && decide(condition, own(fields, condition.subject.name), condition.subject.type, now);
     case 'did':
     case 'in-segment':
     case 'quantified':
@@ -143,8 +142,9 @@ export function valueOf(value: Value, profile: Profile, now: number): unknown {
   return aggregate(value, profile, now);
 }
 
-function fieldOf(field: FieldRef, record: PersonRecord | AccountRecord): unknown {
-  return field.column ? record.columns[field.column] : record.traits[field.name];
+/** @internal shared with explain.ts */
+export function fieldOf(field: FieldRef, record: { columns: Record<string, unknown>; traits: Record<string, unknown> }): unknown {
+  return field.column ? own(record.columns, field.column) : own(record.traits, field.name);
 }
 
 function inWindow(at: number, window: Window | undefined, now: number): boolean {
@@ -182,7 +182,7 @@ function aggregate(value: Aggregate, profile: Profile, now: number): unknown {
   }
   const rows = rowsOf(source, profile, now);
   const field = source.field;
-  const values = field ? rows.map((r) => present(r.fields[field.name], field.type)).filter((v) => v !== undefined) : [];
+  const values = field ? rows.map((r) => present(own(r.fields, field.name), field.type)).filter((v) => v !== undefined) : [];
   switch (value.fn) {
     case 'count':
       return rows.length;
@@ -207,7 +207,7 @@ function aggregate(value: Aggregate, profile: Profile, now: number): unknown {
       const ordered = [...rows].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const row = value.fn === 'first' ? ordered[0] : ordered.at(-1);
       if (!row) return undefined;
-      return field ? row.fields[field.name] : new Date(row.at).toISOString();
+      return field ? own(row.fields, field.name) : new Date(row.at).toISOString();
     }
     case 'share':
       return undefined;

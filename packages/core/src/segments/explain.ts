@@ -1,5 +1,5 @@
 import type { Condition, SegmentRule } from './ir.js';
-import { evaluateCondition, present, valueOf, type AccountRecord, type PersonRecord, type Profile } from './evaluate.js';
+import { evaluateCondition, fieldOf, present, valueOf, type AccountRecord, type PersonRecord, type Profile } from './evaluate.js';
 import { printComparison, printCondition, printValue } from './print.js';
 
 /** Why one condition of a rule holds or not for one profile. */
@@ -60,9 +60,7 @@ function actualValue(condition: Extract<Condition, { kind: 'predicate' }>, profi
   const subject = condition.subject;
   if (subject.kind === 'field' && subject.scope === 'person-account' && profile.target === 'person') {
     // account.x from a person: one value per account, since any one of them may satisfy it.
-    return profile.record.accounts.map(
-      (a) => present(subject.column ? a.columns[subject.column] : a.traits[subject.name], subject.type) ?? null,
-    );
+    return profile.record.accounts.map((a) => present(fieldOf(subject, a), subject.type) ?? null);
   }
   return present(valueOf(subject, profile, now), subject.type) ?? null;
 }

@@ -3,6 +3,7 @@ import {
   baseFieldSchema,
   evaluateRule,
   explainRule,
+  setOwnValue,
   ruleTextOfIr,
   shiftTime,
   validateRule,
@@ -121,5 +122,30 @@ describe('explain', () => {
     const [condition] = explainRule(checked.rule, person, new Date('2026-03-15T00:00:00Z')).conditions;
     expect(condition).toMatchObject({ holds: true, needs: 'between 7 and 30 days ago' });
     expect(condition!.summary).toBe('last_seen_at = "2026-03-01T00:00:00Z", needs between 7 and 30 days ago');
+  });
+});
+
+describe('traits named like Object.prototype members', () => {
+  it('reads only what the profile holds, as SQL does, never an inherited member', () => {
+    const schema = baseFieldSchema();
+    setOwnValue(schema.person, '__proto__', 'object');
+    setOwnValue(schema.person, 'constructor', 'object');
+    const person: PersonRecord = {
+      id: 'p',
+      columns: {},
+      traits: {},
+      accounts: [],
+      events: [],
+      tickets: [],
+      surveys: [],
+      segments: new Set(),
+    };
+    const now = new Date('2026-03-15T00:00:00Z');
+    for (const name of ['__proto__', 'constructor']) {
+      const checked = validateRule(`${name} is set`, { target: 'person', schema });
+      if (!checked.ok) throw new Error(JSON.stringify(checked.diagnostics));
+      expect(evaluateRule(checked.rule, person, now)).toBe(false);
+      expect(explainRule(checked.rule, person, now).member).toBe(false);
+    }
   });
 });

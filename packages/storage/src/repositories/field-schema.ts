@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { baseFieldSchema, ruleDependencies, type FieldSchema, type FieldType, type SegmentRule } from '@strata/core';
+import { baseFieldSchema, ownValue, ruleDependencies, setOwnValue, type FieldSchema, type FieldType, type SegmentRule } from '@strata/core';
 import type { Database } from '../schema.js';
 
 /** The fields the rule checker knows in a workspace: the built-in vocabulary plus every field seen in its data. */
@@ -13,10 +13,15 @@ export async function loadFieldSchema(db: Kysely<Database>, workspaceId: string)
   for (const row of rows) {
     const type = row.type as FieldType;
     // What the data says wins over the built-in vocabulary: a workspace whose plan is a number compares it as one.
-    if (row.source === 'person') schema.person[row.field] = type;
-    else if (row.source === 'account') schema.account[row.field] = type;
-    else if (row.source === 'membership') schema.membership[row.field] = type;
-    else (schema.events[row.event_name] ??= {})[row.field] = type;
+    // Field names are the senders' (`__proto__` included), so they are stored as own keys.
+    if (row.source === 'person') setOwnValue(schema.person, row.field, type);
+    else if (row.source === 'account') setOwnValue(schema.account, row.field, type);
+    else if (row.source === 'membership') setOwnValue(schema.membership, row.field, type);
+    else {
+      const properties = ownValue(schema.events, row.event_name) ?? {};
+      setOwnValue(properties, row.field, type);
+      setOwnValue(schema.events, row.event_name, properties);
+    }
   }
   // Stored segments, with what their newest rule references (the checker refuses cycles).
   const segments = await db
@@ -31,6 +36,9 @@ export async function loadFieldSchema(db: Kysely<Database>, workspaceId: string)
     .orderBy('v.version', 'desc')
     .execute();
   for (const segment of segments)
-    schema.segments[segment.segment_key] = { target: segment.target, references: ruleDependencies(segment.rule as SegmentRule).segments };
+    setOwnValue(schema.segments, segment.segment_key, {
+      target: segment.target,
+      references: ruleDependencies(segment.rule as SegmentRule).segments,
+    });
   return schema;
 }
