@@ -31,7 +31,10 @@ export function unstorableInputError(value: unknown, prefix?: string): AppError 
  */
 export function installStorableInputChecks(app: FastifyInstance): void {
   app.addHook('preValidation', (request, _reply, done) => {
-    done(unstorableInputError(request.params, 'params') ?? unstorableInputError(request.query, 'query'));
+    // Ingestion reads no query string, and a request it refuses must still count its messages
+    // as received and rejected: a stray `?x=%00` there is ignored like any other parameter.
+    const readsQuery = !request.url.startsWith('/v1/');
+    done(unstorableInputError(request.params, 'params') ?? (readsQuery ? unstorableInputError(request.query, 'query') : undefined));
   });
   // Fastify's own parser (it refuses `__proto__` and `constructor.prototype` keys), then the check.
   // Its type is a union of the callback and promise forms; the one it returns takes a callback.
