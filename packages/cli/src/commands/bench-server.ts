@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +30,26 @@ export async function startServer(env: Record<string, string>): Promise<{ child:
       }
     });
   });
+}
+
+/** A server of its own: a fresh embedded PostgreSQL in a new folder, with bootstrap keys the benchmark knows. */
+export async function startFreshServer(
+  folderPrefix: string,
+  progress: (text: string) => void,
+): Promise<{ child: ChildProcess; url: string; dataDir: string; writeKey: string; adminKey: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), folderPrefix));
+  const writeKey = `wk_bench_${randomBytes(16).toString('hex')}`;
+  const adminKey = `sk_bench_${randomBytes(16).toString('hex')}`;
+  progress(`starting Strata on a fresh embedded PostgreSQL in ${dataDir}`);
+  const { child, url } = await startServer({
+    PORT: '0',
+    STRATA_DATA_DIR: dataDir,
+    STRATA_BOOTSTRAP_ADMIN_KEY: adminKey,
+    STRATA_BOOTSTRAP_WRITE_KEY: writeKey,
+    STRATA_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+  });
+  return { child, url, dataDir, writeKey, adminKey };
 }
 
 /** The machine a benchmark ran on, for its results. */

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { generateAccounts, loadSampleData, type SampleSize } from '@strata/engine';
@@ -8,7 +6,7 @@ import { createApiKey, createWorkspace, findWorkspaceBySlug, type Database } fro
 import { readConfig } from '@strata/server';
 import { openCommandDatabase } from '../database-for-command.js';
 import { benchSegments, createBenchSegments, readServerLiveStats, timeRecompute } from './bench-segments.js';
-import { describeMachine, startServer } from './bench-server.js';
+import { describeMachine, startFreshServer } from './bench-server.js';
 import { runPoisonedTenant, setUpPoisonedTenant } from './bench-soak-poison.js';
 import { memoryTrend, normalTotals, poisonByKind, soakIntervals, soakTable, type SoakSample } from './bench-soak-report.js';
 import { readMemory, SoakLog } from './bench-soak-stats.js';
@@ -48,18 +46,7 @@ const drainTimeoutMs = 180_000;
  * poisoned one, reporting latency, errors, backlog and memory per interval.
  */
 export async function runSoak(options: SoakOptions, progress: (text: string) => void) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'strata-soak-'));
-  const writeKey = `wk_bench_${randomBytes(16).toString('hex')}`;
-  const adminKey = `sk_bench_${randomBytes(16).toString('hex')}`;
-  progress(`starting Strata on a fresh embedded PostgreSQL in ${dataDir}`);
-  const { child, url } = await startServer({
-    PORT: '0',
-    STRATA_DATA_DIR: dataDir,
-    STRATA_BOOTSTRAP_ADMIN_KEY: adminKey,
-    STRATA_BOOTSTRAP_WRITE_KEY: writeKey,
-    STRATA_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-  });
+  const { child, url, dataDir, writeKey, adminKey } = await startFreshServer('strata-soak-', progress);
   let exitedWith: string | undefined;
   child.once('exit', (code, signal) => (exitedWith = `${code ?? signal}`));
   try {

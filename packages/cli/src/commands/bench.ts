@@ -1,7 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { generateAccounts, loadSampleData, sampleSizes, type SampleSize } from '@strata/engine';
 import { findWorkspaceBySlug, readIngestionStats } from '@strata/storage';
@@ -17,7 +14,7 @@ import {
 } from './bench-segments.js';
 import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
 import { measureSupportLatency } from './bench-support.js';
-import { describeMachine, startServer } from './bench-server.js';
+import { describeMachine, startFreshServer } from './bench-server.js';
 import { runSoak } from './bench-soak.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
@@ -81,19 +78,8 @@ async function soak(options: BenchOptions): Promise<void> {
 }
 
 async function runBench(options: BenchOptions): Promise<Record<string, unknown>> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'strata-bench-'));
-  const writeKey = `wk_bench_${randomBytes(16).toString('hex')}`;
-  const adminKey = `sk_bench_${randomBytes(16).toString('hex')}`;
   const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
-  progress(`starting Strata on a fresh embedded PostgreSQL in ${dataDir}`);
-  const { child, url } = await startServer({
-    PORT: '0',
-    STRATA_DATA_DIR: dataDir,
-    STRATA_BOOTSTRAP_ADMIN_KEY: adminKey,
-    STRATA_BOOTSTRAP_WRITE_KEY: writeKey,
-    STRATA_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-  });
+  const { child, url, dataDir, writeKey, adminKey } = await startFreshServer('strata-bench-', progress);
   try {
     const config = readConfig({ STRATA_DATA_DIR: dataDir });
     if (!config.ok) throw new Error(config.problems.join('; '));
