@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { generateAccounts, loadSampleData, sampleSizes, type SampleSize } from '@strata/engine';
-import { findWorkspaceBySlug, readIngestionStats } from '@strata/storage';
+import { findWorkspaceBySlug, readIngestionStats, type StrataDb } from '@strata/storage';
 import { readConfig } from '@strata/server';
 import { openCommandDatabase } from '../database-for-command.js';
 import {
@@ -35,6 +35,7 @@ interface BenchOptions {
   soak?: string;
   rate: string;
   interval: string;
+  only?: 'live';
 }
 
 /** `strata bench`: measures Strata on generated data and writes the results as JSON. */
@@ -48,6 +49,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--soak <seconds>', 'instead: a soak of this many seconds with normal tenants and a poisoned one (docs/benchmarks.md)')
     .option('--rate <events>', 'soak: events per second the normal tenants send', '1000')
     .option('--interval <seconds>', 'soak: seconds per reported interval', '30')
+    .addOption(
+      new Option('--only <steps>', 'run only these steps: live = generate, build, ingestion, catch-up and latency').choices(['live']),
+    )
     .action(async (options: BenchOptions) => {
       if (options.soak !== undefined) return soak(options);
       const results = await runBench(options);
@@ -108,19 +112,18 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       progress('full recompute of all segments (a first pass fills the predefined ones from the generated rows)');
       await timeRecompute(database.strata.db, workspace.id);
       await waitForLiveBacklog(url);
-      const recompute = await timeRecompute(database.strata.db, workspace.id);
-      const segmentKeys = (
-        await database.strata.db.selectFrom('segments').select('segment_key').where('workspace_id', '=', workspace.id).execute()
-      ).map((r) => r.segment_key);
-      const segmentCount = segmentKeys.length;
-      progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, at one instant; all three must agree');
-      const baselineAt = new Date();
-      const strataCounts = await countWithStrata(database.strata.db, workspace.id, baselineAt);
-      const naive = await runNaiveOnPostgres(database.strata.pool, segmentKeys, workspace.id, baselineAt);
-      const duck = await runNaiveOnDuckDb(database.strata.pool, dataDir, segmentKeys, workspace.id, baselineAt);
-      const mismatches = disagreements(strataCounts, naive.counts, duck.counts);
-      if (mismatches.length > 0) progress(`DISAGREEMENT (strata, plain SQL, DuckDB): ${JSON.stringify(mismatches)}`);
-
+      const live = options.only === 'live';
+      const recompute = live ? undefined : await timeRecompute(database.strata.db, workspace.id);
+      const segmentCount = Number(
+        (
+          await database.strata.db
+            .selectFrom('segments')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('workspace_id', '=', workspace.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      const baselines = live ? undefined : await runBaselines(database.strata, dataDir, workspace.id, progress);
       const userIds: string[] = [];
       for (const account of generateAccounts(options.size, seed, Date.now()))
         for (const person of account.people) userIds.push(person.userId);
@@ -139,13 +142,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         rate: latencyLoadPerSecond,
       });
       const serverLive = await readServerLiveStats(url);
-      progress('window expiry with no new event (a 1-minute window; takes about 1.5 minutes)');
-      const expiry = await measureExpiryLag(url, keys);
-      progress('latency from an acknowledged ticket or survey answer to the membership change it causes (40 probes each)');
-      const support = await measureSupportLatency(url, keys, 40);
-      progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
-      const preview = await drivePreviews(url, adminKey);
-      return {
+      const common = {
         size: options.size,
         machine: describeMachine(),
         people: generated.people,
@@ -162,9 +159,20 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         latency_probes: latency.probes,
         server_live_ms: serverLive,
         latency_load_events_per_s: Math.round(latency.loadEventsPerS),
-        support_latency_ms: support,
         tickets: generated.tickets,
         survey_answers: generated.surveys,
+      };
+      if (live || !recompute || !baselines) return { ...common, only: 'live' };
+      progress('window expiry with no new event (a 1-minute window; takes about 1.5 minutes)');
+      const expiry = await measureExpiryLag(url, keys);
+      progress('latency from an acknowledged ticket or survey answer to the membership change it causes (40 probes each)');
+      const support = await measureSupportLatency(url, keys, 40);
+      progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
+      const preview = await drivePreviews(url, adminKey);
+      const { naive, duck, mismatches, strataCounts } = baselines;
+      return {
+        ...common,
+        support_latency_ms: support,
         recompute_s: round(recompute.seconds),
         recompute_ms_per_segment: recompute.perSegment,
         naive_sql_recompute_s: round(naive.seconds),
@@ -190,6 +198,21 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
     await new Promise((resolve) => child.once('exit', resolve));
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The same segments as plain SQL on PostgreSQL and on DuckDB at one instant; all three must agree. */
+async function runBaselines(strata: StrataDb, dataDir: string, workspaceId: string, progress: (text: string) => void) {
+  const segmentKeys = (await strata.db.selectFrom('segments').select('segment_key').where('workspace_id', '=', workspaceId).execute()).map(
+    (r) => r.segment_key,
+  );
+  progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, at one instant; all three must agree');
+  const baselineAt = new Date();
+  const strataCounts = await countWithStrata(strata.db, workspaceId, baselineAt);
+  const naive = await runNaiveOnPostgres(strata.pool, segmentKeys, workspaceId, baselineAt);
+  const duck = await runNaiveOnDuckDb(strata.pool, dataDir, segmentKeys, workspaceId, baselineAt);
+  const mismatches = disagreements(strataCounts, naive.counts, duck.counts);
+  if (mismatches.length > 0) progress(`DISAGREEMENT (strata, plain SQL, DuckDB): ${JSON.stringify(mismatches)}`);
+  return { naive, duck, mismatches, strataCounts };
 }
 
 /** Rules a support-operations lead would preview while typing, covering the language's main forms. */
