@@ -20,7 +20,7 @@ export default async function setup(project: TestProject) {
   await admin.query('CREATE DATABASE strata_template');
   await admin.end();
   const template = openDatabase(server.url.replace(/\/postgres$/, '/strata_template'));
-  await migrateToLatest(template.db);
+  await migrateToLatest(template);
   await template.close();
   project.provide('postgresUrl', server.url);
   return async () => {

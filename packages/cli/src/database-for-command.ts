@@ -18,13 +18,13 @@ export async function openCommandDatabase(
   const url = config.databaseUrl ?? (await findRunningEmbeddedPostgres(config.dataDir));
   if (url) {
     const strata = openDatabase(url);
-    await migrateToLatest(strata.db);
+    await migrateToLatest(strata);
     return { strata, close: () => strata.close() };
   }
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
   const strata = openDatabase(embedded.url);
   try {
-    await migrateToLatest(strata.db);
+    await migrateToLatest(strata);
   } catch (error) {
     await strata.close();
     await embedded.stop();

@@ -72,3 +72,7 @@ export { configureIntegration, resolveWebhookTarget } from './integrations/integ
 export { providerNames, webhookProviders, type ProviderName } from './integrations/providers.js';
 export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/signatures.js';
 export type { WebhookProvider, WebhookResult } from './integrations/webhook-provider.js';
+export * from './jobs/index.js';
+export * from './changes/index.js';
+export * from './webhooks/index.js';
+export * from './runtime/index.js';

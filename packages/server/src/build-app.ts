@@ -24,6 +24,8 @@ import { registerSurveyPages } from './routes/survey-pages.js';
 import { registerSurveyRoutes } from './routes/surveys.js';
 import { registerTicketRoutes } from './routes/tickets.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { registerMembershipWebhookRoutes } from './routes/membership-webhooks/membership-webhook-routes.js';
+import { registerSystemRoutes } from './routes/system/system-routes.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
@@ -134,6 +136,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTicketRoutes(scope, { db, auth, now });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
+      registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
+      registerSystemRoutes(scope, { db, auth, now });
       done();
     },
     { prefix: '/api/v1' },

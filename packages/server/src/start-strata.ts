@@ -80,7 +80,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     }
     db = openDatabase(url);
     await assertSupportedServer(db.db);
-    const applied = await migrateToLatest(db.db);
+    const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
     const emptyDatabase = (await listWorkspaces(db.db)).length === 0;

@@ -141,3 +141,6 @@ export {
   upsertIntegration,
   type IntegrationRow,
 } from './repositories/integrations.js';
+export * from './jobs/index.js';
+export * from './changes/index.js';
+export * from './webhooks/index.js';

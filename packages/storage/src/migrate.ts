@@ -1,10 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Pool } from 'pg';
+import { installJobSchema } from './jobs/index.js';
 import * as initial from './migrations/0001-initial.js';
 import * as segmentSources from './migrations/0002-segment-sources.js';
 import * as liveSegments from './migrations/0003-live-segments.js';
 import * as supportSignals from './migrations/0004-support-signals.js';
 import * as segmentWorkFailures from './migrations/0005-segment-work-failures.js';
 import * as shortKeyPrefixes from './migrations/0006-short-key-prefixes.js';
+import * as engineSpine from './migrations/0007-engine-spine.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -14,13 +17,17 @@ const migrations: Record<string, Migration> = {
   '0004-support-signals': supportSignals,
   '0005-segment-work-failures': segmentWorkFailures,
   '0006-short-key-prefixes': shortKeyPrefixes,
+  '0007-engine-spine': engineSpine,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
-/** Brings the schema up to date; concurrent callers are serialised by Kysely's migration lock. */
+/**
+ * Brings the schema up to date, the job queue's included; concurrent callers are serialised by
+ * Kysely's migration lock (and graphile-worker's installer tolerates a concurrent install).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest({ db, pool }: { db: Kysely<any>; pool: Pool }): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -30,5 +37,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
       { cause: error },
     );
   }
+  await installJobSchema(pool);
   return (results ?? []).map((r) => r.migrationName);
 }

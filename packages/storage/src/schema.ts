@@ -226,11 +226,41 @@ export interface Database {
     cause: Json<unknown>;
     txid: Generated<string>;
   };
-  outbox: {
+  change_cursors: {
     workspace_id: string;
-    outbox_id: Generated<number>;
-    topic: string;
+    subscriber: string;
+    txid: ColumnType<string, string | undefined, string>;
+    change_id: ColumnType<number, number | undefined, number>;
+    handled: ColumnType<string, number | undefined, number | string>;
+    updated_at: ColumnType<Date, Date | undefined, Date>;
+    failures: Generated<number>;
+    next_attempt_at: Timestamp | null;
+    last_error: string | null;
+    last_error_at: Timestamp | null;
+  };
+  webhooks: {
+    workspace_id: string;
+    webhook_key: string;
+    url: string;
+    events: string[];
+    segments: string[] | null;
+    secret_ciphertext: string;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | undefined, Date>;
+  };
+  webhook_messages: {
+    workspace_id: string;
+    message_id: string;
+    webhook_key: string;
+    change_id: number;
+    event: string;
     payload: Json<unknown>;
+    status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | undefined, 'pending' | 'delivered' | 'failed'>;
+    attempts: Generated<number>;
+    last_attempt_at: Timestamp | null;
+    next_attempt_at: Timestamp | null;
+    last_status: number | null;
+    last_error: string | null;
     created_at: CreatedAt;
     delivered_at: Timestamp | null;
   };

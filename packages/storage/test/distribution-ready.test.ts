@@ -24,12 +24,21 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   integrations: 'a provider webhook finds its workspace by the URL token: unique url_token is looked up before the workspace is known',
 };
 
+/**
+ * Schemas that stay local to the Citus coordinator, neither distributed nor reference tables. The
+ * job queue (graphile-worker) is one: its workers lock rows with SKIP LOCKED and call its own
+ * functions, which only a local table serves, and jobs are small, short-lived rows.
+ */
+const COORDINATOR_SCHEMAS: Readonly<Record<string, string>> = {
+  graphile_worker: 'the job queue; every process takes jobs from it on the coordinator',
+};
+
 const DISTRIBUTION_COLUMN = 'workspace_id';
 const DISTRIBUTION_TYPE = 'uuid';
 
 /** Ordinary and partitioned tables `c` (in namespace `n`) of every user schema, but not the tables of extensions. */
 const isUserTable = sql`c.relkind IN ('r', 'p')
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND NOT starts_with(n.nspname, 'pg_toast') AND NOT starts_with(n.nspname, 'pg_temp')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname <> ALL(${Object.keys(COORDINATOR_SCHEMAS)}::text[]) AND NOT starts_with(n.nspname, 'pg_toast') AND NOT starts_with(n.nspname, 'pg_temp')
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')`;
 
 interface TableRow {

@@ -42,7 +42,7 @@ export interface EvaluationResult {
 /**
  * Re-evaluates the segments that the work concerns, for exactly those profiles, in the caller's
  * transaction (which must hold the profiles' locks). Active versions update their members, with
- * history and outbox; building versions record their verdicts in staging.
+ * history (the change log subscribers read); building versions record their verdicts in staging.
  */
 export async function evaluateProfiles(
   db: Kysely<Database>,

@@ -57,8 +57,9 @@ export async function findMemberships(
 }
 
 /**
- * Applies enters and exits in the caller's transaction: the members table, the history, and the
- * outbox, all at once, so delivery never sees a change that did not happen or misses one that did.
+ * Applies enters and exits in the caller's transaction: the members table and the history (the
+ * change log subscribers read), all at once, so delivery never sees a change that did not happen
+ * or misses one that did.
  */
 export async function applyMembershipChanges(
   db: Kysely<Database>,
@@ -90,20 +91,8 @@ export async function applyMembershipChanges(
       ${changes.map((c) => c.segmentKey)}::text[], ${changes.map((c) => c.memberId)}::uuid[], ${changes.map((c) => c.kind)}::text[],
       ${changes.map((c) => c.version)}::int[], ${changes.map((c) => JSON.stringify(c.cause))}::jsonb[]
     ) AS x(segment_key, member_id, kind, version, cause)`.execute(db);
-  const externalIds = await findExternalIds(db, workspaceId, target, [...new Set(changes.map((c) => c.memberId))]);
-  const payloads = changes.map((c) =>
-    JSON.stringify({
-      segment: c.segmentKey,
-      target,
-      id: externalIds.get(c.memberId) ?? c.memberId,
-      change: c.kind,
-      at: at.toISOString(),
-      cause: c.cause,
-    }),
-  );
-  await sql`
-    INSERT INTO outbox (workspace_id, topic, payload)
-    SELECT ${workspaceId}::uuid, 'segment.membership', x.payload FROM unnest(${payloads}::jsonb[]) AS x(payload)`.execute(db);
+  // Wakes change subscribers at once (they also poll); one notification per transaction.
+  await sql`SELECT pg_notify('strata_segment_changes', ${workspaceId})`.execute(db);
 }
 
 /** userId of people, groupId of accounts; a person without a userId is known by its Strata id. */

@@ -1,0 +1,2 @@
+export * from './subscriber.js';
+export * from './subscriber-runner.js';

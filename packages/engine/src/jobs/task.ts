@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import { addJob, type Database } from '@strata/storage';
+
+/** What a task's run gets besides its payload. */
+export interface TaskContext {
+  db: Kysely<Database>;
+  now: () => Date;
+  /** 1 on the first run; graphile-worker counts the attempt before running it. */
+  attempt: number;
+  maxAttempts: number;
+  /** The last allowed attempt: a task that keeps its own record of failures marks it failed now. */
+  lastAttempt: boolean;
+  log: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+  services: TaskServices;
+}
+
+/** What the process gives its tasks: secrets to open and the guarded way out to the network. */
+export interface TaskServices {
+  /** Undefined while STRATA_SECRET_KEY is not configured. */
+  secrets?: { open(sealed: Buffer): string } | undefined;
+  /** Posts through the outbound guard (private addresses refused unless allowed). */
+  post(request: OutboundPost): Promise<{ status: number; body: string }>;
+}
+
+export interface OutboundPost {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * A kind of background job. Its payload is checked by `payload` when it runs (jobs outlive
+ * deployments, so a stored payload is untrusted input); it always names its workspace.
+ */
+export interface Task<Payload extends { workspaceId?: string | undefined }> {
+  name: string;
+  payload: z.ZodType<Payload>;
+  run(payload: Payload, context: TaskContext): Promise<void>;
+  /** Attempts before the job is dead (kept, listed in the dead-letter view); 25 by default. */
+  maxAttempts?: number;
+  /** At most one running instance in the whole cluster: its jobs share one serial queue. */
+  singleton?: boolean;
+  /**
+   * A cron schedule evaluated in UTC (graphile-worker's crontab, `m h dom mon dow`). A scheduled
+   * run gets `{}` and works out each workspace's local time itself (`workspaces.timezone`).
+   */
+  schedule?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a table holds tasks of any payload
+export type AnyTask = Task<any>;
+
+/**
+ * Queues a job in the caller's transaction, so it exists exactly when the change that causes it
+ * commits. `key` replaces a pending job with the same key instead of adding a second.
+ */
+export async function enqueue<Payload extends { workspaceId?: string | undefined }>(
+  db: Kysely<Database>,
+  task: Task<Payload>,
+  payload: Payload,
+  options: { runAt?: Date; key?: string } = {},
+): Promise<void> {
+  await addJob(db, {
+    task: task.name,
+    payload,
+    queue: task.singleton ? task.name : undefined,
+    maxAttempts: task.maxAttempts,
+    runAt: options.runAt,
+    key: options.key,
+  });
+}
+
+/**
+ * graphile-worker's retry delay after attempt n is exp(min(n, 10)) seconds: a job that keeps
+ * failing is retried for the sum of these before it is dead.
+ */
+export function retrySpanSeconds(maxAttempts: number): number {
+  let total = 0;
+  for (let n = 1; n < maxAttempts; n++) total += Math.exp(Math.min(n, 10));
+  return total;
+}

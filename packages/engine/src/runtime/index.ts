@@ -1,0 +1,2 @@
+export * from './registries.js';
+export * from './background-runtime.js';

@@ -1,0 +1,17 @@
+import type { Subscriber } from '../changes/index.js';
+import type { AnyTask } from '../jobs/index.js';
+import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
+
+/**
+ * Every background task, by name: the one table the job runner reads. A domain adds its task here;
+ * a job whose name is missing stays queued (graphile-worker runs only the tasks it was given).
+ */
+export const tasks = {
+  'deliver-webhook': deliverWebhookTask,
+  'prune-webhook-messages': pruneWebhookMessagesTask,
+} as const satisfies Record<string, AnyTask>;
+
+export type TaskName = keyof typeof tasks;
+
+/** Every change subscriber, in the order a pass serves them. Names are cursor keys: never rename one. */
+export const subscribers: readonly Subscriber[] = [membershipWebhooks];

@@ -1,0 +1,65 @@
+import { Webhook } from 'standardwebhooks';
+import { z } from 'zod';
+import { findWebhook, findWebhookMessage, recordWebhookAttempt } from '@strata/storage';
+import type { Task } from '../jobs/index.js';
+
+/** 25 attempts: graphile-worker's backoff (e^min(n,10) s) spreads them over about four days. */
+export const deliveryAttempts = 25;
+
+/** Sends one webhook message; a non-2xx answer or a refused address is a failure that retries. */
+export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }> = {
+  name: 'deliver-webhook',
+  payload: z.object({ workspaceId: z.string(), messageId: z.string() }),
+  maxAttempts: deliveryAttempts,
+  async run({ workspaceId, messageId }, { db, now, services, attempt, lastAttempt }) {
+    const message = await findWebhookMessage(db, workspaceId, messageId);
+    if (!message || message.status === 'delivered') return;
+    const webhook = await findWebhook(db, workspaceId, message.webhookKey);
+    if (!webhook) return;
+    if (!services.secrets) throw new Error('STRATA_SECRET_KEY is not configured: webhook secrets cannot be opened');
+    const secret = services.secrets.open(Buffer.from(webhook.secretCiphertext, 'base64'));
+    const body = JSON.stringify(message.payload);
+    const sentAt = now();
+    const signature = new Webhook(secret).sign(message.id, sentAt, body);
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await services.post({
+        url: webhook.url,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Strata-Webhooks/1',
+          'webhook-id': message.id,
+          'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body,
+      });
+      status = response.status;
+      if (status < 200 || status > 299)
+        error = status >= 300 && status < 400 ? `answered ${status}: redirects are not followed` : `answered ${status}`;
+    } catch (failure) {
+      error = failure instanceof Error ? failure.message : String(failure);
+    }
+    const at = now();
+    if (error === null) {
+      await recordWebhookAttempt(db, workspaceId, message.id, {
+        status: 'delivered',
+        httpStatus: status,
+        error: null,
+        at,
+        nextAttemptAt: null,
+      });
+      return;
+    }
+    const nextAttemptAt = lastAttempt ? null : new Date(at.getTime() + Math.exp(Math.min(attempt, 10)) * 1000);
+    await recordWebhookAttempt(db, workspaceId, message.id, {
+      status: lastAttempt ? 'failed' : 'pending',
+      httpStatus: status,
+      error,
+      at,
+      nextAttemptAt,
+    });
+    throw new Error(`webhook ${webhook.key} message ${message.id}: ${error}`);
+  },
+};

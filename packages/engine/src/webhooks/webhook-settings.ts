@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { Webhook } from 'standardwebhooks';
+import { listSegments, upsertWebhook, type Database, type MembershipEvent, type WebhookRecord } from '@strata/storage';
+
+/** A webhook as a user configures it. */
+export interface WebhookInput {
+  key: string;
+  url: string;
+  events: MembershipEvent[];
+  segments?: string[] | undefined;
+  /** A Standard Webhooks secret (`whsec_` + base64 of 24 to 64 bytes); generated when left out. */
+  secret?: string | undefined;
+}
+
+/** A field the user must fix, named as in the request body. */
+export class WebhookInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WebhookInputError';
+  }
+}
+
+export interface SavedWebhook {
+  webhook: WebhookRecord;
+  created: boolean;
+  /** The signing secret: shown in this answer only (stored encrypted). */
+  secret: string;
+}
+
+/** A fresh signing secret in the Standard Webhooks form. */
+export function generateWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/**
+ * Creates or replaces a membership webhook. Segments must exist; the secret must be one the
+ * `standardwebhooks` package accepts, so receivers can verify with it as it is.
+ */
+export async function saveWebhook(
+  db: Kysely<Database>,
+  secrets: { seal(plaintext: string): Buffer },
+  workspaceId: string,
+  input: WebhookInput,
+  now: Date,
+): Promise<SavedWebhook> {
+  const url = parseWebhookUrl(input.url);
+  if (input.segments) {
+    const known = new Set((await listSegments(db, workspaceId)).map((s) => s.key));
+    input.segments.forEach((key, index) => {
+      if (!known.has(key))
+        throw new WebhookInputError(`segments[${index}]`, `segment ${key} does not exist; GET /api/v1/segments lists the keys`);
+    });
+  }
+  const secret = input.secret ?? generateWebhookSecret();
+  checkSecret(secret);
+  const { webhook, created } = await upsertWebhook(
+    db,
+    workspaceId,
+    {
+      key: input.key,
+      url,
+      events: [...new Set(input.events)],
+      segments: input.segments ? [...new Set(input.segments)] : null,
+      secretCiphertext: secrets.seal(secret).toString('base64'),
+    },
+    now,
+  );
+  return { webhook, created, secret };
+}
+
+function parseWebhookUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new WebhookInputError('url', 'url is not an absolute URL; use https://receiver.example.com/path');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new WebhookInputError('url', `url must be http or https, not ${url.protocol.replace(':', '')}`);
+  if (url.username || url.password)
+    throw new WebhookInputError('url', 'url must not carry a user name or password; the signature authenticates Strata');
+  return url.toString();
+}
+
+function checkSecret(secret: string): void {
+  const base64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
+  const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? Buffer.from(base64, 'base64').length : 0;
+  if (bytes < 24 || bytes > 64)
+    throw new WebhookInputError(
+      'secret',
+      'secret must be whsec_ followed by base64 of 24 to 64 random bytes; leave it out to have one generated',
+    );
+  new Webhook(secret); // throws on anything the receiver's library would refuse
+}

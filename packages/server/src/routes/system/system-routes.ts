@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { readSubscriberStatus, subscribers } from '@strata/engine';
+import { listJobs, type Database } from '@strata/storage';
+import type { Authenticated } from '../../http/management-auth.js';
+
+const subscriberSchema = z.object({
+  name: z.string(),
+  cursor: z.string().describe('txid.changeId of the last change handled'),
+  lagSeconds: z.number().describe('age of the oldest change not yet handled; 0 when caught up'),
+  backlog: z.number().describe('changes not yet handled (counted up to 100,000)'),
+  lastError: z.string().nullable(),
+  handled: z.number(),
+  failures: z.number().describe('failed attempts in a row; 0 once a batch succeeds'),
+  nextAttemptAt: z.date().nullable(),
+});
+const jobSchema = z.object({
+  id: z.string(),
+  task: z.string(),
+  queue: z.string().nullable(),
+  state: z.enum(['queued', 'running', 'retrying', 'dead']),
+  attempts: z.number(),
+  maxAttempts: z.number(),
+  runAt: z.date(),
+  lastError: z.string().nullable(),
+  createdAt: z.date(),
+  key: z.string().nullable(),
+});
+
+/** What the background spine is doing for this workspace: subscribers' positions and its jobs. */
+export function registerSystemRoutes(
+  app: FastifyInstance,
+  deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date },
+): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(
+    '/system/subscribers',
+    {
+      schema: {
+        operationId: 'listSubscribers',
+        summary: "Change subscribers (membership webhooks, …): each one's cursor, lag, backlog and last error",
+        tags: ['system'],
+        response: { 200: z.array(subscriberSchema) },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      return readSubscriberStatus(deps.db(), subscribers, key.workspaceId, deps.now());
+    },
+  );
+  api.get(
+    '/system/jobs',
+    {
+      schema: {
+        operationId: 'listJobs',
+        summary: "The workspace's background jobs, newest first; state=dead is the dead-letter view",
+        tags: ['system'],
+        querystring: z.object({
+          state: z.enum(['queued', 'running', 'retrying', 'dead']).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: { 200: z.array(jobSchema) },
+      },
+    },
+    async (request) => {
+      const key = await deps.auth(request, 'read');
+      return listJobs(deps.db(), key.workspaceId, { state: request.query.state, limit: request.query.limit });
+    },
+  );
+}

@@ -1,0 +1,2 @@
+export * from './change-cursors.js';
+export * from './segment-change-log.js';

@@ -1,0 +1,97 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { ChangeCursor } from './change-cursors.js';
+
+/** A membership change as subscribers see it: who (by external id), which segment, which way. */
+export interface LoggedSegmentChange extends ChangeCursor {
+  segmentKey: string;
+  target: 'person' | 'account';
+  memberId: string;
+  /** userId of a person (its Strata id when it has none), groupId of an account. */
+  id: string;
+  kind: 'enter' | 'exit';
+  at: Date;
+  version: number;
+  cause: unknown;
+}
+
+/**
+ * A workspace's membership changes after a cursor, in log order. Only transactions older than
+ * every running one are read (see listSegmentChanges), so a change committed late never sorts
+ * behind a cursor that has already moved past it.
+ */
+export async function readSegmentChangesAfter(
+  db: Kysely<Database>,
+  workspaceId: string,
+  after: ChangeCursor,
+  limit: number,
+): Promise<LoggedSegmentChange[]> {
+  const rows = await sql<{
+    txid: string;
+    change_id: string;
+    segment_key: string;
+    target: 'person' | 'account';
+    member_id: string;
+    id: string | null;
+    kind: 'enter' | 'exit';
+    at: Date;
+    version: number;
+    cause: unknown;
+  }>`
+    SELECT c.txid::text AS txid, c.change_id, c.segment_key, s.target, c.member_id, c.kind, c.at, c.version, c.cause,
+      CASE s.target
+        WHEN 'person' THEN (SELECT coalesce(p.user_id, c.member_id::text) FROM people p WHERE p.workspace_id = c.workspace_id AND p.person_id = c.member_id)
+        ELSE (SELECT a.group_id FROM accounts a WHERE a.workspace_id = c.workspace_id AND a.account_id = c.member_id)
+      END AS id
+    FROM segment_changes c
+    JOIN segments s ON s.workspace_id = c.workspace_id AND s.segment_key = c.segment_key
+    WHERE c.workspace_id = ${workspaceId}
+      AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+      AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
+    ORDER BY c.txid, c.change_id
+    LIMIT ${limit}`.execute(db);
+  return rows.rows.map((r) => ({
+    txid: r.txid,
+    changeId: Number(r.change_id),
+    segmentKey: r.segment_key,
+    target: r.target,
+    memberId: r.member_id,
+    id: r.id ?? r.member_id,
+    kind: r.kind,
+    at: r.at,
+    version: r.version,
+    cause: r.cause,
+  }));
+}
+
+/** How far behind a cursor is: changes after it (counted up to `cap`) and the time of the oldest. */
+export async function segmentChangeBacklog(
+  db: Kysely<Database>,
+  workspaceId: string,
+  after: ChangeCursor,
+  cap: number,
+): Promise<{ backlog: number; oldestAt: Date | null }> {
+  const row = await sql<{ backlog: string; oldest_at: Date | null }>`
+    SELECT count(*) AS backlog, min(at) AS oldest_at FROM (
+      SELECT c.at FROM segment_changes c
+      WHERE c.workspace_id = ${workspaceId} AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
+      ORDER BY c.txid, c.change_id
+      LIMIT ${cap}
+    ) x`.execute(db);
+  const r = row.rows[0];
+  return { backlog: Number(r?.backlog ?? 0), oldestAt: r?.oldest_at ?? null };
+}
+
+/** Workspaces whose log has changes after the given subscriber's cursor (or that have none yet). */
+export async function workspacesWithNewSegmentChanges(db: Kysely<Database>, subscriber: string): Promise<string[]> {
+  const rows = await sql<{ workspace_id: string }>`
+    SELECT w.workspace_id FROM workspaces w
+    LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = ${subscriber}
+    WHERE EXISTS (
+      SELECT 1 FROM segment_changes c
+      WHERE c.workspace_id = w.workspace_id
+        AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
+        AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+    )`.execute(db);
+  return rows.rows.map((r) => r.workspace_id);
+}

@@ -1,0 +1,196 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../schema.js';
+
+export type MembershipEvent = 'segment.entered' | 'segment.exited';
+
+/** A membership webhook: where to post which changes; the secret stays encrypted here. */
+export interface WebhookRecord {
+  key: string;
+  url: string;
+  events: MembershipEvent[];
+  /** Only changes of these segments; null for every segment. */
+  segments: string[] | null;
+  secretCiphertext: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toWebhook(r: Selectable<Database['webhooks']>): WebhookRecord {
+  return {
+    key: r.webhook_key,
+    url: r.url,
+    events: r.events as MembershipEvent[],
+    segments: r.segments,
+    secretCiphertext: r.secret_ciphertext,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Creates or replaces a webhook; answers whether it was new. */
+export async function upsertWebhook(
+  db: Kysely<Database>,
+  workspaceId: string,
+  webhook: Omit<WebhookRecord, 'createdAt' | 'updatedAt'>,
+  now: Date,
+): Promise<{ webhook: WebhookRecord; created: boolean }> {
+  const row = await sql<Selectable<Database['webhooks']> & { inserted: boolean }>`
+    INSERT INTO webhooks (workspace_id, webhook_key, url, events, segments, secret_ciphertext, created_at, updated_at)
+    VALUES (${workspaceId}, ${webhook.key}, ${webhook.url}, ${webhook.events}::text[], ${webhook.segments}::text[],
+      ${webhook.secretCiphertext}, ${now}, ${now})
+    ON CONFLICT (workspace_id, webhook_key) DO UPDATE SET url = excluded.url, events = excluded.events,
+      segments = excluded.segments, secret_ciphertext = excluded.secret_ciphertext, updated_at = excluded.updated_at
+    RETURNING *, (xmax = 0) AS inserted`.execute(db);
+  const r = row.rows[0]!;
+  return { webhook: toWebhook(r), created: r.inserted };
+}
+
+export async function findWebhook(db: Kysely<Database>, workspaceId: string, key: string): Promise<WebhookRecord | undefined> {
+  const row = await db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('webhook_key', '=', key)
+    .executeTakeFirst();
+  return row ? toWebhook(row) : undefined;
+}
+
+export async function listWebhooks(db: Kysely<Database>, workspaceId: string): Promise<WebhookRecord[]> {
+  const rows = await db.selectFrom('webhooks').selectAll().where('workspace_id', '=', workspaceId).orderBy('webhook_key').execute();
+  return rows.map(toWebhook);
+}
+
+/** Deletes a webhook and its messages; pending deliveries then find nothing and stop. */
+export async function deleteWebhook(db: Kysely<Database>, workspaceId: string, key: string): Promise<boolean> {
+  const result = await db.deleteFrom('webhooks').where('workspace_id', '=', workspaceId).where('webhook_key', '=', key).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export type WebhookMessageStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookMessage {
+  id: string;
+  webhookKey: string;
+  changeId: number;
+  event: MembershipEvent;
+  payload: Record<string, unknown>;
+  status: WebhookMessageStatus;
+  attempts: number;
+  lastAttemptAt: Date | null;
+  nextAttemptAt: Date | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+function toMessage(r: Selectable<Database['webhook_messages']>): WebhookMessage {
+  return {
+    id: r.message_id,
+    webhookKey: r.webhook_key,
+    changeId: Number(r.change_id),
+    event: r.event as MembershipEvent,
+    payload: r.payload as Record<string, unknown>,
+    status: r.status,
+    attempts: r.attempts,
+    lastAttemptAt: r.last_attempt_at,
+    nextAttemptAt: r.next_attempt_at,
+    lastStatus: r.last_status,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    deliveredAt: r.delivered_at,
+  };
+}
+
+/**
+ * Adds the messages for changes in the caller's transaction. One message per webhook and change
+ * (its unique key is the idempotency key): a change handled twice adds nothing the second time.
+ * Answers the ids of the messages this call added.
+ */
+export async function insertWebhookMessages(
+  db: Kysely<Database>,
+  workspaceId: string,
+  messages: ReadonlyArray<{ id: string; webhookKey: string; changeId: number; event: MembershipEvent; payload: unknown }>,
+  now: Date,
+): Promise<string[]> {
+  if (messages.length === 0) return [];
+  const rows = await sql<{ message_id: string }>`
+    INSERT INTO webhook_messages (workspace_id, message_id, webhook_key, change_id, event, payload, created_at, next_attempt_at)
+    SELECT ${workspaceId}::uuid, x.id, x.webhook_key, x.change_id, x.event, x.payload, ${now}::timestamptz, ${now}::timestamptz
+    FROM unnest(${messages.map((m) => m.id)}::text[], ${messages.map((m) => m.webhookKey)}::text[],
+      ${messages.map((m) => m.changeId)}::bigint[], ${messages.map((m) => m.event)}::text[],
+      ${messages.map((m) => JSON.stringify(m.payload))}::jsonb[]) AS x(id, webhook_key, change_id, event, payload)
+    ON CONFLICT (workspace_id, webhook_key, change_id) DO NOTHING
+    RETURNING message_id`.execute(db);
+  return rows.rows.map((r) => r.message_id);
+}
+
+export async function findWebhookMessage(db: Kysely<Database>, workspaceId: string, id: string): Promise<WebhookMessage | undefined> {
+  const row = await db
+    .selectFrom('webhook_messages')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', '=', id)
+    .executeTakeFirst();
+  return row ? toMessage(row) : undefined;
+}
+
+/** A webhook's messages, newest first, optionally of one status; `before` pages by message id. */
+export async function listWebhookMessages(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+  page: { limit: number; status?: WebhookMessageStatus | undefined; before?: { createdAt: Date; id: string } | undefined },
+): Promise<WebhookMessage[]> {
+  let query = db.selectFrom('webhook_messages').selectAll().where('workspace_id', '=', workspaceId).where('webhook_key', '=', key);
+  if (page.status) query = query.where('status', '=', page.status);
+  if (page.before) {
+    const before = page.before;
+    query = query.where(sql<boolean>`(created_at, message_id) < (${before.createdAt}, ${before.id})`);
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('message_id', 'desc').limit(page.limit).execute();
+  return rows.map(toMessage);
+}
+
+/** Records one delivery attempt's outcome. */
+export async function recordWebhookAttempt(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  outcome: { status: WebhookMessageStatus; httpStatus: number | null; error: string | null; at: Date; nextAttemptAt: Date | null },
+): Promise<void> {
+  await db
+    .updateTable('webhook_messages')
+    .set((eb) => ({
+      status: outcome.status,
+      attempts: eb('attempts', '+', 1),
+      last_attempt_at: outcome.at,
+      next_attempt_at: outcome.nextAttemptAt,
+      last_status: outcome.httpStatus,
+      last_error: outcome.error,
+      ...(outcome.status === 'delivered' ? { delivered_at: outcome.at } : {}),
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', '=', id)
+    .execute();
+}
+
+/** Puts a message back to pending for a manual retry. */
+export async function requeueWebhookMessage(db: Kysely<Database>, workspaceId: string, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('webhook_messages')
+    .set({ status: 'pending', next_attempt_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('message_id', '=', id)
+    .execute();
+}
+
+/** Deletes delivered messages older than a cutoff; answers how many. */
+export async function pruneWebhookMessages(db: Kysely<Database>, deliveredBefore: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_messages')
+    .where('status', '=', 'delivered')
+    .where('delivered_at', '<', deliveredBefore)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
