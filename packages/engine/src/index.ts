@@ -76,3 +76,4 @@ export * from './jobs/index.js';
 export * from './changes/index.js';
 export * from './webhooks/index.js';
 export * from './runtime/index.js';
+export * from './outbound/index.js';

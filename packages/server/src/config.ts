@@ -19,6 +19,7 @@ const envSchema = z.object({
   STRATA_BOOTSTRAP_ADMIN_KEY: bootstrapKey.optional(),
   STRATA_BOOTSTRAP_WRITE_KEY: bootstrapKey.optional(),
   STRATA_DEMO: boolean.optional(),
+  STRATA_ALLOW_PRIVATE_WEBHOOKS: boolean.default(false),
   STRATA_TIME_SWEEP_SECONDS: z.coerce.number().min(1).max(60).default(15),
   STRATA_WORK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   STRATA_MAX_EVENT_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(defaultEventTimeWindow.maxAgeDays),
@@ -43,6 +44,8 @@ export interface StrataConfig {
   bootstrapWriteKey: string | undefined;
   /** Undefined means: create the demo workspace only on an empty data folder or database. */
   demo: boolean | undefined;
+  /** Outbound calls (webhooks, help-desk APIs, SMTP) may reach loopback and private addresses: development and tests only. */
+  allowPrivateWebhooks: boolean;
   logLevel: string;
   /** How often the time sweep runs: memberships that hang on time change within this of the moment. */
   timeSweepSeconds: number;
@@ -76,6 +79,7 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       bootstrapAdminKey: e.STRATA_BOOTSTRAP_ADMIN_KEY,
       bootstrapWriteKey: e.STRATA_BOOTSTRAP_WRITE_KEY,
       demo: e.STRATA_DEMO,
+      allowPrivateWebhooks: e.STRATA_ALLOW_PRIVATE_WEBHOOKS,
       logLevel: e.LOG_LEVEL,
       timeSweepSeconds: e.STRATA_TIME_SWEEP_SECONDS,
       workStatementTimeoutMs: e.STRATA_WORK_STATEMENT_TIMEOUT_MS,

@@ -3,3 +3,4 @@ export { readConfig, type ReadConfigResult, type StrataConfig } from './config.j
 export { createLogger } from './logger.js';
 export { startStrata, type RunningStrata, type StartOptions } from './start-strata.js';
 export { AppError, errorStatus, type ErrorCode } from './http/app-error.js';
+export { startWorker, type RunningWorker } from './start-worker.js';

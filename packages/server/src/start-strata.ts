@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { loadSampleData, parseMasterKey, SecretBox, SegmentEngine } from '@strata/engine';
+import { loadSampleData, SecretBox, type BackgroundRuntime, type SegmentEngine } from '@strata/engine';
 import {
   assertSupportedServer,
   createApiKey,
@@ -15,7 +14,10 @@ import {
   type EmbeddedPostgres,
   type StrataDb,
 } from '@strata/storage';
+import { createBackgroundRuntime } from './background.js';
 import { buildApp } from './build-app.js';
+import { embeddedSecretKey } from './embedded-secret-key.js';
+import { outboundPost } from './outbound-post.js';
 import type { StrataConfig } from './config.js';
 import { isLoopbackHost } from './http/public-url.js';
 
@@ -25,6 +27,8 @@ export interface RunningStrata {
   port: number;
   db: StrataDb;
   engine: SegmentEngine;
+  /** Live segments, change subscribers and jobs of this process. */
+  runtime: BackgroundRuntime;
   /** Finishes in-flight requests, closes the pool, stops embedded PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -62,7 +66,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
 
   let embedded: EmbeddedPostgres | undefined;
   let db: StrataDb | undefined;
-  let engine: SegmentEngine | undefined;
+  let runtime: BackgroundRuntime | undefined;
   try {
     const dataDir = resolve(config.dataDir);
     const freshDataDir = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
@@ -87,45 +91,40 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     await bootstrapDefaultWorkspace(db, config, announce);
     if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, logger);
     const now = options.now ?? (() => new Date());
-    engine = new SegmentEngine({
-      db: db.db,
-      pool: db.pool,
-      now,
-      sweepIntervalMs: config.timeSweepSeconds * 1000,
-      statementTimeoutMs: config.workStatementTimeoutMs,
-      log: (level, message, data) => logger[level]({ component: 'segments', ...data }, message),
-    });
-    await engine.start();
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
-    if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations and survey links are unavailable until it is');
+    if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations, survey links and webhooks are unavailable until it is');
+    const secrets = secretKey ? new SecretBox(secretKey) : undefined;
+    runtime = createBackgroundRuntime(db, config, { logger, now, secrets, post: outboundPost(config) });
+    await runtime.start();
     strataApp.setServices({
       db: db.db,
-      engine,
+      engine: runtime.segments,
       checkDatabase: db.checkHealth,
-      ...(secretKey ? { secrets: new SecretBox(secretKey) } : {}),
+      ...(secrets ? { secrets } : {}),
     });
     logger.info('Strata is ready');
   } catch (error) {
     await strataApp.app.close();
-    await engine?.stop();
+    await runtime?.stop();
     await db?.close();
     await embedded?.stop();
     throw error;
   }
 
   const openDb = db;
-  const runningEngine = engine;
+  const runningRuntime = runtime;
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
     port,
     db: openDb,
-    engine: runningEngine,
+    engine: runningRuntime.segments,
+    runtime: runningRuntime,
     stop() {
       stopping ??= (async () => {
         logger.info('stopping: finishing in-flight requests');
         await strataApp.app.close();
-        await runningEngine.stop();
+        await runningRuntime.stop();
         await openDb.close();
         await embedded?.stop();
         logger.info('stopped');
@@ -133,23 +132,6 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
       return stopping;
     },
   };
-}
-
-/**
- * The master key of an embedded install: kept beside the database in the data directory
- * (readable by the owner only), created on first need. Losing it makes stored integration
- * secrets unreadable, so backups take the whole directory.
- */
-function embeddedSecretKey(dataDir: string): Buffer {
-  const path = join(dataDir, 'secret.key');
-  if (existsSync(path)) {
-    const key = parseMasterKey(readFileSync(path, 'utf8'));
-    if (!key) throw new Error(`${path} does not hold a 32-byte key in base64; restore it from a backup or set STRATA_SECRET_KEY`);
-    return key;
-  }
-  const key = randomBytes(32);
-  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
 }
 
 async function bootstrapDefaultWorkspace(db: StrataDb, config: StrataConfig, announce: (text: string) => void): Promise<void> {

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import { BackgroundRuntime, type SecretBox, type TaskServices } from '@strata/engine';
+import type { StrataDb } from '@strata/storage';
+import type { StrataConfig } from './config.js';
+
+/**
+ * The background runtime of a `strata start` or `strata worker` process: live segments, change
+ * subscribers and jobs, configured the same way in both.
+ */
+export function createBackgroundRuntime(
+  db: StrataDb,
+  config: StrataConfig,
+  options: { logger: Logger; now: () => Date; secrets: SecretBox | undefined; post: TaskServices['post'] },
+): BackgroundRuntime {
+  const { logger } = options;
+  return new BackgroundRuntime({
+    db: db.db,
+    pool: db.pool,
+    now: options.now,
+    services: { secrets: options.secrets, post: options.post },
+    segments: { sweepIntervalMs: config.timeSweepSeconds * 1000, statementTimeoutMs: config.workStatementTimeoutMs },
+    log: (level, message, data) => logger[level]({ ...data }, message),
+  });
+}

@@ -1,0 +1,13 @@
+import { sendOutboundRequest, type TaskServices } from '@strata/engine';
+import type { StrataConfig } from './config.js';
+
+/** How background tasks post: through the outbound guard, private networks as configured. */
+export function outboundPost(config: StrataConfig): TaskServices['post'] {
+  return async (request) => {
+    const response = await sendOutboundRequest(
+      { url: request.url, method: 'POST', headers: request.headers, body: request.body },
+      { allowPrivate: config.allowPrivateWebhooks, timeoutMs: 10_000, maxResponseBytes: 16_384 },
+    );
+    return { status: response.status, body: response.body };
+  };
+}
