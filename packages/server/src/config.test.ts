@@ -19,6 +19,7 @@ describe('readConfig', () => {
         eventTimeWindow: { maxAgeDays: 3650, maxFutureDays: 3 },
         secretKey: undefined,
         publicUrl: undefined,
+        allowPrivateWebhooks: false,
       },
     });
   });
