@@ -66,7 +66,13 @@ it('gives every subscriber every change at least once, in log order, and the rec
       const keys = ['alpha', 'beta'];
       for (const key of keys)
         await createSegment(database.db, workspace.id, { key, name: key, target: 'person', rule: 'plan = "pro"' }, { now });
-      await saveWebhook(database.db, secrets, workspace.id, { key: 'hook', url: 'https://receiver.example/hook', events: ['segment.entered', 'segment.exited'] }, now());
+      await saveWebhook(
+        database.db,
+        secrets,
+        workspace.id,
+        { key: 'hook', url: 'https://receiver.example/hook', events: ['segment.entered', 'segment.exited'] },
+        now(),
+      );
       const members = Array.from({ length: 6 }, () => randomUUID());
 
       const seen: LoggedSegmentChange[] = [];
@@ -84,7 +90,10 @@ it('gives every subscriber every change at least once, in log order, and the rec
       const runner = new SubscriberRunner({
         db: database.db,
         now,
-        subscribers: [failing(recorder, () => failures.recorder), failing({ ...membershipWebhooks, batchSize: 2 }, () => failures.webhooks)],
+        subscribers: [
+          failing(recorder, () => failures.recorder),
+          failing({ ...membershipWebhooks, batchSize: 2 }, () => failures.webhooks),
+        ],
       });
 
       // The receiver keeps what arrived; a failed post may still have arrived (the answer was lost).
@@ -122,7 +131,13 @@ it('gives every subscriber every change at least once, in log order, and the rec
         if (s.kind === 'changes') {
           const changes = s.members
             .filter((m) => (membership.get(`${s.segment}:${m}`) ?? false) !== s.enter)
-            .map((m) => ({ segmentKey: keys[s.segment]!, version: 1, memberId: members[m]!, kind: s.enter ? ('enter' as const) : ('exit' as const), cause: { kind: 'membership' as const } }));
+            .map((m) => ({
+              segmentKey: keys[s.segment]!,
+              version: 1,
+              memberId: members[m]!,
+              kind: s.enter ? ('enter' as const) : ('exit' as const),
+              cause: { kind: 'membership' as const },
+            }));
           for (const m of s.members) membership.set(`${s.segment}:${m}`, s.enter);
           await database.db.transaction().execute((tx) => applyMembershipChanges(tx, workspace.id, 'person', changes, now()));
         } else if (s.kind === 'pass') {
