@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { SegmentEngine } from '@strata/engine';
-import { readSegmentBacklog, readWorkFailures, type Database } from '@strata/storage';
+import { subscribers, type SegmentEngine } from '@strata/engine';
+import { readSegmentBacklog, readWorkFailures, summariseSubscriberLag, type Database } from '@strata/storage';
 
 /**
  * `/metrics` in Prometheus text format: this process's live evaluation (work, verdicts, changes,
- * lag and batch-time histograms) and the shared queue. No workspace, segment or profile names:
+ * lag and batch-time histograms), the shared queue, and each change subscriber's lag. No workspace, segment or profile names:
  * scrapers are not authenticated.
  */
 export function registerMetricsRoute(
@@ -16,7 +16,12 @@ export function registerMetricsRoute(
     const backlog = await readSegmentBacklog(deps.db());
     const failing = await readWorkFailures(deps.db());
     const engine = deps.engine();
-    const oldestAge = backlog.oldest ? Math.max(0, (deps.now().getTime() - backlog.oldest.getTime()) / 1000) : 0;
+    const lag = await summariseSubscriberLag(
+      deps.db(),
+      subscribers.map((s) => s.name),
+      100_000,
+    );
+    const oldestAge = ageSeconds(backlog.oldest, deps.now());
     const lines = [
       '# HELP strata_segment_backlog Profile changes queued for live evaluation, all workspaces.',
       '# TYPE strata_segment_backlog gauge',
@@ -31,6 +36,15 @@ export function registerMetricsRoute(
       '# TYPE strata_segment_work_parked gauge',
       `strata_segment_work_parked ${failing.parked}`,
       ...(engine?.metrics.render() ?? []),
+      '# HELP strata_subscriber_lag_seconds Age of the oldest membership change a subscriber has not handled, over all workspaces; 0 when caught up.',
+      '# TYPE strata_subscriber_lag_seconds gauge',
+      ...lag.map((l) => `strata_subscriber_lag_seconds{subscriber="${l.subscriber}"} ${ageSeconds(l.oldestAt, deps.now())}`),
+      '# HELP strata_subscriber_backlog Membership changes a subscriber has not handled, over all workspaces (each counted up to 100000).',
+      '# TYPE strata_subscriber_backlog gauge',
+      ...lag.map((l) => `strata_subscriber_backlog{subscriber="${l.subscriber}"} ${l.backlog}`),
+      '# HELP strata_subscriber_failing_workspaces Workspaces where a subscriber is backing off after a failure.',
+      '# TYPE strata_subscriber_failing_workspaces gauge',
+      ...lag.map((l) => `strata_subscriber_failing_workspaces{subscriber="${l.subscriber}"} ${l.failingWorkspaces}`),
     ];
     if (engine?.lastSweep) {
       lines.push(
@@ -41,4 +55,8 @@ export function registerMetricsRoute(
     }
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });
+}
+
+function ageSeconds(since: Date | null, now: Date): number {
+  return since ? Math.max(0, (now.getTime() - since.getTime()) / 1000) : 0;
 }

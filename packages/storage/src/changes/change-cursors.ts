@@ -80,7 +80,10 @@ export async function advanceCursor(
     WHERE workspace_id = ${workspaceId} AND subscriber = ${subscriber}`.execute(db);
 }
 
-/** Records a failed attempt (in a transaction of its own: the failed one rolled back). */
+/**
+ * Records a failed attempt (in a transaction of its own: the failed one rolled back, and with it
+ * the cursor row if that attempt created it, so the row is created here too).
+ */
 export async function recordCursorFailure(
   db: Kysely<Database>,
   workspaceId: string,
@@ -90,8 +93,11 @@ export async function recordCursorFailure(
   now: Date,
 ): Promise<number> {
   const row = await sql<{ failures: number }>`
-    UPDATE change_cursors SET failures = failures + 1, last_error = ${error}, last_error_at = ${now}, next_attempt_at = ${retryAt}
-    WHERE workspace_id = ${workspaceId} AND subscriber = ${subscriber}
+    INSERT INTO change_cursors AS k (workspace_id, subscriber, updated_at, failures, last_error, last_error_at, next_attempt_at)
+    VALUES (${workspaceId}, ${subscriber}, ${now}, 1, ${error}, ${now}, ${retryAt})
+    ON CONFLICT (workspace_id, subscriber) DO UPDATE
+      SET failures = k.failures + 1, last_error = EXCLUDED.last_error, last_error_at = EXCLUDED.last_error_at,
+        next_attempt_at = EXCLUDED.next_attempt_at
     RETURNING failures`.execute(db);
   return row.rows[0]?.failures ?? 0;
 }

@@ -95,3 +95,49 @@ export async function workspacesWithNewSegmentChanges(db: Kysely<Database>, subs
     )`.execute(db);
   return rows.rows.map((r) => r.workspace_id);
 }
+
+/** One subscriber's position over every workspace, for `/metrics` (which names no workspace). */
+export interface SubscriberLagSummary {
+  subscriber: string;
+  /** Changes not yet handled, summed over workspaces (each workspace counted up to `cap`). */
+  backlog: number;
+  /** Time of the oldest change not yet handled in any workspace; null when caught up. */
+  oldestAt: Date | null;
+  /** Workspaces whose cursor is backing off after a failure. */
+  failingWorkspaces: number;
+}
+
+/** How far each subscriber is behind, over all workspaces: one indexed probe per workspace. */
+export async function summariseSubscriberLag(
+  db: Kysely<Database>,
+  subscribers: readonly string[],
+  cap: number,
+): Promise<SubscriberLagSummary[]> {
+  if (subscribers.length === 0) return [];
+  const rows = await sql<{ subscriber: string; backlog: string; oldest_at: Date | null; failing: string }>`
+    SELECT n.subscriber, coalesce(sum(b.backlog), 0) AS backlog, min(b.oldest_at) AS oldest_at,
+      count(*) FILTER (WHERE k.failures > 0) AS failing
+    FROM unnest(${[...subscribers]}::text[]) AS n(subscriber)
+    CROSS JOIN workspaces w
+    LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = n.subscriber
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS backlog, min(at) AS oldest_at FROM (
+        SELECT c.at FROM segment_changes c
+        WHERE c.workspace_id = w.workspace_id
+          AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
+        ORDER BY c.txid, c.change_id
+        LIMIT ${cap}
+      ) pending
+    ) b
+    GROUP BY n.subscriber`.execute(db);
+  const bySubscriber = new Map(rows.rows.map((r) => [r.subscriber, r]));
+  return subscribers.map((subscriber) => {
+    const r = bySubscriber.get(subscriber);
+    return {
+      subscriber,
+      backlog: Number(r?.backlog ?? 0),
+      oldestAt: r?.oldest_at ?? null,
+      failingWorkspaces: Number(r?.failing ?? 0),
+    };
+  });
+}
