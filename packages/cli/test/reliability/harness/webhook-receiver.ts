@@ -30,6 +30,7 @@ export interface DeliveryTally {
 export class WebhookReceiver {
   readonly arrivals: Arrival[] = [];
   private readonly senders = new WeakMap<Socket, Promise<number | undefined>>();
+  private gate: { promise: Promise<void>; open: () => void } | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -53,12 +54,26 @@ export class WebhookReceiver {
           const arrival: Arrival = { headers: req.headers, body: Buffer.concat(chunks).toString(), senderPid, answered: false };
           receiver.arrivals.push(arrival);
           await new Promise((resolve) => setTimeout(resolve, receiver.delayMs));
+          await receiver.gate?.promise;
           arrival.answered = true;
           res.writeHead(200).end();
         })();
       });
     });
     return receiver;
+  }
+
+  /** Answers nothing from now until `release`: deliveries stay in flight as long as a test needs. */
+  hold(): void {
+    let open = () => undefined as void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    this.gate = { promise, open };
+  }
+
+  /** Answers what `hold` kept waiting, and everything after. */
+  release(): void {
+    this.gate?.open();
+    this.gate = undefined;
   }
 
   /** The webhook-ids of requests from `pid` received and not answered yet. */
