@@ -67,7 +67,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const password = await ensureCluster(dataDir, clusterDir, binaries, owner, log);
     await stopOrphanedPostmaster(clusterDir, binaries, owner, log);
 
-    const port = await findFreePort();
+    // The port of the last run when it is free: a `strata worker` or tool connected to this cluster
+    // reconnects to the same address after a restart, also after a kill -9 of the owner.
+    const previous = Number(await readFile(join(dataDir, 'pg-port'), 'utf8').catch(() => ''));
+    const port = Number.isInteger(previous) && previous > 0 && (await isPortFree(previous)) ? previous : await findFreePort();
     const settings = [
       `-p ${port}`,
       `-c listen_addresses=127.0.0.1`,
@@ -100,7 +103,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await startPostmaster();
     const watch = await superviseTheStartedPostmaster({ clusterDir, start: startPostmaster, log });
 
-    // Lets CLI commands reach this cluster while the server holds the folder.
+    // Lets CLI commands and workers reach this cluster while the server holds the folder; kept after
+    // a stop (the data folder lock tells whether it is running) so the next start reuses the port.
     await writeFile(join(dataDir, 'pg-port'), String(port), { mode: 0o600 });
     let stopped = false;
     return {
@@ -111,7 +115,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         stopped = true;
         await watch.stop();
         log('stopping embedded PostgreSQL');
-        await rm(join(dataDir, 'pg-port'), { force: true });
         await runAs(owner, binaries.pg_ctl, ['stop', '-w', '-t', '60', '-m', 'fast', '-D', clusterDir]).catch((error: unknown) =>
           log(`pg_ctl stop failed: ${error instanceof Error ? error.message : String(error)}`, error),
         );
@@ -231,6 +234,14 @@ async function makeReachable(dataDir: string, owner: OsUser): Promise<void> {
 
 async function runAs(owner: OsUser | undefined, file: string, args: string[]): Promise<void> {
   await run(file, args, { ...(owner ?? {}), env: { ...process.env, LC_ALL: 'C' } });
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
 }
 
 async function findFreePort(): Promise<number> {

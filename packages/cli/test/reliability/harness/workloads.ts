@@ -226,3 +226,79 @@ export class TicketWorkload extends StreamingWorkload<Record<string, unknown>> {
 export function standardWorkloads(keys: WorkloadKeys): Workload[] {
   return [new BatchWorkload(keys), new TicketWorkload(keys)];
 }
+
+/** A number in [0, 1) fixed by `m`: which way the `m`-th message moves a profile. */
+function coin(m: number): number {
+  return (Math.imul(m + 1, 2654435761) >>> 0) / 2 ** 32;
+}
+
+/**
+ * `/v1/batch` calls of 10 messages that keep moving people and accounts in and out of segments:
+ * identify flips a person's `plan` between pro and free, group flips its account's `tier` between
+ * gold and silver and keeps the person in it, track "login" counts toward activity. 30 people in
+ * 6 accounts (person k in account k mod 6); see `membershipSegments` for the segments they move.
+ */
+export class MembershipWorkload extends StreamingWorkload<unknown[]> {
+  readonly name = 'membership';
+
+  protected makeUnit(n: number) {
+    const unit = Array.from({ length: 10 }, (_, i) => {
+      const m = n * 10 + i;
+      const person = Math.floor(coin(m * 7 + 3) * 30);
+      const base = { userId: `proc-${person}`, messageId: `proc-msg-${m}` };
+      const account = `proc-acct-${person % 6}`;
+      switch (m % 5) {
+        case 0:
+        case 1:
+          return { ...base, type: 'track', event: 'login', context: { groupId: account } };
+        case 2:
+        case 3:
+          return { ...base, type: 'identify', traits: { plan: coin(m) < 0.5 ? 'pro' : 'free' } };
+        default:
+          return { ...base, type: 'group', groupId: account, traits: { tier: coin(m) < 0.5 ? 'gold' : 'silver' } };
+      }
+    });
+    return { ids: unit.map((m) => m.messageId), unit };
+  }
+
+  protected send(url: string, unit: unknown[]) {
+    return post(url, '/v1/batch', `Basic ${Buffer.from(`${this.keys.writeKey}:`).toString('base64')}`, { batch: unit });
+  }
+
+  protected async countStored(database: pg.Client, ids: string[]) {
+    const { rows } = await database.query<{ id: string; n: number }>(
+      'SELECT message_id AS id, count(*)::int AS n FROM message_ids WHERE message_id = ANY($1) GROUP BY message_id',
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  protected async countAll(database: pg.Client) {
+    const { rows } = await database.query<{ total: number; distinct: number }>(
+      `SELECT count(*)::int AS total, count(DISTINCT message_id)::int AS distinct FROM message_ids WHERE message_id LIKE 'proc-msg-%'`,
+    );
+    return rows[0]!;
+  }
+}
+
+/** The segments `MembershipWorkload` moves profiles in and out of; `pro` and `gold` flip often. */
+export const membershipSegments = [
+  { key: 'pro', name: 'Pro', target: 'person', rule: 'plan = "pro"' },
+  { key: 'frequent', name: 'Frequent', target: 'person', rule: 'count(events "login" within last 30 days) >= 4' },
+  { key: 'gold', name: 'Gold', target: 'account', rule: 'tier = "gold"' },
+  { key: 'team', name: 'Team', target: 'account', rule: 'count(people where did "login" within last 7 days) >= 3' },
+] as const;
+
+/**
+ * Rules may only name fields the workspace has seen: one person and one account, outside every
+ * `membershipSegments` segment, make `plan` and `tier` known before the segments are created.
+ */
+export async function seedMembershipFields(url: string, keys: WorkloadKeys): Promise<void> {
+  const answer = await post(url, '/v1/batch', `Basic ${Buffer.from(`${keys.writeKey}:`).toString('base64')}`, {
+    batch: [
+      { type: 'identify', userId: 'proc-seed', traits: { plan: 'free' }, messageId: 'proc-seed-1' },
+      { type: 'group', userId: 'proc-seed', groupId: 'proc-seed-acct', traits: { tier: 'silver' }, messageId: 'proc-seed-2' },
+    ],
+  });
+  expect(answer).toMatchObject({ status: 200 });
+}
