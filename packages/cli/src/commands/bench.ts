@@ -28,8 +28,11 @@ const ingestPlan = {
 const latencyLoadPerSecond = 1000;
 const batchSize = 500;
 const concurrency = 4;
-/** How long the benchmark waits, after the latency step, for the webhook deliveries still queued. */
-const webhookDrainMs = 120_000;
+/**
+ * How long the benchmark waits for the webhook deliveries still queued: after the ingestion burst
+ * (so the latency step starts with no backlog of deliveries) and after the latency step.
+ */
+const webhookDrainMs = { afterIngest: 300_000, afterLatency: 120_000 };
 
 interface BenchOptions {
   size: SampleSize;
@@ -147,6 +150,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const catchUp = await waitForLiveBacklog(url);
       const stats = await readIngestionStats(database.strata.db, workspace.id);
       if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
+      progress('waiting for the webhook deliveries of the ingestion burst');
+      const ingestDrain = await waitForWebhookDeliveries(database.strata.db, workspace.id, webhookDrainMs.afterIngest);
       const keys = { write: writeKey, admin: adminKey };
       progress(
         `latency from acknowledgement to visible membership, ${ingestPlan[options.size].latencySeconds} s under ${latencyLoadPerSecond} events/s`,
@@ -158,7 +163,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       });
       const serverLive = await readServerLiveStats(url);
       progress('waiting for the webhook deliveries still queued');
-      const drain = await waitForWebhookDeliveries(database.strata.db, workspace.id, webhookDrainMs);
+      const drain = await waitForWebhookDeliveries(database.strata.db, workspace.id, webhookDrainMs.afterLatency);
       const webhooks = await webhookDeliveryStats(database.strata.db, workspace.id, receiver, latencyStartedAt);
       const common = {
         size: options.size,
@@ -180,6 +185,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         webhook_messages: webhooks.messages,
         webhooks_delivered: receiver.received,
         webhooks_repeated: receiver.repeated,
+        webhook_drain_after_ingest_s: round(ingestDrain.seconds),
+        webhooks_pending_after_ingest_drain: ingestDrain.pending,
         webhooks_pending_after_drain: drain.pending,
         webhook_drain_s: round(drain.seconds),
         webhook_delivery_ms: roundQuantiles(webhooks.delivery),
@@ -244,6 +251,8 @@ function summaryTable(results: Record<string, unknown>): string {
     webhook_messages: number;
     webhooks_pending_after_drain: number;
     webhook_drain_s: number;
+    webhook_drain_after_ingest_s: number;
+    webhooks_pending_after_ingest_drain: number;
     webhook_delivery_ms: Quantiles;
     webhook_job_ms: Quantiles;
     webhook_delivery_all_ms: Quantiles;
@@ -252,6 +261,10 @@ function summaryTable(results: Record<string, unknown>): string {
     ['size', r.size],
     ['ingestion', `${r.ingest_events_per_s} events/s`],
     ['catch-up after ingestion', `${r.live_catch_up_after_ingest_s} s`],
+    [
+      'webhooks of the ingestion',
+      `delivered ${r.webhook_drain_after_ingest_s} s after the catch-up (${r.webhooks_pending_after_ingest_drain} still pending)`,
+    ],
     ['live latency p50 / p99', `${r.latency_ms.p50} / ${r.latency_ms.p99} ms (${r.latency_probes} probes)`],
     [
       'webhooks delivered',
