@@ -32,10 +32,14 @@ export async function startServer(env: Record<string, string>): Promise<{ child:
   });
 }
 
-/** A server of its own: a fresh embedded PostgreSQL in a new folder, with bootstrap keys the benchmark knows. */
+/**
+ * A server of its own: a fresh embedded PostgreSQL in a new folder, with bootstrap keys the
+ * benchmark knows; `env` adds settings (the benchmark's webhook receiver is on loopback).
+ */
 export async function startFreshServer(
   folderPrefix: string,
   progress: (text: string) => void,
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string; dataDir: string; writeKey: string; adminKey: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), folderPrefix));
   const writeKey = `wk_bench_${randomBytes(16).toString('hex')}`;
@@ -48,6 +52,7 @@ export async function startFreshServer(
     STRATA_BOOTSTRAP_WRITE_KEY: writeKey,
     STRATA_DEMO: 'false',
     LOG_LEVEL: 'warn',
+    ...env,
   });
   return { child, url, dataDir, writeKey, adminKey };
 }

@@ -16,6 +16,7 @@ import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } 
 import { measureSupportLatency } from './bench-support.js';
 import { describeMachine, startFreshServer } from './bench-server.js';
 import { runSoak } from './bench-soak.js';
+import { registerBenchWebhook, waitForWebhookDeliveries, WebhookReceiver, webhookDeliveryStats, type Quantiles } from './bench-webhooks.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
 const ingestPlan = {
@@ -27,6 +28,11 @@ const ingestPlan = {
 const latencyLoadPerSecond = 1000;
 const batchSize = 500;
 const concurrency = 4;
+/**
+ * How long the benchmark waits for the webhook deliveries still queued: after the ingestion burst
+ * (so the latency step starts with no backlog of deliveries) and after the latency step.
+ */
+const webhookDrainMs = { afterIngest: 300_000, afterLatency: 120_000 };
 
 interface BenchOptions {
   size: SampleSize;
@@ -57,6 +63,7 @@ export function registerBenchCommand(program: Command): void {
       const results = await runBench(options);
       const text = JSON.stringify(results, null, 2);
       process.stdout.write(`${text}\n`);
+      process.stderr.write(`\n${summaryTable(results)}\n`);
       if (options.out) await writeFile(options.out, `${text}\n`);
     });
 }
@@ -83,7 +90,15 @@ async function soak(options: BenchOptions): Promise<void> {
 
 async function runBench(options: BenchOptions): Promise<Record<string, unknown>> {
   const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
-  const { child, url, dataDir, writeKey, adminKey } = await startFreshServer('strata-bench-', progress);
+  // Membership webhooks give the job runner real work during the live step: every change is a
+  // message and a deliver-webhook job, posted to this receiver on loopback.
+  const receiver = await WebhookReceiver.start();
+  const { child, url, dataDir, writeKey, adminKey } = await startFreshServer('strata-bench-', progress, {
+    STRATA_ALLOW_PRIVATE_WEBHOOKS: 'true',
+  }).catch(async (error: unknown) => {
+    await receiver.stop();
+    throw error;
+  });
   try {
     const config = readConfig({ STRATA_DATA_DIR: dataDir });
     if (!config.ok) throw new Error(config.problems.join('; '));
@@ -128,20 +143,28 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       for (const account of generateAccounts(options.size, seed, Date.now()))
         for (const person of account.people) userIds.push(person.userId);
       const total = ingestPlan[options.size].events;
+      progress(`registering a membership webhook (every enter and exit) posting to ${receiver.url}`);
+      await registerBenchWebhook(url, adminKey, receiver.url);
       progress(`ingesting ${total} events through POST /v1/batch (${batchSize} per batch, ${concurrency} concurrent), live evaluation on`);
       const ingest = await driveIngestion(url, writeKey, userIds, total);
       const catchUp = await waitForLiveBacklog(url);
       const stats = await readIngestionStats(database.strata.db, workspace.id);
       if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
+      progress('waiting for the webhook deliveries of the ingestion burst');
+      const ingestDrain = await waitForWebhookDeliveries(database.strata.db, workspace.id, webhookDrainMs.afterIngest);
       const keys = { write: writeKey, admin: adminKey };
       progress(
         `latency from acknowledgement to visible membership, ${ingestPlan[options.size].latencySeconds} s under ${latencyLoadPerSecond} events/s`,
       );
+      const latencyStartedAt = Date.now();
       const latency = await measureLiveLatency(url, keys, userIds, {
         seconds: ingestPlan[options.size].latencySeconds,
         rate: latencyLoadPerSecond,
       });
       const serverLive = await readServerLiveStats(url);
+      progress('waiting for the webhook deliveries still queued');
+      const drain = await waitForWebhookDeliveries(database.strata.db, workspace.id, webhookDrainMs.afterLatency);
+      const webhooks = await webhookDeliveryStats(database.strata.db, workspace.id, receiver, latencyStartedAt);
       const common = {
         size: options.size,
         machine: describeMachine(),
@@ -159,6 +182,17 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         latency_probes: latency.probes,
         server_live_ms: serverLive,
         latency_load_events_per_s: Math.round(latency.loadEventsPerS),
+        webhook_messages: webhooks.messages,
+        webhooks_delivered: receiver.received,
+        webhooks_repeated: receiver.repeated,
+        webhook_drain_after_ingest_s: round(ingestDrain.seconds),
+        webhooks_pending_after_ingest_drain: ingestDrain.pending,
+        webhooks_pending_after_drain: drain.pending,
+        webhook_drain_s: round(drain.seconds),
+        webhook_delivery_ms: roundQuantiles(webhooks.delivery),
+        webhook_job_ms: roundQuantiles(webhooks.job),
+        webhook_delivery_all_ms: roundQuantiles(webhooks.deliveryAll),
+        webhook_job_all_ms: roundQuantiles(webhooks.jobAll),
         tickets: generated.tickets,
         survey_answers: generated.surveys,
       };
@@ -196,8 +230,55 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+    await receiver.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+function roundQuantiles(q: Quantiles): Quantiles {
+  return { p50: round(q.p50), p99: round(q.p99), max: round(q.max), n: q.n };
+}
+
+/** The live step's headline numbers, one per line, for a reader of the terminal. */
+function summaryTable(results: Record<string, unknown>): string {
+  const r = results as {
+    size: string;
+    ingest_events_per_s: number;
+    live_catch_up_after_ingest_s: number;
+    latency_ms: { p50: number; p99: number };
+    latency_probes: number;
+    webhooks_delivered: number;
+    webhook_messages: number;
+    webhooks_pending_after_drain: number;
+    webhook_drain_s: number;
+    webhook_drain_after_ingest_s: number;
+    webhooks_pending_after_ingest_drain: number;
+    webhook_delivery_ms: Quantiles;
+    webhook_job_ms: Quantiles;
+    webhook_delivery_all_ms: Quantiles;
+  };
+  const rows: Array<[string, string]> = [
+    ['size', r.size],
+    ['ingestion', `${r.ingest_events_per_s} events/s`],
+    ['catch-up after ingestion', `${r.live_catch_up_after_ingest_s} s`],
+    [
+      'webhooks of the ingestion',
+      `delivered ${r.webhook_drain_after_ingest_s} s after the catch-up (${r.webhooks_pending_after_ingest_drain} still pending)`,
+    ],
+    ['live latency p50 / p99', `${r.latency_ms.p50} / ${r.latency_ms.p99} ms (${r.latency_probes} probes)`],
+    [
+      'webhooks delivered',
+      `${r.webhooks_delivered} of ${r.webhook_messages} (${r.webhooks_pending_after_drain} pending after ${r.webhook_drain_s} s)`,
+    ],
+    [
+      'webhook delivery p50 / p99',
+      `${r.webhook_delivery_ms.p50} / ${r.webhook_delivery_ms.p99} ms from the change (${r.webhook_delivery_ms.n} in the latency step)`,
+    ],
+    ['webhook job p50 / p99', `${r.webhook_job_ms.p50} / ${r.webhook_job_ms.p99} ms from the enqueue`],
+    ['webhook delivery, whole run', `${r.webhook_delivery_all_ms.p50} / ${r.webhook_delivery_all_ms.p99} ms`],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
 }
 
 /** The same segments as plain SQL on PostgreSQL and on DuckDB at one instant; all three must agree. */
