@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { addJob, type Database } from '@strata/storage';
+import { addJob, addJobs, type Database, type JobRequest } from '@strata/storage';
 
 /** What a task's run gets besides its payload. */
 export interface TaskContext {
@@ -61,14 +61,23 @@ export async function enqueue<Payload extends { workspaceId?: string | undefined
   payload: Payload,
   options: { runAt?: Date; key?: string } = {},
 ): Promise<void> {
-  await addJob(db, {
-    task: task.name,
-    payload,
-    queue: task.singleton ? task.name : undefined,
-    maxAttempts: task.maxAttempts,
-    runAt: options.runAt,
-    key: options.key,
-  });
+  await addJob(db, { ...jobRequest(task, payload), runAt: options.runAt, key: options.key });
+}
+
+/** Queues many jobs of one task in one statement, in the caller's transaction, like `enqueue`. */
+export async function enqueueMany<Payload extends { workspaceId?: string | undefined }>(
+  db: Kysely<Database>,
+  task: Task<Payload>,
+  jobs: ReadonlyArray<{ payload: Payload; runAt?: Date; key?: string }>,
+): Promise<void> {
+  await addJobs(
+    db,
+    jobs.map((job): JobRequest => ({ ...jobRequest(task, job.payload), runAt: job.runAt, key: job.key })),
+  );
+}
+
+function jobRequest<Payload extends { workspaceId?: string | undefined }>(task: Task<Payload>, payload: Payload): JobRequest {
+  return { task: task.name, payload, queue: task.singleton ? task.name : undefined, maxAttempts: task.maxAttempts };
 }
 
 /**

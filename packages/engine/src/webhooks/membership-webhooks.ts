@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { insertWebhookMessages, listWebhooks } from '@strata/storage';
 import type { Subscriber } from '../changes/index.js';
-import { enqueue } from '../jobs/index.js';
+import { enqueueMany } from '../jobs/index.js';
 import { deliverWebhookTask } from './deliver-webhook.js';
 import { eventOf, membershipPayload } from './webhook-payload.js';
 
@@ -35,7 +35,11 @@ export const membershipWebhooks: Subscriber = {
       }
     }
     const added = await insertWebhookMessages(db, workspaceId, messages, now);
-    for (const id of added) await enqueue(db, deliverWebhookTask, { workspaceId, messageId: id }, { key: `webhook:${id}` });
+    await enqueueMany(
+      db,
+      deliverWebhookTask,
+      added.map((id) => ({ payload: { workspaceId, messageId: id }, key: `webhook:${id}` })),
+    );
   },
 };
 
