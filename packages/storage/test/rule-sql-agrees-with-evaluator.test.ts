@@ -292,7 +292,7 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
         const now = new Date(testNow);
         for (const rule of personRules) {
           const expected = stored.persons
-            .filter((p) => evaluateRule(rule, p, now))
+            .filter((p) => evaluateRule(rule, p, now, 'UTC'))
             .map((p) => p.id)
             .sort();
           expect(await sqlMembers(rule, stored.workspaceId), JSON.stringify(rule)).toEqual(expected);
@@ -302,16 +302,16 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
             stored.persons.map((p) => p.id),
             expected,
           );
-          for (const p of stored.persons) expect(explainRule(rule, p, now).member).toBe(expected.includes(p.id));
+          for (const p of stored.persons) expect(explainRule(rule, p, now, 'UTC').member).toBe(expected.includes(p.id));
           // Explain loads only what the rule reads: what it loads must decide as SQL does.
           for (const p of stored.persons) {
             const loaded = await loadPersonRecord(database.db, stored.workspaceId, p.id, { rule, now });
-            expect(explainRule(rule, loaded!, now).member, `loaded ${JSON.stringify(rule)}`).toBe(expected.includes(p.id));
+            expect(explainRule(rule, loaded!, now, 'UTC').member, `loaded ${JSON.stringify(rule)}`).toBe(expected.includes(p.id));
           }
         }
         for (const rule of accountRules) {
           const expected = stored.accounts
-            .filter((a) => evaluateRule(rule, a, now))
+            .filter((a) => evaluateRule(rule, a, now, 'UTC'))
             .map((a) => a.id)
             .sort();
           expect(await sqlMembers(rule, stored.workspaceId), JSON.stringify(rule)).toEqual(expected);
@@ -321,10 +321,10 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
             stored.accounts.map((a) => a.id),
             expected,
           );
-          for (const a of stored.accounts) expect(explainRule(rule, a, now).member).toBe(expected.includes(a.id));
+          for (const a of stored.accounts) expect(explainRule(rule, a, now, 'UTC').member).toBe(expected.includes(a.id));
           for (const a of stored.accounts) {
             const loaded = await loadAccountRecord(database.db, stored.workspaceId, a.id, { rule, now });
-            expect(explainRule(rule, loaded!, now).member, `loaded ${JSON.stringify(rule)}`).toBe(expected.includes(a.id));
+            expect(explainRule(rule, loaded!, now, 'UTC').member, `loaded ${JSON.stringify(rule)}`).toBe(expected.includes(a.id));
           }
         }
       },
@@ -353,12 +353,12 @@ it('PostgreSQL and the evaluator decide every pattern of the dialect alike, on n
         condition: { kind: 'predicate', subject: nick, operator: 'matches', operands: [pattern] },
       };
       const expected = stored.persons
-        .filter((p) => evaluateRule(rule, p, now))
+        .filter((p) => evaluateRule(rule, p, now, 'UTC'))
         .map((p) => p.id)
         .sort();
       expect(await sqlMembers(rule, stored.workspaceId), pattern).toEqual(expected);
       for (const p of stored.persons)
-        expect(explainRule(rule, p, now).member, `${pattern} on ${JSON.stringify(p.traits)}`).toBe(expected.includes(p.id));
+        expect(explainRule(rule, p, now, 'UTC').member, `${pattern} on ${JSON.stringify(p.traits)}`).toBe(expected.includes(p.id));
     }),
     { numRuns: Math.max(50, Math.round(Number(process.env['PROPERTY_RUNS'] ?? 1000) / 4)) },
   );
