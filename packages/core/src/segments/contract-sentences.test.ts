@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { baseFieldSchema } from './field-schema.js';
 import type { Target } from './ir.js';
@@ -115,5 +116,20 @@ describe('mistakes', () => {
   it('refuses patterns that could hang the database', () => {
     expect(diagnostics('email matches "(a+)+$"')).toMatchObject([{ code: 'unsafe-pattern' }]);
     expect(diagnostics('email matches "^[a-z]+@acme\\\\.com$"')).toEqual([]);
+  });
+});
+
+/** The examples of docs/segments.md ("Calendar windows and timezones") are valid rules of both targets, and print as written. */
+describe('the calendar-window examples in docs/segments.md', () => {
+  const doc = readFileSync(new URL('../../../../docs/segments.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('## Calendar windows and timezones'));
+  const start = section.indexOf('```\n') + 4;
+  const examples = section.slice(start, section.indexOf('\n```', start)).split('\n').filter(Boolean);
+  it('are there', () => expect(examples.length).toBeGreaterThanOrEqual(4));
+  it.each(examples)('%s', (text) => {
+    for (const target of ['person', 'account'] as const) {
+      const result = validateRule(text, { target, schema: baseFieldSchema() });
+      expect(result.ok ? result.text : result.diagnostics).toEqual(text);
+    }
   });
 });
