@@ -350,8 +350,9 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
     { numRuns: Number(process.env['PROPERTY_RUNS'] ?? 1000) },
   );
   // A thousand worlds, each decided four ways (SQL, scoped SQL, memory, explain on what it loads):
-  // about a minute alone on two cores, more beside other files. A limit, not a speed claim.
-}, 240_000);
+  // two to three minutes alone on two cores since calendar windows and timezones joined, more
+  // beside other files. A limit, not a speed claim.
+}, 480_000);
 
 /** One condition with a calendar window, in each place windows go: rows of a source, `did`, a date, a row's date, a rollup. */
 function calendarRule(target: 'person' | 'account'): fc.Arbitrary<SegmentRule> {
