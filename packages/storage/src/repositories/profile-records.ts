@@ -92,12 +92,15 @@ function eventReadsOf(rule: SegmentRule, now: Date): { own: EventRead[]; people:
 
 /**
  * Instants a window can cover at `now`, widened by `slack`. A calendar window's zone may be any
- * profile's, and zones are within a day of UTC, so its UTC bounds are widened by a day more.
+ * profile's, and local times are within a day of UTC: in a zone, the unit holding `now` is the UTC
+ * unit holding some instant of `now` ± 1 day, shifted by up to a day, so those UTC bounds hold it.
  */
 function windowRange(window: Window, now: number, slack: number): { from: Date; to: Date } {
   if (window.kind === 'calendar') {
-    const [start, end] = calendarBounds(now, window, 'UTC');
-    return { from: new Date(start - slack - 86_400_000), to: new Date(end + slack + 86_400_000) };
+    const day = 86_400_000;
+    const [start] = calendarBounds(now - day, window, 'UTC');
+    const [, end] = calendarBounds(now + day, window, 'UTC');
+    return { from: new Date(start - slack - day), to: new Date(end + slack + day) };
   }
   return {
     from: new Date((window.direction === 'last' ? shiftTime(now, window.amount, window.unit, -1) : now) - slack),
