@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type {
+  CalendarWindow,
   Condition,
   FieldRef,
   FieldSchema,
@@ -103,6 +104,38 @@ export const patternArb: fc.Arbitrary<string> = fc
   )
   .map(([flags, start, body, end]) => `${flags}${start ? '^' : ''}${body}${end ? '$' : ''}`);
 
+/**
+ * Instants rules are evaluated at: `testNow`, and instants on or next to calendar boundaries in the
+ * zones the tests use, DST changes included (New York on 8 March 2026, Europe on 29 March).
+ */
+export const nows = [
+  testNow,
+  Date.UTC(2026, 2, 1, 4, 30), // still February in New York
+  Date.UTC(2026, 2, 1, 0, 0), // March in UTC, still February west of it
+  Date.UTC(2026, 1, 28, 23, 0), // 1 March 00:00 in Berlin
+  Date.UTC(2026, 2, 8, 7, 0), // New York springs forward
+  Date.UTC(2026, 2, 29, 1, 0), // Berlin springs forward
+  Date.UTC(2026, 2, 15, 23, 0), // Monday 16 March 00:00 in Berlin
+  Date.UTC(2026, 2, 31, 22, 0), // 1 April 00:00 CEST: a new quarter in Berlin
+  Date.UTC(2026, 3, 1, 3, 59, 59, 999), // the last millisecond of March in New York
+];
+
+/** Timezones a workspace or a profile may name: valid (any case), invalid, and names only ICU knows. */
+export const timezones = [
+  'UTC',
+  'America/New_York',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+  'america/new_york',
+  'Not/A_Zone',
+  '+05:00',
+  'Factory',
+  'US/Pacific-New',
+  'PST',
+  '',
+];
+
 /** Instants near `testNow`, including the exact boundaries of the windows rules use. */
 export const instant = fc.oneof(
   fc.integer({ min: -60, max: 20 }).map((d) => testNow + d * day),
@@ -119,6 +152,7 @@ export const instant = fc.oneof(
       Date.UTC(2026, 1, 15, 12),
     ),
   },
+  { weight: 2, arbitrary: fc.constantFrom(...nows).chain((t) => fc.constantFrom(t, t - 1, t + 1, t + 3_600_000, t - 3_600_000)) },
 );
 const isoInstant = instant.map((ms) => new Date(ms).toISOString());
 const dateOnly = fc.integer({ min: -60, max: 20 }).map((d) => new Date(testNow + d * day).toISOString().slice(0, 10));
@@ -150,8 +184,25 @@ const duration: fc.Arbitrary<{ amount: number; unit: TimeUnit }> = fc.oneof(
   fc.record({ amount: fc.constantFrom(1, 2, 90), unit: fc.constantFrom<TimeUnit>('minutes', 'hours') }),
   fc.record({ amount: fc.constantFrom(1, 2), unit: fc.constant<TimeUnit>('months') }),
 );
+/** Calendar windows of every period, unit and zone. */
+export const calendarArb: fc.Arbitrary<CalendarWindow> = fc
+  .record({
+    kind: fc.constant('calendar' as const),
+    period: fc.constantFrom<CalendarWindow['period']>('this', 'this', 'last', 'next'),
+    amount: fc.constantFrom(1, 2),
+    unit: fc.constantFrom<CalendarWindow['unit']>('weeks', 'months', 'months', 'quarters', 'years'),
+    zone: fc.constantFrom<CalendarWindow['zone']>('workspace', 'customer'),
+  })
+  .map((w) => (w.period === 'this' ? { ...w, amount: 1 } : w));
 const windowArb: fc.Arbitrary<Window | undefined> = fc.option(
-  duration.chain((d) => fc.constantFrom<'last' | 'next'>('last', 'last', 'next').map((direction) => ({ direction, ...d }))),
+  fc.oneof(
+    // Calendar windows less often: the focused calendar property of the SQL test runs many more.
+    {
+      weight: 4,
+      arbitrary: duration.chain((d) => fc.constantFrom<'last' | 'next'>('last', 'last', 'next').map((direction) => ({ direction, ...d }))),
+    },
+    calendarArb,
+  ),
   { nil: undefined },
 );
 
@@ -211,6 +262,7 @@ function predicatesFor(type: FieldType, domain: fc.Arbitrary<string | number | b
             .tuple(fc.constantFrom<OperatorName>('within-last', 'within-next', 'more-than-ago'), duration)
             .map(([o, d]) => op(o, d)),
         },
+        calendarArb.map((w) => op('within-calendar', w)),
         fc.tuple(fc.constantFrom<OperatorName>('before', 'after', 'eq', 'lt', 'gte'), literal).map(([o, v]) => op(o, v)),
         fc.tuple(literal, literal).map(([a, b]) => (a < b ? op('between', a, b) : op('between', b, a))),
         fc.tuple(fc.constantFrom<OperatorName>('within-last', 'within-next', 'more-than-ago'), duration).map(([o, d]) => op(o, d)),
@@ -274,11 +326,19 @@ const eventWhere: fc.Arbitrary<Condition | undefined> = fc.option(
   { nil: undefined },
 );
 const ticketWhere: fc.Arbitrary<Condition | undefined> = fc.option(
-  predicatesFor('string', fc.constantFrom('low', 'urgent', 'high')).map((p) => ({
-    kind: 'predicate' as const,
-    subject: field('ticket', 'priority', 'string'),
-    ...p,
-  })),
+  fc.oneof(
+    predicatesFor('string', fc.constantFrom('low', 'urgent', 'high')).map((p) => ({
+      kind: 'predicate' as const,
+      subject: field('ticket', 'priority', 'string'),
+      ...p,
+    })),
+    // A date of the row itself, in a calendar window of the row owner's timezone.
+    calendarArb.map((w) => ({
+      kind: 'predicate' as const,
+      subject: field('ticket', 'created_at', 'datetime'),
+      ...op('within-calendar', w),
+    })),
+  ),
   { nil: undefined },
 );
 

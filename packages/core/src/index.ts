@@ -35,6 +35,7 @@ export {
   type PatternCheck,
 } from './segments/pattern.js';
 export {
+  maxCalendarAmount,
   operatorSpecs,
   operators,
   operatorNames,
@@ -43,11 +44,28 @@ export {
   type OperatorName,
   type OperatorSpec,
   type OperandValue,
+  type Zones,
 } from './segments/registry.js';
+export { aggregates, type AggregateInput, type AggregateSpec, type AggregateTyping } from './segments/aggregates.js';
+export {
+  sources,
+  type PeopleSourceSpec,
+  type RecordSourceSpec,
+  type Row,
+  type RowSourceName,
+  type SourceSpec,
+} from './segments/sources.js';
+export { calendarBoundaryPassed, calendarBounds, calendarShifts, calendarStart, isValidTimezone } from './segments/calendar.js';
+export { computedField, computedFields, registerComputedField, type ComputedFieldSpec } from './segments/computed-fields.js';
 export {
   aggregateNames,
   irVersion,
+  windowKind,
   type Aggregate,
+  type CalendarWindow,
+  type CalendarZone,
+  type RollingWindow,
+  type WindowKind,
   type AggregateName,
   type Condition,
   type FieldRef,
@@ -59,11 +77,26 @@ export {
   type Window,
 } from './segments/ir.js';
 export { baseFieldSchema, builtinColumns, predefinedSegmentTargets, wellKnownFields, type FieldSchema } from './segments/field-schema.js';
-export { timeUnits, type TimeUnit } from './segments/ast.js';
-export { evaluateRule, present, type AccountRecord, type EventRecord, type PersonRecord, type SupportRecord } from './segments/evaluate.js';
+export { calendarUnits, sourceNames, timeUnits, type CalendarUnit, type SourceName, type TimeUnit } from './segments/ast.js';
+export {
+  evaluateRule,
+  present,
+  zonesOf,
+  type AccountRecord,
+  type EventRecord,
+  type PersonRecord,
+  type SupportRecord,
+} from './segments/evaluate.js';
 export { aggregateDocs, diagnosticDocs, renderRuleLanguageDoc } from './segments/rule-language-doc.js';
 export { explainRule, type ConditionExplanation, type RuleExplanation } from './segments/explain.js';
-export { ruleDependencies, topicMatches, type RuleDependencies, type TimeLeaf, type TimeOffset } from './segments/dependencies.js';
+export {
+  ruleDependencies,
+  topicMatches,
+  type CalendarDependency,
+  type RuleDependencies,
+  type TimeLeaf,
+  type TimeOffset,
+} from './segments/dependencies.js';
 export { inlineSegmentReferences } from './segments/inline-references.js';
 export {
   businessHoursSchema,

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test-support/tes
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
-  await ensureEventPartitions(database.db, ['2026-01', '2026-02', '2026-03', '2026-04']);
+  await ensureEventPartitions(database.db, ['2026-01', '2026-02', '2026-03', '2026-04', '2026-10', '2026-11']);
 });
 afterAll(async () => {
   await database.drop();
@@ -32,6 +32,13 @@ const segments: Array<{ key: string; target: Target; rule: string }> = [
   { key: 'all-pro', target: 'account', rule: 'all(people where in segment "pro-people")' },
   { key: 'ending', target: 'account', rule: 'trial_ends_at within next 3 days' },
   { key: 'big-quiet', target: 'account', rule: 'in segment "big" and not in segment "team-logins"' },
+  // Calendar windows move only at local midnights (the workspace is in New York, which changes to DST on 8 March).
+  { key: 'this-week', target: 'person', rule: 'did "login" within this week' },
+  {
+    key: 'last-month-teams',
+    target: 'account',
+    rule: 'count(people where did "login" within last 1 calendar months in customer timezone) >= 1',
+  },
 ];
 
 const person = fc.integer({ min: 1, max: 4 });
@@ -92,7 +99,7 @@ function toRaw(m: Message, now: number, index: number): Record<string, unknown> 
 let run = 0;
 /** Replays batches with the clock moving between them, live evaluation and time sweeps as they would run. */
 async function replay(batches: Array<{ messages: Message[]; advanceHours: number; drain: boolean }>) {
-  const workspace = await createWorkspace(database.db, { slug: `live-${run++}` });
+  const workspace = await createWorkspace(database.db, { slug: `live-${run++}`, timezone: 'America/New_York' });
   let now = start;
   const clock = () => new Date(now);
   for (const s of segments) {
@@ -158,7 +165,87 @@ it('live evaluation, with time sweeps, ends where a full recompute does, whateve
       const other = await replay(shuffled);
       for (const s of segments)
         expect(await membersById(other.workspaceId, s.key, s.target), s.rule).toEqual(await membersById(live.workspaceId, s.key, s.target));
+      // sweepTime sweeps every workspace of the database: earlier runs' workspaces, left in place,
+      // would be swept (and their calendar segments recomputed) by every later run.
+      await database.db.deleteFrom('workspaces').where('workspace_id', 'in', [live.workspaceId, other.workspaceId]).execute();
     }),
     { numRuns: Math.max(5, Math.round(Number(process.env['PROPERTY_RUNS'] ?? 1000) / 40)) },
   );
+  // Each run replays its batches twice with sweeps between them: a limit, not a speed claim.
+}, 480_000);
+
+it("calendar windows flip at local midnight in the workspace timezone, and in the customer's own, across a DST change", async () => {
+  // Berlin leaves DST on Sunday 25 October 2026: that week (from Monday 19 October, 00:00 CEST =
+  // 18 October 22:00Z) is 169 hours long and ends on Monday 26 October 00:00 CET = 25 October 23:00Z,
+  // an hour later than 7 × 24 hours and an hour before UTC midnight. New York changes a week later,
+  // so its week ends on 26 October 00:00 EDT = 04:00Z.
+  // A database of its own: sweepTime sweeps every workspace of a database, at the caller's instant.
+  const own = await createTestDatabase();
+  try {
+    await calendarScenario(own);
+  } finally {
+    await own.drop();
+  }
 });
+
+async function calendarScenario(database: TestDatabase): Promise<void> {
+  await ensureEventPartitions(database.db, ['2026-10', '2026-11']);
+  const workspace = await createWorkspace(database.db, { slug: 'calendar', timezone: 'Europe/Berlin' });
+  let now = Date.parse('2026-10-20T12:00:00Z');
+  const clock = () => new Date(now);
+  const rules: Array<{ key: string; rule: string }> = [
+    { key: 'this-week', rule: 'did "login" within this week' },
+    { key: 'last-week', rule: 'did "login" within last 1 calendar weeks' },
+    { key: 'this-week-local', rule: 'did "login" within this week in customer timezone' },
+  ];
+  for (const r of rules)
+    expect((await createSegment(database.db, workspace.id, { ...r, name: r.key, target: 'person' }, { now: clock })).ok).toBe(true);
+  const worker = new LiveSegmentWorker({ db: database.db, now: clock, batchSize: 10 });
+  const parsed = parseSegmentMessages([
+    { type: 'identify', userId: 'berlin', traits: {}, timestamp: clock().toISOString(), messageId: 'i1' },
+    { type: 'identify', userId: 'new-york', traits: { timezone: 'America/New_York' }, timestamp: clock().toISOString(), messageId: 'i2' },
+    { type: 'track', userId: 'berlin', event: 'login', timestamp: clock().toISOString(), messageId: 't1' },
+    { type: 'track', userId: 'new-york', event: 'login', timestamp: clock().toISOString(), messageId: 't2' },
+  ]);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  await ingestMessages(database.db, { workspaceId: workspace.id, messages: parsed.messages, receivedAt: clock() });
+  await worker.drain();
+  await sweepTime(database.db, clock());
+  const members = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        rules.map(async (r) => {
+          const rows = await sql<{ name: string }>`
+            SELECT p.user_id AS name FROM segment_members m JOIN people p ON p.workspace_id = m.workspace_id AND p.person_id = m.member_id
+            WHERE m.workspace_id = ${workspace.id} AND m.segment_key = ${r.key}`.execute(database.db);
+          return [r.key, rows.rows.map((row) => row.name).sort()] as const;
+        }),
+      ),
+    );
+  const at = async (iso: string) => {
+    now = Date.parse(iso);
+    await sweepTime(database.db, clock());
+    await worker.drain();
+    return members();
+  };
+  expect(await members()).toEqual({ 'this-week': ['berlin', 'new-york'], 'last-week': [], 'this-week-local': ['berlin', 'new-york'] });
+  // Seven days of 24 hours after the week began, it is still Sunday 23:30 in Berlin.
+  expect(await at('2026-10-25T22:30:00Z')).toEqual({
+    'this-week': ['berlin', 'new-york'],
+    'last-week': [],
+    'this-week-local': ['berlin', 'new-york'],
+  });
+  // One minute past local midnight in Berlin, an hour before UTC midnight: the week turned over.
+  expect(await at('2026-10-25T23:01:00Z')).toEqual({
+    'this-week': [],
+    'last-week': ['berlin', 'new-york'],
+    'this-week-local': ['new-york'],
+  });
+  // Still Sunday in New York until 04:00Z.
+  expect(await at('2026-10-26T03:59:00Z')).toEqual({
+    'this-week': [],
+    'last-week': ['berlin', 'new-york'],
+    'this-week-local': ['new-york'],
+  });
+  expect(await at('2026-10-26T04:01:00Z')).toEqual({ 'this-week': [], 'last-week': ['berlin', 'new-york'], 'this-week-local': [] });
+}

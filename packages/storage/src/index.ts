@@ -49,7 +49,8 @@ export { addIngestionCounts, readIngestionStats, type IngestionStats } from './r
 export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './repositories/event-partitions.js';
 export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './repositories/profiles.js';
 export { copyRows, copyValue } from './repositories/copy-rows.js';
-export { compileCondition, selectRuleMembers, type CompileContext } from './segments/compile-rule.js';
+export { compileCondition, rowTimeColumn, selectRuleMembers, type CompileContext } from './segments/compile-rule.js';
+export { registerComputedFieldSql, type ComputedFieldReader } from './segments/computed-field-sql.js';
 export { loadFieldSchema } from './repositories/field-schema.js';
 export { type MemberScope } from './segments/compile-rule.js';
 export {

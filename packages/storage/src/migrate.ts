@@ -8,6 +8,7 @@ import * as supportSignals from './migrations/0004-support-signals.js';
 import * as segmentWorkFailures from './migrations/0005-segment-work-failures.js';
 import * as shortKeyPrefixes from './migrations/0006-short-key-prefixes.js';
 import * as engineSpine from './migrations/0007-engine-spine.js';
+import * as calendarWindows from './migrations/0008-calendar-windows.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005-segment-work-failures': segmentWorkFailures,
   '0006-short-key-prefixes': shortKeyPrefixes,
   '0007-engine-spine': engineSpine,
+  '0008-calendar-windows': calendarWindows,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -175,7 +175,7 @@ describe('matches', () => {
         surveys: [],
         segments: new Set(),
       };
-      expect(explainRule(nickRule, record, new Date(testNow)).member, nick).toBe(members.includes(id));
+      expect(explainRule(nickRule, record, new Date(testNow), 'UTC').member, nick).toBe(members.includes(id));
     }
   });
 });

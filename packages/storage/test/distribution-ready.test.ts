@@ -22,6 +22,7 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   workspaces: 'the tenants themselves; every workspace table references it',
   api_keys: 'a request finds its workspace by the key: unique secret_hash is looked up before the workspace is known',
   integrations: 'a provider webhook finds its workspace by the URL token: unique url_token is looked up before the workspace is known',
+  strata_timezones: "the tz database's zone names calendar windows accept, the same for every workspace",
 };
 
 /**

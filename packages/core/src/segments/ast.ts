@@ -1,8 +1,13 @@
 import type { Span } from './diagnostics.js';
+import type { CalendarWindow } from './ir.js';
 
 /** Time units of windows; months are calendar months. */
 export const timeUnits = ['minutes', 'hours', 'days', 'weeks', 'months'] as const;
 export type TimeUnit = (typeof timeUnits)[number];
+
+/** Units of calendar windows (`within this month`); weeks start on Monday (ISO 8601). */
+export const calendarUnits = ['weeks', 'months', 'quarters', 'years'] as const;
+export type CalendarUnit = (typeof calendarUnits)[number];
 
 /** Where aggregates read from. */
 export const sourceNames = ['events', 'people', 'tickets', 'surveys'] as const;
@@ -14,15 +19,16 @@ export type Literal =
   | { kind: 'boolean'; value: boolean; span: Span };
 
 export type Operand =
-  Literal | { kind: 'list'; items: Literal[]; span: Span } | { kind: 'duration'; amount: number; unit: TimeUnit; span: Span };
+  | Literal
+  | { kind: 'list'; items: Literal[]; span: Span }
+  | { kind: 'duration'; amount: number; unit: TimeUnit; span: Span }
+  | { kind: 'calendar'; window: CalendarWindow; span: Span };
 
-/** `within last 30 days` on a source: which rows an aggregate counts. */
-export interface WindowNode {
-  direction: 'last' | 'next' | 'all';
-  amount: number;
-  unit: TimeUnit;
-  span: Span;
-}
+/** `within last 30 days`, `within this month`, `all time` on a source: which rows an aggregate counts. */
+export type WindowNode =
+  | { kind: 'rolling'; direction: 'last' | 'next'; amount: number; unit: TimeUnit; span: Span }
+  | { kind: 'calendar'; window: CalendarWindow; span: Span }
+  | { kind: 'all'; span: Span };
 
 export interface SourceNode {
   kind: 'source';

@@ -2,6 +2,8 @@ import type { FieldType } from '../ingestion/field-type.js';
 import { ownValue } from '../own-keys.js';
 import type { ConditionNode, Literal, Operand, SourceNode, ValueNode, WindowNode } from './ast.js';
 import { closest, diagnostic, type Diagnostic, type Span } from './diagnostics.js';
+import { aggregates } from './aggregates.js';
+import { computedFields } from './computed-fields.js';
 import { builtinColumns, type FieldSchema } from './field-schema.js';
 import {
   aggregateNames,
@@ -17,9 +19,10 @@ import {
 } from './ir.js';
 import { checkPattern } from './pattern.js';
 import { isoTime, operators, type OperandValue, type OperatorName } from './registry.js';
+import { sources, type RecordSourceSpec, type SourceSpec } from './sources.js';
 
-/** Where a condition is being read: a profile (person or account) or the rows of a source. */
-type Scope = { kind: 'profile'; target: Target } | { kind: 'event'; event: string | undefined } | { kind: 'ticket' } | { kind: 'survey' };
+/** Where a condition is being read: a profile (person or account) or the rows of a source (`event` names the events). */
+type Scope = { kind: 'profile'; target: Target } | { kind: 'rows'; source: RecordSourceSpec; event: string | undefined };
 
 export interface CheckOptions {
   target: Target;
@@ -67,13 +70,15 @@ class Checker {
             '"did" applies to a person or an account, not inside a where clause of tickets or events',
             node.span,
           );
-        const where = node.where ? this.condition(node.where, { kind: 'event', event: node.event.value }) : undefined;
+        const where = node.where
+          ? this.condition(node.where, { kind: 'rows', source: sources.events, event: node.event.value })
+          : undefined;
         const window = node.window ? this.window(node.window) : undefined;
         if (node.where && !where) return undefined;
         return { kind: 'did', event: node.event.value, ...(where ? { where } : {}), ...(window ? { window } : {}) };
       }
       case 'quantified': {
-        if (scope.kind !== 'profile' || scope.target !== 'account' || node.source.name !== 'people') {
+        if (scope.kind !== 'profile' || scope.target !== 'account' || sources[node.source.name].rows !== 'people') {
           return this.fail('wrong-target', `${node.quantifier}(people where ...) applies to accounts, over their people`, node.span);
         }
         if (!node.source.where)
@@ -143,6 +148,7 @@ class Checker {
 
   private operand(operand: Operand, type: FieldType, operator: OperatorName): OperandValue | undefined {
     if (operand.kind === 'duration') return { amount: operand.amount, unit: operand.unit };
+    if (operand.kind === 'calendar') return operand.window;
     if (operand.kind === 'list') {
       const items: Array<string | number | boolean> = [];
       for (const item of operand.items) {
@@ -199,7 +205,8 @@ class Checker {
   }
 
   private window(node: WindowNode): Window | undefined {
-    if (node.direction === 'all') return undefined;
+    if (node.kind === 'all') return undefined;
+    if (node.kind === 'calendar') return node.window;
     return { direction: node.direction, amount: node.amount, unit: node.unit };
   }
 
@@ -216,65 +223,28 @@ class Checker {
   }
 
   private aggregateType(fn: AggregateName, source: Source, node: Extract<ValueNode, { kind: 'call' }>): FieldType | undefined {
-    const fieldType = source.field?.type;
-    switch (fn) {
-      case 'count':
-        return 'number';
-      case 'share':
-        return source.from === 'people'
-          ? 'number'
-          : this.fail('type-mismatch', 'share(...) applies to people: share(people where ...)', node.fnSpan);
-      case 'days':
-        return source.from !== 'people'
-          ? 'number'
-          : this.fail('type-mismatch', 'days(...) counts days with rows of events, tickets or surveys', node.fnSpan);
-      case 'distinct':
-        return source.field
-          ? 'number'
-          : this.fail('syntax-error', `distinct(...) needs a field, as in distinct(events "feature_used".feature)`, node.span);
-      case 'sum':
-      case 'avg':
-        if (fieldType === 'number') return 'number';
-        if (source.field && this.guessed.has(source.field)) return this.unseen(source.field, node.span);
-        return this.fail('type-mismatch', `${fn}(...) needs a number field, as in ${fn}(tickets.csat)`, node.span);
-      case 'min':
-      case 'max':
-        if (fieldType === 'number' || fieldType === 'datetime') return fieldType;
-        if (source.field && this.guessed.has(source.field)) return this.unseen(source.field, node.span);
-        return this.fail('type-mismatch', `${fn}(...) needs a number or date field`, node.span);
-      case 'first':
-      case 'last':
-        return fieldType ?? 'datetime';
-    }
+    const typing = aggregates[fn].type(source, sources[source.from]);
+    if (typing.ok) return typing.type;
+    if (typing.reason === 'field-type' && source.field && this.guessed.has(source.field)) return this.unseen(source.field, node.span);
+    return this.fail(typing.code, typing.message, typing.at === 'function' ? node.fnSpan : node.span);
   }
 
   private source(node: SourceNode, target: Target): Source | undefined {
-    if (node.name === 'people' && target !== 'account')
-      return this.fail('wrong-target', 'people(...) are the people of an account; this rule is about a person', node.nameSpan);
-    if (node.event && node.name !== 'events') return this.fail('syntax-error', `only events take a name in quotes`, node.event.span);
+    const spec: SourceSpec = sources[node.name];
+    if (!spec.targets.includes(target))
+      return this.fail('wrong-target', spec.wrongTarget ?? `${node.name}(...) does not apply to this target`, node.nameSpan);
+    if (node.event && !spec.takesEventName) return this.fail('syntax-error', `only events take a name in quotes`, node.event.span);
     const rowScope: Scope =
-      node.name === 'events'
-        ? { kind: 'event', event: node.event?.value }
-        : node.name === 'tickets'
-          ? { kind: 'ticket' }
-          : node.name === 'surveys'
-            ? { kind: 'survey' }
-            : { kind: 'profile', target: 'person' };
+      spec.rows === 'records' ? { kind: 'rows', source: spec, event: node.event?.value } : { kind: 'profile', target: 'person' };
     let field: FieldRef | undefined;
     if (node.field) {
-      if (node.name === 'people')
-        return this.fail('syntax-error', 'people have no field to aggregate; use count(people where ...)', node.field.span);
+      if (spec.rows === 'people') return this.fail('syntax-error', spec.noField, node.field.span);
       field = this.field([node.field.name], node.field.span, rowScope, []);
       if (!field) return undefined;
     }
     const where = node.where ? this.condition(node.where, rowScope) : undefined;
     if (node.where && !where) return undefined;
-    if (node.window && node.name === 'people')
-      return this.fail(
-        'syntax-error',
-        'a window applies to events, tickets and surveys; for people put it in the condition, as in people where did "login" within last 7 days',
-        node.window.span,
-      );
+    if (node.window && spec.rows === 'people') return this.fail('syntax-error', spec.noWindow, node.window.span);
     const window = node.window ? this.window(node.window) : undefined;
     return {
       from: node.name,
@@ -293,11 +263,16 @@ class Checker {
         return this.lookup(path[1]!, schema.account, 'person-account', span, 'account.', builtinColumns.account);
       }
       if (path.length !== 1) return this.unknown(name, span, Object.keys(schema[scope.target]));
+      // Strata's own columns first, then computed fields, then traits: a trait cannot shadow either.
+      const computed = ownValue(builtinColumns[scope.target], path[0]!)
+        ? undefined
+        : computedFields(scope.target).find((f) => f.name === path[0]);
+      if (computed) return { kind: 'field', scope: scope.target, name: computed.name, type: computed.type, computed: true };
       return this.lookup(path[0]!, schema[scope.target], scope.target, span, '', builtinColumns[scope.target]);
     }
     if (path.length !== 1) return this.unknown(name, span, []);
-    if (scope.kind === 'ticket') return this.lookup(name, schema.ticket, 'ticket', span, '', {});
-    if (scope.kind === 'survey') return this.lookup(name, schema.survey, 'survey', span, '', {});
+    const rowFields = scope.source.fields?.(schema);
+    if (rowFields) return this.lookup(name, rowFields, scope.source.fieldScope, span, '', {});
     const known = scope.event ? ownValue(schema.events, scope.event) : undefined;
     const knownType = known && ownValue(known, name);
     if (knownType) return { kind: 'field', scope: 'event', name, type: knownType };

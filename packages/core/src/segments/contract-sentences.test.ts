@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { baseFieldSchema } from './field-schema.js';
 import type { Target } from './ir.js';
@@ -20,6 +21,13 @@ const sentences: Array<[string, Target[]]> = [
   ['in segment "trial" and not in segment "churned"', ['account']],
   ['trial_ends_at within next 3 days', ['account']],
   ['count(events "login" within last 90 minutes) >= 1', ['person']],
+  // Calendar windows (docs/segments.md, "Calendar windows and timezones").
+  ['trial_ends_at within this month', ['account']],
+  ['did "login" within this week', ['person']],
+  ['count(events "invoice_paid" within last 2 calendar months) >= 2', ['account']],
+  ['count(tickets within this quarter) >= 5', ['account']],
+  ['trial_ends_at within next 1 calendar week in customer timezone', ['person', 'account']],
+  ['not did "login" within last 1 calendar weeks in customer timezone', ['person']],
 ];
 
 describe('the contract sentences', () => {
@@ -41,6 +49,15 @@ describe('the contract sentences', () => {
       if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
       return result.rule.condition;
     };
+    expect(rule('trial_ends_at within next 1 calendar week in customer timezone')).toMatchObject({
+      operator: 'within-calendar',
+      operands: [{ kind: 'calendar', period: 'next', amount: 1, unit: 'weeks', zone: 'customer' }],
+    });
+    expect(rule('did "login" within this week')).toEqual({
+      kind: 'did',
+      event: 'login',
+      window: { kind: 'calendar', period: 'this', amount: 1, unit: 'weeks', zone: 'workspace' },
+    });
     expect(rule('not did "login" within last 14 days')).toEqual({
       kind: 'not',
       condition: { kind: 'did', event: 'login', window: { direction: 'last', amount: 14, unit: 'days' } },
@@ -99,5 +116,20 @@ describe('mistakes', () => {
   it('refuses patterns that could hang the database', () => {
     expect(diagnostics('email matches "(a+)+$"')).toMatchObject([{ code: 'unsafe-pattern' }]);
     expect(diagnostics('email matches "^[a-z]+@acme\\\\.com$"')).toEqual([]);
+  });
+});
+
+/** The examples of docs/segments.md ("Calendar windows and timezones") are valid rules of both targets, and print as written. */
+describe('the calendar-window examples in docs/segments.md', () => {
+  const doc = readFileSync(new URL('../../../../docs/segments.md', import.meta.url), 'utf8');
+  const section = doc.slice(doc.indexOf('## Calendar windows and timezones'));
+  const start = section.indexOf('```\n') + 4;
+  const examples = section.slice(start, section.indexOf('\n```', start)).split('\n').filter(Boolean);
+  it('are there', () => expect(examples.length).toBeGreaterThanOrEqual(4));
+  it.each(examples)('%s', (text) => {
+    for (const target of ['person', 'account'] as const) {
+      const result = validateRule(text, { target, schema: baseFieldSchema() });
+      expect(result.ok ? result.text : result.diagnostics).toEqual(text);
+    }
   });
 });

@@ -1,6 +1,21 @@
-import type { TimeUnit } from './ast.js';
-import type { Condition, SegmentRule, Source, Target, Value, Window } from './ir.js';
+import type { CalendarUnit, TimeUnit } from './ast.js';
+import { aggregates } from './aggregates.js';
+import { computedField } from './computed-fields.js';
+import {
+  windowKind,
+  type CalendarWindow,
+  type CalendarZone,
+  type Condition,
+  type RollingWindow,
+  type SegmentRule,
+  type Source,
+  type Target,
+  type Value,
+  type Window,
+  type WindowKind,
+} from './ir.js';
 import type { OperandValue, OperatorName } from './registry.js';
+import { sources, type RowSourceName } from './sources.js';
 
 /**
  * What a rule reads, so that the live engine re-evaluates it only when one of those things
@@ -20,6 +35,17 @@ export interface RuleDependencies {
   timeLeaves: TimeLeaf[];
   /** Time-dependent in a way the leaves cannot bound (a date property of event rows): swept whole. */
   sweepWhole: boolean;
+  /**
+   * Calendar windows: the rule can change with no new data only when a boundary of one of these
+   * units passes, in the workspace's timezone or (`customer`) in any profile's. Swept whole then.
+   */
+  calendar: CalendarDependency[];
+}
+
+/** A calendar unit whose boundaries, in the workspace's or in any customer's timezone, can flip the rule. */
+export interface CalendarDependency {
+  unit: CalendarUnit;
+  zone: CalendarZone;
 }
 
 /** A signed duration: the rule may flip at `instant + offset`. */
@@ -35,10 +61,7 @@ export interface TimeOffset {
  */
 export interface TimeLeaf {
   level: Target;
-  source:
-    | { kind: 'rows'; table: 'events' | 'tickets' | 'surveys'; event?: string }
-    | { kind: 'trait'; name: string }
-    | { kind: 'column'; column: string };
+  source: { kind: 'rows'; table: RowSourceName; event?: string } | { kind: 'trait'; name: string } | { kind: 'column'; column: string };
   offsets: TimeOffset[];
 }
 
@@ -51,6 +74,7 @@ export function ruleDependencies(rule: SegmentRule): RuleDependencies {
     segments: [...walker.segments].sort(),
     timeLeaves: walker.leaves,
     sweepWhole: walker.sweepWhole,
+    calendar: [...walker.calendar.values()],
   };
 }
 
@@ -71,12 +95,42 @@ const columnTopics: Record<string, string | undefined> = {
 
 const zero: TimeOffset = { sign: 0, amount: 0, unit: 'minutes' };
 
-/** When an instant `v` makes a relative-date operator flip, as offsets from `v`. */
-const relativeOffsets: Partial<Record<OperatorName, (operands: readonly OperandValue[]) => TimeOffset[]>> = {
-  'within-last': ([d]) => [zero, after(d)],
-  'within-next': ([d]) => [before(d), zero],
-  'more-than-ago': ([d]) => [after(d)],
-  'between-ago': ([near, far]) => [after(near), after(far)],
+/**
+ * How each operator moves with time: not at all, at instants `v + offset` for a value `v` (relative
+ * dates), or at calendar boundaries. A `Record`, so a new operator fails to compile until the sweep knows it.
+ */
+type TimeBehaviour =
+  | { kind: 'none' }
+  | { kind: 'offsets'; offsets(operands: readonly OperandValue[]): TimeOffset[] }
+  | { kind: 'calendar'; window(operands: readonly OperandValue[]): CalendarWindow };
+
+const none: TimeBehaviour = { kind: 'none' };
+const operatorTime: Record<OperatorName, TimeBehaviour> = {
+  eq: none,
+  neq: none,
+  lt: none,
+  lte: none,
+  gt: none,
+  gte: none,
+  between: none,
+  in: none,
+  'not-in': none,
+  contains: none,
+  'contains-ignoring-case': none,
+  'starts-with': none,
+  'starts-with-ignoring-case': none,
+  'ends-with': none,
+  'ends-with-ignoring-case': none,
+  matches: none,
+  'is-set': none,
+  'is-not-set': none,
+  before: none,
+  after: none,
+  'within-last': { kind: 'offsets', offsets: ([d]) => [zero, after(d)] },
+  'within-next': { kind: 'offsets', offsets: ([d]) => [before(d), zero] },
+  'more-than-ago': { kind: 'offsets', offsets: ([d]) => [after(d)] },
+  'between-ago': { kind: 'offsets', offsets: ([near, far]) => [after(near), after(far)] },
+  'within-calendar': { kind: 'calendar', window: ([w]) => w as CalendarWindow },
 };
 
 function after(operand: OperandValue | undefined): TimeOffset {
@@ -87,16 +141,40 @@ function before(operand: OperandValue | undefined): TimeOffset {
   return { ...after(operand), sign: -1 };
 }
 
-function windowOffsets(window: Window): TimeOffset[] {
-  const length = { amount: window.amount, unit: window.unit };
-  return window.direction === 'last' ? [zero, { sign: 1, ...length }] : [{ sign: -1, ...length }, zero];
-}
+/** How each kind of window on rows moves with time; keyed so that a new kind fails to compile until the sweep knows it. */
+const windowTime: Record<WindowKind, (window: Window) => { offsets: TimeOffset[] } | { calendar: CalendarWindow }> = {
+  rolling: (w) => {
+    const window = w as RollingWindow;
+    const length = { amount: window.amount, unit: window.unit };
+    return { offsets: window.direction === 'last' ? [zero, { sign: 1, ...length }] : [{ sign: -1, ...length }, zero] };
+  },
+  calendar: (w) => ({ calendar: w as CalendarWindow }),
+};
 
 class DependencyWalker {
   topics = new Set<string>();
   segments = new Set<string>();
   leaves: TimeLeaf[] = [];
   sweepWhole = false;
+  calendar = new Map<string, CalendarDependency>();
+
+  /** A calendar window read at `level`: in the customer's timezone, it also reads where that comes from. */
+  private addCalendar(window: CalendarWindow, level: Target, prefix: string): void {
+    this.calendar.set(`${window.unit}:${window.zone}`, { unit: window.unit, zone: window.zone });
+    if (window.zone !== 'customer') return;
+    this.topics.add(`${prefix}trait:timezone`);
+    if (level === 'person') {
+      this.topics.add(`${prefix}accounts`);
+      this.topics.add(`${prefix}account-trait:timezone`);
+    }
+  }
+
+  /** A window on rows: time leaves of the rows, or a calendar dependency. */
+  private window(window: Window, level: Target, prefix: string, rows: TimeLeaf['source']): void {
+    const time = windowTime[windowKind(window)](window);
+    if ('calendar' in time) this.addCalendar(time.calendar, level, prefix);
+    else this.leaves.push({ level, source: rows, offsets: time.offsets });
+  }
 
   condition(node: Condition, level: Target, prefix: string): void {
     switch (node.kind) {
@@ -111,13 +189,12 @@ class DependencyWalker {
         this.topics.add(`${prefix}segment:${node.key}`);
         return;
       case 'did':
-        this.topics.add(`${prefix}event:${node.event}`);
-        if (node.window)
-          this.leaves.push({ level, source: { kind: 'rows', table: 'events', event: node.event }, offsets: windowOffsets(node.window) });
-        if (node.where) this.rowCondition(node.where);
+        this.topics.add(`${prefix}${sources.events.topic({ from: 'events', event: node.event })}`);
+        if (node.window) this.window(node.window, level, prefix, { kind: 'rows', table: 'events', event: node.event });
+        if (node.where) this.rowCondition(node.where, level, prefix);
         return;
       case 'quantified':
-        this.topics.add('people');
+        this.topics.add(sources.people.topic);
         return this.condition(node.where, 'person', 'person:');
       case 'predicate':
         return this.predicate(node, level, prefix);
@@ -125,10 +202,18 @@ class DependencyWalker {
   }
 
   private predicate(node: Extract<Condition, { kind: 'predicate' }>, level: Target, prefix: string): void {
-    const offsets = relativeOffsets[node.operator]?.(node.operands) ?? [];
+    const time = operatorTime[node.operator];
+    const offsets = time.kind === 'offsets' ? time.offsets(node.operands) : [];
+    if (time.kind === 'calendar') this.addCalendar(time.window(node.operands), level, prefix);
     const subject: Value = node.subject;
     if (subject.kind === 'field') {
       const owner: Target = subject.scope === 'person-account' ? 'account' : level;
+      if (subject.computed) {
+        // Its registration says what it changes with; unregistered, it is missing whatever changes.
+        for (const topic of computedField(level, subject.name)?.topics ?? []) this.topics.add(`${prefix}${topic}`);
+        if (offsets.length > 0) this.sweepWhole = true;
+        return;
+      }
       if (subject.scope === 'person-account') {
         this.topics.add(`${prefix}accounts`);
         this.topics.add(`${prefix}account-trait:${subject.column ? '*' : subject.name}`);
@@ -146,33 +231,40 @@ class DependencyWalker {
     }
     this.source(subject.source, level, prefix);
     if (offsets.length === 0) return;
-    const rowTime = (subject.fn === 'first' || subject.fn === 'last') && !subject.source.field;
-    if (rowTime && subject.source.from !== 'people') {
+    const spec = sources[subject.source.from];
+    const rowTime = aggregates[subject.fn].rowTime === true && !subject.source.field;
+    if (rowTime && spec.rows === 'records') {
       // The value is a row's time: the rule flips when that time plus the offset passes.
       this.leaves.push({ level, source: rowsOf(subject.source), offsets });
     } else this.sweepWhole = true;
   }
 
   private source(source: Source, level: Target, prefix: string): void {
-    if (source.from === 'people') {
-      this.topics.add('people');
+    const spec = sources[source.from];
+    if (spec.rows === 'people') {
+      this.topics.add(spec.topic);
       if (source.where) this.condition(source.where, 'person', 'person:');
       return;
     }
-    this.topics.add(source.from === 'events' ? `${prefix}event:${source.event ?? '*'}` : `${prefix}${source.from}`);
-    if (source.window) this.leaves.push({ level, source: rowsOf(source), offsets: windowOffsets(source.window) });
-    if (source.where) this.rowCondition(source.where);
+    this.topics.add(`${prefix}${spec.topic(source)}`);
+    if (source.window) this.window(source.window, level, prefix, rowsOf(source));
+    if (source.where) this.rowCondition(source.where, level, prefix);
   }
 
   /** A row filter compares the row's own fields; a relative date there moves with time in ways no index bounds. */
-  private rowCondition(node: Condition): void {
-    if (node.kind === 'and' || node.kind === 'or') for (const c of node.conditions) this.rowCondition(c);
-    else if (node.kind === 'not') this.rowCondition(node.condition);
-    else if (node.kind === 'predicate' && relativeOffsets[node.operator]) this.sweepWhole = true;
+  private rowCondition(node: Condition, level: Target, prefix: string): void {
+    if (node.kind === 'and' || node.kind === 'or') for (const c of node.conditions) this.rowCondition(c, level, prefix);
+    else if (node.kind === 'not') this.rowCondition(node.condition, level, prefix);
+    else if (node.kind === 'predicate') {
+      const time = operatorTime[node.operator];
+      // A calendar window moves only at its boundaries, whatever the rows hold.
+      if (time.kind === 'calendar') this.addCalendar(time.window(node.operands), level, prefix);
+      else if (time.kind === 'offsets') this.sweepWhole = true;
+    }
   }
 }
 
 function rowsOf(source: Source): TimeLeaf['source'] {
-  const table = source.from as 'events' | 'tickets' | 'surveys';
+  const table = source.from as RowSourceName;
   return source.event !== undefined ? { kind: 'rows', table, event: source.event } : { kind: 'rows', table };
 }

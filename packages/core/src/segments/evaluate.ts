@@ -1,7 +1,22 @@
 import type { FieldType } from '../ingestion/field-type.js';
 import { ownValue as own } from '../own-keys.js';
-import type { Aggregate, Condition, FieldRef, SegmentRule, Source, Value, Window } from './ir.js';
-import { isoTime, operators, shiftTime } from './registry.js';
+import { aggregates } from './aggregates.js';
+import { calendarBounds, isValidTimezone } from './calendar.js';
+import { computedField } from './computed-fields.js';
+import {
+  windowKind,
+  type Aggregate,
+  type CalendarWindow,
+  type Condition,
+  type FieldRef,
+  type RollingWindow,
+  type SegmentRule,
+  type Value,
+  type Window,
+  type WindowKind,
+} from './ir.js';
+import { isoTime, operators, shiftTime, type Zones } from './registry.js';
+import { sources, type Row } from './sources.js';
 
 /** One product event as the evaluator sees it. */
 export interface EventRecord {
@@ -24,6 +39,7 @@ export interface PersonRecord {
   id: string;
   columns: Record<string, unknown>;
   traits: Record<string, unknown>;
+  /** The person's accounts in the order they joined them (`person_accounts.created_at`, then account id): the first is theirs for timezones. */
   accounts: Array<{ columns: Record<string, unknown>; traits: Record<string, unknown> }>;
   events: EventRecord[];
   tickets: SupportRecord[];
@@ -45,62 +61,92 @@ export interface AccountRecord {
 
 export type Profile = { target: 'person'; record: PersonRecord } | { target: 'account'; record: AccountRecord };
 
+/** When a rule is decided: the instant in milliseconds, and the workspace's timezone (calendar windows). */
+export interface Moment {
+  now: number;
+  timezone: string;
+}
+
 /**
  * Decides a rule for one loaded profile, in memory. It is the reference the SQL compiler is
  * tested against, so it follows the written semantics (CONTEXT.md) plainly, not quickly.
+ * `timezone` is the workspace's: calendar windows (`within this month`) are aligned to it.
  */
-export function evaluateRule(rule: SegmentRule, record: PersonRecord | AccountRecord, now: Date): boolean {
+export function evaluateRule(rule: SegmentRule, record: PersonRecord | AccountRecord, now: Date, timezone: string): boolean {
   const profile = { target: rule.target, record } as Profile;
-  return evaluateCondition(rule.condition, profile, now.getTime());
+  return evaluateCondition(rule.condition, profile, { now: now.getTime(), timezone });
+}
+
+/**
+ * The timezones of a profile's calendar windows: the workspace's (UTC when not a valid name), and
+ * the customer's own: the `timezone` trait, else (a person) that of their first account, else the
+ * workspace's. A name that is not a valid timezone counts as missing, as in SQL (`strata_person_timezone`).
+ */
+export function zonesOf(profile: Profile, timezone: string): Zones {
+  const workspace = isValidTimezone(timezone) ? timezone : 'UTC';
+  const own = validZone(profile.record.traits);
+  if (own) return { workspace, customer: own };
+  const first = profile.target === 'person' ? profile.record.accounts[0] : undefined;
+  return { workspace, customer: (first && validZone(first.traits)) ?? workspace };
+}
+
+function validZone(traits: Record<string, unknown>): string | undefined {
+  const zone = own(traits, 'timezone');
+  return isValidTimezone(zone) ? zone : undefined;
 }
 
 /** @internal shared with explain.ts */
-export function evaluateCondition(condition: Condition, profile: Profile, now: number): boolean {
+export function evaluateCondition(condition: Condition, profile: Profile, at: Moment): boolean {
   switch (condition.kind) {
     case 'and':
-      return condition.conditions.every((c) => evaluateCondition(c, profile, now));
+      return condition.conditions.every((c) => evaluateCondition(c, profile, at));
     case 'or':
-      return condition.conditions.some((c) => evaluateCondition(c, profile, now));
+      return condition.conditions.some((c) => evaluateCondition(c, profile, at));
     case 'not':
-      return !evaluateCondition(condition.condition, profile, now);
+      return !evaluateCondition(condition.condition, profile, at);
     case 'in-segment':
       return profile.record.segments.has(condition.key);
-    case 'did':
+    case 'did': {
+      const zones = zonesOf(profile, at.timezone);
       return profile.record.events.some(
         (e) =>
           e.name === condition.event &&
-          inWindow(e.at, condition.window, now) &&
-          (!condition.where || evaluateRow(condition.where, e.properties, now)),
+          inWindow(e.at, condition.window, at.now, zones) &&
+          (!condition.where || evaluateRow(condition.where, e.properties, at.now, zones)),
       );
+    }
     case 'quantified': {
       if (profile.target !== 'account') return false;
-      const matches = profile.record.people.map((p) => evaluateCondition(condition.where, { target: 'person', record: p }, now));
+      const matches = profile.record.people.map((p) => evaluateCondition(condition.where, { target: 'person', record: p }, at));
       if (condition.quantifier === 'any') return matches.some(Boolean);
       if (condition.quantifier === 'none') return !matches.some(Boolean);
       return matches.length > 0 && matches.every(Boolean);
     }
     case 'predicate': {
+      const zones = zonesOf(profile, at.timezone);
       if (condition.subject.kind === 'field' && condition.subject.scope === 'person-account' && profile.target === 'person') {
         // A condition on account.x holds when it holds for at least one of the person's accounts.
         const field = condition.subject;
-        return profile.record.accounts.some((a) => decide(condition, fieldOf(field, a), field.type, now));
+        return profile.record.accounts.some((a) => decide(condition, fieldOf(field, a), field.type, at.now, zones));
       }
-      return decide(condition, valueOf(condition.subject, profile, now), condition.subject.type, now);
+      return decide(condition, valueOf(condition.subject, profile, at), condition.subject.type, at.now, zones);
     }
   }
 }
 
-/** A condition inside `where` of events, tickets or surveys: fields are the row's own. */
-function evaluateRow(condition: Condition, fields: Record<string, unknown>, now: number): boolean {
+/** A condition inside `where` of events, tickets or surveys: fields are the row's own; timezones are the owner's. */
+function evaluateRow(condition: Condition, fields: Record<string, unknown>, now: number, zones: Zones): boolean {
   switch (condition.kind) {
     case 'and':
-      return condition.conditions.every((c) => evaluateRow(c, fields, now));
+      return condition.conditions.every((c) => evaluateRow(c, fields, now, zones));
     case 'or':
-      return condition.conditions.some((c) => evaluateRow(c, fields, now));
+      return condition.conditions.some((c) => evaluateRow(c, fields, now, zones));
     case 'not':
-      return !evaluateRow(condition.condition, fields, now);
+      return !evaluateRow(condition.condition, fields, now, zones);
     case 'predicate':
-      return condition.subject.kind === 'field' && decide(condition, own(fields, condition.subject.name), condition.subject.type, now);
+      return (
+        condition.subject.kind === 'field' && decide(condition, own(fields, condition.subject.name), condition.subject.type, now, zones)
+      );
     case 'did':
     case 'in-segment':
     case 'quantified':
@@ -108,11 +154,11 @@ function evaluateRow(condition: Condition, fields: Record<string, unknown>, now:
   }
 }
 
-function decide(condition: Extract<Condition, { kind: 'predicate' }>, raw: unknown, type: FieldType, now: number): boolean {
+function decide(condition: Extract<Condition, { kind: 'predicate' }>, raw: unknown, type: FieldType, now: number, zones: Zones): boolean {
   const value = present(raw, type);
   if (condition.operator === 'is-not-set') return value === undefined;
   if (value === undefined) return false;
-  return operators[condition.operator].evaluate(value, condition.operands, now);
+  return operators[condition.operator].evaluate(value, condition.operands, now, zones);
 }
 
 /** The value if it is present and of the field's type; anything else counts as missing. */
@@ -137,9 +183,10 @@ export function present(value: unknown, type: FieldType): unknown {
 }
 
 /** @internal shared with explain.ts */
-export function valueOf(value: Value, profile: Profile, now: number): unknown {
-  if (value.kind === 'field') return fieldOf(value, profile.record);
-  return aggregate(value, profile, now);
+export function valueOf(value: Value, profile: Profile, at: Moment): unknown {
+  if (value.kind === 'field')
+    return value.computed ? computedField(profile.target, value.name)?.read(profile.record) : fieldOf(value, profile.record);
+  return aggregate(value, profile, at);
 }
 
 /** @internal shared with explain.ts */
@@ -147,69 +194,42 @@ export function fieldOf(field: FieldRef, record: { columns: Record<string, unkno
   return field.column ? own(record.columns, field.column) : own(record.traits, field.name);
 }
 
-function inWindow(at: number, window: Window | undefined, now: number): boolean {
-  if (!window) return true;
-  if (window.direction === 'last') return at >= shiftTime(now, window.amount, window.unit, -1) && at <= now;
-  return at >= now && at <= shiftTime(now, window.amount, window.unit, 1);
+/** Whether an instant is in a window, by the window's kind; keyed so that a new kind fails to compile until it evaluates. */
+const windowTests: Record<WindowKind, (at: number, window: Window, now: number, zones: Zones) => boolean> = {
+  rolling: (at, w, now) => {
+    const window = w as RollingWindow;
+    return window.direction === 'last'
+      ? at >= shiftTime(now, window.amount, window.unit, -1) && at <= now
+      : at >= now && at <= shiftTime(now, window.amount, window.unit, 1);
+  },
+  calendar: (at, w, now, zones) => {
+    const window = w as CalendarWindow;
+    const [start, end] = calendarBounds(now, window, zones[window.zone]);
+    return at >= start && at < end;
+  },
+};
+
+function inWindow(at: number, window: Window | undefined, now: number, zones: Zones): boolean {
+  return !window || windowTests[windowKind(window)](at, window, now, zones);
 }
 
-interface Row {
-  id: string;
-  at: number;
-  fields: Record<string, unknown>;
-}
-
-function rowsOf(source: Source, profile: Profile, now: number): Row[] {
-  let rows: Row[];
-  if (source.from === 'events') {
-    rows = profile.record.events
-      .filter((e) => source.event === undefined || e.name === source.event)
-      .map((e) => ({ id: e.messageId, at: e.at, fields: e.properties }));
-  } else if (source.from === 'tickets') rows = profile.record.tickets;
-  else if (source.from === 'surveys') rows = profile.record.surveys;
-  else return [];
-  return rows.filter((r) => inWindow(r.at, source.window, now) && (!source.where || evaluateRow(source.where, r.fields, now)));
-}
-
-function aggregate(value: Aggregate, profile: Profile, now: number): unknown {
+function aggregate(value: Aggregate, profile: Profile, at: Moment): unknown {
   const { source } = value;
-  if (source.from === 'people') {
+  const spec = sources[source.from];
+  const fn = aggregates[value.fn];
+  if (spec.rows === 'people') {
     if (profile.target !== 'account') return undefined;
     const people = profile.record.people;
-    const matching = people.filter((p) => !source.where || evaluateCondition(source.where, { target: 'person', record: p }, now)).length;
-    if (value.fn === 'count') return matching;
-    return people.length === 0 ? undefined : matching / people.length;
+    const matching = people
+      .filter((p) => !source.where || evaluateCondition(source.where, { target: 'person', record: p }, at))
+      .map((p): Row => ({ id: p.id, at: 0, fields: {} }));
+    return fn.evaluate({ rows: matching, total: people.length, values: [], field: undefined });
   }
-  const rows = rowsOf(source, profile, now);
+  const zones = zonesOf(profile, at.timezone);
+  const rows = spec
+    .rowsOf(profile.record, source)
+    .filter((r) => inWindow(r.at, source.window, at.now, zones) && (!source.where || evaluateRow(source.where, r.fields, at.now, zones)));
   const field = source.field;
   const values = field ? rows.map((r) => present(own(r.fields, field.name), field.type)).filter((v) => v !== undefined) : [];
-  switch (value.fn) {
-    case 'count':
-      return rows.length;
-    case 'days':
-      return new Set(rows.map((r) => new Date(r.at).toISOString().slice(0, 10))).size;
-    case 'distinct':
-      return new Set(values.map((v) => JSON.stringify(v))).size;
-    case 'sum':
-      return (values as number[]).reduce((a, b) => a + b, 0);
-    case 'avg':
-      return values.length === 0 ? undefined : (values as number[]).reduce((a, b) => a + b, 0) / values.length;
-    case 'min':
-    case 'max': {
-      if (values.length === 0) return undefined;
-      const keyed = values.map((v) => ({ v, k: field?.type === 'datetime' ? isoTime(v as string)! : (v as number) }));
-      keyed.sort((a, b) => a.k - b.k);
-      return (value.fn === 'min' ? keyed[0] : keyed.at(-1))!.v;
-    }
-    case 'first':
-    case 'last': {
-      // Rows are ordered by time, then id; without a field the answer is the time itself.
-      const ordered = [...rows].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const row = value.fn === 'first' ? ordered[0] : ordered.at(-1);
-      if (!row) return undefined;
-      return field ? own(row.fields, field.name) : new Date(row.at).toISOString();
-    }
-    case 'share':
-      return undefined;
-  }
+  return fn.evaluate({ rows, total: rows.length, values, field });
 }

@@ -1,5 +1,14 @@
 import type { Condition, SegmentRule } from './ir.js';
-import { evaluateCondition, fieldOf, present, valueOf, type AccountRecord, type PersonRecord, type Profile } from './evaluate.js';
+import {
+  evaluateCondition,
+  fieldOf,
+  present,
+  valueOf,
+  type AccountRecord,
+  type Moment,
+  type PersonRecord,
+  type Profile,
+} from './evaluate.js';
 import { printComparison, printCondition, printValue } from './print.js';
 
 /** Why one condition of a rule holds or not for one profile. */
@@ -25,15 +34,16 @@ export interface RuleExplanation {
 /**
  * Explains a rule for one loaded profile: each condition with its truth value and the values
  * behind it. It uses the in-memory evaluator, so it says exactly what the evaluator decides.
+ * `timezone` is the workspace's, which calendar windows are aligned to.
  */
-export function explainRule(rule: SegmentRule, record: PersonRecord | AccountRecord, now: Date): RuleExplanation {
+export function explainRule(rule: SegmentRule, record: PersonRecord | AccountRecord, now: Date, timezone: string): RuleExplanation {
   const profile = { target: rule.target, record } as Profile;
-  const root = explainCondition(rule.condition, profile, now.getTime());
+  const root = explainCondition(rule.condition, profile, { now: now.getTime(), timezone });
   const top = rule.condition.kind === 'and' || rule.condition.kind === 'or' ? (root.conditions ?? []) : [root];
   return { member: root.holds, conditions: top };
 }
 
-function explainCondition(condition: Condition, profile: Profile, now: number): ConditionExplanation {
+function explainCondition(condition: Condition, profile: Profile, now: Moment): ConditionExplanation {
   const text = printCondition(condition);
   const holds = evaluateCondition(condition, profile, now);
   switch (condition.kind) {
@@ -56,7 +66,7 @@ function explainCondition(condition: Condition, profile: Profile, now: number): 
   }
 }
 
-function actualValue(condition: Extract<Condition, { kind: 'predicate' }>, profile: Profile, now: number): unknown {
+function actualValue(condition: Extract<Condition, { kind: 'predicate' }>, profile: Profile, now: Moment): unknown {
   const subject = condition.subject;
   if (subject.kind === 'field' && subject.scope === 'person-account' && profile.target === 'person') {
     // account.x from a person: one value per account, since any one of them may satisfy it.

@@ -72,12 +72,13 @@ describe('numbers and windows out of range', () => {
       surveys: [],
       segments: new Set(),
     };
-    expect(evaluateRule(stored, person, new Date('2026-03-15T00:00:00Z'))).toBe(true);
+    expect(evaluateRule(stored, person, new Date('2026-03-15T00:00:00Z'), 'UTC')).toBe(true);
     expect(
       evaluateRule(
         { ...stored, condition: stored.condition.kind === 'or' ? stored.condition.conditions[1]! : stored.condition },
         person,
         new Date(),
+        'UTC',
       ),
     ).toBe(false);
   });
@@ -119,7 +120,7 @@ describe('explain', () => {
       surveys: [],
       segments: new Set(),
     };
-    const [condition] = explainRule(checked.rule, person, new Date('2026-03-15T00:00:00Z')).conditions;
+    const [condition] = explainRule(checked.rule, person, new Date('2026-03-15T00:00:00Z'), 'UTC').conditions;
     expect(condition).toMatchObject({ holds: true, needs: 'between 7 and 30 days ago' });
     expect(condition!.summary).toBe('last_seen_at = "2026-03-01T00:00:00Z", needs between 7 and 30 days ago');
   });
@@ -144,8 +145,8 @@ describe('traits named like Object.prototype members', () => {
     for (const name of ['__proto__', 'constructor']) {
       const checked = validateRule(`${name} is set`, { target: 'person', schema });
       if (!checked.ok) throw new Error(JSON.stringify(checked.diagnostics));
-      expect(evaluateRule(checked.rule, person, now)).toBe(false);
-      expect(explainRule(checked.rule, person, now).member).toBe(false);
+      expect(evaluateRule(checked.rule, person, now, 'UTC')).toBe(false);
+      expect(explainRule(checked.rule, person, now, 'UTC').member).toBe(false);
     }
   });
 });

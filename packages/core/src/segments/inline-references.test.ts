@@ -37,7 +37,7 @@ describe('inlineSegmentReferences', () => {
     const inlined = inlineSegmentReferences(proOrFree, rules);
     expect(JSON.stringify(inlined)).not.toContain('in-segment');
     for (const p of [person('a', 'pro', ['pros']), person('b', 'free', []), person('c', 'team', [])])
-      expect(evaluateRule(inlined, { ...p, segments: new Set() }, now)).toBe(evaluateRule(proOrFree, p, now));
+      expect(evaluateRule(inlined, { ...p, segments: new Set() }, now, 'UTC')).toBe(evaluateRule(proOrFree, p, now, 'UTC'));
   });
 
   it('reaches into people rollups of an account rule', () => {
@@ -52,8 +52,8 @@ describe('inlineSegmentReferences', () => {
       surveys: [],
       segments: new Set(),
     };
-    expect(evaluateRule(inlineSegmentReferences(allPro, rules), account, now)).toBe(false);
+    expect(evaluateRule(inlineSegmentReferences(allPro, rules), account, now, 'UTC')).toBe(false);
     account.people = [person('a', 'pro', [])];
-    expect(evaluateRule(inlineSegmentReferences(allPro, rules), account, now)).toBe(true);
+    expect(evaluateRule(inlineSegmentReferences(allPro, rules), account, now, 'UTC')).toBe(true);
   });
 });

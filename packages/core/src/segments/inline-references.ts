@@ -1,4 +1,5 @@
 import type { Condition, SegmentRule } from './ir.js';
+import { sources } from './sources.js';
 
 /**
  * The rule with every `in segment "K"` replaced by K's own condition (recursively), so it can be
@@ -23,7 +24,12 @@ function inline(condition: Condition, rules: ReadonlyMap<string, SegmentRule>): 
       return referenced ? inline(referenced.condition, rules) : condition;
     }
     case 'predicate':
-      if (condition.subject.kind === 'aggregate' && condition.subject.source.from === 'people' && condition.subject.source.where) {
+      // Rows of people are profiles, whose conditions may refer to segments.
+      if (
+        condition.subject.kind === 'aggregate' &&
+        sources[condition.subject.source.from].rows === 'people' &&
+        condition.subject.source.where
+      ) {
         const source = { ...condition.subject.source, where: inline(condition.subject.source.where, rules) };
         return { ...condition, subject: { ...condition.subject, source } };
       }

@@ -1,5 +1,5 @@
 import type { FieldType } from '../ingestion/field-type.js';
-import type { SourceName, TimeUnit } from './ast.js';
+import type { CalendarUnit, SourceName, TimeUnit } from './ast.js';
 import type { OperandValue, OperatorName } from './registry.js';
 
 /** Version of the stored IR; bump with a migration of stored rules when its shape changes. */
@@ -24,6 +24,8 @@ export interface FieldRef {
   type: FieldType;
   /** Set for built-in fields read from a column rather than from traits. */
   column?: string;
+  /** Set for fields computed by a registered domain (`registerComputedField`), read through its registration. */
+  computed?: true;
 }
 
 /** Rows an aggregate reads: the profile's events, people (of an account), tickets or surveys. */
@@ -36,11 +38,36 @@ export interface Source {
 }
 
 /** A time window relative to now; absent means all time. */
-export interface Window {
+export type Window = RollingWindow | CalendarWindow;
+
+/** `within last 30 days`: exact to the millisecond, both ends included. Stored without a `kind` (IR version 1). */
+export interface RollingWindow {
+  kind?: undefined;
   direction: 'last' | 'next';
   amount: number;
   unit: TimeUnit;
 }
+
+/** Whose timezone a calendar window's boundaries are in: the workspace's, or each profile's own. */
+export type CalendarZone = 'workspace' | 'customer';
+
+/**
+ * `within this month`, `within last 2 calendar weeks in customer timezone`: whole calendar units,
+ * start included, end excluded. `this` is the unit holding now (amount 1), `last N` the N units
+ * before it, `next N` the N units after it.
+ */
+export interface CalendarWindow {
+  kind: 'calendar';
+  period: 'this' | 'last' | 'next';
+  amount: number;
+  unit: CalendarUnit;
+  zone: CalendarZone;
+}
+
+export type WindowKind = 'rolling' | 'calendar';
+
+/** A window's kind; rolling windows predate kinds and carry none. */
+export const windowKind = (window: Window): WindowKind => (window.kind === 'calendar' ? 'calendar' : 'rolling');
 
 export const aggregateNames = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'first', 'last', 'share', 'days'] as const;
 export type AggregateName = (typeof aggregateNames)[number];

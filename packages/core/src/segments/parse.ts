@@ -1,8 +1,9 @@
-import type { ConditionNode, Literal, Operand, SourceName, SourceNode, TimeUnit, ValueNode, WindowNode } from './ast.js';
+import type { CalendarUnit, ConditionNode, Literal, Operand, SourceName, SourceNode, TimeUnit, ValueNode, WindowNode } from './ast.js';
 import { sourceNames, timeUnits } from './ast.js';
 import { diagnostic, type Diagnostic, type Span } from './diagnostics.js';
+import type { CalendarWindow } from './ir.js';
 import { tokenize, type Token } from './lexer.js';
-import { aggregateFunctions, maxDuration, operatorSpecs, type OperatorSpec } from './registry.js';
+import { aggregateFunctions, maxCalendarAmount, maxDuration, operatorSpecs, type OperatorSpec } from './registry.js';
 
 /** The result of parsing: a tree (with `error` nodes where text could not be read) and every mistake found. */
 export interface ParseResult {
@@ -22,6 +23,16 @@ const unitAliases: Record<string, TimeUnit> = {
   weeks: 'weeks',
   month: 'months',
   months: 'months',
+};
+const calendarUnitAliases: Record<string, CalendarUnit> = {
+  week: 'weeks',
+  weeks: 'weeks',
+  month: 'months',
+  months: 'months',
+  quarter: 'quarters',
+  quarters: 'quarters',
+  year: 'years',
+  years: 'years',
 };
 // Longest phrases first, so `is not set` wins over `is set` and `not in` over a bare `not`.
 const operatorsByLength = [...operatorSpecs].sort(
@@ -229,20 +240,80 @@ class Parser {
     return node;
   }
 
-  /** `within last|next N unit`, or `all time`; undefined when absent, null when malformed (already reported). */
+  /** `within last|next N unit`, a calendar window, or `all time`; undefined when absent, null when malformed (already reported). */
   private window(): WindowNode | undefined | null {
     const start = this.peek();
     if (this.isWord('all') && this.isWordAt(1, 'time')) {
       this.next();
       const end = this.next();
-      return { direction: 'all', amount: 0, unit: 'days', span: join(start.span, end.span) };
+      return { kind: 'all', span: join(start.span, end.span) };
+    }
+    if (this.isWord('within') && this.isCalendarAt(1)) {
+      this.next();
+      const calendar = this.calendar();
+      return calendar ? { kind: 'calendar', window: calendar.window, span: join(start.span, calendar.span) } : null;
     }
     if (!this.isWord('within') || !(this.isWordAt(1, 'last') || this.isWordAt(1, 'next'))) return undefined;
     this.next();
     const direction = (this.next() as Extract<Token, { kind: 'word' }>).text as 'last' | 'next';
     const duration = this.duration();
     if (!duration) return null;
-    return { direction, amount: duration.amount, unit: duration.unit, span: join(start.span, duration.span) };
+    return { kind: 'rolling', direction, amount: duration.amount, unit: duration.unit, span: join(start.span, duration.span) };
+  }
+
+  /** Whether a calendar window starts `offset` tokens ahead: `this UNIT`, or `last|next N calendar`. */
+  private isCalendarAt(offset: number): boolean {
+    return (
+      this.isWordAt(offset, 'this') ||
+      ((this.isWordAt(offset, 'last') || this.isWordAt(offset, 'next')) && this.isWordAt(offset + 2, 'calendar'))
+    );
+  }
+
+  /** After `within`: `this UNIT` or `last|next N calendar UNIT`, then `in customer timezone` optionally. */
+  private calendar(): { window: CalendarWindow; span: Span } | undefined {
+    const start = this.next() as Extract<Token, { kind: 'word' }>;
+    const period = start.text as CalendarWindow['period'];
+    let amount = 1;
+    if (period !== 'this') {
+      const count = this.peek();
+      if (count.kind !== 'number' || !Number.isInteger(count.value) || count.value <= 0) {
+        this.fail(
+          `expected a whole number of calendar weeks, months, quarters or years, such as ${period} 2 calendar months`,
+          count.span,
+          count.kind === 'number' ? 'invalid-value' : 'syntax-error',
+        );
+        return undefined;
+      }
+      amount = count.value;
+      this.next();
+      this.next(); // `calendar`, seen by isCalendarAt
+    }
+    const unitToken = this.peek();
+    const unit = unitToken.kind === 'word' ? calendarUnitAliases[unitToken.text] : undefined;
+    if (!unit) {
+      this.fail(`expected a calendar unit (week, month, quarter, year), found ${describe(unitToken)}`, unitToken.span);
+      return undefined;
+    }
+    this.next();
+    if (amount > maxCalendarAmount[unit]) {
+      this.fail(
+        `${amount} calendar ${unit} is out of range: windows reach at most 1000 years (${maxCalendarAmount[unit]} ${unit})`,
+        join(start.span, unitToken.span),
+        'out-of-range',
+      );
+      return undefined;
+    }
+    let end = unitToken.span;
+    let zone: CalendarWindow['zone'] = 'workspace';
+    if (this.isWord('in') && this.isWordAt(1, 'customer')) {
+      this.next();
+      this.next();
+      const timezone = this.expectWord('timezone');
+      if (!timezone) return undefined;
+      zone = 'customer';
+      end = timezone.span;
+    }
+    return { window: { kind: 'calendar', period, amount, unit, zone }, span: join(start.span, end) };
   }
 
   private duration(): Extract<Operand, { kind: 'duration' }> | undefined {
@@ -303,6 +374,17 @@ class Parser {
       const duration = this.duration();
       if (!duration) return this.recover(subject.span);
       operands.push(duration);
+    } else if (shape === 'calendar') {
+      if (!this.isCalendarAt(0)) {
+        this.fail(
+          `expected a calendar window such as this month or last 2 calendar weeks, found ${describe(this.peek())}`,
+          this.peek().span,
+        );
+        return this.recover(subject.span);
+      }
+      const calendar = this.calendar();
+      if (!calendar) return this.recover(subject.span);
+      operands.push({ kind: 'calendar', window: calendar.window, span: calendar.span });
     } else if (shape === 'duration-range') {
       const low = this.peek();
       if (low.kind !== 'number' || !Number.isInteger(low.value) || low.value < 0) {
@@ -341,6 +423,9 @@ class Parser {
   private matchOperator(): OperatorSpec | undefined {
     const matches = operatorsByLength.filter((spec) => !spec.suffixOnly && spec.words.every((w, i) => this.tokenTextAt(i) === w));
     if (matches.length <= 1) return matches[0];
+    // `within last 2 calendar months` is a calendar window, `within last 2 months` a rolling one.
+    const calendar = matches.find((spec) => spec.operands === 'calendar');
+    if (calendar) return this.isCalendarAt(calendar.words.length) ? calendar : matches.find((spec) => spec !== calendar);
     // `between 1 and 5` and `between 7 and 30 days ago` share their words: a unit after the second number decides.
     const after = matches[0]!.words.length;
     const unit = this.peekAt(after + 3);

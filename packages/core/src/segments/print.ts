@@ -1,4 +1,14 @@
-import type { Condition, SegmentRule, Source, Value, Window } from './ir.js';
+import {
+  windowKind,
+  type CalendarWindow,
+  type Condition,
+  type RollingWindow,
+  type SegmentRule,
+  type Source,
+  type Value,
+  type Window,
+  type WindowKind,
+} from './ir.js';
 import { operators, type OperandValue, type OperatorName } from './registry.js';
 
 /** Canonical text of a rule; parsing and checking it gives back the same IR. */
@@ -66,12 +76,28 @@ function printSource(source: Source): string {
   return [head, source.where ? `where ${printCondition(source.where, 3)}` : '', printWindow(source.window)].filter(Boolean).join(' ');
 }
 
+/** The text of each kind of window; keyed so that a new kind fails to compile until it prints. */
+const windowTexts: Record<WindowKind, (window: Window) => string> = {
+  rolling: (w) => {
+    const window = w as RollingWindow;
+    return `within ${window.direction} ${window.amount} ${window.unit}`;
+  },
+  calendar: (w) => `within ${printCalendar(w as CalendarWindow)}`,
+};
+
 function printWindow(window: Window | undefined): string {
-  return window ? `within ${window.direction} ${window.amount} ${window.unit}` : '';
+  return window ? windowTexts[windowKind(window)](window) : '';
+}
+
+/** `this month`, `last 2 calendar weeks in customer timezone`: what follows `within`. */
+function printCalendar(window: CalendarWindow): string {
+  const unit = window.period === 'this' ? window.unit.slice(0, -1) : `${window.amount} calendar ${window.unit}`;
+  return `${window.period} ${unit}${window.zone === 'customer' ? ' in customer timezone' : ''}`;
 }
 
 export function printOperand(operand: OperandValue, amountOnly: boolean): string {
   if (Array.isArray(operand)) return `[${operand.map((o) => printOperand(o, false)).join(', ')}]`;
+  if (typeof operand === 'object' && 'kind' in operand) return printCalendar(operand);
   if (typeof operand === 'object') return amountOnly ? String(operand.amount) : `${operand.amount} ${operand.unit}`;
   if (typeof operand === 'string') return quote(operand);
   return String(operand);

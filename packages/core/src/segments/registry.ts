@@ -1,12 +1,18 @@
 import type { FieldType } from '../ingestion/field-type.js';
-import type { TimeUnit } from './ast.js';
+import type { CalendarUnit, TimeUnit } from './ast.js';
+import { calendarBounds } from './calendar.js';
+import { aggregateNames, type CalendarWindow, type CalendarZone } from './ir.js';
 import { patternMatches } from './pattern.js';
 
 /** A value an operator compares against, after checking. */
-export type OperandValue = string | number | boolean | Array<string | number | boolean> | { amount: number; unit: TimeUnit };
+export type OperandValue =
+  string | number | boolean | Array<string | number | boolean> | { amount: number; unit: TimeUnit } | CalendarWindow;
 
 /** What follows an operator's words in the text. */
-export type OperandShape = 'none' | 'one' | 'list' | 'two' | 'duration' | 'duration-range';
+export type OperandShape = 'none' | 'one' | 'list' | 'two' | 'duration' | 'duration-range' | 'calendar';
+
+/** The timezone of each calendar-window mode for the profile a condition is about (valid IANA names). */
+export type Zones = Record<CalendarZone, string>;
 
 /** One operator, declared once: its text, the types it takes, how it evaluates. SQL lives in storage's table keyed by the same names. */
 export interface OperatorSpec {
@@ -25,9 +31,10 @@ export interface OperatorSpec {
   /**
    * Decides the predicate for a present subject value. Missing values (null, undefined, or of
    * another type than the field's) never reach here: they make every operator false except
-   * `is not set`. `now` is the evaluation instant in milliseconds.
+   * `is not set`. `now` is the evaluation instant in milliseconds; `zones` are the timezones
+   * calendar windows read for the profile at hand.
    */
-  evaluate(subject: unknown, operands: readonly OperandValue[], now: number): boolean;
+  evaluate(subject: unknown, operands: readonly OperandValue[], now: number, zones: Zones): boolean;
 }
 
 export const operatorNames = [
@@ -55,6 +62,7 @@ export const operatorNames = [
   'within-next',
   'more-than-ago',
   'between-ago',
+  'within-calendar',
 ] as const;
 export type OperatorName = (typeof operatorNames)[number];
 
@@ -73,6 +81,14 @@ export const maxDuration: Record<TimeUnit, number> = {
   days: 365_000,
   weeks: 52_000,
   months: 12_000,
+};
+
+/** The most calendar units a window may span: 1000 years, as for durations. */
+export const maxCalendarAmount: Record<CalendarUnit, number> = {
+  weeks: 52_000,
+  months: 12_000,
+  quarters: 4_000,
+  years: 1_000,
 };
 
 // The instants every date of a rule lies between (years 1000–9999, as isoTime reads them).
@@ -388,10 +404,24 @@ export const operatorSpecs: readonly OperatorSpec[] = [
       return t <= shiftTime(now, duration(a).amount, duration(a).unit, -1) && t >= shiftTime(now, duration(b).amount, duration(b).unit, -1);
     },
   },
+  {
+    name: 'within-calendar',
+    words: ['within'],
+    operands: 'calendar',
+    subjects: time,
+    doc: "in whole calendar units, start included and end excluded: `this week|month|quarter|year` (future dates in it too), `last N calendar months` (the N before the current one), `next N calendar weeks`; in the workspace timezone, or the profile's own with `in customer timezone`",
+    example: 'trial_ends_at within this month in customer timezone',
+    evaluate: (v, [w], now, zones) => {
+      const window = w as CalendarWindow;
+      const [start, end] = calendarBounds(now, window, zones[window.zone]);
+      const t = asTime(v)!;
+      return t >= start && t < end;
+    },
+  },
 ];
 
 /** Operators by name; typed so that a new name without a spec fails to compile. */
 export const operators = Object.fromEntries(operatorSpecs.map((s) => [s.name, s])) as Record<OperatorName, OperatorSpec>;
 
-/** Functions over a source; their result types are decided by the checker from the source. */
-export const aggregateFunctions: readonly string[] = ['count', 'sum', 'avg', 'min', 'max', 'distinct', 'first', 'last', 'share', 'days'];
+/** Functions over a source, as the parser knows them (declared in aggregates.ts). */
+export const aggregateFunctions: readonly string[] = aggregateNames;

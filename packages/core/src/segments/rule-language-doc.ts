@@ -2,42 +2,15 @@ import { diagnosticCodes, type DiagnosticCode } from './diagnostics.js';
 import { builtinColumns, predefinedSegmentTargets, surveyFields, ticketFields, wellKnownFields } from './field-schema.js';
 import type { AggregateName } from './ir.js';
 import { maxPatternLength, maxPatternRepeat, maxPatternSize, posixClassNames } from './pattern.js';
-import { maxDuration, operatorSpecs } from './registry.js';
-import { timeUnits } from './ast.js';
+import { maxCalendarAmount, maxDuration, operatorSpecs } from './registry.js';
+import { calendarUnits, timeUnits } from './ast.js';
+import { aggregates } from './aggregates.js';
+import { sources } from './sources.js';
 
-/** What each aggregate returns, for the reference. */
-export const aggregateDocs: Record<AggregateName, { returns: string; doc: string; example: string }> = {
-  count: { returns: 'number', doc: 'how many rows; 0 when none', example: 'count(events "login" within last 30 days) >= 5' },
-  sum: {
-    returns: 'number',
-    doc: 'sum of a number field; 0 when none',
-    example: 'sum(events "invoice_paid".amount within last 90 days) > 1000',
-  },
-  avg: { returns: 'number', doc: 'average of a number field; missing when none', example: 'avg(tickets.csat within last 90 days) < 3' },
-  min: { returns: 'number or date', doc: 'smallest value; missing when none', example: 'min(surveys.nps) <= 6' },
-  max: { returns: 'number or date', doc: 'largest value; missing when none', example: 'max(events "feature_used".duration_s) > 600' },
-  distinct: {
-    returns: 'number',
-    doc: 'how many different values of a field',
-    example: 'distinct(events "feature_used".feature within last 30 days) >= 3',
-  },
-  first: {
-    returns: 'date, or the field',
-    doc: 'time of the earliest row, or its field',
-    example: 'first(events "login") within last 7 days',
-  },
-  last: { returns: 'date, or the field', doc: 'time of the latest row, or its field', example: 'last(surveys.nps) <= 6' },
-  days: {
-    returns: 'number',
-    doc: 'how many different UTC days have rows; 0 when none',
-    example: 'days(events within last 7 days) >= 3',
-  },
-  share: {
-    returns: 'number 0..1',
-    doc: "fraction of an account's people matching; missing with no people",
-    example: 'share(people where did "login" within last 7 days) >= 0.5',
-  },
-};
+/** What each aggregate returns, for the reference (from the aggregate registry). */
+export const aggregateDocs: Record<AggregateName, { returns: string; doc: string; example: string }> = Object.fromEntries(
+  Object.values(aggregates).map((spec) => [spec.name, spec.doc]),
+) as Record<AggregateName, { returns: string; doc: string; example: string }>;
 
 /** What each diagnostic code means, for the reference. */
 export const diagnosticDocs: Record<DiagnosticCode, string> = {
@@ -73,6 +46,7 @@ export function renderRuleLanguageDoc(): string {
       two: ' VALUE and VALUE',
       duration: ' N UNIT',
       'duration-range': ' N and M UNIT',
+      calendar: ' this UNIT | last N calendar UNIT | next N calendar UNIT [in customer timezone]',
     }[spec.operands];
     return [
       code(`${spec.words.join(' ')}${shape}${spec.suffix ? ` ${spec.suffix.join(' ')}` : ''}`),
@@ -118,21 +92,20 @@ SQL for PostgreSQL and evaluated in memory by an independent evaluator; both giv
 
 ${table(['form', 'applies to', 'meaning', 'example'], operatorRows)}
 
-Time units: ${timeUnits.map(code).join(', ')} (singular forms are accepted too).
+Time units: ${timeUnits.map(code).join(', ')} (singular forms are accepted too). Calendar units:
+${calendarUnits.map(code).join(', ')}.
 
 ## Aggregates
 
 An aggregate reads rows of a **source**, optionally filtered and windowed:
 
 \`\`\`
-FUNCTION(SOURCE ["EVENT NAME"] [.FIELD] [where CONDITION] [within last|next N UNIT | all time])
+FUNCTION(SOURCE ["EVENT NAME"] [.FIELD] [where CONDITION] [within last|next N UNIT | within CALENDAR WINDOW | all time])
 \`\`\`
 
-- \`events\` are the product events of the person (or recorded in the account's context);
-  \`events "login"\` only those named \`login\`; \`where\` filters on their properties.
-- \`tickets\` are the support tickets the person requested (or of the account), windowed on
-  \`created_at\`; \`surveys\` are NPS/CSAT answers, windowed on \`submitted_at\`.
-- \`people\` are an account's people (account rules only); their condition is a person rule.
+${Object.values(sources)
+  .map((spec) => `- \`${spec.name}\`: ${spec.doc}.`)
+  .join('\n')}
 
 ${table(['function', 'returns', 'meaning', 'example'], aggregateRows)}
 
@@ -173,8 +146,21 @@ Predefined segments: ${Object.entries(predefinedSegmentTargets)
 - **Windows** are exact to the millisecond and rolling: \`within last 7 days\` is from now minus
   7 × 24 hours up to now, both ends included; \`within next 3 days\` from now up to now plus 3 days.
   \`more than 14 days ago\` is strictly before now minus 14 days. Months are calendar months in
-  UTC (one month before 31 March is 28 or 29 February). Because windows are rolling, the
+  UTC (one month before 31 March is 28 or 29 February). Because these windows are rolling, the
   workspace's timezone does not change them.
+- **Calendar windows** are whole calendar units, start included, end excluded, as Salesforce's
+  date literals: \`within this week|month|quarter|year\` is the whole current unit, future dates in it
+  included (\`trial_ends_at within this month\`); \`within last 2 calendar months\` the two whole
+  months before the current one; \`within next 1 calendar quarter\` the whole quarter after it. Weeks
+  start on Monday (ISO 8601). They work wherever windows do: on events, tickets and surveys, in
+  \`did\`, and on dates (\`renewal_at within next 1 calendar month\`).
+- **Timezones of calendar windows.** Boundaries are local midnights in the workspace's timezone
+  (its \`timezone\` setting; UTC when unset or not a timezone), so a day can be 23 or 25 hours long.
+  With \`in customer timezone\` they are in the profile's own: its \`timezone\` trait, else (for a
+  person) that of the account they joined first, else the workspace's. A \`timezone\` that is not an
+  IANA name (\`Europe/Berlin\`, any case) counts as missing. At most ${Object.entries(maxCalendarAmount)
+    .map(([unit, n]) => `${n} ${unit}`)
+    .join(', ')}.
 - **account.FIELD** on a person holds when it holds for at least one of the person's accounts.
 - **Ties** in \`first\`/\`last\` are broken by the row's id.
 - **Case.** \`ignoring case\` folds A–Z only, identically in SQL and in memory.

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { shiftTime, type TimeLeaf, type TimeOffset } from '@strata/core';
+import { calendarBoundaryPassed, isValidTimezone, shiftTime, type CalendarDependency, type TimeLeaf, type TimeOffset } from '@strata/core';
 import {
   enqueueSegmentWork,
   findInstantsBetween,
@@ -25,13 +25,22 @@ export async function sweepTime(
   now: Date,
   options: { statementTimeoutMs?: number; onError?: (error: unknown, workspaceId: string) => void } = {},
 ): Promise<{ queued: number; recomputed: string[] }> {
-  const workspaces = await db.selectFrom('workspaces').select('workspace_id').execute();
+  const workspaces = await db.selectFrom('workspaces').select(['workspace_id', 'timezone']).execute();
   let queued = 0;
   const recomputed: string[] = [];
-  for (const { workspace_id: workspaceId } of workspaces) {
+  const zones = new KnownZones(db);
+  for (const { workspace_id: workspaceId, timezone } of workspaces) {
     // One workspace whose sweep fails (a rule that errors or times out) never stops the others' sweeps.
     try {
-      queued += await sweepWorkspace(db, workspaceId, now, options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs, recomputed);
+      const calendar = { workspace: isValidTimezone(timezone) ? timezone : 'UTC', zones };
+      queued += await sweepWorkspace(
+        db,
+        workspaceId,
+        now,
+        options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs,
+        recomputed,
+        calendar,
+      );
     } catch (error) {
       if (!options.onError) throw error;
       options.onError(error, workspaceId);
@@ -46,6 +55,7 @@ async function sweepWorkspace(
   now: Date,
   timeoutMs: number,
   recomputed: string[],
+  calendar: { workspace: string; zones: KnownZones },
 ): Promise<number> {
   let queued = 0;
   const whole = await db.transaction().execute(async (tx) => {
@@ -65,7 +75,13 @@ async function sweepWorkspace(
     await enqueueSegmentWork(tx, workspaceId, work);
     queued += work.length;
     await sql`UPDATE segment_sweeps SET swept_until = ${now} WHERE workspace_id = ${workspaceId}`.execute(tx);
-    return segments.filter((s) => s.dependencies.sweepWhole && s.state === 'active');
+    const wholes: LiveSegment[] = [];
+    for (const segment of segments) {
+      if (segment.state !== 'active') continue;
+      if (segment.dependencies.sweepWhole) wholes.push(segment);
+      else if (await calendarBoundaryPassedFor(segment.dependencies.calendar, calendar, from, now)) wholes.push(segment);
+    }
+    return wholes;
   });
   // Rules whose time dependence no index bounds are re-evaluated whole, outside the sweep's transaction;
   // one that fails does not keep the others from it.
@@ -80,6 +96,35 @@ async function sweepWorkspace(
   }
   if (failure) throw failure.error;
   return queued;
+}
+
+/**
+ * Did a boundary of one of a rule's calendar windows pass in `(from, to]`: in the workspace's
+ * timezone, or for `in customer timezone` in any timezone a profile may have? Calendar windows
+ * change only then, so the segment is recomputed whole then, and never in between. Boundaries are
+ * local midnights, so across a DST change a day is 23 or 25 hours and this follows it.
+ */
+async function calendarBoundaryPassedFor(
+  dependencies: readonly CalendarDependency[],
+  calendar: { workspace: string; zones: KnownZones },
+  from: Date,
+  to: Date,
+): Promise<boolean> {
+  for (const { unit, zone } of dependencies) {
+    const zones = zone === 'workspace' ? [calendar.workspace] : [calendar.workspace, ...(await calendar.zones.list())];
+    if (zones.some((z) => calendarBoundaryPassed(unit, z, from.getTime(), to.getTime()))) return true;
+  }
+  return false;
+}
+
+/** The timezones PostgreSQL accepts (migration 0008), read once per sweep and only if a rule needs them. */
+class KnownZones {
+  private names: Promise<string[]> | undefined;
+  constructor(private readonly db: Kysely<Database>) {}
+  list(): Promise<string[]> {
+    this.names ??= sql<{ name: string }>`SELECT name FROM strata_timezones`.execute(this.db).then((r) => r.rows.map((row) => row.name));
+    return this.names;
+  }
 }
 
 /** Profiles of the segment's target for whom one of its time leaves crossed a boundary in `(from, to]`. */

@@ -14,6 +14,7 @@ import {
   listSegmentVersions,
   loadAccountRecord,
   loadPersonRecord,
+  readWorkspaceHours,
   RecordTooLargeError,
   type Database,
 } from '@strata/storage';
@@ -149,7 +150,9 @@ export function registerSegmentMemberRoutes(
         );
       });
       if (!record) throw new AppError('NOT_FOUND', `"${request.query.id}" is gone`);
-      const explanation = explainRule(version.rule, record, deps.now());
+      // Calendar windows are aligned to the workspace's timezone, as SQL reads it.
+      const { timezone } = await readWorkspaceHours(db, key.workspaceId);
+      const explanation = explainRule(version.rule, record, deps.now(), timezone);
       const history = await listMemberHistory(db, key.workspaceId, segment.key, profileId);
       const current = (await listProfileSegments(db, key.workspaceId, profileId)).find((s) => s.key === segment.key);
       return {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import {
+  calendarBounds,
   ruleDependencies,
   shiftTime,
   type AccountRecord,
@@ -56,10 +57,7 @@ function eventReadsOf(rule: SegmentRule, now: Date): { own: EventRead[]; people:
   const slack = 86_400_000;
   const add = (level: 'own' | 'people', name: string | undefined, window: Window | undefined) => {
     const key = name ?? '*';
-    const range = window && {
-      from: new Date((window.direction === 'last' ? shiftTime(now.getTime(), window.amount, window.unit, -1) : now.getTime()) - slack),
-      to: new Date((window.direction === 'next' ? shiftTime(now.getTime(), window.amount, window.unit, 1) : now.getTime()) + slack),
-    };
+    const range = window && windowRange(window, now.getTime(), slack);
     const known = reads[level].get(key);
     if (!known) reads[level].set(key, { name, range });
     else if (!known.range || !range) known.range = undefined;
@@ -90,6 +88,24 @@ function eventReadsOf(rule: SegmentRule, now: Date): { own: EventRead[]; people:
   };
   walk(rule.condition, 'own');
   return { own: [...reads.own.values()], people: [...reads.people.values()] };
+}
+
+/**
+ * Instants a window can cover at `now`, widened by `slack`. A calendar window's zone may be any
+ * profile's, and local times are within a day of UTC: in a zone, the unit holding `now` is the UTC
+ * unit holding some instant of `now` ± 1 day, shifted by up to a day, so those UTC bounds hold it.
+ */
+function windowRange(window: Window, now: number, slack: number): { from: Date; to: Date } {
+  if (window.kind === 'calendar') {
+    const day = 86_400_000;
+    const [start] = calendarBounds(now - day, window, 'UTC');
+    const [, end] = calendarBounds(now + day, window, 'UTC');
+    return { from: new Date(start - slack - day), to: new Date(end + slack + day) };
+  }
+  return {
+    from: new Date((window.direction === 'last' ? shiftTime(now, window.amount, window.unit, -1) : now) - slack),
+    to: new Date((window.direction === 'next' ? shiftTime(now, window.amount, window.unit, 1) : now) + slack),
+  };
 }
 
 function needsOf(rule: SegmentRule, now: Date): RecordNeeds {
@@ -196,6 +212,9 @@ async function loadPeople(db: Kysely<Database>, workspaceId: string, personIds: 
         .select(['pa.person_id', 'a.group_id', 'a.traits', 'a.created_at'])
         .where('pa.workspace_id', '=', workspaceId)
         .where(sql<boolean>`pa.person_id = ANY(${personIds}::uuid[])`)
+        // In joining order: a person's first account gives them its timezone (calendar windows).
+        .orderBy('pa.created_at')
+        .orderBy('pa.account_id')
         .execute();
   const [events, tickets, surveys, segments] = await Promise.all([
     loadEvents(db, workspaceId, 'person_id', personIds, needs.events),

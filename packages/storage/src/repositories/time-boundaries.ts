@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Target, TimeLeaf } from '@strata/core';
 import type { Database } from '../schema.js';
+import { rowTimeColumn } from '../segments/compile-rule.js';
 
 /**
  * Profiles at the leaf's level holding an instant in `(from, to]`: those for whom a boundary may
@@ -21,7 +22,7 @@ export async function findInstantsBetween(
   const { source, level } = leaf;
   let rows: Array<{ id: string | null }>;
   if (source.kind === 'rows') {
-    const time = sql.ref(source.table === 'events' ? 'timestamp' : source.table === 'tickets' ? 'created_at' : 'submitted_at');
+    const time = sql.ref(rowTimeColumn(source.table));
     const owner = sql.ref(level === 'person' ? 'person_id' : 'account_id');
     rows = (
       await sql<{ id: string | null }>`

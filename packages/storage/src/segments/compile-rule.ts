@@ -1,26 +1,41 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import {
+  aggregates,
+  calendarShifts,
   operators,
   postgresPattern,
   shiftTime,
   isoTime,
+  windowKind,
   type Aggregate,
+  type AggregateName,
+  type CalendarUnit,
+  type CalendarWindow,
+  type CalendarZone,
   type Condition,
   type FieldRef,
   type FieldType,
   type OperandValue,
   type OperatorName,
+  type RollingWindow,
+  type RowSourceName,
   type SegmentRule,
+  type SourceName,
   type Target,
   type TimeUnit,
   type Window,
+  type WindowKind,
 } from '@strata/core';
 import type { Database } from '../schema.js';
+import { computedFieldSql } from './computed-field-sql.js';
 
 type Bool = RawBuilder<boolean>;
 type Expr = RawBuilder<unknown>;
 
-/** Everything a compiled rule depends on besides the IR: the tenant and the instant it is evaluated at. */
+/**
+ * Everything a compiled rule depends on besides the IR: the tenant and the instant it is evaluated
+ * at. The workspace's timezone (calendar windows) is read by the SQL itself from the workspace.
+ */
 export interface CompileContext {
   workspaceId: string;
   now: Date;
@@ -42,6 +57,12 @@ interface Profile {
 
 interface State extends CompileContext {
   aliases: number;
+}
+
+/** The profile a value belongs to, by id expression: whose timezone `in customer timezone` reads. */
+interface Owner {
+  target: Target;
+  id: Expr;
 }
 
 /**
@@ -126,12 +147,14 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
       );
     case 'did': {
       const e = alias(state, 'e');
+      const events = sourceSql.events;
+      const { from, owner } = ownedRows(events, profile, e, state);
+      const row = { source: events, alias: e, owner: { target: profile.target, id: owner } };
       const filters = [
-        sql<boolean>`${sql.ref(`${e}.name`)} = ${node.event}`,
-        ...windowFilter(sql.ref(`${e}.timestamp`), node.window, state),
+        sql<boolean>`${sql.ref(`${e}.${events.nameColumn!}`)} = ${node.event}`,
+        ...windowFilter(sql.ref(`${e}.${events.timeColumn}`), node.window, state, row.owner),
       ];
-      if (node.where) filters.push(rowCondition(node.where, { table: 'events', alias: e }, state));
-      const { from, owner } = ownedRows('events', profile, e, state);
+      if (node.where) filters.push(rowCondition(node.where, row, state));
       return memberOf(profile, sql`SELECT ${owner} FROM ${from} AND ${sql.join(filters, sql` AND `)}`);
     }
     case 'quantified': {
@@ -154,11 +177,15 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
           profile,
           sql`SELECT ${sql.ref(`${link}.person_id`)} FROM person_accounts ${sql.id(link)}
           JOIN accounts ${sql.id(account)} ON ${sql.ref(`${account}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${account}.account_id`)} = ${sql.ref(`${link}.account_id`)}
-          WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId}${scoped(profile, sql.ref(`${link}.person_id`))} AND ${predicate(node.operator, value, subject.type, node.operands, state)}`,
+          WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId}${scoped(profile, sql.ref(`${link}.person_id`))} AND ${predicate(node.operator, value, subject.type, node.operands, state, { target: 'person', id: sql.ref(`${link}.person_id`) })}`,
         );
       }
       if (subject.kind === 'field' && isOwnDateTrait(subject, profile)) return dateTraitPredicate(node, subject, profile, state);
-      if (subject.kind === 'field') return predicate(node.operator, fieldValue(subject, profile.alias), subject.type, node.operands, state);
+      if (subject.kind === 'field')
+        return predicate(node.operator, fieldValue(subject, profile.alias), subject.type, node.operands, state, {
+          target: profile.target,
+          id: idOf(profile),
+        });
       return aggregatePredicate(node, subject, profile, state);
     }
   }
@@ -166,7 +193,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
 
 /** A date trait of the profile itself: read from `trait_instants`, not parsed out of JSON row by row. */
 function isOwnDateTrait(field: FieldRef, profile: Profile): boolean {
-  return field.type === 'datetime' && !field.column && field.scope === profile.target;
+  return field.type === 'datetime' && !field.column && !field.computed && field.scope === profile.target;
 }
 
 /**
@@ -180,7 +207,8 @@ function dateTraitPredicate(node: Extract<Condition, { kind: 'predicate' }>, fie
     WHERE ${sql.ref(`${t}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${t}.target`)} = ${profile.target}
       AND ${sql.ref(`${t}.name`)} = ${field.name}${scoped(profile, sql.ref(`${t}.profile_id`))}`;
   if (node.operator === 'is-not-set') return sql<boolean>`(NOT ${memberOf(profile, rows)})`;
-  return memberOf(profile, sql`${rows} AND ${predicate(node.operator, sql.ref(`${t}.at`), 'datetime', node.operands, state)}`);
+  const owner = { target: profile.target, id: sql.ref(`${t}.profile_id`) };
+  return memberOf(profile, sql`${rows} AND ${predicate(node.operator, sql.ref(`${t}.at`), 'datetime', node.operands, state, owner)}`);
 }
 
 /**
@@ -199,14 +227,21 @@ function memberOf(profile: Profile, ids: Expr): Bool {
  */
 function aggregatePredicate(node: Extract<Condition, { kind: 'predicate' }>, value: Aggregate, profile: Profile, state: State): Bool {
   const rows = groupedRows(value, profile, state);
-  const test = predicate(node.operator, rows.aggregate, value.type, node.operands, state);
+  const test = predicate(node.operator, rows.aggregate, value.type, node.operands, state, { target: profile.target, id: rows.owner });
   if (!holdsForEmpty(node, value))
     return memberOf(profile, sql`SELECT ${rows.owner} FROM ${rows.from} GROUP BY ${rows.owner} HAVING ${test}`);
   return sql<boolean>`(NOT ${memberOf(profile, sql`SELECT ${rows.owner} FROM ${rows.from} GROUP BY ${rows.owner} HAVING NOT ${test}`)})`;
 }
 
+/** A row of a source being filtered: its SQL, its alias, and the profile that owns it. */
+interface RowRef {
+  source: RowSql;
+  alias: string;
+  owner: Owner;
+}
+
 /** A condition over the rows of a source (`where`), whose fields are the row's own. */
-function rowCondition(node: Condition, row: { table: 'events' | 'tickets' | 'surveys'; alias: string }, state: State): Bool {
+function rowCondition(node: Condition, row: RowRef, state: State): Bool {
   switch (node.kind) {
     case 'and':
       return sql<boolean>`(${sql.join(
@@ -222,7 +257,7 @@ function rowCondition(node: Condition, row: { table: 'events' | 'tickets' | 'sur
       return sql<boolean>`(NOT ${rowCondition(node.condition, row, state)})`;
     case 'predicate':
       if (node.subject.kind !== 'field') throw new Error('invariant: row conditions compare fields');
-      return predicate(node.operator, rowField(node.subject, row), node.subject.type, node.operands, state);
+      return predicate(node.operator, row.source.field(row.alias, node.subject), node.subject.type, node.operands, state, row.owner);
     case 'did':
     case 'in-segment':
     case 'quantified':
@@ -242,13 +277,12 @@ function alias(state: State, prefix: string): string {
 /** The typed value of a profile field: a column, or a trait read as the field's type (NULL otherwise). */
 function fieldValue(field: FieldRef, tableAlias: string): Expr {
   if (field.column) return sql.ref(`${tableAlias}.${field.column}`);
+  if (field.computed) {
+    // An unregistered computed field is missing, as the evaluator reads it.
+    const read = computedFieldSql(field.scope as Target, field.name);
+    return read ? read(tableAlias) : sql`NULL`;
+  }
   return typedJson(sql`${sql.ref(`${tableAlias}.traits`)} -> ${field.name}`, field.type);
-}
-
-function rowField(field: FieldRef, row: { table: 'events' | 'tickets' | 'surveys'; alias: string }): Expr {
-  if (row.table === 'events') return typedJson(sql`${sql.ref(`${row.alias}.properties`)} -> ${field.name}`, field.type);
-  // Ticket and survey fields are columns of their own tables (see field-schema in core).
-  return sql.ref(`${row.alias}.${field.name}`);
 }
 
 const jsonReaders: Record<FieldType, string> = {
@@ -264,12 +298,45 @@ function typedJson(json: Expr, type: FieldType): Expr {
   return sql`${sql.raw(jsonReaders[type])}(${json})`;
 }
 
-function windowFilter(column: Expr, window: Window | undefined, state: State): Bool[] {
-  if (!window) return [];
-  const now = state.now.getTime();
-  if (window.direction === 'last')
-    return [sql<boolean>`${column} >= ${at(shiftTime(now, window.amount, window.unit, -1))}`, sql<boolean>`${column} <= ${at(now)}`];
-  return [sql<boolean>`${column} >= ${at(now)}`, sql<boolean>`${column} <= ${at(shiftTime(now, window.amount, window.unit, 1))}`];
+/** The SQL of each kind of window on a row's time; keyed so that a new kind fails to compile until it has SQL. */
+const windowSql: Record<WindowKind, (column: Expr, window: Window, state: State, owner: Owner) => Bool[]> = {
+  rolling: (column, w, state) => {
+    const window = w as RollingWindow;
+    const now = state.now.getTime();
+    if (window.direction === 'last')
+      return [sql<boolean>`${column} >= ${at(shiftTime(now, window.amount, window.unit, -1))}`, sql<boolean>`${column} <= ${at(now)}`];
+    return [sql<boolean>`${column} >= ${at(now)}`, sql<boolean>`${column} <= ${at(shiftTime(now, window.amount, window.unit, 1))}`];
+  },
+  calendar: (column, w, state, owner) => {
+    const [start, end] = calendarBounds(w as CalendarWindow, state, owner);
+    return [sql<boolean>`${column} >= ${start}`, sql<boolean>`${column} < ${end}`];
+  },
+};
+
+function windowFilter(column: Expr, window: Window | undefined, state: State, owner: Owner): Bool[] {
+  return window ? windowSql[windowKind(window)](column, window, state, owner) : [];
+}
+
+const calendarUnitSql: Record<CalendarUnit, string> = { weeks: 'week', months: 'month', quarters: 'quarter', years: 'year' };
+/** The timezone functions of migration 0008, by whose timezone a calendar window reads. */
+const zoneSql: Record<CalendarZone, (owner: Owner, state: State) => Expr> = {
+  workspace: (_owner, state) => sql`strata_workspace_timezone(${state.workspaceId}::uuid)`,
+  customer: (owner, state) =>
+    owner.target === 'person'
+      ? sql`strata_person_timezone(${state.workspaceId}::uuid, ${owner.id})`
+      : sql`strata_account_timezone(${state.workspaceId}::uuid, ${owner.id})`,
+};
+
+/**
+ * `[start, end)` of a calendar window, computed by PostgreSQL in the zone (the owner's own for
+ * `in customer timezone`), as `calendarBounds` computes it in memory.
+ */
+function calendarBounds(window: CalendarWindow, state: State, owner: Owner): [Expr, Expr] {
+  const [from, to] = calendarShifts(window);
+  const zone = zoneSql[window.zone](owner, state);
+  const unit = calendarUnitSql[window.unit];
+  const start = (shift: number) => sql`strata_calendar_start(${at(state.now.getTime())}, ${unit}, ${shift}::int, ${zone})`;
+  return [start(from), start(to)];
 }
 
 /** An instant as a bound parameter. */
@@ -278,10 +345,10 @@ function at(ms: number): Expr {
 }
 
 /** `FROM <table> r WHERE <in the workspace, with an owner>`, ready for more `AND`s. */
-function ownedRows(table: 'events' | 'tickets' | 'surveys', profile: Profile, r: string, state: State): { from: Expr; owner: Expr } {
+function ownedRows(source: RowSql, profile: Profile, r: string, state: State): { from: Expr; owner: Expr } {
   const owner = sql.ref(`${r}.${profile.target === 'person' ? 'person_id' : 'account_id'}`);
   return {
-    from: sql`${sql.id(table)} ${sql.id(r)} WHERE ${sql.ref(`${r}.workspace_id`)} = ${state.workspaceId} AND ${owner} IS NOT NULL${scoped(profile, owner)}`,
+    from: sql`${sql.id(source.table)} ${sql.id(r)} WHERE ${sql.ref(`${r}.workspace_id`)} = ${state.workspaceId} AND ${owner} IS NOT NULL${scoped(profile, owner)}`,
     owner,
   };
 }
@@ -301,86 +368,97 @@ function peopleRows(person: string, account: Profile, state: State): { from: Exp
 /** The rows of an aggregate's source, to be grouped by owner, and the aggregate over one group. */
 function groupedRows(value: Aggregate, profile: Profile, state: State): { from: Expr; owner: Expr; aggregate: Expr } {
   const { source } = value;
-  if (source.from === 'people') {
+  const spec = sourceSql[source.from];
+  if (spec.kind === 'people') {
     const person = alias(state, 'r');
     const { from, owner } = peopleRows(person, profile, state);
     const matching = source.where ? condition(source.where, personProfileWithin(profile, person, state), state) : sql<boolean>`true`;
-    const aggregate =
-      value.fn === 'count' ? sql`count(*) FILTER (WHERE ${matching})` : sql`(count(*) FILTER (WHERE ${matching}))::numeric / count(*)`;
-    return { from, owner, aggregate };
+    return { from, owner, aggregate: aggregateSql[value.fn]({ value: undefined, time: undefined, id: undefined, matching }) };
   }
-  const table = source.from;
   const r = alias(state, 's');
-  const time = sql.ref(`${r}.${table === 'events' ? 'timestamp' : table === 'tickets' ? 'created_at' : 'submitted_at'}`);
-  const id = sql.ref(`${r}.${table === 'events' ? 'message_id' : table === 'tickets' ? 'ticket_id' : 'survey_id'}`);
-  const filters: Bool[] = [...windowFilter(time, source.window, state)];
-  if (table === 'events' && source.event !== undefined) filters.push(sql<boolean>`${sql.ref(`${r}.name`)} = ${source.event}`);
-  if (source.where) filters.push(rowCondition(source.where, { table, alias: r }, state));
-  const owned = ownedRows(table, profile, r, state);
+  const owned = ownedRows(spec, profile, r, state);
+  const row: RowRef = { source: spec, alias: r, owner: { target: profile.target, id: owned.owner } };
+  const time = sql.ref(`${r}.${spec.timeColumn}`);
+  const id = sql.ref(`${r}.${spec.idColumn}`);
+  const filters: Bool[] = [...windowFilter(time, source.window, state, row.owner)];
+  if (spec.nameColumn && source.event !== undefined) filters.push(sql<boolean>`${sql.ref(`${r}.${spec.nameColumn}`)} = ${source.event}`);
+  if (source.where) filters.push(rowCondition(source.where, row, state));
   const from = filters.length > 0 ? sql`${owned.from} AND ${sql.join(filters, sql` AND `)}` : owned.from;
-  const v = source.field ? rowField(source.field, { table, alias: r }) : undefined;
-  return { from, owner: owned.owner, aggregate: aggregateOf(value, v, time, id) };
+  const v = source.field ? spec.field(r, source.field) : undefined;
+  return { from, owner: owned.owner, aggregate: aggregateSql[value.fn]({ value: v, time, id, matching: undefined }) };
 }
 
-function aggregateOf(value: Aggregate, v: Expr | undefined, time: Expr, id: Expr): Expr {
-  switch (value.fn) {
-    case 'count':
-      return sql`count(*)`;
-    case 'distinct':
-      return sql`count(DISTINCT ${v!})`;
-    case 'days':
-      return sql`count(DISTINCT (${time} AT TIME ZONE 'UTC')::date)`;
-    case 'sum':
-      return sql`coalesce(sum(${v!}), 0)`;
-    case 'avg':
-    case 'min':
-    case 'max':
-      return sql`${sql.raw(value.fn)}(${v!})`;
-    case 'first':
-    case 'last': {
-      const direction = sql.raw(value.fn === 'first' ? 'ASC' : 'DESC');
-      if (!v) return sql`${sql.raw(value.fn === 'first' ? 'min' : 'max')}(${time})`;
-      // The field of the earliest or latest row, ties broken by id; NULL when that row lacks it.
-      return sql`(array_agg(${v} ORDER BY ${time} ${direction}, ${id} ${direction}))[1]`;
-    }
-    case 'share':
-      throw new Error('invariant: share applies to people only');
-  }
-  return assertNever(value.fn);
+/** What an aggregate's SQL reads of one group: the field, the row time and id (rows of records), or which people match (people). */
+interface AggregateParts {
+  value: Expr | undefined;
+  time: Expr | undefined;
+  id: Expr | undefined;
+  matching: Bool | undefined;
 }
 
-/** Does the predicate hold for a profile with no rows at all (count and sum 0, the rest missing)? */
+const invariant = (message: string): never => {
+  throw new Error(`invariant: ${message}`);
+};
+const ordered = (fn: 'first' | 'last') => (p: AggregateParts) => {
+  const direction = sql.raw(fn === 'first' ? 'ASC' : 'DESC');
+  const time = p.time ?? invariant(`${fn} reads rows with a time`);
+  if (!p.value) return sql`${sql.raw(fn === 'first' ? 'min' : 'max')}(${time})`;
+  // The field of the earliest or latest row, ties broken by id; NULL when that row lacks it.
+  return sql`(array_agg(${p.value} ORDER BY ${time} ${direction}, ${p.id!} ${direction}))[1]`;
+};
+const fieldOf = (p: AggregateParts, fn: string) => p.value ?? invariant(`${fn} reads a field`);
+
+/** SQL of every aggregate over one owner's group, keyed by the registry's names so that a new aggregate fails to compile here. */
+const aggregateSql: Record<AggregateName, (parts: AggregateParts) => Expr> = {
+  count: (p) => (p.matching ? sql`count(*) FILTER (WHERE ${p.matching})` : sql`count(*)`),
+  distinct: (p) => sql`count(DISTINCT ${fieldOf(p, 'distinct')})`,
+  days: (p) => sql`count(DISTINCT (${p.time ?? invariant('days reads rows with a time')} AT TIME ZONE 'UTC')::date)`,
+  sum: (p) => sql`coalesce(sum(${fieldOf(p, 'sum')}), 0)`,
+  avg: (p) => sql`avg(${fieldOf(p, 'avg')})`,
+  min: (p) => sql`min(${fieldOf(p, 'min')})`,
+  max: (p) => sql`max(${fieldOf(p, 'max')})`,
+  first: ordered('first'),
+  last: ordered('last'),
+  share: (p) => sql`(count(*) FILTER (WHERE ${p.matching ?? sql<boolean>`true`}))::numeric / count(*)`,
+};
+
+/** Does the predicate hold for a profile with no rows at all (the aggregate's empty value, from the registry)? */
 function holdsForEmpty(node: Extract<Condition, { kind: 'predicate' }>, value: Aggregate): boolean {
-  const empty =
-    value.fn === 'count' || value.fn === 'sum' || value.fn === 'days' || (value.fn === 'distinct' && value.source.from !== 'people')
-      ? 0
-      : undefined;
+  const empty = aggregates[value.fn].empty;
   if (node.operator === 'is-not-set') return empty === undefined;
   if (empty === undefined) return false;
-  return operators[node.operator].evaluate(empty, node.operands, 0);
+  return operators[node.operator].evaluate(empty, node.operands, 0, { workspace: 'UTC', customer: 'UTC' });
 }
 
 /** A predicate on a typed value; NULL (missing) makes it false, except for `is not set`. */
-function predicate(operator: OperatorName, value: Expr, type: FieldType, operands: readonly OperandValue[], state: State): Bool {
+function predicate(
+  operator: OperatorName,
+  value: Expr,
+  type: FieldType,
+  operands: readonly OperandValue[],
+  state: State,
+  owner: Owner,
+): Bool {
   if (operator === 'is-not-set') return sql<boolean>`(${value} IS NULL)`;
   return sql<boolean>`coalesce(${operatorSql[operator](
     value,
     operands.map((o) => param(o, type)),
     operands,
     state,
+    owner,
   )}, false)`;
 }
 
 /** A literal operand as a parameter of the subject's SQL type. */
 function param(operand: OperandValue, type: FieldType): Expr {
   if (Array.isArray(operand)) return sql`${operand}`;
-  if (typeof operand === 'object') return sql`${operand.amount}`;
+  if (typeof operand === 'object') return sql`${operand.amount}`; // durations and calendar windows are read by their operator
   if (type === 'datetime' && typeof operand === 'string') return at(isoTime(operand)!);
   if (type === 'number') return sql`${operand}::numeric`;
   return sql`${operand}`;
 }
 
-type OperatorSql = (value: Expr, params: Expr[], operands: readonly OperandValue[], state: State) => Expr;
+type OperatorSql = (value: Expr, params: Expr[], operands: readonly OperandValue[], state: State, owner: Owner) => Expr;
 
 const duration = (operand: OperandValue | undefined) => operand as { amount: number; unit: TimeUnit };
 const ago = (operand: OperandValue | undefined, state: State) =>
@@ -418,6 +496,10 @@ const operatorSql: Record<Exclude<OperatorName, 'is-not-set'>, OperatorSql> = {
     sql`${v} >= ${at(state.now.getTime())} AND ${v} <= ${at(shiftTime(state.now.getTime(), duration(d).amount, duration(d).unit, 1))}`,
   'more-than-ago': (v, _p, [d], state) => sql`${v} < ${ago(d, state)}`,
   'between-ago': (v, _p, [near, far], state) => sql`${v} <= ${ago(near, state)} AND ${v} >= ${ago(far, state)}`,
+  'within-calendar': (v, _p, [window], state, owner) => {
+    const [start, end] = calendarBounds(window as CalendarWindow, state, owner);
+    return sql`${v} >= ${start} AND ${v} < ${end}`;
+  },
 };
 
 function listMembership(value: Expr, list: OperandValue | undefined): Expr {
@@ -426,6 +508,45 @@ function listMembership(value: Expr, list: OperandValue | undefined): Expr {
   return typeof items[0] === 'number' ? sql`${value} = ANY(${items}::numeric[])` : sql`${value} = ANY(${items}::text[])`;
 }
 
-function assertNever(value: never): never {
-  throw new Error(`invariant: unexpected ${String(value)}`);
-}
+/** How the rows of a source of records are read: a table with a time and an id (an account's people are `peopleRows`). */
+type RowSql = {
+  kind: 'rows';
+  table: RowSourceName;
+  timeColumn: string;
+  idColumn: string;
+  /** The column `events "NAME"` compares. */
+  nameColumn?: string;
+  /** A field of the row, typed as the field (NULL when missing or of another type). */
+  field(alias: string, field: FieldRef): Expr;
+};
+
+/** SQL of every source, keyed by the registry's names so that a new source fails to compile here. */
+const sourceSql: { [K in SourceName]: K extends 'people' ? { kind: 'people' } : RowSql } = {
+  events: {
+    kind: 'rows',
+    table: 'events',
+    timeColumn: 'timestamp',
+    idColumn: 'message_id',
+    nameColumn: 'name',
+    field: (alias, field) => typedJson(sql`${sql.ref(`${alias}.properties`)} -> ${field.name}`, field.type),
+  },
+  // Ticket and survey fields are columns of their own tables (see field-schema in core).
+  tickets: {
+    kind: 'rows',
+    table: 'tickets',
+    timeColumn: 'created_at',
+    idColumn: 'ticket_id',
+    field: (alias, field) => sql.ref(`${alias}.${field.name}`),
+  },
+  surveys: {
+    kind: 'rows',
+    table: 'surveys',
+    timeColumn: 'submitted_at',
+    idColumn: 'survey_id',
+    field: (alias, field) => sql.ref(`${alias}.${field.name}`),
+  },
+  people: { kind: 'people' },
+};
+
+/** The time column of a source's rows, for the sweep's index lookups. */
+export const rowTimeColumn = (table: RowSourceName): string => sourceSql[table].timeColumn;

@@ -1,0 +1,27 @@
+import type { RawBuilder } from 'kysely';
+import type { Target } from '@strata/core';
+
+/** How SQL reads a computed field of the profile row aliased `alias` (`people` or `accounts`): a value of the field's type, NULL when missing. */
+export type ComputedFieldReader = (alias: string) => RawBuilder<unknown>;
+
+const readers = new Map<string, ComputedFieldReader>();
+const keyOf = (target: Target, name: string) => `${target}:${name}`;
+
+/**
+ * The SQL side of a computed field registered in core with `registerComputedField` (same target
+ * and name). The compiled rule reads the field through it wherever the evaluator reads `read`.
+ * Returns the unregistration.
+ */
+export function registerComputedFieldSql(target: Target, name: string, read: ComputedFieldReader): () => void {
+  const key = keyOf(target, name);
+  if (readers.has(key)) throw new Error(`invariant: SQL of computed field ${target}.${name} is registered twice`);
+  readers.set(key, read);
+  return () => {
+    if (readers.get(key) === read) readers.delete(key);
+  };
+}
+
+/** @internal the compiler's lookup; undefined reads the field as missing. */
+export function computedFieldSql(target: Target, name: string): ComputedFieldReader | undefined {
+  return readers.get(keyOf(target, name));
+}
