@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type StrataDb } from '@strata/storage';
-import { createFieldSightings } from '../ingestion/field-sightings.js';
-import { loadBusinessHours } from '../support/business-hours-setting.js';
-import { textAnalyser } from '../support/text-signals.js';
+import { createFieldSightings } from '../ingestion/index.js';
+import { loadBusinessHours } from '../support/index.js';
+import { textAnalyser } from '../support/index.js';
 import { memoised, messageColumns, supportRows, surveyColumns, ticketColumns } from './support-rows.js';
 import { createRandom, generateAccounts, generateEvents, historyDays, sampleSizes, type SampleSize } from './sample-company.js';
 import { generateSupport } from './sample-support.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { parseSegmentMessages, type SegmentMessage } from '@strata/core';
 import { addIngestionCounts, registerFields, type Database, type FieldSighting } from '@strata/storage';
-import { ingestMessages } from '../ingestion/ingest-messages.js';
+import { ingestMessages } from '../ingestion/index.js';
 import { RowOrdinals } from './row-ordinals.js';
 import { rowToMessage, type ImportMapping, type ImportRow } from './row-to-message.js';
 

@@ -33,7 +33,7 @@ import { resolvePeople, type TimedMessage } from './resolve-people.js';
 import { collectFieldSightings } from './field-sightings.js';
 import { withTransactionRetry } from './transaction-retry.js';
 import { IngestionRefusedError, type RefusalIssue } from './ingestion-refused.js';
-import { WorkCollector } from '../segments/work-collector.js';
+import { WorkCollector } from '../segments/index.js';
 
 /** One request's worth of validated messages. */
 export interface IngestRequest {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordSurveyAnswer, surveyScoreRange } from '../support/surveys.js';
+import { recordSurveyAnswer, surveyScoreRange } from '../support/index.js';
 import { header, hmac, sameDigest } from './signatures.js';
 import { invalid, type WebhookProvider } from './webhook-provider.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TicketPriority, TicketStatus } from '@strata/core';
-import { writeTicket } from '../support/tickets.js';
+import { writeTicket } from '../support/index.js';
 import { ticketResult } from './ticket-result.js';
 import { invalid, type WebhookProvider } from './webhook-provider.js';
 

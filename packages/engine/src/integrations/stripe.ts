@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { customerIdOf, segmentMessageSchema, subscriptionTraits, toMajorUnits, type StripeSubscription } from '@strata/core';
 import { findAccountByStripeCustomer, findAccountProfile } from '@strata/storage';
-import { ingestMessages } from '../ingestion/ingest-messages.js';
+import { ingestMessages } from '../ingestion/index.js';
 import { checkTimestamp, header, hmac, sameDigest } from './signatures.js';
 import { invalid, type WebhookContext, type WebhookProvider, type WebhookResult } from './webhook-provider.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TicketChannel, TicketPriority, TicketStatus } from '@strata/core';
-import { writeTicket, type TicketMessageInput } from '../support/tickets.js';
+import { writeTicket, type TicketMessageInput } from '../support/index.js';
 import { checkTimestamp, header, hmac, sameDigest } from './signatures.js';
 import { ticketResult } from './ticket-result.js';
 import { invalid, type WebhookProvider } from './webhook-provider.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { segmentMessageSchema } from '@strata/core';
 import { findFirstAccountOf, findPersonByIdentity, findProfileId, type Database } from '@strata/storage';
-import { ingestMessages } from '../ingestion/ingest-messages.js';
+import { ingestMessages } from '../ingestion/index.js';
 
 /** Who filed a ticket or answered a survey, as the sender knows them. */
 export interface Requester {

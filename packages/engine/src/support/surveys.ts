@@ -12,8 +12,8 @@ import {
   type Database,
   type SurveyRow,
 } from '@strata/storage';
-import { withTransactionRetry } from '../ingestion/transaction-retry.js';
-import { WorkCollector } from '../segments/work-collector.js';
+import { withTransactionRetry } from '../ingestion/index.js';
+import { WorkCollector } from '../segments/index.js';
 import { resolveRequester, type Requester } from './requesters.js';
 
 export type SurveyKind = 'nps' | 'csat';

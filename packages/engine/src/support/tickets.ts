@@ -16,8 +16,8 @@ import {
   type TicketRef,
   type TicketRow,
 } from '@strata/storage';
-import { WorkCollector } from '../segments/work-collector.js';
-import { withTransactionRetry } from '../ingestion/transaction-retry.js';
+import { WorkCollector } from '../segments/index.js';
+import { withTransactionRetry } from '../ingestion/index.js';
 import { loadBusinessHours } from './business-hours-setting.js';
 import { resolveRequester, type Requester, type RequesterIds } from './requesters.js';
 import { deriveTicket, statusTransition } from './ticket-derivation.js';

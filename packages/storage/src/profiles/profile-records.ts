@@ -11,7 +11,7 @@ import {
   type SupportRecord,
 } from '@strata/core';
 import type { Database, IdentityKind } from '../schema.js';
-import { findMemberships } from './segment-members.js';
+import { findMemberships } from '../segments/index.js';
 
 /** The most rows (events, tickets, answers) and people one record may hold: explain's bound. */
 export const recordLimits = { rows: 50_000, people: 2_000 } as const;

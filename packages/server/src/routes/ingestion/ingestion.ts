@@ -4,9 +4,9 @@ import type { Kysely } from 'kysely';
 import { ingestionLimits, parseSegmentMessages, type EventTimeWindow, type MessageType } from '@strata/core';
 import { ingestMessages, IngestionRefusedError } from '@strata/engine';
 import { addIngestionCounts, type Database } from '@strata/storage';
-import { AppError } from '../http/app-error.js';
-import { basicUser, requireScope, type KeyResolver } from '../http/authenticate.js';
-import { ingestionSchema } from '../http/openapi-ingestion.js';
+import { AppError } from '../../http/app-error.js';
+import { basicUser, requireScope, type KeyResolver } from '../../http/authenticate.js';
+import { ingestionSchema } from '../../http/openapi-ingestion.js';
 
 export interface IngestionRouteDeps {
   db: () => Kysely<Database>;

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { businessHoursSchema } from '@strata/core';
 import { configureIntegration, loadBusinessHours, providerNames, webhookProviders, type SecretBox } from '@strata/engine';
 import { deleteIntegration, findIntegration, writeBusinessHours, type Database, type IntegrationRow } from '@strata/storage';
-import { AppError } from '../http/app-error.js';
-import type { Authenticated } from '../http/management-auth.js';
-import { publicBase } from '../http/public-url.js';
-import { requireSecrets } from '../http/secrets.js';
+import { AppError } from '../../http/app-error.js';
+import type { Authenticated } from '../../http/management-auth.js';
+import { publicBase } from '../../http/public-url.js';
+import { requireSecrets } from '../../http/secrets.js';
 
 const providerParams = z.object({ provider: z.enum(providerNames) });
 const integrationSchema = z.object({

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { resolveWebhookTarget, webhookProviders, type SecretBox } from '@strata/engine';
 import type { Database } from '@strata/storage';
-import { AppError } from '../http/app-error.js';
-import { requireSecrets } from '../http/secrets.js';
-import { unstorableInputError } from '../http/storable-input.js';
+import { AppError } from '../../http/app-error.js';
+import { requireSecrets } from '../../http/secrets.js';
+import { unstorableInputError } from '../../http/storable-input.js';
 
 /**
  * `POST /webhooks/{provider}/{token}`: the token names the workspace (and alone authenticates

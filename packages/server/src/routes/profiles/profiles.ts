@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { findAccountProfile, findPersonProfile, readIngestionStats, type Database } from '@strata/storage';
-import { AppError } from '../http/app-error.js';
-import type { Authenticated } from '../http/management-auth.js';
+import { AppError } from '../../http/app-error.js';
+import type { Authenticated } from '../../http/management-auth.js';
 
 // Passed through as stored, documented as an object: z.record would copy it and drop a trait named `__proto__`.
 const traits = z.custom<Record<string, unknown>>().meta({ type: 'object', additionalProperties: {} });

@@ -17,8 +17,8 @@ import {
   RecordTooLargeError,
   type Database,
 } from '@strata/storage';
-import { AppError } from '../http/app-error.js';
-import type { Authenticated } from '../http/management-auth.js';
+import { AppError } from '../../http/app-error.js';
+import type { Authenticated } from '../../http/management-auth.js';
 import { asOfTime, changeCursor, decodeMemberCursor, encodeMemberCursor, isChangeCursor, memberCursor } from './segment-cursors.js';
 
 const keyParams = z.object({ key: z.string() });

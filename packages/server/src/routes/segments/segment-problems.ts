@@ -1,5 +1,5 @@
 import type { SegmentProblem } from '@strata/engine';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../../http/app-error.js';
 
 /** A segment request the engine refused, as the request failure it is. */
 export function segmentProblemError(problem: SegmentProblem): AppError {

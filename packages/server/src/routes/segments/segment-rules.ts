@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { validateRule } from '@strata/core';
 import { loadFieldSchema, selectRuleMembers, type Database } from '@strata/storage';
-import type { Authenticated } from '../http/management-auth.js';
+import type { Authenticated } from '../../http/management-auth.js';
 
 const ruleInput = z.object({
   target: z.enum(['person', 'account']).describe('who the rule selects'),

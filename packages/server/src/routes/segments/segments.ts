@@ -14,8 +14,8 @@ import {
   type Database,
   type SegmentDefinition,
 } from '@strata/storage';
-import { AppError } from '../http/app-error.js';
-import type { Authenticated } from '../http/management-auth.js';
+import { AppError } from '../../http/app-error.js';
+import type { Authenticated } from '../../http/management-auth.js';
 import { segmentProblemError } from './segment-problems.js';
 
 const ruleField = z

@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { issueSurveyLink, recordSurveyAnswer, surveyScoreRange, type SecretBox, type SurveyOutcome, type SurveyView } from '@strata/engine';
 import { findProfileId, findTicket, type Database } from '@strata/storage';
-import { AppError } from '../http/app-error.js';
-import type { Authenticated } from '../http/management-auth.js';
-import { publicBase } from '../http/public-url.js';
-import { requireSecrets } from '../http/secrets.js';
+import { AppError } from '../../http/app-error.js';
+import type { Authenticated } from '../../http/management-auth.js';
+import { publicBase } from '../../http/public-url.js';
+import { requireSecrets } from '../../http/secrets.js';
 
 const kind = z.enum(['nps', 'csat']);
 const responseBody = z

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { ticketChannels, ticketPriorities, ticketStatuses } from '@strata/core';
 import { changeTicket, readTicket, writeTicket, type TicketFields, type TicketOutcome, type TicketView } from '@strata/engine';
 import type { Database, TicketRef } from '@strata/storage';
-import { AppError } from '../http/app-error.js';
-import type { Authenticated } from '../http/management-auth.js';
+import { AppError } from '../../http/app-error.js';
+import type { Authenticated } from '../../http/management-auth.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const time = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with an offset, such as 2026-12-01T09:30:00Z' });
