@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSegmentMessages, type Target } from '@strata/core';
 import { createSegment, ingestMessages, LiveSegmentWorker, sweepTime } from '@strata/engine';
 import { sql } from 'kysely';
-import { createWorkspace, ensureEventPartitions, selectRuleMembers, listLiveVersions } from '@strata/storage';
+import { createWorkspace, ensureEventPartitions, selectRuleMembers, listLiveVersions, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -96,7 +96,7 @@ async function replay(batches: Array<{ messages: Message[]; advanceHours: number
   let now = start;
   const clock = () => new Date(now);
   for (const s of segments) {
-    const created = await createSegment(database.db, workspace.id, { ...s, name: s.key }, { now: clock });
+    const created = await createSegment(workspaceScope(database.db, workspace.id, clock), { ...s, name: s.key }, {});
     expect(created.ok, s.rule).toBe(true);
   }
   const worker = new LiveSegmentWorker({ db: database.db, now: clock, batchSize: 7 });
@@ -105,7 +105,7 @@ async function replay(batches: Array<{ messages: Message[]; advanceHours: number
     const raw = batch.messages.map((m) => toRaw(m, now, index++));
     const parsed = parseSegmentMessages(raw);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    await ingestMessages(database.db, { workspaceId: workspace.id, messages: parsed.messages, receivedAt: clock() });
+    await ingestMessages(workspaceScope(database.db, workspace.id, clock), { messages: parsed.messages, receivedAt: clock() });
     if (batch.drain) await worker.drain();
     now += batch.advanceHours * 3_600_000;
     await sweepTime(database.db, clock());
@@ -141,7 +141,7 @@ it('live evaluation, with time sweeps, ends where a full recompute does, whateve
   await fc.assert(
     fc.asyncProperty(batchesArb, fc.infiniteStream(fc.nat()), async (batches, shuffleSeeds) => {
       const live = await replay(batches);
-      const versions = await listLiveVersions(database.db, live.workspaceId);
+      const versions = await listLiveVersions(workspaceScope(database.db, live.workspaceId, () => new Date()));
       for (const version of versions) {
         const full = await selectRuleMembers(database.db, version.rule, { workspaceId: live.workspaceId, now: live.now }).execute();
         const stored = await database.db

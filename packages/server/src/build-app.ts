@@ -122,7 +122,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   });
   await app.register(
     (scope, _options, done) => {
-      const auth = managementAuth(keyResolver);
+      const auth = managementAuth(keyResolver, db, now);
       registerProfileRoutes(scope, { db, auth });
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });

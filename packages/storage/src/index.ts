@@ -1,4 +1,5 @@
 export { openDatabase, type DatabaseHealth, type StrataDb } from './database.js';
+export { atOneInstant, inWorkspaceTransaction, workspaceScope, type WorkspaceScope } from './workspace-scope.js';
 export { databaseUnavailableReason } from './database-unavailable.js';
 export { listenForNotifications, type NotificationListenerOptions } from './notification-listener.js';
 export { migrateToLatest } from './migrate.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evaluateRule, explainRule, type AccountRecord, type PersonRecord, type SegmentRule } from '@strata/core';
-import { createWorkspace, loadAccountRecord, loadPersonRecord, selectRuleMembers } from '@strata/storage';
+import { createWorkspace, loadAccountRecord, loadPersonRecord, selectRuleMembers, workspaceScope } from '@strata/storage';
 import {
   eventNames,
   features,
@@ -305,7 +305,11 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
           for (const p of stored.persons) expect(explainRule(rule, p, now).member).toBe(expected.includes(p.id));
           // Explain loads only what the rule reads: what it loads must decide as SQL does.
           for (const p of stored.persons) {
-            const loaded = await loadPersonRecord(database.db, stored.workspaceId, p.id, { rule, now });
+            const loaded = await loadPersonRecord(
+              workspaceScope(database.db, stored.workspaceId, () => now),
+              p.id,
+              { rule, now },
+            );
             expect(explainRule(rule, loaded!, now).member, `loaded ${JSON.stringify(rule)}`).toBe(expected.includes(p.id));
           }
         }
@@ -323,7 +327,11 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
           );
           for (const a of stored.accounts) expect(explainRule(rule, a, now).member).toBe(expected.includes(a.id));
           for (const a of stored.accounts) {
-            const loaded = await loadAccountRecord(database.db, stored.workspaceId, a.id, { rule, now });
+            const loaded = await loadAccountRecord(
+              workspaceScope(database.db, stored.workspaceId, () => now),
+              a.id,
+              { rule, now },
+            );
             expect(explainRule(rule, loaded!, now).member, `loaded ${JSON.stringify(rule)}`).toBe(expected.includes(a.id));
           }
         }

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../schema.js';
+import { sql } from 'kysely';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** Ingestion outcomes of a workspace; `received = stored + rejected + deduplicated` always. */
 export interface IngestionStats {
@@ -12,11 +12,8 @@ export interface IngestionStats {
 const shards = 8;
 
 /** Adds to the counters in the caller's transaction, so counts commit with the data they count. */
-export async function addIngestionCounts(
-  tx: Transaction<Database> | Kysely<Database>,
-  workspaceId: string,
-  counts: Omit<IngestionStats, 'received'>,
-): Promise<void> {
+export async function addIngestionCounts(scope: WorkspaceScope, counts: Omit<IngestionStats, 'received'>): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   const received = counts.stored + counts.rejected + counts.deduplicated;
   if (received === 0) return;
   const shard = Math.floor(Math.random() * shards);
@@ -28,7 +25,8 @@ export async function addIngestionCounts(
       rejected = c.rejected + excluded.rejected, deduplicated = c.deduplicated + excluded.deduplicated`.execute(tx);
 }
 
-export async function readIngestionStats(db: Kysely<Database>, workspaceId: string): Promise<IngestionStats> {
+export async function readIngestionStats(scope: WorkspaceScope): Promise<IngestionStats> {
+  const { db, workspaceId } = scope;
   const row = await db
     .selectFrom('ingestion_counters')
     .select((eb) => [

@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, FieldSource, IdentityKind, TraitTimes } from '../schema.js';
-
-type Tx = Transaction<Database> | Kysely<Database>;
+import { sql } from 'kysely';
+import type { FieldSource, IdentityKind, TraitTimes } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** An identity key: how a message names a person. */
 export interface IdentityKey {
@@ -20,7 +19,8 @@ export interface PersonState {
 }
 
 /** Records messageIds; returns those not seen before in the workspace (the rest are replays). */
-export async function claimMessageIds(tx: Tx, workspaceId: string, messageIds: string[]): Promise<Set<string>> {
+export async function claimMessageIds(scope: WorkspaceScope, messageIds: string[]): Promise<Set<string>> {
+  const { db: tx, workspaceId } = scope;
   if (messageIds.length === 0) return new Set();
   const { rows } = await sql<{ message_id: string }>`
     INSERT INTO message_ids (workspace_id, message_id)
@@ -34,7 +34,8 @@ export async function claimMessageIds(tx: Tx, workspaceId: string, messageIds: s
  * Serialises writers that touch the same identity keys, so two requests naming a new userId
  * create one person, not two. Locks are taken in sorted order so writers cannot deadlock.
  */
-export async function lockIdentityKeys(tx: Tx, workspaceId: string, keys: IdentityKey[]): Promise<void> {
+export async function lockIdentityKeys(scope: WorkspaceScope, keys: IdentityKey[]): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   if (keys.length === 0) return;
   const names = [...new Set(keys.map((k) => `${workspaceId}/${k.kind}/${k.value}`))];
   await sql`
@@ -44,7 +45,8 @@ export async function lockIdentityKeys(tx: Tx, workspaceId: string, keys: Identi
 }
 
 /** Maps `kind/value` to person id for the keys that exist. */
-export async function findIdentities(tx: Tx, workspaceId: string, keys: IdentityKey[]): Promise<Map<string, string>> {
+export async function findIdentities(scope: WorkspaceScope, keys: IdentityKey[]): Promise<Map<string, string>> {
+  const { db: tx, workspaceId } = scope;
   const found = new Map<string, string>();
   if (keys.length === 0) return found;
   const { rows } = await sql<{ kind: string; value: string; person_id: string }>`
@@ -57,7 +59,8 @@ export async function findIdentities(tx: Tx, workspaceId: string, keys: Identity
 }
 
 /** Locks and loads people; a person merged away meanwhile is simply absent from the result. */
-export async function lockPeople(tx: Tx, workspaceId: string, personIds: string[]): Promise<Map<string, PersonState>> {
+export async function lockPeople(scope: WorkspaceScope, personIds: string[]): Promise<Map<string, PersonState>> {
+  const { db: tx, workspaceId } = scope;
   const people = new Map<string, PersonState>();
   if (personIds.length === 0) return people;
   const rows = await tx
@@ -82,7 +85,8 @@ export async function lockPeople(tx: Tx, workspaceId: string, personIds: string[
 }
 
 /** Which of these people carry a userId identity (an identified person is never merged away by identify). */
-export async function findIdentifiedPeople(tx: Tx, workspaceId: string, personIds: string[]): Promise<Set<string>> {
+export async function findIdentifiedPeople(scope: WorkspaceScope, personIds: string[]): Promise<Set<string>> {
+  const { db: tx, workspaceId } = scope;
   if (personIds.length === 0) return new Set();
   const rows = await tx
     .selectFrom('identities')
@@ -109,7 +113,8 @@ function personRows(people: PersonState[]): string {
 }
 
 /** Inserts people created by this request. */
-export async function insertPeople(tx: Tx, workspaceId: string, people: PersonState[]): Promise<void> {
+export async function insertPeople(scope: WorkspaceScope, people: PersonState[]): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   if (people.length === 0) return;
   await sql`
     INSERT INTO people (workspace_id, person_id, user_id, traits, trait_times, first_seen_at, last_seen_at)
@@ -119,7 +124,8 @@ export async function insertPeople(tx: Tx, workspaceId: string, people: PersonSt
 }
 
 /** Writes stored people back as whole rows; the caller holds their row locks. */
-export async function updatePeople(tx: Tx, workspaceId: string, people: PersonState[]): Promise<void> {
+export async function updatePeople(scope: WorkspaceScope, people: PersonState[]): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   if (people.length === 0) return;
   await sql`
     UPDATE people p SET user_id = r.user_id, traits = r.traits, trait_times = r.trait_times,
@@ -130,7 +136,8 @@ export async function updatePeople(tx: Tx, workspaceId: string, people: PersonSt
 }
 
 /** Adds identities; an email already claimed by someone else keeps its first owner. */
-export async function insertIdentities(tx: Tx, workspaceId: string, identities: Array<IdentityKey & { personId: string }>): Promise<void> {
+export async function insertIdentities(scope: WorkspaceScope, identities: Array<IdentityKey & { personId: string }>): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   if (identities.length === 0) return;
   const rows = identities.map((i) => ({ kind: i.kind, value: i.value, person_id: i.personId }));
   await sql`
@@ -145,7 +152,8 @@ export async function insertIdentities(tx: Tx, workspaceId: string, identities: 
  * Moves everything of person `fromId` to `intoId` and deletes `fromId`; both must be locked.
  * Traits are merged by the caller, who writes the survivor afterwards.
  */
-export async function movePerson(tx: Tx, workspaceId: string, fromId: string, intoId: string): Promise<void> {
+export async function movePerson(scope: WorkspaceScope, fromId: string, intoId: string): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   await sql`UPDATE identities SET person_id = ${intoId} WHERE workspace_id = ${workspaceId} AND person_id = ${fromId}`.execute(tx);
   await sql`UPDATE events SET person_id = ${intoId} WHERE workspace_id = ${workspaceId} AND person_id = ${fromId}`.execute(tx);
   await sql`
@@ -169,10 +177,10 @@ export interface AccountState {
 
 /** Creates missing accounts, then locks and loads all of them, in a stable order. */
 export async function lockAccounts(
-  tx: Tx,
-  workspaceId: string,
+  scope: WorkspaceScope,
   groups: Array<{ groupId: string; newId: string }>,
 ): Promise<Map<string, AccountState>> {
+  const { db: tx, workspaceId } = scope;
   const accounts = new Map<string, AccountState>();
   if (groups.length === 0) return accounts;
   const sorted = [...groups].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
@@ -197,7 +205,8 @@ export async function lockAccounts(
   return accounts;
 }
 
-export async function updateAccounts(tx: Tx, workspaceId: string, accounts: AccountState[]): Promise<void> {
+export async function updateAccounts(scope: WorkspaceScope, accounts: AccountState[]): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   if (accounts.length === 0) return;
   const rows = accounts.map((a) => ({ account_id: a.accountId, traits: a.traits, trait_times: a.traitTimes }));
   await sql`
@@ -216,10 +225,10 @@ export interface MembershipState {
 
 /** Locks and loads existing memberships for these pairs. */
 export async function lockMemberships(
-  tx: Tx,
-  workspaceId: string,
+  scope: WorkspaceScope,
   pairs: Array<{ personId: string; accountId: string }>,
 ): Promise<MembershipState[]> {
+  const { db: tx, workspaceId } = scope;
   if (pairs.length === 0) return [];
   const { rows } = await sql<{ person_id: string; account_id: string; traits: Record<string, unknown>; trait_times: TraitTimes }>`
     SELECT pa.person_id, pa.account_id, pa.traits, pa.trait_times FROM person_accounts pa
@@ -231,7 +240,8 @@ export async function lockMemberships(
   return rows.map((r) => ({ personId: r.person_id, accountId: r.account_id, traits: r.traits, traitTimes: r.trait_times }));
 }
 
-export async function upsertMemberships(tx: Tx, workspaceId: string, memberships: MembershipState[]): Promise<void> {
+export async function upsertMemberships(scope: WorkspaceScope, memberships: MembershipState[]): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   if (memberships.length === 0) return;
   const rows = memberships.map((m) => ({ person_id: m.personId, account_id: m.accountId, traits: m.traits, trait_times: m.traitTimes }));
   await sql`
@@ -257,7 +267,8 @@ export interface EventRow {
   future: boolean;
 }
 
-export async function insertEvents(tx: Tx, workspaceId: string, events: EventRow[]): Promise<void> {
+export async function insertEvents(scope: WorkspaceScope, events: EventRow[]): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   if (events.length === 0) return;
   await sql`
     INSERT INTO events (workspace_id, message_id, type, name, person_id, account_id, properties, timestamp, received_at, sent_at, future)
@@ -275,7 +286,8 @@ export interface FieldSighting {
   type: string;
 }
 
-export async function registerFields(tx: Tx, workspaceId: string, fields: FieldSighting[]): Promise<void> {
+export async function registerFields(scope: WorkspaceScope, fields: FieldSighting[]): Promise<void> {
+  const { db: tx, workspaceId } = scope;
   if (fields.length === 0) return;
   const rows = fields.map((f) => ({ source: f.source, event_name: f.eventName, field: f.field, type: f.type }));
   await sql`

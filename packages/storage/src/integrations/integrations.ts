@@ -1,29 +1,32 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 export type IntegrationRow = Selectable<Database['integrations']>;
 
 /** Sets a provider's (encrypted) secret; the URL token is kept once issued so configured webhooks keep working. */
 export async function upsertIntegration(
-  db: Kysely<Database>,
-  input: { workspaceId: string; provider: string; secretCiphertext: Buffer | null; newUrlToken: string },
+  scope: WorkspaceScope,
+  input: { provider: string; secretCiphertext: Buffer | null; newUrlToken: string },
 ): Promise<IntegrationRow> {
+  const { db, workspaceId } = scope;
   return db
     .insertInto('integrations')
     .values({
-      workspace_id: input.workspaceId,
+      workspace_id: workspaceId,
       provider: input.provider,
       secret_ciphertext: input.secretCiphertext,
       url_token: input.newUrlToken,
     })
     .onConflict((oc) =>
-      oc.columns(['workspace_id', 'provider']).doUpdateSet({ secret_ciphertext: input.secretCiphertext, updated_at: new Date() }),
+      oc.columns(['workspace_id', 'provider']).doUpdateSet({ secret_ciphertext: input.secretCiphertext, updated_at: scope.clock() }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-export async function findIntegration(db: Kysely<Database>, workspaceId: string, provider: string): Promise<IntegrationRow | undefined> {
+export async function findIntegration(scope: WorkspaceScope, provider: string): Promise<IntegrationRow | undefined> {
+  const { db, workspaceId } = scope;
   return db
     .selectFrom('integrations')
     .selectAll()
@@ -41,7 +44,8 @@ export async function findIntegrationByToken(
   return db.selectFrom('integrations').selectAll().where('provider', '=', provider).where('url_token', '=', urlToken).executeTakeFirst();
 }
 
-export async function deleteIntegration(db: Kysely<Database>, workspaceId: string, provider: string): Promise<boolean> {
+export async function deleteIntegration(scope: WorkspaceScope, provider: string): Promise<boolean> {
+  const { db, workspaceId } = scope;
   const result = await db
     .deleteFrom('integrations')
     .where('workspace_id', '=', workspaceId)

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 export const apiKeyScopes = ['ingest', 'read', 'admin'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
@@ -64,16 +65,17 @@ function toApiKey(row: {
 
 /** Creates a key; returns the secret once. A given `secret` (bootstrap keys) is used as is. */
 export async function createApiKey(
-  db: Kysely<Database>,
-  input: { workspaceId: string; name: string; scopes: ApiKeyScope[]; secret?: string },
+  scope: WorkspaceScope,
+  input: { name: string; scopes: ApiKeyScope[]; secret?: string },
 ): Promise<{ key: ApiKey; secret: string }> {
+  const { db, workspaceId } = scope;
   const prefix = input.scopes.includes('admin') ? 'sk_admin_' : input.scopes.includes('read') ? 'sk_read_' : 'wk_';
   const secret = input.secret ?? `${prefix}${randomBytes(24).toString('base64url')}`;
   if (secret.length < minimumSecretLength) throw new Error(`an API key must be at least ${minimumSecretLength} characters`);
   const row = await db
     .insertInto('api_keys')
     .values({
-      workspace_id: input.workspaceId,
+      workspace_id: workspaceId,
       key_id: uuidv7(),
       name: input.name,
       prefix: apiKeyPrefix(secret),
@@ -96,7 +98,8 @@ export async function findApiKeyBySecret(db: Kysely<Database>, secret: string): 
   return row ? toApiKey(row) : undefined;
 }
 
-export async function listApiKeys(db: Kysely<Database>, workspaceId: string): Promise<ApiKey[]> {
+export async function listApiKeys(scope: WorkspaceScope): Promise<ApiKey[]> {
+  const { db, workspaceId } = scope;
   const rows = await db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
   return rows.map(toApiKey);
 }
@@ -105,11 +108,8 @@ export async function listApiKeys(db: Kysely<Database>, workspaceId: string): Pr
  * Revokes a key by id, or by its shown prefix when exactly one live key of the workspace has it
  * (prefixes are short, so two keys may share one: then nothing is revoked and the id is needed).
  */
-export async function revokeApiKey(
-  db: Kysely<Database>,
-  workspaceId: string,
-  idOrPrefix: string,
-): Promise<'revoked' | 'not-found' | 'ambiguous'> {
+export async function revokeApiKey(scope: WorkspaceScope, idOrPrefix: string): Promise<'revoked' | 'not-found' | 'ambiguous'> {
+  const { db, workspaceId } = scope;
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrPrefix);
   const live = await db
     .selectFrom('api_keys')
@@ -123,7 +123,7 @@ export async function revokeApiKey(
   if (live.length > 1) return 'ambiguous';
   const result = await db
     .updateTable('api_keys')
-    .set({ revoked_at: new Date() })
+    .set({ revoked_at: scope.clock() })
     .where('workspace_id', '=', workspaceId)
     .where('key_id', '=', live[0]!.key_id)
     .where('revoked_at', 'is', null)

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
 import { baseFieldSchema, ownValue, ruleDependencies, setOwnValue, type FieldSchema, type FieldType, type SegmentRule } from '@strata/core';
-import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The fields the rule checker knows in a workspace: the built-in vocabulary plus every field seen in its data. */
-export async function loadFieldSchema(db: Kysely<Database>, workspaceId: string): Promise<FieldSchema> {
+export async function loadFieldSchema(scope: WorkspaceScope): Promise<FieldSchema> {
+  const { db, workspaceId } = scope;
   const schema = baseFieldSchema();
   const rows = await db
     .selectFrom('field_registry')

@@ -12,6 +12,7 @@ import {
 } from '@strata/core';
 import type { Database, IdentityKind } from '../schema.js';
 import { findMemberships } from '../segments/index.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The most rows (events, tickets, answers) and people one record may hold: explain's bound. */
 export const recordLimits = { rows: 50_000, people: 2_000 } as const;
@@ -120,21 +121,20 @@ const everything: RecordNeeds = { events: 'all', tickets: true, surveys: true, a
  * it is for one profile at a time.
  */
 export async function loadPersonRecord(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   personId: string,
   reading?: { rule: SegmentRule; now: Date },
 ): Promise<PersonRecord | undefined> {
-  const records = await loadPeople(db, workspaceId, [personId], reading ? needsOf(reading.rule, reading.now) : everything);
+  const records = await loadPeople(scope, [personId], reading ? needsOf(reading.rule, reading.now) : everything);
   return records[0];
 }
 
 export async function loadAccountRecord(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   accountId: string,
   reading?: { rule: SegmentRule; now: Date },
 ): Promise<AccountRecord | undefined> {
+  const { db, workspaceId } = scope;
   const needs = reading ? needsOf(reading.rule, reading.now) : { ...everything, people: everything };
   const account = await db
     .selectFrom('accounts')
@@ -156,8 +156,7 @@ export async function loadAccountRecord(
   const [people, events, tickets, surveys, segments] = await Promise.all([
     needs.people
       ? loadPeople(
-          db,
-          workspaceId,
+          scope,
           links.map((l) => l.person_id),
           needs.people,
         )
@@ -165,7 +164,7 @@ export async function loadAccountRecord(
     loadEvents(db, workspaceId, 'account_id', [accountId], needs.events),
     needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
     needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
-    needs.segments ? loadSegments(db, workspaceId, [accountId]) : new Map<string, Set<string>>(),
+    needs.segments ? loadSegments(scope, [accountId]) : new Map<string, Set<string>>(),
   ]);
   return {
     id: account.account_id,
@@ -179,7 +178,8 @@ export async function loadAccountRecord(
   };
 }
 
-async function loadPeople(db: Kysely<Database>, workspaceId: string, personIds: string[], needs: RecordNeeds): Promise<PersonRecord[]> {
+async function loadPeople(scope: WorkspaceScope, personIds: string[], needs: RecordNeeds): Promise<PersonRecord[]> {
+  const { db, workspaceId } = scope;
   if (personIds.length === 0) return [];
   const ids = sql<boolean>`person_id = ANY(${personIds}::uuid[])`;
   const people = await db
@@ -201,7 +201,7 @@ async function loadPeople(db: Kysely<Database>, workspaceId: string, personIds: 
     loadEvents(db, workspaceId, 'person_id', personIds, needs.events),
     needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'person_id', personIds) : new Map<string, SupportRecord[]>(),
     needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'person_id', personIds) : new Map<string, SupportRecord[]>(),
-    needs.segments ? loadSegments(db, workspaceId, personIds) : new Map<string, Set<string>>(),
+    needs.segments ? loadSegments(scope, personIds) : new Map<string, Set<string>>(),
   ]);
   return people.map((p) => ({
     id: p.person_id,
@@ -287,9 +287,9 @@ async function loadSupport(
   );
 }
 
-async function loadSegments(db: Kysely<Database>, workspaceId: string, ids: string[]): Promise<Map<string, Set<string>>> {
+async function loadSegments(scope: WorkspaceScope, ids: string[]): Promise<Map<string, Set<string>>> {
   const byMember = new Map<string, Set<string>>();
-  for (const [key, members] of await findMemberships(db, workspaceId, ids))
+  for (const [key, members] of await findMemberships(scope, ids))
     for (const member of members) {
       let keys = byMember.get(member);
       if (!keys) byMember.set(member, (keys = new Set()));
@@ -299,13 +299,9 @@ async function loadSegments(db: Kysely<Database>, workspaceId: string, ids: stri
 }
 
 /** Strata's id of the person with this userId (aliases included) or of the account with this groupId. */
-export async function findProfileId(
-  db: Kysely<Database>,
-  workspaceId: string,
-  target: 'person' | 'account',
-  externalId: string,
-): Promise<string | undefined> {
-  if (target === 'person') return findPersonByIdentity(db, workspaceId, 'user_id', externalId);
+export async function findProfileId(scope: WorkspaceScope, target: 'person' | 'account', externalId: string): Promise<string | undefined> {
+  const { db, workspaceId } = scope;
+  if (target === 'person') return findPersonByIdentity(scope, 'user_id', externalId);
   const row = await db
     .selectFrom('accounts')
     .select('account_id')
@@ -316,12 +312,8 @@ export async function findProfileId(
 }
 
 /** The person an identity (a userId, an anonymousId, an email as identified) names, if any. */
-export async function findPersonByIdentity(
-  db: Kysely<Database>,
-  workspaceId: string,
-  kind: IdentityKind,
-  value: string,
-): Promise<string | undefined> {
+export async function findPersonByIdentity(scope: WorkspaceScope, kind: IdentityKind, value: string): Promise<string | undefined> {
+  const { db, workspaceId } = scope;
   const row = await db
     .selectFrom('identities')
     .select('person_id')
@@ -333,7 +325,8 @@ export async function findPersonByIdentity(
 }
 
 /** The account a person joined first: where their tickets and answers count when none is named. */
-export async function findFirstAccountOf(db: Kysely<Database>, workspaceId: string, personId: string): Promise<string | undefined> {
+export async function findFirstAccountOf(scope: WorkspaceScope, personId: string): Promise<string | undefined> {
+  const { db, workspaceId } = scope;
   const row = await db
     .selectFrom('person_accounts')
     .select('account_id')
@@ -346,11 +339,8 @@ export async function findFirstAccountOf(db: Kysely<Database>, workspaceId: stri
 }
 
 /** The account whose `stripe_customer_id` trait holds this Stripe customer id. */
-export async function findAccountByStripeCustomer(
-  db: Kysely<Database>,
-  workspaceId: string,
-  customerId: string,
-): Promise<string | undefined> {
+export async function findAccountByStripeCustomer(scope: WorkspaceScope, customerId: string): Promise<string | undefined> {
+  const { db, workspaceId } = scope;
   const row = await sql<{ group_id: string }>`
     SELECT group_id FROM accounts
     WHERE workspace_id = ${workspaceId} AND traits ? 'stripe_customer_id' AND traits ->> 'stripe_customer_id' = ${customerId}
@@ -360,10 +350,10 @@ export async function findAccountByStripeCustomer(
 
 /** userId of people and groupId of accounts, by Strata id. */
 export async function findExternalIdsOf(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   ids: { personId: string | null; accountId: string | null },
 ): Promise<{ userId: string | null; groupId: string | null }> {
+  const { db, workspaceId } = scope;
   const [person, account] = await Promise.all([
     ids.personId
       ? db

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** A person as the read API shows it. */
 export interface PersonProfile {
@@ -29,12 +28,8 @@ export interface AccountProfile {
 }
 
 /** The person known by this userId (also an aliased one) in the workspace, with recent events. */
-export async function findPersonProfile(
-  db: Kysely<Database>,
-  workspaceId: string,
-  userId: string,
-  eventLimit = 50,
-): Promise<PersonProfile | undefined> {
+export async function findPersonProfile(scope: WorkspaceScope, userId: string, eventLimit = 50): Promise<PersonProfile | undefined> {
+  const { db, workspaceId } = scope;
   const person = await db
     .selectFrom('identities as i')
     .innerJoin('people as p', (j) => j.onRef('p.workspace_id', '=', 'i.workspace_id').onRef('p.person_id', '=', 'i.person_id'))
@@ -91,7 +86,8 @@ export async function findPersonProfile(
 }
 
 /** The account with this groupId in the workspace, with its people. */
-export async function findAccountProfile(db: Kysely<Database>, workspaceId: string, groupId: string): Promise<AccountProfile | undefined> {
+export async function findAccountProfile(scope: WorkspaceScope, groupId: string): Promise<AccountProfile | undefined> {
+  const { db, workspaceId } = scope;
   const account = await db
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'created_at'])

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Target } from '@strata/core';
-import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** Why a membership changed: the event, trait change, passing of time or rule edit that flipped it. */
 export type ChangeCause =
@@ -35,11 +35,8 @@ export interface RecordedChange {
 }
 
 /** Current memberships of the given profiles, as `segmentKey -> member ids`. */
-export async function findMemberships(
-  db: Kysely<Database>,
-  workspaceId: string,
-  memberIds: readonly string[],
-): Promise<Map<string, Set<string>>> {
+export async function findMemberships(scope: WorkspaceScope, memberIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const { db, workspaceId } = scope;
   const bySegment = new Map<string, Set<string>>();
   if (memberIds.length === 0) return bySegment;
   const rows = await db
@@ -62,12 +59,12 @@ export async function findMemberships(
  * or misses one that did.
  */
 export async function applyMembershipChanges(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   target: Target,
   changes: readonly MembershipChange[],
   at: Date,
 ): Promise<void> {
+  const { db, workspaceId } = scope;
   if (changes.length === 0) return;
   // Column arrays through unnest: one parameter per column however many changes (a switch-over
   // of a large segment applies tens of thousands at once; PostgreSQL takes at most 65,535 parameters).
@@ -96,12 +93,8 @@ export async function applyMembershipChanges(
 }
 
 /** userId of people, groupId of accounts; a person without a userId is known by its Strata id. */
-export async function findExternalIds(
-  db: Kysely<Database>,
-  workspaceId: string,
-  target: Target,
-  ids: readonly string[],
-): Promise<Map<string, string>> {
+export async function findExternalIds(scope: WorkspaceScope, target: Target, ids: readonly string[]): Promise<Map<string, string>> {
+  const { db, workspaceId } = scope;
   if (ids.length === 0) return new Map();
   const rows =
     target === 'person'
@@ -122,11 +115,11 @@ export async function findExternalIds(
 
 /** A page of a segment's members in id order, with their external ids. */
 export async function listSegmentMembers(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   segment: { key: string; target: Target },
   page: { limit: number; after?: string | undefined },
 ): Promise<{ items: Array<{ memberId: string; id: string; enteredAt: Date }>; more: boolean }> {
+  const { db, workspaceId } = scope;
   const profile =
     segment.target === 'person'
       ? sql`people p ON p.workspace_id = m.workspace_id AND p.person_id = m.member_id`
@@ -143,7 +136,8 @@ export async function listSegmentMembers(
   return { items, more: rows.rows.length > page.limit };
 }
 
-export async function countSegmentMembers(db: Kysely<Database>, workspaceId: string, key: string): Promise<number> {
+export async function countSegmentMembers(scope: WorkspaceScope, key: string): Promise<number> {
+  const { db, workspaceId } = scope;
   const row = await db
     .selectFrom('segment_members')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -155,12 +149,12 @@ export async function countSegmentMembers(db: Kysely<Database>, workspaceId: str
 
 /** Members as of a past instant: whose last change at or before it was an enter. */
 export async function listMembersAsOf(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   segment: { key: string; target: Target },
   asOf: Date,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ items: Array<{ memberId: string; id: string; enteredAt: Date }>; more: boolean }> {
+  const { db, workspaceId } = scope;
   const profile =
     segment.target === 'person'
       ? sql`people p ON p.workspace_id = ${workspaceId} AND p.person_id = h.member_id`
@@ -188,12 +182,12 @@ export async function listMembersAsOf(
  * cursor, so no reader skips it.
  */
 export async function listSegmentChanges(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   segment: { key: string; target: Target },
   since: string | undefined,
   limit: number,
 ): Promise<RecordedChange[]> {
+  const { db, workspaceId } = scope;
   const [txid, changeId] = since ? since.split('.') : [undefined, undefined];
   const external =
     segment.target === 'person'
@@ -229,11 +223,11 @@ export async function listSegmentChanges(
 
 /** The history of one profile in one segment, oldest first. */
 export async function listMemberHistory(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   memberId: string,
 ): Promise<Array<{ kind: 'enter' | 'exit'; at: Date; version: number; cause: ChangeCause }>> {
+  const { db, workspaceId } = scope;
   const rows = await db
     .selectFrom('segment_changes')
     .select(['kind', 'at', 'version', 'cause'])
@@ -247,11 +241,8 @@ export async function listMemberHistory(
 }
 
 /** The segments a profile is in now, with when it entered. */
-export async function listProfileSegments(
-  db: Kysely<Database>,
-  workspaceId: string,
-  memberId: string,
-): Promise<Array<{ key: string; enteredAt: Date }>> {
+export async function listProfileSegments(scope: WorkspaceScope, memberId: string): Promise<Array<{ key: string; enteredAt: Date }>> {
+  const { db, workspaceId } = scope;
   const rows = await db
     .selectFrom('segment_members')
     .select(['segment_key', 'entered_at'])

@@ -4,6 +4,7 @@ import type { Target } from '@strata/core';
 import type { Database } from '../schema.js';
 import type { ChangeCause } from './segment-members.js';
 import { nextAttemptAt, workRetryPolicy } from './work-failure.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The channel that wakes live workers when work is queued; notifications are sent on commit. */
 export const segmentWorkChannel = 'strata_segment_work';
@@ -25,7 +26,8 @@ export interface ClaimedWork extends SegmentWork {
 }
 
 /** Queues work in the caller's transaction and wakes the workers when it commits. */
-export async function enqueueSegmentWork(db: Kysely<Database>, workspaceId: string, items: readonly SegmentWork[]): Promise<void> {
+export async function enqueueSegmentWork(scope: WorkspaceScope, items: readonly SegmentWork[]): Promise<void> {
+  const { db, workspaceId } = scope;
   if (items.length === 0) return;
   for (let start = 0; start < items.length; start += 5000) {
     const chunk = items.slice(start, start + 5000);
@@ -109,7 +111,8 @@ export async function claimSegmentWork(
 }
 
 /** Takes these items of a workspace (those no other worker holds), as `claimSegmentWork` does. */
-export async function claimSegmentWorkItems(db: Kysely<Database>, workspaceId: string, workIds: readonly number[]): Promise<ClaimedWork[]> {
+export async function claimSegmentWorkItems(scope: WorkspaceScope, workIds: readonly number[]): Promise<ClaimedWork[]> {
+  const { db, workspaceId } = scope;
   if (workIds.length === 0) return [];
   const rows = await sql<ClaimedRow>`
     WITH taken AS (
@@ -140,12 +143,12 @@ export interface WorkFailure {
  * `attempts` counts the attempt that just failed.
  */
 export async function requeueFailedWork(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   items: ReadonlyArray<SegmentWork & { attempts: number; queuedAt: Date }>,
   failure: WorkFailure,
-  now: Date,
 ): Promise<{ retrying: number; parked: number }> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   const retry = items.filter((i) => i.attempts < workRetryPolicy.maxAttempts);
   const park = items.filter((i) => i.attempts >= workRetryPolicy.maxAttempts);
   if (retry.length > 0)
@@ -190,20 +193,16 @@ export async function requeueFailedWork(
  * each counts an attempt and waits for its backoff, or is parked.
  */
 export async function recordWorkFailure(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   workIds: readonly number[],
   failure: WorkFailure,
-  now: Date,
 ): Promise<{ retrying: number; parked: number }> {
   if (workIds.length === 0) return { retrying: 0, parked: 0 };
-  const taken = await claimSegmentWorkItems(db, workspaceId, workIds);
+  const taken = await claimSegmentWorkItems(scope, workIds);
   return requeueFailedWork(
-    db,
-    workspaceId,
+    scope,
     taken.map((t) => ({ ...t, attempts: t.attempts + 1 })),
     failure,
-    now,
   );
 }
 
@@ -211,7 +210,8 @@ export async function recordWorkFailure(
  * Queues parked work again with a fresh count of attempts: all of a workspace's, or only what
  * failed in one segment (and what failed as a whole, which concerns every segment).
  */
-export async function unparkSegmentWork(db: Kysely<Database>, workspaceId: string, segmentKey?: string): Promise<number> {
+export async function unparkSegmentWork(scope: WorkspaceScope, segmentKey?: string): Promise<number> {
+  const { db, workspaceId } = scope;
   const rows = await sql<{ n: number }>`
     WITH moved AS (
       DELETE FROM segment_work_parked
@@ -229,12 +229,17 @@ export async function unparkSegmentWork(db: Kysely<Database>, workspaceId: strin
   return n;
 }
 
-/** Failing work of a workspace, or of one of its segments: how much retries, how much is parked, the latest error. */
+// Reports read one workspace (a scope) or every workspace (a bare database, for process metrics).
+function acrossOrWithin(from: WorkspaceScope | Kysely<Database>): { db: Kysely<Database>; workspaceId: string | undefined } {
+  return 'workspaceId' in from ? from : { db: from, workspaceId: undefined };
+}
+
+/** Failing work of a workspace (a scope) or of all (a database), or of one of its segments: how much retries, how much is parked, the latest error. */
 export async function readWorkFailures(
-  db: Kysely<Database>,
-  workspaceId?: string,
+  from: WorkspaceScope | Kysely<Database>,
   segmentKey?: string,
 ): Promise<{ retrying: number; parked: number; lastError: string | null; lastErrorAt: Date | null }> {
+  const { db, workspaceId } = acrossOrWithin(from);
   const where = (alias: string) =>
     sql.join(
       [
@@ -257,7 +262,8 @@ export async function readWorkFailures(
 }
 
 /** How much work waits for its first attempt, and since when (failing work is counted by `readWorkFailures`). */
-export async function readSegmentBacklog(db: Kysely<Database>, workspaceId?: string): Promise<{ queued: number; oldest: Date | null }> {
+export async function readSegmentBacklog(from: WorkspaceScope | Kysely<Database>): Promise<{ queued: number; oldest: Date | null }> {
+  const { db, workspaceId } = acrossOrWithin(from);
   let query = db
     .selectFrom('segment_work')
     .select((eb) => [eb.fn.countAll<number>().as('queued'), eb.fn.min('queued_at').as('oldest')])
@@ -272,7 +278,8 @@ export async function readSegmentBacklog(db: Kysely<Database>, workspaceId?: str
  * deadlock: two workers never evaluate the same profile at once, so an older verdict can never
  * overwrite a newer one.
  */
-export async function lockProfiles(db: Kysely<Database>, workspaceId: string, profileIds: readonly string[]): Promise<void> {
+export async function lockProfiles(scope: WorkspaceScope, profileIds: readonly string[]): Promise<void> {
+  const { db, workspaceId } = scope;
   if (profileIds.length === 0) return;
   const sorted = [...new Set(profileIds)].sort();
   await sql`
@@ -285,7 +292,8 @@ export async function lockProfiles(db: Kysely<Database>, workspaceId: string, pr
  * Workers evaluate under a shared lock of the workspace's segment definitions; switching a
  * segment to a new version takes it exclusively, so no evaluation straddles the switch.
  */
-export async function lockSegmentDefinitions(db: Kysely<Database>, workspaceId: string, mode: 'shared' | 'exclusive'): Promise<void> {
+export async function lockSegmentDefinitions(scope: WorkspaceScope, mode: 'shared' | 'exclusive'): Promise<void> {
+  const { db, workspaceId } = scope;
   if (mode === 'shared') await sql`SELECT pg_advisory_xact_lock_shared(hashtextextended(${workspaceId} || ':segments', 7))`.execute(db);
   else await sql`SELECT pg_advisory_xact_lock(hashtextextended(${workspaceId} || ':segments', 7))`.execute(db);
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { SegmentRule, Target } from '@strata/core';
 import type { Database, SegmentVersionState } from '../schema.js';
 import { workRetryPolicy } from './work-failure.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** A segment as users see it: its definition and the version that fills its members. */
 export interface SegmentDefinition {
@@ -116,12 +117,14 @@ function toVersion(row: {
   };
 }
 
-export async function listSegments(db: Kysely<Database>, workspaceId: string): Promise<SegmentDefinition[]> {
+export async function listSegments(scope: WorkspaceScope): Promise<SegmentDefinition[]> {
+  const { db, workspaceId } = scope;
   const rows = await db.selectFrom('segments').selectAll().where('workspace_id', '=', workspaceId).orderBy('segment_key').execute();
   return rows.map(toDefinition);
 }
 
-export async function findSegment(db: Kysely<Database>, workspaceId: string, key: string): Promise<SegmentDefinition | undefined> {
+export async function findSegment(scope: WorkspaceScope, key: string): Promise<SegmentDefinition | undefined> {
+  const { db, workspaceId } = scope;
   const row = await db
     .selectFrom('segments')
     .selectAll()
@@ -133,12 +136,12 @@ export async function findSegment(db: Kysely<Database>, workspaceId: string, key
 
 /** Inserts a segment with its first version, `building`, in one transaction; false when the key is taken. */
 export async function insertSegment(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   segment: { key: string; name: string; description: string; target: Target; predefined: boolean; rule: SegmentRule; text: string },
 ): Promise<boolean> {
+  const { db, workspaceId } = scope;
   // Never a segment without a version: readers take every segment to have one.
-  if (!db.isTransaction) return db.transaction().execute((tx) => insertSegment(tx, workspaceId, segment));
+  if (!db.isTransaction) return db.transaction().execute((tx) => insertSegment({ ...scope, db: tx }, segment));
   const inserted = await db
     .insertInto('segments')
     .values({
@@ -154,18 +157,18 @@ export async function insertSegment(
     .returning('segment_key')
     .executeTakeFirst();
   if (!inserted) return false;
-  await insertSegmentVersion(db, workspaceId, segment.key, 1, segment.rule, segment.text);
+  await insertSegmentVersion(scope, segment.key, 1, segment.rule, segment.text);
   return true;
 }
 
 export async function insertSegmentVersion(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   version: number,
   rule: SegmentRule,
   text: string,
 ): Promise<void> {
+  const { db, workspaceId } = scope;
   await db
     .insertInto('segment_versions')
     .values({ workspace_id: workspaceId, segment_key: key, version, rule: JSON.stringify(rule), rule_text: text, state: 'building' })
@@ -173,11 +176,11 @@ export async function insertSegmentVersion(
 }
 
 export async function updateSegmentLabels(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   labels: { name?: string | undefined; description?: string | undefined },
 ): Promise<void> {
+  const { db, workspaceId } = scope;
   await db
     .updateTable('segments')
     .set({
@@ -190,13 +193,15 @@ export async function updateSegmentLabels(
     .execute();
 }
 
-export async function deleteSegment(db: Kysely<Database>, workspaceId: string, key: string): Promise<void> {
+export async function deleteSegment(scope: WorkspaceScope, key: string): Promise<void> {
+  const { db, workspaceId } = scope;
   await db.deleteFrom('segment_members').where('workspace_id', '=', workspaceId).where('segment_key', '=', key).execute();
   await db.deleteFrom('segments').where('workspace_id', '=', workspaceId).where('segment_key', '=', key).execute();
 }
 
 /** Versions of one segment, newest first. */
-export async function listSegmentVersions(db: Kysely<Database>, workspaceId: string, key: string): Promise<SegmentVersion[]> {
+export async function listSegmentVersions(scope: WorkspaceScope, key: string): Promise<SegmentVersion[]> {
+  const { db, workspaceId } = scope;
   const rows = await db
     .selectFrom('segment_versions as v')
     .innerJoin('segments as s', (j) => j.onRef('s.workspace_id', '=', 'v.workspace_id').onRef('s.segment_key', '=', 'v.segment_key'))
@@ -209,7 +214,8 @@ export async function listSegmentVersions(db: Kysely<Database>, workspaceId: str
 }
 
 /** The versions that live evaluation keeps current: every active one and every building one. */
-export async function listLiveVersions(db: Kysely<Database>, workspaceId: string): Promise<SegmentVersion[]> {
+export async function listLiveVersions(scope: WorkspaceScope): Promise<SegmentVersion[]> {
+  const { db, workspaceId } = scope;
   const rows = await db
     .selectFrom('segment_versions as v')
     .innerJoin('segments as s', (j) => j.onRef('s.workspace_id', '=', 'v.workspace_id').onRef('s.segment_key', '=', 'v.segment_key'))
@@ -239,12 +245,12 @@ export async function listBuildingVersions(
 }
 
 export async function recordBackfillProgress(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   version: number,
   progress: { total?: number; done: number; cursor: string | null },
 ): Promise<void> {
+  const { db, workspaceId } = scope;
   await db
     .updateTable('segment_versions')
     .set({
@@ -263,12 +269,12 @@ export async function recordBackfillProgress(
  * parked after its last attempt, until the rule is edited).
  */
 export async function recordBackfillFailure(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   version: number,
   failure: { error: string; at: Date; retryAt: (attempts: number) => Date | null },
 ): Promise<number> {
+  const { db, workspaceId } = scope;
   const row = await db
     .updateTable('segment_versions')
     .set((eb) => ({
@@ -294,7 +300,8 @@ export async function recordBackfillFailure(
 }
 
 /** Gives a segment's building version a fresh count of backfill attempts; true when there is one. */
-export async function resetBackfillFailures(db: Kysely<Database>, workspaceId: string, key: string): Promise<boolean> {
+export async function resetBackfillFailures(scope: WorkspaceScope, key: string): Promise<boolean> {
+  const { db, workspaceId } = scope;
   const rows = await db
     .updateTable('segment_versions')
     .set({ backfill_attempts: 0, backfill_next_attempt_at: null })
@@ -307,7 +314,8 @@ export async function resetBackfillFailures(db: Kysely<Database>, workspaceId: s
 }
 
 /** Makes `version` the one that serves, retiring the previous one. */
-export async function activateVersion(db: Kysely<Database>, workspaceId: string, key: string, version: number, at: Date): Promise<void> {
+export async function activateVersion(scope: WorkspaceScope, key: string, version: number, at: Date): Promise<void> {
+  const { db, workspaceId } = scope;
   await db
     .updateTable('segment_versions')
     .set({ state: 'retired' })
@@ -333,13 +341,8 @@ export async function activateVersion(db: Kysely<Database>, workspaceId: string,
   await sql`INSERT INTO segment_sweeps (workspace_id, swept_until) VALUES (${workspaceId}, ${at}) ON CONFLICT DO NOTHING`.execute(db);
 }
 
-export async function recordFullEvaluation(
-  db: Kysely<Database>,
-  workspaceId: string,
-  key: string,
-  version: number,
-  at: Date,
-): Promise<void> {
+export async function recordFullEvaluation(scope: WorkspaceScope, key: string, version: number, at: Date): Promise<void> {
+  const { db, workspaceId } = scope;
   await db
     .updateTable('segment_versions')
     .set({ last_full_evaluation_at: at })
@@ -354,13 +357,13 @@ export async function recordFullEvaluation(
  * chunk keeps what live evaluation wrote, since its snapshot may be older.
  */
 export async function stageVerdicts(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   version: number,
   verdicts: ReadonlyArray<{ memberId: string; isMember: boolean }>,
   mode: 'overwrite' | 'keep',
 ): Promise<void> {
+  const { db, workspaceId } = scope;
   if (verdicts.length === 0) return;
   await sql`
     INSERT INTO segment_staging (workspace_id, segment_key, version, member_id, is_member)
@@ -372,12 +375,8 @@ export async function stageVerdicts(
 }
 
 /** What switching to a staged version changes: who enters and who leaves. */
-export async function diffStaging(
-  db: Kysely<Database>,
-  workspaceId: string,
-  key: string,
-  version: number,
-): Promise<{ enters: string[]; exits: string[] }> {
+export async function diffStaging(scope: WorkspaceScope, key: string, version: number): Promise<{ enters: string[]; exits: string[] }> {
+  const { db, workspaceId } = scope;
   const enters = await sql<{ id: string }>`
     SELECT s.member_id AS id FROM segment_staging s
     WHERE s.workspace_id = ${workspaceId} AND s.segment_key = ${key} AND s.version = ${version} AND s.is_member

@@ -1,14 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { Target, TimeLeaf } from '@strata/core';
-import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /**
  * Profiles at the leaf's level holding an instant in `(from, to]`: those for whom a boundary may
  * have passed. Every query reads an index by time, so the work is proportional to them.
  */
 export async function findInstantsBetween(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   leaf: TimeLeaf,
   from: Date,
   to: Date,
@@ -18,6 +17,7 @@ export async function findInstantsBetween(
    */
   onlyEarlyEvents = false,
 ): Promise<string[]> {
+  const { db, workspaceId } = scope;
   const { source, level } = leaf;
   let rows: Array<{ id: string | null }>;
   if (source.kind === 'rows') {
@@ -54,11 +54,11 @@ export async function findInstantsBetween(
 
 /** The accounts of these people, or the people of these accounts. */
 export async function findLinkedProfiles(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   from: Target,
   ids: readonly string[],
 ): Promise<Array<{ from: string; to: string }>> {
+  const { db, workspaceId } = scope;
   if (ids.length === 0) return [];
   const [own, other] = from === 'person' ? (['person_id', 'account_id'] as const) : (['account_id', 'person_id'] as const);
   const rows = await db
@@ -71,7 +71,8 @@ export async function findLinkedProfiles(
 }
 
 /** All profile ids of a target in id order, for backfills in chunks. */
-export async function listProfileIds(db: Kysely<Database>, workspaceId: string, target: Target): Promise<string[]> {
+export async function listProfileIds(scope: WorkspaceScope, target: Target): Promise<string[]> {
+  const { db, workspaceId } = scope;
   const rows =
     target === 'person'
       ? await db.selectFrom('people').select('person_id as id').where('workspace_id', '=', workspaceId).orderBy('person_id').execute()

@@ -1,5 +1,6 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 export type SurveyRow = Selectable<Database['surveys']>;
 export type NewSurveyRow = Insertable<Database['surveys']> & { source: string; external_id: string };
@@ -10,9 +11,11 @@ export type NewSurveyRow = Insertable<Database['surveys']> & { source: string; e
  * as stored and the row it replaced.
  */
 export async function upsertSurvey(
-  db: Kysely<Database>,
-  row: NewSurveyRow,
+  scope: WorkspaceScope,
+  answer: Omit<NewSurveyRow, 'workspace_id'>,
 ): Promise<{ stored: SurveyRow; previous: SurveyRow | undefined; applied: boolean }> {
+  const { db, workspaceId } = scope;
+  const row = { ...answer, workspace_id: workspaceId };
   const previous = await db
     .selectFrom('surveys')
     .selectAll()
@@ -29,7 +32,7 @@ export async function upsertSurvey(
   // The answer keeps its id; everything else is the newer answer's.
   const stored = await db
     .updateTable('surveys')
-    .set({ ...row, survey_id: previous.survey_id, updated_at: new Date() })
+    .set({ ...row, survey_id: previous.survey_id, updated_at: scope.clock() })
     .where('workspace_id', '=', row.workspace_id)
     .where('survey_id', '=', previous.survey_id)
     .returningAll()

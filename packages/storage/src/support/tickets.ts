@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 export type TicketRow = Selectable<Database['tickets']>;
 export type NewTicketRow = Insertable<Database['tickets']>;
@@ -25,19 +26,26 @@ function selectTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef)
 }
 
 /** The ticket, locked for update in the caller's transaction. */
-export async function lockTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketRow | undefined> {
+export async function lockTicket(scope: WorkspaceScope, ref: TicketRef): Promise<TicketRow | undefined> {
+  const { db, workspaceId } = scope;
   return selectTicket(db, workspaceId, ref).forUpdate().executeTakeFirst();
 }
 
-export async function findTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketRow | undefined> {
+export async function findTicket(scope: WorkspaceScope, ref: TicketRef): Promise<TicketRow | undefined> {
+  const { db, workspaceId } = scope;
   return selectTicket(db, workspaceId, ref).executeTakeFirst();
 }
 
-export async function insertTicket(db: Kysely<Database>, row: NewTicketRow): Promise<TicketRow> {
-  return db.insertInto('tickets').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertTicket(scope: WorkspaceScope, row: Omit<NewTicketRow, 'workspace_id'>): Promise<TicketRow> {
+  return scope.db
+    .insertInto('tickets')
+    .values({ ...row, workspace_id: scope.workspaceId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-export async function updateTicket(db: Kysely<Database>, workspaceId: string, ticketId: string, update: TicketUpdate): Promise<TicketRow> {
+export async function updateTicket(scope: WorkspaceScope, ticketId: string, update: TicketUpdate): Promise<TicketRow> {
+  const { db, workspaceId } = scope;
   return db
     .updateTable('tickets')
     .set({ ...update, updated_at: sql<Date>`now()` })
@@ -48,16 +56,20 @@ export async function updateTicket(db: Kysely<Database>, workspaceId: string, ti
 }
 
 /** Adds a message; one already stored under the same external id is left as it is (undefined). */
-export async function insertTicketMessage(db: Kysely<Database>, row: NewTicketMessageRow): Promise<TicketMessageRow | undefined> {
-  return db
+export async function insertTicketMessage(
+  scope: WorkspaceScope,
+  row: Omit<NewTicketMessageRow, 'workspace_id'>,
+): Promise<TicketMessageRow | undefined> {
+  return scope.db
     .insertInto('ticket_messages')
-    .values(row)
+    .values({ ...row, workspace_id: scope.workspaceId })
     .onConflict((oc) => oc.columns(['workspace_id', 'ticket_id', 'external_id']).doNothing())
     .returningAll()
     .executeTakeFirst();
 }
 
-export async function listTicketMessages(db: Kysely<Database>, workspaceId: string, ticketId: string): Promise<TicketMessageRow[]> {
+export async function listTicketMessages(scope: WorkspaceScope, ticketId: string): Promise<TicketMessageRow[]> {
+  const { db, workspaceId } = scope;
   return db
     .selectFrom('ticket_messages')
     .selectAll()
@@ -72,7 +84,8 @@ export async function listTicketMessages(db: Kysely<Database>, workspaceId: stri
  * Remembers a provider's event id in the caller's transaction; false when it was seen before,
  * so a redelivered webhook changes nothing.
  */
-export async function claimWebhookDelivery(db: Kysely<Database>, workspaceId: string, provider: string, eventId: string): Promise<boolean> {
+export async function claimWebhookDelivery(scope: WorkspaceScope, provider: string, eventId: string): Promise<boolean> {
+  const { db, workspaceId } = scope;
   const row = await db
     .insertInto('webhook_deliveries')
     .values({ workspace_id: workspaceId, provider, event_id: eventId })

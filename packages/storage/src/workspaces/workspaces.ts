@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { BusinessHoursSetting, Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** A tenant. */
 export interface Workspace {
@@ -41,10 +42,8 @@ export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]>
 }
 
 /** The workspace's timezone and stored business-hours setting (null: the default hours). */
-export async function readWorkspaceHours(
-  db: Kysely<Database>,
-  workspaceId: string,
-): Promise<{ timezone: string; businessHours: BusinessHoursSetting | null }> {
+export async function readWorkspaceHours(scope: WorkspaceScope): Promise<{ timezone: string; businessHours: BusinessHoursSetting | null }> {
+  const { db, workspaceId } = scope;
   const row = await db
     .selectFrom('workspaces')
     .select(['timezone', 'business_hours'])
@@ -53,7 +52,8 @@ export async function readWorkspaceHours(
   return { timezone: row.timezone, businessHours: row.business_hours };
 }
 
-export async function writeBusinessHours(db: Kysely<Database>, workspaceId: string, hours: BusinessHoursSetting): Promise<void> {
+export async function writeBusinessHours(scope: WorkspaceScope, hours: BusinessHoursSetting): Promise<void> {
+  const { db, workspaceId } = scope;
   await db
     .updateTable('workspaces')
     .set({ business_hours: JSON.stringify(hours) })

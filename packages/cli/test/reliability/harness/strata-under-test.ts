@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { recomputeSegment } from '@strata/engine';
-import { findRunningEmbeddedPostgres, openDatabase } from '@strata/storage';
+import { findRunningEmbeddedPostgres, openDatabase, workspaceScope } from '@strata/storage';
 import { startStrataProcess, type StrataProcess } from '../../../../../test-support/strata-process.js';
 import type { WorkloadKeys } from './workloads.js';
 
@@ -115,7 +115,12 @@ export async function expectLiveMembershipEqualsRecompute(dataDir: string, key =
     const members = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM segment_members WHERE segment_key = $1', [key]);
     // The traffic is meant to fill the segment: an empty one would prove nothing.
     expect(members.rows[0]!.n).toBeGreaterThan(0);
-    expect(await recomputeSegment(strata.db, rows[0]!.id, key, new Date())).toEqual({ entered: 0, exited: 0 });
+    expect(
+      await recomputeSegment(
+        workspaceScope(strata.db, rows[0]!.id, () => new Date()),
+        key,
+      ),
+    ).toEqual({ entered: 0, exited: 0 });
   } finally {
     await strata.close();
     await client.end();

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ingestionLimits, parseSegmentMessages, type EventTimeWindow, type MessageType } from '@strata/core';
 import { ingestMessages, IngestionRefusedError } from '@strata/engine';
-import { addIngestionCounts, type Database } from '@strata/storage';
+import { addIngestionCounts, workspaceScope, type Database } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import { basicUser, requireScope, type KeyResolver } from '../../http/authenticate.js';
 import { ingestionSchema } from '../../http/openapi-ingestion.js';
@@ -47,9 +47,9 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
     }
     const secret = basicUser(request) ?? (typeof body?.['writeKey'] === 'string' ? body['writeKey'] : undefined);
     const key = requireScope(secret ? await deps.keys().resolve(secret) : undefined, 'ingest');
-    const db = deps.db();
+    const scope = workspaceScope(deps.db(), key.workspaceId, deps.now);
     const rejected = async (count: number, error: AppError) => {
-      await addIngestionCounts(db, key.workspaceId, { stored: 0, rejected: count, deduplicated: 0 });
+      await addIngestionCounts(scope, { stored: 0, rejected: count, deduplicated: 0 });
       return error;
     };
     if (unreadable) throw await rejected(1, unreadable);
@@ -87,8 +87,7 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
     }
     const batchSentAt = impliedType ? undefined : parseDate(body['sentAt']);
     try {
-      await ingestMessages(db, {
-        workspaceId: key.workspaceId,
+      await ingestMessages(scope, {
         messages: parsed.messages,
         receivedAt,
         batchSentAt,

@@ -58,13 +58,13 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'admin');
       const provider = webhookProviders[request.params.provider]!;
       if (provider.signs && request.body.secret === undefined)
         throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
           { field: 'secret', message: 'required' },
         ]);
-      const row = await configureIntegration(deps.db(), requireSecrets(deps.secrets()), key.workspaceId, provider, request.body.secret);
+      const row = await configureIntegration(scope, requireSecrets(deps.secrets()), provider, request.body.secret);
       return view(row, publicBase(app, deps.publicUrl));
     },
   );
@@ -80,8 +80,8 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'admin');
-      const row = await findIntegration(deps.db(), key.workspaceId, request.params.provider);
+      const { scope } = await deps.auth(request, 'admin');
+      const row = await findIntegration(scope, request.params.provider);
       if (!row)
         throw new AppError(
           'NOT_FOUND',
@@ -102,8 +102,8 @@ export function registerIntegrationRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'admin');
-      if (!(await deleteIntegration(deps.db(), key.workspaceId, request.params.provider)))
+      const { scope } = await deps.auth(request, 'admin');
+      if (!(await deleteIntegration(scope, request.params.provider)))
         throw new AppError('NOT_FOUND', `${request.params.provider} is not connected`);
       return reply.status(204).send();
     },
@@ -119,8 +119,8 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      return loadBusinessHours(deps.db(), key.workspaceId);
+      const { scope } = await deps.auth(request, 'read');
+      return loadBusinessHours(scope);
     },
   );
   api.put(
@@ -135,9 +135,9 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'admin');
-      await writeBusinessHours(deps.db(), key.workspaceId, request.body);
-      return loadBusinessHours(deps.db(), key.workspaceId);
+      const { scope } = await deps.auth(request, 'admin');
+      await writeBusinessHours(scope, request.body);
+      return loadBusinessHours(scope);
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { resolveWebhookTarget, webhookProviders, type SecretBox } from '@strata/engine';
-import type { Database } from '@strata/storage';
+import { workspaceScope, type Database } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import { requireSecrets } from '../../http/secrets.js';
 import { unstorableInputError } from '../../http/storable-input.js';
@@ -45,7 +45,12 @@ export function registerWebhookRoutes(
       }
       const unstorable = unstorableInputError(payload);
       if (unstorable) throw unstorable;
-      const result = await provider.handle({ db: deps.db(), workspaceId: target.workspaceId, now }, payload, rawBody);
+      // The delivery's scope: the workspace its URL names, its clock stopped at the delivery's arrival.
+      const result = await provider.handle(
+        workspaceScope(deps.db(), target.workspaceId, () => now),
+        payload,
+        rawBody,
+      );
       if (result.status === 'invalid')
         throw new AppError('INVALID_INPUT', `${result.field}: ${result.message}`, [{ field: result.field, message: result.message }]);
       return reply.status(200).send(result);

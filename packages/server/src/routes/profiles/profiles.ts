@@ -51,8 +51,8 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const person = await findPersonProfile(deps.db(), key.workspaceId, request.params.userId, request.query.events);
+      const { scope } = await deps.auth(request, 'read');
+      const person = await findPersonProfile(scope, request.params.userId, request.query.events);
       if (!person) throw new AppError('NOT_FOUND', `no person with userId "${request.params.userId}"`);
       return person;
     },
@@ -69,8 +69,8 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const account = await findAccountProfile(deps.db(), key.workspaceId, request.params.groupId);
+      const { scope } = await deps.auth(request, 'read');
+      const account = await findAccountProfile(scope, request.params.groupId);
       if (!account) throw new AppError('NOT_FOUND', `no account with groupId "${request.params.groupId}"`);
       return account;
     },
@@ -86,8 +86,8 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      return readIngestionStats(deps.db(), key.workspaceId);
+      const { scope } = await deps.auth(request, 'read');
+      return readIngestionStats(scope);
     },
   );
 }

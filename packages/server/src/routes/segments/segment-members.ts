@@ -16,6 +16,7 @@ import {
   loadPersonRecord,
   RecordTooLargeError,
   type Database,
+  type WorkspaceScope,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
@@ -64,8 +65,8 @@ export function registerSegmentMemberRoutes(
     closing = true;
     done();
   });
-  const segmentOf = async (workspaceId: string, key: string) => {
-    const segment = await findSegment(deps.db(), workspaceId, key);
+  const segmentOf = async (scope: WorkspaceScope, key: string) => {
+    const segment = await findSegment(scope, key);
     if (!segment) throw new AppError('NOT_FOUND', `no segment "${key}" in this workspace`);
     return segment;
   };
@@ -89,13 +90,11 @@ export function registerSegmentMemberRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const segment = await segmentOf(key.workspaceId, request.params.key);
+      const { scope } = await deps.auth(request, 'read');
+      const segment = await segmentOf(scope, request.params.key);
       const { limit, cursor, asOf } = request.query;
       const page = { limit, after: cursor === undefined ? undefined : decodeMemberCursor(cursor) };
-      const result = asOf
-        ? await listMembersAsOf(deps.db(), key.workspaceId, segment, asOf, page)
-        : await listSegmentMembers(deps.db(), key.workspaceId, segment, page);
+      const result = asOf ? await listMembersAsOf(scope, segment, asOf, page) : await listSegmentMembers(scope, segment, page);
       const last = result.items.at(-1);
       return {
         items: result.items.map((m) => ({ id: m.id, enteredAt: m.enteredAt })),
@@ -125,12 +124,11 @@ export function registerSegmentMemberRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const db = deps.db();
-      const segment = await segmentOf(key.workspaceId, request.params.key);
-      const versions = await listSegmentVersions(db, key.workspaceId, segment.key);
+      const { scope } = await deps.auth(request, 'read');
+      const segment = await segmentOf(scope, request.params.key);
+      const versions = await listSegmentVersions(scope, segment.key);
       const version = versions.find((v) => v.state === 'active') ?? versions[0]!;
-      const profileId = await findProfileId(db, key.workspaceId, segment.target, request.query.id);
+      const profileId = await findProfileId(scope, segment.target, request.query.id);
       if (!profileId)
         throw new AppError(
           'NOT_FOUND',
@@ -139,8 +137,8 @@ export function registerSegmentMemberRoutes(
       // Only what the rule reads, bounded: an account's people and their events can be many.
       const record = await (
         segment.target === 'person'
-          ? loadPersonRecord(db, key.workspaceId, profileId, { rule: version.rule, now: deps.now() })
-          : loadAccountRecord(db, key.workspaceId, profileId, { rule: version.rule, now: deps.now() })
+          ? loadPersonRecord(scope, profileId, { rule: version.rule, now: deps.now() })
+          : loadAccountRecord(scope, profileId, { rule: version.rule, now: deps.now() })
       ).catch((error: unknown) => {
         if (!(error instanceof RecordTooLargeError)) throw error;
         throw new AppError(
@@ -150,8 +148,8 @@ export function registerSegmentMemberRoutes(
       });
       if (!record) throw new AppError('NOT_FOUND', `"${request.query.id}" is gone`);
       const explanation = explainRule(version.rule, record, deps.now());
-      const history = await listMemberHistory(db, key.workspaceId, segment.key, profileId);
-      const current = (await listProfileSegments(db, key.workspaceId, profileId)).find((s) => s.key === segment.key);
+      const history = await listMemberHistory(scope, segment.key, profileId);
+      const current = (await listProfileSegments(scope, profileId)).find((s) => s.key === segment.key);
       return {
         ...explanation,
         membership: { member: current !== undefined, since: current?.enteredAt ?? null },
@@ -176,9 +174,9 @@ export function registerSegmentMemberRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const segment = await segmentOf(key.workspaceId, request.params.key);
-      const changes = await listSegmentChanges(deps.db(), key.workspaceId, segment, request.query.since, request.query.limit);
+      const { scope } = await deps.auth(request, 'read');
+      const segment = await segmentOf(scope, request.params.key);
+      const changes = await listSegmentChanges(scope, segment, request.query.since, request.query.limit);
       return {
         items: changes.map((c) => ({
           cursor: c.cursor,
@@ -213,9 +211,8 @@ export function registerSegmentMemberRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'read');
-      const segment = await segmentOf(key.workspaceId, request.params.key);
-      const db = deps.db();
+      const { scope } = await deps.auth(request, 'read');
+      const segment = await segmentOf(scope, request.params.key);
       // A reconnecting EventSource sends the last id it saw, which is newer than the since it started from.
       const lastEventId = request.headers['last-event-id'];
       if (lastEventId !== undefined && (typeof lastEventId !== 'string' || !isChangeCursor(lastEventId)))
@@ -225,8 +222,8 @@ export function registerSegmentMemberRoutes(
       let cursor = lastEventId ?? request.query.since;
       if (cursor === undefined) {
         // From now: skip to the newest change.
-        let page = await listSegmentChanges(db, key.workspaceId, segment, undefined, 1000);
-        while (page.length === 1000) page = await listSegmentChanges(db, key.workspaceId, segment, page.at(-1)!.cursor, 1000);
+        let page = await listSegmentChanges(scope, segment, undefined, 1000);
+        while (page.length === 1000) page = await listSegmentChanges(scope, segment, page.at(-1)!.cursor, 1000);
         cursor = page.at(-1)?.cursor;
       }
       reply.hijack();
@@ -241,7 +238,7 @@ export function registerSegmentMemberRoutes(
       let open = true;
       request.raw.on('close', () => (open = false));
       while (open && !closing) {
-        const changes = await listSegmentChanges(db, key.workspaceId, segment, cursor, 500);
+        const changes = await listSegmentChanges(scope, segment, cursor, 500);
         for (const c of changes) {
           out.write(
             `id: ${c.cursor}\nevent: change\ndata: ${JSON.stringify({ id: c.id, change: c.kind, at: c.at, version: c.version, cause: c.cause })}\n\n`,
@@ -270,12 +267,12 @@ export function registerSegmentMemberRoutes(
         },
       },
       async (request) => {
-        const key = await deps.auth(request, 'read');
+        const { scope } = await deps.auth(request, 'read');
         const externalId = request.params[param] ?? '';
-        const profileId = await findProfileId(deps.db(), key.workspaceId, target, externalId);
+        const profileId = await findProfileId(scope, target, externalId);
         if (!profileId)
           throw new AppError('NOT_FOUND', `no ${target === 'person' ? 'person with userId' : 'account with groupId'} "${externalId}"`);
-        return listProfileSegments(deps.db(), key.workspaceId, profileId);
+        return listProfileSegments(scope, profileId);
       },
     );
   }

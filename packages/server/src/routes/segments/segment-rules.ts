@@ -46,8 +46,8 @@ export function registerSegmentRuleRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const schema = await loadFieldSchema(deps.db(), key.workspaceId);
+      const { scope } = await deps.auth(request, 'read');
+      const schema = await loadFieldSchema(scope);
       const result = validateRule(request.body.rule, { target: request.body.target, schema });
       return result.ok ? { ok: true as const, ir: result.rule as unknown as Record<string, unknown>, text: result.text } : result;
     },
@@ -72,8 +72,8 @@ export function registerSegmentRuleRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const schema = await loadFieldSchema(deps.db(), key.workspaceId);
+      const { scope } = await deps.auth(request, 'read');
+      const schema = await loadFieldSchema(scope);
       return {
         person: schema.person,
         account: schema.account,
@@ -96,9 +96,9 @@ export function registerSegmentRuleRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
+      const { key, scope } = await deps.auth(request, 'read');
       const db = deps.db();
-      const schema = await loadFieldSchema(db, key.workspaceId);
+      const schema = await loadFieldSchema(scope);
       const result = validateRule(request.body.rule, { target: request.body.target, schema });
       if (!result.ok) return result;
       const started = performance.now();

@@ -13,6 +13,7 @@ import {
   readWorkFailures,
   type Database,
   type SegmentDefinition,
+  type WorkspaceScope,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
@@ -103,15 +104,14 @@ export function registerSegmentRoutes(
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // The backlog is the workspace's, not the segment's: a list reads it once for all segments.
-  const view = async (workspaceId: string, segment: SegmentDefinition, backlog?: Awaited<ReturnType<typeof readSegmentBacklog>>) => {
-    const db = deps.db();
-    const versions = await listSegmentVersions(db, workspaceId, segment.key);
+  const view = async (scope: WorkspaceScope, segment: SegmentDefinition, backlog?: Awaited<ReturnType<typeof readSegmentBacklog>>) => {
+    const versions = await listSegmentVersions(scope, segment.key);
     const active = versions.find((v) => v.state === 'active');
     const building = versions.find((v) => v.state === 'building');
     // A segment always has a version (they are written together); one without is shown, not a 500 for the list.
     const serving = active ?? building;
-    const queue = backlog ?? (await readSegmentBacklog(db, workspaceId));
-    const failing = await readWorkFailures(db, workspaceId, segment.key);
+    const queue = backlog ?? (await readSegmentBacklog(scope));
+    const failing = await readWorkFailures(scope, segment.key);
     const buildFailed = building?.backfillLastError ? building : undefined;
     return {
       key: segment.key,
@@ -142,11 +142,11 @@ export function registerSegmentRoutes(
                 : null,
           }
         : null,
-      members: await countSegmentMembers(db, workspaceId, segment.key),
+      members: await countSegmentMembers(scope, segment.key),
       freshness: {
         lastFullEvaluationAt: active?.lastFullEvaluationAt ?? null,
-        lastLiveChangeAt: deps.engine()?.metrics.lastLiveChangeAt(workspaceId, segment.key) ?? null,
-        liveLagMs: queue.oldest ? Math.max(0, deps.now().getTime() - queue.oldest.getTime()) : 0,
+        lastLiveChangeAt: deps.engine()?.metrics.lastLiveChangeAt(scope.workspaceId, segment.key) ?? null,
+        liveLagMs: queue.oldest ? Math.max(0, scope.clock().getTime() - queue.oldest.getTime()) : 0,
         backlog: queue.queued,
         oldestQueuedAt: queue.oldest,
         failing,
@@ -155,8 +155,8 @@ export function registerSegmentRoutes(
       updatedAt: segment.updatedAt,
     };
   };
-  const found = async (workspaceId: string, key: string) => {
-    const segment = await findSegment(deps.db(), workspaceId, key);
+  const found = async (scope: WorkspaceScope, key: string) => {
+    const segment = await findSegment(scope, key);
     if (!segment) throw new AppError('NOT_FOUND', `no segment "${key}" in this workspace`);
     return segment;
   };
@@ -174,11 +174,10 @@ export function registerSegmentRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'admin');
       const body = request.body;
       const outcome = await createSegment(
-        deps.db(),
-        key.workspaceId,
+        scope,
         {
           key: body.key,
           name: body.name,
@@ -186,10 +185,10 @@ export function registerSegmentRoutes(
           rule: body.rule as string | SegmentRule,
           ...(body.description !== undefined ? { description: body.description } : {}),
         },
-        { now: deps.now, statementTimeoutMs: deps.engine()?.statementTimeoutMs },
+        { statementTimeoutMs: deps.engine()?.statementTimeoutMs },
       );
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
-      return reply.status(201).send(await view(key.workspaceId, outcome.value));
+      return reply.status(201).send(await view(scope, outcome.value));
     },
   );
   api.get(
@@ -203,10 +202,10 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const segments = await listSegments(deps.db(), key.workspaceId);
-      const backlog = await readSegmentBacklog(deps.db(), key.workspaceId);
-      return Promise.all(segments.map((s) => view(key.workspaceId, s, backlog)));
+      const { scope } = await deps.auth(request, 'read');
+      const segments = await listSegments(scope);
+      const backlog = await readSegmentBacklog(scope);
+      return Promise.all(segments.map((s) => view(scope, s, backlog)));
     },
   );
   api.get(
@@ -221,8 +220,8 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      return view(key.workspaceId, await found(key.workspaceId, request.params.key));
+      const { scope } = await deps.auth(request, 'read');
+      return view(scope, await found(scope, request.params.key));
     },
   );
   api.put(
@@ -239,24 +238,23 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'admin');
       const { rule, dryRun, name, description } = request.body;
       if (dryRun) {
         if (rule === undefined)
           throw new AppError('INVALID_INPUT', 'rule: a dry run needs the new rule', [{ field: 'rule', message: 'required with dryRun' }]);
-        const preview = await previewSegmentEdit(deps.db(), key.workspaceId, request.params.key, rule as string | SegmentRule, deps.now());
+        const preview = await previewSegmentEdit(scope, request.params.key, rule as string | SegmentRule);
         if (!preview.ok) throw segmentProblemError(preview.problem);
         return { dryRun: true as const, rule: preview.value.text, ...preview.value };
       }
       const outcome = await updateSegment(
-        deps.db(),
-        key.workspaceId,
+        scope,
         request.params.key,
         { name, description, rule: rule as string | SegmentRule | undefined },
-        { now: deps.now, statementTimeoutMs: deps.engine()?.statementTimeoutMs },
+        { statementTimeoutMs: deps.engine()?.statementTimeoutMs },
       );
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
-      return view(key.workspaceId, outcome.value);
+      return view(scope, outcome.value);
     },
   );
   api.delete(
@@ -272,8 +270,8 @@ export function registerSegmentRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'admin');
-      const outcome = await deleteSegment(deps.db(), key.workspaceId, request.params.key);
+      const { scope } = await deps.auth(request, 'admin');
+      const outcome = await deleteSegment(scope, request.params.key);
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
       return reply.status(204).send();
     },

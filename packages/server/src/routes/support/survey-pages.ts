@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { recordSurveyAnswer, surveyScoreRange, verifySurveyLink, type SecretBox, type SurveyLinkClaims } from '@strata/engine';
-import type { Database } from '@strata/storage';
+import { workspaceScope, type Database } from '@strata/storage';
 
 /** A comment of 5,000 characters, form-encoded, fits many times over. */
 const formLimit = 64 * 1024;
@@ -75,20 +75,16 @@ export function registerSurveyPages(
     return box ? verifySurveyLink(box.linkKey, token, deps.now()) : undefined;
   };
   const record = async (claims: SurveyLinkClaims, score: number, comment: string | undefined) =>
-    recordSurveyAnswer(
-      deps.db(),
-      claims.workspaceId,
-      {
-        source: 'link',
-        externalId: claims.linkId,
-        requester: { userId: claims.userId },
-        kind: claims.kind,
-        score,
-        ...(comment !== undefined ? { comment } : {}),
-        ticketId: claims.ticketId,
-      },
-      deps.now(),
-    );
+    // The link names its workspace: the answer's scope is built from the verified claims.
+    recordSurveyAnswer(workspaceScope(deps.db(), claims.workspaceId, deps.now), {
+      source: 'link',
+      externalId: claims.linkId,
+      requester: { userId: claims.userId },
+      kind: claims.kind,
+      score,
+      ...(comment !== undefined ? { comment } : {}),
+      ticketId: claims.ticketId,
+    });
   const validScore = (claims: SurveyLinkClaims, text: string | undefined): number | undefined => {
     if (text === undefined || !/^\d{1,2}$/.test(text)) return undefined;
     const score = Number(text);

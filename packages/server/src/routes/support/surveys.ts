@@ -81,24 +81,19 @@ export function registerSurveyRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'ingest');
       const b = request.body;
       const { survey, created } = surveyAnswer(
-        await recordSurveyAnswer(
-          deps.db(),
-          key.workspaceId,
-          {
-            source: 'api',
-            externalId: b.externalId,
-            requester: { userId: b.userId },
-            kind: b.kind,
-            score: b.score,
-            comment: b.comment,
-            ticketId: b.ticketId,
-            submittedAt: b.submittedAt ? new Date(b.submittedAt) : undefined,
-          },
-          deps.now(),
-        ),
+        await recordSurveyAnswer(scope, {
+          source: 'api',
+          externalId: b.externalId,
+          requester: { userId: b.userId },
+          kind: b.kind,
+          score: b.score,
+          comment: b.comment,
+          ticketId: b.ticketId,
+          submittedAt: b.submittedAt ? new Date(b.submittedAt) : undefined,
+        }),
       );
       return reply.status(created ? 201 : 200).send(survey);
     },
@@ -117,13 +112,13 @@ export function registerSurveyRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'ingest');
+      const { key, scope } = await deps.auth(request, 'ingest');
       const box = requireSecrets(deps.secrets());
       const b = request.body;
-      if (!(await findProfileId(deps.db(), key.workspaceId, 'person', b.userId)))
+      if (!(await findProfileId(scope, 'person', b.userId)))
         throw new AppError('NOT_FOUND', `no person with userId "${b.userId}"; identify them before sending a survey`);
       // A link about another workspace's ticket would show "recorded" and record nothing: refuse it now.
-      if (b.ticketId !== undefined && !(await findTicket(deps.db(), key.workspaceId, { ticketId: b.ticketId })))
+      if (b.ticketId !== undefined && !(await findTicket(scope, { ticketId: b.ticketId })))
         throw new AppError('NOT_FOUND', 'ticketId names no ticket of this workspace');
       const expiresAt = Math.floor(deps.now().getTime() / 1000) + b.expiresInDays * 86_400;
       const { token } = issueSurveyLink(box.linkKey, {

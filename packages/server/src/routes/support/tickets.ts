@@ -133,23 +133,18 @@ export function registerTicketRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'ingest');
       const b = request.body;
       if (!b.userId && !b.email && !b.groupId)
         throw new AppError('INVALID_INPUT', 'name the requester: userId, email or groupId is required');
-      const outcome = await writeTicket(
-        deps.db(),
-        key.workspaceId,
-        {
-          source: 'api',
-          externalId: b.externalId,
-          requester: { userId: b.userId, email: b.email, groupId: b.groupId },
-          ...ticketFields(b),
-          description: b.description,
-          createdAt: date(b.createdAt) ?? undefined,
-        },
-        deps.now(),
-      );
+      const outcome = await writeTicket(scope, {
+        source: 'api',
+        externalId: b.externalId,
+        requester: { userId: b.userId, email: b.email, groupId: b.groupId },
+        ...ticketFields(b),
+        description: b.description,
+        createdAt: date(b.createdAt) ?? undefined,
+      });
       const ticket = storedTicket(outcome, b.externalId ?? '');
       return reply.status(outcome.kind === 'stored' && outcome.created ? 201 : 200).send(ticket);
     },
@@ -169,18 +164,12 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'ingest');
       const b = request.body;
-      const outcome = await changeTicket(
-        deps.db(),
-        key.workspaceId,
-        refOf(request.params.id, request.query.source),
-        {
-          ...(b.groupId ? { requester: { groupId: b.groupId } } : {}),
-          ...ticketFields(b),
-        },
-        deps.now(),
-      );
+      const outcome = await changeTicket(scope, refOf(request.params.id, request.query.source), {
+        ...(b.groupId ? { requester: { groupId: b.groupId } } : {}),
+        ...ticketFields(b),
+      });
       return storedTicket(outcome, request.params.id);
     },
   );
@@ -199,19 +188,13 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'ingest');
       const b = request.body;
-      const outcome = await changeTicket(
-        deps.db(),
-        key.workspaceId,
-        refOf(request.params.id, request.query.source),
-        {
-          messages: [
-            { externalId: b.externalId, author: b.author, public: b.public, body: b.body, createdAt: date(b.createdAt) ?? undefined },
-          ],
-        },
-        deps.now(),
-      );
+      const outcome = await changeTicket(scope, refOf(request.params.id, request.query.source), {
+        messages: [
+          { externalId: b.externalId, author: b.author, public: b.public, body: b.body, createdAt: date(b.createdAt) ?? undefined },
+        ],
+      });
       return storedTicket(outcome, request.params.id);
     },
   );
@@ -229,8 +212,8 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      const ticket = await readTicket(deps.db(), key.workspaceId, refOf(request.params.id, request.query.source));
+      const { scope } = await deps.auth(request, 'read');
+      const ticket = await readTicket(scope, refOf(request.params.id, request.query.source));
       if (!ticket) throw new AppError('NOT_FOUND', `no ticket with id or externalId "${request.params.id}"`);
       return ticket;
     },

@@ -13,6 +13,9 @@ import {
   type Database,
   type WebhookMessage,
   type WebhookRecord,
+  atOneInstant,
+  inWorkspaceTransaction,
+  type WorkspaceScope,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
@@ -101,8 +104,8 @@ export function registerMembershipWebhookRoutes(
   deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date; secrets: () => SecretBox | undefined },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const requireWebhook = async (workspaceId: string, key: string) => {
-    const webhook = await findWebhook(deps.db(), workspaceId, key);
+  const requireWebhook = async (scope: WorkspaceScope, key: string) => {
+    const webhook = await findWebhook(scope, key);
     if (!webhook) throw new AppError('NOT_FOUND', `webhook ${key} does not exist; PUT /api/v1/webhooks/${key} creates it`);
     return webhook;
   };
@@ -120,10 +123,10 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'admin');
       const secrets = requireSecrets(deps.secrets());
       try {
-        const saved = await saveWebhook(deps.db(), secrets, key.workspaceId, { key: request.params.key, ...request.body }, deps.now());
+        const saved = await saveWebhook(scope, secrets, { key: request.params.key, ...request.body });
         return reply.status(saved.created ? 201 : 200).send({ ...view(saved.webhook), secret: saved.secret });
       } catch (error) {
         if (error instanceof WebhookInputError)
@@ -143,8 +146,8 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'admin');
-      return (await listWebhooks(deps.db(), key.workspaceId)).map(view);
+      const { scope } = await deps.auth(request, 'admin');
+      return (await listWebhooks(scope)).map(view);
     },
   );
   api.get(
@@ -159,8 +162,8 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'admin');
-      return view(await requireWebhook(key.workspaceId, request.params.key));
+      const { scope } = await deps.auth(request, 'admin');
+      return view(await requireWebhook(scope, request.params.key));
     },
   );
   api.delete(
@@ -175,8 +178,8 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'admin');
-      if (!(await deleteWebhook(deps.db(), key.workspaceId, request.params.key)))
+      const { scope } = await deps.auth(request, 'admin');
+      if (!(await deleteWebhook(scope, request.params.key)))
         throw new AppError('NOT_FOUND', `webhook ${request.params.key} does not exist`);
       return reply.status(204).send();
     },
@@ -194,10 +197,10 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'admin');
-      await requireWebhook(key.workspaceId, request.params.key);
+      const { scope } = await deps.auth(request, 'admin');
+      await requireWebhook(scope, request.params.key);
       const { limit, status, cursor } = request.query;
-      const page = await listWebhookMessages(deps.db(), key.workspaceId, request.params.key, {
+      const page = await listWebhookMessages(scope, request.params.key, {
         limit: limit + 1,
         status,
         before: cursor ? decodePage(cursor) : undefined,
@@ -218,26 +221,26 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const key = await deps.auth(request, 'admin');
-      await requireWebhook(key.workspaceId, request.params.key);
-      const db = deps.db();
-      const message = await findWebhookMessage(db, key.workspaceId, request.params.id);
+      const { key, scope } = await deps.auth(request, 'admin');
+      await requireWebhook(scope, request.params.key);
+      const message = await findWebhookMessage(scope, request.params.id);
       if (!message || message.webhookKey !== request.params.key)
         throw new AppError('NOT_FOUND', `delivery ${request.params.id} of webhook ${request.params.key} does not exist`);
       if (message.status === 'delivered')
         throw new AppError('CONFLICT', `delivery ${message.id} was delivered at ${message.deliveredAt?.toISOString()}; nothing to retry`);
-      const now = deps.now();
-      await db.transaction().execute(async (tx) => {
-        await requeueWebhookMessage(tx, key.workspaceId, message.id, now);
+      const at = atOneInstant(scope);
+      const now = at.clock();
+      await inWorkspaceTransaction(at, async (tx) => {
+        await requeueWebhookMessage(tx, message.id);
         // A fresh job: the dead one keeps its record in the jobs view.
         await enqueue(
-          tx,
+          tx.db,
           deliverWebhookTask,
           { workspaceId: key.workspaceId, messageId: message.id },
           { key: `webhook:${message.id}:retry:${now.getTime()}` },
         );
       });
-      return reply.status(202).send(deliveryView((await findWebhookMessage(db, key.workspaceId, message.id))!));
+      return reply.status(202).send(deliveryView((await findWebhookMessage(scope, message.id))!));
     },
   );
 }
