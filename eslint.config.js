@@ -6,6 +6,35 @@ const packageEntryPoints = {
   group: ['@strata/*/src/*', '@strata/*/dist/*', '**/packages/*/src/*'],
   message: 'import the package by its public name (@strata/x)',
 };
+// Domains of engine, storage and server (routes/<domain>): today's and the ones planned next.
+const domains = [
+  'analytics',
+  'changes',
+  'generate',
+  'health',
+  'import',
+  'ingestion',
+  'integrations',
+  'jobs',
+  'keys',
+  'outbound',
+  'playbooks',
+  'policies',
+  'privacy',
+  'profiles',
+  'runtime',
+  'segments',
+  'support',
+  'system',
+  'webhooks',
+  'workspaces',
+];
+const domainEntryPoints = {
+  // A relative path that enters a domain folder from outside it (./x/ from the package root or
+  // routes/, ../x/ or deeper from elsewhere) must end at that domain's index.
+  regex: `^(?:\\.\\.?/)+(?:routes/)?(?:${domains.join('|')})/(?!index\\.js$)`,
+  message: "import another domain through its index.ts (e.g. '../segments/index.js'), not one of its files",
+};
 const browserOnly = 'core runs in browsers too (the web UI): use web-standard APIs (TextEncoder, Uint8Array, btoa, globalThis.crypto)';
 
 export default tseslint.config(
@@ -27,6 +56,14 @@ export default tseslint.config(
           patterns: [packageEntryPoints],
         },
       ],
+    },
+  },
+  {
+    // Inside engine, storage and server, domains talk through their index.ts only.
+    files: ['packages/engine/src/**', 'packages/storage/src/**', 'packages/server/src/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [packageEntryPoints, domainEntryPoints] }],
     },
   },
   {

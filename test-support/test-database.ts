@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createApiKey, createWorkspace, openDatabase, type StrataDb, type Workspace } from '../packages/storage/src/index.js';
+import {
+  createApiKey,
+  createWorkspace,
+  openDatabase,
+  workspaceScope,
+  type StrataDb,
+  type Workspace,
+} from '../packages/storage/src/index.js';
 
 /** A fresh, migrated database of its own on the shared test PostgreSQL. */
 export interface TestDatabase extends StrataDb {
@@ -42,6 +49,11 @@ export interface TestWorkspace {
 export async function createTestWorkspace(strata: StrataDb, slug = `ws-${randomBytes(4).toString('hex')}`): Promise<TestWorkspace> {
   const workspace = await createWorkspace(strata.db, { slug });
   const make = async (scopes: Array<'ingest' | 'read' | 'admin'>) =>
-    (await createApiKey(strata.db, { workspaceId: workspace.id, name: 'test', scopes })).secret;
+    (
+      await createApiKey(
+        workspaceScope(strata.db, workspace.id, () => new Date()),
+        { name: 'test', scopes },
+      )
+    ).secret;
   return { workspace, writeKey: await make(['ingest']), readKey: await make(['read']), adminKey: await make(['admin']) };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, readIngestionStats, type Workspace } from '@strata/storage';
+import { createWorkspace, readIngestionStats, type Workspace, workspaceScope } from '@strata/storage';
 import { strataBin } from '../../../test-support/strata-process.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
@@ -176,7 +176,7 @@ describe('strata import on the five linked RavenStack tables', () => {
       .limit(1)
       .executeTakeFirstOrThrow();
     expect(Object.keys(usage.properties).sort()).toEqual(['count', 'errors', 'feature']);
-    const stats = await readIngestionStats(database.db, workspace.id);
+    const stats = await readIngestionStats(workspaceScope(database.db, workspace.id, () => new Date()));
     expect(stats.received).toBe(stats.stored + stats.rejected + stats.deduplicated);
     // 32,600 rows through ingestion on a shared two-core machine: a time limit, not a speed claim.
   }, 180_000);

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSegmentMessages } from '@strata/core';
 import { ingestMessages } from '@strata/engine';
-import { createWorkspace, listSegmentVersions, type Workspace } from '@strata/storage';
+import { createWorkspace, listSegmentVersions, type Workspace, workspaceScope } from '@strata/storage';
 import { strataBin } from '../../../test-support/strata-process.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
@@ -18,7 +18,10 @@ beforeAll(async () => {
     ['ada', 'bob', 'cy'].map((userId, i) => ({ type: 'identify', userId, traits: { plan: i === 0 ? 'pro' : 'free' } })),
   );
   if (!parsed.ok) throw new Error('messages');
-  await ingestMessages(database.db, { workspaceId: workspace.id, messages: parsed.messages, receivedAt: new Date() });
+  await ingestMessages(
+    workspaceScope(database.db, workspace.id, () => new Date()),
+    { messages: parsed.messages, receivedAt: new Date() },
+  );
 });
 afterAll(async () => {
   await database.drop();
@@ -33,10 +36,20 @@ it('creates a segment, shows the difference an edit would make, applies it as a 
 
   const dry = await strata('update', 'pros', '--rule', 'plan is set', '--dry-run');
   expect(dry.stdout).toMatch(/^2 would enter \((bob, cy|cy, bob)\), 0 would leave \(-\), 1 stay$/m);
-  expect((await listSegmentVersions(database.db, workspace.id, 'pros')).map((v) => v.version)).toEqual([1]);
+  expect(
+    (
+      await listSegmentVersions(
+        workspaceScope(database.db, workspace.id, () => new Date()),
+        'pros',
+      )
+    ).map((v) => v.version),
+  ).toEqual([1]);
 
   await strata('update', 'pros', '--rule', 'plan is set');
-  const versions = await listSegmentVersions(database.db, workspace.id, 'pros');
+  const versions = await listSegmentVersions(
+    workspaceScope(database.db, workspace.id, () => new Date()),
+    'pros',
+  );
   expect(versions.map((v) => [v.version, v.state])).toEqual([
     [2, 'active'],
     [1, 'retired'],

@@ -1,8 +1,8 @@
-export { ingestMessages, type IngestLimits, type IngestRequest, type IngestResult } from './ingestion/ingest-messages.js';
-export { IngestionRefusedError, type RefusalIssue } from './ingestion/ingestion-refused.js';
-export { loadSampleData, type LoadSampleOptions, type LoadSampleResult } from './generate/load-sample-data.js';
-export { generateAccounts, sampleSizes, type SampleSize } from './generate/sample-company.js';
-export { importRows, type ImportOptions, type ImportReport } from './import/import-rows.js';
+export { ingestMessages, type IngestLimits, type IngestRequest, type IngestResult } from './ingestion/index.js';
+export { IngestionRefusedError, type RefusalIssue } from './ingestion/index.js';
+export { loadSampleData, type LoadSampleOptions, type LoadSampleResult } from './generate/index.js';
+export { generateAccounts, sampleSizes, type SampleSize } from './generate/index.js';
+export { importRows, type ImportOptions, type ImportReport } from './import/index.js';
 export {
   coerceCell,
   importKinds,
@@ -11,19 +11,12 @@ export {
   type ImportKind,
   type ImportMapping,
   type ImportRow,
-} from './import/row-to-message.js';
-export {
-  ColumnTypeInference,
-  coerceTypedCell,
-  columnTypes,
-  inferColumnTypes,
-  parseCsvTime,
-  type ColumnType,
-} from './import/column-types.js';
-export { SegmentEngine, type SegmentEngineOptions } from './segments/segment-engine.js';
-export { LiveSegmentWorker, type LiveWorkerOptions } from './segments/live-worker.js';
-export { SegmentMetrics } from './segments/segment-metrics.js';
-export { sweepTime, instantRange, TimeSweeper } from './segments/time-sweep.js';
+} from './import/index.js';
+export { ColumnTypeInference, coerceTypedCell, columnTypes, inferColumnTypes, parseCsvTime, type ColumnType } from './import/index.js';
+export { SegmentEngine, type SegmentEngineOptions } from './segments/index.js';
+export { LiveSegmentWorker, type LiveWorkerOptions } from './segments/index.js';
+export { SegmentMetrics } from './segments/index.js';
+export { sweepTime, instantRange, TimeSweeper } from './segments/index.js';
 export {
   BackfillFailedError,
   backfillVersion,
@@ -31,7 +24,7 @@ export {
   recomputeSegment,
   recomputeWorkspace,
   type BackfillProgress,
-} from './segments/backfill.js';
+} from './segments/index.js';
 export {
   checkSegmentRule,
   createSegment,
@@ -43,11 +36,11 @@ export {
   updateSegment,
   type SegmentOutcome,
   type SegmentProblem,
-} from './segments/segment-service.js';
-export { predefinedSegments, type PredefinedSegment } from './segments/predefined-segments.js';
-export { loadLiveSegments, type LiveSegment } from './segments/live-segments.js';
-export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextSignals } from './support/text-signals.js';
-export { loadBusinessHours } from './support/business-hours-setting.js';
+} from './segments/index.js';
+export { predefinedSegments, type PredefinedSegment } from './segments/index.js';
+export { loadLiveSegments, type LiveSegment } from './segments/index.js';
+export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextSignals } from './support/index.js';
+export { loadBusinessHours } from './support/index.js';
 export {
   changeTicket,
   readTicket,
@@ -57,7 +50,7 @@ export {
   type TicketOutcome,
   type TicketView,
   type TicketWrite,
-} from './support/tickets.js';
+} from './support/index.js';
 export {
   recordSurveyAnswer,
   surveyScoreRange,
@@ -65,13 +58,13 @@ export {
   type SurveyKind,
   type SurveyOutcome,
   type SurveyView,
-} from './support/surveys.js';
-export { issueSurveyLink, verifySurveyLink, type SurveyLinkCheck, type SurveyLinkClaims } from './support/survey-links.js';
-export { SecretBox, parseMasterKey } from './integrations/secret-box.js';
-export { configureIntegration, resolveWebhookTarget } from './integrations/integrations.js';
-export { providerNames, webhookProviders, type ProviderName } from './integrations/providers.js';
-export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/signatures.js';
-export type { WebhookProvider, WebhookResult } from './integrations/webhook-provider.js';
+} from './support/index.js';
+export { issueSurveyLink, verifySurveyLink, type SurveyLinkCheck, type SurveyLinkClaims } from './support/index.js';
+export { SecretBox, parseMasterKey } from './integrations/index.js';
+export { configureIntegration, resolveWebhookTarget } from './integrations/index.js';
+export { providerNames, webhookProviders, type ProviderName } from './integrations/index.js';
+export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/index.js';
+export type { WebhookProvider, WebhookResult } from './integrations/index.js';
 export * from './jobs/index.js';
 export * from './changes/index.js';
 export * from './webhooks/index.js';

@@ -13,7 +13,7 @@ import {
   type Subscriber,
   type TaskContext,
 } from '@strata/engine';
-import { applyMembershipChanges, createWorkspace, type LoggedSegmentChange } from '@strata/storage';
+import { applyMembershipChanges, createWorkspace, type LoggedSegmentChange, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -67,14 +67,12 @@ it('gives every subscriber every change at least once, in log order, and the rec
       const now = () => new Date(clock);
       const keys = ['alpha', 'beta'];
       for (const key of keys)
-        await createSegment(database.db, workspace.id, { key, name: key, target: 'person', rule: 'plan = "pro"' }, { now });
-      await saveWebhook(
-        database.db,
-        secrets,
-        workspace.id,
-        { key: 'hook', url: 'https://receiver.example/hook', events: ['segment.entered', 'segment.exited'] },
-        now(),
-      );
+        await createSegment(workspaceScope(database.db, workspace.id, now), { key, name: key, target: 'person', rule: 'plan = "pro"' }, {});
+      await saveWebhook(workspaceScope(database.db, workspace.id, now), secrets, {
+        key: 'hook',
+        url: 'https://receiver.example/hook',
+        events: ['segment.entered', 'segment.exited'],
+      });
       const members = Array.from({ length: 6 }, () => randomUUID());
 
       const seen: LoggedSegmentChange[] = [];
@@ -84,7 +82,7 @@ it('gives every subscriber every change at least once, in log order, and the rec
         batchSize: 3,
         // The runner serves every workspace; earlier runs' workspaces are not this run's business.
         handle: (changes, context) => {
-          if (context.workspaceId === workspace.id) seen.push(...changes);
+          if (context.scope.workspaceId === workspace.id) seen.push(...changes);
           return Promise.resolve();
         },
       };
@@ -141,7 +139,9 @@ it('gives every subscriber every change at least once, in log order, and the rec
               cause: { kind: 'membership' as const },
             }));
           for (const m of s.members) membership.set(`${s.segment}:${m}`, s.enter);
-          await database.db.transaction().execute((tx) => applyMembershipChanges(tx, workspace.id, 'person', changes, now()));
+          await database.db
+            .transaction()
+            .execute((tx) => applyMembershipChanges(workspaceScope(tx, workspace.id, now), 'person', changes, now()));
         } else if (s.kind === 'pass') {
           failures = { recorder: s.recorder, webhooks: s.webhooks };
           await runner.runOnce();

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSegmentMessages } from '@strata/core';
 import { ingestMessages } from '@strata/engine';
-import { createWorkspace } from '@strata/storage';
+import { createWorkspace, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -134,11 +134,10 @@ async function ingestInto(messages: Record<string, unknown>[], batchSizes: numbe
     const size = batchSizes[i % batchSizes.length]!;
     const parsed = parseSegmentMessages(messages.slice(offset, offset + size));
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    await ingestMessages(database.db, {
-      workspaceId: workspace.id,
-      messages: parsed.messages,
-      receivedAt: new Date('2026-02-01T00:00:00Z'),
-    });
+    await ingestMessages(
+      workspaceScope(database.db, workspace.id, () => new Date()),
+      { messages: parsed.messages, receivedAt: new Date('2026-02-01T00:00:00Z') },
+    );
     offset += size;
   }
   return snapshot(workspace.id);

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { enqueue, JobRunner, type Task } from '@strata/engine';
-import { listJobs } from '@strata/storage';
+import { listJobs, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -67,7 +67,12 @@ it('runs a job only when the transaction that queued it commits', async () => {
   await until('the committed job', () => state.runs.length === 1);
   await sleep(300);
   expect(state.runs).toEqual([2]);
-  expect(await listJobs(database.db, workspaceId, { limit: 10 })).toEqual([]); // finished jobs are gone
+  expect(
+    await listJobs(
+      workspaceScope(database.db, workspaceId, () => new Date()),
+      { limit: 10 },
+    ),
+  ).toEqual([]); // finished jobs are gone
 });
 
 it('runs a singleton task one job at a time across two runners, and an ordinary task in parallel', async () => {
@@ -113,13 +118,27 @@ it('retries a failing job with backoff and keeps it as dead after its last attem
   expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThan(2000);
   await until(
     'the dead job in the view',
-    async () => (await listJobs(database.db, workspaceId, { state: 'dead', limit: 10 })).length === 1,
+    async () =>
+      (
+        await listJobs(
+          workspaceScope(database.db, workspaceId, () => new Date()),
+          { state: 'dead', limit: 10 },
+        )
+      ).length === 1,
   );
-  const [dead] = await listJobs(database.db, workspaceId, { state: 'dead', limit: 10 });
+  const [dead] = await listJobs(
+    workspaceScope(database.db, workspaceId, () => new Date()),
+    { state: 'dead', limit: 10 },
+  );
   expect(dead).toMatchObject({ task: 'always-fails', attempts: 2, maxAttempts: 2, state: 'dead' });
   expect(dead!.lastError).toContain('receiver down');
   // Another workspace's view does not show it.
-  expect(await listJobs(database.db, randomUUID(), { limit: 10 })).toEqual([]);
+  expect(
+    await listJobs(
+      workspaceScope(database.db, randomUUID(), () => new Date()),
+      { limit: 10 },
+    ),
+  ).toEqual([]);
 }, 40_000);
 
 it('refuses a stored payload that no longer fits its task, and retries it like any failure', async () => {
@@ -130,8 +149,20 @@ it('refuses a stored payload that no longer fits its task, and retries it like a
     // A payload written by an older version of the task (n was a string then).
     enqueue(tx, { ...task, maxAttempts: 1, payload: z.any() }, { workspaceId, n: 'one' }),
   );
-  await until('the dead job', async () => (await listJobs(database.db, workspaceId, { state: 'dead', limit: 10 })).length === 1);
-  const [dead] = await listJobs(database.db, workspaceId, { state: 'dead', limit: 10 });
+  await until(
+    'the dead job',
+    async () =>
+      (
+        await listJobs(
+          workspaceScope(database.db, workspaceId, () => new Date()),
+          { state: 'dead', limit: 10 },
+        )
+      ).length === 1,
+  );
+  const [dead] = await listJobs(
+    workspaceScope(database.db, workspaceId, () => new Date()),
+    { state: 'dead', limit: 10 },
+  );
   expect(dead!.lastError).toContain('invalid payload');
   expect(state.runs).toEqual([]);
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSegmentMessages, type Target } from '@strata/core';
 import { createSegment, ingestMessages, LiveSegmentWorker, sweepTime } from '@strata/engine';
 import { sql } from 'kysely';
-import { createWorkspace, ensureEventPartitions, selectRuleMembers, listLiveVersions } from '@strata/storage';
+import { createWorkspace, ensureEventPartitions, selectRuleMembers, listLiveVersions, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -103,7 +103,7 @@ async function replay(batches: Array<{ messages: Message[]; advanceHours: number
   let now = start;
   const clock = () => new Date(now);
   for (const s of segments) {
-    const created = await createSegment(database.db, workspace.id, { ...s, name: s.key }, { now: clock });
+    const created = await createSegment(workspaceScope(database.db, workspace.id, clock), { ...s, name: s.key }, {});
     expect(created.ok, s.rule).toBe(true);
   }
   const worker = new LiveSegmentWorker({ db: database.db, now: clock, batchSize: 7 });
@@ -112,7 +112,7 @@ async function replay(batches: Array<{ messages: Message[]; advanceHours: number
     const raw = batch.messages.map((m) => toRaw(m, now, index++));
     const parsed = parseSegmentMessages(raw);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    await ingestMessages(database.db, { workspaceId: workspace.id, messages: parsed.messages, receivedAt: clock() });
+    await ingestMessages(workspaceScope(database.db, workspace.id, clock), { messages: parsed.messages, receivedAt: clock() });
     if (batch.drain) await worker.drain();
     now += batch.advanceHours * 3_600_000;
     await sweepTime(database.db, clock());
@@ -148,7 +148,7 @@ it('live evaluation, with time sweeps, ends where a full recompute does, whateve
   await fc.assert(
     fc.asyncProperty(batchesArb, fc.infiniteStream(fc.nat()), async (batches, shuffleSeeds) => {
       const live = await replay(batches);
-      const versions = await listLiveVersions(database.db, live.workspaceId);
+      const versions = await listLiveVersions(workspaceScope(database.db, live.workspaceId, () => new Date()));
       for (const version of versions) {
         const full = await selectRuleMembers(database.db, version.rule, { workspaceId: live.workspaceId, now: live.now }).execute();
         const stored = await database.db
@@ -199,7 +199,9 @@ async function calendarScenario(database: TestDatabase): Promise<void> {
     { key: 'this-week-local', rule: 'did "login" within this week in customer timezone' },
   ];
   for (const r of rules)
-    expect((await createSegment(database.db, workspace.id, { ...r, name: r.key, target: 'person' }, { now: clock })).ok).toBe(true);
+    expect((await createSegment(workspaceScope(database.db, workspace.id, clock), { ...r, name: r.key, target: 'person' }, {})).ok).toBe(
+      true,
+    );
   const worker = new LiveSegmentWorker({ db: database.db, now: clock, batchSize: 10 });
   const parsed = parseSegmentMessages([
     { type: 'identify', userId: 'berlin', traits: {}, timestamp: clock().toISOString(), messageId: 'i1' },
@@ -208,7 +210,7 @@ async function calendarScenario(database: TestDatabase): Promise<void> {
     { type: 'track', userId: 'new-york', event: 'login', timestamp: clock().toISOString(), messageId: 't2' },
   ]);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  await ingestMessages(database.db, { workspaceId: workspace.id, messages: parsed.messages, receivedAt: clock() });
+  await ingestMessages(workspaceScope(database.db, workspace.id, clock), { messages: parsed.messages, receivedAt: clock() });
   await worker.drain();
   await sweepTime(database.db, clock());
   const members = async () =>

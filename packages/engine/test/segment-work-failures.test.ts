@@ -15,6 +15,7 @@ import {
   listSegmentVersions,
   readWorkFailures,
   workRetryPolicy,
+  workspaceScope,
 } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
@@ -38,7 +39,7 @@ async function workspace(): Promise<string> {
 async function ingest(workspaceId: string, raw: Array<Record<string, unknown>>): Promise<void> {
   const parsed = parseSegmentMessages(raw.map((m) => ({ timestamp: now().toISOString(), ...m })));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  await ingestMessages(database.db, { workspaceId, messages: parsed.messages, receivedAt: now() });
+  await ingestMessages(workspaceScope(database.db, workspaceId, now), { messages: parsed.messages, receivedAt: now() });
 }
 
 /** Makes the traits the rules name known to the workspace (rules may name only known fields), with nothing left queued. */
@@ -48,7 +49,11 @@ async function seed(workspaceId: string): Promise<void> {
 }
 
 async function create(workspaceId: string, key: string, rule: string, options: { statementTimeoutMs?: number } = {}) {
-  const outcome = await createSegment(database.db, workspaceId, { key, name: key, target: 'person', rule }, { now, ...options });
+  const outcome = await createSegment(
+    workspaceScope(database.db, workspaceId, now),
+    { key, name: key, target: 'person', rule },
+    { ...options },
+  );
   expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
 }
 
@@ -66,9 +71,9 @@ async function poison(workspaceId: string, key: string): Promise<void> {
 }
 
 async function isMember(workspaceId: string, key: string, userId: string): Promise<boolean> {
-  const id = await findProfileId(database.db, workspaceId, 'person', userId);
+  const id = await findProfileId(workspaceScope(database.db, workspaceId, now), 'person', userId);
   if (!id) return false;
-  return (await findMemberships(database.db, workspaceId, [id])).get(key)?.has(id) ?? false;
+  return (await findMemberships(workspaceScope(database.db, workspaceId, now), [id])).get(key)?.has(id) ?? false;
 }
 
 async function queued(workspaceId: string) {
@@ -130,16 +135,16 @@ describe('failing segment work', () => {
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 64_000]);
     expect(await queued(ws)).toEqual([]);
-    const failing = await readWorkFailures(database.db, ws, 'scored');
+    const failing = await readWorkFailures(workspaceScope(database.db, ws, now), 'scored');
     expect(failing).toMatchObject({ parked: 1, retrying: 0, lastError: expect.stringMatching(/^SQLSTATE 22P02/) as unknown });
     expect(failing.lastError).not.toMatch(/secret/);
-    expect(await readWorkFailures(database.db, ws, 'pros')).toMatchObject({ parked: 0, retrying: 0, lastError: null });
+    expect(await readWorkFailures(workspaceScope(database.db, ws, now), 'pros')).toMatchObject({ parked: 0, retrying: 0, lastError: null });
 
     // A new rule: the parked work is queued again and decided under it.
-    const edited = await updateSegment(database.db, ws, 'scored', { rule: 'score > 3' }, { now });
+    const edited = await updateSegment(workspaceScope(database.db, ws, now), 'scored', { rule: 'score > 3' }, {});
     expect(edited.ok).toBe(true);
     expect(await isMember(ws, 'scored', 'secret-user-7')).toBe(true);
-    expect((await readWorkFailures(database.db, ws, 'scored')).parked).toBe(0);
+    expect((await readWorkFailures(workspaceScope(database.db, ws, now), 'scored')).parked).toBe(0);
     await worker.drain();
     expect(await isMember(ws, 'scored', 'secret-user-7')).toBe(true);
   });
@@ -155,15 +160,18 @@ describe('failing segment work', () => {
       await worker.drain();
       nowMs += workRetryPolicy.maxDelayMs;
     }
-    expect(await readWorkFailures(database.db, ws, 'scored')).toMatchObject({ parked: 1, retrying: 0 });
+    expect(await readWorkFailures(workspaceScope(database.db, ws, now), 'scored')).toMatchObject({ parked: 1, retrying: 0 });
     // What failed passes (here: the stored rule is repaired); the parked work waits until asked.
     await sql`UPDATE segment_versions SET rule = replace(rule::text, '"operands": ["secret-oops"]', '"operands": [5]')::jsonb
       WHERE workspace_id = ${ws} AND segment_key = 'scored'`.execute(database.db);
     expect(await worker.drain()).toBe(0);
-    expect(await retrySegment(database.db, ws, 'scored')).toEqual({ ok: true, value: { requeued: 1, backfill: false } });
+    expect(await retrySegment(workspaceScope(database.db, ws, now), 'scored')).toEqual({
+      ok: true,
+      value: { requeued: 1, backfill: false },
+    });
     await worker.drain();
     expect(await isMember(ws, 'scored', 'u1')).toBe(true);
-    expect(await readWorkFailures(database.db, ws, 'scored')).toMatchObject({ parked: 0, retrying: 0 });
+    expect(await readWorkFailures(workspaceScope(database.db, ws, now), 'scored')).toMatchObject({ parked: 0, retrying: 0 });
   });
 
   it('runs every statement under the statement timeout; a timeout is a failure of that segment only', async () => {
@@ -207,7 +215,7 @@ describe('fair scheduling', () => {
       topics: ['*'],
       cause: { kind: 'recompute' as const },
     }));
-    await enqueueSegmentWork(database.db, deep, backlog);
+    await enqueueSegmentWork(workspaceScope(database.db, deep, now), backlog);
     await ingest(fresh, [{ type: 'identify', userId: 'newcomer', traits: { plan: 'pro' } }]);
 
     const worker = new LiveSegmentWorker({ db: database.db, now, batchSize: 500 });
@@ -242,7 +250,7 @@ describe('fair scheduling', () => {
     expect(await isMember(healthy, 'pros', 'h1')).toBe(true);
     await worker.drain();
     // Everything of the failing workspace was tried once and now waits for its backoff.
-    expect((await readWorkFailures(database.db, failing, 'scored')).retrying).toBe(20);
+    expect((await readWorkFailures(workspaceScope(database.db, failing, now), 'scored')).retrying).toBe(20);
     expect(await worker.processBatch()).toBe(0);
   });
 });
@@ -275,10 +283,10 @@ describe('backfills', () => {
     await ingest(broken, [{ type: 'identify', userId: 'b1', traits: { score: 9 } }]);
     await ingest(fine, [{ type: 'identify', userId: 'g1', traits: { plan: 'pro' } }]);
     // Versions left building by a process that stopped: the broken one first in line.
-    const [first] = await listSegmentVersions(database.db, broken, 'scored');
-    await insertSegmentVersion(database.db, broken, 'scored', 2, refusedRule(first!.rule), first!.text);
-    const [pros] = await listSegmentVersions(database.db, fine, 'pros');
-    await insertSegmentVersion(database.db, fine, 'pros', 2, pros!.rule, pros!.text);
+    const [first] = await listSegmentVersions(workspaceScope(database.db, broken, now), 'scored');
+    await insertSegmentVersion(workspaceScope(database.db, broken, now), 'scored', 2, refusedRule(first!.rule), first!.text);
+    const [pros] = await listSegmentVersions(workspaceScope(database.db, fine, now), 'pros');
+    await insertSegmentVersion(workspaceScope(database.db, fine, now), 'pros', 2, pros!.rule, pros!.text);
 
     const logged: string[] = [];
     const upkeep = async () => {
@@ -287,18 +295,18 @@ describe('backfills', () => {
       await engine.stop();
     };
     await upkeep();
-    expect((await listSegmentVersions(database.db, fine, 'pros'))[0]).toMatchObject({ version: 2, state: 'active' });
-    const failed = (await listSegmentVersions(database.db, broken, 'scored'))[0]!;
+    expect((await listSegmentVersions(workspaceScope(database.db, fine, now), 'pros'))[0]).toMatchObject({ version: 2, state: 'active' });
+    const failed = (await listSegmentVersions(workspaceScope(database.db, broken, now), 'scored'))[0]!;
     expect(failed).toMatchObject({ version: 2, state: 'building', backfillAttempts: 1 });
     expect(failed.backfillLastError).toMatch(/^SQLSTATE 22P02/);
     expect(failed.backfillNextAttemptAt?.getTime()).toBe(nowMs + 1000);
 
     // Not again before its backoff has passed; once it has, one more attempt.
     await upkeep();
-    expect((await listSegmentVersions(database.db, broken, 'scored'))[0]!.backfillAttempts).toBe(1);
+    expect((await listSegmentVersions(workspaceScope(database.db, broken, now), 'scored'))[0]!.backfillAttempts).toBe(1);
     nowMs += 1000;
     await upkeep();
-    expect((await listSegmentVersions(database.db, broken, 'scored'))[0]!.backfillAttempts).toBe(2);
+    expect((await listSegmentVersions(workspaceScope(database.db, broken, now), 'scored'))[0]!.backfillAttempts).toBe(2);
     expect(logged).toContain('resumed backfill failed; retrying with backoff');
   });
 });
@@ -307,7 +315,7 @@ describe('creating a segment', () => {
   it('is whole or nothing: a version that cannot be stored leaves no segment behind', async () => {
     const ws = await workspace();
     // The checker refuses NUL in rule text; this is the IR as any writer might hand it to storage.
-    const insert = insertSegment(database.db, ws, {
+    const insert = insertSegment(workspaceScope(database.db, ws, now), {
       key: 'nul',
       name: 'nul',
       description: '',
@@ -317,7 +325,7 @@ describe('creating a segment', () => {
       text: 'plan = "a"',
     });
     await expect(insert).rejects.toThrow();
-    expect(await findSegment(database.db, ws, 'nul')).toBeUndefined();
+    expect(await findSegment(workspaceScope(database.db, ws, now), 'nul')).toBeUndefined();
   });
 
   it('answers the failure of its first backfill and keeps nothing', async () => {
@@ -327,16 +335,15 @@ describe('creating a segment', () => {
     let outcome: Awaited<ReturnType<typeof createSegment>>;
     try {
       outcome = await createSegment(
-        database.db,
-        ws,
+        workspaceScope(database.db, ws, now),
         { key: 'logged-in', name: 'Logged in', target: 'person', rule: 'did "login"' },
-        { now, statementTimeoutMs: 300 },
+        { statementTimeoutMs: 300 },
       );
     } finally {
       await lock.release();
     }
     expect(outcome).toMatchObject({ ok: false, problem: { code: 'evaluation-failed', key: 'logged-in' } });
     expect(outcome.ok ? '' : (outcome.problem as { error: string }).error).toMatch(/^SQLSTATE 57014/);
-    expect(await findSegment(database.db, ws, 'logged-in')).toBeUndefined();
+    expect(await findSegment(workspaceScope(database.db, ws, now), 'logged-in')).toBeUndefined();
   });
 });

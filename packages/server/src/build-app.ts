@@ -13,19 +13,13 @@ import { installErrorHandler } from './http/error-handler.js';
 import { installStorableInputChecks, renderFrameworkError } from './http/storable-input.js';
 import { managementAuth } from './http/management-auth.js';
 import { documentObject, documentRoute } from './http/openapi-document.js';
-import { registerIngestionRoutes } from './routes/ingestion.js';
-import { registerProfileRoutes } from './routes/profiles.js';
-import { registerSegmentRuleRoutes } from './routes/segment-rules.js';
-import { registerMetricsRoute } from './routes/metrics.js';
-import { registerSegmentMemberRoutes } from './routes/segment-members.js';
-import { registerSegmentRoutes } from './routes/segments.js';
-import { registerIntegrationRoutes } from './routes/integrations.js';
-import { registerSurveyPages } from './routes/survey-pages.js';
-import { registerSurveyRoutes } from './routes/surveys.js';
-import { registerTicketRoutes } from './routes/tickets.js';
-import { registerWebhookRoutes } from './routes/webhooks.js';
-import { registerMembershipWebhookRoutes } from './routes/membership-webhooks/membership-webhook-routes.js';
-import { registerSystemRoutes } from './routes/system/system-routes.js';
+import { registerIngestionRoutes } from './routes/ingestion/index.js';
+import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
+import { registerProfileRoutes } from './routes/profiles/index.js';
+import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRuleRoutes } from './routes/segments/index.js';
+import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
+import { registerMetricsRoute, registerSystemRoutes } from './routes/system/index.js';
+import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
@@ -128,7 +122,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   });
   await app.register(
     (scope, _options, done) => {
-      const auth = managementAuth(keyResolver);
+      const auth = managementAuth(keyResolver, db, now);
       registerProfileRoutes(scope, { db, auth });
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });

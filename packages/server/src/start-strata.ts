@@ -13,6 +13,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgres,
   type StrataDb,
+  workspaceScope,
 } from '@strata/storage';
 import { createBackgroundRuntime } from './background.js';
 import { buildApp } from './build-app.js';
@@ -88,9 +89,9 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
     const emptyDatabase = (await listWorkspaces(db.db)).length === 0;
-    await bootstrapDefaultWorkspace(db, config, announce);
-    if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, logger);
     const now = options.now ?? (() => new Date());
+    await bootstrapDefaultWorkspace(db, config, now, announce);
+    if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, now, logger);
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
     if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations, survey links and webhooks are unavailable until it is');
     const secrets = secretKey ? new SecretBox(secretKey) : undefined;
@@ -134,17 +135,21 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
   };
 }
 
-async function bootstrapDefaultWorkspace(db: StrataDb, config: StrataConfig, announce: (text: string) => void): Promise<void> {
+async function bootstrapDefaultWorkspace(
+  db: StrataDb,
+  config: StrataConfig,
+  now: () => Date,
+  announce: (text: string) => void,
+): Promise<void> {
   if (await findWorkspaceBySlug(db.db, 'default')) return;
   const workspace = await createWorkspace(db.db, { slug: 'default', name: 'Default' });
-  const admin = await createApiKey(db.db, {
-    workspaceId: workspace.id,
+  const scope = workspaceScope(db.db, workspace.id, now);
+  const admin = await createApiKey(scope, {
     name: 'bootstrap admin',
     scopes: ['admin'],
     ...(config.bootstrapAdminKey ? { secret: config.bootstrapAdminKey } : {}),
   });
-  const write = await createApiKey(db.db, {
-    workspaceId: workspace.id,
+  const write = await createApiKey(scope, {
     name: 'bootstrap write key',
     scopes: ['ingest'],
     ...(config.bootstrapWriteKey ? { secret: config.bootstrapWriteKey } : {}),
@@ -155,10 +160,10 @@ async function bootstrapDefaultWorkspace(db: StrataDb, config: StrataConfig, ann
   if (lines.length > 1) announce(lines.join('\n'));
 }
 
-async function createDemoWorkspace(db: StrataDb, logger: Logger): Promise<void> {
+async function createDemoWorkspace(db: StrataDb, now: () => Date, logger: Logger): Promise<void> {
   if (await findWorkspaceBySlug(db.db, 'demo')) return;
   logger.info('creating the demo workspace with generated sample data (size xs)');
   const workspace = await createWorkspace(db.db, { slug: 'demo', name: 'Demo' });
-  const result = await loadSampleData(db, { workspaceId: workspace.id, size: 'xs', seed: 1 });
+  const result = await loadSampleData(workspaceScope(db.db, workspace.id, now), db.pool, { size: 'xs', seed: 1 });
   logger.info(result, 'demo workspace filled');
 }

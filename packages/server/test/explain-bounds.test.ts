@@ -9,6 +9,7 @@ import {
   loadAccountRecord,
   loadPersonRecord,
   recordLimits,
+  workspaceScope,
 } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
@@ -64,12 +65,15 @@ describe('explain reads only what the rule needs, bounded', () => {
     await new LiveSegmentWorker({ db: database.db, now }).drain();
     await create('pro-accounts', 'plan = "pro"');
     await create('active-accounts', 'count(people where did "login") >= 2');
-    const accountId = (await findProfileId(database.db, ws.workspace.id, 'account', 'big-co'))!;
-    const rule = async (key: string) => (await listSegmentVersions(database.db, ws.workspace.id, key))[0]!.rule;
+    const accountId = (await findProfileId(workspaceScope(database.db, ws.workspace.id, now), 'account', 'big-co'))!;
+    const rule = async (key: string) => (await listSegmentVersions(workspaceScope(database.db, ws.workspace.id, now), key))[0]!.rule;
 
-    const byTraits = (await loadAccountRecord(database.db, ws.workspace.id, accountId, { rule: await rule('pro-accounts'), now: now() }))!;
+    const byTraits = (await loadAccountRecord(workspaceScope(database.db, ws.workspace.id, now), accountId, {
+      rule: await rule('pro-accounts'),
+      now: now(),
+    }))!;
     expect(byTraits).toMatchObject({ people: [], events: [], tickets: [], surveys: [] });
-    const byPeople = (await loadAccountRecord(database.db, ws.workspace.id, accountId, {
+    const byPeople = (await loadAccountRecord(workspaceScope(database.db, ws.workspace.id, now), accountId, {
       rule: await rule('active-accounts'),
       now: now(),
     }))!;
@@ -87,20 +91,23 @@ describe('explain reads only what the rule needs, bounded', () => {
       { type: 'track', userId: 'windowed', event: 'login', timestamp: new Date(nowMs - 30 * 86_400_000).toISOString() },
       { type: 'track', userId: 'windowed', event: 'login', timestamp: new Date(nowMs - 3_600_000).toISOString() },
     ]);
-    const personId = (await findProfileId(database.db, ws.workspace.id, 'person', 'windowed'))!;
+    const personId = (await findProfileId(workspaceScope(database.db, ws.workspace.id, now), 'person', 'windowed'))!;
     const recent = validateRule('did "login" within last 7 days', { target: 'person', schema: baseFieldSchema() });
     const ever = validateRule('count(events "login") >= 2', { target: 'person', schema: baseFieldSchema() });
     if (!recent.ok || !ever.ok) throw new Error('rules');
-    const inWindow = (await loadPersonRecord(database.db, ws.workspace.id, personId, { rule: recent.rule, now: now() }))!;
+    const inWindow = (await loadPersonRecord(workspaceScope(database.db, ws.workspace.id, now), personId, {
+      rule: recent.rule,
+      now: now(),
+    }))!;
     expect(inWindow.events.map((e) => e.at)).toEqual([nowMs - 3_600_000]);
-    const allTime = (await loadPersonRecord(database.db, ws.workspace.id, personId, { rule: ever.rule, now: now() }))!;
+    const allTime = (await loadPersonRecord(workspaceScope(database.db, ws.workspace.id, now), personId, { rule: ever.rule, now: now() }))!;
     expect(allTime.events).toHaveLength(2);
   });
 
   it('answers 422, not an unbounded read, for a profile with more rows than explain reads', async () => {
     await send([{ type: 'group', userId: 'heavy-user', groupId: 'heavy-co', traits: { plan: 'pro' } }]);
     await new LiveSegmentWorker({ db: database.db, now }).drain();
-    const accountId = (await findProfileId(database.db, ws.workspace.id, 'account', 'heavy-co'))!;
+    const accountId = (await findProfileId(workspaceScope(database.db, ws.workspace.id, now), 'account', 'heavy-co'))!;
     await sql`
       INSERT INTO events (workspace_id, message_id, type, name, account_id, properties, timestamp, received_at)
       SELECT ${ws.workspace.id}::uuid, 'bulk-' || n, 'track', 'login', ${accountId}::uuid, '{}'::jsonb,

@@ -5,6 +5,7 @@ import { importRows } from '@strata/engine';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
 import { connectIntegrations } from '../../../test-support/webhooks.js';
+import { workspaceScope } from '@strata/storage';
 
 let database: TestDatabase;
 let app: FastifyInstance;
@@ -274,11 +275,14 @@ describe('bounded event times', () => {
       columns: ['user_id', 'at', 'plan'],
       values: { user_id: 'historic', at: new Date(Date.UTC(2010, i, 3)).toISOString(), plan: 'pro' },
     }));
-    const report = await importRows(database.db, rows, {
-      workspaceId: ws.workspace.id,
-      mapping: { kind: 'events', userIdColumn: 'user_id', timestampColumn: 'at', eventName: 'order' },
-      source: 'history.csv',
-    });
+    const report = await importRows(
+      workspaceScope(database.db, ws.workspace.id, () => new Date()),
+      rows,
+      {
+        mapping: { kind: 'events', userIdColumn: 'user_id', timestampColumn: 'at', eventName: 'order' },
+        source: 'history.csv',
+      },
+    );
     expect(report).toMatchObject({ stored: 30, bad: [] });
     const events = await database.db
       .selectFrom('events')

@@ -7,6 +7,7 @@ import {
   selectRuleMembers,
   listLiveVersions,
   type StrataDb,
+  workspaceScope,
 } from '@strata/storage';
 import { validateRule, baseFieldSchema } from '@strata/core';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
@@ -189,10 +190,9 @@ describe('segments through the API', { shuffle: false }, () => {
     expect(created.json()).toMatchObject({ members: 4 });
     const checked = validateRule('plan = "free"', { target: 'person', schema: baseFieldSchema() });
     if (!checked.ok) throw new Error('rule');
-    await insertSegmentVersion(database.db, ws.workspace.id, 'pros', 2, checked.rule, checked.text);
+    await insertSegmentVersion(workspaceScope(database.db, ws.workspace.id, now), 'pros', 2, checked.rule, checked.text);
     await expect(
-      backfillVersion(database.db, ws.workspace.id, 'pros', 2, {
-        now,
+      backfillVersion(workspaceScope(database.db, ws.workspace.id, now), 'pros', 2, {
         chunkSize: 2,
         onProgress: (p) => {
           if (p.done === 2) throw new Error('simulated crash');
@@ -204,7 +204,10 @@ describe('segments through the API', { shuffle: false }, () => {
     expect(await members('pros')).toEqual(['ada', 'cy', 'dee', 'eve']);
     let progress: number[] = [];
     expect(
-      await backfillVersion(database.db, ws.workspace.id, 'pros', 2, { now, chunkSize: 2, onProgress: (p) => progress.push(p.done) }),
+      await backfillVersion(workspaceScope(database.db, ws.workspace.id, now), 'pros', 2, {
+        chunkSize: 2,
+        onProgress: (p) => progress.push(p.done),
+      }),
     ).toBe('activated');
     expect(progress[0]).toBe(2); // resumed after the finished chunk
     progress = [];
@@ -290,7 +293,7 @@ describe('two Strata processes on one PostgreSQL', () => {
       await expect
         .poll(async () => (await database.db.selectFrom('segment_work').select('work_id').execute()).length, { timeout: 30_000 })
         .toBe(0);
-      for (const version of await listLiveVersions(database.db, other.workspace.id)) {
+      for (const version of await listLiveVersions(workspaceScope(database.db, other.workspace.id, now))) {
         const full = await selectRuleMembers(database.db, version.rule, { workspaceId: other.workspace.id, now: now() }).execute();
         const stored = await database.db
           .selectFrom('segment_members')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSegment, SubscriberRunner, type Subscriber } from '@strata/engine';
-import { applyMembershipChanges } from '@strata/storage';
+import { applyMembershipChanges, workspaceScope } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { createTestApp } from '../../../test-support/test-server.js';
 
@@ -32,7 +32,7 @@ async function enter(workspaceId: string, count: number) {
     kind: 'enter' as const,
     cause: { kind: 'membership' as const },
   }));
-  await database.db.transaction().execute((tx) => applyMembershipChanges(tx, workspaceId, 'person', changes, now()));
+  await database.db.transaction().execute((tx) => applyMembershipChanges(workspaceScope(tx, workspaceId, now), 'person', changes, now()));
 }
 
 function gauge(text: string, name: string): number {
@@ -43,7 +43,11 @@ function gauge(text: string, name: string): number {
 
 it('reports each subscriber’s backlog, lag and failing workspaces over all workspaces in /metrics, naming no workspace', async () => {
   for (const ws of [first, second])
-    await createSegment(database.db, ws.workspace.id, { key: 'pro', name: 'Pro', target: 'person', rule: 'plan = "pro"' }, { now });
+    await createSegment(
+      workspaceScope(database.db, ws.workspace.id, now),
+      { key: 'pro', name: 'Pro', target: 'person', rule: 'plan = "pro"' },
+      {},
+    );
   await enter(first.workspace.id, 3);
   clock += 60_000;
   await enter(second.workspace.id, 2);
@@ -60,7 +64,7 @@ it('reports each subscriber’s backlog, lag and failing workspaces over all wor
     name: 'membership-webhooks',
     log: 'segment-changes',
     handle: (_changes, context) =>
-      context.workspaceId === second.workspace.id ? Promise.reject(new Error('receiver down')) : Promise.resolve(),
+      context.scope.workspaceId === second.workspace.id ? Promise.reject(new Error('receiver down')) : Promise.resolve(),
   };
   await new SubscriberRunner({ db: database.db, now, subscribers: [failing] }).runOnce();
 

@@ -1,4 +1,5 @@
 export { openDatabase, type DatabaseHealth, type StrataDb } from './database.js';
+export { atOneInstant, inWorkspaceTransaction, workspaceScope, type WorkspaceScope } from './workspace-scope.js';
 export { databaseUnavailableReason } from './database-unavailable.js';
 export { listenForNotifications, type NotificationListenerOptions } from './notification-listener.js';
 export { migrateToLatest } from './migrate.js';
@@ -10,7 +11,7 @@ export {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
 } from './embedded/embedded-postgres.js';
-export { createWorkspace, findWorkspaceBySlug, listWorkspaces, type Workspace } from './repositories/workspaces.js';
+export { createWorkspace, findWorkspaceBySlug, listWorkspaces, type Workspace } from './workspaces/index.js';
 export {
   apiKeyScopes,
   createApiKey,
@@ -21,7 +22,7 @@ export {
   touchApiKey,
   type ApiKey,
   type ApiKeyScope,
-} from './repositories/api-keys.js';
+} from './keys/index.js';
 export {
   claimMessageIds,
   findIdentifiedPeople,
@@ -44,15 +45,15 @@ export {
   type IdentityKey,
   type MembershipState,
   type PersonState,
-} from './repositories/ingestion-store.js';
-export { addIngestionCounts, readIngestionStats, type IngestionStats } from './repositories/ingestion-counters.js';
-export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './repositories/event-partitions.js';
-export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './repositories/profiles.js';
-export { copyRows, copyValue } from './repositories/copy-rows.js';
-export { compileCondition, rowTimeColumn, selectRuleMembers, type CompileContext } from './segments/compile-rule.js';
-export { registerComputedFieldSql, type ComputedFieldReader } from './segments/computed-field-sql.js';
-export { loadFieldSchema } from './repositories/field-schema.js';
-export { type MemberScope } from './segments/compile-rule.js';
+} from './ingestion/index.js';
+export { addIngestionCounts, readIngestionStats, type IngestionStats } from './ingestion/index.js';
+export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './ingestion/index.js';
+export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './profiles/index.js';
+export { copyRows, copyValue } from './ingestion/index.js';
+export { compileCondition, rowTimeColumn, selectRuleMembers, type CompileContext } from './segments/index.js';
+export { registerComputedFieldSql, type ComputedFieldReader } from './segments/index.js';
+export { loadFieldSchema } from './profiles/index.js';
+export { type MemberScope } from './segments/index.js';
 export {
   activateVersion,
   deleteSegment,
@@ -72,7 +73,7 @@ export {
   updateSegmentLabels,
   type SegmentDefinition,
   type SegmentVersion,
-} from './repositories/segments.js';
+} from './segments/index.js';
 export {
   applyMembershipChanges,
   countSegmentMembers,
@@ -86,7 +87,7 @@ export {
   type ChangeCause,
   type MembershipChange,
   type RecordedChange,
-} from './repositories/segment-members.js';
+} from './segments/index.js';
 export {
   claimSegmentWork,
   claimSegmentWorkItems,
@@ -104,8 +105,8 @@ export {
   type ClaimedWork,
   type SegmentWork,
   type WorkFailure,
-} from './repositories/segment-work.js';
-export { describeWorkFailure, nextAttemptAt, workRetryPolicy } from './repositories/work-failure.js';
+} from './segments/index.js';
+export { describeWorkFailure, nextAttemptAt, workRetryPolicy } from './segments/index.js';
 export {
   findAccountByStripeCustomer,
   findExternalIdsOf,
@@ -116,9 +117,9 @@ export {
   loadPersonRecord,
   RecordTooLargeError,
   recordLimits,
-} from './repositories/profile-records.js';
-export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './repositories/time-boundaries.js';
-export { readWorkspaceHours, writeBusinessHours } from './repositories/workspaces.js';
+} from './profiles/index.js';
+export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './segments/index.js';
+export { readWorkspaceHours, writeBusinessHours } from './workspaces/index.js';
 export {
   claimWebhookDelivery,
   findTicket,
@@ -133,15 +134,15 @@ export {
   type TicketRef,
   type TicketRow,
   type TicketUpdate,
-} from './repositories/tickets.js';
-export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './repositories/surveys.js';
+} from './support/index.js';
+export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './support/index.js';
 export {
   deleteIntegration,
   findIntegration,
   findIntegrationByToken,
   upsertIntegration,
   type IntegrationRow,
-} from './repositories/integrations.js';
+} from './integrations/index.js';
 export * from './jobs/index.js';
 export * from './changes/index.js';
 export * from './webhooks/index.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, createWorkspace, findApiKeyBySecret, listApiKeys, revokeApiKey } from '@strata/storage';
+import { createApiKey, createWorkspace, findApiKeyBySecret, listApiKeys, revokeApiKey, workspaceScope } from '@strata/storage';
 import { up as shortenKeyPrefixes } from '../src/migrations/0006-short-key-prefixes.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
@@ -16,9 +16,18 @@ afterAll(async () => {
 
 describe('stored key prefixes', () => {
   it('keep the type marker and 4 characters of the secret, never half of a short key', async () => {
-    const admin = await createApiKey(database.db, { workspaceId, name: 'a', scopes: ['admin'] });
-    const write = await createApiKey(database.db, { workspaceId, name: 'w', scopes: ['ingest'] });
-    const chosen = await createApiKey(database.db, { workspaceId, name: 'c', scopes: ['admin'], secret: 'my-own-bootstrap-key-0123' });
+    const admin = await createApiKey(
+      workspaceScope(database.db, workspaceId, () => new Date()),
+      { name: 'a', scopes: ['admin'] },
+    );
+    const write = await createApiKey(
+      workspaceScope(database.db, workspaceId, () => new Date()),
+      { name: 'w', scopes: ['ingest'] },
+    );
+    const chosen = await createApiKey(
+      workspaceScope(database.db, workspaceId, () => new Date()),
+      { name: 'c', scopes: ['admin'], secret: 'my-own-bootstrap-key-0123' },
+    );
     expect(admin.key.prefix).toBe(admin.secret.slice(0, 'sk_admin_'.length + 4));
     expect(write.key.prefix).toBe(write.secret.slice(0, 'wk_'.length + 4));
     expect(chosen.key.prefix).toBe('my-o');
@@ -26,9 +35,17 @@ describe('stored key prefixes', () => {
 
   it('migration 0006 shortens the prefixes stored before it', async () => {
     const keys = await Promise.all(
-      (['admin', 'read', 'ingest'] as const).map((scope) => createApiKey(database.db, { workspaceId, name: scope, scopes: [scope] })),
+      (['admin', 'read', 'ingest'] as const).map((scope) =>
+        createApiKey(
+          workspaceScope(database.db, workspaceId, () => new Date()),
+          { name: scope, scopes: [scope] },
+        ),
+      ),
     );
-    const custom = await createApiKey(database.db, { workspaceId, name: 'custom', scopes: ['ingest'], secret: 'abcdefghijklmnopqrstuvwx' });
+    const custom = await createApiKey(
+      workspaceScope(database.db, workspaceId, () => new Date()),
+      { name: 'custom', scopes: ['ingest'], secret: 'abcdefghijklmnopqrstuvwx' },
+    );
     for (const { key, secret } of [...keys, custom])
       await database.db
         .updateTable('api_keys')
@@ -36,7 +53,7 @@ describe('stored key prefixes', () => {
         .where('key_id', '=', key.id)
         .execute();
     await shortenKeyPrefixes(database.db as Kysely<unknown>);
-    const stored = new Map((await listApiKeys(database.db, workspaceId)).map((k) => [k.id, k.prefix]));
+    const stored = new Map((await listApiKeys(workspaceScope(database.db, workspaceId, () => new Date()))).map((k) => [k.id, k.prefix]));
     expect(keys.map(({ key }) => stored.get(key.id)?.length)).toEqual([12, 12, 7]); // admin keys kept only 3 characters after the marker
     expect(stored.get(custom.key.id)).toBe('abcd');
     for (const { key, secret } of keys) expect(secret.startsWith(stored.get(key.id)!)).toBe(true);
@@ -44,13 +61,39 @@ describe('stored key prefixes', () => {
 
   it('revokes by prefix only when one live key has it', async () => {
     const other = (await createWorkspace(database.db, { slug: 'keys-2' })).id;
-    const a = await createApiKey(database.db, { workspaceId: other, name: 'a', scopes: ['ingest'], secret: 'same-prefix-aaaaaaaaaaaaaaa' });
-    const b = await createApiKey(database.db, { workspaceId: other, name: 'b', scopes: ['ingest'], secret: 'same-prefix-bbbbbbbbbbbbbbb' });
-    expect(await revokeApiKey(database.db, other, 'same')).toBe('ambiguous');
+    const a = await createApiKey(
+      workspaceScope(database.db, other, () => new Date()),
+      { name: 'a', scopes: ['ingest'], secret: 'same-prefix-aaaaaaaaaaaaaaa' },
+    );
+    const b = await createApiKey(
+      workspaceScope(database.db, other, () => new Date()),
+      { name: 'b', scopes: ['ingest'], secret: 'same-prefix-bbbbbbbbbbbbbbb' },
+    );
+    expect(
+      await revokeApiKey(
+        workspaceScope(database.db, other, () => new Date()),
+        'same',
+      ),
+    ).toBe('ambiguous');
     expect(await findApiKeyBySecret(database.db, a.secret)).toBeDefined();
-    expect(await revokeApiKey(database.db, other, a.key.id)).toBe('revoked');
-    expect(await revokeApiKey(database.db, other, 'same')).toBe('revoked');
+    expect(
+      await revokeApiKey(
+        workspaceScope(database.db, other, () => new Date()),
+        a.key.id,
+      ),
+    ).toBe('revoked');
+    expect(
+      await revokeApiKey(
+        workspaceScope(database.db, other, () => new Date()),
+        'same',
+      ),
+    ).toBe('revoked');
     expect(await findApiKeyBySecret(database.db, b.secret)).toBeUndefined();
-    expect(await revokeApiKey(database.db, other, 'same')).toBe('not-found');
+    expect(
+      await revokeApiKey(
+        workspaceScope(database.db, other, () => new Date()),
+        'same',
+      ),
+    ).toBe('not-found');
   });
 });

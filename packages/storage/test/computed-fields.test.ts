@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { baseFieldSchema, evaluateRule, registerComputedField, ruleDependencies, validateRule, type AccountRecord } from '@strata/core';
-import { createWorkspace, loadAccountRecord, registerComputedFieldSql, selectRuleMembers } from '@strata/storage';
+import { createWorkspace, loadAccountRecord, registerComputedFieldSql, selectRuleMembers, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -78,7 +78,11 @@ it('a computed field registered by a domain is checked, read by SQL and in memor
       .sort();
     const inMemory: string[] = [];
     for (const a of accounts) {
-      const record = await loadAccountRecord(database.db, workspace.id, a.id, { rule: checked.rule, now });
+      const record = await loadAccountRecord(
+        workspaceScope(database.db, workspace.id, () => now),
+        a.id,
+        { rule: checked.rule, now },
+      );
       if (evaluateRule(checked.rule, record!, now, 'UTC')) inMemory.push(a.id);
     }
     const expected = [accounts[0]!.id, accounts[3]!.id, accounts[4]!.id].sort();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { applyMembershipChanges, createWorkspace, listSegmentChanges } from '@strata/storage';
+import { applyMembershipChanges, createWorkspace, listSegmentChanges, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -18,8 +18,7 @@ it('applies a switch-over of 40,000 members in one go: members and history toget
   const cause = { kind: 'rule-change' as const, version: 2 };
   await database.db.transaction().execute((tx) =>
     applyMembershipChanges(
-      tx,
-      workspace.id,
+      workspaceScope(tx, workspace.id, () => at),
       'person',
       ids.map((memberId) => ({ segmentKey: 'big', version: 2, memberId, kind: 'enter' as const, cause })),
       at,
@@ -36,9 +35,21 @@ it('applies a switch-over of 40,000 members in one go: members and history toget
       ).n,
     );
   expect([await count('segment_members'), await count('segment_changes')]).toEqual([40_000, 40_000]);
-  const first = await listSegmentChanges(database.db, workspace.id, { key: 'big', target: 'person' }, undefined, 1);
+  const first = await listSegmentChanges(
+    workspaceScope(database.db, workspace.id, () => new Date()),
+    { key: 'big', target: 'person' },
+    undefined,
+    1,
+  );
   expect(first[0]).toMatchObject({ kind: 'enter', version: 2, cause });
   const exits = ids.slice(0, 30_000).map((memberId) => ({ segmentKey: 'big', version: 2, memberId, kind: 'exit' as const, cause }));
-  await database.db.transaction().execute((tx) => applyMembershipChanges(tx, workspace.id, 'person', exits, at));
+  await database.db.transaction().execute((tx) =>
+    applyMembershipChanges(
+      workspaceScope(tx, workspace.id, () => new Date()),
+      'person',
+      exits,
+      at,
+    ),
+  );
   expect(await count('segment_members')).toBe(10_000);
 });

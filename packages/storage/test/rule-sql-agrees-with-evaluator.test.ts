@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evaluateRule, explainRule, type AccountRecord, type PersonRecord, type SegmentRule } from '@strata/core';
-import { createWorkspace, ensureEventPartitions, loadAccountRecord, loadPersonRecord, selectRuleMembers } from '@strata/storage';
+import {
+  createWorkspace,
+  ensureEventPartitions,
+  loadAccountRecord,
+  loadPersonRecord,
+  selectRuleMembers,
+  workspaceScope,
+} from '@strata/storage';
 import {
   calendarArb,
   eventNames,
@@ -322,7 +329,11 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
           for (const p of stored.persons) expect(explainRule(rule, p, now, tz).member).toBe(expected.includes(p.id));
           // Explain loads only what the rule reads: what it loads must decide as SQL does.
           for (const p of stored.persons) {
-            const loaded = await loadPersonRecord(database.db, stored.workspaceId, p.id, { rule, now });
+            const loaded = await loadPersonRecord(
+              workspaceScope(database.db, stored.workspaceId, () => now),
+              p.id,
+              { rule, now },
+            );
             expect(explainRule(rule, loaded!, now, tz).member, `loaded ${context(rule)}`).toBe(expected.includes(p.id));
           }
         }
@@ -341,7 +352,11 @@ it('SQL on PostgreSQL and the in-memory evaluator agree on random rules over ran
           );
           for (const a of stored.accounts) expect(explainRule(rule, a, now, tz).member).toBe(expected.includes(a.id));
           for (const a of stored.accounts) {
-            const loaded = await loadAccountRecord(database.db, stored.workspaceId, a.id, { rule, now });
+            const loaded = await loadAccountRecord(
+              workspaceScope(database.db, stored.workspaceId, () => now),
+              a.id,
+              { rule, now },
+            );
             expect(explainRule(rule, loaded!, now, tz).member, `loaded ${context(rule)}`).toBe(expected.includes(a.id));
           }
         }
@@ -422,8 +437,16 @@ it('SQL and the evaluator agree on calendar windows at boundaries and DST change
             for (const r of records) {
               const loaded =
                 rule.target === 'person'
-                  ? await loadPersonRecord(database.db, stored.workspaceId, r.id, { rule, now })
-                  : await loadAccountRecord(database.db, stored.workspaceId, r.id, { rule, now });
+                  ? await loadPersonRecord(
+                      workspaceScope(database.db, stored.workspaceId, () => now),
+                      r.id,
+                      { rule, now },
+                    )
+                  : await loadAccountRecord(
+                      workspaceScope(database.db, stored.workspaceId, () => now),
+                      r.id,
+                      { rule, now },
+                    );
               expect(explainRule(rule, loaded!, now, stored.timezone).member, `loaded ${context}`).toBe(expected.includes(r.id));
             }
           }

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { inlineSegmentReferences } from '@strata/core';
-import { listLiveVersions, selectRuleMembers, type Database } from '@strata/storage';
+import { listLiveVersions, selectRuleMembers, workspaceScope, type Database } from '@strata/storage';
 
 /**
  * The benchmark's 50 segments as plain SQL over the raw tables, written the way a user would
@@ -212,7 +212,7 @@ function columnsSpec(types: string): string {
  */
 export async function countWithStrata(db: Kysely<Database>, workspaceId: string, at: Date): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  const active = (await listLiveVersions(db, workspaceId)).filter((v) => v.state === 'active');
+  const active = (await listLiveVersions(workspaceScope(db, workspaceId, () => at))).filter((v) => v.state === 'active');
   const rules = new Map(active.map((v) => [v.key, v.rule]));
   for (const version of active) {
     const row = await db

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { generateAccounts, loadSampleData, type SampleSize } from '@strata/engine';
-import { createApiKey, createWorkspace, findWorkspaceBySlug, type Database } from '@strata/storage';
+import { createApiKey, createWorkspace, findWorkspaceBySlug, workspaceScope, type Database } from '@strata/storage';
 import { readConfig } from '@strata/server';
 import { openCommandDatabase } from '../database-for-command.js';
 import { benchSegments, createBenchSegments, readServerLiveStats, timeRecompute } from './bench-segments.js';
@@ -58,7 +58,7 @@ export async function runSoak(options: SoakOptions, progress: (text: string) => 
       const main = await findWorkspaceBySlug(db, 'default');
       if (!main) throw new Error('bootstrap workspace missing');
       progress(`main tenant: generating size ${options.size} and creating the benchmark's 39 segments`);
-      await loadSampleData(database.strata, { workspaceId: main.id, size: options.size, seed: options.seed });
+      await loadSampleData(workspaceScope(db, main.id, now), database.strata.pool, { size: options.size, seed: options.seed });
       await createBenchSegments(url, adminKey);
       await timeRecompute(db, main.id);
       const personSegments = benchSegments()
@@ -77,7 +77,7 @@ export async function runSoak(options: SoakOptions, progress: (text: string) => 
 
       progress('normal tenant: generating size xs and creating 7 segments');
       const normal = await createTenant(db, 'soak-normal');
-      await loadSampleData(database.strata, { workspaceId: normal.workspaceId, size: 'xs', seed: options.seed + 1 });
+      await loadSampleData(workspaceScope(db, normal.workspaceId, now), database.strata.pool, { size: 'xs', seed: options.seed + 1 });
       await createBenchSegments(url, normal.admin, normalTenantSegments);
       tenants.push({
         name: 'normal',
@@ -202,8 +202,9 @@ function userIdsOf(size: SampleSize, seed: number): string[] {
 /** A workspace with a write key and an admin key, as `strata workspaces create` and `strata keys create` make them. */
 async function createTenant(db: Kysely<Database>, slug: string): Promise<{ workspaceId: string; write: string; admin: string }> {
   const workspace = await createWorkspace(db, { slug });
-  const write = await createApiKey(db, { workspaceId: workspace.id, name: 'soak', scopes: ['ingest'] });
-  const admin = await createApiKey(db, { workspaceId: workspace.id, name: 'soak', scopes: ['admin'] });
+  const scope = workspaceScope(db, workspace.id, now);
+  const write = await createApiKey(scope, { name: 'soak', scopes: ['ingest'] });
+  const admin = await createApiKey(scope, { name: 'soak', scopes: ['admin'] });
   return { workspaceId: workspace.id, write: write.secret, admin: admin.secret };
 }
 
@@ -324,3 +325,5 @@ async function readManagement(url: string, tenant: Tenant, log: SoakLog, until: 
     await pause(1000 / readsPerSecondPerTenant - (log.now() - started));
   }
 }
+
+const now = (): Date => new Date();

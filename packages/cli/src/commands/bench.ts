@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { generateAccounts, loadSampleData, sampleSizes, type SampleSize } from '@strata/engine';
-import { findWorkspaceBySlug, readIngestionStats, type StrataDb } from '@strata/storage';
+import { findWorkspaceBySlug, readIngestionStats, workspaceScope, type StrataDb } from '@strata/storage';
 import { readConfig } from '@strata/server';
 import { openCommandDatabase } from '../database-for-command.js';
 import {
@@ -111,15 +111,18 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       if (!workspace) throw new Error('bootstrap workspace missing');
       progress(`generating size ${options.size} (seed ${seed})`);
       const started = performance.now();
-      generated = await loadSampleData(database.strata, {
-        workspaceId: workspace.id,
-        size: options.size,
-        seed,
-        onProgress: (p) => {
-          if (p.accountsDone % 5000 === 0 || p.accountsDone === p.accounts)
-            progress(`  ${p.accountsDone}/${p.accounts} accounts, ${p.events} events`);
+      generated = await loadSampleData(
+        workspaceScope(database.strata.db, workspace.id, () => new Date()),
+        database.strata.pool,
+        {
+          size: options.size,
+          seed,
+          onProgress: (p) => {
+            if (p.accountsDone % 5000 === 0 || p.accountsDone === p.accounts)
+              progress(`  ${p.accountsDone}/${p.accounts} accounts, ${p.events} events`);
+          },
         },
-      });
+      );
       generateSeconds = (performance.now() - started) / 1000;
 
       progress('creating 39 segments through the API (each is backfilled before it answers; 11 more are predefined)');
@@ -148,7 +151,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       progress(`ingesting ${total} events through POST /v1/batch (${batchSize} per batch, ${concurrency} concurrent), live evaluation on`);
       const ingest = await driveIngestion(url, writeKey, userIds, total);
       const catchUp = await waitForLiveBacklog(url);
-      const stats = await readIngestionStats(database.strata.db, workspace.id);
+      const stats = await readIngestionStats(workspaceScope(database.strata.db, workspace.id, () => new Date()));
       if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
       progress('waiting for the webhook deliveries of the ingestion burst');
       const ingestDrain = await waitForWebhookDeliveries(database.strata.db, workspace.id, webhookDrainMs.afterIngest);

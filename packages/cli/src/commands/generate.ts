@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ensurePredefinedSegments, loadSampleData, recomputeWorkspace, sampleSizes, type SampleSize } from '@strata/engine';
+import { workspaceScope } from '@strata/storage';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -40,8 +41,8 @@ export function registerGenerateCommand(program: Command): void {
           throw new Error(`workspace "${workspace.slug}" already has data; generate into a new workspace with --workspace`);
         bar.start(sampleSizes[options.size].accounts, 0, { events: 0 });
         const started = Date.now();
-        const result = await loadSampleData(database.strata, {
-          workspaceId: workspace.id,
+        const scope = workspaceScope(database.strata.db, workspace.id, () => new Date());
+        const result = await loadSampleData(scope, database.strata.pool, {
           size: options.size,
           seed,
           onProgress: (p) => bar.update(p.accountsDone, { events: p.events }),
@@ -51,9 +52,8 @@ export function registerGenerateCommand(program: Command): void {
           `generated ${result.accounts} accounts, ${result.people} people, ${result.events} events, ${result.tickets} tickets, ${result.surveys} survey answers into "${workspace.slug}" in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
         );
         // Generated rows bypass live ingestion: fill the segments from them now.
-        const now = () => new Date();
-        await ensurePredefinedSegments(database.strata.db, workspace.id, { now });
-        await recomputeWorkspace(database.strata.db, workspace.id, now(), (key, r) =>
+        await ensurePredefinedSegments(scope, {});
+        await recomputeWorkspace(scope, (key, r) =>
           process.stderr.write(`segment ${key}: ${r.entered} entered, ${r.exited} left (${r.seconds.toFixed(1)} s)\n`),
         );
       } finally {

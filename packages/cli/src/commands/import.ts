@@ -15,6 +15,7 @@ import {
   type ImportMapping,
   type ImportRow,
 } from '@strata/engine';
+import { workspaceScope } from '@strata/storage';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -104,12 +105,15 @@ export function registerImportCommand(program: Command): void {
         bar.update(0, { phase: 'importing', rows: 0, bad: 0 });
         const input = createReadStream(file);
         const rows = readRows(input, joins, asId);
-        const report = await importRows(database.strata.db, rows, {
-          workspaceId: workspace.id,
-          mapping,
-          source: basename(file),
-          onProgress: (r) => bar.update(input.bytesRead, { rows: r.rows, bad: r.bad.length }),
-        });
+        const report = await importRows(
+          workspaceScope(database.strata.db, workspace.id, () => new Date()),
+          rows,
+          {
+            mapping,
+            source: basename(file),
+            onProgress: (r) => bar.update(input.bytesRead, { rows: r.rows, bad: r.bad.length }),
+          },
+        );
         bar.update(size, { rows: report.rows, bad: report.bad.length });
         bar.stop();
         process.stderr.write(

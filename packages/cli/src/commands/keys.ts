@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from '@strata/storage';
+import { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, workspaceScope, type ApiKeyScope } from '@strata/storage';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -25,7 +25,7 @@ export function registerKeysCommand(program: Command): void {
       const database = await openCommandDatabase(readConfigOrExit());
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
-        const { key, secret } = await createApiKey(database.strata.db, { workspaceId: workspace.id, name: options.name, scopes });
+        const { key, secret } = await createApiKey(workspaceScope(database.strata.db, workspace.id, now), { name: options.name, scopes });
         process.stdout.write(`${secret}\n`);
         process.stderr.write(
           `created key ${key.id} (${key.scopes.join(', ')}) in workspace ${workspace.slug}; the secret above is not shown again\n`,
@@ -42,7 +42,7 @@ export function registerKeysCommand(program: Command): void {
       const database = await openCommandDatabase(readConfigOrExit());
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
-        const rows = (await listApiKeys(database.strata.db, workspace.id)).map((k) => ({
+        const rows = (await listApiKeys(workspaceScope(database.strata.db, workspace.id, now))).map((k) => ({
           id: k.id,
           name: k.name,
           prefix: `${k.prefix}…`,
@@ -64,7 +64,7 @@ export function registerKeysCommand(program: Command): void {
       const database = await openCommandDatabase(readConfigOrExit());
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
-        const outcome = await revokeApiKey(database.strata.db, workspace.id, id);
+        const outcome = await revokeApiKey(workspaceScope(database.strata.db, workspace.id, now), id);
         if (outcome === 'not-found') throw new Error(`no live key "${id}" in workspace ${workspace.slug}`);
         if (outcome === 'ambiguous')
           throw new Error(`several live keys in workspace ${workspace.slug} begin with "${id}"; revoke by id (strata keys list shows it)`);
@@ -74,3 +74,6 @@ export function registerKeysCommand(program: Command): void {
       }
     });
 }
+
+/** The CLI is a composition root: its commands read the system clock here. */
+const now = (): Date => new Date();

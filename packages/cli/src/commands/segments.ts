@@ -11,8 +11,8 @@ import {
   type BackfillProgress,
   type SegmentProblem,
 } from '@strata/engine';
-import { countSegmentMembers, findSegment, listSegments, listSegmentVersions } from '@strata/storage';
-import { openCommandDatabase, type CommandDatabase } from '../database-for-command.js';
+import { countSegmentMembers, findSegment, listSegments, listSegmentVersions, workspaceScope, type WorkspaceScope } from '@strata/storage';
+import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
 
@@ -30,14 +30,14 @@ export function registerSegmentsCommand(program: Command): void {
     .description('every segment with its target, version and member count')
     .addOption(workspaceOption())
     .action((options: WorkspaceOption) =>
-      withWorkspace(options, async (database, workspaceId) => {
+      withWorkspace(options, async (scope) => {
         const rows = [];
-        for (const s of await listSegments(database.strata.db, workspaceId))
+        for (const s of await listSegments(scope))
           rows.push({
             key: s.key,
             target: s.target,
             version: s.activeVersion ?? 'building',
-            members: await countSegmentMembers(database.strata.db, workspaceId, s.key),
+            members: await countSegmentMembers(scope, s.key),
             predefined: s.predefined,
           });
         console.table(rows);
@@ -49,11 +49,11 @@ export function registerSegmentsCommand(program: Command): void {
     .description('a segment with every version of its rule')
     .addOption(workspaceOption())
     .action((key: string, options: WorkspaceOption) =>
-      withWorkspace(options, async (database, workspaceId) => {
-        const segment = await findSegment(database.strata.db, workspaceId, key);
+      withWorkspace(options, async (scope) => {
+        const segment = await findSegment(scope, key);
         if (!segment) throw new Error(`no segment "${key}"; see strata segments list`);
         process.stdout.write(`${segment.key} (${segment.target}): ${segment.name}\n`);
-        for (const v of await listSegmentVersions(database.strata.db, workspaceId, key))
+        for (const v of await listSegmentVersions(scope, key))
           process.stdout.write(
             `  v${v.version} ${v.state.padEnd(8)} ${v.text}${v.state === 'building' ? ` (${v.backfillDone}/${v.backfillTotal})` : ''}\n`,
           );
@@ -68,18 +68,13 @@ export function registerSegmentsCommand(program: Command): void {
     .requiredOption('--rule <text>', 'the rule, such as \'plan = "pro"\'')
     .option('--name <name>', 'display name (default: the key)')
     .action((key: string, options: WorkspaceOption & { target: 'person' | 'account'; rule: string; name?: string }) =>
-      withWorkspace(options, async (database, workspaceId) => {
+      withWorkspace(options, async (scope) => {
         if (!segmentKeyPattern.test(key)) throw new Error('a segment key is lowercase letters, digits, "-" and "_", up to 63 characters');
         const outcome = await withProgress((onProgress) =>
-          createSegment(
-            database.strata.db,
-            workspaceId,
-            { key, name: options.name ?? key, target: options.target, rule: options.rule },
-            { now, onProgress },
-          ),
+          createSegment(scope, { key, name: options.name ?? key, target: options.target, rule: options.rule }, { onProgress }),
         );
         if (!outcome.ok) throw new Error(describe(outcome.problem));
-        process.stderr.write(`created ${key} with ${await countSegmentMembers(database.strata.db, workspaceId, key)} members\n`);
+        process.stderr.write(`created ${key} with ${await countSegmentMembers(scope, key)} members\n`);
       }),
     );
 
@@ -90,17 +85,15 @@ export function registerSegmentsCommand(program: Command): void {
     .requiredOption('--rule <text>', 'the new rule')
     .option('--dry-run', 'only show the difference')
     .action((key: string, options: WorkspaceOption & { rule: string; dryRun?: boolean }) =>
-      withWorkspace(options, async (database, workspaceId) => {
-        const preview = await previewSegmentEdit(database.strata.db, workspaceId, key, options.rule, now());
+      withWorkspace(options, async (scope) => {
+        const preview = await previewSegmentEdit(scope, key, options.rule);
         if (!preview.ok) throw new Error(describe(preview.problem));
         const d = preview.value;
         process.stdout.write(
           `${d.entering} would enter (${d.sampleEntering.join(', ') || '-'}), ${d.leaving} would leave (${d.sampleLeaving.join(', ') || '-'}), ${d.staying} stay\n`,
         );
         if (options.dryRun) return;
-        const outcome = await withProgress((onProgress) =>
-          updateSegment(database.strata.db, workspaceId, key, { rule: options.rule }, { now, onProgress }),
-        );
+        const outcome = await withProgress((onProgress) => updateSegment(scope, key, { rule: options.rule }, { onProgress }));
         if (!outcome.ok) throw new Error(describe(outcome.problem));
         process.stderr.write(`${key} now serves version ${outcome.value.activeVersion}\n`);
       }),
@@ -110,8 +103,8 @@ export function registerSegmentsCommand(program: Command): void {
     .command('delete <key>')
     .addOption(workspaceOption())
     .action((key: string, options: WorkspaceOption) =>
-      withWorkspace(options, async (database, workspaceId) => {
-        const outcome = await deleteSegment(database.strata.db, workspaceId, key);
+      withWorkspace(options, async (scope) => {
+        const outcome = await deleteSegment(scope, key);
         if (!outcome.ok) throw new Error(describe(outcome.problem));
         process.stderr.write(`deleted ${key}\n`);
       }),
@@ -122,8 +115,8 @@ export function registerSegmentsCommand(program: Command): void {
     .description("try a segment's failed work again now: its parked live work, and its backfill if that failed")
     .addOption(workspaceOption())
     .action((key: string, options: WorkspaceOption) =>
-      withWorkspace(options, async (database, workspaceId) => {
-        const outcome = await retrySegment(database.strata.db, workspaceId, key);
+      withWorkspace(options, async (scope) => {
+        const outcome = await retrySegment(scope, key);
         if (!outcome.ok) throw new Error(describe(outcome.problem));
         const { requeued, backfill } = outcome.value;
         process.stderr.write(
@@ -137,8 +130,8 @@ export function registerSegmentsCommand(program: Command): void {
     .description('re-evaluate every segment in full (after loading data around ingestion, such as a restore)')
     .addOption(workspaceOption())
     .action((options: WorkspaceOption) =>
-      withWorkspace(options, async (database, workspaceId) => {
-        await recomputeWorkspace(database.strata.db, workspaceId, now(), (key, r) =>
+      withWorkspace(options, async (scope) => {
+        await recomputeWorkspace(scope, (key, r) =>
           process.stderr.write(`${key}: ${r.entered} entered, ${r.exited} left (${r.seconds.toFixed(1)} s)\n`),
         );
       }),
@@ -147,14 +140,12 @@ export function registerSegmentsCommand(program: Command): void {
 
 const now = () => new Date();
 
-async function withWorkspace(
-  options: WorkspaceOption,
-  run: (database: CommandDatabase, workspaceId: string) => Promise<void>,
-): Promise<void> {
+/** Runs a command in the named workspace: the command's root, where its scope and clock are made. */
+async function withWorkspace(options: WorkspaceOption, run: (scope: WorkspaceScope) => Promise<void>): Promise<void> {
   const database = await openCommandDatabase(readConfigOrExit());
   try {
     const workspace = await workspaceBySlug(database.strata.db, options.workspace);
-    await run(database, workspace.id);
+    await run(workspaceScope(database.strata.db, workspace.id, now));
   } finally {
     await database.close();
   }

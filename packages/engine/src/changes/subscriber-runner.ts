@@ -11,6 +11,10 @@ import {
   segmentChangeBacklog,
   workspacesWithNewSegmentChanges,
   type Database,
+  atOneInstant,
+  inWorkspaceTransaction,
+  workspaceScope,
+  type WorkspaceScope,
 } from '@strata/storage';
 import type { Subscriber } from './subscriber.js';
 
@@ -44,13 +48,9 @@ export function subscriberBackoffMs(failures: number): number {
 const backlogCap = 100_000;
 
 /** Positions, lag and errors of the given subscribers in a workspace (no runner needed). */
-export async function readSubscriberStatus(
-  db: Kysely<Database>,
-  subscribers: readonly Subscriber[],
-  workspaceId: string,
-  now: Date,
-): Promise<SubscriberStatus[]> {
-  const cursors = new Map((await listCursors(db, workspaceId)).map((c) => [c.subscriber, c]));
+export async function readSubscriberStatus(scope: WorkspaceScope, subscribers: readonly Subscriber[]): Promise<SubscriberStatus[]> {
+  const now = scope.clock();
+  const cursors = new Map((await listCursors(scope)).map((c) => [c.subscriber, c]));
   const statuses: SubscriberStatus[] = [];
   for (const subscriber of subscribers) {
     const cursor = cursors.get(subscriber.name) ?? {
@@ -61,7 +61,7 @@ export async function readSubscriberStatus(
       lastError: null,
       nextAttemptAt: null,
     };
-    const { backlog, oldestAt } = await segmentChangeBacklog(db, workspaceId, cursor, backlogCap);
+    const { backlog, oldestAt } = await segmentChangeBacklog(scope, cursor, backlogCap);
     statuses.push({
       name: subscriber.name,
       cursor: formatCursor(cursor),
@@ -150,30 +150,29 @@ export class SubscriberRunner {
 
   /** One transaction: lock the cursor, read after it, handle, advance. Answers changes handled. */
   private async handleBatch(subscriber: Subscriber, workspaceId: string): Promise<number> {
-    const { db } = this.options;
-    const now = this.options.now();
+    // One instant for the batch: the cursor's stamps and the handler's clock.
+    const scope = atOneInstant(workspaceScope(this.options.db, workspaceId, this.options.now));
+    const now = scope.clock();
     try {
-      return await db.transaction().execute(async (tx) => {
-        const cursor = await lockCursor(tx, workspaceId, subscriber.name, now);
+      return await inWorkspaceTransaction(scope, async (tx) => {
+        const cursor = await lockCursor(tx, subscriber.name);
         if (!cursor) return 0;
-        const changes = await readSegmentChangesAfter(tx, workspaceId, cursor, subscriber.batchSize ?? 500);
+        const changes = await readSegmentChangesAfter(tx, cursor, subscriber.batchSize ?? 500);
         if (changes.length === 0) return 0;
         await subscriber.handle(changes, {
-          db: tx,
-          workspaceId,
-          now,
+          scope: tx,
           idempotencyKey: (change) => `${subscriber.name}:${workspaceId}:${change.changeId}`,
         });
         const last = changes[changes.length - 1]!;
-        await advanceCursor(tx, workspaceId, subscriber.name, last, changes.length, now);
+        await advanceCursor(tx, subscriber.name, last, changes.length);
         return changes.length;
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       try {
-        const cursors = await listCursors(db, workspaceId);
+        const cursors = await listCursors(scope);
         const failures = (cursors.find((c) => c.subscriber === subscriber.name)?.failures ?? 0) + 1;
-        await recordCursorFailure(db, workspaceId, subscriber.name, message, new Date(now.getTime() + subscriberBackoffMs(failures)), now);
+        await recordCursorFailure(scope, subscriber.name, message, new Date(now.getTime() + subscriberBackoffMs(failures)));
         this.log('warn', 'change subscriber failed; retrying with backoff', {
           subscriber: subscriber.name,
           workspaceId,

@@ -1,12 +1,12 @@
-import type { Kysely } from 'kysely';
-import type { Database, LoggedSegmentChange } from '@strata/storage';
+import type { LoggedSegmentChange, WorkspaceScope } from '@strata/storage';
 
 /** What a subscriber's handler gets with its changes. */
 export interface SubscriberContext {
-  /** The transaction that also moves the cursor: what the handler writes here commits with it. */
-  db: Kysely<Database>;
-  workspaceId: string;
-  now: Date;
+  /**
+   * The workspace, on the transaction that also moves the cursor (what the handler writes here
+   * commits with it), with the clock stopped at the batch's instant.
+   */
+  scope: WorkspaceScope;
   /**
    * A key that is the same every time this change reaches this subscriber, for handlers whose
    * effect is not naturally idempotent (a delivery, an email): store it with a unique constraint.

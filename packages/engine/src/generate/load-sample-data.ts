@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type StrataDb } from '@strata/storage';
-import { createFieldSightings } from '../ingestion/field-sightings.js';
-import { loadBusinessHours } from '../support/business-hours-setting.js';
-import { textAnalyser } from '../support/text-signals.js';
+import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type WorkspaceScope } from '@strata/storage';
+import type { Pool } from 'pg';
+import { createFieldSightings } from '../ingestion/index.js';
+import { loadBusinessHours } from '../support/index.js';
+import { textAnalyser } from '../support/index.js';
 import { memoised, messageColumns, supportRows, surveyColumns, ticketColumns } from './support-rows.js';
 import { createRandom, generateAccounts, generateEvents, historyDays, sampleSizes, type SampleSize } from './sample-company.js';
 import { generateSupport } from './sample-support.js';
 
 export interface LoadSampleOptions {
-  workspaceId: string;
   size: SampleSize;
   seed: number;
-  /** The generated history ends here; the default is the start of today (UTC), so a seed repeats within a day. */
+  /** The generated history ends here; the default is the start of the scope's day (UTC), so a seed repeats within a day. */
   anchor?: Date;
   onProgress?: (progress: { accountsDone: number; accounts: number; events: number }) => void;
 }
@@ -30,18 +30,18 @@ const day = 86_400_000;
  * Fills a workspace with a generated company using COPY, in one transaction: a crash leaves
  * nothing half-loaded. Events bypass the ingestion API and its counters.
  */
-export async function loadSampleData(strata: StrataDb, options: LoadSampleOptions): Promise<LoadSampleResult> {
-  const anchor = (options.anchor ?? new Date(Math.floor(Date.now() / day) * day)).getTime();
+export async function loadSampleData(scope: WorkspaceScope, pool: Pool, options: LoadSampleOptions): Promise<LoadSampleResult> {
+  const anchor = (options.anchor ?? new Date(Math.floor(scope.clock().getTime() / day) * day)).getTime();
   const months: string[] = [];
   for (let t = anchor - (historyDays + 62) * day; t <= anchor + 31 * day; t += 28 * day) months.push(monthKey(new Date(t)));
-  await ensureEventPartitions(strata.db, months);
+  await ensureEventPartitions(scope.db, months);
 
-  const ws = options.workspaceId;
+  const ws = scope.workspaceId;
   const total = sampleSizes[options.size].accounts;
   const eventsPerPerson = sampleSizes[options.size].eventsPerPerson;
-  const client = await strata.pool.connect();
+  const client = await pool.connect();
   const result: LoadSampleResult = { accounts: 0, people: 0, events: 0, tickets: 0, surveys: 0 };
-  const hours = await loadBusinessHours(strata.db, ws);
+  const hours = await loadBusinessHours(scope);
   const analyse = memoised(await textAnalyser());
   const traitTimes = (traits: Record<string, unknown>, at: string) =>
     JSON.stringify(Object.fromEntries(Object.keys(traits).map((k) => [k, [at, 'generated']])));
@@ -156,7 +156,7 @@ export async function loadSampleData(strata: StrataDb, options: LoadSampleOption
       options.onProgress?.({ accountsDone: result.accounts, accounts: total, events: result.events });
     }
     await client.query('COMMIT');
-    await registerFields(strata.db, ws, sightings.list());
+    await registerFields(scope, sightings.list());
     // Sets the visibility map too, so rule queries can answer from covering indexes at once.
     await client.query('VACUUM (ANALYZE) people, accounts, person_accounts, identities, events, tickets, ticket_messages, surveys');
     return result;

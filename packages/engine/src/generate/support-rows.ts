@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { npsCategory, type BusinessHours } from '@strata/core';
 import { copyValue, type TicketMessageRow } from '@strata/storage';
-import { deriveTicket } from '../support/ticket-derivation.js';
-import type { TextAnalyser, TextSignals } from '../support/text-signals.js';
+import { deriveTicket } from '../support/index.js';
+import type { TextAnalyser, TextSignals } from '../support/index.js';
 import type { SampleSupport } from './sample-support.js';
 
 /** Generated text repeats, so each distinct message need be analysed once. */

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { parseSegmentMessages, type SegmentMessage } from '@strata/core';
-import { addIngestionCounts, registerFields, type Database, type FieldSighting } from '@strata/storage';
-import { ingestMessages } from '../ingestion/ingest-messages.js';
+import { addIngestionCounts, registerFields, type FieldSighting, type WorkspaceScope } from '@strata/storage';
+import { ingestMessages } from '../ingestion/index.js';
 import { RowOrdinals } from './row-ordinals.js';
 import { rowToMessage, type ImportMapping, type ImportRow } from './row-to-message.js';
 
@@ -15,12 +14,10 @@ export interface ImportReport {
 }
 
 export interface ImportOptions {
-  workspaceId: string;
   mapping: ImportMapping;
   /** Names the file in message ids, so the same row of the same file is recognised on a re-run. */
   source: string;
   batchSize?: number;
-  now?: () => Date;
   onProgress?: (report: ImportReport) => void;
 }
 
@@ -29,12 +26,11 @@ export interface ImportOptions {
  * Bad rows are reported with their line and skipped; good rows of the same batch still land.
  */
 export async function importRows(
-  db: Kysely<Database>,
+  scope: WorkspaceScope,
   rows: AsyncIterable<ImportRow> | Iterable<ImportRow>,
   options: ImportOptions,
 ): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, stored: 0, deduplicated: 0, bad: [] };
-  const now = options.now ?? (() => new Date());
   const size = options.batchSize ?? 500;
   let pending: ImportRow[] = [];
   const ordinals = new RowOrdinals();
@@ -42,7 +38,7 @@ export async function importRows(
 
   const flush = async () => {
     if (pending.length === 0) return;
-    const importedAt = now();
+    const importedAt = scope.clock();
     const lines: number[] = [];
     const messages: unknown[] = [];
     for (const row of pending) {
@@ -66,9 +62,9 @@ export async function importRows(
       );
       if (!parsed.ok) throw new Error('invariant: messages valid alone failed together');
     }
-    await registerColumnTypes(db, options, parsed.messages, registered);
-    const result = await ingestMessages(db, { workspaceId: options.workspaceId, messages: parsed.messages, receivedAt: importedAt });
-    if (badCount > 0) await addIngestionCounts(db, options.workspaceId, { stored: 0, rejected: badCount, deduplicated: 0 });
+    await registerColumnTypes(scope, options, parsed.messages, registered);
+    const result = await ingestMessages(scope, { messages: parsed.messages, receivedAt: importedAt });
+    if (badCount > 0) await addIngestionCounts(scope, { stored: 0, rejected: badCount, deduplicated: 0 });
     report.rows += pending.length;
     report.stored += result.stored;
     report.deduplicated += result.deduplicated;
@@ -91,7 +87,7 @@ export async function importRows(
  * registered before the rows that carry them. Fields the workspace already knows keep their type.
  */
 async function registerColumnTypes(
-  db: Kysely<Database>,
+  scope: WorkspaceScope,
   options: ImportOptions,
   messages: SegmentMessage[],
   registered: Set<string>,
@@ -119,5 +115,5 @@ async function registerColumnTypes(
       sightings.push({ source, eventName, field, type });
     }
   }
-  await registerFields(db, options.workspaceId, sightings);
+  await registerFields(scope, sightings);
 }

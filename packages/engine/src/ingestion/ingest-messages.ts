@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { applyTraits, correctEventTime, eventTimeOutsideWindow, type EventTimeWindow, type SegmentMessage } from '@strata/core';
 import {
@@ -23,21 +22,21 @@ import {
   insertPeople,
   updatePeople,
   TooManyNewPartitionsError,
-  type Database,
   type EventRow,
   type IdentityKey,
   type MembershipState,
   type PersonState,
+  inWorkspaceTransaction,
+  type WorkspaceScope,
 } from '@strata/storage';
 import { resolvePeople, type TimedMessage } from './resolve-people.js';
 import { collectFieldSightings } from './field-sightings.js';
 import { withTransactionRetry } from './transaction-retry.js';
 import { IngestionRefusedError, type RefusalIssue } from './ingestion-refused.js';
-import { WorkCollector } from '../segments/work-collector.js';
+import { WorkCollector } from '../segments/index.js';
 
 /** One request's worth of validated messages. */
 export interface IngestRequest {
-  workspaceId: string;
   messages: SegmentMessage[];
   receivedAt: Date;
   /** `sentAt` of the batch envelope, used for messages that carry none. */
@@ -73,8 +72,8 @@ function membershipKey(personId: string, accountId: string): string {
  * Stores a request's messages in one transaction: the caller answers 200 only after this
  * resolves, so an acknowledged message is durable. Replayed messageIds store nothing.
  */
-export async function ingestMessages(db: Kysely<Database>, request: IngestRequest): Promise<IngestResult> {
-  const { workspaceId, receivedAt } = request;
+export async function ingestMessages(scope: WorkspaceScope, request: IngestRequest): Promise<IngestResult> {
+  const { receivedAt } = request;
   const seen = new Set<string>();
   const unique: TimedMessage[] = [];
   for (const message of request.messages) {
@@ -97,7 +96,7 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
   const maxNewPartitions = request.limits?.maxNewPartitions;
   try {
     await ensureEventPartitions(
-      db,
+      scope.db,
       unique.filter((u) => isProductEvent(u.message)).map((u) => monthKey(u.at)),
       maxNewPartitions === undefined ? {} : { maxNew: maxNewPartitions },
     );
@@ -114,10 +113,9 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
   }
 
   return withTransactionRetry(() =>
-    db.transaction().execute(async (tx) => {
+    inWorkspaceTransaction(scope, async (tx) => {
       const fresh = await claimMessageIds(
         tx,
-        workspaceId,
         unique.map((u) => u.messageId),
       );
       const todo = unique
@@ -125,9 +123,9 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
         .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.messageId < b.messageId ? -1 : 1));
 
       const keys = identityKeysOf(todo);
-      await lockIdentityKeys(tx, workspaceId, keys);
-      const { identities, people } = await lockPeopleOf(tx, workspaceId, keys);
-      const identified = await findIdentifiedPeople(tx, workspaceId, [...people.keys()]);
+      await lockIdentityKeys(tx, keys);
+      const { identities, people } = await lockPeopleOf(tx, keys);
+      const identified = await findIdentifiedPeople(tx, [...people.keys()]);
       const resolution = resolvePeople(todo, { identities, people, identified, newPersonId: uuidv7 });
 
       const groupIds = new Set<string>();
@@ -139,7 +137,6 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
       const newAccountIds = new Map([...groupIds].map((groupId) => [groupId, uuidv7()]));
       const accounts = await lockAccounts(
         tx,
-        workspaceId,
         [...newAccountIds].map(([groupId, newId]) => ({ groupId, newId })),
       );
       // What changed, per profile, for the live segment engine; queued in this same transaction.
@@ -209,7 +206,7 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
 
       // Existing memberships keep their traits; new traits apply on top by event time.
       const existingMemberships = new Set<string>();
-      for (const existing of await lockMemberships(tx, workspaceId, [...memberships.values()])) {
+      for (const existing of await lockMemberships(tx, [...memberships.values()])) {
         memberships.set(membershipKey(existing.personId, existing.accountId), existing);
         existingMemberships.add(membershipKey(existing.personId, existing.accountId));
       }
@@ -224,28 +221,27 @@ export async function ingestMessages(db: Kysely<Database>, request: IngestReques
           applyTraits({ traits: membership.traits, times: membership.traitTimes }, change.traits, change.at, change.messageId);
       }
 
-      await insertPeople(tx, workspaceId, resolution.newPeople());
+      await insertPeople(tx, resolution.newPeople());
       for (const person of resolution.newPeople())
         work.add('person', person.personId, ['*'], { kind: 'traits', names: Object.keys(person.traits) });
       for (const [fromId, intoId] of resolution.storedMerges()) {
-        await movePerson(tx, workspaceId, fromId, intoId);
+        await movePerson(tx, fromId, intoId);
         // The merged-away person leaves every segment; the survivor may enter any.
         work.add('person', fromId, ['*'], { kind: 'merge' });
         work.add('person', intoId, ['*'], { kind: 'merge' });
       }
-      await insertIdentities(tx, workspaceId, resolution.newIdentities());
-      await updatePeople(tx, workspaceId, resolution.changedStoredPeople());
+      await insertIdentities(tx, resolution.newIdentities());
+      await updatePeople(tx, resolution.changedStoredPeople());
       await updateAccounts(
         tx,
-        workspaceId,
         [...touchedAccounts].map((g) => accounts.get(g)!),
       );
-      await upsertMemberships(tx, workspaceId, [...memberships.values()]);
-      await insertEvents(tx, workspaceId, events);
-      await registerFields(tx, workspaceId, collectFieldSightings(todo.map((t) => t.message)));
-      await enqueueSegmentWork(tx, workspaceId, work.work());
+      await upsertMemberships(tx, [...memberships.values()]);
+      await insertEvents(tx, events);
+      await registerFields(tx, collectFieldSightings(todo.map((t) => t.message)));
+      await enqueueSegmentWork(tx, work.work());
       const deduplicated = duplicatesInRequest + (unique.length - fresh.size);
-      await addIngestionCounts(tx, workspaceId, { stored: todo.length, rejected: 0, deduplicated });
+      await addIngestionCounts(tx, { stored: todo.length, rejected: 0, deduplicated });
       return { stored: todo.length, deduplicated };
     }),
   );
@@ -272,16 +268,16 @@ function identityKeysOf(messages: TimedMessage[]): IdentityKey[] {
  * Locks the people the keys name. A concurrent merge may have moved a key to another person
  * between reading and locking; then the moved-away person is gone and we read again.
  */
-async function lockPeopleOf(tx: Parameters<typeof findIdentities>[0], workspaceId: string, keys: IdentityKey[]) {
-  let identities = await findIdentities(tx, workspaceId, keys);
+async function lockPeopleOf(tx: WorkspaceScope, keys: IdentityKey[]) {
+  let identities = await findIdentities(tx, keys);
   const people = new Map<string, PersonState>();
   for (let round = 0; round < 10; round++) {
     const wanted = [...new Set(identities.values())].filter((id) => !people.has(id));
     if (wanted.length === 0) return { identities, people };
-    const locked = await lockPeople(tx, workspaceId, wanted);
+    const locked = await lockPeople(tx, wanted);
     for (const [id, person] of locked) people.set(id, person);
     if (locked.size === wanted.length) return { identities, people };
-    identities = await findIdentities(tx, workspaceId, keys);
+    identities = await findIdentities(tx, keys);
     for (const id of people.keys()) if (![...identities.values()].includes(id)) people.delete(id);
   }
   throw new Error('identities kept moving while being locked; retry the request');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordSurveyAnswer, surveyScoreRange } from '../support/surveys.js';
+import { recordSurveyAnswer, surveyScoreRange } from '../support/index.js';
 import { header, hmac, sameDigest } from './signatures.js';
 import { invalid, type WebhookProvider } from './webhook-provider.js';
 
@@ -39,7 +39,7 @@ export const delighted: WebhookProvider = {
     const hex = signature.startsWith('sha256=') ? signature.slice(7) : signature;
     return sameDigest(hmac('sha256', secret, rawBody), hex, 'hex') ? { ok: true } : { ok: false, reason: 'bad-signature' };
   },
-  async handle({ db, workspaceId, now }, payload) {
+  async handle(scope, payload) {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const { event_type, event_id, event_data: response } = parsed.data;
@@ -49,27 +49,22 @@ export const delighted: WebhookProvider = {
     if (response.score < min || response.score > max)
       return { status: 'invalid', field: 'event_data.score', message: `a ${kind} score is a whole number from ${min} to ${max}` };
     const properties = response.person_properties ?? {};
-    const outcome = await recordSurveyAnswer(
-      db,
-      workspaceId,
-      {
-        source: 'delighted',
-        externalId: response.id,
-        requester: {
-          userId: text(properties['user_id'] ?? properties['userId'] ?? properties['User ID']),
-          email: response.person.email ?? null,
-          name: response.person.name ?? null,
-          groupId: text(properties['group_id'] ?? properties['groupId'] ?? properties['Group ID']),
-          anonymousId: response.person.id ? `delighted:${response.person.id}` : null,
-        },
-        kind,
-        score: response.score,
-        comment: response.comment ?? null,
-        submittedAt: response.updated_at ?? response.created_at,
-        delivery: { provider: 'delighted', eventId: event_id },
+    const outcome = await recordSurveyAnswer(scope, {
+      source: 'delighted',
+      externalId: response.id,
+      requester: {
+        userId: text(properties['user_id'] ?? properties['userId'] ?? properties['User ID']),
+        email: response.person.email ?? null,
+        name: response.person.name ?? null,
+        groupId: text(properties['group_id'] ?? properties['groupId'] ?? properties['Group ID']),
+        anonymousId: response.person.id ? `delighted:${response.person.id}` : null,
       },
-      now,
-    );
+      kind,
+      score: response.score,
+      comment: response.comment ?? null,
+      submittedAt: response.updated_at ?? response.created_at,
+      delivery: { provider: 'delighted', eventId: event_id },
+    });
     if (outcome.kind === 'duplicate-delivery') return { status: 'duplicate' };
     if (outcome.kind !== 'stored') return { status: 'ignored', detail: outcome.kind };
     return outcome.applied

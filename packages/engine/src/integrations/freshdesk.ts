@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TicketPriority, TicketStatus } from '@strata/core';
-import { writeTicket } from '../support/tickets.js';
+import { writeTicket } from '../support/index.js';
 import { ticketResult } from './ticket-result.js';
 import { invalid, type WebhookProvider } from './webhook-provider.js';
 
@@ -60,44 +60,39 @@ export const freshdesk: WebhookProvider = {
   name: 'freshdesk',
   signs: false,
   verify: () => ({ ok: true }),
-  async handle({ db, workspaceId, now }, payload, rawBody) {
+  async handle(scope, payload, rawBody) {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const t = parsed.data.freshdesk_webhook;
     const status = t.ticket_status ? statuses[t.ticket_status.toLowerCase()] : undefined;
     const priority = t.ticket_priority ? priorities[t.ticket_priority.toLowerCase()] : undefined;
     const channel = t.ticket_source ? channels[t.ticket_source.toLowerCase() as keyof typeof channels] : undefined;
-    const outcome = await writeTicket(
-      db,
-      workspaceId,
-      {
-        source: 'freshdesk',
-        externalId: t.ticket_id,
-        requester: {
-          userId: t.requester_external_id || null,
-          email: t.requester_email ?? null,
-          name: t.requester_name ?? null,
-          groupId: t.company_external_id || null,
-        },
-        subject: t.ticket_subject ?? undefined,
-        description: t.ticket_description ?? undefined,
-        status,
-        priority,
-        channel: channel ?? (t.requester_email ? 'email' : undefined),
-        tags: t.ticket_tags
-          ? t.ticket_tags
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : undefined,
-        group: t.ticket_group_name || undefined,
-        assignee: t.ticket_agent_name || undefined,
-        createdAt: date(t.ticket_created_at),
-        updatedAt: date(t.ticket_updated_at),
-        delivery: { provider: 'freshdesk', eventId: createHash('sha256').update(rawBody).digest('hex') },
+    const outcome = await writeTicket(scope, {
+      source: 'freshdesk',
+      externalId: t.ticket_id,
+      requester: {
+        userId: t.requester_external_id || null,
+        email: t.requester_email ?? null,
+        name: t.requester_name ?? null,
+        groupId: t.company_external_id || null,
       },
-      now,
-    );
+      subject: t.ticket_subject ?? undefined,
+      description: t.ticket_description ?? undefined,
+      status,
+      priority,
+      channel: channel ?? (t.requester_email ? 'email' : undefined),
+      tags: t.ticket_tags
+        ? t.ticket_tags
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined,
+      group: t.ticket_group_name || undefined,
+      assignee: t.ticket_agent_name || undefined,
+      createdAt: date(t.ticket_created_at),
+      updatedAt: date(t.ticket_updated_at),
+      delivery: { provider: 'freshdesk', eventId: createHash('sha256').update(rawBody).digest('hex') },
+    });
     return ticketResult(outcome);
   },
 };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { findIntegrationByToken, upsertIntegration, type Database, type IntegrationRow } from '@strata/storage';
+import { findIntegrationByToken, upsertIntegration, type Database, type IntegrationRow, type WorkspaceScope } from '@strata/storage';
 import type { SecretBox } from './secret-box.js';
 import type { WebhookProvider } from './webhook-provider.js';
 
@@ -11,14 +11,12 @@ function newUrlToken(): string {
 
 /** Stores a provider's secret, encrypted; keeps the webhook URL token once issued. */
 export async function configureIntegration(
-  db: Kysely<Database>,
+  scope: WorkspaceScope,
   box: SecretBox,
-  workspaceId: string,
   provider: WebhookProvider,
   secret: string | undefined,
 ): Promise<IntegrationRow> {
-  return upsertIntegration(db, {
-    workspaceId,
+  return upsertIntegration(scope, {
     provider: provider.name,
     secretCiphertext: secret === undefined ? null : box.seal(secret),
     newUrlToken: newUrlToken(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TicketChannel, TicketStatus } from '@strata/core';
-import { writeTicket, type TicketMessageInput } from '../support/tickets.js';
+import { writeTicket, type TicketMessageInput } from '../support/index.js';
 import { header, hmac, sameDigest } from './signatures.js';
 import { ticketResult } from './ticket-result.js';
 import { invalid, type WebhookProvider } from './webhook-provider.js';
@@ -78,7 +78,7 @@ export const intercom: WebhookProvider = {
     if (!signature.startsWith('sha1=')) return { ok: false, reason: 'malformed-signature' };
     return sameDigest(hmac('sha1', secret, rawBody), signature.slice(5), 'hex') ? { ok: true } : { ok: false, reason: 'bad-signature' };
   },
-  async handle({ db, workspaceId, now }, payload) {
+  async handle(scope, payload) {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const { topic, data } = parsed.data;
@@ -105,36 +105,31 @@ export const intercom: WebhookProvider = {
     }
     const contact = item.contacts?.contacts[0];
     const author = item.source?.author;
-    const outcome = await writeTicket(
-      db,
-      workspaceId,
-      {
-        source: 'intercom',
-        externalId: item.id,
-        requester: {
-          userId: contact?.external_id || null,
-          email: isCustomer(author?.type) ? (author?.email ?? null) : null,
-          name: isCustomer(author?.type) ? (author?.name ?? null) : null,
-          anonymousId: contact?.id ? `intercom:${contact.id}` : null,
-        },
-        subject: item.title ?? item.source?.subject ?? undefined,
-        status: item.state ? states[item.state] : undefined,
-        priority: item.priority === 'priority' ? 'high' : item.priority === 'not_priority' ? 'normal' : undefined,
-        channel: channelOf(item.source),
-        tags: item.tags ? item.tags.tags.map((t) => t.name) : undefined,
-        group: item.team_assignee_id ?? undefined,
-        assignee: item.admin_assignee_id ?? undefined,
-        createdAt: item.created_at,
-        updatedAt: item.updated_at ?? parsed.data.created_at ?? undefined,
-        firstResponseAt: item.statistics?.first_admin_reply_at ?? undefined,
-        csat: item.conversation_rating?.rating
-          ? { score: item.conversation_rating.rating, comment: item.conversation_rating.remark ?? null }
-          : undefined,
-        messages,
-        delivery: { provider: 'intercom', eventId: parsed.data.id },
+    const outcome = await writeTicket(scope, {
+      source: 'intercom',
+      externalId: item.id,
+      requester: {
+        userId: contact?.external_id || null,
+        email: isCustomer(author?.type) ? (author?.email ?? null) : null,
+        name: isCustomer(author?.type) ? (author?.name ?? null) : null,
+        anonymousId: contact?.id ? `intercom:${contact.id}` : null,
       },
-      now,
-    );
+      subject: item.title ?? item.source?.subject ?? undefined,
+      status: item.state ? states[item.state] : undefined,
+      priority: item.priority === 'priority' ? 'high' : item.priority === 'not_priority' ? 'normal' : undefined,
+      channel: channelOf(item.source),
+      tags: item.tags ? item.tags.tags.map((t) => t.name) : undefined,
+      group: item.team_assignee_id ?? undefined,
+      assignee: item.admin_assignee_id ?? undefined,
+      createdAt: item.created_at,
+      updatedAt: item.updated_at ?? parsed.data.created_at ?? undefined,
+      firstResponseAt: item.statistics?.first_admin_reply_at ?? undefined,
+      csat: item.conversation_rating?.rating
+        ? { score: item.conversation_rating.rating, comment: item.conversation_rating.remark ?? null }
+        : undefined,
+      messages,
+      delivery: { provider: 'intercom', eventId: parsed.data.id },
+    });
     return ticketResult(outcome);
   },
 };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { customerIdOf, segmentMessageSchema, subscriptionTraits, toMajorUnits, type StripeSubscription } from '@strata/core';
-import { findAccountByStripeCustomer, findAccountProfile } from '@strata/storage';
-import { ingestMessages } from '../ingestion/ingest-messages.js';
+import { findAccountByStripeCustomer, findAccountProfile, type WorkspaceScope } from '@strata/storage';
+import { ingestMessages } from '../ingestion/index.js';
 import { checkTimestamp, header, hmac, sameDigest } from './signatures.js';
-import { invalid, type WebhookContext, type WebhookProvider, type WebhookResult } from './webhook-provider.js';
+import { invalid, type WebhookProvider, type WebhookResult } from './webhook-provider.js';
 
 const event = z.object({
   id: z.string().min(1),
@@ -39,13 +39,13 @@ function metadataGroupId(object: Record<string, unknown>): string | undefined {
  * The account a Stripe customer is: the one whose `stripe_customer_id` trait holds its id, else
  * the one the object's metadata `group_id` names, else a new account whose groupId is the id.
  */
-async function groupIdFor({ db, workspaceId }: WebhookContext, customerId: string, object: Record<string, unknown>): Promise<string> {
-  return (await findAccountByStripeCustomer(db, workspaceId, customerId)) ?? metadataGroupId(object) ?? customerId;
+async function groupIdFor(scope: WorkspaceScope, customerId: string, object: Record<string, unknown>): Promise<string> {
+  return (await findAccountByStripeCustomer(scope, customerId)) ?? metadataGroupId(object) ?? customerId;
 }
 
 /** Account traits and the account event an event implies; undefined for events Strata does not use. */
 async function effects(
-  context: WebhookContext,
+  scope: WorkspaceScope,
   e: StripeEvent,
   groupId: string,
 ): Promise<{ traits: Record<string, unknown>; event?: { name: string; properties: Record<string, unknown> } }> {
@@ -83,7 +83,7 @@ async function effects(
       const traits: Record<string, unknown> = { delinquent: false };
       // The first invoice that took money; a $0 trial invoice is not one. Kept at the earliest.
       if (paid > 0) {
-        const account = await findAccountProfile(context.db, context.workspaceId, groupId);
+        const account = await findAccountProfile(scope, groupId);
         const known = account?.traits['first_invoice_at'];
         const at = new Date(e.created * 1000).toISOString();
         if (typeof known !== 'string' || known > at) traits['first_invoice_at'] = at;
@@ -132,7 +132,7 @@ export const stripe: WebhookProvider = {
     for (const candidate of candidates) matched = sameDigest(expected, candidate, 'hex') || matched;
     return matched ? { ok: true } : { ok: false, reason: 'bad-signature' };
   },
-  async handle(context, payload): Promise<WebhookResult> {
+  async handle(scope, payload): Promise<WebhookResult> {
     const parsed = event.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const e = parsed.data;
@@ -145,8 +145,8 @@ export const stripe: WebhookProvider = {
           ? customerIdOf(object as { customer: string | { id: string } })
           : undefined;
     if (!customerId) return { status: 'invalid', field: 'data.object.customer', message: 'the event names no Stripe customer' };
-    const groupId = await groupIdFor(context, customerId, object);
-    const { traits, event: accountEvent } = await effects(context, e, groupId);
+    const groupId = await groupIdFor(scope, customerId, object);
+    const { traits, event: accountEvent } = await effects(scope, e, groupId);
     const at = new Date(e.created * 1000).toISOString();
     // Through ordinary ingestion: the event id makes the message ids, so a redelivery stores
     // nothing, and traits carry Stripe's event time, so an older event never overwrites a newer one.
@@ -162,10 +162,9 @@ export const stripe: WebhookProvider = {
         timestamp: at,
         messageId: `stripe:${e.id}:event`,
       });
-    const result = await ingestMessages(context.db, {
-      workspaceId: context.workspaceId,
+    const result = await ingestMessages(scope, {
       messages: messages.map((m) => segmentMessageSchema.parse(m)),
-      receivedAt: context.now,
+      receivedAt: scope.clock(),
     });
     return result.stored === 0 ? { status: 'duplicate' } : { status: 'stored', detail: groupId };
   },

@@ -1,4 +1,4 @@
-import type { TicketOutcome } from '../support/tickets.js';
+import type { TicketOutcome } from '../support/index.js';
 import type { WebhookResult } from './webhook-provider.js';
 
 export function ticketResult(outcome: TicketOutcome): WebhookResult {

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '@strata/storage';
+import type { WorkspaceScope } from '@strata/storage';
 import type { Headers, SignatureCheck } from './signatures.js';
 
 /** What became of a verified delivery. */
@@ -9,19 +8,14 @@ export type WebhookResult =
   | { status: 'ignored'; detail: string }
   | { status: 'invalid'; field: string; message: string };
 
-export interface WebhookContext {
-  db: Kysely<Database>;
-  workspaceId: string;
-  now: Date;
-}
-
 /** One help desk, survey tool or billing system that posts to `/webhooks/{name}/{token}`. */
 export interface WebhookProvider {
   name: string;
   /** False for providers that do not sign: the URL's token alone authenticates them. */
   signs: boolean;
   verify(rawBody: Buffer, headers: Headers, secret: string, now: Date): SignatureCheck;
-  handle(context: WebhookContext, payload: unknown, rawBody: Buffer): Promise<WebhookResult>;
+  /** Stores what a verified delivery says, in the workspace its URL names. */
+  handle(scope: WorkspaceScope, payload: unknown, rawBody: Buffer): Promise<WebhookResult>;
 }
 
 /** Parses a payload with a schema, reporting the first problem as the offending field. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TicketChannel, TicketPriority, TicketStatus } from '@strata/core';
-import { writeTicket, type TicketMessageInput } from '../support/tickets.js';
+import { writeTicket, type TicketMessageInput } from '../support/index.js';
 import { checkTimestamp, header, hmac, sameDigest } from './signatures.js';
 import { ticketResult } from './ticket-result.js';
 import { invalid, type WebhookProvider } from './webhook-provider.js';
@@ -82,7 +82,8 @@ export const zendesk: WebhookProvider = {
       ? { ok: true }
       : { ok: false, reason: 'bad-signature' };
   },
-  async handle({ db, workspaceId, now }, payload) {
+  async handle(scope, payload) {
+    const now = scope.clock();
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const { detail, event } = parsed.data;
@@ -99,34 +100,29 @@ export const zendesk: WebhookProvider = {
       });
     const status = detail.status ? statuses[detail.status.toLowerCase()] : undefined;
     const priority = detail.priority ? priorities[detail.priority.toLowerCase()] : undefined;
-    const outcome = await writeTicket(
-      db,
-      workspaceId,
-      {
-        source: 'zendesk',
-        externalId: detail.id,
-        requester: {
-          userId: detail.requester?.external_id || null,
-          email: detail.requester?.email ?? null,
-          name: detail.requester?.name ?? null,
-          anonymousId: detail.requester_id ? `zendesk:${detail.requester_id}` : null,
-          groupId: detail.organization?.external_id || null,
-        },
-        subject: detail.subject ?? undefined,
-        description: detail.description ?? undefined,
-        status,
-        priority,
-        channel: zendeskChannel(detail.via?.channel),
-        tags: detail.tags ?? undefined,
-        group: detail.group_id ?? undefined,
-        assignee: detail.assignee_id ?? undefined,
-        createdAt: detail.created_at ?? undefined,
-        updatedAt: detail.updated_at ?? parsed.data.time ?? undefined,
-        messages,
-        delivery: { provider: 'zendesk', eventId: parsed.data.id },
+    const outcome = await writeTicket(scope, {
+      source: 'zendesk',
+      externalId: detail.id,
+      requester: {
+        userId: detail.requester?.external_id || null,
+        email: detail.requester?.email ?? null,
+        name: detail.requester?.name ?? null,
+        anonymousId: detail.requester_id ? `zendesk:${detail.requester_id}` : null,
+        groupId: detail.organization?.external_id || null,
       },
-      now,
-    );
+      subject: detail.subject ?? undefined,
+      description: detail.description ?? undefined,
+      status,
+      priority,
+      channel: zendeskChannel(detail.via?.channel),
+      tags: detail.tags ?? undefined,
+      group: detail.group_id ?? undefined,
+      assignee: detail.assignee_id ?? undefined,
+      createdAt: detail.created_at ?? undefined,
+      updatedAt: detail.updated_at ?? parsed.data.time ?? undefined,
+      messages,
+      delivery: { provider: 'zendesk', eventId: parsed.data.id },
+    });
     return ticketResult(outcome);
   },
 };

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Database } from '@strata/storage';
 import { SubscriberRunner, type Subscriber } from '../changes/index.js';
 import { JobRunner, type AnyTask, type TaskServices } from '../jobs/index.js';
-import { SegmentEngine, type SegmentEngineOptions } from '../segments/segment-engine.js';
+import { SegmentEngine, type SegmentEngineOptions } from '../segments/index.js';
 import { subscribers as allSubscribers, tasks as allTasks } from './registries.js';
 
 export interface BackgroundRuntimeOptions {

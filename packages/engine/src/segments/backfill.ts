@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { SegmentRule, Target } from '@strata/core';
 import {
   activateVersion,
@@ -17,11 +17,13 @@ import {
   recordFullEvaluation,
   selectRuleMembers,
   stageVerdicts,
-  type Database,
   type SegmentVersion,
   enqueueSegmentWork,
   unparkSegmentWork,
   workRetryPolicy,
+  atOneInstant,
+  inWorkspaceTransaction,
+  type WorkspaceScope,
 } from '@strata/storage';
 import { cascadeOf, evaluateProfiles } from './evaluate-profiles.js';
 import { loadLiveSegments, onlySegmentTopic } from './live-segments.js';
@@ -56,7 +58,6 @@ function hasSqlState(error: unknown): boolean {
 }
 
 export interface BackfillOptions {
-  now: () => Date;
   onProgress?: (progress: BackfillProgress) => void;
   chunkSize?: number;
   /** Each statement may run this long; 30 s by default. */
@@ -79,30 +80,29 @@ export interface BackfillProgress {
  * A failure is recorded on the version and thrown as `BackfillFailedError`.
  */
 export async function backfillVersion(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   version: number,
   options: BackfillOptions,
 ): Promise<'activated' | 'busy' | 'gone'> {
+  const { db, workspaceId } = scope;
   const chunkSize = options.chunkSize ?? defaultChunkSize;
   const timeoutMs = options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs;
   return db.connection().execute(async (connection) => {
+    const onConnection: WorkspaceScope = { ...scope, db: connection };
     // A session lock held for the whole backfill, on this connection: one backfill per version.
     const lockKey = `${workspaceId}:${key}:${version}:backfill`;
     const got = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${lockKey}, 7)) AS ok`.execute(connection);
     if (!got.rows[0]?.ok) return 'busy';
     try {
-      const building = (await listLiveVersions(connection, workspaceId)).find(
-        (v) => v.key === key && v.version === version && v.state === 'building',
-      );
+      const building = (await listLiveVersions(onConnection)).find((v) => v.key === key && v.version === version && v.state === 'building');
       if (!building) return 'gone';
       try {
         await fillAndSwitch(building, timeoutMs);
       } catch (error) {
         const description = describeWorkFailure(error);
-        const at = options.now();
-        const attempts = await recordBackfillFailure(connection, workspaceId, key, version, {
+        const at = scope.clock();
+        const attempts = await recordBackfillFailure(onConnection, key, version, {
           error: description,
           at,
           retryAt: (n) => (n >= workRetryPolicy.maxAttempts ? null : nextAttemptAt(at, n)),
@@ -117,61 +117,57 @@ export async function backfillVersion(
     }
 
     async function fillAndSwitch(building: SegmentVersion, timeoutMs: number): Promise<void> {
-      const ids = await listProfileIds(connection, workspaceId, building.target);
+      const ids = await listProfileIds(onConnection, building.target);
       const start = building.backfillCursor ? ids.findIndex((id) => id > building.backfillCursor!) : 0;
       let done = building.backfillCursor ? (start === -1 ? ids.length : start) : 0;
       const total = ids.length;
-      await recordBackfillProgress(connection, workspaceId, key, version, { total, done, cursor: building.backfillCursor });
+      await recordBackfillProgress(onConnection, key, version, { total, done, cursor: building.backfillCursor });
       options.onProgress?.({ key, version, done, total });
       for (let from = done; from < ids.length; from += chunkSize) {
         const after = from === 0 ? null : ids[from - 1]!;
         const upTo = from + chunkSize >= ids.length ? lastUuid : ids[from + chunkSize - 1]!;
-        await connection.transaction().execute(async (tx) => {
-          await limitStatementTime(tx, timeoutMs);
-          const members = await selectRuleMembers(tx, building.rule, { workspaceId, now: options.now(), scope: { after, upTo } }).execute();
+        await inWorkspaceTransaction(onConnection, async (tx) => {
+          await limitStatementTime(tx.db, timeoutMs);
+          const members = await selectRuleMembers(tx.db, building.rule, {
+            workspaceId,
+            now: scope.clock(),
+            scope: { after, upTo },
+          }).execute();
           await stageVerdicts(
             tx,
-            workspaceId,
             key,
             version,
             members.map((m) => ({ memberId: m.id, isMember: true })),
             'keep',
           );
           done = Math.min(ids.length, from + chunkSize);
-          await recordBackfillProgress(tx, workspaceId, key, version, { done, cursor: upTo === lastUuid ? ids.at(-1)! : upTo });
+          await recordBackfillProgress(tx, key, version, { done, cursor: upTo === lastUuid ? ids.at(-1)! : upTo });
         });
         options.onProgress?.({ key, version, done, total });
       }
-      await switchVersion(connection, workspaceId, building.target, key, version, options.now(), timeoutMs);
+      await switchVersion(onConnection, building.target, key, version, timeoutMs);
     }
   });
 }
 
 /** Makes a fully staged version the one that serves, applying the difference as changes. */
-async function switchVersion(
-  db: Kysely<Database>,
-  workspaceId: string,
-  target: Target,
-  key: string,
-  version: number,
-  now: Date,
-  timeoutMs: number,
-): Promise<void> {
-  await db.transaction().execute(async (tx) => {
-    await limitStatementTime(tx, timeoutMs);
+async function switchVersion(scope: WorkspaceScope, target: Target, key: string, version: number, timeoutMs: number): Promise<void> {
+  const now = scope.clock();
+  await inWorkspaceTransaction(scope, async (tx) => {
+    await limitStatementTime(tx.db, timeoutMs);
     // Exclusive: no live evaluation of this workspace straddles the switch.
-    await lockSegmentDefinitions(tx, workspaceId, 'exclusive');
-    const { enters, exits } = await diffStaging(tx, workspaceId, key, version);
+    await lockSegmentDefinitions(tx, 'exclusive');
+    const { enters, exits } = await diffStaging(tx, key, version);
     const cause = { kind: 'rule-change' as const, version };
     const changes = [
       ...enters.map((memberId) => ({ segmentKey: key, version, memberId, kind: 'enter' as const, cause, target })),
       ...exits.map((memberId) => ({ segmentKey: key, version, memberId, kind: 'exit' as const, cause, target })),
     ];
-    await applyMembershipChanges(tx, workspaceId, target, changes, now);
-    await activateVersion(tx, workspaceId, key, version, now);
+    await applyMembershipChanges(tx, target, changes, now);
+    await activateVersion(tx, key, version, now);
     // A new rule: work parked because the old one failed is tried again under the new one.
-    await unparkSegmentWork(tx, workspaceId, key);
-    await enqueueSegmentWork(tx, workspaceId, cascadeOf(await loadLiveSegments(tx, workspaceId), changes));
+    await unparkSegmentWork(tx, key);
+    await enqueueSegmentWork(tx, cascadeOf(await loadLiveSegments(tx), changes));
   });
 }
 
@@ -181,54 +177,56 @@ async function switchVersion(
  * concurrent live change is never overwritten with an older verdict.
  */
 export async function recomputeSegment(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
-  now: Date,
   cause: 'recompute' | 'time' = 'recompute',
   /** Limits each statement (the time sweep's recomputes); none for an operator's `strata segments recompute`. */
   statementTimeoutMs?: number,
 ): Promise<{ entered: number; exited: number }> {
-  const segment = (await loadLiveSegments(db, workspaceId)).find((s) => s.key === key && s.state === 'active');
+  // One instant for the whole recompute: the rule is read, and members change, as of it.
+  const at = atOneInstant(scope);
+  const segment = (await loadLiveSegments(at)).find((s) => s.key === key && s.state === 'active');
   if (!segment) return { entered: 0, exited: 0 };
-  const limit = async (tx: Kysely<Database>) => {
-    if (statementTimeoutMs !== undefined) await limitStatementTime(tx, statementTimeoutMs);
+  const limit = async (tx: WorkspaceScope) => {
+    if (statementTimeoutMs !== undefined) await limitStatementTime(tx.db, statementTimeoutMs);
   };
-  const differing = await db.transaction().execute(async (tx) => {
+  const differing = await inWorkspaceTransaction(at, async (tx) => {
     await limit(tx);
-    return differingProfiles(tx, workspaceId, key, segment.rule, now);
+    return differingProfiles(tx, key, segment.rule);
   });
   let entered = 0;
   let exited = 0;
   // In slices: each transaction locks its profiles, and PostgreSQL's lock table is finite.
   for (let start = 0; start < differing.length; start += lockSlice) {
     const slice = differing.slice(start, start + lockSlice);
-    await db.transaction().execute(async (tx) => {
+    await inWorkspaceTransaction(at, async (tx) => {
       await limit(tx);
-      await lockSegmentDefinitions(tx, workspaceId, 'shared');
-      const segments = await loadLiveSegments(tx, workspaceId);
-      await lockProfiles(tx, workspaceId, slice);
+      await lockSegmentDefinitions(tx, 'shared');
+      const segments = await loadLiveSegments(tx);
+      await lockProfiles(tx, slice);
       const work = slice.map((profileId) => ({
         target: segment.target,
         profileId,
         topics: new Set([onlySegmentTopic(key)]),
         cause: { kind: cause },
       }));
-      const result = await evaluateProfiles(tx, workspaceId, segments, work, now);
+      const result = await evaluateProfiles(tx, segments, work);
       const failed = result.failures.find((f) => f.segment.key === key);
       if (failed) throw failed.error;
       const enters = result.changes.filter((c) => c.kind === 'enter').length;
       entered += enters;
       exited += result.changes.length - enters;
-      await enqueueSegmentWork(tx, workspaceId, result.cascade);
+      await enqueueSegmentWork(tx, result.cascade);
     });
   }
-  await recordFullEvaluation(db, workspaceId, key, segment.version, now);
+  await recordFullEvaluation(at, key, segment.version, at.clock());
   return { entered, exited };
 }
 
 /** Profiles whose membership of `key` differs from what `rule` says now. */
-async function differingProfiles(db: Kysely<Database>, workspaceId: string, key: string, rule: SegmentRule, now: Date): Promise<string[]> {
+async function differingProfiles(scope: WorkspaceScope, key: string, rule: SegmentRule): Promise<string[]> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   const rows = await sql<{ id: string }>`
     WITH next AS (${selectRuleMembers(db, rule, { workspaceId, now })}),
     current AS (SELECT member_id AS id FROM segment_members WHERE workspace_id = ${workspaceId} AND segment_key = ${key})
@@ -240,13 +238,13 @@ async function differingProfiles(db: Kysely<Database>, workspaceId: string, key:
 
 /** What an edit would change now: how many enter and leave, with samples, without saving anything. */
 export async function diffRule(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   rule: SegmentRule,
-  now: Date,
   sampleSize = 10,
 ): Promise<{ entering: number; leaving: number; staying: number; sampleEntering: string[]; sampleLeaving: string[] }> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   const rows = await sql<{ id: string; side: 'enter' | 'leave' | 'stay' }>`
     WITH next AS (${selectRuleMembers(db, rule, { workspaceId, now })}),
     current AS (SELECT member_id AS id FROM segment_members WHERE workspace_id = ${workspaceId} AND segment_key = ${key})
@@ -255,8 +253,7 @@ export async function diffRule(
   const entering = rows.rows.filter((r) => r.side === 'enter');
   const leaving = rows.rows.filter((r) => r.side === 'leave');
   const names = await findExternalIds(
-    db,
-    workspaceId,
+    scope,
     rule.target,
     [...entering.slice(0, sampleSize), ...leaving.slice(0, sampleSize)].map((r) => r.id),
   );
@@ -276,13 +273,13 @@ export async function diffRule(
  * outside live ingestion (`strata generate`, restores), and for the benchmark.
  */
 export async function recomputeWorkspace(
-  db: Kysely<Database>,
-  workspaceId: string,
-  now: Date,
+  scope: WorkspaceScope,
   onSegment?: (key: string, result: { entered: number; exited: number; seconds: number }) => void,
   concurrency = 2,
 ): Promise<void> {
-  const segments = (await loadLiveSegments(db, workspaceId)).filter((s) => s.state === 'active');
+  // Every segment is recomputed as of one instant.
+  const at = atOneInstant(scope);
+  const segments = (await loadLiveSegments(at)).filter((s) => s.state === 'active');
   const keys = new Set(segments.map((s) => s.key));
   const finished = new Map<string, Promise<void>>();
   let running = 0;
@@ -304,7 +301,7 @@ export async function recomputeWorkspace(
         await slot();
         try {
           const started = performance.now();
-          const result = await recomputeSegment(db, workspaceId, key, now);
+          const result = await recomputeSegment(at, key);
           onSegment?.(key, { ...result, seconds: (performance.now() - started) / 1000 });
         } finally {
           release();

@@ -11,6 +11,7 @@ import {
   type SegmentWork,
 } from '@strata/storage';
 import { concerns, type LiveSegment } from './live-segments.js';
+import type { WorkspaceScope } from '@strata/storage';
 
 /** A profile to re-evaluate, with everything that changed on it. */
 export interface ProfileWork {
@@ -43,34 +44,34 @@ export interface EvaluationResult {
  * Re-evaluates the segments that the work concerns, for exactly those profiles, in the caller's
  * transaction (which must hold the profiles' locks). Active versions update their members, with
  * history (the change log subscribers read); building versions record their verdicts in staging.
+ * Rules are evaluated, and changes stamped, at one instant: the scope's clock read once.
  */
 export async function evaluateProfiles(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   segments: readonly LiveSegment[],
   work: readonly ProfileWork[],
-  now: Date,
 ): Promise<EvaluationResult> {
+  const now = scope.clock();
   const plans = segments
     .map((segment) => ({ segment, items: work.filter((w) => w.target === segment.target && concerns(segment, w.topics)) }))
     .filter((p) => p.items.length > 0);
   const result: EvaluationResult = { changes: [], cascade: [], decided: 0, failures: [] };
   if (plans.length === 0) return result;
 
-  const members = await decideMembers(db, workspaceId, plans, now);
+  const members = await decideMembers(scope, plans, now);
   for (const [index, plan] of plans.entries()) {
     const decided = members[index]!;
     if (!(decided instanceof Set)) result.failures.push({ ...plan, error: decided.error });
   }
 
-  const current = await findMemberships(db, workspaceId, [...new Set(work.map((w) => w.profileId))]);
+  const current = await findMemberships(scope, [...new Set(work.map((w) => w.profileId))]);
   for (const [index, { segment, items }] of plans.entries()) {
     const decided = members[index]!;
     if (!(decided instanceof Set)) continue;
     const verdicts = items.map((i) => ({ memberId: i.profileId, isMember: decided.has(i.profileId) }));
     result.decided += verdicts.length;
     if (segment.state === 'building') {
-      await stageVerdicts(db, workspaceId, segment.key, segment.version, verdicts, 'overwrite');
+      await stageVerdicts(scope, segment.key, segment.version, verdicts, 'overwrite');
       continue;
     }
     const was = current.get(segment.key) ?? new Set<string>();
@@ -89,7 +90,7 @@ export async function evaluateProfiles(
 
   for (const target of ['person', 'account'] as const) {
     const changes = result.changes.filter((c) => c.target === target);
-    await applyMembershipChanges(db, workspaceId, target, changes, now);
+    await applyMembershipChanges(scope, target, changes, now);
   }
   result.cascade = cascadeOf(segments, result.changes);
   return result;
@@ -101,11 +102,11 @@ export async function evaluateProfiles(
  * statement timeout) fails only its own segment. Savepoints keep the transaction usable.
  */
 async function decideMembers(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   plans: ReadonlyArray<{ segment: LiveSegment; items: ProfileWork[] }>,
   now: Date,
 ): Promise<Array<Set<string> | { error: unknown }>> {
+  const { db, workspaceId } = scope;
   const part = (index: number) =>
     sql`SELECT ${index}::int AS plan, m.id FROM (${selectRuleMembers(db, plans[index]!.segment.rule, {
       workspaceId,

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
 import { ruleDependencies, topicMatches, type RuleDependencies, type Target } from '@strata/core';
-import { listLiveVersions, type Database, type SegmentVersion } from '@strata/storage';
+import { listLiveVersions, type SegmentVersion } from '@strata/storage';
+import type { WorkspaceScope } from '@strata/storage';
 
 /** A segment version being kept current, with what its rule reads. */
 export interface LiveSegment extends SegmentVersion {
@@ -10,8 +10,9 @@ export interface LiveSegment extends SegmentVersion {
 const dependencyCache = new Map<string, RuleDependencies>();
 
 /** The active and building versions of a workspace's segments, with their dependencies. */
-export async function loadLiveSegments(db: Kysely<Database>, workspaceId: string): Promise<LiveSegment[]> {
-  const versions = await listLiveVersions(db, workspaceId);
+export async function loadLiveSegments(scope: WorkspaceScope): Promise<LiveSegment[]> {
+  const { workspaceId } = scope;
+  const versions = await listLiveVersions(scope);
   return versions.map((v) => {
     // A version's rule never changes, so its dependencies are computed once per process.
     const cacheKey = `${workspaceId}:${v.key}:${v.version}`;

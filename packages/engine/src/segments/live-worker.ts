@@ -16,6 +16,10 @@ import {
   segmentWorkChannel,
   type ClaimedWork,
   type Database,
+  atOneInstant,
+  inWorkspaceTransaction,
+  workspaceScope,
+  type WorkspaceScope,
 } from '@strata/storage';
 import { evaluateProfiles, type EvaluationResult, type ProfileWork } from './evaluate-profiles.js';
 import { anyDependsOn, loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
@@ -117,7 +121,7 @@ export class LiveSegmentWorker {
       else
         for (const item of taken) {
           try {
-            await this.apply((tx) => claimSegmentWorkItems(tx, item.workspaceId, [item.workId]));
+            await this.apply((tx) => claimSegmentWorkItems(workspaceScope(tx, item.workspaceId, now), [item.workId]));
           } catch (itemError) {
             await this.recordFailure([item], itemError);
           }
@@ -133,6 +137,8 @@ export class LiveSegmentWorker {
   ): Promise<number> {
     const { db, now, metrics } = this.options;
     const started = performance.now();
+    // The claim may take any workspace's work, so the transaction is opened across workspaces and
+    // becomes the claimed workspace's scope once the claim names it.
     const outcome = await db.transaction().execute(async (tx) => {
       await limitStatementTime(tx, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
       const claimed = await claim(tx);
@@ -140,18 +146,19 @@ export class LiveSegmentWorker {
       if (claimed.length === 0) return undefined;
       const workspaceId = claimed[0]!.workspaceId;
       this.lastWorkspace = workspaceId;
-      await lockSegmentDefinitions(tx, workspaceId, 'shared');
-      const segments = await loadLiveSegments(tx, workspaceId);
-      const work = await expandWork(tx, workspaceId, segments, claimed);
+      const scope = workspaceScope(tx, workspaceId, now);
+      await lockSegmentDefinitions(scope, 'shared');
+      const segments = await loadLiveSegments(scope);
+      const work = await expandWork(scope, segments, claimed);
       await lockProfiles(
-        tx,
-        workspaceId,
+        scope,
         work.map((w) => w.profileId),
       );
-      const at = now();
-      const result = await evaluateProfiles(tx, workspaceId, segments, work, at);
-      const failures = await requeueFailures(tx, workspaceId, claimed, result, at);
-      await enqueueSegmentWork(tx, workspaceId, result.cascade);
+      // Evaluated, and failures stamped, at one instant.
+      const at = atOneInstant(scope);
+      const result = await evaluateProfiles(at, segments, work);
+      const failures = await requeueFailures(at, claimed, result);
+      await enqueueSegmentWork(scope, result.cascade);
       return { workspaceId, claimed, result, failures };
     });
     if (!outcome) return 0;
@@ -174,14 +181,12 @@ export class LiveSegmentWorker {
     const { db, now } = this.options;
     const workspaceId = items[0]!.workspaceId;
     const failure = { segmentKey: null, error: describeWorkFailure(error) };
-    const outcome = await db.transaction().execute(async (tx) => {
-      await limitStatementTime(tx, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
+    const outcome = await inWorkspaceTransaction(workspaceScope(db, workspaceId, now), async (tx) => {
+      await limitStatementTime(tx.db, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
       return recordWorkFailure(
         tx,
-        workspaceId,
         items.map((i) => i.workId),
         failure,
-        now(),
       );
     });
     this.reportFailure({ workspaceId, ...failure, ...outcome });
@@ -230,8 +235,7 @@ export class LiveSegmentWorker {
  * rules that read `account.x`. Expanded only when some segment reads that way.
  */
 async function expandWork(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   segments: readonly LiveSegment[],
   claimed: readonly ClaimedWork[],
 ): Promise<ProfileWork[]> {
@@ -244,8 +248,7 @@ async function expandWork(
     const items = direct.filter((w) => w.target === from && [...w.topics].some((t) => topicsFor(t).length > 0));
     const byId = new Map(items.map((i) => [i.profileId, i]));
     const links = await findLinkedProfiles(
-      db,
-      workspaceId,
+      scope,
       from,
       items.map((i) => i.profileId),
     );
@@ -265,12 +268,11 @@ async function expandWork(
  * more, in the batch's transaction: the rest of the batch commits, the failing part backs off.
  */
 async function requeueFailures(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   claimed: readonly ClaimedWork[],
   result: EvaluationResult,
-  now: Date,
 ): Promise<WorkFailureReport[]> {
+  const { workspaceId } = scope;
   if (result.failures.length === 0) return [];
   const oldest = new Date(Math.min(...claimed.map((c) => c.queuedAt.getTime())));
   const queuedAt = new Map<string, Date>();
@@ -289,8 +291,7 @@ async function requeueFailures(
   for (const [segmentKey, { items, error }] of byKey) {
     const failure = { segmentKey, error: describeWorkFailure(error) };
     const outcome = await requeueFailedWork(
-      db,
-      workspaceId,
+      scope,
       [...items.values()].map((i) => ({
         target: i.target,
         profileId: i.profileId,
@@ -300,7 +301,6 @@ async function requeueFailures(
         queuedAt: queuedAt.get(i.profileId) ?? oldest,
       })),
       failure,
-      now,
     );
     reports.push({ workspaceId, ...failure, ...outcome });
   }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { listBuildingVersions, type Database } from '@strata/storage';
+import { listBuildingVersions, workspaceScope, type Database } from '@strata/storage';
 import { backfillVersion, BackfillFailedError } from './backfill.js';
 import { LiveSegmentWorker } from './live-worker.js';
 import { SegmentMetrics } from './segment-metrics.js';
@@ -88,7 +88,7 @@ export class SegmentEngine {
   private async runUpkeep(): Promise<void> {
     const { db, now } = this.options;
     const log = this.options.log ?? (() => undefined);
-    const runOptions = { now, ...(this.statementTimeoutMs !== undefined ? { statementTimeoutMs: this.statementTimeoutMs } : {}) };
+    const runOptions = { ...(this.statementTimeoutMs !== undefined ? { statementTimeoutMs: this.statementTimeoutMs } : {}) };
     let missing: string[] = [];
     try {
       missing = await workspacesMissingPredefined(db);
@@ -97,7 +97,7 @@ export class SegmentEngine {
     }
     for (const workspaceId of missing) {
       try {
-        const created = await ensurePredefinedSegments(db, workspaceId, runOptions);
+        const created = await ensurePredefinedSegments(workspaceScope(db, workspaceId, now), runOptions);
         if (created.length > 0) log('info', 'predefined segments created', { workspaceId, segments: created });
       } catch (error) {
         log('error', 'predefined segments could not be created; retrying at the next sweep', {
@@ -115,7 +115,7 @@ export class SegmentEngine {
     }
     for (const version of building) {
       try {
-        const outcome = await backfillVersion(db, version.workspaceId, version.key, version.version, runOptions);
+        const outcome = await backfillVersion(workspaceScope(db, version.workspaceId, now), version.key, version.version, runOptions);
         if (outcome === 'activated') log('info', 'resumed backfill finished', { ...version });
       } catch (error) {
         const attempts = error instanceof BackfillFailedError ? { attempts: error.attempts } : {};

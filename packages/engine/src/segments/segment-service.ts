@@ -12,6 +12,8 @@ import {
   updateSegmentLabels,
   type Database,
   type SegmentDefinition,
+  inWorkspaceTransaction,
+  type WorkspaceScope,
 } from '@strata/storage';
 import { BackfillFailedError, backfillVersion, diffRule, type BackfillProgress } from './backfill.js';
 import { predefinedSegments } from './predefined-segments.js';
@@ -29,7 +31,6 @@ export type SegmentProblem =
 export type SegmentOutcome<T> = { ok: true; value: T } | { ok: false; problem: SegmentProblem };
 
 export interface SegmentRunOptions {
-  now: () => Date;
   onProgress?: (progress: BackfillProgress) => void;
   /** Each backfill statement may run this long; 30 s by default. */
   statementTimeoutMs?: number | undefined;
@@ -49,8 +50,7 @@ export const segmentKeyPattern = /^[a-z0-9][a-z0-9-_]{0,62}$/;
  * so stored IR is always what the checker produces, whoever wrote it.
  */
 export async function checkSegmentRule(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   target: Target,
   rule: string | SegmentRule,
   segmentKey?: string,
@@ -63,7 +63,7 @@ export async function checkSegmentRule(
     if (!printed.ok) return printed;
     text = printed.text;
   }
-  const schema = await loadFieldSchema(db, workspaceId);
+  const schema = await loadFieldSchema(scope);
   return validateRule(text, { target, schema, ...(segmentKey ? { segmentKey } : {}) });
 }
 
@@ -73,14 +73,13 @@ export async function checkSegmentRule(
  * fails, both are removed again and the failure is the answer.
  */
 export async function createSegment(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   input: { key: string; name: string; description?: string; target: Target; rule: string | SegmentRule; predefined?: boolean },
   options: SegmentRunOptions,
 ): Promise<SegmentOutcome<SegmentDefinition>> {
-  const checked = await checkSegmentRule(db, workspaceId, input.target, input.rule, input.key);
+  const checked = await checkSegmentRule(scope, input.target, input.rule, input.key);
   if (!checked.ok) return { ok: false, problem: { code: 'invalid-rule', diagnostics: checked.diagnostics } };
-  const inserted = await insertSegment(db, workspaceId, {
+  const inserted = await insertSegment(scope, {
     key: input.key,
     name: input.name,
     description: input.description ?? '',
@@ -91,22 +90,22 @@ export async function createSegment(
   });
   if (!inserted) return { ok: false, problem: { code: 'key-taken', key: input.key } };
   try {
-    await backfillVersion(db, workspaceId, input.key, 1, backfillOptions(options));
+    await backfillVersion(scope, input.key, 1, backfillOptions(options));
   } catch (error) {
     if (!(error instanceof BackfillFailedError)) throw error;
-    await db.transaction().execute((tx) => deleteSegmentRows(tx, workspaceId, input.key));
+    await inWorkspaceTransaction(scope, (tx) => deleteSegmentRows(tx, input.key));
     return { ok: false, problem: { code: 'evaluation-failed', key: input.key, error: error.error } };
   }
-  return { ok: true, value: (await findSegment(db, workspaceId, input.key))! };
+  return { ok: true, value: (await findSegment(scope, input.key))! };
 }
 
 /** What an edit would do, without doing it. */
-export async function previewSegmentEdit(db: Kysely<Database>, workspaceId: string, key: string, rule: string | SegmentRule, now: Date) {
-  const segment = await findSegment(db, workspaceId, key);
+export async function previewSegmentEdit(scope: WorkspaceScope, key: string, rule: string | SegmentRule) {
+  const segment = await findSegment(scope, key);
   if (!segment) return { ok: false as const, problem: { code: 'not-found' as const, key } };
-  const checked = await checkSegmentRule(db, workspaceId, segment.target, rule, key);
+  const checked = await checkSegmentRule(scope, segment.target, rule, key);
   if (!checked.ok) return { ok: false as const, problem: { code: 'invalid-rule' as const, diagnostics: checked.diagnostics } };
-  const diff = await diffRule(db, workspaceId, key, checked.rule, now);
+  const diff = await diffRule(scope, key, checked.rule);
   return { ok: true as const, value: { text: checked.text, ...diff } };
 }
 
@@ -117,34 +116,34 @@ export async function previewSegmentEdit(db: Kysely<Database>, workspaceId: stri
  * version keeps serving, and nothing of the edit is kept.
  */
 export async function updateSegment(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   edit: { name?: string | undefined; description?: string | undefined; rule?: string | SegmentRule | undefined },
   options: SegmentRunOptions,
 ): Promise<SegmentOutcome<SegmentDefinition>> {
-  const segment = await findSegment(db, workspaceId, key);
+  const { db, workspaceId } = scope;
+  const segment = await findSegment(scope, key);
   if (!segment) return { ok: false, problem: { code: 'not-found', key } };
   if (edit.rule !== undefined) {
-    const checked = await checkSegmentRule(db, workspaceId, segment.target, edit.rule, key);
+    const checked = await checkSegmentRule(scope, segment.target, edit.rule, key);
     if (!checked.ok) return { ok: false, problem: { code: 'invalid-rule', diagnostics: checked.diagnostics } };
-    const versions = await listSegmentVersions(db, workspaceId, key);
+    const versions = await listSegmentVersions(scope, key);
     const newest = versions[0];
     const active = versions.find((v) => v.state === 'active');
     // An unchanged rule is not a new version, unless a different one is being built.
     if (!active || active.text !== checked.text || newest?.state === 'building') {
       const version = (newest?.version ?? 0) + 1;
-      await db.transaction().execute(async (tx) => {
-        await tx
+      await inWorkspaceTransaction(scope, async (tx) => {
+        await tx.db
           .deleteFrom('segment_versions')
           .where('workspace_id', '=', workspaceId)
           .where('segment_key', '=', key)
           .where('state', '=', 'building')
           .execute();
-        await insertSegmentVersion(tx, workspaceId, key, version, checked.rule, checked.text);
+        await insertSegmentVersion(tx, key, version, checked.rule, checked.text);
       });
       try {
-        await backfillVersion(db, workspaceId, key, version, backfillOptions(options));
+        await backfillVersion(scope, key, version, backfillOptions(options));
       } catch (error) {
         if (!(error instanceof BackfillFailedError)) throw error;
         await db
@@ -158,8 +157,8 @@ export async function updateSegment(
       }
     }
   }
-  await updateSegmentLabels(db, workspaceId, key, { name: edit.name, description: edit.description });
-  return { ok: true, value: (await findSegment(db, workspaceId, key))! };
+  await updateSegmentLabels(scope, key, { name: edit.name, description: edit.description });
+  return { ok: true, value: (await findSegment(scope, key))! };
 }
 
 /**
@@ -167,41 +166,38 @@ export async function updateSegment(
  * attempts, and a building version whose backfill failed is backfilled again at the next upkeep.
  * For failures that have passed (a database that was overloaded); a broken rule needs an edit.
  */
-export async function retrySegment(
-  db: Kysely<Database>,
-  workspaceId: string,
-  key: string,
-): Promise<SegmentOutcome<{ requeued: number; backfill: boolean }>> {
-  const segment = await findSegment(db, workspaceId, key);
+export async function retrySegment(scope: WorkspaceScope, key: string): Promise<SegmentOutcome<{ requeued: number; backfill: boolean }>> {
+  const segment = await findSegment(scope, key);
   if (!segment) return { ok: false, problem: { code: 'not-found', key } };
-  return db.transaction().execute(async (tx) => ({
+  return inWorkspaceTransaction(scope, async (tx) => ({
     ok: true as const,
-    value: { requeued: await unparkSegmentWork(tx, workspaceId, key), backfill: await resetBackfillFailures(tx, workspaceId, key) },
+    value: { requeued: await unparkSegmentWork(tx, key), backfill: await resetBackfillFailures(tx, key) },
   }));
 }
 
 /** Deletes a segment that no other segment refers to; predefined segments stay (edit them instead). */
-export async function deleteSegment(db: Kysely<Database>, workspaceId: string, key: string): Promise<SegmentOutcome<null>> {
-  const segment = await findSegment(db, workspaceId, key);
+export async function deleteSegment(scope: WorkspaceScope, key: string): Promise<SegmentOutcome<null>> {
+  const segment = await findSegment(scope, key);
   if (!segment) return { ok: false, problem: { code: 'not-found', key } };
   if (segment.predefined) return { ok: false, problem: { code: 'predefined', key } };
-  const schema = await loadFieldSchema(db, workspaceId);
+  const schema = await loadFieldSchema(scope);
   const by = Object.entries(schema.segments)
     .filter(([other, s]) => other !== key && s.references.includes(key))
     .map(([other]) => other);
   if (by.length > 0) return { ok: false, problem: { code: 'referenced', key, by } };
-  await db.transaction().execute((tx) => deleteSegmentRows(tx, workspaceId, key));
+  await inWorkspaceTransaction(scope, (tx) => deleteSegmentRows(tx, key));
   return { ok: true, value: null };
 }
 
 /** Creates the predefined segments a workspace lacks, in dependency order. */
-export async function ensurePredefinedSegments(db: Kysely<Database>, workspaceId: string, options: SegmentRunOptions): Promise<string[]> {
+export async function ensurePredefinedSegments(scope: WorkspaceScope, options: SegmentRunOptions): Promise<string[]> {
+  const { db, workspaceId } = scope;
   const existing = await db.selectFrom('segments').select('segment_key').where('workspace_id', '=', workspaceId).execute();
   const have = new Set(existing.map((r) => r.segment_key));
   const created: string[] = [];
   for (const predefined of predefinedSegments) {
     if (have.has(predefined.key)) continue;
-    const outcome = await createSegment(db, workspaceId, { ...predefined, predefined: true }, options);
+    const outcome = await createSegment(scope, { ...predefined, predefined: true }, options);
     if (!outcome.ok && outcome.problem.code !== 'key-taken')
       throw new Error(`invariant: predefined segment ${predefined.key}: ${JSON.stringify(outcome.problem)}`);
     if (outcome.ok) created.push(predefined.key);

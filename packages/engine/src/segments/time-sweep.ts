@@ -7,6 +7,9 @@ import {
   limitStatementTime,
   type Database,
   type SegmentWork,
+  inWorkspaceTransaction,
+  workspaceScope,
+  type WorkspaceScope,
 } from '@strata/storage';
 import { defaultWorkStatementTimeoutMs } from './live-worker.js';
 import { loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
@@ -58,21 +61,24 @@ async function sweepWorkspace(
   calendar: { workspace: string; zones: KnownZones },
 ): Promise<number> {
   let queued = 0;
-  const whole = await db.transaction().execute(async (tx) => {
+  // The sweep's scope: its clock stays at the sweep's instant.
+  const scope = workspaceScope(db, workspaceId, () => now);
+  const whole = await inWorkspaceTransaction(scope, async (txScope) => {
+    const tx = txScope.db;
     await limitStatementTime(tx, timeoutMs);
     await sql`INSERT INTO segment_sweeps (workspace_id, swept_until) VALUES (${workspaceId}, ${now}) ON CONFLICT DO NOTHING`.execute(tx);
     const row = await sql<{ swept_until: Date }>`
         SELECT swept_until FROM segment_sweeps WHERE workspace_id = ${workspaceId} FOR UPDATE SKIP LOCKED`.execute(tx);
     const from = row.rows[0]?.swept_until;
     if (!from || from >= now) return [];
-    const segments = await loadLiveSegments(tx, workspaceId);
+    const segments = await loadLiveSegments(txScope);
     const work: SegmentWork[] = [];
     for (const segment of segments) {
       if (segment.dependencies.sweepWhole) continue;
-      for (const profileId of await crossingProfiles(tx, workspaceId, segment, from, now))
+      for (const profileId of await crossingProfiles(txScope, segment, from, now))
         work.push({ target: segment.target, profileId, topics: [onlySegmentTopic(segment.key)], cause: { kind: 'time' } });
     }
-    await enqueueSegmentWork(tx, workspaceId, work);
+    await enqueueSegmentWork(txScope, work);
     queued += work.length;
     await sql`UPDATE segment_sweeps SET swept_until = ${now} WHERE workspace_id = ${workspaceId}`.execute(tx);
     const wholes: LiveSegment[] = [];
@@ -88,7 +94,7 @@ async function sweepWorkspace(
   let failure: { error: unknown } | undefined;
   for (const segment of whole) {
     try {
-      await recomputeSegment(db, workspaceId, segment.key, now, 'time', timeoutMs);
+      await recomputeSegment(scope, segment.key, 'time', timeoutMs);
       recomputed.push(segment.key);
     } catch (error) {
       failure ??= { error };
@@ -128,21 +134,15 @@ class KnownZones {
 }
 
 /** Profiles of the segment's target for whom one of its time leaves crossed a boundary in `(from, to]`. */
-async function crossingProfiles(
-  db: Kysely<Database>,
-  workspaceId: string,
-  segment: LiveSegment,
-  from: Date,
-  to: Date,
-): Promise<Set<string>> {
+async function crossingProfiles(scope: WorkspaceScope, segment: LiveSegment, from: Date, to: Date): Promise<Set<string>> {
   const found = new Set<string>();
   for (const leaf of segment.dependencies.timeLeaves) {
     const ids = new Set<string>();
     for (const offset of leaf.offsets) {
       const [low, high] = instantRange(offset, from, to);
-      for (const id of await findInstantsBetween(db, workspaceId, leaf, low, high, offset.sign === 0)) ids.add(id);
+      for (const id of await findInstantsBetween(scope, leaf, low, high, offset.sign === 0)) ids.add(id);
     }
-    for (const id of await toTarget(db, workspaceId, leaf, segment.target, [...ids])) found.add(id);
+    for (const id of await toTarget(scope, leaf, segment.target, [...ids])) found.add(id);
   }
   return found;
 }
@@ -160,15 +160,9 @@ export function instantRange(offset: TimeOffset, from: Date, to: Date): [Date, D
   return [new Date(back(from) - widen - 1), new Date(back(to) + widen)];
 }
 
-async function toTarget(
-  db: Kysely<Database>,
-  workspaceId: string,
-  leaf: TimeLeaf,
-  target: LiveSegment['target'],
-  ids: string[],
-): Promise<string[]> {
+async function toTarget(scope: WorkspaceScope, leaf: TimeLeaf, target: LiveSegment['target'], ids: string[]): Promise<string[]> {
   if (leaf.level === target || ids.length === 0) return ids;
-  const links = await findLinkedProfiles(db, workspaceId, leaf.level, ids);
+  const links = await findLinkedProfiles(scope, leaf.level, ids);
   return [...new Set(links.map((l) => l.to))];
 }
 

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
 import { segmentMessageSchema } from '@strata/core';
-import { findFirstAccountOf, findPersonByIdentity, findProfileId, type Database } from '@strata/storage';
-import { ingestMessages } from '../ingestion/ingest-messages.js';
+import { findFirstAccountOf, findPersonByIdentity, findProfileId } from '@strata/storage';
+import { ingestMessages } from '../ingestion/index.js';
+import type { WorkspaceScope } from '@strata/storage';
 
 /** Who filed a ticket or answered a survey, as the sender knows them. */
 export interface Requester {
@@ -25,22 +25,16 @@ export interface RequesterIds {
  * anonymous id `<source>:<email>` so a later identify with that email can be aliased to it.
  * With no groupId the person's first account is used.
  */
-export async function resolveRequester(
-  db: Kysely<Database>,
-  workspaceId: string,
-  source: string,
-  who: Requester,
-  now: Date,
-): Promise<RequesterIds> {
+export async function resolveRequester(scope: WorkspaceScope, source: string, who: Requester): Promise<RequesterIds> {
   const email = who.email?.trim().toLowerCase() || null;
   const anonymousId = who.anonymousId || (email ? `${source}:${email}` : null);
   const findPerson = async () => {
-    if (who.userId) return findPersonByIdentity(db, workspaceId, 'user_id', who.userId);
-    const byEmail = email ? await findPersonByIdentity(db, workspaceId, 'email', email) : undefined;
-    return byEmail ?? (anonymousId ? await findPersonByIdentity(db, workspaceId, 'anonymous_id', anonymousId) : undefined);
+    if (who.userId) return findPersonByIdentity(scope, 'user_id', who.userId);
+    const byEmail = email ? await findPersonByIdentity(scope, 'email', email) : undefined;
+    return byEmail ?? (anonymousId ? await findPersonByIdentity(scope, 'anonymous_id', anonymousId) : undefined);
   };
   let personId = await findPerson();
-  let accountId = who.groupId ? await findProfileId(db, workspaceId, 'account', who.groupId) : undefined;
+  let accountId = who.groupId ? await findProfileId(scope, 'account', who.groupId) : undefined;
 
   const messages: unknown[] = [];
   const identity = who.userId ? { userId: who.userId } : anonymousId ? { anonymousId } : undefined;
@@ -53,14 +47,13 @@ export async function resolveRequester(
   if (who.groupId && !accountId)
     messages.push(identity ? { type: 'group', ...identity, groupId: who.groupId } : { type: 'group', groupId: who.groupId });
   if (messages.length > 0) {
-    await ingestMessages(db, {
-      workspaceId,
+    await ingestMessages(scope, {
       messages: messages.map((m) => segmentMessageSchema.parse(m)),
-      receivedAt: now,
+      receivedAt: scope.clock(),
     });
     personId ??= await findPerson();
-    if (who.groupId) accountId ??= await findProfileId(db, workspaceId, 'account', who.groupId);
+    if (who.groupId) accountId ??= await findProfileId(scope, 'account', who.groupId);
   }
-  if (!accountId && personId) accountId = await findFirstAccountOf(db, workspaceId, personId);
+  if (!accountId && personId) accountId = await findFirstAccountOf(scope, personId);
   return { personId: personId ?? null, accountId: accountId ?? null };
 }

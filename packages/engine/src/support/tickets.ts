@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { TicketChannel, TicketPriority, TicketSource, TicketStatus } from '@strata/core';
 import {
@@ -11,17 +10,17 @@ import {
   listTicketMessages,
   lockTicket,
   updateTicket,
-  type Database,
   type TicketMessageRow,
   type TicketRef,
   type TicketRow,
 } from '@strata/storage';
-import { WorkCollector } from '../segments/work-collector.js';
-import { withTransactionRetry } from '../ingestion/transaction-retry.js';
+import { WorkCollector } from '../segments/index.js';
+import { withTransactionRetry } from '../ingestion/index.js';
 import { loadBusinessHours } from './business-hours-setting.js';
 import { resolveRequester, type Requester, type RequesterIds } from './requesters.js';
 import { deriveTicket, statusTransition } from './ticket-derivation.js';
 import { textAnalyser } from './text-signals.js';
+import { inWorkspaceTransaction, type WorkspaceScope } from '@strata/storage';
 
 /** A ticket's fields as a caller sets them; absent fields are left as they are. */
 export interface TicketFields {
@@ -107,43 +106,40 @@ export type TicketOutcome =
   | { kind: 'not-found' };
 
 /** Creates a ticket or, when one with the same source and external id exists, updates it. */
-export async function writeTicket(db: Kysely<Database>, workspaceId: string, write: TicketWrite, now: Date): Promise<TicketOutcome> {
+export async function writeTicket(scope: WorkspaceScope, write: TicketWrite): Promise<TicketOutcome> {
   const ref = write.externalId !== undefined ? { externalId: write.externalId, source: write.source } : undefined;
-  return applyTicketWrite(db, workspaceId, ref, write, now, true);
+  return applyTicketWrite(scope, ref, write, true);
 }
 
 /** Changes an existing ticket (by id or external id); not-found when there is none. */
 export async function changeTicket(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   ref: TicketRef,
   change: Omit<TicketWrite, 'source' | 'externalId'>,
-  now: Date,
 ): Promise<TicketOutcome> {
-  return applyTicketWrite(db, workspaceId, ref, { ...change, source: 'api' }, now, false);
+  return applyTicketWrite(scope, ref, { ...change, source: 'api' }, false);
 }
 
-export async function readTicket(db: Kysely<Database>, workspaceId: string, ref: TicketRef): Promise<TicketView | undefined> {
-  const row = await findTicket(db, workspaceId, ref);
-  return row ? viewOf(db, workspaceId, row) : undefined;
+export async function readTicket(scope: WorkspaceScope, ref: TicketRef): Promise<TicketView | undefined> {
+  const row = await findTicket(scope, ref);
+  return row ? viewOf(scope, row) : undefined;
 }
 
 async function applyTicketWrite(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   ref: TicketRef | undefined,
   write: TicketWrite,
-  now: Date,
   mayCreate: boolean,
 ): Promise<TicketOutcome> {
+  const now = scope.clock();
   // Finding the requester may create them (ordinary ingestion, in its own transaction), so a
   // change to a ticket this workspace does not have is refused before that: a refused request
   // stores nothing. The ticket is locked and checked again in the transaction below.
-  if (ref && !mayCreate && !(await findTicket(db, workspaceId, ref))) return { kind: 'not-found' };
+  if (ref && !mayCreate && !(await findTicket(scope, ref))) return { kind: 'not-found' };
   // Outside the transaction: finding or creating the requester (its own ingestion), the
   // workspace's hours, and the text analysis, which is CPU work that should hold no locks.
-  const requester = write.requester ? await resolveRequester(db, workspaceId, write.source, write.requester, now) : undefined;
-  const hours = await loadBusinessHours(db, workspaceId);
+  const requester = write.requester ? await resolveRequester(scope, write.source, write.requester) : undefined;
+  const hours = await loadBusinessHours(scope);
   const textSignals = await textAnalyser();
   const incoming = [
     ...(write.description
@@ -153,94 +149,90 @@ async function applyTicketWrite(
   ].map((m) => ({ ...m, signals: m.author === 'customer' ? textSignals(m.body) : { sentiment: null, language: null } }));
 
   const outcome = await withTransactionRetry(() =>
-    db
-      .transaction()
-      .execute(
-        async (
-          tx,
-        ): Promise<TicketOutcome | { kind: 'row'; row: TicketRow; messages: TicketMessageRow[]; created: boolean; applied: boolean }> => {
-          if (write.delivery && !(await claimWebhookDelivery(tx, workspaceId, write.delivery.provider, write.delivery.eventId)))
-            return { kind: 'duplicate-delivery', ticket: undefined };
-          const existing = ref ? await lockTicket(tx, workspaceId, ref) : undefined;
-          if (!existing && !mayCreate) return { kind: 'not-found' };
-          const work = new WorkCollector();
-          const at = write.updatedAt ?? now;
+    inWorkspaceTransaction(
+      scope,
+      async (
+        tx,
+      ): Promise<TicketOutcome | { kind: 'row'; row: TicketRow; messages: TicketMessageRow[]; created: boolean; applied: boolean }> => {
+        if (write.delivery && !(await claimWebhookDelivery(tx, write.delivery.provider, write.delivery.eventId)))
+          return { kind: 'duplicate-delivery', ticket: undefined };
+        const existing = ref ? await lockTicket(tx, ref) : undefined;
+        if (!existing && !mayCreate) return { kind: 'not-found' };
+        const work = new WorkCollector();
+        const at = write.updatedAt ?? now;
 
-          let base: TicketRow;
-          let update: Partial<TicketRow> = {};
-          let applied = true;
-          if (!existing) {
-            const createdAt = write.createdAt ?? now;
-            const status = statusTransition({ status: null, solved_at: null, reopen_count: 0 }, write.status ?? 'new', at);
-            base = await insertTicket(tx, {
-              workspace_id: workspaceId,
-              ticket_id: uuidv7(),
-              source: write.source,
-              external_id: write.externalId ?? null,
-              person_id: requester?.personId ?? null,
-              account_id: requester?.accountId ?? null,
-              subject: write.subject ?? null,
-              description: write.description ?? null,
-              priority: write.priority ?? 'normal',
-              channel: write.channel ?? 'web',
-              tags: write.tags ?? [],
-              group_name: write.group ?? null,
-              assignee: write.assignee ?? null,
-              csat: write.csat?.score ?? null,
-              csat_comment: write.csat?.comment ?? null,
-              created_at: createdAt,
-              source_updated_at: write.updatedAt ?? null,
-              ...status,
-            });
-          } else {
-            base = existing;
-            // Providers do not promise order: an update older than the stored state only adds messages.
-            applied = !(write.updatedAt && existing.source_updated_at && write.updatedAt.getTime() <= existing.source_updated_at.getTime());
-            if (applied) update = fieldChanges(existing, write, requester, at);
-          }
-          // The ticket as it will be once this write is applied; derived fields follow from it.
-          const current: TicketRow = { ...base, ...update };
-          // A ticket moved to another requester leaves the previous one's counts too.
-          if (existing?.person_id && existing.person_id !== current.person_id)
-            work.add('person', existing.person_id, ['tickets'], { kind: 'support' });
-          if (existing?.account_id && existing.account_id !== current.account_id)
-            work.add('account', existing.account_id, ['tickets'], { kind: 'support' });
-
-          for (const message of incoming) {
-            if (current.description === null && message.externalId === 'description') continue;
-            await insertTicketMessage(tx, {
-              workspace_id: workspaceId,
-              ticket_id: current.ticket_id,
-              message_id: uuidv7(),
-              external_id: message.externalId ?? uuidv7(),
-              author: message.author,
-              public: message.public ?? true,
-              body: message.body,
-              sentiment: message.signals.sentiment?.score ?? null,
-              sentiment_label: message.signals.sentiment?.label ?? null,
-              language: message.signals.language,
-              created_at: message.createdAt ?? now,
-            });
-          }
-          const messages = await listTicketMessages(tx, workspaceId, current.ticket_id);
-          const firstResponseFromDesk = applied && write.firstResponseAt !== undefined ? write.firstResponseAt : null;
-          // One write of the row: the changed fields and everything derived from them and the messages.
-          const row = await updateTicket(tx, workspaceId, current.ticket_id, {
-            ...update,
-            ...deriveTicket(current, messages, hours, firstResponseFromDesk),
+        let base: TicketRow;
+        let update: Partial<TicketRow> = {};
+        let applied = true;
+        if (!existing) {
+          const createdAt = write.createdAt ?? now;
+          const status = statusTransition({ status: null, solved_at: null, reopen_count: 0 }, write.status ?? 'new', at);
+          base = await insertTicket(tx, {
+            ticket_id: uuidv7(),
+            source: write.source,
+            external_id: write.externalId ?? null,
+            person_id: requester?.personId ?? null,
+            account_id: requester?.accountId ?? null,
+            subject: write.subject ?? null,
+            description: write.description ?? null,
+            priority: write.priority ?? 'normal',
+            channel: write.channel ?? 'web',
+            tags: write.tags ?? [],
+            group_name: write.group ?? null,
+            assignee: write.assignee ?? null,
+            csat: write.csat?.score ?? null,
+            csat_comment: write.csat?.comment ?? null,
+            created_at: createdAt,
+            source_updated_at: write.updatedAt ?? null,
+            ...status,
           });
+        } else {
+          base = existing;
+          // Providers do not promise order: an update older than the stored state only adds messages.
+          applied = !(write.updatedAt && existing.source_updated_at && write.updatedAt.getTime() <= existing.source_updated_at.getTime());
+          if (applied) update = fieldChanges(existing, write, requester, at);
+        }
+        // The ticket as it will be once this write is applied; derived fields follow from it.
+        const current: TicketRow = { ...base, ...update };
+        // A ticket moved to another requester leaves the previous one's counts too.
+        if (existing?.person_id && existing.person_id !== current.person_id)
+          work.add('person', existing.person_id, ['tickets'], { kind: 'support' });
+        if (existing?.account_id && existing.account_id !== current.account_id)
+          work.add('account', existing.account_id, ['tickets'], { kind: 'support' });
 
-          if (row.person_id) work.add('person', row.person_id, ['tickets'], { kind: 'support' });
-          if (row.account_id) work.add('account', row.account_id, ['tickets'], { kind: 'support' });
-          await enqueueSegmentWork(tx, workspaceId, work.work());
-          return { kind: 'row', row, messages, created: !existing, applied };
-        },
-      ),
+        for (const message of incoming) {
+          if (current.description === null && message.externalId === 'description') continue;
+          await insertTicketMessage(tx, {
+            ticket_id: current.ticket_id,
+            message_id: uuidv7(),
+            external_id: message.externalId ?? uuidv7(),
+            author: message.author,
+            public: message.public ?? true,
+            body: message.body,
+            sentiment: message.signals.sentiment?.score ?? null,
+            sentiment_label: message.signals.sentiment?.label ?? null,
+            language: message.signals.language,
+            created_at: message.createdAt ?? now,
+          });
+        }
+        const messages = await listTicketMessages(tx, current.ticket_id);
+        const firstResponseFromDesk = applied && write.firstResponseAt !== undefined ? write.firstResponseAt : null;
+        // One write of the row: the changed fields and everything derived from them and the messages.
+        const row = await updateTicket(tx, current.ticket_id, {
+          ...update,
+          ...deriveTicket(current, messages, hours, firstResponseFromDesk),
+        });
+
+        if (row.person_id) work.add('person', row.person_id, ['tickets'], { kind: 'support' });
+        if (row.account_id) work.add('account', row.account_id, ['tickets'], { kind: 'support' });
+        await enqueueSegmentWork(tx, work.work());
+        return { kind: 'row', row, messages, created: !existing, applied };
+      },
+    ),
   );
-  if (outcome.kind === 'duplicate-delivery')
-    return { kind: 'duplicate-delivery', ticket: ref ? await readTicket(db, workspaceId, ref) : undefined };
+  if (outcome.kind === 'duplicate-delivery') return { kind: 'duplicate-delivery', ticket: ref ? await readTicket(scope, ref) : undefined };
   if (outcome.kind !== 'row') return outcome;
-  const ticket = await viewOf(db, workspaceId, outcome.row, outcome.messages);
+  const ticket = await viewOf(scope, outcome.row, outcome.messages);
   return { kind: 'stored', ticket, created: outcome.created, applied: outcome.applied };
 }
 
@@ -283,10 +275,10 @@ function messageView(m: TicketMessageRow): TicketMessageView {
   };
 }
 
-async function viewOf(db: Kysely<Database>, workspaceId: string, row: TicketRow, known?: TicketMessageRow[]): Promise<TicketView> {
+async function viewOf(scope: WorkspaceScope, row: TicketRow, known?: TicketMessageRow[]): Promise<TicketView> {
   const [ids, messages] = await Promise.all([
-    findExternalIdsOf(db, workspaceId, { personId: row.person_id, accountId: row.account_id }),
-    known ?? listTicketMessages(db, workspaceId, row.ticket_id),
+    findExternalIdsOf(scope, { personId: row.person_id, accountId: row.account_id }),
+    known ?? listTicketMessages(scope, row.ticket_id),
   ]);
   return {
     id: row.ticket_id,

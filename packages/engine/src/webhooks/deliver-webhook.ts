@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { findWebhook, findWebhookMessage, recordWebhookAttempt } from '@strata/storage';
+import { findWebhook, findWebhookMessage, recordWebhookAttempt, workspaceScope } from '@strata/storage';
 import type { Task } from '../jobs/index.js';
 
 /** 25 attempts: graphile-worker's backoff (e^min(n,10) s) spreads them over about four days. */
@@ -12,14 +12,15 @@ export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }
   payload: z.object({ workspaceId: z.string(), messageId: z.string() }),
   maxAttempts: deliveryAttempts,
   async run({ workspaceId, messageId }, { db, now, services, attempt, lastAttempt }) {
-    const message = await findWebhookMessage(db, workspaceId, messageId);
+    const scope = workspaceScope(db, workspaceId, now);
+    const message = await findWebhookMessage(scope, messageId);
     if (!message || message.status === 'delivered') return;
-    const webhook = await findWebhook(db, workspaceId, message.webhookKey);
+    const webhook = await findWebhook(scope, message.webhookKey);
     if (!webhook) return;
     if (!services.secrets) throw new Error('STRATA_SECRET_KEY is not configured: webhook secrets cannot be opened');
     const secret = services.secrets.open(Buffer.from(webhook.secretCiphertext, 'base64'));
     const body = JSON.stringify(message.payload);
-    const sentAt = now();
+    const sentAt = scope.clock();
     const signature = new Webhook(secret).sign(message.id, sentAt, body);
     let status: number | null = null;
     let error: string | null = null;
@@ -41,9 +42,9 @@ export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
-    const at = now();
+    const at = scope.clock();
     if (error === null) {
-      await recordWebhookAttempt(db, workspaceId, message.id, {
+      await recordWebhookAttempt(scope, message.id, {
         status: 'delivered',
         httpStatus: status,
         error: null,
@@ -53,7 +54,7 @@ export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }
       return;
     }
     const nextAttemptAt = lastAttempt ? null : new Date(at.getTime() + Math.exp(Math.min(attempt, 10)) * 1000);
-    await recordWebhookAttempt(db, workspaceId, message.id, {
+    await recordWebhookAttempt(scope, message.id, {
       status: lastAttempt ? 'failed' : 'pending',
       httpStatus: status,
       error,

@@ -14,8 +14,9 @@ import { eventOf, membershipPayload } from './webhook-payload.js';
 export const membershipWebhooks: Subscriber = {
   name: 'membership-webhooks',
   log: 'segment-changes',
-  async handle(changes, { db, workspaceId, now }) {
-    const webhooks = await listWebhooks(db, workspaceId);
+  async handle(changes, { scope }) {
+    const { db, workspaceId } = scope;
+    const webhooks = await listWebhooks(scope);
     if (webhooks.length === 0) return;
     const messages = [];
     for (const change of changes) {
@@ -34,7 +35,7 @@ export const membershipWebhooks: Subscriber = {
         });
       }
     }
-    const added = await insertWebhookMessages(db, workspaceId, messages, now);
+    const added = await insertWebhookMessages(scope, messages);
     await enqueueMany(
       db,
       deliverWebhookTask,

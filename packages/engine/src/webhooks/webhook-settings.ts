@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { Webhook } from 'standardwebhooks';
-import { listSegments, upsertWebhook, type Database, type MembershipEvent, type WebhookRecord } from '@strata/storage';
+import { listSegments, upsertWebhook, type MembershipEvent, type WebhookRecord, type WorkspaceScope } from '@strata/storage';
 
 /** A webhook as a user configures it. */
 export interface WebhookInput {
@@ -41,15 +40,13 @@ export function generateWebhookSecret(): string {
  * `standardwebhooks` package accepts, so receivers can verify with it as it is.
  */
 export async function saveWebhook(
-  db: Kysely<Database>,
+  scope: WorkspaceScope,
   secrets: { seal(plaintext: string): Buffer },
-  workspaceId: string,
   input: WebhookInput,
-  now: Date,
 ): Promise<SavedWebhook> {
   const url = parseWebhookUrl(input.url);
   if (input.segments) {
-    const known = new Set((await listSegments(db, workspaceId)).map((s) => s.key));
+    const known = new Set((await listSegments(scope)).map((s) => s.key));
     input.segments.forEach((key, index) => {
       if (!known.has(key))
         throw new WebhookInputError(`segments[${index}]`, `segment ${key} does not exist; GET /api/v1/segments lists the keys`);
@@ -57,18 +54,13 @@ export async function saveWebhook(
   }
   const secret = input.secret ?? generateWebhookSecret();
   checkSecret(secret);
-  const { webhook, created } = await upsertWebhook(
-    db,
-    workspaceId,
-    {
-      key: input.key,
-      url,
-      events: [...new Set(input.events)],
-      segments: input.segments ? [...new Set(input.segments)] : null,
-      secretCiphertext: secrets.seal(secret).toString('base64'),
-    },
-    now,
-  );
+  const { webhook, created } = await upsertWebhook(scope, {
+    key: input.key,
+    url,
+    events: [...new Set(input.events)],
+    segments: input.segments ? [...new Set(input.segments)] : null,
+    secretCiphertext: secrets.seal(secret).toString('base64'),
+  });
   return { webhook, created, secret };
 }
 

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../schema.js';
+import { sql } from 'kysely';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** A position in a change log: everything at or before `(txid, changeId)` has been handled. */
 export interface ChangeCursor {
@@ -30,7 +30,9 @@ export interface CursorRow extends ChangeCursor {
  * start of the log; undefined when another process holds it (that process is handling the same
  * changes) or when its failures are backing off until later.
  */
-export async function lockCursor(db: Kysely<Database>, workspaceId: string, subscriber: string, now: Date): Promise<CursorRow | undefined> {
+export async function lockCursor(scope: WorkspaceScope, subscriber: string): Promise<CursorRow | undefined> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   await sql`
     INSERT INTO change_cursors (workspace_id, subscriber, updated_at) VALUES (${workspaceId}, ${subscriber}, ${now})
     ON CONFLICT DO NOTHING`.execute(db);
@@ -66,14 +68,9 @@ export async function lockCursor(db: Kysely<Database>, workspaceId: string, subs
 }
 
 /** Moves a locked cursor past what was handled and clears its failures. */
-export async function advanceCursor(
-  db: Kysely<Database>,
-  workspaceId: string,
-  subscriber: string,
-  to: ChangeCursor,
-  handled: number,
-  now: Date,
-): Promise<void> {
+export async function advanceCursor(scope: WorkspaceScope, subscriber: string, to: ChangeCursor, handled: number): Promise<void> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   await sql`
     UPDATE change_cursors SET txid = ${to.txid}::xid8, change_id = ${to.changeId}, handled = handled + ${handled},
       updated_at = ${now}, failures = 0, next_attempt_at = NULL
@@ -84,14 +81,9 @@ export async function advanceCursor(
  * Records a failed attempt (in a transaction of its own: the failed one rolled back, and with it
  * the cursor row if that attempt created it, so the row is created here too).
  */
-export async function recordCursorFailure(
-  db: Kysely<Database>,
-  workspaceId: string,
-  subscriber: string,
-  error: string,
-  retryAt: Date,
-  now: Date,
-): Promise<number> {
+export async function recordCursorFailure(scope: WorkspaceScope, subscriber: string, error: string, retryAt: Date): Promise<number> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   const row = await sql<{ failures: number }>`
     INSERT INTO change_cursors AS k (workspace_id, subscriber, updated_at, failures, last_error, last_error_at, next_attempt_at)
     VALUES (${workspaceId}, ${subscriber}, ${now}, 1, ${error}, ${now}, ${retryAt})
@@ -103,7 +95,8 @@ export async function recordCursorFailure(
 }
 
 /** Every cursor of a workspace, by subscriber. */
-export async function listCursors(db: Kysely<Database>, workspaceId: string): Promise<CursorRow[]> {
+export async function listCursors(scope: WorkspaceScope): Promise<CursorRow[]> {
+  const { db, workspaceId } = scope;
   const rows = await db
     .selectFrom('change_cursors')
     .selectAll()

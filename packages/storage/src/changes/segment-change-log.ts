@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ChangeCursor } from './change-cursors.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** A membership change as subscribers see it: who (by external id), which segment, which way. */
 export interface LoggedSegmentChange extends ChangeCursor {
@@ -20,12 +21,8 @@ export interface LoggedSegmentChange extends ChangeCursor {
  * every running one are read (see listSegmentChanges), so a change committed late never sorts
  * behind a cursor that has already moved past it.
  */
-export async function readSegmentChangesAfter(
-  db: Kysely<Database>,
-  workspaceId: string,
-  after: ChangeCursor,
-  limit: number,
-): Promise<LoggedSegmentChange[]> {
+export async function readSegmentChangesAfter(scope: WorkspaceScope, after: ChangeCursor, limit: number): Promise<LoggedSegmentChange[]> {
+  const { db, workspaceId } = scope;
   const rows = await sql<{
     txid: string;
     change_id: string;
@@ -66,11 +63,11 @@ export async function readSegmentChangesAfter(
 
 /** How far behind a cursor is: changes after it (counted up to `cap`) and the time of the oldest. */
 export async function segmentChangeBacklog(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   after: ChangeCursor,
   cap: number,
 ): Promise<{ backlog: number; oldestAt: Date | null }> {
+  const { db, workspaceId } = scope;
   const row = await sql<{ backlog: string; oldest_at: Date | null }>`
     SELECT count(*) AS backlog, min(at) AS oldest_at FROM (
       SELECT c.at FROM segment_changes c

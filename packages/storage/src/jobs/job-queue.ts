@@ -2,6 +2,7 @@ import { runMigrations, Logger } from 'graphile-worker';
 import { sql, type Kysely } from 'kysely';
 import type { Pool } from 'pg';
 import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 /**
  * Background jobs live in graphile-worker's own schema. It is installed and upgraded with Strata's
@@ -84,11 +85,8 @@ export interface JobRecord {
  * jobs are deleted; a job that used all its attempts stays: that is the dead-letter view. The
  * public `jobs` view leaves out the payload, so this reads graphile-worker's tables (0.17 layout).
  */
-export async function listJobs(
-  db: Kysely<Database>,
-  workspaceId: string,
-  filter: { state?: JobState | undefined; limit: number },
-): Promise<JobRecord[]> {
+export async function listJobs(scope: WorkspaceScope, filter: { state?: JobState | undefined; limit: number }): Promise<JobRecord[]> {
+  const { db, workspaceId } = scope;
   const state = sql<JobState>`CASE
     WHEN j.attempts >= j.max_attempts THEN 'dead'
     WHEN j.locked_at IS NOT NULL THEN 'running'

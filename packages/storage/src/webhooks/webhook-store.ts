@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
+import type { WorkspaceScope } from '../workspace-scope.js';
 
 export type MembershipEvent = 'segment.entered' | 'segment.exited';
 
@@ -29,11 +30,11 @@ function toWebhook(r: Selectable<Database['webhooks']>): WebhookRecord {
 
 /** Creates or replaces a webhook; answers whether it was new. */
 export async function upsertWebhook(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   webhook: Omit<WebhookRecord, 'createdAt' | 'updatedAt'>,
-  now: Date,
 ): Promise<{ webhook: WebhookRecord; created: boolean }> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   const row = await sql<Selectable<Database['webhooks']> & { inserted: boolean }>`
     INSERT INTO webhooks (workspace_id, webhook_key, url, events, segments, secret_ciphertext, created_at, updated_at)
     VALUES (${workspaceId}, ${webhook.key}, ${webhook.url}, ${webhook.events}::text[], ${webhook.segments}::text[],
@@ -45,7 +46,8 @@ export async function upsertWebhook(
   return { webhook: toWebhook(r), created: r.inserted };
 }
 
-export async function findWebhook(db: Kysely<Database>, workspaceId: string, key: string): Promise<WebhookRecord | undefined> {
+export async function findWebhook(scope: WorkspaceScope, key: string): Promise<WebhookRecord | undefined> {
+  const { db, workspaceId } = scope;
   const row = await db
     .selectFrom('webhooks')
     .selectAll()
@@ -55,13 +57,15 @@ export async function findWebhook(db: Kysely<Database>, workspaceId: string, key
   return row ? toWebhook(row) : undefined;
 }
 
-export async function listWebhooks(db: Kysely<Database>, workspaceId: string): Promise<WebhookRecord[]> {
+export async function listWebhooks(scope: WorkspaceScope): Promise<WebhookRecord[]> {
+  const { db, workspaceId } = scope;
   const rows = await db.selectFrom('webhooks').selectAll().where('workspace_id', '=', workspaceId).orderBy('webhook_key').execute();
   return rows.map(toWebhook);
 }
 
 /** Deletes a webhook and its messages; pending deliveries then find nothing and stop. */
-export async function deleteWebhook(db: Kysely<Database>, workspaceId: string, key: string): Promise<boolean> {
+export async function deleteWebhook(scope: WorkspaceScope, key: string): Promise<boolean> {
+  const { db, workspaceId } = scope;
   const result = await db.deleteFrom('webhooks').where('workspace_id', '=', workspaceId).where('webhook_key', '=', key).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
@@ -108,11 +112,11 @@ function toMessage(r: Selectable<Database['webhook_messages']>): WebhookMessage 
  * Answers the ids of the messages this call added.
  */
 export async function insertWebhookMessages(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   messages: ReadonlyArray<{ id: string; webhookKey: string; changeId: number; event: MembershipEvent; payload: unknown }>,
-  now: Date,
 ): Promise<string[]> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   if (messages.length === 0) return [];
   const rows = await sql<{ message_id: string }>`
     INSERT INTO webhook_messages (workspace_id, message_id, webhook_key, change_id, event, payload, created_at, next_attempt_at)
@@ -125,7 +129,8 @@ export async function insertWebhookMessages(
   return rows.rows.map((r) => r.message_id);
 }
 
-export async function findWebhookMessage(db: Kysely<Database>, workspaceId: string, id: string): Promise<WebhookMessage | undefined> {
+export async function findWebhookMessage(scope: WorkspaceScope, id: string): Promise<WebhookMessage | undefined> {
+  const { db, workspaceId } = scope;
   const row = await db
     .selectFrom('webhook_messages')
     .selectAll()
@@ -137,11 +142,11 @@ export async function findWebhookMessage(db: Kysely<Database>, workspaceId: stri
 
 /** A webhook's messages, newest first, optionally of one status; `before` pages by message id. */
 export async function listWebhookMessages(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   key: string,
   page: { limit: number; status?: WebhookMessageStatus | undefined; before?: { createdAt: Date; id: string } | undefined },
 ): Promise<WebhookMessage[]> {
+  const { db, workspaceId } = scope;
   let query = db.selectFrom('webhook_messages').selectAll().where('workspace_id', '=', workspaceId).where('webhook_key', '=', key);
   if (page.status) query = query.where('status', '=', page.status);
   if (page.before) {
@@ -154,11 +159,11 @@ export async function listWebhookMessages(
 
 /** Records one delivery attempt's outcome. */
 export async function recordWebhookAttempt(
-  db: Kysely<Database>,
-  workspaceId: string,
+  scope: WorkspaceScope,
   id: string,
   outcome: { status: WebhookMessageStatus; httpStatus: number | null; error: string | null; at: Date; nextAttemptAt: Date | null },
 ): Promise<void> {
+  const { db, workspaceId } = scope;
   await db
     .updateTable('webhook_messages')
     .set((eb) => ({
@@ -176,7 +181,9 @@ export async function recordWebhookAttempt(
 }
 
 /** Puts a message back to pending for a manual retry. */
-export async function requeueWebhookMessage(db: Kysely<Database>, workspaceId: string, id: string, now: Date): Promise<void> {
+export async function requeueWebhookMessage(scope: WorkspaceScope, id: string): Promise<void> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
   await db
     .updateTable('webhook_messages')
     .set({ status: 'pending', next_attempt_at: now })

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { recomputeSegment } from '@strata/engine';
-import { findRunningEmbeddedPostgres, openDatabase } from '@strata/storage';
+import { findRunningEmbeddedPostgres, openDatabase, workspaceScope } from '@strata/storage';
 import {
   startStrataProcess,
   startStrataWorkerProcess,
@@ -130,7 +130,17 @@ export async function expectLiveMembershipEqualsRecompute(
       const members = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM segment_members WHERE segment_key = $1', [key]);
       // The traffic is meant to fill the segment: an empty one would prove nothing.
       expect(members.rows[0]!.n, key).toBeGreaterThan(0);
-      expect({ key, ...(await recomputeSegment(strata.db, rows[0]!.id, key, new Date())) }).toEqual({ key, entered: 0, exited: 0 });
+      expect({
+        key,
+        ...(await recomputeSegment(
+          workspaceScope(strata.db, rows[0]!.id, () => new Date()),
+          key,
+        )),
+      }).toEqual({
+        key,
+        entered: 0,
+        exited: 0,
+      });
     }
   } finally {
     await strata.close();

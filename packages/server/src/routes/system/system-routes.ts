@@ -46,8 +46,8 @@ export function registerSystemRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      return readSubscriberStatus(deps.db(), subscribers, key.workspaceId, deps.now());
+      const { scope } = await deps.auth(request, 'read');
+      return readSubscriberStatus(scope, subscribers);
     },
   );
   api.get(
@@ -65,8 +65,8 @@ export function registerSystemRoutes(
       },
     },
     async (request) => {
-      const key = await deps.auth(request, 'read');
-      return listJobs(deps.db(), key.workspaceId, { state: request.query.state, limit: request.query.limit });
+      const { scope } = await deps.auth(request, 'read');
+      return listJobs(scope, { state: request.query.state, limit: request.query.limit });
     },
   );
 }

@@ -1,0 +1,2 @@
+export { loadSampleData, type LoadSampleOptions, type LoadSampleResult } from './load-sample-data.js';
+export { generateAccounts, sampleSizes, type SampleSize } from './sample-company.js';

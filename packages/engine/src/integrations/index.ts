@@ -1,0 +1,5 @@
+export { SecretBox, parseMasterKey } from './secret-box.js';
+export { configureIntegration, resolveWebhookTarget } from './integrations.js';
+export { providerNames, webhookProviders, type ProviderName } from './providers.js';
+export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './signatures.js';
+export type { WebhookProvider, WebhookResult } from './webhook-provider.js';

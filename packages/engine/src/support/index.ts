@@ -1,0 +1,22 @@
+export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextSignals } from './text-signals.js';
+export { loadBusinessHours } from './business-hours-setting.js';
+export { deriveTicket } from './ticket-derivation.js';
+export {
+  changeTicket,
+  readTicket,
+  writeTicket,
+  type TicketFields,
+  type TicketMessageInput,
+  type TicketOutcome,
+  type TicketView,
+  type TicketWrite,
+} from './tickets.js';
+export {
+  recordSurveyAnswer,
+  surveyScoreRange,
+  type SurveyAnswer,
+  type SurveyKind,
+  type SurveyOutcome,
+  type SurveyView,
+} from './surveys.js';
+export { issueSurveyLink, verifySurveyLink, type SurveyLinkCheck, type SurveyLinkClaims } from './survey-links.js';

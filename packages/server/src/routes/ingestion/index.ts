@@ -1,0 +1,1 @@
+export { registerIngestionRoutes, type IngestionRouteDeps } from './ingestion.js';

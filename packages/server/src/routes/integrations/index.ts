@@ -1,0 +1,2 @@
+export { registerIntegrationRoutes } from './integrations.js';
+export { registerWebhookRoutes } from './provider-webhooks.js';

@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { businessHoursSchema } from '@strata/core';
+import { configureIntegration, loadBusinessHours, providerNames, webhookProviders, type SecretBox } from '@strata/engine';
+import { deleteIntegration, findIntegration, writeBusinessHours, type Database, type IntegrationRow } from '@strata/storage';
+import { AppError } from '../../http/app-error.js';
+import type { Authenticated } from '../../http/management-auth.js';
+import { publicBase } from '../../http/public-url.js';
+import { requireSecrets } from '../../http/secrets.js';
+
+const providerParams = z.object({ provider: z.enum(providerNames) });
+const integrationSchema = z.object({
+  provider: z.string(),
+  webhookUrl: z.string().describe("paste into the provider's webhook settings; it names this workspace"),
+  hasSecret: z.boolean(),
+  updatedAt: z.date(),
+});
+const putBody = z.object({
+  secret: z
+    .string()
+    .min(8)
+    .max(1000)
+    .optional()
+    .describe("the provider's signing secret (Stripe whsec_…, Zendesk signing secret, Intercom client secret, Delighted webhook secret)"),
+});
+const hoursSchema = z.object({
+  timezone: z.string(),
+  workingDays: z.array(z.number()),
+  start: z.string(),
+  end: z.string(),
+  holidays: z.array(z.string()),
+});
+
+/** Integrations with help desks, survey tools and billing, and the business hours support times count in. */
+export function registerIntegrationRoutes(
+  app: FastifyInstance,
+  deps: { db: () => Kysely<Database>; auth: Authenticated; secrets: () => SecretBox | undefined; publicUrl: string | undefined },
+): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const view = (row: IntegrationRow, base: string) => ({
+    provider: row.provider,
+    webhookUrl: `${base}/webhooks/${row.provider}/${row.url_token}`,
+    hasSecret: row.secret_ciphertext !== null,
+    updatedAt: row.updated_at,
+  });
+  api.put(
+    '/integrations/:provider',
+    {
+      schema: {
+        operationId: 'connectIntegration',
+        summary: "Connect a provider: store its signing secret (encrypted) and get this workspace's webhook URL",
+        tags: ['integrations'],
+        params: providerParams,
+        body: putBody,
+        response: { 200: integrationSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'admin');
+      const provider = webhookProviders[request.params.provider]!;
+      if (provider.signs && request.body.secret === undefined)
+        throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
+          { field: 'secret', message: 'required' },
+        ]);
+      const row = await configureIntegration(scope, requireSecrets(deps.secrets()), provider, request.body.secret);
+      return view(row, publicBase(app, deps.publicUrl));
+    },
+  );
+  api.get(
+    '/integrations/:provider',
+    {
+      schema: {
+        operationId: 'getIntegration',
+        summary: "A connected provider's webhook URL",
+        tags: ['integrations'],
+        params: providerParams,
+        response: { 200: integrationSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'admin');
+      const row = await findIntegration(scope, request.params.provider);
+      if (!row)
+        throw new AppError(
+          'NOT_FOUND',
+          `${request.params.provider} is not connected; PUT /api/v1/integrations/${request.params.provider} first`,
+        );
+      return view(row, publicBase(app, deps.publicUrl));
+    },
+  );
+  api.delete(
+    '/integrations/:provider',
+    {
+      schema: {
+        operationId: 'disconnectIntegration',
+        summary: 'Disconnect a provider: its webhook URL stops working',
+        tags: ['integrations'],
+        params: providerParams,
+        response: { 204: z.undefined().describe('Disconnected') },
+      },
+    },
+    async (request, reply) => {
+      const { scope } = await deps.auth(request, 'admin');
+      if (!(await deleteIntegration(scope, request.params.provider)))
+        throw new AppError('NOT_FOUND', `${request.params.provider} is not connected`);
+      return reply.status(204).send();
+    },
+  );
+  api.get(
+    '/settings/business-hours',
+    {
+      schema: {
+        operationId: 'getBusinessHours',
+        summary: 'The business hours first-response and resolution times count in',
+        tags: ['settings'],
+        response: { 200: hoursSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'read');
+      return loadBusinessHours(scope);
+    },
+  );
+  api.put(
+    '/settings/business-hours',
+    {
+      schema: {
+        operationId: 'setBusinessHours',
+        summary: 'Set business hours: timezone, working days (1 = Monday), start, end, holidays; applies to tickets changed from now on',
+        tags: ['settings'],
+        body: businessHoursSchema,
+        response: { 200: hoursSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'admin');
+      await writeBusinessHours(scope, request.body);
+      return loadBusinessHours(scope);
+    },
+  );
+}

@@ -1,0 +1,3 @@
+export { registerSegmentRoutes } from './segments.js';
+export { registerSegmentRuleRoutes } from './segment-rules.js';
+export { registerSegmentMemberRoutes } from './segment-members.js';

@@ -1,0 +1,122 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import { validateRule } from '@strata/core';
+import { loadFieldSchema, selectRuleMembers, type Database } from '@strata/storage';
+import type { Authenticated } from '../../http/management-auth.js';
+
+const ruleInput = z.object({
+  target: z.enum(['person', 'account']).describe('who the rule selects'),
+  rule: z.string().max(10_000).describe('rule text, such as plan = "pro" and mrr >= 1000'),
+});
+const diagnosticSchema = z.object({ code: z.string(), message: z.string(), span: z.object({ start: z.number(), end: z.number() }) });
+const invalid = z.object({ ok: z.literal(false), diagnostics: z.array(diagnosticSchema) });
+const validateResponse = z.union([z.object({ ok: z.literal(true), ir: z.record(z.string(), z.unknown()), text: z.string() }), invalid]);
+const previewResponse = z.union([
+  z.object({
+    ok: z.literal(true),
+    text: z.string(),
+    count: z.number(),
+    sample: z.array(z.object({ id: z.string() })),
+    tookMs: z.number(),
+  }),
+  invalid,
+]);
+
+/** How many members a preview shows, and how long its queries may take. */
+const sampleSize = 20;
+const previewTimeoutMs = 10_000;
+
+/** Rule validation and live previews: what the editor calls while someone types. */
+export function registerSegmentRuleRoutes(
+  app: FastifyInstance,
+  deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date },
+): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post(
+    '/segments/validate',
+    {
+      schema: {
+        operationId: 'validateSegmentRule',
+        summary: 'Check a rule: its IR and canonical text, or every mistake with its position',
+        tags: ['segments'],
+        body: ruleInput,
+        response: { 200: validateResponse },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'read');
+      const schema = await loadFieldSchema(scope);
+      const result = validateRule(request.body.rule, { target: request.body.target, schema });
+      return result.ok ? { ok: true as const, ir: result.rule as unknown as Record<string, unknown>, text: result.text } : result;
+    },
+  );
+  api.get(
+    '/fields',
+    {
+      schema: {
+        operationId: 'listFields',
+        summary: 'The fields rules can use in this workspace, with their types',
+        tags: ['segments'],
+        response: {
+          200: z.object({
+            person: z.record(z.string(), z.string()),
+            account: z.record(z.string(), z.string()),
+            membership: z.record(z.string(), z.string()),
+            events: z.record(z.string(), z.record(z.string(), z.string())),
+            ticket: z.record(z.string(), z.string()),
+            survey: z.record(z.string(), z.string()),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'read');
+      const schema = await loadFieldSchema(scope);
+      return {
+        person: schema.person,
+        account: schema.account,
+        membership: schema.membership,
+        events: schema.events,
+        ticket: schema.ticket,
+        survey: schema.survey,
+      };
+    },
+  );
+  api.post(
+    '/segments/preview',
+    {
+      schema: {
+        operationId: 'previewSegmentRule',
+        summary: 'Members a rule would have now: their count and a sample',
+        tags: ['segments'],
+        body: ruleInput,
+        response: { 200: previewResponse },
+      },
+    },
+    async (request) => {
+      const { key, scope } = await deps.auth(request, 'read');
+      const db = deps.db();
+      const schema = await loadFieldSchema(scope);
+      const result = validateRule(request.body.rule, { target: request.body.target, schema });
+      if (!result.ok) return result;
+      const started = performance.now();
+      const context = { workspaceId: key.workspaceId, now: deps.now() };
+      const { count, sample } = await db.transaction().execute(async (tx) => {
+        // A rule may be expensive (or a pattern slow); a preview must not hold the database.
+        await sql`SET LOCAL statement_timeout = ${sql.lit(previewTimeoutMs)}`.execute(tx);
+        // One scan: the window count rides along with the first page of members.
+        const page = await tx
+          .selectFrom(selectRuleMembers(tx, result.rule, context).as('m'))
+          .select(['m.id', 'm.externalId', (eb) => eb.fn.countAll<number>().over().as('total')])
+          .orderBy('m.externalId')
+          .orderBy('m.id')
+          .limit(sampleSize)
+          .execute();
+        return { count: Number(page[0]?.total ?? 0), sample: page.map((m) => ({ id: m.externalId ?? m.id })) };
+      });
+      return { ok: true as const, text: result.text, count, sample, tookMs: Math.round(performance.now() - started) };
+    },
+  );
+}

@@ -1,0 +1,3 @@
+export { registerSurveyPages } from './survey-pages.js';
+export { registerSurveyRoutes } from './surveys.js';
+export { registerTicketRoutes } from './tickets.js';

@@ -1,0 +1,2 @@
+export { registerMetricsRoute } from './metrics.js';
+export { registerSystemRoutes } from './system-routes.js';

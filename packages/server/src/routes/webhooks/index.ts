@@ -1,0 +1,1 @@
+export { registerMembershipWebhookRoutes } from './membership-webhook-routes.js';

@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import type { WorkspaceScope } from '../workspace-scope.js';
+
+/** Ingestion outcomes of a workspace; `received = stored + rejected + deduplicated` always. */
+export interface IngestionStats {
+  received: number;
+  stored: number;
+  rejected: number;
+  deduplicated: number;
+}
+
+const shards = 8;
+
+/** Adds to the counters in the caller's transaction, so counts commit with the data they count. */
+export async function addIngestionCounts(scope: WorkspaceScope, counts: Omit<IngestionStats, 'received'>): Promise<void> {
+  const { db: tx, workspaceId } = scope;
+  const received = counts.stored + counts.rejected + counts.deduplicated;
+  if (received === 0) return;
+  const shard = Math.floor(Math.random() * shards);
+  await sql`
+    INSERT INTO ingestion_counters AS c (workspace_id, shard, received, stored, rejected, deduplicated)
+    VALUES (${workspaceId}, ${shard}, ${received}, ${counts.stored}, ${counts.rejected}, ${counts.deduplicated})
+    ON CONFLICT (workspace_id, shard) DO UPDATE SET
+      received = c.received + excluded.received, stored = c.stored + excluded.stored,
+      rejected = c.rejected + excluded.rejected, deduplicated = c.deduplicated + excluded.deduplicated`.execute(tx);
+}
+
+export async function readIngestionStats(scope: WorkspaceScope): Promise<IngestionStats> {
+  const { db, workspaceId } = scope;
+  const row = await db
+    .selectFrom('ingestion_counters')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('received'), sql<number>`0`).as('received'),
+      eb.fn.coalesce(eb.fn.sum<number>('stored'), sql<number>`0`).as('stored'),
+      eb.fn.coalesce(eb.fn.sum<number>('rejected'), sql<number>`0`).as('rejected'),
+      eb.fn.coalesce(eb.fn.sum<number>('deduplicated'), sql<number>`0`).as('deduplicated'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  return {
+    received: Number(row.received),
+    stored: Number(row.stored),
+    rejected: Number(row.rejected),
+    deduplicated: Number(row.deduplicated),
+  };
+}

@@ -1,0 +1,1 @@
+export { deleteIntegration, findIntegration, findIntegrationByToken, upsertIntegration, type IntegrationRow } from './integrations.js';

@@ -1,0 +1,13 @@
+export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './profiles.js';
+export { loadFieldSchema } from './field-schema.js';
+export {
+  findAccountByStripeCustomer,
+  findExternalIdsOf,
+  findFirstAccountOf,
+  findPersonByIdentity,
+  findProfileId,
+  loadAccountRecord,
+  loadPersonRecord,
+  RecordTooLargeError,
+  recordLimits,
+} from './profile-records.js';

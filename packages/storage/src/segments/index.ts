@@ -1,0 +1,56 @@
+export { compileCondition, rowTimeColumn, selectRuleMembers, type CompileContext, type MemberScope } from './compile-rule.js';
+export { registerComputedFieldSql, type ComputedFieldReader } from './computed-field-sql.js';
+export {
+  activateVersion,
+  deleteSegment,
+  diffStaging,
+  findSegment,
+  insertSegment,
+  insertSegmentVersion,
+  listBuildingVersions,
+  listLiveVersions,
+  listSegments,
+  listSegmentVersions,
+  recordBackfillFailure,
+  recordBackfillProgress,
+  recordFullEvaluation,
+  resetBackfillFailures,
+  stageVerdicts,
+  updateSegmentLabels,
+  type SegmentDefinition,
+  type SegmentVersion,
+} from './segments.js';
+export {
+  applyMembershipChanges,
+  countSegmentMembers,
+  findExternalIds,
+  findMemberships,
+  listMemberHistory,
+  listMembersAsOf,
+  listProfileSegments,
+  listSegmentChanges,
+  listSegmentMembers,
+  type ChangeCause,
+  type MembershipChange,
+  type RecordedChange,
+} from './segment-members.js';
+export {
+  claimSegmentWork,
+  claimSegmentWorkItems,
+  enqueueSegmentWork,
+  limitStatementTime,
+  listenForSegmentWork,
+  lockProfiles,
+  lockSegmentDefinitions,
+  readSegmentBacklog,
+  readWorkFailures,
+  recordWorkFailure,
+  requeueFailedWork,
+  segmentWorkChannel,
+  unparkSegmentWork,
+  type ClaimedWork,
+  type SegmentWork,
+  type WorkFailure,
+} from './segment-work.js';
+export { describeWorkFailure, nextAttemptAt, workRetryPolicy } from './work-failure.js';
+export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './time-boundaries.js';

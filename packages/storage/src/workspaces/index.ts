@@ -1,0 +1,8 @@
+export {
+  createWorkspace,
+  findWorkspaceBySlug,
+  listWorkspaces,
+  readWorkspaceHours,
+  writeBusinessHours,
+  type Workspace,
+} from './workspaces.js';
