@@ -3,9 +3,9 @@ import pg from 'pg';
 import { databaseUnavailableReason } from './database-unavailable.js';
 import type { Database } from './schema.js';
 
-// int8 (counts, bigserial ids) and numeric arrive as strings by default; the values Strata reads fit in a double.
+// int8 (counts, bigserial ids) arrives as a string by default; the counts and ids Strata reads fit
+// in a double. numeric stays exact text: see CONTEXT.md, "Numbers and money".
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
 /** What a health probe found: the database answers, or why it does not. */
 export type DatabaseHealth = { ok: true } | { ok: false; reason: string };

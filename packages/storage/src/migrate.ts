@@ -9,6 +9,7 @@ import * as segmentWorkFailures from './migrations/0005-segment-work-failures.js
 import * as shortKeyPrefixes from './migrations/0006-short-key-prefixes.js';
 import * as engineSpine from './migrations/0007-engine-spine.js';
 import * as calendarWindows from './migrations/0008-calendar-windows.js';
+import * as measuresAsDouble from './migrations/0009-measures-as-double.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0006-short-key-prefixes': shortKeyPrefixes,
   '0007-engine-spine': engineSpine,
   '0008-calendar-windows': calendarWindows,
+  '0009-measures-as-double': measuresAsDouble,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
