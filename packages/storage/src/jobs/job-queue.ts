@@ -87,9 +87,11 @@ export interface JobRecord {
  */
 export async function listJobs(scope: WorkspaceScope, filter: { state?: JobState | undefined; limit: number }): Promise<JobRecord[]> {
   const { db, workspaceId } = scope;
+  // A job's attempts count up when it is taken, so a job on its last attempt is running, not
+  // dead, until its failure is written and its lock released.
   const state = sql<JobState>`CASE
-    WHEN j.attempts >= j.max_attempts THEN 'dead'
     WHEN j.locked_at IS NOT NULL THEN 'running'
+    WHEN j.attempts >= j.max_attempts THEN 'dead'
     WHEN j.attempts > 0 THEN 'retrying'
     ELSE 'queued' END`;
   const rows = await sql<{
