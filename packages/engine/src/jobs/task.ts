@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { addJob, addJobs, type Database, type JobRequest } from '@strata/storage';
+import { addJobs, type Database, type JobRequest } from '@strata/storage';
 
 /** What a task's run gets besides its payload. */
 export interface TaskContext {
@@ -61,7 +61,7 @@ export async function enqueue<Payload extends { workspaceId?: string | undefined
   payload: Payload,
   options: { runAt?: Date; key?: string } = {},
 ): Promise<void> {
-  await addJob(db, { ...jobRequest(task, payload), runAt: options.runAt, key: options.key });
+  await enqueueMany(db, task, [{ payload, ...options }]);
 }
 
 /** Queues many jobs of one task in one statement, in the caller's transaction, like `enqueue`. */
@@ -72,12 +72,15 @@ export async function enqueueMany<Payload extends { workspaceId?: string | undef
 ): Promise<void> {
   await addJobs(
     db,
-    jobs.map((job): JobRequest => ({ ...jobRequest(task, job.payload), runAt: job.runAt, key: job.key })),
+    jobs.map((job): JobRequest => ({
+      task: task.name,
+      payload: job.payload,
+      queue: task.singleton ? task.name : undefined,
+      maxAttempts: task.maxAttempts,
+      runAt: job.runAt,
+      key: job.key,
+    })),
   );
-}
-
-function jobRequest<Payload extends { workspaceId?: string | undefined }>(task: Task<Payload>, payload: Payload): JobRequest {
-  return { task: task.name, payload, queue: task.singleton ? task.name : undefined, maxAttempts: task.maxAttempts };
 }
 
 /**

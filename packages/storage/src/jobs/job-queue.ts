@@ -30,24 +30,9 @@ export interface JobRequest {
 }
 
 /**
- * Adds a job in the caller's transaction: it exists exactly when the change that causes it
- * commits, and a worker is woken by graphile-worker's NOTIFY on commit.
- */
-export async function addJob(db: Kysely<Database>, job: JobRequest): Promise<void> {
-  await sql`
-    SELECT graphile_worker.add_job(
-      identifier => ${job.task}::text,
-      payload => ${JSON.stringify(job.payload)}::json,
-      queue_name => ${job.queue ?? null}::text,
-      run_at => ${job.runAt ?? null}::timestamptz,
-      max_attempts => ${job.maxAttempts ?? null}::int,
-      job_key => ${job.key ?? null}::text
-    )`.execute(db);
-}
-
-/**
- * Adds many jobs in one statement, in the caller's transaction (a subscriber's batch of
- * deliveries): one round trip instead of one per job.
+ * Adds jobs in one statement, in the caller's transaction: they exist exactly when the change
+ * that causes them commits, and a worker is woken by graphile-worker's NOTIFY on commit. A batch
+ * (a subscriber's deliveries) costs one round trip, not one per job.
  */
 export async function addJobs(db: Kysely<Database>, jobs: readonly JobRequest[]): Promise<void> {
   if (jobs.length === 0) return;
