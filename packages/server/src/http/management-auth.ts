@@ -3,9 +3,16 @@ import type { Kysely } from 'kysely';
 import { workspaceScope, type ApiKey, type ApiKeyScope, type Database, type WorkspaceScope } from '@strata/storage';
 import { basicUser, bearerSecret, requireScope, type KeyResolver } from './authenticate.js';
 
-/** The key a management request authenticated with, and the scope of its workspace for this request. */
+/**
+ * Who made a request, as the audit log records it: a signed-in user or an API key (never the
+ * secret). Sessions add the `user` kind; everything that records an actor takes this type.
+ */
+export type Actor = { kind: 'user'; id: string; email: string } | { kind: 'key'; id: string; name: string };
+
+/** The key a management request authenticated with, who that is, and the scope of its workspace for this request. */
 export interface Caller {
   key: ApiKey;
+  actor: Actor;
   scope: WorkspaceScope;
 }
 
@@ -21,6 +28,6 @@ export function managementAuth(keys: () => KeyResolver, db: () => Kysely<Databas
   return async (request, scope) => {
     const secret = bearerSecret(request) ?? basicUser(request);
     const key = requireScope(secret ? await keys().resolve(secret) : undefined, scope);
-    return { key, scope: workspaceScope(db(), key.workspaceId, now) };
+    return { key, actor: { kind: 'key', id: key.id, name: key.name }, scope: workspaceScope(db(), key.workspaceId, now) };
   };
 }
