@@ -2,11 +2,43 @@ import { z } from 'zod';
 import { defaultEventTimeWindow } from '@strata/core';
 import { parseMasterKey } from '@strata/engine';
 import { minimumSecretLength } from '@strata/storage';
+import { defaultIngestRateLimit, type IngestRateLimit } from './http/ingest-rate-limit.js';
+import { defaultMetricsAllow, metricsAllowProblem, type MetricsAccess } from './routes/system/index.js';
 
 const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const bootstrapKey = z
   .string()
   .min(minimumSecretLength, `must be at least ${minimumSecretLength} characters; generate one with: openssl rand -base64 32`);
+
+/** A comma-separated list, each entry checked by `problem` (which names what is wrong with it). */
+const commaList = (problem: (entry: string) => string | undefined) =>
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, context) => {
+      for (const entry of entries) {
+        const found = problem(entry);
+        if (found) context.addIssue({ code: 'custom', message: found });
+      }
+    });
+
+/** An exact origin, as browsers send it in `Origin`: scheme, host and port, no path. */
+function corsOriginProblem(entry: string): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(entry);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== entry)
+    return `"${entry}" is not an exact origin such as https://app.example.com (scheme, host and port; no path or trailing slash)`;
+  return undefined;
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -31,6 +63,15 @@ const envSchema = z.object({
   STRATA_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as https://strata.example.com' })
     .optional(),
+  STRATA_INGEST_RATE_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(defaultIngestRateLimit.perSecond),
+  STRATA_INGEST_BURST: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  STRATA_CORS_ORIGINS: commaList(corsOriginProblem).optional(),
+  STRATA_METRICS_TOKEN: z
+    .string()
+    .min(minimumSecretLength, `must be at least ${minimumSecretLength} characters; generate one with: openssl rand -base64 32`)
+    .optional(),
+  // `none`: no address is let in without the token.
+  STRATA_METRICS_ALLOW: commaList((entry) => (entry === 'none' ? undefined : metricsAllowProblem(entry))).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -57,6 +98,12 @@ export interface StrataConfig {
   secretKey: Buffer | undefined;
   /** The address people and providers reach Strata at, for webhook URLs and survey links; else the address Strata listens on. */
   publicUrl: string | undefined;
+  /** Ingestion requests per write key and second, and the burst, in each process. */
+  ingestRateLimit: IngestRateLimit;
+  /** Origins whose browser pages may call the management API (CORS); none by default. */
+  corsOrigins: string[];
+  /** Who may read `/metrics`: a bearer token and/or addresses (loopback by default). */
+  metricsAccess: MetricsAccess;
 }
 
 export type ReadConfigResult = { ok: true; config: StrataConfig } | { ok: false; problems: string[] };
@@ -86,6 +133,16 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       eventTimeWindow: { maxAgeDays: e.STRATA_MAX_EVENT_AGE_DAYS, maxFutureDays: e.STRATA_MAX_EVENT_FUTURE_DAYS },
       secretKey: e.STRATA_SECRET_KEY === undefined ? undefined : parseMasterKey(e.STRATA_SECRET_KEY),
       publicUrl: e.STRATA_PUBLIC_URL?.replace(/\/+$/, ''),
+      ingestRateLimit: {
+        perSecond: e.STRATA_INGEST_RATE_PER_SECOND,
+        // Without a burst of its own, a raised rate brings its burst along (two seconds' worth).
+        burst: e.STRATA_INGEST_BURST ?? Math.max(1, Math.ceil(2 * e.STRATA_INGEST_RATE_PER_SECOND)),
+      },
+      corsOrigins: e.STRATA_CORS_ORIGINS ?? [],
+      metricsAccess: {
+        ...(e.STRATA_METRICS_TOKEN ? { token: e.STRATA_METRICS_TOKEN } : {}),
+        allow: (e.STRATA_METRICS_ALLOW ?? [...defaultMetricsAllow]).filter((entry) => entry !== 'none'),
+      },
     },
   };
 }

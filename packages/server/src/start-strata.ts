@@ -55,6 +55,9 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     ...(options.now ? { now: options.now } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     eventTimeWindow: config.eventTimeWindow,
+    ingestRateLimit: config.ingestRateLimit,
+    corsOrigins: config.corsOrigins,
+    metricsAccess: config.metricsAccess,
   });
   const address = await strataApp.app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);
