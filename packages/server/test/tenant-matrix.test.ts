@@ -470,7 +470,6 @@ describe('the tenant matrix', () => {
         const after = await fingerprintOfB();
         calls++;
         outcomes[answer.status] = (outcomes[answer.status] ?? 0) + 1;
-        if (process.env["MATRIX_DEBUG"] && (answer.status < 300 || answer.status === 400)) console.log(`DEBUG ${label} ${answer.status} ${answer.text.slice(0, 150)}`);
 
         if (want === 'acts-in-own-workspace' ? answer.status >= 500 : !want.statuses.includes(answer.status))
           failures.push(
