@@ -23,12 +23,7 @@ import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integ
 import { registerProfileRoutes } from './routes/profiles/index.js';
 import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRuleRoutes } from './routes/segments/index.js';
 import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
-import {
-  defaultMetricsAllow,
-  registerMetricsRoute,
-  registerSystemRoutes,
-  type MetricsAccess,
-} from './routes/system/index.js';
+import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */

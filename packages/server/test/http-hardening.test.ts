@@ -98,7 +98,11 @@ describe('request ids', () => {
     const answer = await app.inject({ url: '/test/bug', headers: { 'x-request-id': 'bug-report-1' } });
     expect(answer.statusCode).toBe(500);
     expect(answer.json()).toEqual({
-      error: { code: 'INTERNAL', message: 'internal error; the server log has the details under request id bug-report-1', requestId: 'bug-report-1' },
+      error: {
+        code: 'INTERNAL',
+        message: 'internal error; the server log has the details under request id bug-report-1',
+        requestId: 'bug-report-1',
+      },
     });
     expect(answer.body).not.toMatch(/hunter2|at .*\.(js|ts):\d+|stack/);
     const logged = log().find((line) => line['msg'] === 'request failed');
@@ -158,7 +162,13 @@ describe('security headers', () => {
     ];
     for (const answer of answers) {
       const csp = String(answer.headers['content-security-policy']);
-      for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'"])
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+      ])
         expect(csp, `${answer.statusCode} ${answer.body}`).toContain(directive);
       expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|upgrade-insecure-requests/);
       expect(answer.headers['x-frame-options']).toBe('DENY');
@@ -204,7 +214,12 @@ describe('security headers', () => {
 
   it('survey pages render and take their answer with the headers in place', async () => {
     const { app } = await appWith();
-    const link = await app.inject({ method: 'POST', url: '/api/v1/surveys/links', headers: admin(), payload: { userId: 'ada', kind: 'nps' } });
+    const link = await app.inject({
+      method: 'POST',
+      url: '/api/v1/surveys/links',
+      headers: admin(),
+      payload: { userId: 'ada', kind: 'nps' },
+    });
     expect(link.statusCode, link.body).toBe(200);
     const url = new URL(link.json<{ url: string }>().url);
     const page = await app.inject({ url: `${url.pathname}?score=9` });

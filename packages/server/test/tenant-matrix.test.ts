@@ -138,22 +138,34 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   const marker = `${tag}mark${randomBytes(6).toString('hex')}`;
   const admin = { authorization: `Bearer ${ws.adminKey}` };
   const write = { authorization: `Bearer ${ws.writeKey}` };
-  const ids = { userId: `matrix-${tag}-person`, groupId: `matrix-${tag}-account`, segment: `matrix-${tag}-segment`, webhook: `matrix-${tag}-hook` };
+  const ids = {
+    userId: `matrix-${tag}-person`,
+    groupId: `matrix-${tag}-account`,
+    segment: `matrix-${tag}-segment`,
+    webhook: `matrix-${tag}-hook`,
+  };
   const ok = async (answer: Promise<{ status: number; text: string }>) => {
     const { status, text } = await answer;
     expect(status, text).toBeLessThan(300);
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   };
   await ok(
-    call('POST', '/v1/batch', { authorization: basicAuth(ws.writeKey) }, {
-      batch: [
-        { type: 'identify', userId: ids.userId, traits: { email: `${marker}@people.example`, name: `${marker} Person`, plan: 'pro' } },
-        { type: 'group', userId: ids.userId, groupId: ids.groupId, traits: { name: `${marker} Account`, plan: 'pro' } },
-        { type: 'track', userId: ids.userId, event: 'login', properties: { note: `${marker} event` } },
-      ],
-    }),
+    call(
+      'POST',
+      '/v1/batch',
+      { authorization: basicAuth(ws.writeKey) },
+      {
+        batch: [
+          { type: 'identify', userId: ids.userId, traits: { email: `${marker}@people.example`, name: `${marker} Person`, plan: 'pro' } },
+          { type: 'group', userId: ids.userId, groupId: ids.groupId, traits: { name: `${marker} Account`, plan: 'pro' } },
+          { type: 'track', userId: ids.userId, event: 'login', properties: { note: `${marker} event` } },
+        ],
+      },
+    ),
   );
-  await ok(call('POST', '/api/v1/segments', admin, { key: ids.segment, name: `${marker} Segment`, target: 'person', rule: 'plan = "pro"' }));
+  await ok(
+    call('POST', '/api/v1/segments', admin, { key: ids.segment, name: `${marker} Segment`, target: 'person', rule: 'plan = "pro"' }),
+  );
   const ticket = await ok(
     call('POST', '/api/v1/tickets', write, {
       externalId: `matrix-${tag}-ticket`,
@@ -164,9 +176,23 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   );
   const ticketId = String(ticket['id']);
   await ok(call('POST', `/api/v1/tickets/${ticketId}/messages`, write, { author: 'customer', body: `${marker} reply` }));
-  await ok(call('POST', '/api/v1/surveys/responses', write, { userId: ids.userId, kind: 'csat', score: 4, comment: `${marker} comment`, ticketId }));
+  await ok(
+    call('POST', '/api/v1/surveys/responses', write, {
+      userId: ids.userId,
+      kind: 'csat',
+      score: 4,
+      comment: `${marker} comment`,
+      ticketId,
+    }),
+  );
   const hookSecret = `whsec_${Buffer.from(`${marker}-hook-secret`).toString('base64')}`;
-  await ok(call('PUT', `/api/v1/webhooks/${ids.webhook}`, admin, { url: `https://${marker}.hooks.example/in`, events: ['segment.entered'], secret: hookSecret }));
+  await ok(
+    call('PUT', `/api/v1/webhooks/${ids.webhook}`, admin, {
+      url: `https://${marker}.hooks.example/in`,
+      events: ['segment.entered'],
+      secret: hookSecret,
+    }),
+  );
   await ok(call('PUT', '/api/v1/integrations/stripe', admin, { secret: `whsec_${marker}` }));
   const integration = await ok(call('GET', '/api/v1/integrations/stripe', admin));
   const urlToken = String(integration['webhookUrl']).split('/').pop()!;
@@ -180,9 +206,10 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     }),
   );
   const delivery = randomUUID();
-  await insertWebhookMessages(workspaceScope(database.db, ws.workspace.id, () => new Date()), [
-    { id: delivery, webhookKey: ids.webhook, changeId: 1, event: 'segment.entered', payload: { note: `${marker} delivery` } },
-  ]);
+  await insertWebhookMessages(
+    workspaceScope(database.db, ws.workspace.id, () => new Date()),
+    [{ id: delivery, webhookKey: ids.webhook, changeId: 1, event: 'segment.entered', payload: { note: `${marker} delivery` } }],
+  );
   return {
     ws,
     markers: [marker, urlToken, hookSecret, ws.adminKey, ws.readKey, ws.writeKey],
@@ -250,7 +277,8 @@ function pathFor(operation: Operation): { path: string; namesBsThing: boolean } 
   let namesBsThing = false;
   const path = operation.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
     const id = pathIds[collectionParameter(operation.path, name)];
-    if (!id) throw new Error(`unknown path parameter ${collectionParameter(operation.path, name)} of ${operation.method} ${operation.path}`);
+    if (!id)
+      throw new Error(`unknown path parameter ${collectionParameter(operation.path, name)} of ${operation.method} ${operation.path}`);
     if (!id.shared) namesBsThing = true;
     return encodeURIComponent(id.value);
   });
@@ -380,7 +408,13 @@ beforeAll(async () => {
   };
 
   const document = JSON.parse((await call('GET', '/api/v1/openapi.json', {})).text) as {
-    paths: Record<string, Record<string, { operationId: string; parameters?: Operation['parameters']; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        { operationId: string; parameters?: Operation['parameters']; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }
+      >
+    >;
     components?: { schemas?: Record<string, JsonSchema> };
   };
   resolve = resolver(document.components?.schemas ?? {});
@@ -415,7 +449,8 @@ function expected(operation: Operation, credential: Credential, namesBsThing: bo
   const scope = requiredScope[operation.id]!;
   if (credential.kind === 'anonymous') return orInvalid(401);
   if (!holds(credential.scopes, scope)) return orInvalid(403);
-  if (credential.kind === 'own-wrong-scope') throw new Error(`${credential.name} holds ${scope}: it is not a wrong scope for ${operation.id}`);
+  if (credential.kind === 'own-wrong-scope')
+    throw new Error(`${credential.name} holds ${scope}: it is not a wrong scope for ${operation.id}`);
   if (namesBsThing && !upsertsInCallersWorkspace.has(operation.id)) return orInvalid(404);
   return 'acts-in-own-workspace';
 }
@@ -495,4 +530,3 @@ describe('the tenant matrix', () => {
     expect(calls).toBeGreaterThan(operations.length * 5);
   });
 });
-

@@ -20,7 +20,9 @@ export function errorBody(request: FastifyRequest, error: { code: ErrorCode; mes
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(errorBody(request, { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+    void reply
+      .status(404)
+      .send(errorBody(request, { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
   });
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     const unavailable = error instanceof AppError ? undefined : databaseUnavailableReason(error);
@@ -61,6 +63,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     request.log.error({ err: error }, 'request failed');
     return reply
       .status(500)
-      .send(errorBody(request, { code: 'INTERNAL', message: `internal error; the server log has the details under request id ${request.id}` }));
+      .send(
+        errorBody(request, { code: 'INTERNAL', message: `internal error; the server log has the details under request id ${request.id}` }),
+      );
   });
 }

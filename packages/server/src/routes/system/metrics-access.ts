@@ -19,8 +19,7 @@ export const defaultMetricsAllow = ['127.0.0.0/8', '::1'] as const;
 export function metricsAllowProblem(entry: string): string | undefined {
   const [address = '', prefix, extra] = entry.split('/');
   const family = isIP(address);
-  if (family === 0 || extra !== undefined)
-    return `"${entry}" is not an address or a CIDR range such as 10.0.0.0/8 or fd00::/8`;
+  if (family === 0 || extra !== undefined) return `"${entry}" is not an address or a CIDR range such as 10.0.0.0/8 or fd00::/8`;
   if (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)))
     return `"${entry}" has a prefix length outside 0-${family === 4 ? 32 : 128}`;
   return undefined;
