@@ -318,6 +318,7 @@ function minimalValue(schema: JsonSchema, name?: string): unknown {
       return false;
     case 'array':
       return Array.from({ length: s.minItems ?? 0 }, () => minimalValue(s.items ?? {}));
+    case undefined:
     default: {
       const properties = Object.entries(s.properties ?? {}).filter(([key]) => s.required?.includes(key) || key in bodyHints);
       return Object.fromEntries(properties.map(([key, value]) => [key, minimalValue(value, key)]));
