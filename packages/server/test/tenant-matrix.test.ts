@@ -128,7 +128,7 @@ async function call(method: string, path: string, headers: Record<string, string
 
 async function firstChunk(response: Response): Promise<string> {
   const reader = response.body?.getReader();
-  const chunk = await Promise.race([reader?.read(), new Promise<undefined>((done) => setTimeout(done, 1000))]);
+  const chunk = await Promise.race([reader?.read(), new Promise<undefined>((done) => setTimeout(() => done(undefined), 1000))]);
   await reader?.cancel();
   return `[stream opened] ${chunk?.value ? Buffer.from(chunk.value).toString() : ''}`;
 }
