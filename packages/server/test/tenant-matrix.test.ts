@@ -248,6 +248,12 @@ export function sessionCredential(name: string, kind: CredentialKind, cookie: st
   return { name, kind, scopes, headers: () => ({ cookie: `strata_session=${cookie}`, origin: base }) };
 }
 
+/**
+ * Session credentials, filled in `beforeAll` once sessions exist: A's session
+ * (`sessionCredential("A's session", 'foreign', cookie, 'all')`) and an expired session of B's.
+ */
+const sessions: Credential[] = [];
+
 /** Every credential kind but B's right one; B's single-scope keys are tried where their scope is wrong. */
 function credentials(): Credential[] {
   return [
@@ -259,6 +265,7 @@ function credentials(): Credential[] {
     keyCredential("A's admin key", 'foreign', a.ws.adminKey, ['admin']),
     keyCredential("B's write key", 'own-wrong-scope', b.ws.writeKey, ['ingest']),
     keyCredential("B's read key", 'own-wrong-scope', b.ws.readKey, ['read']),
+    ...sessions,
   ];
 }
 
