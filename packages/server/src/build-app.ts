@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -11,7 +12,8 @@ import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installStorableInputChecks, renderFrameworkError } from './http/storable-input.js';
-import { managementAuth } from './http/management-auth.js';
+import { identifyCaller, managementAuth } from './http/management-auth.js';
+import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.js';
 import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
@@ -20,6 +22,7 @@ import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRule
 import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
 import { registerMetricsRoute, registerSystemRoutes } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
+import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
@@ -39,6 +42,8 @@ export interface BuildAppOptions {
   publicUrl?: string;
   /** Event times ingestion accepts (STRATA_MAX_EVENT_AGE_DAYS, STRATA_MAX_EVENT_FUTURE_DAYS). */
   eventTimeWindow?: EventTimeWindow;
+  /** Session timeouts (STRATA_SESSION_IDLE_MINUTES, STRATA_SESSION_ABSOLUTE_HOURS). */
+  sessions?: SessionPolicy;
 }
 
 /** The HTTP app with a readiness switch: `setServices` makes it serve, `/healthz` tells which. */
@@ -80,6 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     done();
   });
   installStorableInputChecks(app);
+  await app.register(fastifyCookie);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -122,7 +128,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   });
   await app.register(
     (scope, _options, done) => {
-      const auth = managementAuth(keyResolver, db, now);
+      const sessions = options.sessions ?? defaultSessionPolicy;
+      const identify = identifyCaller({ keys: keyResolver, db, now, sessions, publicUrl: options.publicUrl });
+      const auth = managementAuth(identify);
       registerProfileRoutes(scope, { db, auth });
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
@@ -132,6 +140,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
       registerSystemRoutes(scope, { db, auth, now });
+      registerAuthRoutes(scope, { db, identify, now, sessions, publicUrl: options.publicUrl });
+      registerUserRoutes(scope, { db, auth, now, publicUrl: options.publicUrl });
       done();
     },
     { prefix: '/api/v1' },

@@ -28,6 +28,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       if (error.code === 'DATABASE_UNAVAILABLE' || error.code === 'NOT_READY') {
         void reply.header('retry-after', String(databaseRetryAfterSeconds));
       }
+      const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (error.code === 'TOO_MANY_REQUESTS' && typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
       return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {

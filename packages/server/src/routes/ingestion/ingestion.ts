@@ -5,7 +5,7 @@ import { ingestionLimits, parseSegmentMessages, type EventTimeWindow, type Messa
 import { ingestMessages, IngestionRefusedError } from '@strata/engine';
 import { addIngestionCounts, workspaceScope, type Database } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
-import { basicUser, requireScope, type KeyResolver } from '../../http/authenticate.js';
+import { basicUser, requireKeyPermission, type KeyResolver } from '../../http/authenticate.js';
 import { ingestionSchema } from '../../http/openapi-ingestion.js';
 
 export interface IngestionRouteDeps {
@@ -46,7 +46,7 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
       unreadable = error;
     }
     const secret = basicUser(request) ?? (typeof body?.['writeKey'] === 'string' ? body['writeKey'] : undefined);
-    const key = requireScope(secret ? await deps.keys().resolve(secret) : undefined, 'ingest');
+    const key = requireKeyPermission(secret ? await deps.keys().resolve(secret) : undefined, 'ingest');
     const scope = workspaceScope(deps.db(), key.workspaceId, deps.now);
     const rejected = async (count: number, error: AppError) => {
       await addIngestionCounts(scope, { stored: 0, rejected: count, deduplicated: 0 });
