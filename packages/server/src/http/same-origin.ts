@@ -5,7 +5,8 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** This server's origin as browsers name it: STRATA_PUBLIC_URL's, else the request's own scheme and host. */
 export function ownOrigin(request: FastifyRequest, publicUrl: string | undefined): string {
-  return publicUrl ? new URL(publicUrl).origin : `${request.protocol}://${request.host}`;
+  // Through URL, as browsers serialise origins: a default port (http://host:80) is left out.
+  return new URL(publicUrl ?? `${request.protocol}://${request.host}`).origin;
 }
 
 function originOf(value: string): string | undefined {

@@ -14,13 +14,13 @@ export async function recordLoginFailure(db: Kysely<Database>, buckets: readonly
   await db.deleteFrom('login_failures').where('bucket', 'in', buckets).where('failed_at', '<', forgetBefore).execute();
 }
 
-/** The failures of a bucket since `since`, oldest first (the oldest tells when the bucket frees up). */
+/** The failures of a bucket after `since`, oldest first (the oldest tells when the bucket frees up). */
 export async function recentLoginFailures(db: Kysely<Database>, bucket: string, since: Date): Promise<Date[]> {
   const rows = await db
     .selectFrom('login_failures')
     .select('failed_at')
     .where('bucket', '=', bucket)
-    .where('failed_at', '>=', since)
+    .where('failed_at', '>', since)
     .orderBy('failed_at')
     .execute();
   return rows.map((r) => r.failed_at);
