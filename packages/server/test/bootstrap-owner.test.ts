@@ -29,8 +29,7 @@ const start = async (vars: { email?: string; password?: string }) => {
   );
   return { outcome, printed: printed.join('\n') };
 };
-const login = (email: string, password: string) =>
-  app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+const login = (email: string, password: string) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
 
 describe('the bootstrap owner', () => {
   it('is created from STRATA_BOOTSTRAP_ADMIN_EMAIL and _PASSWORD, once: a later start with other values changes nothing', async () => {

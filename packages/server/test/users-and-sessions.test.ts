@@ -20,7 +20,6 @@ const password = 'correct horse battery staple';
 let counter = 0;
 const newEmail = (role: string) => `${role}-${++counter}@example.com`;
 
-type Inject = Parameters<typeof app.inject>[0] & object;
 const withKey = (key: string) => ({ authorization: `Bearer ${key}` });
 
 function sessionOf(response: { cookies: { name: string; value: string }[] }): string {
@@ -29,23 +28,32 @@ function sessionOf(response: { cookies: { name: string; value: string }[] }): st
   return cookie.value;
 }
 
-/** A request signed in by session cookie, from a page of this server (Origin set) unless told otherwise. */
-function asUser(session: string, request: Inject & { origin?: string | null }) {
-  const { origin = ownOrigin, headers, ...rest } = request;
-  return app.inject({
-    ...rest,
-    cookies: { strata_session: session },
-    headers: { ...(origin === null ? {} : { origin }), ...(headers as Record<string, string> | undefined) },
-  } as Inject);
+interface Call {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  payload?: object;
+  headers?: Record<string, string>;
+  /** The Origin header; null sends none. */
+  origin?: string | null;
 }
 
-const login = (email: string, pass = password, extra: Partial<Inject> = {}) =>
-  app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: pass }, ...extra } as Inject);
+/** A request signed in by session cookie, from a page of this server (Origin set) unless told otherwise. */
+function asUser(session: string, { origin = ownOrigin, headers = {}, ...rest }: Call) {
+  return app.inject({ ...rest, cookies: { strata_session: session }, headers: { ...(origin === null ? {} : { origin }), ...headers } });
+}
+
+const login = (email: string, pass = password, extra: { remoteAddress?: string; headers?: Record<string, string> } = {}) =>
+  app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: pass }, ...extra });
 
 /** Invites a member with the admin key and accepts the invitation: answers their email, id and session. */
 async function member(role: 'owner' | 'admin' | 'ops' | 'agent' | 'viewer', workspace = ws) {
   const email = newEmail(role);
-  const invited = await app.inject({ method: 'POST', url: '/api/v1/users', headers: withKey(workspace.adminKey), payload: { email, role } });
+  const invited = await app.inject({
+    method: 'POST',
+    url: '/api/v1/users',
+    headers: withKey(workspace.adminKey),
+    payload: { email, role },
+  });
   if (invited.statusCode !== 201) throw new Error(`invite ${role}: ${invited.statusCode} ${invited.body}`);
   const token = new URL(invited.json().inviteUrl).hash.slice(1);
   const accepted = await app.inject({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token, password } });
@@ -152,7 +160,12 @@ describe('CSRF: writes signed in by cookie', () => {
   });
 
   it('leave API key writes alone', async () => {
-    const response = await app.inject({ method: 'PUT', url: '/api/v1/settings/business-hours', headers: withKey(ws.adminKey), payload: hours });
+    const response = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings/business-hours',
+      headers: withKey(ws.adminKey),
+      payload: hours,
+    });
     expect(response.statusCode).toBe(200);
   });
 
@@ -163,7 +176,13 @@ describe('CSRF: writes signed in by cookie', () => {
         await behindProxy.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: owner.email, password } }),
       );
       const call = (origin: string) =>
-        behindProxy.inject({ method: 'PUT', url: '/api/v1/settings/business-hours', payload: hours, cookies: { strata_session: session }, headers: { origin } });
+        behindProxy.inject({
+          method: 'PUT',
+          url: '/api/v1/settings/business-hours',
+          payload: hours,
+          cookies: { strata_session: session },
+          headers: { origin },
+        });
       expect((await call('http://localhost')).statusCode).toBe(403);
       expect((await call('https://strata.example.com')).statusCode).toBe(200);
     } finally {
@@ -224,7 +243,8 @@ describe('session lifetime', () => {
 describe('brute force', () => {
   it('throttles an account after 5 failures in 15 minutes with 429 and Retry-After, and a success clears it', async () => {
     const target = await member('viewer');
-    for (let i = 0; i < 5; i++) expect((await login(target.email, `wrong password ${i}`, { remoteAddress: '10.1.0.1' })).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await login(target.email, `wrong password ${i}`, { remoteAddress: '10.1.0.1' })).statusCode).toBe(401);
     // Even the right password, from another address: the account is what is protected.
     const throttled = await login(target.email, password, { remoteAddress: '10.1.0.2' });
     expect(throttled.statusCode).toBe(429);
@@ -241,7 +261,8 @@ describe('brute force', () => {
   });
 
   it('throttles an address after 30 failures in 15 minutes, whatever the emails', async () => {
-    for (let i = 0; i < 30; i++) expect((await login(`guess-${i}@example.com`, 'wrong password', { remoteAddress: '10.2.0.1' })).statusCode).toBe(401);
+    for (let i = 0; i < 30; i++)
+      expect((await login(`guess-${i}@example.com`, 'wrong password', { remoteAddress: '10.2.0.1' })).statusCode).toBe(401);
     const throttled = await login(owner.email, password, { remoteAddress: '10.2.0.1' });
     expect(throttled.statusCode).toBe(429);
     expect(throttled.headers['retry-after']).toBeDefined();
@@ -252,7 +273,12 @@ describe('brute force', () => {
 describe('invitations', () => {
   it('answers 201 with the invitation link; accepting it sets the password and signs in', async () => {
     const email = newEmail('invited');
-    const invited = await app.inject({ method: 'POST', url: '/api/v1/users', headers: withKey(ws.adminKey), payload: { email, role: 'agent' } });
+    const invited = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: withKey(ws.adminKey),
+      payload: { email, role: 'agent' },
+    });
     expect(invited.statusCode, invited.body).toBe(201);
     const body = invited.json();
     expect(body).toMatchObject({ email, role: 'agent', expiresAt: new Date(now.getTime() + 7 * 24 * hour).toISOString() });
@@ -270,14 +296,23 @@ describe('invitations', () => {
     expect(accepted.json()).toMatchObject({ user: { id: body.id, email }, role: 'agent' });
     expect((await asUser(sessionOf(accepted), { url: '/api/v1/auth/me' })).json().role).toBe('agent');
 
-    const again = await app.inject({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token, password: 'another long password' } });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/invitations/accept',
+      payload: { token, password: 'another long password' },
+    });
     expect(again.statusCode).toBe(410);
     expect((await login(email, 'another long password')).statusCode).toBe(401);
     expect((await login(email, password)).statusCode).toBe(200);
   });
 
   it('refuses an invitation after 7 days', async () => {
-    const invited = await app.inject({ method: 'POST', url: '/api/v1/users', headers: withKey(ws.adminKey), payload: { email: newEmail('late'), role: 'viewer' } });
+    const invited = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: withKey(ws.adminKey),
+      payload: { email: newEmail('late'), role: 'viewer' },
+    });
     advance(7 * 24 * hour + 1000);
     const token = new URL(invited.json().inviteUrl).hash.slice(1);
     const late = await app.inject({ method: 'POST', url: '/api/v1/auth/invitations/accept', payload: { token, password } });
@@ -287,12 +322,26 @@ describe('invitations', () => {
 
   it('adds an existing user to another workspace without a new password, and refuses a second membership', async () => {
     const other = await createTestWorkspace(database);
-    const added = await app.inject({ method: 'POST', url: '/api/v1/users', headers: withKey(other.adminKey), payload: { email: owner.email.toUpperCase(), role: 'viewer' } });
+    const added = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: withKey(other.adminKey),
+      payload: { email: owner.email.toUpperCase(), role: 'viewer' },
+    });
     expect(added.statusCode).toBe(201);
     expect(added.json()).toMatchObject({ id: owner.id, role: 'viewer', inviteUrl: null });
-    const signedIn = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: owner.email, password, workspace: other.workspace.slug } });
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: owner.email, password, workspace: other.workspace.slug },
+    });
     expect(signedIn.json()).toMatchObject({ workspace: { slug: other.workspace.slug }, role: 'viewer' });
-    const twice = await app.inject({ method: 'POST', url: '/api/v1/users', headers: withKey(other.adminKey), payload: { email: owner.email, role: 'admin' } });
+    const twice = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: withKey(other.adminKey),
+      payload: { email: owner.email, role: 'admin' },
+    });
     expect(twice.statusCode).toBe(409);
   });
 });
@@ -310,7 +359,11 @@ describe('password reset', () => {
     expect((await asUser(target.session, { url: '/api/v1/auth/me' })).statusCode).toBe(401);
     expect((await login(target.email, password)).statusCode).toBe(401);
     expect((await login(target.email, newPassword)).statusCode).toBe(200);
-    const reused = await app.inject({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { token, password: 'yet another long password' } });
+    const reused = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset',
+      payload: { token, password: 'yet another long password' },
+    });
     expect(reused.statusCode).toBe(410);
 
     const late = await app.inject({ method: 'POST', url: `/api/v1/users/${target.id}/password-reset`, headers: withKey(ws.adminKey) });
@@ -340,22 +393,36 @@ describe('roles', () => {
 
   it('keep an agent from configuration: integrations, users, settings', async () => {
     const agent = await member('agent');
-    const integration = await asUser(agent.session, { method: 'PUT', url: '/api/v1/integrations/stripe', payload: { webhookSecret: 'whsec_x' } });
+    const integration = await asUser(agent.session, {
+      method: 'PUT',
+      url: '/api/v1/integrations/stripe',
+      payload: { webhookSecret: 'whsec_x' },
+    });
     expect(integration.statusCode).toBe(403);
     expect(integration.json().error.message).toMatch(/integrations:write/);
     const invite = await asUser(agent.session, { method: 'POST', url: '/api/v1/users', payload: { email: newEmail('x'), role: 'viewer' } });
     expect(invite.statusCode).toBe(403);
     expect(invite.json().error.message).toMatch(/users:manage/);
-    expect((await asUser(agent.session, { method: 'PUT', url: '/api/v1/settings/business-hours', payload: { timezone: 'UTC' } })).statusCode).toBe(403);
+    expect(
+      (await asUser(agent.session, { method: 'PUT', url: '/api/v1/settings/business-hours', payload: { timezone: 'UTC' } })).statusCode,
+    ).toBe(403);
   });
 
   it('keep owners to owners: an admin cannot create, demote, remove or reset an owner', async () => {
     const admin = await member('admin');
-    const create = await asUser(admin.session, { method: 'POST', url: '/api/v1/users', payload: { email: newEmail('boss'), role: 'owner' } });
+    const create = await asUser(admin.session, {
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: { email: newEmail('boss'), role: 'owner' },
+    });
     expect(create.statusCode).toBe(403);
     expect(create.json().error.message).toMatch(/owners:manage/);
-    expect((await asUser(admin.session, { method: 'PATCH', url: `/api/v1/users/${owner.id}`, payload: { role: 'viewer' } })).statusCode).toBe(403);
-    expect((await asUser(admin.session, { method: 'PATCH', url: `/api/v1/users/${admin.id}`, payload: { role: 'owner' } })).statusCode).toBe(403);
+    expect(
+      (await asUser(admin.session, { method: 'PATCH', url: `/api/v1/users/${owner.id}`, payload: { role: 'viewer' } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await asUser(admin.session, { method: 'PATCH', url: `/api/v1/users/${admin.id}`, payload: { role: 'owner' } })).statusCode,
+    ).toBe(403);
     expect((await asUser(admin.session, { method: 'DELETE', url: `/api/v1/users/${owner.id}` })).statusCode).toBe(403);
     expect((await asUser(admin.session, { method: 'POST', url: `/api/v1/users/${owner.id}/password-reset` })).statusCode).toBe(403);
     // An admin may manage non-owners.
@@ -373,7 +440,9 @@ describe('roles', () => {
     expect((await asUser(session, { method: 'DELETE', url: `/api/v1/users/${owner.id}` })).statusCode).toBe(409);
 
     const second = await member('admin');
-    expect((await asUser(session, { method: 'PATCH', url: `/api/v1/users/${second.id}`, payload: { role: 'owner' } })).statusCode).toBe(200);
+    expect((await asUser(session, { method: 'PATCH', url: `/api/v1/users/${second.id}`, payload: { role: 'owner' } })).statusCode).toBe(
+      200,
+    );
     const removed = await asUser(session, { method: 'DELETE', url: `/api/v1/users/${second.id}` });
     expect(removed.statusCode).toBe(204);
     expect((await asUser(second.session, { url: '/api/v1/auth/me' })).statusCode).toBe(401);
@@ -383,7 +452,12 @@ describe('roles', () => {
 
   it('let API keys keep their scopes: a read key reads but cannot invite, an ingest key writes tickets', async () => {
     expect((await app.inject({ url: '/api/v1/segments', headers: withKey(ws.readKey) })).statusCode).toBe(200);
-    const invite = await app.inject({ method: 'POST', url: '/api/v1/users', headers: withKey(ws.readKey), payload: { email: newEmail('k'), role: 'viewer' } });
+    const invite = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: withKey(ws.readKey),
+      payload: { email: newEmail('k'), role: 'viewer' },
+    });
     expect(invite.statusCode).toBe(403);
     expect(invite.json().error.message).toBe('this key lacks the "users:manage" permission');
     expect((await app.inject({ url: '/api/v1/segments', headers: withKey(ws.writeKey) })).statusCode).toBe(403);

@@ -69,10 +69,7 @@ export function identifyCaller(deps: ManagementAuthDeps): Identified {
     }
     const token = sessionToken(request);
     if (token === undefined)
-      throw new AppError(
-        'UNAUTHORIZED',
-        'missing credentials; send Authorization: Bearer <key>, or sign in with POST /api/v1/auth/login',
-      );
+      throw new AppError('UNAUTHORIZED', 'missing credentials; send Authorization: Bearer <key>, or sign in with POST /api/v1/auth/login');
     const db = deps.db();
     const session = await resolveSession(db, token, deps.now(), deps.sessions);
     if (!session) throw new AppError('UNAUTHORIZED', 'your session has ended (signed out, idle or expired); sign in again');

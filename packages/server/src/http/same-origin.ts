@@ -51,5 +51,6 @@ export function requireSameOriginWhenSent(request: FastifyRequest, publicUrl: st
   const { origin } = request.headers;
   if (origin === undefined) return;
   const own = ownOrigin(request, publicUrl);
-  if (originOf(origin) !== own) throw new AppError('FORBIDDEN', `cross-origin sign-in refused: the Origin header is not this server's origin ${own}`);
+  if (originOf(origin) !== own)
+    throw new AppError('FORBIDDEN', `cross-origin sign-in refused: the Origin header is not this server's origin ${own}`);
 }

@@ -28,8 +28,7 @@ export async function createInvitation(
 }
 
 export type TakenInvitation =
-  | { status: 'taken'; workspaceId: string; userId: string; role: Role }
-  | { status: 'unknown' | 'expired' | 'used' };
+  { status: 'taken'; workspaceId: string; userId: string; role: Role } | { status: 'unknown' | 'expired' | 'used' };
 
 /**
  * Marks the invitation with this token accepted, once: of two concurrent takers one wins (the

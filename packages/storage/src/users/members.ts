@@ -63,10 +63,7 @@ export async function listMembers(scope: WorkspaceScope): Promise<Member[]> {
 }
 
 /** The workspaces a user belongs to, oldest membership first (where a sign-in lands by default). */
-export async function listMemberships(
-  db: Kysely<Database>,
-  userId: string,
-): Promise<{ workspaceId: string; slug: string; role: Role }[]> {
+export async function listMemberships(db: Kysely<Database>, userId: string): Promise<{ workspaceId: string; slug: string; role: Role }[]> {
   const rows = await db
     .selectFrom('workspace_members as m')
     .innerJoin('workspaces as w', 'w.workspace_id', 'm.workspace_id')
@@ -108,7 +105,12 @@ export async function changeMember(scope: WorkspaceScope, userId: string, role: 
       await db.deleteFrom('user_sessions').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
       await db.deleteFrom('user_invitations').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
     } else {
-      await db.updateTable('workspace_members').set({ role }).where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
+      await db
+        .updateTable('workspace_members')
+        .set({ role })
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', userId)
+        .execute();
     }
     return 'done';
   });

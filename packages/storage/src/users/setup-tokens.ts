@@ -16,7 +16,11 @@ export async function createSetupToken(db: Kysely<Database>, workspaceId: string
 
 /** Deletes the setup token with this token and answers its workspace; undefined when unknown (or already used). */
 export async function takeSetupToken(db: Kysely<Database>, token: string): Promise<string | undefined> {
-  const row = await db.deleteFrom('setup_tokens').where('token_hash', '=', hashSecretToken(token)).returning('workspace_id').executeTakeFirst();
+  const row = await db
+    .deleteFrom('setup_tokens')
+    .where('token_hash', '=', hashSecretToken(token))
+    .returning('workspace_id')
+    .executeTakeFirst();
   return row?.workspace_id;
 }
 

@@ -109,7 +109,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
     },
     async (request, reply) => {
       const caller = await deps.identify(request);
-      if (!caller.session) throw new AppError('INVALID_INPUT', 'sign-out everywhere ends the sessions of a signed-in user; an API key has none');
+      if (!caller.session)
+        throw new AppError('INVALID_INPUT', 'sign-out everywhere ends the sessions of a signed-in user; an API key has none');
       const sessionsEnded = await deleteUserSessions(deps.db(), caller.session.userId);
       clearSessionCookie(request, reply, deps.publicUrl);
       return { sessionsEnded };
@@ -162,7 +163,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
         const taken = await takeInvitation(tx, request.body.token, deps.now());
         if (taken.status === 'unknown') throw new AppError('NOT_FOUND', 'token: no invitation has this token; check the link');
         if (taken.status !== 'taken')
-          throw new AppError('GONE', `token: this invitation was ${taken.status === 'used' ? 'already accepted' : 'not accepted in time'}; ask an admin for a new one`);
+          throw new AppError(
+            'GONE',
+            `token: this invitation was ${taken.status === 'used' ? 'already accepted' : 'not accepted in time'}; ask an admin for a new one`,
+          );
         const user = await findUserById(tx, taken.userId);
         if (!user) throw new AppError('GONE', 'token: the invited user was removed; ask an admin for a new invitation');
         if (user.passwordHash === null) await setUserPassword(tx, user.id, passwordHash);
@@ -198,7 +202,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
           const taken = await takePasswordReset(tx, request.body.token, deps.now());
           if (taken.status === 'unknown') throw new AppError('NOT_FOUND', 'token: no password reset has this token; check the link');
           if (taken.status !== 'taken')
-            throw new AppError('GONE', `token: this reset link was ${taken.status === 'used' ? 'already used' : 'not used in time'}; ask an admin for a new one`);
+            throw new AppError(
+              'GONE',
+              `token: this reset link was ${taken.status === 'used' ? 'already used' : 'not used in time'}; ask an admin for a new one`,
+            );
           const found = await findUserById(tx, taken.userId);
           if (!found) throw new AppError('GONE', 'token: the user was removed');
           await setUserPassword(tx, found.id, passwordHash);

@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import { addMember, anyUserExists, createSetupToken, deleteSetupTokens, findOrCreateUser, workspaceScope, type Database } from '@strata/storage';
+import {
+  addMember,
+  anyUserExists,
+  createSetupToken,
+  deleteSetupTokens,
+  findOrCreateUser,
+  workspaceScope,
+  type Database,
+} from '@strata/storage';
 import { hashPassword } from './passwords.js';
 
 /**

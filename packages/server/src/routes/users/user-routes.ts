@@ -75,7 +75,10 @@ export function registerUserRoutes(
         const { user } = await findOrCreateUser(tx.db, { email, passwordHash: null });
         const added = await addMember(tx, user.id, role);
         if (!added.added)
-          throw new AppError('CONFLICT', `${user.email} is already a member as ${added.role}; PATCH /api/v1/users/${user.id} changes the role`);
+          throw new AppError(
+            'CONFLICT',
+            `${user.email} is already a member as ${added.role}; PATCH /api/v1/users/${user.id} changes the role`,
+          );
         const invitation = user.passwordHash === null ? await createInvitation(tx, { userId: user.id, role, expiresAt }) : undefined;
         return { user, token: invitation?.token };
       });
@@ -168,8 +171,7 @@ export function registerUserRoutes(
       const caller = await deps.auth(request, 'users:manage');
       const member = await requireMember(caller, request.params.id);
       requireOwnerRights(caller, member.role);
-      if (!member.active)
-        throw new AppError('CONFLICT', `${member.email} has not accepted the invitation yet; invite them again instead`);
+      if (!member.active) throw new AppError('CONFLICT', `${member.email} has not accepted the invitation yet; invite them again instead`);
       // A password opens every workspace of the user: an admin here may not reset one that also opens others.
       const elsewhere = (await listMemberships(caller.scope.db, member.userId)).filter((m) => m.workspaceId !== caller.scope.workspaceId);
       if (elsewhere.length > 0)
