@@ -7,6 +7,7 @@ import {
   deleteSessionByToken,
   deleteSetupTokens,
   deleteUserSessions,
+  findMember,
   findOrCreateUser,
   findUserByEmail,
   findUserById,
@@ -173,7 +174,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
         // A user who set a password through another invitation proves it here rather than replacing it.
         else if (!(await verifyPassword(request.body.password, user.passwordHash)))
           throw new AppError('UNAUTHORIZED', 'you already have a password: enter it to accept this invitation');
-        return { user, workspaceId: taken.workspaceId, role: taken.role };
+        // The role as it is now: an admin may have changed it since inviting.
+        const member = await findMember(workspaceScope(tx, taken.workspaceId, deps.now), user.id);
+        if (!member) throw new AppError('GONE', 'token: you were removed from this workspace; ask an admin for a new invitation');
+        return { user, workspaceId: taken.workspaceId, role: member.role };
       });
       return signIn(deps, request, reply, accepted);
     },
