@@ -26,6 +26,7 @@ const domains = [
   'segments',
   'support',
   'system',
+  'users',
   'webhooks',
   'workspaces',
 ];

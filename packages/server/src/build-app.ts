@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -16,7 +17,8 @@ import { defaultIngestRateLimit, IngestRateLimiter, type IngestRateLimit } from 
 import { installRequestIdHeader, requestIdOf } from './http/request-id.js';
 import { apiDocsContentSecurityPolicy, installSecurityHeaders } from './http/security-headers.js';
 import { installStorableInputChecks, renderFrameworkError } from './http/storable-input.js';
-import { managementAuth } from './http/management-auth.js';
+import { identifyCaller, managementAuth } from './http/management-auth.js';
+import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.js';
 import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
@@ -25,6 +27,7 @@ import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRule
 import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
+import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
@@ -50,6 +53,8 @@ export interface BuildAppOptions {
   corsOrigins?: readonly string[];
   /** Who may read `/metrics` (STRATA_METRICS_TOKEN, STRATA_METRICS_ALLOW); loopback only by default. */
   metricsAccess?: MetricsAccess;
+  /** Session timeouts (STRATA_SESSION_IDLE_MINUTES, STRATA_SESSION_ABSOLUTE_HOURS). */
+  sessions?: SessionPolicy;
 }
 
 /** The HTTP app with a readiness switch: `setServices` makes it serve, `/healthz` tells which. */
@@ -95,6 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     done();
   });
   installStorableInputChecks(app);
+  await app.register(fastifyCookie);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -153,7 +159,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     (scope, _options, done) => {
       // Browser pages of other origins may call the management API only when STRATA_CORS_ORIGINS names them.
       if (options.corsOrigins?.length) void scope.register(fastifyCors, managementCors(options.corsOrigins));
-      const auth = managementAuth(keyResolver, db, now);
+      const sessions = options.sessions ?? defaultSessionPolicy;
+      const identify = identifyCaller({ keys: keyResolver, db, now, sessions, publicUrl: options.publicUrl });
+      const auth = managementAuth(identify);
       registerProfileRoutes(scope, { db, auth });
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
@@ -163,6 +171,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
       registerSystemRoutes(scope, { db, auth, now });
+      registerAuthRoutes(scope, { db, identify, now, sessions, publicUrl: options.publicUrl });
+      registerUserRoutes(scope, { db, auth, now, publicUrl: options.publicUrl });
       done();
     },
     { prefix: '/api/v1' },

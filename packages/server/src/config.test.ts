@@ -12,6 +12,8 @@ describe('readConfig', () => {
         dataDir: './.strata',
         bootstrapAdminKey: undefined,
         bootstrapWriteKey: undefined,
+        bootstrapAdmin: undefined,
+        sessions: { idleMs: 12 * 3_600_000, absoluteMs: 7 * 86_400_000 },
         demo: undefined,
         logLevel: 'info',
         timeSweepSeconds: 15,
@@ -92,6 +94,17 @@ describe('readConfig', () => {
     expect(base64.ok && [base64.config.secretKey?.length, base64.config.publicUrl]).toEqual([32, 'https://strata.example.com']);
     const hex = readConfig({ STRATA_SECRET_KEY: 'ab'.repeat(32) });
     expect(hex.ok && hex.config.secretKey?.toString('hex')).toBe('ab'.repeat(32));
+  });
+
+  it('reads the bootstrap owner as a pair, with a password of at least 12 characters', () => {
+    const owner = readConfig({ STRATA_BOOTSTRAP_ADMIN_EMAIL: 'ana@example.com', STRATA_BOOTSTRAP_ADMIN_PASSWORD: 'twelve chars' });
+    expect(owner.ok && owner.config.bootstrapAdmin).toEqual({ email: 'ana@example.com', password: 'twelve chars' });
+    expect(readConfig({ STRATA_BOOTSTRAP_ADMIN_EMAIL: 'ana@example.com' })).toEqual({
+      ok: false,
+      problems: ['STRATA_BOOTSTRAP_ADMIN_PASSWORD: set both STRATA_BOOTSTRAP_ADMIN_EMAIL and STRATA_BOOTSTRAP_ADMIN_PASSWORD, or neither'],
+    });
+    const short = readConfig({ STRATA_BOOTSTRAP_ADMIN_EMAIL: 'ana@example.com', STRATA_BOOTSTRAP_ADMIN_PASSWORD: 'short' });
+    expect(short.ok ? [] : short.problems).toEqual([expect.stringMatching(/^STRATA_BOOTSTRAP_ADMIN_PASSWORD: .*at least 12 characters/)]);
   });
 
   it('reads booleans and port 0', () => {

@@ -4,6 +4,7 @@ import { parseMasterKey } from '@strata/engine';
 import { minimumSecretLength } from '@strata/storage';
 import { defaultIngestRateLimit, type IngestRateLimit } from './http/ingest-rate-limit.js';
 import { defaultMetricsAllow, metricsAllowProblem, type MetricsAccess } from './routes/system/index.js';
+import { newPasswordSchema } from './routes/users/index.js';
 
 const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const bootstrapKey = z
@@ -50,6 +51,10 @@ const envSchema = z.object({
   STRATA_DATA_DIR: z.string().min(1).default('./.strata'),
   STRATA_BOOTSTRAP_ADMIN_KEY: bootstrapKey.optional(),
   STRATA_BOOTSTRAP_WRITE_KEY: bootstrapKey.optional(),
+  STRATA_BOOTSTRAP_ADMIN_EMAIL: z.email('must be an email address, such as admin@example.com').optional(),
+  STRATA_BOOTSTRAP_ADMIN_PASSWORD: newPasswordSchema.optional(),
+  STRATA_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(525_600).default(720),
+  STRATA_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
   STRATA_DEMO: boolean.optional(),
   STRATA_ALLOW_PRIVATE_WEBHOOKS: boolean.default(false),
   STRATA_TIME_SWEEP_SECONDS: z.coerce.number().min(1).max(60).default(15),
@@ -83,6 +88,10 @@ export interface StrataConfig {
   dataDir: string;
   bootstrapAdminKey: string | undefined;
   bootstrapWriteKey: string | undefined;
+  /** The owner of the default workspace created on first start; without them a one-time setup token is printed. */
+  bootstrapAdmin: { email: string; password: string } | undefined;
+  /** How long a signed-in session lasts without a request, and at most. */
+  sessions: { idleMs: number; absoluteMs: number };
   /** Undefined means: create the demo workspace only on an empty data folder or database. */
   demo: boolean | undefined;
   /** Outbound calls (webhooks, help-desk APIs, SMTP) may reach loopback and private addresses: development and tests only. */
@@ -116,6 +125,10 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
     return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
   }
   const e = parsed.data;
+  if ((e.STRATA_BOOTSTRAP_ADMIN_EMAIL === undefined) !== (e.STRATA_BOOTSTRAP_ADMIN_PASSWORD === undefined)) {
+    const missing = e.STRATA_BOOTSTRAP_ADMIN_EMAIL === undefined ? 'STRATA_BOOTSTRAP_ADMIN_EMAIL' : 'STRATA_BOOTSTRAP_ADMIN_PASSWORD';
+    return { ok: false, problems: [`${missing}: set both STRATA_BOOTSTRAP_ADMIN_EMAIL and STRATA_BOOTSTRAP_ADMIN_PASSWORD, or neither`] };
+  }
   return {
     ok: true,
     config: {
@@ -125,6 +138,11 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       dataDir: e.STRATA_DATA_DIR,
       bootstrapAdminKey: e.STRATA_BOOTSTRAP_ADMIN_KEY,
       bootstrapWriteKey: e.STRATA_BOOTSTRAP_WRITE_KEY,
+      bootstrapAdmin:
+        e.STRATA_BOOTSTRAP_ADMIN_EMAIL !== undefined && e.STRATA_BOOTSTRAP_ADMIN_PASSWORD !== undefined
+          ? { email: e.STRATA_BOOTSTRAP_ADMIN_EMAIL, password: e.STRATA_BOOTSTRAP_ADMIN_PASSWORD }
+          : undefined,
+      sessions: { idleMs: e.STRATA_SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.STRATA_SESSION_ABSOLUTE_HOURS * 3_600_000 },
       demo: e.STRATA_DEMO,
       allowPrivateWebhooks: e.STRATA_ALLOW_PRIVATE_WEBHOOKS,
       logLevel: e.LOG_LEVEL,

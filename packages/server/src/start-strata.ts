@@ -21,6 +21,7 @@ import { embeddedSecretKey } from './embedded-secret-key.js';
 import { outboundPost } from './outbound-post.js';
 import type { StrataConfig } from './config.js';
 import { isLoopbackHost } from './http/public-url.js';
+import { bootstrapOwner } from './routes/users/index.js';
 
 /** A running Strata. */
 export interface RunningStrata {
@@ -58,6 +59,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     ingestRateLimit: config.ingestRateLimit,
     corsOrigins: config.corsOrigins,
     metricsAccess: config.metricsAccess,
+    sessions: config.sessions,
   });
   const address = await strataApp.app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);
@@ -94,6 +96,19 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     const emptyDatabase = (await listWorkspaces(db.db)).length === 0;
     const now = options.now ?? (() => new Date());
     await bootstrapDefaultWorkspace(db, config, now, announce);
+    const defaultWorkspace = await findWorkspaceBySlug(db.db, 'default');
+    if (defaultWorkspace)
+      await bootstrapOwner(
+        db.db,
+        {
+          workspaceId: defaultWorkspace.id,
+          email: config.bootstrapAdmin?.email,
+          password: config.bootstrapAdmin?.password,
+          baseUrl: config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+          now,
+        },
+        announce,
+      );
     if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, now, logger);
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
     if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations, survey links and webhooks are unavailable until it is');

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, insertWebhookMessages, revokeApiKey, workspaceScope, type ApiKeyScope } from '@strata/storage';
+import { permissionsOfScopes, rolePermissions, type ApiKeyScope, type Permission } from '@strata/core';
+import { createApiKey, insertWebhookMessages, revokeApiKey, workspaceScope } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
 import { resolver, type JsonSchema } from './openapi-arbitraries.js';
@@ -19,10 +20,11 @@ import { resolver, type JsonSchema } from './openapi-arbitraries.js';
 // ---------------------------------------------------------------- what the document does not say
 
 /**
- * The scope each operation needs, as the routes check it (an admin key holds every scope). The
- * document does not carry it, and the matrix must not learn it from the answers it judges.
+ * The permission each operation needs, as the routes check it (`core/src/access`: a key's scopes
+ * and a user's role map onto the same permissions). The document does not carry it, and the
+ * matrix must not learn it from the answers it judges.
  */
-const requiredScope: Record<string, ApiKeyScope> = {
+const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = {
   ingestIdentify: 'ingest',
   ingestTrack: 'ingest',
   ingestGroup: 'ingest',
@@ -31,42 +33,56 @@ const requiredScope: Record<string, ApiKeyScope> = {
   ingestAlias: 'ingest',
   ingestBatch: 'ingest',
   ingestImport: 'ingest',
-  getPerson: 'read',
-  getAccount: 'read',
-  getIngestionStats: 'read',
-  validateSegmentRule: 'read',
-  listFields: 'read',
-  previewSegmentRule: 'read',
-  createSegment: 'admin',
-  listSegments: 'read',
-  getSegment: 'read',
-  updateSegment: 'admin',
-  deleteSegment: 'admin',
-  getSegmentMembers: 'read',
-  explainSegmentMembership: 'read',
-  listSegmentChanges: 'read',
-  streamSegmentChanges: 'read',
-  listPersonSegments: 'read',
-  listAccountSegments: 'read',
-  createTicket: 'ingest',
-  updateTicket: 'ingest',
-  getTicket: 'read',
-  addTicketMessage: 'ingest',
-  recordSurveyResponse: 'ingest',
-  createSurveyLink: 'ingest',
-  connectIntegration: 'admin',
-  getIntegration: 'admin',
-  disconnectIntegration: 'admin',
-  getBusinessHours: 'read',
-  setBusinessHours: 'admin',
-  putWebhook: 'admin',
-  getWebhook: 'admin',
-  deleteWebhook: 'admin',
-  listWebhooks: 'admin',
-  listWebhookDeliveries: 'admin',
-  retryWebhookDelivery: 'admin',
-  listSubscribers: 'read',
-  listJobs: 'read',
+  getPerson: 'people:read',
+  getAccount: 'people:read',
+  getIngestionStats: 'system:read',
+  validateSegmentRule: 'segments:read',
+  listFields: 'segments:read',
+  previewSegmentRule: 'segments:read',
+  createSegment: 'segments:write',
+  listSegments: 'segments:read',
+  getSegment: 'segments:read',
+  updateSegment: 'segments:write',
+  deleteSegment: 'segments:write',
+  getSegmentMembers: 'segments:read',
+  explainSegmentMembership: 'segments:read',
+  listSegmentChanges: 'segments:read',
+  streamSegmentChanges: 'segments:read',
+  listPersonSegments: 'segments:read',
+  listAccountSegments: 'segments:read',
+  createTicket: 'tickets:write',
+  updateTicket: 'tickets:write',
+  getTicket: 'tickets:read',
+  addTicketMessage: 'tickets:write',
+  recordSurveyResponse: 'surveys:write',
+  createSurveyLink: 'surveys:write',
+  connectIntegration: 'integrations:write',
+  getIntegration: 'integrations:read',
+  disconnectIntegration: 'integrations:write',
+  getBusinessHours: 'settings:read',
+  setBusinessHours: 'settings:write',
+  putWebhook: 'webhooks:write',
+  getWebhook: 'webhooks:read',
+  deleteWebhook: 'webhooks:write',
+  listWebhooks: 'webhooks:read',
+  listWebhookDeliveries: 'webhooks:read',
+  retryWebhookDelivery: 'webhooks:write',
+  listSubscribers: 'system:read',
+  listJobs: 'system:read',
+  createUser: 'users:manage',
+  listUsers: 'users:read',
+  updateUser: 'users:manage',
+  deleteUser: 'users:manage',
+  createPasswordReset: 'users:manage',
+  // Any credential, acting on itself: who am I, sign me out.
+  me: 'signed-in',
+  logout: 'signed-in',
+  logoutEverywhere: 'signed-in',
+  // No credential: the token or password in the body is the credential.
+  login: 'public',
+  acceptInvitation: 'public',
+  resetPassword: 'public',
+  setup: 'public',
 };
 
 /**
@@ -225,8 +241,10 @@ type CredentialKind = 'anonymous' | 'foreign' | 'own-wrong-scope';
 interface Credential {
   name: string;
   kind: CredentialKind;
-  /** What it may do in its own workspace; 'all' for an owner's session. */
-  scopes: readonly ApiKeyScope[] | 'all';
+  /** What it may do in its own workspace. */
+  permissions: readonly Permission[];
+  /** A session cookie: ingestion takes write keys only, so to `/v1` it is no credential. */
+  session?: boolean;
   /** Its headers on a management call and on an ingestion call. */
   headers(ingestion: boolean): Record<string, string>;
 }
@@ -234,30 +252,33 @@ interface Credential {
 const keyCredential = (name: string, kind: CredentialKind, secret: string, scopes: ApiKeyScope[]): Credential => ({
   name,
   kind,
-  scopes,
+  permissions: permissionsOfScopes(scopes),
   headers: (ingestion) => ({ authorization: ingestion ? basicAuth(secret) : `Bearer ${secret}` }),
 });
 
 /**
- * The hook for sessions (`POST /api/v1/auth/login` sets `strata_session`): another workspace's
- * session is `sessionCredential('A session', 'foreign', cookie, 'all')`, an expired one is
- * `sessionCredential('expired B session', 'anonymous', cookie, [])`. Writes carry our own Origin,
- * so the CSRF check lets them through to the authorization under test.
+ * A session cookie (`strata_session`). Writes carry our own Origin, so the CSRF check lets them
+ * through to the authorization under test.
  */
-export function sessionCredential(name: string, kind: CredentialKind, cookie: string, scopes: Credential['scopes']): Credential {
-  return { name, kind, scopes, headers: () => ({ cookie: `strata_session=${cookie}`, origin: base }) };
-}
+const sessionCredential = (name: string, kind: CredentialKind, cookie: string, permissions: readonly Permission[]): Credential => ({
+  name,
+  kind,
+  permissions,
+  session: true,
+  headers: () => ({ cookie: `strata_session=${cookie}`, origin: base }),
+});
 
-/**
- * Session credentials, filled in `beforeAll` once sessions exist: A's session
- * (`sessionCredential("A's session", 'foreign', cookie, 'all')`) and an expired session of B's.
- */
-const sessions: Credential[] = [];
+/** Sessions, signed in during `beforeAll`: A's owner, B's viewer, and B's signed-out and expired ones. */
+let sessions: Credential[];
 
-/** Every credential kind but B's right one; B's single-scope keys are tried where their scope is wrong. */
+/** The app's clock: moved on after B's expired session signs in. */
+let clockOffsetMs = 0;
+const appNow = () => new Date(Date.now() + clockOffsetMs);
+
+/** Every credential kind but B's right one; B's own narrower keys and sessions are tried where they fall short. */
 function credentials(): Credential[] {
   return [
-    { name: 'no credential', kind: 'anonymous', scopes: [], headers: () => ({}) },
+    { name: 'no credential', kind: 'anonymous', permissions: [], headers: () => ({}) },
     keyCredential('an unknown key', 'anonymous', `sk_admin_${randomBytes(24).toString('base64url')}`, []),
     keyCredential("B's revoked admin key", 'anonymous', revokedKeyOfB, []),
     keyCredential("A's write key", 'foreign', a.ws.writeKey, ['ingest']),
@@ -269,7 +290,8 @@ function credentials(): Credential[] {
   ];
 }
 
-const holds = (scopes: Credential['scopes'], scope: ApiKeyScope) => scopes === 'all' || scopes.includes(scope) || scopes.includes('admin');
+const holds = (credential: Credential, needed: Permission | 'public' | 'signed-in') =>
+  needed === 'public' || (needed === 'signed-in' ? credential.kind !== 'anonymous' : credential.permissions.includes(needed));
 
 // ---------------------------------------------------------------- requests from the document
 
@@ -349,24 +371,66 @@ async function fingerprintOfB(): Promise<Record<string, string>> {
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`);
   const row = (from: string, where: string) =>
     `SELECT '${from}' AS t, count(*)::int AS n,
-       coalesce(md5(string_agg((to_jsonb(x) - 'last_used_at')::text, ',' ORDER BY (to_jsonb(x) - 'last_used_at')::text)), '') AS h
+       coalesce(md5(string_agg((to_jsonb(x) - 'last_used_at' - 'last_seen_at')::text, ',' ORDER BY (to_jsonb(x) - 'last_used_at' - 'last_seen_at')::text)), '') AS h
      FROM ${from} x WHERE ${where}`;
-  const parts = tables.rows.map((t) => row(`"${t.name}"`, 'x.workspace_id = $1'));
+  // A session past its end is no longer B's: the hook may delete it when it is presented.
+  const liveOnly: Record<string, string> = { user_sessions: ' AND x.expires_at > $2' };
+  const parts = tables.rows.map((t) => row(`"${t.name}"`, `x.workspace_id = $1${liveOnly[t.name] ?? ''}`));
   const jobs = await database.pool.query<{ found: string | null }>(`SELECT to_regclass('graphile_worker._private_jobs')::text AS found`);
   if (jobs.rows[0]?.found) parts.push(row('graphile_worker._private_jobs', `x.payload::text LIKE '%' || $1 || '%'`));
-  const result = await database.pool.query<{ t: string; n: number; h: string }>(parts.join('\nUNION ALL\n'), [b.ws.workspace.id]);
+  const result = await database.pool.query<{ t: string; n: number; h: string }>(parts.join('\nUNION ALL\n'), [b.ws.workspace.id, appNow()]);
   return Object.fromEntries(result.rows.map((r) => [r.t, `${r.n}:${r.h}`]));
 }
 
 // ---------------------------------------------------------------- setup
 
+const endsSessions = new Set(['logout', 'logoutEverywhere']);
+
+/** A member of the workspace with the role, invited with its admin key and signed in by accepting: their id and session cookie. */
+async function signIn(ws: TestWorkspace, role: 'admin' | 'viewer' | 'agent', tag: string): Promise<{ id: string; cookie: string }> {
+  const invited = await call(
+    'POST',
+    '/api/v1/users',
+    { authorization: `Bearer ${ws.adminKey}` },
+    { email: `${tag}@members.example`, role },
+  );
+  expect(invited.status, invited.text).toBe(201);
+  const { id, inviteUrl } = JSON.parse(invited.text) as { id: string; inviteUrl: string };
+  const accepted = await call(
+    'POST',
+    '/api/v1/auth/invitations/accept',
+    {},
+    { token: new URL(inviteUrl).hash.slice(1), password: 'a long matrix password' },
+  );
+  expect(accepted.status, accepted.text).toBe(200);
+  const cookie = /strata_session=([^;]+)/.exec(accepted.headers.get('set-cookie') ?? '')?.[1];
+  if (!cookie) throw new Error(`no session cookie from accepting the invitation: ${accepted.headers.get('set-cookie')}`);
+  return { id, cookie };
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await createTestApp(database);
+  app = await createTestApp(database, { now: appNow });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  a = await seed(await createTestWorkspace(database), 'a');
-  b = await seed(await createTestWorkspace(database), 'b');
+  const wsA = await createTestWorkspace(database);
+  const wsB = await createTestWorkspace(database);
+  // B's expired session signs in first; eight days later (sessions end after seven) the rest begins.
+  const expired = await signIn(wsB, 'viewer', 'expired');
+  clockOffsetMs = 8 * 24 * 3600_000;
+  a = await seed(wsA, 'a');
+  b = await seed(wsB, 'b');
+  const adminOfA = await signIn(wsA, 'admin', 'a-admin');
+  const viewerOfB = await signIn(wsB, 'viewer', `${b.markers[0]}-viewer`);
+  const signedOut = await signIn(wsB, 'agent', 'signed-out');
+  const loggedOut = await call('POST', '/api/v1/auth/logout', sessionCredential('', 'anonymous', signedOut.cookie, []).headers(false));
+  expect(loggedOut.status).toBeLessThan(300);
+  sessions = [
+    sessionCredential("A's admin session", 'foreign', adminOfA.cookie, rolePermissions.admin),
+    sessionCredential("B's viewer session", 'own-wrong-scope', viewerOfB.cookie, rolePermissions.viewer),
+    sessionCredential("B's signed-out session", 'anonymous', signedOut.cookie, []),
+    sessionCredential("B's expired session", 'anonymous', expired.cookie, []),
+  ];
   const bScope = workspaceScope(database.db, b.ws.workspace.id, () => new Date());
   const revoked = await createApiKey(bScope, { name: 'revoked', scopes: ['admin'] });
   expect(await revokeApiKey(bScope, revoked.key.id)).toBe('revoked');
@@ -381,6 +445,7 @@ beforeAll(async () => {
     'webhooks/{key}': { value: b.ids.webhook },
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
+    'users/{id}': { value: viewerOfB.id },
   };
   queryIds = { id: b.ids.userId };
   bodyHints = {
@@ -413,6 +478,7 @@ beforeAll(async () => {
     start: '09:00',
     end: '17:00',
     holidays: [],
+    role: 'viewer',
   };
 
   const document = JSON.parse((await call('GET', '/api/v1/openapi.json', {})).text) as {
@@ -438,7 +504,9 @@ beforeAll(async () => {
       })),
     )
     // Reads first, upserts last: an upsert by A creates A's own thing under B's name, which a later read by A would find.
-    .sort((x, y) => (rank[x.method] ?? 5) - (rank[y.method] ?? 5));
+    // Sign-outs after everything: they end the sessions the rest of the matrix calls with.
+    .sort((x, y) => (rank[x.method] ?? 5) - (rank[y.method] ?? 5))
+    .sort((x, y) => Number(endsSessions.has(x.id)) - Number(endsSessions.has(y.id)));
 }, 120_000);
 afterAll(async () => {
   await app.close();
@@ -454,11 +522,13 @@ function expected(operation: Operation, credential: Credential, namesBsThing: bo
   const readsInput = operation.body !== undefined || operation.parameters.length > 0;
   // Fastify validates before the handler authenticates: a body the schema refuses answers 400 first.
   const orInvalid = (status: number) => ({ statuses: readsInput ? [status, 400] : [status] });
-  const scope = requiredScope[operation.id]!;
-  if (credential.kind === 'anonymous') return orInvalid(401);
-  if (!holds(credential.scopes, scope)) return orInvalid(403);
+  const needed = requiredPermission[operation.id]!;
+  // A public operation's credential is in its body (a password, a token): whoever calls, B is untouched.
+  if (needed === 'public') return 'acts-in-own-workspace';
+  if (credential.kind === 'anonymous' || (credential.session && operation.path.startsWith('/v1/'))) return orInvalid(401);
+  if (!holds(credential, needed)) return orInvalid(403);
   if (credential.kind === 'own-wrong-scope')
-    throw new Error(`${credential.name} holds ${scope}: it is not a wrong scope for ${operation.id}`);
+    throw new Error(`${credential.name} holds ${needed}: it is not short of it for ${operation.id}`);
   if (namesBsThing && !upsertsInCallersWorkspace.has(operation.id)) return orInvalid(404);
   return 'acts-in-own-workspace';
 }
@@ -466,7 +536,9 @@ function expected(operation: Operation, credential: Credential, namesBsThing: bo
 describe('the tenant matrix', () => {
   it('knows every operation and every path parameter of the document', () => {
     const unknown = [
-      ...operations.filter((o) => !(o.id in requiredScope)).map((o) => `${o.method} ${o.path} (${o.id}) has no entry in requiredScope`),
+      ...operations
+        .filter((o) => !(o.id in requiredPermission))
+        .map((o) => `${o.method} ${o.path} (${o.id}) has no entry in requiredPermission`),
       ...operations.flatMap((o) => {
         try {
           pathFor(o);
@@ -476,7 +548,7 @@ describe('the tenant matrix', () => {
         }
       }),
     ];
-    expect(unknown, 'add the operation to requiredScope, and give B a thing for each new parameter in pathIds').toEqual([]);
+    expect(unknown, 'add the operation to requiredPermission, and give B a thing for each new parameter in pathIds').toEqual([]);
     expect(operations.filter((o) => o.path.startsWith('/v1/')).length).toBeGreaterThanOrEqual(8);
     expect(operations.filter((o) => o.path.startsWith('/api/v1/')).length).toBeGreaterThanOrEqual(36);
   });
@@ -505,7 +577,7 @@ describe('the tenant matrix', () => {
       const body = operation.body ? minimalValue(operation.body) : undefined;
       for (const credential of credentials()) {
         // B's own keys are in the matrix only where their scope is the wrong one.
-        if (credential.kind === 'own-wrong-scope' && holds(credential.scopes, requiredScope[operation.id]!)) continue;
+        if (credential.kind === 'own-wrong-scope' && holds(credential, requiredPermission[operation.id]!)) continue;
         const want = expected(operation, credential, namesBsThing);
         const label = `${operation.method} ${path} with ${credential.name}`;
         const before = await fingerprintOfB();

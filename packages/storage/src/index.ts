@@ -11,7 +11,7 @@ export {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
 } from './embedded/embedded-postgres.js';
-export { createWorkspace, findWorkspaceBySlug, listWorkspaces, type Workspace } from './workspaces/index.js';
+export { createWorkspace, findWorkspaceById, findWorkspaceBySlug, listWorkspaces, type Workspace } from './workspaces/index.js';
 export {
   apiKeyScopes,
   createApiKey,
@@ -23,6 +23,40 @@ export {
   type ApiKey,
   type ApiKeyScope,
 } from './keys/index.js';
+export {
+  addMember,
+  anyUserExists,
+  changeMember,
+  clearLoginFailures,
+  createInvitation,
+  createPasswordReset,
+  createSession,
+  createSetupToken,
+  deleteSessionByToken,
+  deleteSetupTokens,
+  deleteStaleSessions,
+  deleteUserSessions,
+  findMember,
+  findOrCreateUser,
+  findSessionByToken,
+  findUserByEmail,
+  findUserById,
+  listMembers,
+  listMemberships,
+  recentLoginFailures,
+  recordLoginFailure,
+  setUserPassword,
+  takeInvitation,
+  takePasswordReset,
+  takeSetupToken,
+  touchSession,
+  type Member,
+  type MemberChange,
+  type Session,
+  type TakenInvitation,
+  type TakenReset,
+  type User,
+} from './users/index.js';
 export {
   claimMessageIds,
   findIdentifiedPeople,

@@ -58,7 +58,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'integrations:write');
       const provider = webhookProviders[request.params.provider]!;
       if (provider.signs && request.body.secret === undefined)
         throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
@@ -80,7 +80,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'integrations:read');
       const row = await findIntegration(scope, request.params.provider);
       if (!row)
         throw new AppError(
@@ -102,7 +102,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'integrations:write');
       if (!(await deleteIntegration(scope, request.params.provider)))
         throw new AppError('NOT_FOUND', `${request.params.provider} is not connected`);
       return reply.status(204).send();
@@ -119,7 +119,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'settings:read');
       return loadBusinessHours(scope);
     },
   );
@@ -135,7 +135,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'settings:write');
       await writeBusinessHours(scope, request.body);
       return loadBusinessHours(scope);
     },

@@ -174,7 +174,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'segments:write');
       const body = request.body;
       const outcome = await createSegment(
         scope,
@@ -202,7 +202,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       const segments = await listSegments(scope);
       const backlog = await readSegmentBacklog(scope);
       return Promise.all(segments.map((s) => view(scope, s, backlog)));
@@ -220,7 +220,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       return view(scope, await found(scope, request.params.key));
     },
   );
@@ -238,7 +238,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'segments:write');
       const { rule, dryRun, name, description } = request.body;
       if (dryRun) {
         if (rule === undefined)
@@ -270,7 +270,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'segments:write');
       const outcome = await deleteSegment(scope, request.params.key);
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
       return reply.status(204).send();

@@ -133,7 +133,7 @@ export function registerTicketRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'tickets:write');
       const b = request.body;
       if (!b.userId && !b.email && !b.groupId)
         throw new AppError('INVALID_INPUT', 'name the requester: userId, email or groupId is required');
@@ -164,7 +164,7 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'tickets:write');
       const b = request.body;
       const outcome = await changeTicket(scope, refOf(request.params.id, request.query.source), {
         ...(b.groupId ? { requester: { groupId: b.groupId } } : {}),
@@ -188,7 +188,7 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'tickets:write');
       const b = request.body;
       const outcome = await changeTicket(scope, refOf(request.params.id, request.query.source), {
         messages: [
@@ -212,7 +212,7 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'tickets:read');
       const ticket = await readTicket(scope, refOf(request.params.id, request.query.source));
       if (!ticket) throw new AppError('NOT_FOUND', `no ticket with id or externalId "${request.params.id}"`);
       return ticket;

@@ -123,7 +123,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:write');
       const secrets = requireSecrets(deps.secrets());
       try {
         const saved = await saveWebhook(scope, secrets, { key: request.params.key, ...request.body });
@@ -146,7 +146,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:read');
       return (await listWebhooks(scope)).map(view);
     },
   );
@@ -162,7 +162,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:read');
       return view(await requireWebhook(scope, request.params.key));
     },
   );
@@ -178,7 +178,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:write');
       if (!(await deleteWebhook(scope, request.params.key)))
         throw new AppError('NOT_FOUND', `webhook ${request.params.key} does not exist`);
       return reply.status(204).send();
@@ -197,7 +197,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:read');
       await requireWebhook(scope, request.params.key);
       const { limit, status, cursor } = request.query;
       const page = await listWebhookMessages(scope, request.params.key, {
@@ -221,7 +221,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const { key, scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:write');
       await requireWebhook(scope, request.params.key);
       const message = await findWebhookMessage(scope, request.params.id);
       if (!message || message.webhookKey !== request.params.key)
@@ -236,7 +236,7 @@ export function registerMembershipWebhookRoutes(
         await enqueue(
           tx.db,
           deliverWebhookTask,
-          { workspaceId: key.workspaceId, messageId: message.id },
+          { workspaceId: scope.workspaceId, messageId: message.id },
           { key: `webhook:${message.id}:retry:${now.getTime()}` },
         );
       });
