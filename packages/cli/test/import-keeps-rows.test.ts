@@ -26,7 +26,7 @@ afterAll(async () => {
 async function strata(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [strataBin(), ...args], {
-      env: { ...process.env, DATABASE_URL: database.url },
+      env: { ...process.env, ...database.env },
       maxBuffer: 1 << 24,
     });
     return { code: 0, stdout, stderr };

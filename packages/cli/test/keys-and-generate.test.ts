@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const strata = (...args: string[]) =>
-  run(process.execPath, [strataBin(), ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+  run(process.execPath, [strataBin(), ...args], { env: { ...process.env, ...database.env } });
 
 it('creates, lists and revokes API keys; the secret is printed once and only its hash is stored', async () => {
   const { stdout } = await strata('keys', 'create', '--scopes', 'ingest,read', '--name', 'ci pipeline');
