@@ -171,7 +171,7 @@ describe('freshdesk, which does not sign', () => {
   });
 
   it('stores secrets encrypted at rest', async () => {
-    const rows = await database.db
+    const rows = await database.owner
       .selectFrom('integrations')
       .select(['provider', 'secret_ciphertext', 'url_token'])
       .where('workspace_id', '=', ws.workspace.id)

@@ -46,9 +46,29 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/**
+ * graphile-worker enables row-level security on its own tables, without policies, to keep every
+ * role but their owner out; the runtime role takes and finishes jobs, so it gets a policy of its
+ * own there. Jobs carry no workspace column: a task makes the scope its payload names.
+ */
+export function jobQueuePoliciesSql(role: string, tables: readonly string[]): string[] {
+  return tables.flatMap((table) => [
+    `DROP POLICY IF EXISTS strata_runtime ON ${jobSchema}.${quoteIdentifier(table)}`,
+    `CREATE POLICY strata_runtime ON ${jobSchema}.${quoteIdentifier(table)} TO ${quoteIdentifier(role)} USING (true) WITH CHECK (true)`,
+  ]);
+}
+
 /** Grants the runtime role its privileges; run by the owner after migrating. Idempotent. */
 export async function grantRuntimeAccess<DB>(owner: Kysely<DB>, role: string): Promise<void> {
   for (const statement of runtimeGrantsSql(role)) await sql.raw(statement).execute(owner);
+  const secured = await sql<{ name: string }>`
+    SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ${jobSchema} AND c.relkind IN ('r', 'p') AND c.relrowsecurity ORDER BY 1`.execute(owner);
+  for (const statement of jobQueuePoliciesSql(
+    role,
+    secured.rows.map((r) => r.name),
+  ))
+    await sql.raw(statement).execute(owner);
 }
 
 /** The role a connection runs as. */
