@@ -294,7 +294,10 @@ describe('two Strata processes on one PostgreSQL', () => {
         .poll(async () => (await database.owner.selectFrom('segment_work').select('work_id').execute()).length, { timeout: 30_000 })
         .toBe(0);
       for (const version of await listLiveVersions(workspaceScope(database.db, other.workspace.id, now))) {
-        const full = await selectRuleMembers(database.db, version.rule, { workspaceId: other.workspace.id, now: now() }).execute();
+        const full = await selectRuleMembers(workspaceScope(database.db, other.workspace.id, now).db, version.rule, {
+          workspaceId: other.workspace.id,
+          now: now(),
+        }).execute();
         const stored = await database.owner
           .selectFrom('segment_members')
           .select('member_id')

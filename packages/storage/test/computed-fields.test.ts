@@ -74,9 +74,7 @@ it('a computed field registered by a domain is checked, read by SQL and in memor
       .execute();
 
     const now = new Date();
-    const inSql = (await selectRuleMembers(db, checked.rule, { workspaceId: workspace.id, now }).execute())
-      .map((m) => m.id)
-      .sort();
+    const inSql = (await selectRuleMembers(db, checked.rule, { workspaceId: workspace.id, now }).execute()).map((m) => m.id).sort();
     const inMemory: string[] = [];
     for (const a of accounts) {
       const record = await loadAccountRecord(

@@ -123,14 +123,22 @@ describe('writes', () => {
     const insert = (workspace: string) =>
       scope.db
         .insertInto('people')
-        .values({ workspace_id: workspace, person_id: crypto.randomUUID(), user_id: 'intruder', first_seen_at: clock(), last_seen_at: clock() })
+        .values({
+          workspace_id: workspace,
+          person_id: crypto.randomUUID(),
+          user_id: 'intruder',
+          first_seen_at: clock(),
+          last_seen_at: clock(),
+        })
         .execute();
     await expect(insert(b)).rejects.toMatchObject({ code: '42501' });
     await insert(a);
     // Moving a row to another workspace is a write to it, refused alike.
-    await expect(scope.db.updateTable('people').set({ workspace_id: b }).where('user_id', '=', 'intruder').execute()).rejects.toMatchObject({
-      code: '42501',
-    });
+    await expect(scope.db.updateTable('people').set({ workspace_id: b }).where('user_id', '=', 'intruder').execute()).rejects.toMatchObject(
+      {
+        code: '42501',
+      },
+    );
   });
 
   it("cannot touch another workspace's rows: updates and deletes see none of them", async () => {
