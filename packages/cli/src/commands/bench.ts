@@ -110,7 +110,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const workspace = await findWorkspaceBySlug(database.strata.db, 'default');
       if (!workspace) throw new Error('bootstrap workspace missing');
       // The workspace's rows are read through its scope (row-level security shows a bare pool none).
-      const scoped = workspaceScope(scoped, workspace.id, () => new Date()).db;
+      const scoped = workspaceScope(database.strata.db, workspace.id, () => new Date()).db;
       progress(`generating size ${options.size} (seed ${seed})`);
       const started = performance.now();
       generated = await loadSampleData(
