@@ -85,14 +85,16 @@ export async function segmentChangeBacklog(
  */
 export async function workspacesWithNewSegmentChanges(db: Kysely<Database>, subscriber: string): Promise<string[]> {
   const found = await forEachWorkspace(db, () => new Date(0), async (scope) => {
+    // The cursor is read outside the EXISTS, so its position bounds an index range scan.
     const rows = await sql<{ found: boolean }>`
       SELECT EXISTS (
         SELECT 1 FROM segment_changes c
-        LEFT JOIN change_cursors k ON k.workspace_id = c.workspace_id AND k.subscriber = ${subscriber}
-        WHERE c.workspace_id = ${scope.workspaceId}
+        WHERE c.workspace_id = w.workspace_id
           AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
           AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
-      ) AS found`.execute(scope.db);
+      ) AS found
+      FROM (SELECT ${scope.workspaceId}::uuid AS workspace_id) w
+      LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = ${subscriber}`.execute(scope.db);
     return rows.rows[0]?.found ? scope.workspaceId : undefined;
   });
   return found.filter((id): id is string => id !== undefined);
