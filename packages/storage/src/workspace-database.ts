@@ -154,7 +154,7 @@ export function databaseForWorkspace(db: Kysely<Database>, workspaceId: string):
   const pool = poolOf.get(db);
   if (!pool) throw new Error('a workspace scope needs a database opened with openDatabase');
   let cache = scopedByPool.get(pool);
-  if (!cache) scopedByPool.set(pool, (cache = new Map()));
+  if (!cache) scopedByPool.set(pool, (cache = new Map<string, Kysely<Database>>()));
   let scoped = cache.get(workspaceId);
   if (scoped) cache.delete(workspaceId);
   else

@@ -174,9 +174,10 @@ describe('the setting', () => {
   });
 
   it('is not a scope of one workspace made on a transaction of another', async () => {
-    await inWorkspaceTransaction(workspaceScope(database.db, a, clock), async (tx) => {
+    await inWorkspaceTransaction(workspaceScope(database.db, a, clock), (tx) => {
       expect(workspaceScope(tx.db, a, clock).db).toBe(tx.db);
       expect(() => workspaceScope(tx.db, b, clock)).toThrow(/inWorkspaceTransaction/);
+      return Promise.resolve();
     });
   });
 });
