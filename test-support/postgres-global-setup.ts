@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { embeddedRuntimeRole, grantRuntimeAccess, migrateToLatest, openDatabase, startEmbeddedPostgres } from '../packages/storage/src/index.js';
+import {
+  embeddedRuntimeRole,
+  grantRuntimeAccess,
+  migrateToLatest,
+  openDatabase,
+  startEmbeddedPostgres,
+} from '../packages/storage/src/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -17,8 +17,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-const strata = (...args: string[]) =>
-  run(process.execPath, [strataBin(), ...args], { env: { ...process.env, ...database.env } });
+const strata = (...args: string[]) => run(process.execPath, [strataBin(), ...args], { env: { ...process.env, ...database.env } });
 
 it('creates, lists and revokes API keys; the secret is printed once and only its hash is stored', async () => {
   const { stdout } = await strata('keys', 'create', '--scopes', 'ingest,read', '--name', 'ci pipeline');

@@ -122,7 +122,7 @@ class WorkspaceDriver extends PostgresDriver {
   }
 
   override async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    await super.releaseConnection((connection as WorkspaceConnection).inner as Parameters<PostgresDriver["releaseConnection"]>[0]);
+    await super.releaseConnection((connection as WorkspaceConnection).inner as Parameters<PostgresDriver['releaseConnection']>[0]);
   }
 
   // The pool is shared with the root Kysely, which closes it.

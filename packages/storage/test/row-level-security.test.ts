@@ -127,6 +127,8 @@ describe('writes', () => {
           workspace_id: workspace,
           person_id: crypto.randomUUID(),
           user_id: 'intruder',
+          traits: '{}',
+          trait_times: '{}',
           first_seen_at: clock(),
           last_seen_at: clock(),
         })
@@ -242,7 +244,7 @@ describe('the catalog', () => {
           'audit_notes: row-level security is not FORCEd',
           'audit_notes: policies []',
         ]);
-        expect(await enableWorkspaceRowLevelSecurity(tx)).toContain('audit_notes');
+        expect(await enableWorkspaceRowLevelSecurity(tx as unknown as Kysely<unknown>)).toContain('audit_notes');
         expect(isolationProblems(await workspaceTables(tx), policy)).toEqual([]);
         throw rollback;
       })

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, setWorkspaceSql, type WorkspaceScope } from '@strata/storage';
+import {
+  copyRows,
+  copyValue,
+  ensureEventPartitions,
+  monthKey,
+  registerFields,
+  setWorkspaceSql,
+  type WorkspaceScope,
+} from '@strata/storage';
 import type { Pool } from 'pg';
 import { createFieldSightings } from '../ingestion/index.js';
 import { loadBusinessHours } from '../support/index.js';

@@ -208,10 +208,14 @@ export async function ensurePredefinedSegments(scope: WorkspaceScope, options: S
 
 /** Workspaces that still lack some predefined segment, asked in each workspace's scope. */
 export async function workspacesMissingPredefined(db: Kysely<Database>): Promise<string[]> {
-  const missing = await forEachWorkspace(db, () => new Date(0), async (scope) => {
-    const row = await sql<{ n: number }>`
+  const missing = await forEachWorkspace(
+    db,
+    () => new Date(0),
+    async (scope) => {
+      const row = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM segments WHERE workspace_id = ${scope.workspaceId} AND predefined`.execute(scope.db);
-    return (row.rows[0]?.n ?? 0) < predefinedSegments.length ? scope.workspaceId : undefined;
-  });
+      return (row.rows[0]?.n ?? 0) < predefinedSegments.length ? scope.workspaceId : undefined;
+    },
+  );
   return missing.filter((id): id is string => id !== undefined);
 }

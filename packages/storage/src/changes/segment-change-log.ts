@@ -84,9 +84,12 @@ export async function segmentChangeBacklog(
  * asked in each workspace's scope in turn (row-level security shows a statement one workspace).
  */
 export async function workspacesWithNewSegmentChanges(db: Kysely<Database>, subscriber: string): Promise<string[]> {
-  const found = await forEachWorkspace(db, () => new Date(0), async (scope) => {
-    // The cursor is read outside the EXISTS, so its position bounds an index range scan.
-    const rows = await sql<{ found: boolean }>`
+  const found = await forEachWorkspace(
+    db,
+    () => new Date(0),
+    async (scope) => {
+      // The cursor is read outside the EXISTS, so its position bounds an index range scan.
+      const rows = await sql<{ found: boolean }>`
       SELECT EXISTS (
         SELECT 1 FROM segment_changes c
         WHERE c.workspace_id = w.workspace_id
@@ -95,8 +98,9 @@ export async function workspacesWithNewSegmentChanges(db: Kysely<Database>, subs
       ) AS found
       FROM (SELECT ${scope.workspaceId}::uuid AS workspace_id) w
       LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = ${subscriber}`.execute(scope.db);
-    return rows.rows[0]?.found ? scope.workspaceId : undefined;
-  });
+      return rows.rows[0]?.found ? scope.workspaceId : undefined;
+    },
+  );
   return found.filter((id): id is string => id !== undefined);
 }
 
@@ -118,8 +122,11 @@ export async function summariseSubscriberLag(
   cap: number,
 ): Promise<SubscriberLagSummary[]> {
   if (subscribers.length === 0) return [];
-  const each = await forEachWorkspace(db, () => new Date(0), async (scope) => {
-    const rows = await sql<{ subscriber: string; backlog: string; oldest_at: Date | null; failing: boolean }>`
+  const each = await forEachWorkspace(
+    db,
+    () => new Date(0),
+    async (scope) => {
+      const rows = await sql<{ subscriber: string; backlog: string; oldest_at: Date | null; failing: boolean }>`
       SELECT n.subscriber, b.backlog, b.oldest_at, coalesce(k.failures > 0, false) AS failing
       FROM unnest(${[...subscribers]}::text[]) AS n(subscriber)
       LEFT JOIN change_cursors k ON k.workspace_id = ${scope.workspaceId} AND k.subscriber = n.subscriber
@@ -132,8 +139,9 @@ export async function summariseSubscriberLag(
           LIMIT ${cap}
         ) pending
       ) b`.execute(scope.db);
-    return rows.rows;
-  });
+      return rows.rows;
+    },
+  );
   return subscribers.map((subscriber) => {
     const rows = each.flat().filter((r) => r.subscriber === subscriber);
     const oldest = rows.map((r) => r.oldest_at).filter((d): d is Date => d !== null);
