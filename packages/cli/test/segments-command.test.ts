@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const strata = (...args: string[]) =>
-  run(process.execPath, [strataBin(), 'segments', ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+  run(process.execPath, [strataBin(), 'segments', ...args], { env: { ...process.env, ...database.env } });
 
 it('creates a segment, shows the difference an edit would make, applies it as a new version, and lists it', async () => {
   const created = await strata('create', 'pros', '--target', 'person', '--rule', 'plan = "pro"');

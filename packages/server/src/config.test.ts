@@ -9,6 +9,7 @@ describe('readConfig', () => {
         port: 3000,
         host: '127.0.0.1',
         databaseUrl: undefined,
+        migrationDatabaseUrl: undefined,
         dataDir: './.strata',
         bootstrapAdminKey: undefined,
         bootstrapWriteKey: undefined,

@@ -48,6 +48,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  STRATA_MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   STRATA_DATA_DIR: z.string().min(1).default('./.strata'),
   STRATA_BOOTSTRAP_ADMIN_KEY: bootstrapKey.optional(),
   STRATA_BOOTSTRAP_WRITE_KEY: bootstrapKey.optional(),
@@ -85,6 +89,8 @@ export interface StrataConfig {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** The schema owner's connection for migrations; DATABASE_URL is then the runtime role, bound by row-level security. */
+  migrationDatabaseUrl: string | undefined;
   dataDir: string;
   bootstrapAdminKey: string | undefined;
   bootstrapWriteKey: string | undefined;
@@ -135,6 +141,7 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       port: e.PORT,
       host: e.HOST,
       databaseUrl: e.DATABASE_URL,
+      migrationDatabaseUrl: e.STRATA_MIGRATION_DATABASE_URL,
       dataDir: e.STRATA_DATA_DIR,
       bootstrapAdminKey: e.STRATA_BOOTSTRAP_ADMIN_KEY,
       bootstrapWriteKey: e.STRATA_BOOTSTRAP_WRITE_KEY,

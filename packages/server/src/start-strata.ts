@@ -3,13 +3,11 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { loadSampleData, SecretBox, type BackgroundRuntime, type SegmentEngine } from '@strata/engine';
 import {
-  assertSupportedServer,
   createApiKey,
   createWorkspace,
   findWorkspaceBySlug,
   listWorkspaces,
-  migrateToLatest,
-  openDatabase,
+  openMigratedDatabase,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
   type StrataDb,
@@ -76,8 +74,8 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
   try {
     const dataDir = resolve(config.dataDir);
     const freshDataDir = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
-    let url = config.databaseUrl;
-    if (!url) {
+    let urls = config.databaseUrl ? { runtimeUrl: config.databaseUrl, ownerUrl: config.migrationDatabaseUrl } : undefined;
+    if (!urls) {
       embedded = await startEmbeddedPostgres({
         dataDir,
         durability: options.durability ?? 'durable',
@@ -86,11 +84,12 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
             ? logger.info({ component: 'postgres' }, message)
             : logger.warn({ component: 'postgres', err: error }, message),
       });
-      url = embedded.url;
+      urls = { runtimeUrl: embedded.runtimeUrl, ownerUrl: embedded.url };
     }
-    db = openDatabase(url);
-    await assertSupportedServer(db.db);
-    const applied = await migrateToLatest(db);
+    // Migrations as the owner; everything else as the runtime role, bound by row-level security.
+    const opened = await openMigratedDatabase(urls);
+    db = opened.strata;
+    const applied = opened.applied;
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
     const emptyDatabase = (await listWorkspaces(db.db)).length === 0;

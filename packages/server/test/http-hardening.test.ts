@@ -48,7 +48,7 @@ const identify = (app: FastifyInstance, writeKey: string, userId = 'ada') =>
 const storedPeople = async (workspace: TestWorkspace) =>
   Number(
     (
-      await database.db
+      await database.owner
         .selectFrom('people')
         .select((eb) => eb.fn.countAll().as('n'))
         .where('workspace_id', '=', workspace.workspace.id)

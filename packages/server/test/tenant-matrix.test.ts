@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsOfScopes, rolePermissions, type ApiKeyScope, type Permission } from '@strata/core';
 import { createApiKey, insertWebhookMessages, revokeApiKey, workspaceScope } from '@strata/storage';
@@ -108,6 +109,8 @@ interface Seeded {
 }
 
 let database: TestDatabase;
+/** The schema owner's connection: B's rows as they are, not as row-level security shows them to a caller. */
+let ownerPool: pg.Pool;
 let app: FastifyInstance;
 let base: string;
 let a: Seeded;
@@ -359,12 +362,11 @@ function minimalValue(schema: JsonSchema, name?: string): unknown {
 
 /**
  * A count and a hash of B's rows per table (every table with a workspace_id, the workspaces row
- * included, and graphile-worker jobs whose payload names B), read on the test database's own connection,
- * which owns the tables. Usage stamps (`api_keys.last_used_at`) move when a key is merely tried,
+ * included, and graphile-worker jobs whose payload names B), read on the owner's connection. Usage stamps (`api_keys.last_used_at`) move when a key is merely tried,
  * and are not data.
  */
 async function fingerprintOfB(): Promise<Record<string, string>> {
-  const tables = await database.pool.query<{ name: string }>(`
+  const tables = await ownerPool.query<{ name: string }>(`
     SELECT c.relname AS name FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'workspace_id' AND NOT a.attisdropped
@@ -376,9 +378,9 @@ async function fingerprintOfB(): Promise<Record<string, string>> {
   // A session past its end is no longer B's: the hook may delete it when it is presented.
   const liveOnly: Record<string, string> = { user_sessions: ' AND x.expires_at > $2' };
   const parts = tables.rows.map((t) => row(`"${t.name}"`, `x.workspace_id = $1${liveOnly[t.name] ?? ''}`));
-  const jobs = await database.pool.query<{ found: string | null }>(`SELECT to_regclass('graphile_worker._private_jobs')::text AS found`);
+  const jobs = await ownerPool.query<{ found: string | null }>(`SELECT to_regclass('graphile_worker._private_jobs')::text AS found`);
   if (jobs.rows[0]?.found) parts.push(row('graphile_worker._private_jobs', `x.payload::text LIKE '%' || $1 || '%'`));
-  const result = await database.pool.query<{ t: string; n: number; h: string }>(parts.join('\nUNION ALL\n'), [b.ws.workspace.id, appNow()]);
+  const result = await ownerPool.query<{ t: string; n: number; h: string }>(parts.join('\nUNION ALL\n'), [b.ws.workspace.id, appNow()]);
   return Object.fromEntries(result.rows.map((r) => [r.t, `${r.n}:${r.h}`]));
 }
 
@@ -410,6 +412,7 @@ async function signIn(ws: TestWorkspace, role: 'admin' | 'viewer' | 'agent', tag
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  ownerPool = new pg.Pool({ connectionString: database.ownerUrl, max: 2 });
   app = await createTestApp(database, { now: appNow });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -509,6 +512,7 @@ beforeAll(async () => {
     .sort((x, y) => Number(endsSessions.has(x.id)) - Number(endsSessions.has(y.id)));
 }, 120_000);
 afterAll(async () => {
+  await ownerPool.end();
   await app.close();
   await database.drop();
 });

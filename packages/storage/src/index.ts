@@ -1,8 +1,20 @@
 export { openDatabase, type DatabaseHealth, type StrataDb } from './database.js';
-export { atOneInstant, inWorkspaceTransaction, workspaceScope, type WorkspaceScope } from './workspace-scope.js';
+export { atOneInstant, forEachWorkspace, inWorkspaceTransaction, workspaceScope, type WorkspaceScope } from './workspace-scope.js';
+export { setWorkspaceSql } from './workspace-database.js';
+export { enableWorkspaceRowLevelSecurity, globalWorkspaceTables, workspaceMatchSql, workspacePolicyName } from './row-level-security.js';
+export {
+  assertRuntimeRoleIsolated,
+  currentRole,
+  embeddedRuntimeRole,
+  ensureEmbeddedRuntimeRole,
+  grantRuntimeAccess,
+  runtimeGrantsSql,
+  runtimeRoleProblems,
+} from './runtime-role.js';
 export { databaseUnavailableReason } from './database-unavailable.js';
 export { listenForNotifications, type NotificationListenerOptions } from './notification-listener.js';
 export { migrateToLatest } from './migrate.js';
+export { openMigratedDatabase, type DatabaseUrls } from './open-migrated-database.js';
 export { assertSupportedServer, minimumServerVersion } from './server-version.js';
 export type { BusinessHoursSetting, Database, FieldSource, IdentityKind, SegmentVersionState, TraitTimes } from './schema.js';
 export {

@@ -11,6 +11,7 @@ import * as engineSpine from './migrations/0007-engine-spine.js';
 import * as calendarWindows from './migrations/0008-calendar-windows.js';
 import * as measuresAsDouble from './migrations/0009-measures-as-double.js';
 import * as usersAndSessions from './migrations/0010-users-and-sessions.js';
+import * as rowLevelSecurity from './migrations/0011-row-level-security.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0008-calendar-windows': calendarWindows,
   '0009-measures-as-double': measuresAsDouble,
   '0010-users-and-sessions': usersAndSessions,
+  '0011-row-level-security': rowLevelSecurity,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

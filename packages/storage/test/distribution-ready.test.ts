@@ -172,7 +172,7 @@ let database: TestDatabase;
 let db: Kysely<unknown>;
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = database.db as Kysely<unknown>;
+  db = database.owner as Kysely<unknown>;
 });
 afterAll(async () => {
   await database.drop();

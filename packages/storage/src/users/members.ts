@@ -26,8 +26,19 @@ const toMember = (row: { user_id: string; email: string; role: string; password_
   createdAt: row.created_at,
 });
 
+/**
+ * A workspace's memberships on a database or a transaction. `workspace_members` is a global
+ * table (sign-in lists a user's workspaces before one is chosen: no row-level security), so a
+ * transaction begun before the workspace was known (setup, invitations) may write it; a
+ * `WorkspaceScope` is one of these too.
+ */
+export interface MembersOf {
+  db: Kysely<Database>;
+  workspaceId: string;
+}
+
 /** Adds the user with `role`; a user already a member keeps their role (`added: false`). */
-export async function addMember(scope: WorkspaceScope, userId: string, role: Role): Promise<{ added: boolean; role: Role }> {
+export async function addMember(scope: MembersOf, userId: string, role: Role): Promise<{ added: boolean; role: Role }> {
   const inserted = await scope.db
     .insertInto('workspace_members')
     .values({ workspace_id: scope.workspaceId, user_id: userId, role })
@@ -39,7 +50,7 @@ export async function addMember(scope: WorkspaceScope, userId: string, role: Rol
   return { added: false, role: existing?.role ?? role };
 }
 
-export async function findMember(scope: WorkspaceScope, userId: string): Promise<Member | undefined> {
+export async function findMember(scope: MembersOf, userId: string): Promise<Member | undefined> {
   const row = await scope.db
     .selectFrom('workspace_members as m')
     .innerJoin('users as u', 'u.user_id', 'm.user_id')

@@ -17,7 +17,6 @@ import {
   takeInvitation,
   takePasswordReset,
   takeSetupToken,
-  workspaceScope,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Identified } from '../../http/management-auth.js';
@@ -175,7 +174,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
         else if (!(await verifyPassword(request.body.password, user.passwordHash)))
           throw new AppError('UNAUTHORIZED', 'you already have a password: enter it to accept this invitation');
         // The role as it is now: an admin may have changed it since inviting.
-        const member = await findMember(workspaceScope(tx, taken.workspaceId, deps.now), user.id);
+        const member = await findMember({ db: tx, workspaceId: taken.workspaceId }, user.id);
         if (!member) throw new AppError('GONE', 'token: you were removed from this workspace; ask an admin for a new invitation');
         return { user, workspaceId: taken.workspaceId, role: member.role };
       });
@@ -245,7 +244,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
           const workspaceId = await takeSetupToken(tx, request.body.token);
           if (workspaceId === undefined) throw new AppError('NOT_FOUND', 'token: not the setup token Strata printed at first start');
           const { user } = await findOrCreateUser(tx, { email: request.body.email, passwordHash });
-          await addMember(workspaceScope(tx, workspaceId, deps.now), user.id, 'owner');
+          await addMember({ db: tx, workspaceId }, user.id, 'owner');
           await deleteSetupTokens(tx);
           return { user, workspaceId };
         });

@@ -1,13 +1,5 @@
 import type { Kysely } from 'kysely';
-import {
-  addMember,
-  anyUserExists,
-  createSetupToken,
-  deleteSetupTokens,
-  findOrCreateUser,
-  workspaceScope,
-  type Database,
-} from '@strata/storage';
+import { addMember, anyUserExists, createSetupToken, deleteSetupTokens, findOrCreateUser, type Database } from '@strata/storage';
 import { hashPassword } from './passwords.js';
 
 /**
@@ -27,7 +19,7 @@ export async function bootstrapOwner(
     const { email } = input;
     await db.transaction().execute(async (tx) => {
       const { user } = await findOrCreateUser(tx, { email, passwordHash });
-      await addMember(workspaceScope(tx, input.workspaceId, input.now), user.id, 'owner');
+      await addMember({ db: tx, workspaceId: input.workspaceId }, user.id, 'owner');
       await deleteSetupTokens(tx);
     });
     announce(`Created the owner ${email} of workspace "default"; sign in with POST ${input.baseUrl}/api/v1/auth/login.`);
