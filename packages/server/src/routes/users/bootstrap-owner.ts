@@ -5,6 +5,8 @@ import {
   createSetupToken,
   deleteSetupTokens,
   findOrCreateUser,
+  findWorkspaceBySlug,
+  listMembers,
   workspaceScope,
   type Database,
 } from '@strata/storage';
@@ -44,4 +46,17 @@ export async function bootstrapOwner(
     ].join('\n'),
   );
   return 'setup-link';
+}
+
+/**
+ * The generated `demo` workspace belongs to whoever owns `default`: each owner of `default`
+ * becomes an owner of `demo` too, so the first owner opens the demo from the workspace switcher
+ * at once instead of hunting for `strata keys create --workspace demo`. Does nothing without both
+ * workspaces; adding again changes nothing. Runs when the demo is created and when setup creates the owner.
+ */
+export async function shareDemoWithOwners(db: Kysely<Database>, now: () => Date): Promise<void> {
+  const [defaultWorkspace, demo] = [await findWorkspaceBySlug(db, 'default'), await findWorkspaceBySlug(db, 'demo')];
+  if (!defaultWorkspace || !demo) return;
+  const owners = (await listMembers(workspaceScope(db, defaultWorkspace.id, now))).filter((m) => m.role === 'owner');
+  for (const owner of owners) await addMember(workspaceScope(db, demo.id, now), owner.userId, 'owner');
 }
