@@ -50,8 +50,8 @@ const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.
 export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(await axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document)).violations;
+    const inPage = globalThis as unknown as { axe: { run(context: unknown): Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    return (await inPage.axe.run(inPage.document)).violations;
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

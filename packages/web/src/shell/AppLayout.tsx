@@ -26,9 +26,9 @@ export function AppLayout() {
         Skip to content
       </a>
       <header className="app-header">
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="xs">
           <Group gap="xs" wrap="nowrap">
-            <Text component={Link} to="/segments" fw={700} size="lg" mr="sm" className="brand">
+            <Text component={Link} to="/segments" fw={700} size="lg" mr={4} className="brand">
               Strata
             </Text>
             <nav aria-label="Main">

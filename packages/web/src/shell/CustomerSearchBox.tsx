@@ -21,10 +21,11 @@ export function CustomerSearchBox() {
         ref={input}
         value={query}
         onChange={(event) => setQuery(event.currentTarget.value)}
-        placeholder="Find a customer (press /)"
+        placeholder="Find a customer"
+        title="Find a customer by user id or account id (press /)"
         aria-label="Find a customer by user id or account id"
         leftSection={<IconSearch size={16} aria-hidden />}
-        w={240}
+        w={180}
       />
     </form>
   );

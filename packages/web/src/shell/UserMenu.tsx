@@ -21,7 +21,7 @@ export function UserMenu() {
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
         <Button variant="default" rightSection={<IconChevronDown size={14} aria-hidden />} aria-label={`Account menu of ${name}`}>
-          <Text size="sm" truncate maw={160}>
+          <Text size="sm" truncate maw={110}>
             {name}
           </Text>
         </Button>

@@ -18,7 +18,7 @@ export function WorkspaceSwitcher() {
       value={me.workspace.slug}
       allowDeselect={false}
       disabled={switchTo.isPending}
-      w={170}
+      w={150}
       onChange={(slug) => {
         if (!slug || slug === me.workspace.slug) return;
         switchTo.mutate(slug, {

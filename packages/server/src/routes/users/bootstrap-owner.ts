@@ -32,7 +32,9 @@ export async function bootstrapOwner(
       await addMember(workspaceScope(tx, input.workspaceId, input.now), user.id, 'owner');
       await deleteSetupTokens(tx);
     });
-    announce(`Created the owner ${email} of workspace "default"; sign in with POST ${input.baseUrl}/api/v1/auth/login.`);
+    announce(
+      `Created the owner ${email} of workspace "default"; sign in at ${input.baseUrl}/ (or with POST ${input.baseUrl}/api/v1/auth/login).`,
+    );
     return 'created';
   }
   const token = await createSetupToken(db, input.workspaceId);
@@ -40,6 +42,8 @@ export async function bootstrapOwner(
   announce(
     [
       'No user yet. Create the owner of workspace "default" once with this setup token (shown once):',
+      `  ${token}`,
+      `  in the browser: open ${input.baseUrl}/first-start and paste it; or from a terminal:`,
       `  curl -X POST ${input.baseUrl}/api/v1/auth/setup -H 'content-type: application/json' \\`,
       `    -d '{"token":"${token}","email":"you@example.com","password":"at least 12 characters"}'`,
       '  (or start with STRATA_BOOTSTRAP_ADMIN_EMAIL and STRATA_BOOTSTRAP_ADMIN_PASSWORD set)',

@@ -117,7 +117,7 @@ export function SegmentsPage() {
             </Button>
           }
         >
-          A segment is a rule such as <Code>last_seen_days &gt; 30</Code>. Create one with New segment, or from a terminal with{' '}
+          A segment is a rule such as <Code>mrr &gt;= 1000</Code>. Create one with New segment, or from a terminal with{' '}
           <Code>npx strata segments create</Code>.
         </EmptyState>
       ) : rows.length === 0 ? (
