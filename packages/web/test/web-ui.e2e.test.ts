@@ -213,6 +213,20 @@ describe('the web UI', () => {
     await checkScreen('first-start');
   });
 
+  it('after five wrong passwords for an account, says how long to wait (429)', async () => {
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email').fill('guess@example.com');
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page.getByLabel('Password').fill(`wrong guess ${attempt}`);
+      await signInButton().click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('Email or password is wrong.');
+      await expect.poll(() => signInButton().isEnabled()).toBe(true);
+    }
+    await page.getByLabel('Password').fill('wrong guess 6');
+    await signInButton().click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Too many failed sign-ins\. Try again in 15 minutes\./);
+  });
+
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -25,7 +25,7 @@ export function CustomerSearchBox() {
         title="Find a customer by user id or account id (press /)"
         aria-label="Find a customer by user id or account id"
         leftSection={<IconSearch size={16} aria-hidden />}
-        w={180}
+        w={160}
       />
     </form>
   );

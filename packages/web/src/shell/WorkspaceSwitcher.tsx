@@ -18,7 +18,7 @@ export function WorkspaceSwitcher() {
       value={me.workspace.slug}
       allowDeselect={false}
       disabled={switchTo.isPending}
-      w={150}
+      w={140}
       onChange={(slug) => {
         if (!slug || slug === me.workspace.slug) return;
         switchTo.mutate(slug, {
