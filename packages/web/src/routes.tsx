@@ -3,6 +3,7 @@ import { Navigate, type RouteObject } from 'react-router';
 import { RequireSession } from './session/RequireSession';
 import { AppLayout } from './shell/AppLayout';
 import { FirstStartPage } from './screens/sign-in/FirstStartPage';
+import { SetPasswordPage } from './screens/set-password/SetPasswordPage';
 import { SignInPage } from './screens/sign-in/SignInPage';
 
 // One folder per screen under screens/; each signed-in screen is its own chunk, so a heavy one
@@ -22,6 +23,9 @@ const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'No
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
   { path: '/first-start', element: <FirstStartPage /> },
+  // The links POST /api/v1/users and POST /api/v1/users/{id}/password-reset answer.
+  { path: '/invite', element: <SetPasswordPage link="invite" /> },
+  { path: '/reset', element: <SetPasswordPage link="reset" /> },
   {
     element: <RequireSession />,
     children: [

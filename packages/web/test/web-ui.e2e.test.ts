@@ -27,6 +27,7 @@ let baseUrl: string;
 let browser: Browser;
 let page: Page;
 let somePerson: string;
+let inviteUrl: string;
 const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 
@@ -119,6 +120,19 @@ describe('the web UI', () => {
     for (const name of ['Segments', 'Queue', 'Health', 'Playbooks', 'Dashboards'])
       await expect.poll(() => nav.getByRole('link', { name, exact: true }).isVisible(), { message: name }).toBe(true);
     await expect.poll(() => page.getByRole('link', { name: 'New segment' }).isVisible()).toBe(true);
+
+    // The owner invites a viewer with the session the page holds (a same-origin write, as the settings screen will).
+    const invited = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'viewer@example.com', role: 'viewer' }),
+      });
+      return { status: response.status, body: (await response.json()) as { inviteUrl: string } };
+    });
+    expect(invited.status).toBe(201);
+    inviteUrl = invited.body.inviteUrl;
+    expect(inviteUrl).toMatch(new RegExp(`^${baseUrl}/invite#`));
   });
 
   it('switches to the demo workspace and finds its predefined inactive segment by searching', async () => {
@@ -225,6 +239,19 @@ describe('the web UI', () => {
     await page.getByLabel('Password').fill('wrong guess 6');
     await signInButton().click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Too many failed sign-ins\. Try again in 15 minutes\./);
+  });
+
+  it('opens an invitation link, sets a password and is signed in as the invited viewer', async () => {
+    await page.goto(inviteUrl);
+    await expect.poll(() => page.getByRole('heading', { name: 'Accept the invitation' }).isVisible()).toBe(true);
+    await checkScreen('accept-invitation');
+    await page.getByRole('textbox', { name: 'Password' }).fill('short');
+    await page.getByRole('button', { name: 'Set the password and sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('at least 12 characters');
+    await page.getByRole('textbox', { name: 'Password' }).fill('the viewer passphrase');
+    await page.getByRole('button', { name: 'Set the password and sign in' }).click();
+    await page.waitForURL(`${baseUrl}/segments`);
+    await expect.poll(() => page.getByRole('button', { name: 'Account menu of viewer@example.com' }).isVisible()).toBe(true);
   });
 
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
