@@ -248,8 +248,9 @@ describe('the web UI', () => {
     await page.getByRole('textbox', { name: 'Password' }).fill('short');
     await page.getByRole('button', { name: 'Set the password and sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('at least 12 characters');
+    // By keyboard alone: Enter in the field submits the form.
     await page.getByRole('textbox', { name: 'Password' }).fill('the viewer passphrase');
-    await page.getByRole('button', { name: 'Set the password and sign in' }).click();
+    await page.keyboard.press('Enter');
     await page.waitForURL(`${baseUrl}/segments`);
     await expect.poll(() => page.getByRole('button', { name: 'Account menu of viewer@example.com' }).isVisible()).toBe(true);
   });
