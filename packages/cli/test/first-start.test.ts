@@ -34,6 +34,16 @@ it('on an empty data folder starts, prints generated keys once, and fills the de
         body: JSON.stringify({ token: setupToken, email: 'owner@example.com', password: 'first start owner' }),
       });
       expect(setup.status, await setup.text()).toBe(200);
+      // The owner owns the demo too, and the web UI is served at /.
+      const cookie = setup.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('strata_session='))!
+        .split(';')[0]!;
+      const me = await fetch(`${strata.url}/api/v1/auth/me`, { headers: { cookie } });
+      expect(((await me.json()) as { workspaces: { slug: string }[] }).workspaces.map((w) => w.slug)).toEqual(['default', 'demo']);
+      const page = await fetch(`${strata.url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
     } finally {
       strata.child.kill('SIGTERM');
       expect(await exited(strata.child)).toBe(0);

@@ -20,6 +20,7 @@ import { installStorableInputChecks, renderFrameworkError } from './http/storabl
 import { identifyCaller, managementAuth } from './http/management-auth.js';
 import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.js';
 import { documentObject, documentRoute } from './http/openapi-document.js';
+import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
 import { registerProfileRoutes } from './routes/profiles/index.js';
@@ -55,6 +56,8 @@ export interface BuildAppOptions {
   metricsAccess?: MetricsAccess;
   /** Session timeouts (STRATA_SESSION_IDLE_MINUTES, STRATA_SESSION_ABSOLUTE_HOURS). */
   sessions?: SessionPolicy;
+  /** The built web UI's folder; packages/web/dist by default. */
+  webRoot?: string;
 }
 
 /** The HTTP app with a readiness switch: `setServices` makes it serve, `/healthz` tells which. */
@@ -126,6 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     if (!health.ok) return reply.status(503).send({ status: 'unavailable', reason: `database unreachable: ${health.reason}` });
     return { status: 'ok' };
   });
+  await registerWebUi(app, options.webRoot);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
   const rateLimiter = new IngestRateLimiter(options.ingestRateLimit ?? defaultIngestRateLimit, now);
   registerMetricsRoute(app, {

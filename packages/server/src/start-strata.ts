@@ -19,7 +19,7 @@ import { embeddedSecretKey } from './embedded-secret-key.js';
 import { outboundPost } from './outbound-post.js';
 import type { StrataConfig } from './config.js';
 import { isLoopbackHost } from './http/public-url.js';
-import { bootstrapOwner } from './routes/users/index.js';
+import { bootstrapOwner, shareDemoWithOwners } from './routes/users/index.js';
 
 /** A running Strata. */
 export interface RunningStrata {
@@ -109,6 +109,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
         announce,
       );
     if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, now, logger);
+    await shareDemoWithOwners(db.db, now);
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
     if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations, survey links and webhooks are unavailable until it is');
     const secrets = secretKey ? new SecretBox(secretKey) : undefined;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { createTestApp } from '../../../test-support/test-server.js';
-import { bootstrapOwner } from '../src/routes/users/index.js';
+import { bootstrapOwner, shareDemoWithOwners } from '../src/routes/users/index.js';
 
 /** First start: the owner of the default workspace, from the variables or through the one-time setup token. */
 let database: TestDatabase;
@@ -64,5 +64,64 @@ describe('the bootstrap owner', () => {
     expect(again.statusCode).toBe(409);
     expect((await login('thief@example.com', 'the thief password')).statusCode).toBe(401);
     expect(await start({ email: 'late@example.com', password: 'late owner password' })).toEqual({ outcome: 'nothing', printed: '' });
+  });
+
+  it('makes the owner an owner of the demo workspace too, who switches to it from the same session', async () => {
+    await createTestWorkspace(database, 'demo');
+    // With the variables the owner exists before the demo is filled; start-strata shares it afterwards.
+    await start({ email: 'boss@example.com', password: 'the owner password' });
+    await shareDemoWithOwners(database.db, now);
+    const signedIn = await login('boss@example.com', 'the owner password');
+    const cookie = `strata_session=${signedIn.cookies.find((c) => c.name === 'strata_session')!.value}`;
+    const me = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
+    expect(me.json()).toMatchObject({
+      workspace: { slug: 'default' },
+      workspaces: [
+        { slug: 'default', role: 'owner' },
+        { slug: 'demo', role: 'owner' },
+      ],
+    });
+
+    const origin = 'http://localhost';
+    const switched = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/workspace',
+      headers: { cookie, origin },
+      payload: { slug: 'demo' },
+    });
+    expect(switched.statusCode, switched.body).toBe(200);
+    expect(switched.json()).toMatchObject({ workspace: { slug: 'demo' }, role: 'owner' });
+    const demoCookie = `strata_session=${switched.cookies.find((c) => c.name === 'strata_session')!.value}`;
+    const inDemo = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: demoCookie } });
+    expect(inDemo.json()).toMatchObject({ workspace: { slug: 'demo' }, role: 'owner' });
+    // The old session ended with the switch: no two live sessions per browser.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
+
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/workspace',
+      headers: { cookie: demoCookie, origin },
+      payload: { slug: 'nope' },
+    });
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().error.message).toContain('yours: default, demo');
+  });
+
+  it('setup through the token makes the new owner an owner of an existing demo workspace', async () => {
+    await createTestWorkspace(database, 'demo');
+    const token = /"token":"([A-Za-z0-9_-]+)"/.exec((await start({})).printed)![1]!;
+    const done = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/setup',
+      payload: { token, email: 'boss@example.com', password: 'the owner password' },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const signedIn = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'boss@example.com', password: 'the owner password', workspace: 'demo' },
+    });
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    expect(signedIn.json()).toMatchObject({ workspace: { slug: 'demo' }, role: 'owner' });
   });
 });

@@ -64,7 +64,7 @@ describe('request ids', () => {
     const answers = [
       await app.inject({ url: '/api/v1/segments/nope', headers: admin() }),
       await app.inject({ url: '/api/v1/segments' }),
-      await app.inject({ url: '/no/such/route' }),
+      await app.inject({ url: '/api/no/such/route' }),
       await app.inject({ method: 'POST', url: '/api/v1/segments', headers: admin(), payload: { key: 1 } }),
       await app.inject({ method: 'POST', url: '/v1/identify', headers: { authorization: basicAuth(ws.writeKey) }, payload: {} }),
       await app.inject({ url: '/api/v1/people/%E0%A4%A' }),
@@ -157,7 +157,7 @@ describe('security headers', () => {
       await app.inject({ url: '/healthz' }),
       await app.inject({ url: '/api/v1/segments', headers: admin() }),
       await app.inject({ url: '/api/v1/segments' }),
-      await app.inject({ url: '/no/such/route' }),
+      await app.inject({ url: '/api/no/such/route' }),
       await identify(app, ws.writeKey),
     ];
     for (const answer of answers) {

@@ -31,7 +31,7 @@ describe('every answer', () => {
       await app.inject({ url: '/api/v1/ingestion/stats', headers: admin() }),
       await app.inject({ url: '/api/v1/ingestion/stats' }),
       await app.inject({ url: '/api/v1/segments/nope', headers: admin() }),
-      await app.inject({ url: '/no/such/route' }),
+      await app.inject({ url: '/api/no/such/route' }),
       await app.inject({
         method: 'POST',
         url: '/v1/identify',

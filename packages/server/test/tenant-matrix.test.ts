@@ -79,6 +79,8 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   me: 'signed-in',
   logout: 'signed-in',
   logoutEverywhere: 'signed-in',
+  // A signed-in user moving to another of their own workspaces (a new session there).
+  switchWorkspace: 'signed-in',
   // No credential: the token or password in the body is the credential.
   login: 'public',
   acceptInvitation: 'public',
@@ -386,7 +388,7 @@ async function fingerprintOfB(): Promise<Record<string, string>> {
 
 // ---------------------------------------------------------------- setup
 
-const endsSessions = new Set(['logout', 'logoutEverywhere']);
+const endsSessions = new Set(['logout', 'logoutEverywhere', 'switchWorkspace']);
 
 /** A member of the workspace with the role, invited with its admin key and signed in by accepting: their id and session cookie. */
 async function signIn(ws: TestWorkspace, role: 'admin' | 'viewer' | 'agent', tag: string): Promise<{ id: string; cookie: string }> {

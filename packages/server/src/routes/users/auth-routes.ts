@@ -23,6 +23,7 @@ import type { Identified } from '../../http/management-auth.js';
 import { requireSameOriginWhenSent } from '../../http/same-origin.js';
 import { clearSessionCookie, sessionToken } from '../../http/session-cookie.js';
 import { clearFailedLogins, recordFailedLogin, refuseWhenThrottled } from './login-throttle.js';
+import { shareDemoWithOwners } from './bootstrap-owner.js';
 import { hashPassword, maximumPasswordLength, newPasswordSchema, spendPasswordWork, verifyPassword } from './passwords.js';
 import { emailSchema, meSchema, signedInSchema } from './schemas.js';
 import { signIn, type SignInDeps } from './sign-in.js';
@@ -131,6 +132,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
       const caller = await deps.identify(request);
       const workspace = await findWorkspaceById(caller.scope.db, caller.scope.workspaceId);
       if (!workspace) throw new AppError('UNAUTHORIZED', 'the workspace of this credential no longer exists');
+      const memberships = caller.actor.kind === 'user' ? await listMemberships(caller.scope.db, caller.actor.id) : undefined;
       return {
         ...(caller.actor.kind === 'user'
           ? { user: { id: caller.actor.id, email: caller.actor.email } }
@@ -138,7 +140,35 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
         workspace: { id: workspace.id, slug: workspace.slug },
         ...(caller.role ? { role: caller.role } : {}),
         permissions: [...caller.permissions],
+        ...(memberships ? { workspaces: memberships.map((m) => ({ id: m.workspaceId, slug: m.slug, role: m.role })) } : {}),
       };
+    },
+  );
+
+  api.post(
+    '/auth/workspace',
+    {
+      schema: {
+        operationId: 'switchWorkspace',
+        summary: 'Switch the signed-in user to another of their workspaces: replaces this session with one there',
+        tags: ['auth'],
+        body: z.object({ slug: z.string().min(1).max(100).describe('the workspace to enter, as GET /api/v1/auth/me lists them') }),
+        response: { 200: signedInSchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = await deps.identify(request);
+      if (!caller.session || caller.actor.kind !== 'user')
+        throw new AppError('INVALID_INPUT', 'switching workspace is for a signed-in user; an API key belongs to one workspace');
+      const memberships = await listMemberships(caller.scope.db, caller.actor.id);
+      const membership = memberships.find((m) => m.slug === request.body.slug);
+      if (!membership)
+        throw new AppError(
+          'FORBIDDEN',
+          `slug: you are not a member of workspace "${request.body.slug}"; yours: ${memberships.map((m) => m.slug).join(', ')}`,
+        );
+      const user = { id: caller.actor.id, email: caller.actor.email };
+      return signIn(deps, request, reply, { user, workspaceId: membership.workspaceId, role: membership.role });
     },
   );
 
@@ -246,6 +276,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
           const { user } = await findOrCreateUser(tx, { email: request.body.email, passwordHash });
           await addMember({ db: tx, workspaceId }, user.id, 'owner');
           await deleteSetupTokens(tx);
+          await shareDemoWithOwners(tx, deps.now);
           return { user, workspaceId };
         });
       return signIn(deps, request, reply, { ...owner, role: 'owner' });

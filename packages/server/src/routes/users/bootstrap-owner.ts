@@ -1,5 +1,15 @@
 import type { Kysely } from 'kysely';
-import { addMember, anyUserExists, createSetupToken, deleteSetupTokens, findOrCreateUser, type Database } from '@strata/storage';
+import {
+  addMember,
+  anyUserExists,
+  createSetupToken,
+  deleteSetupTokens,
+  findOrCreateUser,
+  findWorkspaceBySlug,
+  listMembers,
+  workspaceScope,
+  type Database,
+} from '@strata/storage';
 import { hashPassword } from './passwords.js';
 
 /**
@@ -22,7 +32,9 @@ export async function bootstrapOwner(
       await addMember({ db: tx, workspaceId: input.workspaceId }, user.id, 'owner');
       await deleteSetupTokens(tx);
     });
-    announce(`Created the owner ${email} of workspace "default"; sign in with POST ${input.baseUrl}/api/v1/auth/login.`);
+    announce(
+      `Created the owner ${email} of workspace "default"; sign in at ${input.baseUrl}/ (or with POST ${input.baseUrl}/api/v1/auth/login).`,
+    );
     return 'created';
   }
   const token = await createSetupToken(db, input.workspaceId);
@@ -30,10 +42,25 @@ export async function bootstrapOwner(
   announce(
     [
       'No user yet. Create the owner of workspace "default" once with this setup token (shown once):',
+      `  ${token}`,
+      `  in the browser: open ${input.baseUrl}/first-start and paste it; or from a terminal:`,
       `  curl -X POST ${input.baseUrl}/api/v1/auth/setup -H 'content-type: application/json' \\`,
       `    -d '{"token":"${token}","email":"you@example.com","password":"at least 12 characters"}'`,
       '  (or start with STRATA_BOOTSTRAP_ADMIN_EMAIL and STRATA_BOOTSTRAP_ADMIN_PASSWORD set)',
     ].join('\n'),
   );
   return 'setup-link';
+}
+
+/**
+ * The generated `demo` workspace belongs to whoever owns `default`: each owner of `default`
+ * becomes an owner of `demo` too, so the first owner opens the demo from the workspace switcher
+ * at once instead of hunting for `strata keys create --workspace demo`. Does nothing without both
+ * workspaces; adding again changes nothing. Runs when the demo is created and when setup creates the owner.
+ */
+export async function shareDemoWithOwners(db: Kysely<Database>, now: () => Date): Promise<void> {
+  const [defaultWorkspace, demo] = [await findWorkspaceBySlug(db, 'default'), await findWorkspaceBySlug(db, 'demo')];
+  if (!defaultWorkspace || !demo) return;
+  const owners = (await listMembers(workspaceScope(db, defaultWorkspace.id, now))).filter((m) => m.role === 'owner');
+  for (const owner of owners) await addMember(workspaceScope(db, demo.id, now), owner.userId, 'owner');
 }

@@ -20,6 +20,10 @@ export const meSchema = z.object({
   workspace: workspaceSchema,
   role: roleSchema.optional().describe("the user's role in this workspace"),
   permissions: z.array(permissionSchema).describe('what this caller may do (docs/security.md has the table)'),
+  workspaces: z
+    .array(workspaceSchema.extend({ role: roleSchema }))
+    .optional()
+    .describe('every workspace the signed-in user belongs to, with their role there; POST /api/v1/auth/workspace switches'),
 });
 
 export const memberSchema = z.object({

@@ -1,0 +1,49 @@
+import { lazy } from 'react';
+import { Navigate, type RouteObject } from 'react-router';
+import { RequireSession } from './session/RequireSession';
+import { AppLayout } from './shell/AppLayout';
+import { FirstStartPage } from './screens/sign-in/FirstStartPage';
+import { SetPasswordPage } from './screens/set-password/SetPasswordPage';
+import { SignInPage } from './screens/sign-in/SignInPage';
+
+// One folder per screen under screens/; each signed-in screen is its own chunk, so a heavy one
+// (the rule editor's CodeMirror, the charts' ECharts) never weighs on the first load.
+const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
+const SegmentsPage = named(() => import('./screens/segments/SegmentsPage'), 'SegmentsPage');
+const SegmentPage = named(() => import('./screens/segment/SegmentPage'), 'SegmentPage');
+const NewSegmentPage = named(() => import('./screens/new-segment/NewSegmentPage'), 'NewSegmentPage');
+const CustomersPage = named(() => import('./screens/customers/CustomersPage'), 'CustomersPage');
+const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 'QueuePage');
+const HealthPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'HealthPage');
+const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
+const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
+const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
+
+export const routes: RouteObject[] = [
+  { path: '/sign-in', element: <SignInPage /> },
+  { path: '/first-start', element: <FirstStartPage /> },
+  // The links POST /api/v1/users and POST /api/v1/users/{id}/password-reset answer.
+  { path: '/invite', element: <SetPasswordPage link="invite" /> },
+  { path: '/reset', element: <SetPasswordPage link="reset" /> },
+  {
+    element: <RequireSession />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          { index: true, element: <Navigate to="/segments" replace /> },
+          { path: 'segments', element: <SegmentsPage /> },
+          { path: 'segments/new', element: <NewSegmentPage /> },
+          { path: 'segments/:key', element: <SegmentPage /> },
+          { path: 'customers', element: <CustomersPage /> },
+          { path: 'queue', element: <QueuePage /> },
+          { path: 'health', element: <HealthPage /> },
+          { path: 'playbooks', element: <PlaybooksPage /> },
+          { path: 'dashboards', element: <DashboardsPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];

@@ -1,0 +1,49 @@
+import { Button, Code, Stack, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { EmptyState } from '../../shell/PageState';
+
+/** A section whose screen is not built yet: says so, and where to do the job meanwhile. */
+export function ComingLaterPage({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {title}
+      </Title>
+      <EmptyState
+        title={`The ${title.toLowerCase()} screen comes with the next part of the web UI`}
+        action={
+          <Button component={Link} to="/segments" variant="light">
+            Go to Segments
+          </Button>
+        }
+      >
+        {children}
+      </EmptyState>
+    </Stack>
+  );
+}
+
+export const QueuePage = () => (
+  <ComingLaterPage title="Queue">
+    The triage queue will list open tickets ordered by the priority and SLA their customers' segments give them. Until then, the API lists
+    tickets at <Code>GET /api/v1/tickets</Code>.
+  </ComingLaterPage>
+);
+export const HealthPage = () => (
+  <ComingLaterPage title="Health">
+    Health scores and quadrants per account come with the health capability; the segments list already shows the predefined segments they
+    build on.
+  </ComingLaterPage>
+);
+export const PlaybooksPage = () => (
+  <ComingLaterPage title="Playbooks">
+    Playbooks (plays that run when a customer enters a segment) come with the playbooks capability. Membership webhooks already notify your
+    tools: see <Code>/api/docs</Code>.
+  </ComingLaterPage>
+);
+export const DashboardsPage = () => (
+  <ComingLaterPage title="Dashboards">
+    Per-segment reports and charts come with the analytics capability. Meanwhile the Segments page shows each segment's size and freshness.
+  </ComingLaterPage>
+);
