@@ -109,7 +109,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
         announce,
       );
     if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, now, logger);
-    await shareDemoWithOwners(db.db, now);
+    await shareDemoWithOwners(db.db);
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
     if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations, survey links and webhooks are unavailable until it is');
     const secrets = secretKey ? new SecretBox(secretKey) : undefined;

@@ -70,7 +70,7 @@ describe('the bootstrap owner', () => {
     await createTestWorkspace(database, 'demo');
     // With the variables the owner exists before the demo is filled; start-strata shares it afterwards.
     await start({ email: 'boss@example.com', password: 'the owner password' });
-    await shareDemoWithOwners(database.db, now);
+    await shareDemoWithOwners(database.db);
     const signedIn = await login('boss@example.com', 'the owner password');
     const cookie = `strata_session=${signedIn.cookies.find((c) => c.name === 'strata_session')!.value}`;
     const me = await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });

@@ -41,8 +41,8 @@ beforeAll(async () => {
   await loadSampleData(demoScope, database.pool, { size: 'xs', seed: 1 });
   await ensurePredefinedSegments(demoScope, {});
   await bootstrapOwner(database.db, { workspaceId: defaultWorkspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
-  await shareDemoWithOwners(database.db, now);
-  const person = await database.db
+  await shareDemoWithOwners(database.db);
+  const person = await database.owner
     .selectFrom('people')
     .select('user_id')
     .where('workspace_id', '=', demo.id)

@@ -61,7 +61,7 @@ export async function findMember(scope: MembersOf, userId: string): Promise<Memb
   return row ? toMember(row) : undefined;
 }
 
-export async function listMembers(scope: WorkspaceScope): Promise<Member[]> {
+export async function listMembers(scope: MembersOf): Promise<Member[]> {
   const rows = await scope.db
     .selectFrom('workspace_members as m')
     .innerJoin('users as u', 'u.user_id', 'm.user_id')

@@ -276,7 +276,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: SignInDeps & { id
           const { user } = await findOrCreateUser(tx, { email: request.body.email, passwordHash });
           await addMember({ db: tx, workspaceId }, user.id, 'owner');
           await deleteSetupTokens(tx);
-          await shareDemoWithOwners(tx, deps.now);
+          await shareDemoWithOwners(tx);
           return { user, workspaceId };
         });
       return signIn(deps, request, reply, { ...owner, role: 'owner' });

@@ -7,7 +7,6 @@ import {
   findOrCreateUser,
   findWorkspaceBySlug,
   listMembers,
-  workspaceScope,
   type Database,
 } from '@strata/storage';
 import { hashPassword } from './passwords.js';
@@ -58,9 +57,9 @@ export async function bootstrapOwner(
  * at once instead of hunting for `strata keys create --workspace demo`. Does nothing without both
  * workspaces; adding again changes nothing. Runs when the demo is created and when setup creates the owner.
  */
-export async function shareDemoWithOwners(db: Kysely<Database>, now: () => Date): Promise<void> {
+export async function shareDemoWithOwners(db: Kysely<Database>): Promise<void> {
   const [defaultWorkspace, demo] = [await findWorkspaceBySlug(db, 'default'), await findWorkspaceBySlug(db, 'demo')];
   if (!defaultWorkspace || !demo) return;
-  const owners = (await listMembers(workspaceScope(db, defaultWorkspace.id, now))).filter((m) => m.role === 'owner');
-  for (const owner of owners) await addMember(workspaceScope(db, demo.id, now), owner.userId, 'owner');
+  const owners = (await listMembers({ db, workspaceId: defaultWorkspace.id })).filter((m) => m.role === 'owner');
+  for (const owner of owners) await addMember({ db, workspaceId: demo.id }, owner.userId, 'owner');
 }
