@@ -20,6 +20,8 @@ import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRule
 import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
 import { registerMetricsRoute, registerSystemRoutes } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
+import { registerAuditRoutes } from './routes/audit/index.js';
+import { registerPeoplePrivacyRoutes, registerRetentionRoutes } from './routes/privacy/index.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
@@ -108,7 +110,13 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   registerMetricsRoute(app, { db, engine: () => services?.engine, now });
 
   await app.register((scope, _options, done) => {
-    registerIngestionRoutes(scope, { db, keys: keyResolver, now, eventTimeWindow: options.eventTimeWindow ?? defaultEventTimeWindow });
+    registerIngestionRoutes(scope, {
+      db,
+      keys: keyResolver,
+      now,
+      eventTimeWindow: options.eventTimeWindow ?? defaultEventTimeWindow,
+      suppressionKey: () => services?.secrets?.suppressionKey,
+    });
     done();
   });
   const secrets = () => services?.secrets;
@@ -132,6 +140,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
       registerSystemRoutes(scope, { db, auth, now });
+      registerAuditRoutes(scope, { auth });
+      registerPeoplePrivacyRoutes(scope, { auth, now, secrets });
+      registerRetentionRoutes(scope, { auth });
       done();
     },
     { prefix: '/api/v1' },

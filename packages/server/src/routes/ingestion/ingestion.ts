@@ -14,6 +14,8 @@ export interface IngestionRouteDeps {
   now: () => Date;
   /** Event times accepted, around the server clock; older history goes through `strata import`. */
   eventTimeWindow: EventTimeWindow;
+  /** Checks messages against erased people; undefined while no secret key is configured. */
+  suppressionKey?: () => Buffer | undefined;
 }
 
 /** New monthly event partitions one request may create: a write key must not be able to make thousands. */
@@ -92,6 +94,7 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
         receivedAt,
         batchSentAt,
         limits: { eventTimes: deps.eventTimeWindow, maxNewPartitions: maxNewPartitionsPerRequest },
+        suppressionKey: deps.suppressionKey?.(),
       });
     } catch (error) {
       if (!(error instanceof IngestionRefusedError)) throw error;
