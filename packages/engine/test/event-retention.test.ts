@@ -24,15 +24,18 @@ async function eventMonths(scope: WorkspaceScope): Promise<string[]> {
   return rows.map((r) => r.m);
 }
 async function runRetention() {
-  await eventRetentionTask.run({}, {
-    db: database.db,
-    now: () => now,
-    attempt: 1,
-    maxAttempts: 3,
-    lastAttempt: false,
-    log: () => undefined,
-    services: { post: () => Promise.reject(new Error('no network here')) },
-  });
+  await eventRetentionTask.run(
+    {},
+    {
+      db: database.db,
+      now: () => now,
+      attempt: 1,
+      maxAttempts: 3,
+      lastAttempt: false,
+      log: () => undefined,
+      services: { post: () => Promise.reject(new Error('no network here')) },
+    },
+  );
 }
 
 beforeAll(async () => {
@@ -54,7 +57,11 @@ it('drops each workspace’s raw events past its own retention, a whole month at
   // Three months kept: October (empty here), November and December; June and September go.
   expect(await eventMonths(keepsThree)).toEqual(['2026-11', '2026-12']);
   expect(await eventMonths(keepsAll)).toEqual(months);
-  const profile = await keepsThree.db.selectFrom('people').select('traits').where('workspace_id', '=', keepsThree.workspaceId).executeTakeFirst();
+  const profile = await keepsThree.db
+    .selectFrom('people')
+    .select('traits')
+    .where('workspace_id', '=', keepsThree.workspaceId)
+    .executeTakeFirst();
   expect(profile?.traits).toEqual({ plan: 'pro' });
 
   // Once every workspace's retention passes a month, its partition is emptied whole.

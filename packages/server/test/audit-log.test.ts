@@ -30,7 +30,13 @@ interface Entry {
   after: Record<string, unknown> | null;
 }
 async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, key = ws.adminKey) {
-  return app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, remoteAddress: '203.0.113.7', ...(payload ? { payload } : {}) });
+  return app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${key}` },
+    remoteAddress: '203.0.113.7',
+    ...(payload ? { payload } : {}),
+  });
 }
 async function audit(query = '', key = ws.adminKey) {
   const response = await call('GET', `/api/v1/audit${query}`, undefined, key);
@@ -42,19 +48,25 @@ describe('the audit log', () => {
   const startedAt = new Date();
 
   it('records each kind of configuration change with actor, time, address and before/after, secrets redacted', async () => {
-    const expectOk = async (response: Awaited<ReturnType<typeof call>>) => expect(response.statusCode, response.body).toBeLessThan(300);
-    await expectOk(await call('POST', '/api/v1/segments', { key: 'pro', name: 'Pro', target: 'person', rule: 'plan = "pro"' }));
-    await expectOk(await call('PUT', '/api/v1/segments/pro', { rule: 'plan = "enterprise"' }));
-    await expectOk(await call('PUT', '/api/v1/segments/pro', { name: 'Pro plan' }));
-    await expectOk(await call('DELETE', '/api/v1/segments/pro'));
-    await expectOk(await call('PUT', '/api/v1/webhooks/crm', { url: 'https://crm.example.com/hook', events: ['segment.entered'] }));
-    await expectOk(await call('DELETE', '/api/v1/webhooks/crm'));
-    await expectOk(await call('PUT', '/api/v1/integrations/stripe', { secret: 'whsec_topsecretvalue' }));
-    await expectOk(await call('DELETE', '/api/v1/integrations/stripe'));
-    await expectOk(
-      await call('PUT', '/api/v1/settings/business-hours', { timezone: 'UTC', workingDays: [1, 2, 3], start: '09:00', end: '17:00', holidays: [] }),
+    const expectOk = (response: Awaited<ReturnType<typeof call>>) => expect(response.statusCode, response.body).toBeLessThan(300);
+    expectOk(await call('POST', '/api/v1/segments', { key: 'pro', name: 'Pro', target: 'person', rule: 'plan = "pro"' }));
+    expectOk(await call('PUT', '/api/v1/segments/pro', { rule: 'plan = "enterprise"' }));
+    expectOk(await call('PUT', '/api/v1/segments/pro', { name: 'Pro plan' }));
+    expectOk(await call('DELETE', '/api/v1/segments/pro'));
+    expectOk(await call('PUT', '/api/v1/webhooks/crm', { url: 'https://crm.example.com/hook', events: ['segment.entered'] }));
+    expectOk(await call('DELETE', '/api/v1/webhooks/crm'));
+    expectOk(await call('PUT', '/api/v1/integrations/stripe', { secret: 'whsec_topsecretvalue' }));
+    expectOk(await call('DELETE', '/api/v1/integrations/stripe'));
+    expectOk(
+      await call('PUT', '/api/v1/settings/business-hours', {
+        timezone: 'UTC',
+        workingDays: [1, 2, 3],
+        start: '09:00',
+        end: '17:00',
+        holidays: [],
+      }),
     );
-    await expectOk(await call('PUT', '/api/v1/settings/retention', { rawEventsMonths: 13 }));
+    expectOk(await call('PUT', '/api/v1/settings/retention', { rawEventsMonths: 13 }));
 
     const { items } = await audit();
     expect(items.map((e) => `${e.kind} ${e.subject}`).reverse()).toEqual([
@@ -69,7 +81,14 @@ describe('the audit log', () => {
       'settings.updated business-hours',
       'settings.updated retention',
     ]);
-    const keyId = (await database.db.selectFrom('api_keys').select('key_id').where('workspace_id', '=', ws.workspace.id).where(sql<boolean>`'admin' = ANY(scopes)`).executeTakeFirstOrThrow()).key_id;
+    const keyId = (
+      await database.db
+        .selectFrom('api_keys')
+        .select('key_id')
+        .where('workspace_id', '=', ws.workspace.id)
+        .where(sql<boolean>`'admin' = ANY(scopes)`)
+        .executeTakeFirstOrThrow()
+    ).key_id;
     for (const entry of items) {
       expect(entry.actor).toEqual({ kind: 'key', id: keyId, label: 'test' });
       expect(entry.address).toBe('203.0.113.7');

@@ -37,7 +37,12 @@ async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payl
   return app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
 }
 async function ingest(batch: object[]) {
-  const response = await call('POST', '/v1/batch', { batch }, { authorization: `Basic ${Buffer.from(`${ws.writeKey}:`).toString('base64')}` });
+  const response = await call(
+    'POST',
+    '/v1/batch',
+    { batch },
+    { authorization: `Basic ${Buffer.from(`${ws.writeKey}:`).toString('base64')}` },
+  );
   expect(response.statusCode, response.body).toBe(200);
 }
 
@@ -45,10 +50,14 @@ async function ingest(batch: object[]) {
 async function rowsContaining(db: Kysely<Database>, needle: string): Promise<Record<string, number>> {
   const { rows: tables } = await sql<{ name: string }>`
     SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`.execute(db);
+    WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`.execute(
+    db,
+  );
   const hits: Record<string, number> = {};
   for (const { name } of tables) {
-    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.raw(name)} t WHERE strpos(t::text, ${needle}) > 0`.execute(db);
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.raw(name)} t WHERE strpos(t::text, ${needle}) > 0`.execute(
+      db,
+    );
     if (Number(rows[0]!.n) > 0) hits[name] = Number(rows[0]!.n);
   }
   return hits;
@@ -85,11 +94,20 @@ describe('a person erased everywhere', () => {
       await sql`INSERT INTO webhook_messages (workspace_id, message_id, webhook_key, change_id, event, payload)
         VALUES (${ws.workspace.id}, ${`msg-${randomBytes(4).toString('hex')}`}, 'crm', 1, 'segment.entered',
           ${JSON.stringify({ type: 'segment.entered', data: { segment: 'pro', target: 'person', id: userId } })}::jsonb)`.execute(tx);
-      await addJobs(tx, [{ task: 'deliver-webhook', payload: { workspaceId: ws.workspace.id, userId }, runAt: new Date(Date.now() + 86_400_000) }]);
+      await addJobs(tx, [
+        { task: 'deliver-webhook', payload: { workspaceId: ws.workspace.id, userId }, runAt: new Date(Date.now() + 86_400_000) },
+      ]);
     });
 
     const hits = await rowsContaining(database.db, canary);
-    for (const table of ['public.people', 'public.identities', 'public.events', 'public.tickets', 'public.ticket_messages', 'public.surveys'])
+    for (const table of [
+      'public.people',
+      'public.identities',
+      'public.events',
+      'public.tickets',
+      'public.ticket_messages',
+      'public.surveys',
+    ])
       expect(hits, table).toHaveProperty(table);
     expect(hits).toHaveProperty(['public.webhook_messages']);
     expect(hits).toHaveProperty(['graphile_worker._private_jobs']);
@@ -122,7 +140,15 @@ describe('a person erased everywhere', () => {
     expect(response.statusCode, response.body).toBe(200);
     const erasure = response.json<{ status: string; rows: Record<string, number>; suppressedIdentifiers: number }>();
     expect(erasure.status).toBe('done');
-    expect(erasure.rows).toMatchObject({ people: 1, events: 2, ticket_messages: 2, tickets: 1, surveys: 1, webhook_messages: 1, 'graphile_worker.jobs': 1 });
+    expect(erasure.rows).toMatchObject({
+      people: 1,
+      events: 2,
+      ticket_messages: 2,
+      tickets: 1,
+      surveys: 1,
+      webhook_messages: 1,
+      'graphile_worker.jobs': 1,
+    });
     expect(erasure.suppressedIdentifiers).toBe(3);
 
     expect(await rowsContaining(database.db, canary)).toEqual({});

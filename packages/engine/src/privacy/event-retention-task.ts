@@ -11,6 +11,7 @@ export const eventRetentionTask: Task<{ workspaceId?: string | undefined }> = {
   maxAttempts: 3,
   async run(_payload, { db, now, log }) {
     const outcome = await applyEventRetention(db, now());
-    if (outcome.truncated.length > 0 || Object.keys(outcome.deleted).length > 0) log('info', 'raw events past retention dropped', { ...outcome });
+    if (outcome.truncated.length > 0 || Object.keys(outcome.deleted).length > 0)
+      log('info', 'raw events past retention dropped', { ...outcome });
   },
 };

@@ -18,7 +18,8 @@ export function messageIdentifiers(message: SegmentMessage): Array<{ kind: Ident
   const found: Array<{ kind: IdentityKind; value: string }> = [];
   if (message.userId != null) found.push({ kind: 'user_id', value: message.userId });
   if (message.anonymousId != null) found.push({ kind: 'anonymous_id', value: message.anonymousId });
-  if (message.type === 'alias') found.push({ kind: 'user_id', value: message.previousId }, { kind: 'anonymous_id', value: message.previousId });
+  if (message.type === 'alias')
+    found.push({ kind: 'user_id', value: message.previousId }, { kind: 'anonymous_id', value: message.previousId });
   const traits = message.type === 'identify' ? message.traits : undefined;
   const contextTraits = message.context?.['traits'];
   for (const source of [traits, contextTraits])

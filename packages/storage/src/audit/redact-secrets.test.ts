@@ -16,7 +16,11 @@ describe('redactSecrets', () => {
     expect(redactSecrets(input)).toEqual({
       url: 'https://example.com/hook',
       secret: '[redacted]',
-      settings: { host: 'smtp.example.com', password: '[redacted]', nested: [{ apiKey: '[redacted]', name: 'a' }, { client_secret: '[redacted]' }] },
+      settings: {
+        host: 'smtp.example.com',
+        password: '[redacted]',
+        nested: [{ apiKey: '[redacted]', name: 'a' }, { client_secret: '[redacted]' }],
+      },
       steps: [{ type: 'webhook', url: 'https://x', secret: '[redacted]' }],
       Token: '[redacted]',
       'access-token': '[redacted]',

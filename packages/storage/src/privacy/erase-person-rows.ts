@@ -56,7 +56,10 @@ export async function erasePersonRows(scope: WorkspaceScope, person: PersonIdent
       'segment_work_parked',
       sql`DELETE FROM segment_work_parked WHERE workspace_id = ${ws} AND target = 'person' AND profile_id = ANY(${ids}::uuid[])`,
     ],
-    ['trait_instants', sql`DELETE FROM trait_instants WHERE workspace_id = ${ws} AND target = 'person' AND profile_id = ANY(${ids}::uuid[])`],
+    [
+      'trait_instants',
+      sql`DELETE FROM trait_instants WHERE workspace_id = ${ws} AND target = 'person' AND profile_id = ANY(${ids}::uuid[])`,
+    ],
     ['events', sql`DELETE FROM events WHERE workspace_id = ${ws} AND person_id = ANY(${ids}::uuid[])`],
     [
       'surveys',

@@ -166,7 +166,13 @@ export function registerIntegrationRoutes(
       await inWorkspaceTransaction(scope, async (tx) => {
         const before = await loadBusinessHours(tx);
         await writeBusinessHours(tx, request.body);
-        await recordAudit(tx, { ...auditBy(request, caller), kind: 'settings.updated', subject: 'business-hours', before, after: request.body });
+        await recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'settings.updated',
+          subject: 'business-hours',
+          before,
+          after: request.body,
+        });
       });
       return loadBusinessHours(scope);
     },

@@ -100,7 +100,15 @@ const dryRunSchema = z.object({
 });
 
 /** What the audit log keeps of a segment: its definition, not its live telemetry. */
-function auditedSegment(segment: { key: string; name: string; description: string; target: string; rule: string; version: number | null; building: { version: number; rule: string } | null }) {
+function auditedSegment(segment: {
+  key: string;
+  name: string;
+  description: string;
+  target: string;
+  rule: string;
+  version: number | null;
+  building: { version: number; rule: string } | null;
+}) {
   const { key, name, description, target, rule, building } = segment;
   return { key, name, description, target, rule, version: building?.version ?? segment.version, buildingRule: building?.rule ?? null };
 }
