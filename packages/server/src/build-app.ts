@@ -135,7 +135,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
-      registerTicketRoutes(scope, { db, auth, now });
+      registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });

@@ -172,8 +172,15 @@ describe('a person erased everywhere', () => {
     ]);
     expect((await call('GET', `/api/v1/people/${encodeURIComponent(userId)}`)).statusCode).toBe(404);
     expect((await call('GET', '/api/v1/people/someone-new')).statusCode).toBe(404);
+    // A ticket from the erased email is stored, but does not bring its requester back.
+    const people = async () =>
+      (await database.db.selectFrom('people').select('person_id').where('workspace_id', '=', ws.workspace.id).execute()).length;
+    const before = await people();
+    const ticket = await call('POST', '/api/v1/tickets', { email, subject: 'Hello again' }, write());
+    expect(ticket.statusCode, ticket.body).toBe(201);
+    expect(await people()).toBe(before);
     const stats = (await call('GET', '/api/v1/ingestion/stats')).json<Record<string, number>>();
-    expect(stats['suppressed']).toBe(3);
+    expect(stats['suppressed']).toBe(4);
     expect(stats['received']).toBe(stats['stored']! + stats['rejected']! + stats['deduplicated']! + stats['suppressed']!);
     expect(await rowsContaining(database.db, canary)).toEqual({});
   });
