@@ -53,6 +53,7 @@ export function personExportSections(scope: WorkspaceScope, person: PersonIdenti
     {
       name: 'events',
       // Keyset pages over the person index: one page in memory at a time, however many there are.
+      // ORDER BY names the table's columns: the output column event_id is text, and would sort as text.
       async *rows() {
         let after: { timestamp: Date; eventId: string } | undefined;
         for (;;) {
@@ -60,7 +61,7 @@ export function personExportSections(scope: WorkspaceScope, person: PersonIdenti
             SELECT event_id::text AS event_id, message_id AS "messageId", type, name, properties, timestamp, received_at AS "receivedAt"
             FROM events WHERE workspace_id = ${ws} AND person_id = ANY(${ids}::uuid[])
             ${after ? sql`AND (timestamp, event_id) > (${after.timestamp}, ${after.eventId}::bigint)` : sql``}
-            ORDER BY timestamp, event_id LIMIT ${eventPage}`.execute(db);
+            ORDER BY events.timestamp, events.event_id LIMIT ${eventPage}`.execute(db);
           // The event id is Strata's own row number: the cursor, not the person's data.
           for (const row of rows) yield { ...row, event_id: undefined };
           const last = rows.at(-1);
