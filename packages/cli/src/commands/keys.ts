@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { userInfo } from 'node:os';
 import {
   apiKeyScopes,
   createApiKey,
@@ -9,8 +8,8 @@ import {
   revokeApiKey,
   workspaceScope,
   type ApiKeyScope,
-  type AuditChange,
 } from '@strata/storage';
+import { byCli } from '../cli-actor.js';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -39,7 +38,7 @@ export function registerKeysCommand(program: Command): void {
         const { key, secret } = await inWorkspaceTransaction(workspaceScope(database.strata.db, workspace.id, now), async (tx) => {
           const created = await createApiKey(tx, { name: options.name, scopes });
           const { id, name, prefix } = created.key;
-          await recordAudit(tx, { ...byCli(), kind: 'key.created', subject: id, after: { id, name, prefix, scopes } });
+          await recordAudit(tx, { ...byCli('keys'), kind: 'key.created', subject: id, after: { id, name, prefix, scopes } });
           return created;
         });
         process.stdout.write(`${secret}\n`);
@@ -82,7 +81,7 @@ export function registerKeysCommand(program: Command): void {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
         const outcome = await inWorkspaceTransaction(workspaceScope(database.strata.db, workspace.id, now), async (tx) => {
           const outcome = await revokeApiKey(tx, id);
-          if (outcome === 'revoked') await recordAudit(tx, { ...byCli(), kind: 'key.revoked', subject: id });
+          if (outcome === 'revoked') await recordAudit(tx, { ...byCli('keys'), kind: 'key.revoked', subject: id });
           return outcome;
         });
         if (outcome === 'not-found') throw new Error(`no live key "${id}" in workspace ${workspace.slug}`);
@@ -93,11 +92,6 @@ export function registerKeysCommand(program: Command): void {
         await database.close();
       }
     });
-}
-
-/** The audit log's actor for the CLI: whoever runs it on the server, with no network address. */
-function byCli(): Pick<AuditChange, 'actor' | 'address'> {
-  return { actor: { kind: 'cli', id: userInfo().username, label: 'strata keys' }, address: null };
 }
 
 /** The CLI is a composition root: its commands read the system clock here. */

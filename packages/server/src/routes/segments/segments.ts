@@ -306,9 +306,10 @@ export function registerSegmentRoutes(
       const { scope } = caller;
       const previous = await findSegment(scope, request.params.key);
       const before = previous ? auditedSegment(await view(scope, previous)) : null;
-      const outcome = await deleteSegment(scope, request.params.key);
+      const outcome = await deleteSegment(scope, request.params.key, (tx) =>
+        recordAudit(tx, { ...auditBy(request, caller), kind: 'segment.deleted', subject: request.params.key, before }),
+      );
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
-      await recordAudit(scope, { ...auditBy(request, caller), kind: 'segment.deleted', subject: request.params.key, before });
       return reply.status(204).send();
     },
   );
