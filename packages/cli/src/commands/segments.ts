@@ -16,6 +16,7 @@ import {
   findSegment,
   listSegments,
   listSegmentVersions,
+  inWorkspaceTransaction,
   recordAudit,
   workspaceScope,
   type WorkspaceScope,
@@ -83,12 +84,14 @@ export function registerSegmentsCommand(program: Command): void {
           createSegment(scope, { key, name: options.name ?? key, target: options.target, rule: options.rule }, { onProgress }),
         );
         if (!outcome.ok) throw new Error(describe(outcome.problem));
-        await recordAudit(scope, {
-          ...byCli('segments'),
-          kind: 'segment.created',
-          subject: key,
-          after: { key, name: options.name ?? key, target: options.target, rule: options.rule },
-        });
+        await inWorkspaceTransaction(scope, (tx) =>
+          recordAudit(tx, {
+            ...byCli('segments'),
+            kind: 'segment.created',
+            subject: key,
+            after: { key, name: options.name ?? key, target: options.target, rule: options.rule },
+          }),
+        );
         process.stderr.write(`created ${key} with ${await countSegmentMembers(scope, key)} members\n`);
       }),
     );
@@ -110,12 +113,14 @@ export function registerSegmentsCommand(program: Command): void {
         if (options.dryRun) return;
         const outcome = await withProgress((onProgress) => updateSegment(scope, key, { rule: options.rule }, { onProgress }));
         if (!outcome.ok) throw new Error(describe(outcome.problem));
-        await recordAudit(scope, {
-          ...byCli('segments'),
-          kind: 'segment.version-created',
-          subject: key,
-          after: { rule: options.rule, version: outcome.value.activeVersion },
-        });
+        await inWorkspaceTransaction(scope, (tx) =>
+          recordAudit(tx, {
+            ...byCli('segments'),
+            kind: 'segment.version-created',
+            subject: key,
+            after: { rule: options.rule, version: outcome.value.activeVersion },
+          }),
+        );
         process.stderr.write(`${key} now serves version ${outcome.value.activeVersion}\n`);
       }),
     );

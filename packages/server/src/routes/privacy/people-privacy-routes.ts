@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { erasePerson, identifierHash, type SecretBox } from '@strata/engine';
-import { findPersonIdentifiers, personExportSections, recordAudit } from '@strata/storage';
+import { findPersonIdentifiers, inWorkspaceTransaction, personExportSections, recordAudit } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { requireSecrets } from '../../http/secrets.js';
@@ -46,7 +46,7 @@ export function registerPeoplePrivacyRoutes(
       const person = await findPersonIdentifiers(scope, request.params.userId);
       if (!person) throw unknownPerson(request.params.userId);
       const subject = identifierHash(key, scope.workspaceId, 'user_id', request.params.userId).toString('hex');
-      await recordAudit(scope, { ...auditBy(request, caller), kind: 'person.exported', subject });
+      await inWorkspaceTransaction(scope, (tx) => recordAudit(tx, { ...auditBy(request, caller), kind: 'person.exported', subject }));
       const header = { userId: request.params.userId, exportedAt: scope.clock().toISOString() };
       return reply.type('application/json').send(Readable.from(personExportJson(header, personExportSections(scope, person))));
     },

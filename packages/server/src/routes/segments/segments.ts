@@ -11,6 +11,7 @@ import {
   listSegmentVersions,
   readSegmentBacklog,
   readWorkFailures,
+  inWorkspaceTransaction,
   recordAudit,
   type Database,
   type SegmentDefinition,
@@ -207,7 +208,9 @@ export function registerSegmentRoutes(
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
       const created = await view(scope, outcome.value);
       // A segment is made in several transactions (its backfill); it is recorded once it exists.
-      await recordAudit(scope, { ...auditBy(request, caller), kind: 'segment.created', subject: body.key, after: auditedSegment(created) });
+      await inWorkspaceTransaction(scope, (tx) =>
+        recordAudit(tx, { ...auditBy(request, caller), kind: 'segment.created', subject: body.key, after: auditedSegment(created) }),
+      );
       return reply.status(201).send(created);
     },
   );
@@ -279,13 +282,15 @@ export function registerSegmentRoutes(
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
       const updated = await view(scope, outcome.value);
       const after = auditedSegment(updated);
-      await recordAudit(scope, {
-        ...auditBy(request, caller),
-        kind: after.version !== before?.version ? 'segment.version-created' : 'segment.updated',
-        subject: request.params.key,
-        before,
-        after,
-      });
+      await inWorkspaceTransaction(scope, (tx) =>
+        recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: after.version !== before?.version ? 'segment.version-created' : 'segment.updated',
+          subject: request.params.key,
+          before,
+          after,
+        }),
+      );
       return updated;
     },
   );
