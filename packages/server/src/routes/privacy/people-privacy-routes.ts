@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -43,12 +44,19 @@ export function registerPeoplePrivacyRoutes(
       const caller = await deps.auth(request, 'admin');
       const { scope } = caller;
       const key = requireSecrets(deps.secrets()).suppressionKey;
-      const person = await findPersonIdentifiers(scope, request.params.userId);
+      const person = await inWorkspaceTransaction(scope, (tx) => findPersonIdentifiers(tx, request.params.userId));
       if (!person) throw unknownPerson(request.params.userId);
       const subject = identifierHash(key, scope.workspaceId, 'user_id', request.params.userId).toString('hex');
+      // Recorded before anything is sent: an export cut off halfway has still let data out.
       await inWorkspaceTransaction(scope, (tx) => recordAudit(tx, { ...auditBy(request, caller), kind: 'person.exported', subject }));
       const header = { userId: request.params.userId, exportedAt: scope.clock().toISOString() };
-      return reply.type('application/json').send(Readable.from(personExportJson(header, personExportSections(scope, person))));
+      // One transaction for the whole stream (the workspace's setting holds throughout); the
+      // pipeline waits for the client to read, and a client that goes away ends it.
+      const body = new PassThrough();
+      void inWorkspaceTransaction(scope, (tx) =>
+        pipeline(Readable.from(personExportJson(header, personExportSections(tx, person))), body),
+      ).catch((error: unknown) => request.log.warn({ err: error }, 'person export stopped before its end'));
+      return reply.type('application/json').send(body);
     },
   );
   api.delete(
