@@ -27,6 +27,7 @@ const domains = [
   'segments',
   'support',
   'system',
+  'users',
   'webhooks',
   'workspaces',
 ];

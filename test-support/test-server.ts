@@ -5,8 +5,16 @@ import { buildApp } from '../packages/server/src/index.js';
 import type { StrataDb } from '../packages/storage/src/index.js';
 
 /** The real HTTP app over a test database; `listen` when a real client needs a port. */
-export async function createTestApp(strata: StrataDb, options: { now?: () => Date; secrets?: SecretBox | null } = {}) {
-  const strataApp = await buildApp({ logger: pino({ level: 'silent' }), ...(options.now ? { now: options.now } : {}) });
+export async function createTestApp(
+  strata: StrataDb,
+  options: { now?: () => Date; secrets?: SecretBox | null; publicUrl?: string; sessions?: { idleMs: number; absoluteMs: number } } = {},
+) {
+  const strataApp = await buildApp({
+    logger: pino({ level: 'silent' }),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.sessions ? { sessions: options.sessions } : {}),
+  });
   const secrets = options.secrets === null ? undefined : (options.secrets ?? new SecretBox(randomBytes(32)));
   strataApp.setServices({ db: strata.db, ...(secrets ? { secrets } : {}) });
   const { app } = strataApp;

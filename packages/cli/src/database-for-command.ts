@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { SecretBox } from '@strata/engine';
-import { findRunningEmbeddedPostgres, migrateToLatest, openDatabase, startEmbeddedPostgres, type StrataDb } from '@strata/storage';
+import { findRunningEmbeddedPostgres, openMigratedDatabase, startEmbeddedPostgres, type StrataDb } from '@strata/storage';
 import { embeddedSecretKey, type StrataConfig } from '@strata/server';
 
 /** A database for a one-off command, and how to let go of it. */
@@ -17,18 +17,19 @@ export async function openCommandDatabase(
   config: StrataConfig,
   log: (message: string) => void = () => undefined,
 ): Promise<CommandDatabase> {
-  const url = config.databaseUrl ?? (await findRunningEmbeddedPostgres(config.dataDir));
-  if (url) {
-    const strata = openDatabase(url);
-    await migrateToLatest(strata);
+  const running = await findRunningEmbeddedPostgres(config.dataDir);
+  const urls = config.databaseUrl
+    ? { runtimeUrl: config.databaseUrl, ownerUrl: config.migrationDatabaseUrl }
+    : running && { runtimeUrl: running.runtimeUrl, ownerUrl: running.url };
+  if (urls) {
+    const { strata } = await openMigratedDatabase(urls);
     return { strata, close: () => strata.close() };
   }
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
-  const strata = openDatabase(embedded.url);
+  let strata: StrataDb;
   try {
-    await migrateToLatest(strata);
+    strata = (await openMigratedDatabase({ runtimeUrl: embedded.runtimeUrl, ownerUrl: embedded.url })).strata;
   } catch (error) {
-    await strata.close();
     await embedded.stop();
     throw error;
   }

@@ -66,8 +66,7 @@ it('loses no acknowledged message when killed with -9 mid-stream, and recovers i
   const second = await startStrataProcess(env());
   try {
     expect(second.output.join('\n')).toMatch(/orphaned PostgreSQL/);
-    const url = await findRunningEmbeddedPostgres(dataDir);
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ connectionString: (await findRunningEmbeddedPostgres(dataDir))?.url });
     await client.connect();
     const { rows } = await client.query<{ message_id: string; n: string }>(
       'SELECT message_id, count(*) AS n FROM events WHERE message_id = ANY($1) GROUP BY message_id',

@@ -24,7 +24,7 @@ it('makes a read key for the demo workspace with the command the README gives', 
     process.execPath,
     [strataBin(), 'keys', 'create', '--workspace', 'demo', '--scopes', 'read', '--name', 'demo'],
     {
-      env: { ...process.env, DATABASE_URL: database.url },
+      env: { ...process.env, ...database.env },
     },
   );
   const secret = stdout.trim();

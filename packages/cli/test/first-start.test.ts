@@ -26,6 +26,14 @@ it('on an empty data folder starts, prints generated keys once, and fills the de
         body: JSON.stringify({ secret: 'whsec_first_start_secret' }),
       });
       expect(connect.status).toBe(200);
+      // No STRATA_BOOTSTRAP_ADMIN_EMAIL/_PASSWORD: the owner is created once with the printed setup token.
+      const setupToken = /"token":"([A-Za-z0-9_-]+)"/.exec(output)![1]!;
+      const setup = await fetch(`${strata.url}/api/v1/auth/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: setupToken, email: 'owner@example.com', password: 'first start owner' }),
+      });
+      expect(setup.status, await setup.text()).toBe(200);
     } finally {
       strata.child.kill('SIGTERM');
       expect(await exited(strata.child)).toBe(0);

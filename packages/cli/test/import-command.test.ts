@@ -30,7 +30,7 @@ afterAll(async () => {
 async function strata(...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
     const { stderr } = await run(process.execPath, [strataBin(), ...args], {
-      env: { ...process.env, DATABASE_URL: database.url },
+      env: { ...process.env, ...database.env },
       maxBuffer: 1 << 24,
     });
     return { code: 0, stderr };
@@ -52,7 +52,7 @@ const distinctIds = async (csv: string) =>
 const eventsNamed = async (name: string) =>
   Number(
     (
-      await database.db
+      await database.owner
         .selectFrom('events')
         .select((eb) => eb.fn.countAll().as('n'))
         .where('workspace_id', '=', workspace.id)
@@ -68,7 +68,7 @@ describe('strata import on the five linked RavenStack tables', () => {
     expect(first.stderr).toMatch(/500 rows: 500 stored, 0 already imported, 0 bad/);
     const again = await strata('import', 'accounts', file('accounts'), '--group-id', 'account_id', '--timestamp', 'signup_date');
     expect(again.stderr).toMatch(/500 rows: 0 stored, 500 already imported, 0 bad/);
-    const account = await database.db
+    const account = await database.owner
       .selectFrom('accounts')
       .select('traits')
       .where('workspace_id', '=', workspace.id)
@@ -167,7 +167,7 @@ describe('strata import on the five linked RavenStack tables', () => {
       expect(await eventsNamed(name)).toBe(await distinctIds(args[2]!));
     }
     expect(await eventsNamed('feature_used')).toBe(24_979);
-    const usage = await database.db
+    const usage = await database.owner
       .selectFrom('events')
       .select(['properties', 'timestamp'])
       .where('workspace_id', '=', workspace.id)
@@ -205,7 +205,7 @@ describe('strata import of people and memberships', () => {
     const memberships = join(scratch, 'memberships.csv');
     await writeFile(memberships, ['user_id,account_id,role', 'p-1,A-2e4581,admin', 'p-3,A-2e4581,agent', ''].join('\n'));
     expect((await strata('import', 'memberships', memberships, '--user-id', 'user_id', '--group-id', 'account_id')).code).toBe(0);
-    const links = await database.db
+    const links = await database.owner
       .selectFrom('person_accounts as pa')
       .innerJoin('people as p', (j) => j.onRef('p.person_id', '=', 'pa.person_id').onRef('p.workspace_id', '=', 'pa.workspace_id'))
       .select(['p.user_id', 'pa.traits'])

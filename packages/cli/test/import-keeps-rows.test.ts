@@ -26,7 +26,7 @@ afterAll(async () => {
 async function strata(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [strataBin(), ...args], {
-      env: { ...process.env, DATABASE_URL: database.url },
+      env: { ...process.env, ...database.env },
       maxBuffer: 1 << 24,
     });
     return { code: 0, stdout, stderr };
@@ -65,7 +65,7 @@ function retailLines(): { lines: string[]; repeated: number } {
 const csv = (lines: string[]) => [header, ...lines, ''].join('\n');
 
 async function countEvents(workspace: Workspace, name: string): Promise<number> {
-  const row = await database.db
+  const row = await database.owner
     .selectFrom('events')
     .select((eb) => eb.fn.countAll().as('n'))
     .where('workspace_id', '=', workspace.id)
@@ -123,14 +123,14 @@ describe('strata import types each column from all of its values', () => {
     const imported = await strata('import', 'events', file, '-w', 'invoices', '--user-id', 'CustomerID', '--event', 'order_line');
     expect(imported.code, imported.stderr).toBe(0);
 
-    const types = await database.db
+    const types = await database.owner
       .selectFrom('events')
       .select(sql<string>`jsonb_typeof(properties -> 'InvoiceNo')`.as('type'))
       .distinct()
       .where('workspace_id', '=', workspace.id)
       .execute();
     expect(types.map((t) => t.type)).toEqual(['string']);
-    const registry = await database.db
+    const registry = await database.owner
       .selectFrom('field_registry')
       .select(['field', 'type'])
       .where('workspace_id', '=', workspace.id)
@@ -195,7 +195,7 @@ describe('strata import types each column from all of its values', () => {
     expect(forced.code).toBe(1);
     expect(forced.stderr).toMatch(/3 rows: 2 stored, 0 already imported, 1 bad/);
     expect(forced.stderr).toMatch(/line 3: column "Quantity" holds "six", which is not a number \(--type Quantity=number\)/);
-    const person = await database.db
+    const person = await database.owner
       .selectFrom('people')
       .select('traits')
       .where('workspace_id', '=', workspace.id)
@@ -236,7 +236,7 @@ describe('strata import reads spreadsheet ids', () => {
       'region=region',
     );
     expect(imported.code, imported.stderr).toBe(0);
-    const links = await database.db
+    const links = await database.owner
       .selectFrom('person_accounts as pa')
       .innerJoin('people as p', (j) => j.onRef('p.person_id', '=', 'pa.person_id').onRef('p.workspace_id', '=', 'pa.workspace_id'))
       .innerJoin('accounts as a', (j) => j.onRef('a.account_id', '=', 'pa.account_id').onRef('a.workspace_id', '=', 'pa.workspace_id'))
@@ -251,7 +251,7 @@ describe('strata import reads spreadsheet ids', () => {
 
     const kept = await strata('import', 'people', people, '-w', 'sheets', '--user-id', 'CustomerID', '--keep-id-format');
     expect(kept.code, kept.stderr).toBe(0);
-    const ids = await database.db
+    const ids = await database.owner
       .selectFrom('people')
       .select('user_id')
       .where('workspace_id', '=', workspace.id)

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 const strata = (...args: string[]) =>
-  run(process.execPath, [strataBin(), 'segments', ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+  run(process.execPath, [strataBin(), 'segments', ...args], { env: { ...process.env, ...database.env } });
 
 it('creates a segment, shows the difference an edit would make, applies it as a new version, and lists it', async () => {
   const created = await strata('create', 'pros', '--target', 'person', '--rule', 'plan = "pro"');
@@ -58,7 +58,7 @@ it('creates a segment, shows the difference an edit would make, applies it as a 
   expect(listed.stdout).toMatch(/'pros'\s*│\s*'person'\s*│\s*2\s*│\s*3\s*│/);
 
   await strata('delete', 'pros');
-  const audit = await database.db.selectFrom('audit_log').selectAll().where('subject', '=', 'pros').orderBy('audit_id').execute();
+  const audit = await database.owner.selectFrom('audit_log').selectAll().where('subject', '=', 'pros').orderBy('audit_id').execute();
   expect(audit.map((e) => [e.kind, e.actor_kind, e.actor_label])).toEqual([
     ['segment.created', 'cli', 'strata segments'],
     ['segment.version-created', 'cli', 'strata segments'],

@@ -127,3 +127,17 @@ export {
   type StripePrice,
   type StripeSubscription,
 } from './billing/subscription.js';
+export {
+  apiKeyScopePermissions,
+  apiKeyScopes,
+  isRole,
+  permissionKinds,
+  permissions,
+  permissionsOfScopes,
+  rolePermissions,
+  roles,
+  type ApiKeyScope,
+  type Permission,
+  type PermissionKind,
+  type Role,
+} from './access/index.js';

@@ -13,7 +13,7 @@ import {
   type Subscriber,
   type TaskContext,
 } from '@strata/engine';
-import { applyMembershipChanges, createWorkspace, type LoggedSegmentChange, workspaceScope } from '@strata/storage';
+import { applyMembershipChanges, createWorkspace, inWorkspaceTransaction, type LoggedSegmentChange, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -100,7 +100,7 @@ it('gives every subscriber every change at least once, in log order, and the rec
       const arrived: string[] = [];
       let postFailures: boolean[] = [];
       const deliverAll = async () => {
-        const pending = await database.db
+        const pending = await database.owner
           .selectFrom('webhook_messages')
           .select('message_id')
           .where('workspace_id', '=', workspace.id)
@@ -139,9 +139,9 @@ it('gives every subscriber every change at least once, in log order, and the rec
               cause: { kind: 'membership' as const },
             }));
           for (const m of s.members) membership.set(`${s.segment}:${m}`, s.enter);
-          await database.db
-            .transaction()
-            .execute((tx) => applyMembershipChanges(workspaceScope(tx, workspace.id, now), 'person', changes, now()));
+          await inWorkspaceTransaction(workspaceScope(database.db, workspace.id, now), (tx) =>
+            applyMembershipChanges(tx, 'person', changes, now()),
+          );
         } else if (s.kind === 'pass') {
           failures = { recorder: s.recorder, webhooks: s.webhooks };
           await runner.runOnce();
@@ -165,7 +165,7 @@ it('gives every subscriber every change at least once, in log order, and the rec
           LEFT JOIN change_cursors k ON k.workspace_id = c.workspace_id AND k.subscriber = s.name
           WHERE c.workspace_id = ${workspace.id}
             AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))`
-          .execute(database.db)
+          .execute(database.owner)
           .then((r) => r.rows[0]!);
         if (Number(behind.n) === 0) break;
         if (Date.now() > deadline) throw new Error(`${behind.n} cursor positions still behind the log`);
@@ -173,7 +173,7 @@ it('gives every subscriber every change at least once, in log order, and the rec
       }
       await deliverAll();
 
-      const log = await database.db
+      const log = await database.owner
         .selectFrom('segment_changes')
         .select(['change_id'])
         .where('workspace_id', '=', workspace.id)
@@ -185,7 +185,7 @@ it('gives every subscriber every change at least once, in log order, and the rec
       const firstSeen = [...new Set(seen.map((c) => c.changeId))];
       expect(firstSeen).toEqual(logIds);
       // One message per change for the webhook, and each message id arrived, deduplicated, once.
-      const messages = await database.db
+      const messages = await database.owner
         .selectFrom('webhook_messages')
         .select(['message_id', 'change_id', 'status'])
         .where('workspace_id', '=', workspace.id)

@@ -68,7 +68,7 @@ it('drops each workspace’s raw events past its own retention, a whole month at
   await writeEventRetention(keepsAll, 5);
   await runRetention();
   expect(await eventMonths(keepsAll)).toEqual(['2026-09', '2026-11', '2026-12']);
-  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM events_2026_06`.execute(database.db);
+  const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM events_2026_06`.execute(database.owner);
   expect(Number(rows[0]!.n)).toBe(0);
   expect(await eventMonths(keepsThree)).toEqual(['2026-11', '2026-12']);
 });

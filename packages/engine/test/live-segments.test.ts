@@ -131,7 +131,7 @@ async function membersById(workspaceId: string, key: string, target: Target): Pr
     FROM segment_members m
     LEFT JOIN people p ON ${target === 'person'} AND p.workspace_id = m.workspace_id AND p.person_id = m.member_id
     LEFT JOIN accounts a ON ${target === 'account'} AND a.workspace_id = m.workspace_id AND a.account_id = m.member_id
-    WHERE m.workspace_id = ${workspaceId} AND m.segment_key = ${key}`.execute(database.db);
+    WHERE m.workspace_id = ${workspaceId} AND m.segment_key = ${key}`.execute(database.owner);
   return rows.rows.map((r) => r.name).sort();
 }
 
@@ -150,8 +150,11 @@ it('live evaluation, with time sweeps, ends where a full recompute does, whateve
       const live = await replay(batches);
       const versions = await listLiveVersions(workspaceScope(database.db, live.workspaceId, () => new Date()));
       for (const version of versions) {
-        const full = await selectRuleMembers(database.db, version.rule, { workspaceId: live.workspaceId, now: live.now }).execute();
-        const stored = await database.db
+        const full = await selectRuleMembers(workspaceScope(database.db, live.workspaceId, () => live.now).db, version.rule, {
+          workspaceId: live.workspaceId,
+          now: live.now,
+        }).execute();
+        const stored = await database.owner
           .selectFrom('segment_members')
           .select('member_id')
           .where('workspace_id', '=', live.workspaceId)
@@ -167,7 +170,7 @@ it('live evaluation, with time sweeps, ends where a full recompute does, whateve
         expect(await membersById(other.workspaceId, s.key, s.target), s.rule).toEqual(await membersById(live.workspaceId, s.key, s.target));
       // sweepTime sweeps every workspace of the database: earlier runs' workspaces, left in place,
       // would be swept (and their calendar segments recomputed) by every later run.
-      await database.db.deleteFrom('workspaces').where('workspace_id', 'in', [live.workspaceId, other.workspaceId]).execute();
+      await database.owner.deleteFrom('workspaces').where('workspace_id', 'in', [live.workspaceId, other.workspaceId]).execute();
     }),
     { numRuns: Math.max(5, Math.round(Number(process.env['PROPERTY_RUNS'] ?? 1000) / 40)) },
   );
@@ -219,7 +222,7 @@ async function calendarScenario(database: TestDatabase): Promise<void> {
         rules.map(async (r) => {
           const rows = await sql<{ name: string }>`
             SELECT p.user_id AS name FROM segment_members m JOIN people p ON p.workspace_id = m.workspace_id AND p.person_id = m.member_id
-            WHERE m.workspace_id = ${workspace.id} AND m.segment_key = ${r.key}`.execute(database.db);
+            WHERE m.workspace_id = ${workspace.id} AND m.segment_key = ${r.key}`.execute(database.owner);
           return [r.key, rows.rows.map((row) => row.name).sort()] as const;
         }),
       ),

@@ -66,7 +66,7 @@ const refusedRule = (rule: unknown) => JSON.parse(JSON.stringify(rule).replace('
 async function poison(workspaceId: string, key: string): Promise<void> {
   const updated = await sql`
     UPDATE segment_versions SET rule = replace(rule::text, '"operands": [5]', '"operands": ["secret-oops"]')::jsonb
-    WHERE workspace_id = ${workspaceId} AND segment_key = ${key} AND rule::text LIKE '%"operands": [5]%'`.execute(database.db);
+    WHERE workspace_id = ${workspaceId} AND segment_key = ${key} AND rule::text LIKE '%"operands": [5]%'`.execute(database.owner);
   expect(Number(updated.numAffectedRows)).toBe(1);
 }
 
@@ -80,7 +80,7 @@ async function queued(workspaceId: string) {
   return (
     await sql<{ attempts: number; failed_segment: string | null; last_error: string | null; next_attempt_at: Date }>`
       SELECT attempts, failed_segment, last_error, next_attempt_at FROM segment_work WHERE workspace_id = ${workspaceId} ORDER BY work_id`.execute(
-      database.db,
+      database.owner,
     )
   ).rows;
 }
@@ -163,7 +163,7 @@ describe('failing segment work', () => {
     expect(await readWorkFailures(workspaceScope(database.db, ws, now), 'scored')).toMatchObject({ parked: 1, retrying: 0 });
     // What failed passes (here: the stored rule is repaired); the parked work waits until asked.
     await sql`UPDATE segment_versions SET rule = replace(rule::text, '"operands": ["secret-oops"]', '"operands": [5]')::jsonb
-      WHERE workspace_id = ${ws} AND segment_key = 'scored'`.execute(database.db);
+      WHERE workspace_id = ${ws} AND segment_key = 'scored'`.execute(database.owner);
     expect(await worker.drain()).toBe(0);
     expect(await retrySegment(workspaceScope(database.db, ws, now), 'scored')).toEqual({
       ok: true,
@@ -225,7 +225,7 @@ describe('fair scheduling', () => {
     expect(claims.sort((a, b) => a - b)).toEqual([1, 500]);
     expect(
       Number(
-        (await sql<{ n: string }>`SELECT count(*) AS n FROM segment_work WHERE workspace_id = ${deep}`.execute(database.db)).rows[0]!.n,
+        (await sql<{ n: string }>`SELECT count(*) AS n FROM segment_work WHERE workspace_id = ${deep}`.execute(database.owner)).rows[0]!.n,
       ),
     ).toBe(2500);
     await worker.drain();

@@ -1,3 +1,5 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -10,16 +12,22 @@ import type { Database, DatabaseHealth } from '@strata/storage';
 import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { managementCors } from './http/management-cors.js';
+import { defaultIngestRateLimit, IngestRateLimiter, type IngestRateLimit } from './http/ingest-rate-limit.js';
+import { installRequestIdHeader, requestIdOf } from './http/request-id.js';
+import { apiDocsContentSecurityPolicy, installSecurityHeaders } from './http/security-headers.js';
 import { installStorableInputChecks, renderFrameworkError } from './http/storable-input.js';
-import { managementAuth } from './http/management-auth.js';
+import { identifyCaller, managementAuth } from './http/management-auth.js';
+import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.js';
 import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
 import { registerProfileRoutes } from './routes/profiles/index.js';
 import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRuleRoutes } from './routes/segments/index.js';
 import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
-import { registerMetricsRoute, registerSystemRoutes } from './routes/system/index.js';
+import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
+import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
 import { registerAuditRoutes } from './routes/audit/index.js';
 import { registerPeoplePrivacyRoutes, registerRetentionRoutes } from './routes/privacy/index.js';
 
@@ -41,6 +49,14 @@ export interface BuildAppOptions {
   publicUrl?: string;
   /** Event times ingestion accepts (STRATA_MAX_EVENT_AGE_DAYS, STRATA_MAX_EVENT_FUTURE_DAYS). */
   eventTimeWindow?: EventTimeWindow;
+  /** Ingestion requests per write key (STRATA_INGEST_RATE_PER_SECOND, STRATA_INGEST_BURST); generous by default. */
+  ingestRateLimit?: IngestRateLimit;
+  /** Origins allowed to call `/api/v1` from a browser (STRATA_CORS_ORIGINS); none by default, so no CORS. */
+  corsOrigins?: readonly string[];
+  /** Who may read `/metrics` (STRATA_METRICS_TOKEN, STRATA_METRICS_ALLOW); loopback only by default. */
+  metricsAccess?: MetricsAccess;
+  /** Session timeouts (STRATA_SESSION_IDLE_MINUTES, STRATA_SESSION_ABSOLUTE_HOURS). */
+  sessions?: SessionPolicy;
 }
 
 /** The HTTP app with a readiness switch: `setServices` makes it serve, `/healthz` tells which. */
@@ -67,6 +83,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   const logger: FastifyBaseLogger = options.logger;
   const app = Fastify({
     loggerInstance: logger,
+    genReqId: requestIdOf,
+    requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     // Survey links carry their signed token in the path.
     routerOptions: { maxParamLength: 1024 },
@@ -76,12 +94,15 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installRequestIdHeader(app);
+  await installSecurityHeaders(app);
   // Every answer, errors and 404s included: browsers must not sniff JSON or text into HTML.
   app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
     done();
   });
   installStorableInputChecks(app);
+  await app.register(fastifyCookie);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -98,7 +119,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     transform: documentRoute,
     transformObject: documentObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  // Helmet set the web UI's policy; Swagger UI's pages get theirs (see apiDocsContentSecurityPolicy).
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', transformStaticCSP: () => apiDocsContentSecurityPolicy });
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     if (!services) return reply.status(503).send({ status: 'starting' });
@@ -107,7 +129,14 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     return { status: 'ok' };
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
-  registerMetricsRoute(app, { db, engine: () => services?.engine, now });
+  const rateLimiter = new IngestRateLimiter(options.ingestRateLimit ?? defaultIngestRateLimit, now);
+  registerMetricsRoute(app, {
+    db,
+    engine: () => services?.engine,
+    now,
+    access: options.metricsAccess ?? { allow: defaultMetricsAllow },
+    ingestRateLimited: () => rateLimiter.refused,
+  });
 
   await app.register((scope, _options, done) => {
     registerIngestionRoutes(scope, {
@@ -115,6 +144,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       keys: keyResolver,
       now,
       eventTimeWindow: options.eventTimeWindow ?? defaultEventTimeWindow,
+      rateLimiter,
       suppressionKey: () => services?.secrets?.suppressionKey,
     });
     done();
@@ -130,7 +160,11 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   });
   await app.register(
     (scope, _options, done) => {
-      const auth = managementAuth(keyResolver, db, now);
+      // Browser pages of other origins may call the management API only when STRATA_CORS_ORIGINS names them.
+      if (options.corsOrigins?.length) void scope.register(fastifyCors, managementCors(options.corsOrigins));
+      const sessions = options.sessions ?? defaultSessionPolicy;
+      const identify = identifyCaller({ keys: keyResolver, db, now, sessions, publicUrl: options.publicUrl });
+      const auth = managementAuth(identify);
       registerProfileRoutes(scope, { db, auth });
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
@@ -140,6 +174,8 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
       registerSystemRoutes(scope, { db, auth, now });
+      registerAuthRoutes(scope, { db, identify, now, sessions, publicUrl: options.publicUrl });
+      registerUserRoutes(scope, { db, auth, now, publicUrl: options.publicUrl });
       registerAuditRoutes(scope, { auth });
       registerPeoplePrivacyRoutes(scope, { auth, now, secrets });
       registerRetentionRoutes(scope, { auth });

@@ -3,13 +3,11 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { loadSampleData, SecretBox, type BackgroundRuntime, type SegmentEngine } from '@strata/engine';
 import {
-  assertSupportedServer,
   createApiKey,
   createWorkspace,
   findWorkspaceBySlug,
   listWorkspaces,
-  migrateToLatest,
-  openDatabase,
+  openMigratedDatabase,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
   type StrataDb,
@@ -21,6 +19,7 @@ import { embeddedSecretKey } from './embedded-secret-key.js';
 import { outboundPost } from './outbound-post.js';
 import type { StrataConfig } from './config.js';
 import { isLoopbackHost } from './http/public-url.js';
+import { bootstrapOwner } from './routes/users/index.js';
 
 /** A running Strata. */
 export interface RunningStrata {
@@ -55,6 +54,10 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     ...(options.now ? { now: options.now } : {}),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     eventTimeWindow: config.eventTimeWindow,
+    ingestRateLimit: config.ingestRateLimit,
+    corsOrigins: config.corsOrigins,
+    metricsAccess: config.metricsAccess,
+    sessions: config.sessions,
   });
   const address = await strataApp.app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);
@@ -71,8 +74,8 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
   try {
     const dataDir = resolve(config.dataDir);
     const freshDataDir = !existsSync(join(dataDir, 'pg', 'PG_VERSION'));
-    let url = config.databaseUrl;
-    if (!url) {
+    let urls = config.databaseUrl ? { runtimeUrl: config.databaseUrl, ownerUrl: config.migrationDatabaseUrl } : undefined;
+    if (!urls) {
       embedded = await startEmbeddedPostgres({
         dataDir,
         durability: options.durability ?? 'durable',
@@ -81,16 +84,30 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
             ? logger.info({ component: 'postgres' }, message)
             : logger.warn({ component: 'postgres', err: error }, message),
       });
-      url = embedded.url;
+      urls = { runtimeUrl: embedded.runtimeUrl, ownerUrl: embedded.url };
     }
-    db = openDatabase(url);
-    await assertSupportedServer(db.db);
-    const applied = await migrateToLatest(db);
+    // Migrations as the owner; everything else as the runtime role, bound by row-level security.
+    const opened = await openMigratedDatabase(urls);
+    db = opened.strata;
+    const applied = opened.applied;
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
 
     const emptyDatabase = (await listWorkspaces(db.db)).length === 0;
     const now = options.now ?? (() => new Date());
     await bootstrapDefaultWorkspace(db, config, now, announce);
+    const defaultWorkspace = await findWorkspaceBySlug(db.db, 'default');
+    if (defaultWorkspace)
+      await bootstrapOwner(
+        db.db,
+        {
+          workspaceId: defaultWorkspace.id,
+          email: config.bootstrapAdmin?.email,
+          password: config.bootstrapAdmin?.password,
+          baseUrl: config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+          now,
+        },
+        announce,
+      );
     if (config.demo ?? (emptyDatabase && (config.databaseUrl !== undefined || freshDataDir))) await createDemoWorkspace(db, now, logger);
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
     if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations, survey links and webhooks are unavailable until it is');

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { SecretBox, type BackgroundRuntime } from '@strata/engine';
-import { assertSupportedServer, findRunningEmbeddedPostgres, migrateToLatest, openDatabase, type StrataDb } from '@strata/storage';
+import { findRunningEmbeddedPostgres, openMigratedDatabase, type DatabaseUrls, type StrataDb } from '@strata/storage';
 import { createBackgroundRuntime } from './background.js';
 import type { StrataConfig } from './config.js';
 import { embeddedSecretKey } from './embedded-secret-key.js';
@@ -25,13 +25,13 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   const { logger } = options;
   const dataDir = resolve(config.dataDir);
-  const url = config.databaseUrl ?? (await waitForEmbedded(dataDir, options.waitMs ?? 60_000, logger));
-  const db = openDatabase(url);
+  const urls: DatabaseUrls = config.databaseUrl
+    ? { runtimeUrl: config.databaseUrl, ownerUrl: config.migrationDatabaseUrl }
+    : await waitForEmbedded(dataDir, options.waitMs ?? 60_000, logger);
+  const { strata: db, applied } = await openMigratedDatabase(urls);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
   let runtime: BackgroundRuntime | undefined;
   try {
-    await assertSupportedServer(db.db);
-    const applied = await migrateToLatest(db);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
     if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: webhooks cannot be signed until it is');
     runtime = createBackgroundRuntime(db, config, {
@@ -64,12 +64,12 @@ export async function startWorker(
   };
 }
 
-async function waitForEmbedded(dataDir: string, waitMs: number, logger: Logger): Promise<string> {
+async function waitForEmbedded(dataDir: string, waitMs: number, logger: Logger): Promise<DatabaseUrls> {
   const deadline = Date.now() + waitMs;
   let told = false;
   for (;;) {
-    const url = await findRunningEmbeddedPostgres(dataDir);
-    if (url) return url;
+    const found = await findRunningEmbeddedPostgres(dataDir);
+    if (found) return { runtimeUrl: found.runtimeUrl, ownerUrl: found.url };
     if (Date.now() > deadline)
       throw new Error(
         `no running Strata found on ${dataDir}: start \`strata start\` with the same STRATA_DATA_DIR first, or set DATABASE_URL`,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { workspaceScope } from '@strata/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { createTestApp } from '../../../test-support/test-server.js';
@@ -101,7 +102,7 @@ describe('the audit log', () => {
     expect(byKind('webhook.updated')).toMatchObject({ before: null, after: { url: 'https://crm.example.com/hook', secret: '[redacted]' } });
     expect(byKind('integration.updated').after).toEqual({ hasSecret: true, secret: '[redacted]' });
     expect(byKind('settings.updated')).toMatchObject({ before: { rawEventsMonths: null }, after: { rawEventsMonths: 13 } });
-    const stored = await sql<{ t: string }>`SELECT string_agg(a::text, ' ') AS t FROM audit_log a`.execute(database.db);
+    const stored = await sql<{ t: string }>`SELECT string_agg(a::text, ' ') AS t FROM audit_log a`.execute(database.owner);
     expect(stored.rows[0]!.t).not.toContain('whsec_');
   });
 
@@ -123,9 +124,13 @@ describe('the audit log', () => {
   });
 
   it('refuses to change or remove an entry, even for the table owner', async () => {
-    await expect(sql`UPDATE audit_log SET kind = 'x'`.execute(database.db)).rejects.toThrow(/append-only/);
-    await expect(sql`DELETE FROM audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
-    await expect(sql`TRUNCATE audit_log`.execute(database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE audit_log SET kind = 'x'`.execute(database.owner)).rejects.toThrow(/append-only/);
+    await expect(sql`DELETE FROM audit_log`.execute(database.owner)).rejects.toThrow(/append-only/);
+    await expect(sql`TRUNCATE audit_log`.execute(database.owner)).rejects.toThrow(/append-only/);
+    // The runtime role, in this workspace's own scope, is not even granted the change.
+    const scope = workspaceScope(database.db, ws.workspace.id, () => new Date());
+    await expect(sql`UPDATE audit_log SET kind = 'x'`.execute(scope.db)).rejects.toThrow(/permission denied/);
+    await expect(sql`DELETE FROM audit_log`.execute(scope.db)).rejects.toThrow(/permission denied/);
     expect((await audit()).items).toHaveLength(10);
   });
 });

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SegmentEngine } from '@strata/engine';
 import { createLogger } from '@strata/server';
+import { createWorkspace } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -25,8 +26,9 @@ describe('segment engine error logs', () => {
         },
       }),
     );
-    // Upkeep's first statement reads segments: without the table it fails in the database.
-    await sql`DROP TABLE segments CASCADE`.execute(database.db);
+    // Upkeep's first statement in a workspace reads segments: without the table it fails in the database.
+    await createWorkspace(database.db, { slug: 'upkeep' });
+    await sql`DROP TABLE segments CASCADE`.execute(database.owner);
     const engine = new SegmentEngine({
       db: database.db,
       now: () => new Date(Date.UTC(2026, 2, 10, 12)),

@@ -37,10 +37,10 @@ function capturedLogger() {
 describe('error logs', () => {
   it('never repeat the values of a failing statement', async () => {
     const badUuid = await failure(sql`SELECT ${'ada@secret.example'}::uuid`.execute(database.db));
-    await sql`CREATE TABLE logged (user_id text PRIMARY KEY, note text CHECK (length(note) < 5))`.execute(database.db);
-    await sql`INSERT INTO logged VALUES ('usr_secret_42', 'ok')`.execute(database.db);
-    const duplicate = await failure(sql`INSERT INTO logged VALUES (${'usr_secret_42'}, 'ok')`.execute(database.db));
-    const check = await failure(sql`INSERT INTO logged VALUES ('usr_other', ${'private trait text'})`.execute(database.db));
+    await sql`CREATE TABLE logged (user_id text PRIMARY KEY, note text CHECK (length(note) < 5))`.execute(database.owner);
+    await sql`INSERT INTO logged VALUES ('usr_secret_42', 'ok')`.execute(database.owner);
+    const duplicate = await failure(sql`INSERT INTO logged VALUES (${'usr_secret_42'}, 'ok')`.execute(database.owner));
+    const check = await failure(sql`INSERT INTO logged VALUES ('usr_other', ${'private trait text'})`.execute(database.owner));
     const wrapped = new Error('backfill failed', { cause: duplicate });
 
     const { logger, text } = capturedLogger();

@@ -112,7 +112,7 @@ describe('explain reads only what the rule needs, bounded', () => {
       INSERT INTO events (workspace_id, message_id, type, name, account_id, properties, timestamp, received_at)
       SELECT ${ws.workspace.id}::uuid, 'bulk-' || n, 'track', 'login', ${accountId}::uuid, '{}'::jsonb,
         ${now().toISOString()}::timestamptz - n * interval '1 second', ${now().toISOString()}::timestamptz
-      FROM generate_series(1, ${recordLimits.rows + 1}) AS n`.execute(database.db);
+      FROM generate_series(1, ${recordLimits.rows + 1}) AS n`.execute(database.owner);
     await create('busy-accounts', 'count(events "login") >= 1');
     const response = await app.inject({ url: '/api/v1/segments/busy-accounts/explain?id=heavy-co', headers: admin() });
     expect(response.statusCode, response.body).toBe(422);

@@ -245,7 +245,7 @@ describe('bounded event times', () => {
       sentAt: '1990-01-01T00:00:05Z',
     });
     expect(response.statusCode).toBe(200);
-    const row = await database.db.selectFrom('events').select('timestamp').where('message_id', '=', 'reset-1').executeTakeFirstOrThrow();
+    const row = await database.owner.selectFrom('events').select('timestamp').where('message_id', '=', 'reset-1').executeTakeFirstOrThrow();
     expect(Math.abs(row.timestamp.getTime() - (Date.now() - 5_000))).toBeLessThan(60_000);
   });
 
@@ -284,7 +284,7 @@ describe('bounded event times', () => {
       },
     );
     expect(report).toMatchObject({ stored: 30, bad: [] });
-    const events = await database.db
+    const events = await database.owner
       .selectFrom('events')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('workspace_id', '=', ws.workspace.id)

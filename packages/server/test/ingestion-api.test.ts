@@ -33,7 +33,7 @@ const stats = async (key = ws.readKey) =>
 const eventCount = async (workspaceId: string) =>
   Number(
     (
-      await database.db
+      await database.owner
         .selectFrom('events')
         .select((eb) => eb.fn.countAll().as('n'))
         .where('workspace_id', '=', workspaceId)
@@ -198,7 +198,7 @@ describe('Segment-compatible ingestion', () => {
       messageId: 'skew-2',
       timestamp: new Date(now + 86_400_000).toISOString(),
     });
-    const rows = await database.db
+    const rows = await database.owner
       .selectFrom('events')
       .select(['name', 'timestamp', 'future'])
       .where('workspace_id', '=', ws.workspace.id)
@@ -236,7 +236,7 @@ describe('Segment-compatible ingestion', () => {
   it('records each trait and property in the field registry with its first-seen type', async () => {
     await post('/v1/identify', { userId: 'typed', traits: { signed_up_at: '2026-01-02T03:04:05Z', seats: 4, vip: true } });
     await post('/v1/track', { userId: 'typed', event: 'feature_used', properties: { feature: 'export' } });
-    const rows = await database.db
+    const rows = await database.owner
       .selectFrom('field_registry')
       .select(['source', 'event_name', 'field', 'type'])
       .where('workspace_id', '=', ws.workspace.id)

@@ -31,7 +31,7 @@ describe('revoking a key', () => {
       expect((await stats(app)).statusCode).toBe(200);
     }
     // As `strata keys revoke` does it, from a third process.
-    await database.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('workspace_id', '=', ws.workspace.id).execute();
+    await database.owner.updateTable('api_keys').set({ revoked_at: new Date() }).where('workspace_id', '=', ws.workspace.id).execute();
     for (const app of [first, second]) {
       expect((await identify(app)).statusCode).toBe(401);
       expect((await stats(app)).statusCode).toBe(401);

@@ -291,11 +291,14 @@ describe('two Strata processes on one PostgreSQL', () => {
         ),
       );
       await expect
-        .poll(async () => (await database.db.selectFrom('segment_work').select('work_id').execute()).length, { timeout: 30_000 })
+        .poll(async () => (await database.owner.selectFrom('segment_work').select('work_id').execute()).length, { timeout: 30_000 })
         .toBe(0);
       for (const version of await listLiveVersions(workspaceScope(database.db, other.workspace.id, now))) {
-        const full = await selectRuleMembers(database.db, version.rule, { workspaceId: other.workspace.id, now: now() }).execute();
-        const stored = await database.db
+        const full = await selectRuleMembers(workspaceScope(database.db, other.workspace.id, now).db, version.rule, {
+          workspaceId: other.workspace.id,
+          now: now(),
+        }).execute();
+        const stored = await database.owner
           .selectFrom('segment_members')
           .select('member_id')
           .where('workspace_id', '=', other.workspace.id)
@@ -304,7 +307,7 @@ describe('two Strata processes on one PostgreSQL', () => {
         expect(stored.map((s) => s.member_id).sort(), version.key).toEqual(full.map((f) => f.id).sort());
       }
       // No double work: a member's history alternates enter and exit.
-      const history = await database.db
+      const history = await database.owner
         .selectFrom('segment_changes')
         .select(['segment_key', 'member_id', 'kind'])
         .where('workspace_id', '=', other.workspace.id)

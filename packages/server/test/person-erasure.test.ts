@@ -90,7 +90,7 @@ describe('a person erased everywhere', () => {
     expect(survey.statusCode, survey.body).toBeLessThan(300);
     const hook = await call('PUT', '/api/v1/webhooks/crm', { url: 'https://crm.example.com/hook', events: ['segment.entered'] });
     expect(hook.statusCode, hook.body).toBe(201);
-    await database.db.transaction().execute(async (tx) => {
+    await database.owner.transaction().execute(async (tx) => {
       await sql`INSERT INTO webhook_messages (workspace_id, message_id, webhook_key, change_id, event, payload)
         VALUES (${ws.workspace.id}, ${`msg-${randomBytes(4).toString('hex')}`}, 'crm', 1, 'segment.entered',
           ${JSON.stringify({ type: 'segment.entered', data: { segment: 'pro', target: 'person', id: userId } })}::jsonb)`.execute(tx);
@@ -99,7 +99,7 @@ describe('a person erased everywhere', () => {
       ]);
     });
 
-    const hits = await rowsContaining(database.db, canary);
+    const hits = await rowsContaining(database.owner, canary);
     for (const table of [
       'public.people',
       'public.identities',
@@ -151,7 +151,7 @@ describe('a person erased everywhere', () => {
     });
     expect(erasure.suppressedIdentifiers).toBe(3);
 
-    expect(await rowsContaining(database.db, canary)).toEqual({});
+    expect(await rowsContaining(database.owner, canary)).toEqual({});
     expect(logLines.filter((line) => line.includes(canary))).toEqual([]);
     expect((await call('GET', `/api/v1/people/${encodeURIComponent(userId)}`)).statusCode).toBe(404);
     expect((await call('GET', '/api/v1/people/bob')).statusCode).toBe(200);
@@ -174,7 +174,7 @@ describe('a person erased everywhere', () => {
     expect((await call('GET', '/api/v1/people/someone-new')).statusCode).toBe(404);
     // A ticket from the erased email is stored, but does not bring its requester back.
     const people = async () =>
-      (await database.db.selectFrom('people').select('person_id').where('workspace_id', '=', ws.workspace.id).execute()).length;
+      (await database.owner.selectFrom('people').select('person_id').where('workspace_id', '=', ws.workspace.id).execute()).length;
     const before = await people();
     const ticket = await call('POST', '/api/v1/tickets', { email, subject: 'Hello again' }, write());
     expect(ticket.statusCode, ticket.body).toBe(201);
@@ -182,6 +182,6 @@ describe('a person erased everywhere', () => {
     const stats = (await call('GET', '/api/v1/ingestion/stats')).json<Record<string, number>>();
     expect(stats['suppressed']).toBe(4);
     expect(stats['received']).toBe(stats['stored']! + stats['rejected']! + stats['deduplicated']! + stats['suppressed']!);
-    expect(await rowsContaining(database.db, canary)).toEqual({});
+    expect(await rowsContaining(database.owner, canary)).toEqual({});
   });
 });

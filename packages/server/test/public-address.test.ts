@@ -64,7 +64,7 @@ describe('starting Strata', () => {
     });
     const config = readConfig({
       PORT: '0',
-      DATABASE_URL: database.url,
+      ...database.env,
       STRATA_DEMO: 'false',
       STRATA_SECRET_KEY: randomBytes(32).toString('base64'),
       ...env,

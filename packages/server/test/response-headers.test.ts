@@ -58,7 +58,11 @@ describe('a body over its limit', () => {
       headers: { authorization: basicAuth(ws.writeKey), 'content-type': 'application/json' },
       payload: JSON.stringify({ batch: [{ type: 'track', userId: 'ada', event: 'x', properties: { pad: 'x'.repeat(600 * 1024) } }] }),
     });
-    expect(tooLargeMessage(ingestion)).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'request body is over the 500 KB limit' });
+    expect(tooLargeMessage(ingestion)).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'request body is over the 500 KB limit',
+      requestId: expect.any(String),
+    });
 
     const zipped = await app.inject({
       method: 'POST',
@@ -76,7 +80,11 @@ describe('a body over its limit', () => {
       headers: { ...admin(), 'content-type': 'application/json' },
       payload: JSON.stringify({ target: 'person', rule: 'x'.repeat(1100 * 1024) }),
     });
-    expect(tooLargeMessage(management)).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'request body is over the 1 MB limit' });
+    expect(tooLargeMessage(management)).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'request body is over the 1 MB limit',
+      requestId: expect.any(String),
+    });
 
     const survey = await app.inject({
       method: 'POST',

@@ -64,7 +64,7 @@ describe('failing segments through the API', () => {
     expect((await segment('high-score')).freshness.failing).toEqual({ retrying: 0, parked: 0, lastError: null, lastErrorAt: null });
     // A stored rule PostgreSQL refuses at run time (a number operand that is not a number).
     await sql`UPDATE segment_versions SET rule = replace(rule::text, '"operands": [5]', '"operands": ["secret-oops"]')::jsonb
-      WHERE workspace_id = ${ws.workspace.id} AND segment_key = 'high-score'`.execute(database.db);
+      WHERE workspace_id = ${ws.workspace.id} AND segment_key = 'high-score'`.execute(database.owner);
 
     await send([{ type: 'identify', userId: 'player-1', traits: { score: 9 } }]);
     await worker.drain();
@@ -118,7 +118,7 @@ describe('failing segments through the API', () => {
 
   it('lists every segment even when one has no version (written before creation was one transaction)', async () => {
     await sql`INSERT INTO segments (workspace_id, segment_key, name, target) VALUES (${ws.workspace.id}, 'orphan', 'Orphan', 'person')`.execute(
-      database.db,
+      database.owner,
     );
     const response = await app.inject({ url: '/api/v1/segments', headers: admin() });
     expect(response.statusCode, response.body).toBe(200);

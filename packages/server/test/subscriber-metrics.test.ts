@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSegment, SubscriberRunner, type Subscriber } from '@strata/engine';
-import { applyMembershipChanges, workspaceScope } from '@strata/storage';
+import { applyMembershipChanges, inWorkspaceTransaction, workspaceScope } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { createTestApp } from '../../../test-support/test-server.js';
 
@@ -32,7 +32,7 @@ async function enter(workspaceId: string, count: number) {
     kind: 'enter' as const,
     cause: { kind: 'membership' as const },
   }));
-  await database.db.transaction().execute((tx) => applyMembershipChanges(workspaceScope(tx, workspaceId, now), 'person', changes, now()));
+  await inWorkspaceTransaction(workspaceScope(database.db, workspaceId, now), (tx) => applyMembershipChanges(tx, 'person', changes, now()));
 }
 
 function gauge(text: string, name: string): number {

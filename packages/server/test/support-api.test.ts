@@ -164,7 +164,7 @@ describe('surveys API and hosted links', () => {
     expect(Object.keys(scoreUrls)).toHaveLength(11);
     const path = (url: string) => new URL(url).pathname + new URL(url).search;
     const count = async () =>
-      await database.db
+      await database.owner
         .selectFrom('surveys')
         .selectAll()
         .where('workspace_id', '=', ws.workspace.id)
@@ -197,7 +197,7 @@ describe('surveys API and hosted links', () => {
       url: string;
     }>();
     const path = new URL(link.url).pathname;
-    const before = await database.db.selectFrom('surveys').select('survey_id').where('workspace_id', '=', ws.workspace.id).execute();
+    const before = await database.owner.selectFrom('surveys').select('survey_id').where('workspace_id', '=', ws.workspace.id).execute();
 
     const [body, signature] = path.slice(3).split('.');
     const forgedBody = Buffer.from(Buffer.from(body!, 'base64url').toString().replace('"bob"', '"ada"')).toString('base64url');
@@ -217,7 +217,7 @@ describe('surveys API and hosted links', () => {
       payload: 'score=5&comment=hi',
     });
     expect(posted.statusCode).toBe(410);
-    const after = await database.db.selectFrom('surveys').select('survey_id').where('workspace_id', '=', ws.workspace.id).execute();
+    const after = await database.owner.selectFrom('surveys').select('survey_id').where('workspace_id', '=', ws.workspace.id).execute();
     expect(after).toHaveLength(before.length);
   });
 });

@@ -66,7 +66,7 @@ describe('Freshdesk', () => {
     expect(after).toMatchObject({ status: 'pending', priority: 'low' });
     const person = await app.inject({ url: '/api/v1/people/anything', headers: admin() });
     expect(person.statusCode).toBe(404);
-    const rows = await database.db
+    const rows = await database.owner
       .selectFrom('identities')
       .select(['kind', 'value'])
       .where('workspace_id', '=', ws.workspace.id)
@@ -143,7 +143,7 @@ describe('Delighted', () => {
       event_data: { score: number; updated_at: number };
     };
     expect(await deliver('delighted', detractor)).toMatchObject({ status: 'stored' });
-    const stored = await database.db
+    const stored = await database.owner
       .selectFrom('surveys')
       .selectAll()
       .where('workspace_id', '=', ws.workspace.id)
@@ -155,7 +155,7 @@ describe('Delighted', () => {
     detractor.event_data.score = 9;
     detractor.event_data.updated_at += 60;
     await deliver('delighted', detractor);
-    const edited = await database.db
+    const edited = await database.owner
       .selectFrom('surveys')
       .selectAll()
       .where('workspace_id', '=', ws.workspace.id)

@@ -42,7 +42,7 @@ afterAll(async () => {
 const call = (method: 'GET' | 'POST', url: string, key: string, payload?: object) =>
   app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
 const surveysOf = (ws: TestWorkspace) =>
-  database.db.selectFrom('surveys').selectAll().where('workspace_id', '=', ws.workspace.id).orderBy('submitted_at').execute();
+  database.owner.selectFrom('surveys').selectAll().where('workspace_id', '=', ws.workspace.id).orderBy('submitted_at').execute();
 const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
 const send = (path: string, form: string) =>
   app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form });

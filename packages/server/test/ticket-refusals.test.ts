@@ -24,7 +24,7 @@ const stats = async () =>
 const accountCount = async () =>
   Number(
     (
-      await database.db
+      await database.owner
         .selectFrom('accounts')
         .select((eb) => eb.fn.countAll().as('n'))
         .where('workspace_id', '=', ws.workspace.id)

@@ -60,7 +60,7 @@ async function storedCounts(): Promise<Record<string, number>> {
       (SELECT count(*) FROM accounts WHERE workspace_id = ${ws.workspace.id})::int AS accounts,
       (SELECT count(*) FROM events WHERE workspace_id = ${ws.workspace.id})::int AS events,
       (SELECT count(*) FROM webhook_deliveries WHERE workspace_id = ${ws.workspace.id})::int AS deliveries,
-      (SELECT count(*) FROM segment_work WHERE workspace_id = ${ws.workspace.id})::int AS work`.execute(database.db);
+      (SELECT count(*) FROM segment_work WHERE workspace_id = ${ws.workspace.id})::int AS work`.execute(database.owner);
   return result.rows[0]!;
 }
 
@@ -171,7 +171,7 @@ describe('freshdesk, which does not sign', () => {
   });
 
   it('stores secrets encrypted at rest', async () => {
-    const rows = await database.db
+    const rows = await database.owner
       .selectFrom('integrations')
       .select(['provider', 'secret_ciphertext', 'url_token'])
       .where('workspace_id', '=', ws.workspace.id)

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { databaseUnavailableReason } from './database-unavailable.js';
 import type { Database } from './schema.js';
+import { registerPool } from './workspace-database.js';
 
 // int8 (counts, bigserial ids) arrives as a string by default; the counts and ids Strata reads fit
 // in a double. numeric stays exact text: see CONTEXT.md, "Numbers and money".
@@ -37,6 +38,7 @@ export function openDatabase(url: string, options: { max?: number } = {}): Strat
   });
   ignoreConnectionErrors(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  registerPool(db, pool);
   let probePool: pg.Pool | undefined;
   let lastProbe: { at: number; health: Promise<DatabaseHealth> } | undefined;
   const probe = async (): Promise<DatabaseHealth> => {

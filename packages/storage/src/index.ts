@@ -1,8 +1,20 @@
 export { openDatabase, type DatabaseHealth, type StrataDb } from './database.js';
-export { atOneInstant, inWorkspaceTransaction, workspaceScope, type WorkspaceScope } from './workspace-scope.js';
+export { atOneInstant, forEachWorkspace, inWorkspaceTransaction, workspaceScope, type WorkspaceScope } from './workspace-scope.js';
+export { setWorkspaceSql } from './workspace-database.js';
+export { enableWorkspaceRowLevelSecurity, globalWorkspaceTables, workspaceMatchSql, workspacePolicyName } from './row-level-security.js';
+export {
+  assertRuntimeRoleIsolated,
+  currentRole,
+  embeddedRuntimeRole,
+  ensureEmbeddedRuntimeRole,
+  grantRuntimeAccess,
+  runtimeGrantsSql,
+  runtimeRoleProblems,
+} from './runtime-role.js';
 export { databaseUnavailableReason } from './database-unavailable.js';
 export { listenForNotifications, type NotificationListenerOptions } from './notification-listener.js';
 export { migrateToLatest } from './migrate.js';
+export { openMigratedDatabase, type DatabaseUrls } from './open-migrated-database.js';
 export { assertSupportedServer, minimumServerVersion } from './server-version.js';
 export type { BusinessHoursSetting, Database, FieldSource, IdentityKind, SegmentVersionState, TraitTimes } from './schema.js';
 export {
@@ -11,7 +23,7 @@ export {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
 } from './embedded/embedded-postgres.js';
-export { createWorkspace, findWorkspaceBySlug, listWorkspaces, type Workspace } from './workspaces/index.js';
+export { createWorkspace, findWorkspaceById, findWorkspaceBySlug, listWorkspaces, type Workspace } from './workspaces/index.js';
 export {
   apiKeyScopes,
   createApiKey,
@@ -23,6 +35,40 @@ export {
   type ApiKey,
   type ApiKeyScope,
 } from './keys/index.js';
+export {
+  addMember,
+  anyUserExists,
+  changeMember,
+  clearLoginFailures,
+  createInvitation,
+  createPasswordReset,
+  createSession,
+  createSetupToken,
+  deleteSessionByToken,
+  deleteSetupTokens,
+  deleteStaleSessions,
+  deleteUserSessions,
+  findMember,
+  findOrCreateUser,
+  findSessionByToken,
+  findUserByEmail,
+  findUserById,
+  listMembers,
+  listMemberships,
+  recentLoginFailures,
+  recordLoginFailure,
+  setUserPassword,
+  takeInvitation,
+  takePasswordReset,
+  takeSetupToken,
+  touchSession,
+  type Member,
+  type MemberChange,
+  type Session,
+  type TakenInvitation,
+  type TakenReset,
+  type User,
+} from './users/index.js';
 export {
   claimMessageIds,
   findIdentifiedPeople,

@@ -10,6 +10,8 @@ import * as shortKeyPrefixes from './migrations/0006-short-key-prefixes.js';
 import * as engineSpine from './migrations/0007-engine-spine.js';
 import * as calendarWindows from './migrations/0008-calendar-windows.js';
 import * as measuresAsDouble from './migrations/0009-measures-as-double.js';
+import * as usersAndSessions from './migrations/0010-users-and-sessions.js';
+import * as rowLevelSecurity from './migrations/0011-row-level-security.js';
 import * as auditAndPrivacy from './migrations/0012-audit-and-privacy.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
@@ -23,6 +25,8 @@ const migrations: Record<string, Migration> = {
   '0007-engine-spine': engineSpine,
   '0008-calendar-windows': calendarWindows,
   '0009-measures-as-double': measuresAsDouble,
+  '0010-users-and-sessions': usersAndSessions,
+  '0011-row-level-security': rowLevelSecurity,
   '0012-audit-and-privacy': auditAndPrivacy,
 };
 

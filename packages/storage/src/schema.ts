@@ -330,6 +330,53 @@ export interface Database {
     identifier_hash: Buffer;
     created_at: CreatedAt;
   };
+  users: {
+    user_id: string;
+    email: string;
+    password_hash: string | null;
+    created_at: CreatedAt;
+  };
+  workspace_members: {
+    workspace_id: string;
+    user_id: string;
+    role: string;
+    created_at: CreatedAt;
+  };
+  user_sessions: {
+    workspace_id: string;
+    session_id: string;
+    user_id: string;
+    token_hash: Buffer;
+    created_at: Timestamp;
+    last_seen_at: Timestamp;
+    expires_at: Timestamp;
+  };
+  user_invitations: {
+    workspace_id: string;
+    invitation_id: string;
+    user_id: string;
+    role: string;
+    token_hash: Buffer;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    accepted_at: Timestamp | null;
+  };
+  password_resets: {
+    token_hash: Buffer;
+    user_id: string;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    used_at: Timestamp | null;
+  };
+  setup_tokens: {
+    token_hash: Buffer;
+    workspace_id: string;
+    created_at: CreatedAt;
+  };
+  login_failures: {
+    bucket: string;
+    failed_at: Timestamp;
+  };
 }
 
 export type SegmentVersionState = 'building' | 'active' | 'retired';

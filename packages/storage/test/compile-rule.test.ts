@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql as rawSql } from 'kysely';
 import { explainRule, patternMatches, postgresPattern, validateRule, type PersonRecord, type SegmentRule, type Target } from '@strata/core';
-import { createWorkspace, selectRuleMembers } from '@strata/storage';
+import { createWorkspace, selectRuleMembers, workspaceScope } from '@strata/storage';
 import { nicks, ruleArbitrary, testNow, testSchema } from '../../../test-support/segment-arbitraries.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
@@ -22,6 +22,8 @@ const rule = (text: string, target: Target): SegmentRule => {
   return result.rule;
 };
 const compiled = (r: SegmentRule) => selectRuleMembers(database.db, r, { workspaceId, now: new Date(testNow) }).compile();
+/** The workspace's own database (row-level security shows a statement only the workspace its scope sets). */
+const workspaceDb = (ws: string) => workspaceScope(database.db, ws, () => new Date(testNow)).db;
 
 /** Every table a statement reads, and every workspace predicate it carries. */
 function tenancy(sqlText: string) {
@@ -68,7 +70,7 @@ describe('compiled statements', () => {
             expect(sql).not.toContain(marker);
             expect(flat).toContain(marker);
           }
-          await selectRuleMembers(database.db, marked, { workspaceId, now: new Date(testNow) }).execute();
+          await selectRuleMembers(workspaceDb(workspaceId), marked, { workspaceId, now: new Date(testNow) }).execute();
         },
       ),
       { numRuns: Number(process.env['PROPERTY_RUNS'] ?? 1000) / 4 },
@@ -90,7 +92,7 @@ describe('compiled statements', () => {
       const { sql } = compiled(rule(text, target));
       const { reads, scoped } = tenancy(sql);
       expect(scoped, text).toEqual(reads);
-      await selectRuleMembers(database.db, rule(text, target), { workspaceId, now: new Date(testNow) }).execute();
+      await selectRuleMembers(workspaceDb(workspaceId), rule(text, target), { workspaceId, now: new Date(testNow) }).execute();
     }
   });
 });
@@ -139,14 +141,14 @@ describe('matches', () => {
     };
     const { sql } = compiled(stored);
     expect(sql).toContain('coalesce(false, false)');
-    expect(await selectRuleMembers(database.db, stored, { workspaceId, now: new Date(testNow) }).execute()).toEqual([]);
+    expect(await selectRuleMembers(workspaceDb(workspaceId), stored, { workspaceId, now: new Date(testNow) }).execute()).toEqual([]);
   });
 
   it('gives members and explain the same answer for [[:alpha:]] on é and on a', async () => {
     const ws = (await createWorkspace(database.db, { slug: 'alpha' })).id;
     const nickRule = rule('nick matches "^[[:alpha:]]$"', 'person');
     const ids = { a: '00000000-0000-4000-8000-00000000000a', é: '00000000-0000-4000-8000-00000000000e' };
-    await database.db
+    await workspaceDb(ws)
       .insertInto('people')
       .values(
         Object.entries(ids).map(([nick, id]) => ({
@@ -160,7 +162,7 @@ describe('matches', () => {
         })),
       )
       .execute();
-    const members = (await selectRuleMembers(database.db, nickRule, { workspaceId: ws, now: new Date(testNow) }).execute()).map(
+    const members = (await selectRuleMembers(workspaceDb(ws), nickRule, { workspaceId: ws, now: new Date(testNow) }).execute()).map(
       (r) => r.id,
     );
     expect(members).toEqual([ids.a]);

@@ -40,9 +40,10 @@ it('a computed field registered by a domain is checked, read by SQL and in memor
     expect(validateRule('reach >= 1', { target: 'person', schema: baseFieldSchema() }).ok).toBe(false);
 
     const workspace = await createWorkspace(database.db, { slug: 'computed' });
+    const db = workspaceScope(database.db, workspace.id, () => new Date()).db;
     const seats: Array<number | string | undefined> = [2, 2, 1, 'two', undefined];
     const accounts = seats.map((s) => ({ id: randomUUID(), traits: s === undefined ? {} : { seats: s } }));
-    await database.db
+    await db
       .insertInto('accounts')
       .values(
         accounts.map((a, i) => ({
@@ -56,7 +57,7 @@ it('a computed field registered by a domain is checked, read by SQL and in memor
       .execute();
     // One person in the first account: reach 21; the second has 20, the third 10.
     const person = randomUUID();
-    await database.db
+    await db
       .insertInto('people')
       .values({
         workspace_id: workspace.id,
@@ -67,15 +68,13 @@ it('a computed field registered by a domain is checked, read by SQL and in memor
         last_seen_at: new Date(),
       })
       .execute();
-    await database.db
+    await db
       .insertInto('person_accounts')
       .values({ workspace_id: workspace.id, person_id: person, account_id: accounts[0]!.id, traits: '{}', trait_times: '{}' })
       .execute();
 
     const now = new Date();
-    const inSql = (await selectRuleMembers(database.db, checked.rule, { workspaceId: workspace.id, now }).execute())
-      .map((m) => m.id)
-      .sort();
+    const inSql = (await selectRuleMembers(db, checked.rule, { workspaceId: workspace.id, now }).execute()).map((m) => m.id).sort();
     const inMemory: string[] = [];
     for (const a of accounts) {
       const record = await loadAccountRecord(

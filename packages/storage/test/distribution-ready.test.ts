@@ -23,6 +23,12 @@ const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   api_keys: 'a request finds its workspace by the key: unique secret_hash is looked up before the workspace is known',
   integrations: 'a provider webhook finds its workspace by the URL token: unique url_token is looked up before the workspace is known',
   strata_timezones: "the tz database's zone names calendar windows accept, the same for every workspace",
+  users: 'a person signs in once for every workspace they belong to: unique email across workspaces',
+  user_sessions: 'a request finds its workspace by the session cookie: unique token_hash is looked up before the workspace is known',
+  user_invitations: 'an invitation link finds its workspace by its token: unique token_hash is looked up before the workspace is known',
+  password_resets: 'a reset belongs to a user, who is global, and is found by its token hash',
+  setup_tokens: 'the first-start setup link is found by its token hash before any user exists',
+  login_failures: 'sign-in throttling counts by email and address, before any workspace is known',
 };
 
 /**
@@ -166,7 +172,7 @@ let database: TestDatabase;
 let db: Kysely<unknown>;
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = database.db as Kysely<unknown>;
+  db = database.owner as Kysely<unknown>;
 });
 afterAll(async () => {
   await database.drop();

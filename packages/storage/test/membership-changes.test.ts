@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { applyMembershipChanges, createWorkspace, listSegmentChanges, workspaceScope } from '@strata/storage';
+import { applyMembershipChanges, createWorkspace, inWorkspaceTransaction, listSegmentChanges, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
@@ -16,18 +16,20 @@ it('applies a switch-over of 40,000 members in one go: members and history toget
   const ids = Array.from({ length: 40_000 }, () => randomUUID());
   const at = new Date('2026-03-01T00:00:00Z');
   const cause = { kind: 'rule-change' as const, version: 2 };
-  await database.db.transaction().execute((tx) =>
-    applyMembershipChanges(
-      workspaceScope(tx, workspace.id, () => at),
-      'person',
-      ids.map((memberId) => ({ segmentKey: 'big', version: 2, memberId, kind: 'enter' as const, cause })),
-      at,
-    ),
+  await inWorkspaceTransaction(
+    workspaceScope(database.db, workspace.id, () => at),
+    (tx) =>
+      applyMembershipChanges(
+        tx,
+        'person',
+        ids.map((memberId) => ({ segmentKey: 'big', version: 2, memberId, kind: 'enter' as const, cause })),
+        at,
+      ),
   );
   const count = async (table: 'segment_members' | 'segment_changes') =>
     Number(
       (
-        await database.db
+        await database.owner
           .selectFrom(table)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('workspace_id', '=', workspace.id)
@@ -43,13 +45,9 @@ it('applies a switch-over of 40,000 members in one go: members and history toget
   );
   expect(first[0]).toMatchObject({ kind: 'enter', version: 2, cause });
   const exits = ids.slice(0, 30_000).map((memberId) => ({ segmentKey: 'big', version: 2, memberId, kind: 'exit' as const, cause }));
-  await database.db.transaction().execute((tx) =>
-    applyMembershipChanges(
-      workspaceScope(tx, workspace.id, () => new Date()),
-      'person',
-      exits,
-      at,
-    ),
+  await inWorkspaceTransaction(
+    workspaceScope(database.db, workspace.id, () => new Date()),
+    (tx) => applyMembershipChanges(tx, 'person', exits, at),
   );
   expect(await count('segment_members')).toBe(10_000);
 });

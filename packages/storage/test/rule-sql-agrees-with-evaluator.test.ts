@@ -122,7 +122,8 @@ async function store(world: World): Promise<{ workspaceId: string; timezone: str
   const ws = workspace.id;
   const accountIds = world.accounts.map(() => randomUUID());
   const personIds = world.people.map(() => randomUUID());
-  const db = database.db;
+  // Written as the app writes: through the workspace's scope, under row-level security.
+  const db = workspaceScope(database.db, ws, () => new Date(testNow)).db;
   const iso = (ms: number) => new Date(ms).toISOString();
   const accounts: AccountRecord[] = world.accounts.map((a, i) => ({
     id: accountIds[i]!,
@@ -288,7 +289,8 @@ async function store(world: World): Promise<{ workspaceId: string; timezone: str
 
 async function sqlMembers(rule: SegmentRule, workspaceId: string, ids?: string[], now = testNow): Promise<string[]> {
   const scope = ids ? { scope: { ids } } : {};
-  const rows = await selectRuleMembers(database.db, rule, { workspaceId, now: new Date(now), ...scope }).execute();
+  const db = workspaceScope(database.db, workspaceId, () => new Date(now)).db;
+  const rows = await selectRuleMembers(db, rule, { workspaceId, now: new Date(now), ...scope }).execute();
   return rows.map((r) => r.id).sort();
 }
 

@@ -3,10 +3,10 @@ import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { inlineSegmentReferences } from '@strata/core';
-import { listLiveVersions, selectRuleMembers, workspaceScope, type Database } from '@strata/storage';
+import { listLiveVersions, selectRuleMembers, setWorkspaceSql, workspaceScope, type Database } from '@strata/storage';
 
 /**
  * The benchmark's 50 segments as plain SQL over the raw tables, written the way a user would
@@ -108,6 +108,22 @@ function fill(text: string, workspaceId: string, at: Date): string {
   return text.replaceAll('{now}', at.toISOString()).replaceAll('{ws}', workspaceId);
 }
 
+/** Runs `work` on a client of its own in a transaction that sets the workspace for row-level security. */
+async function inWorkspace<T>(pool: Pool, workspaceId: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(`BEGIN; ${setWorkspaceSql(workspaceId)}`);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** Runs every segment's plain SQL on PostgreSQL, one after another; counts and seconds. */
 export async function runNaiveOnPostgres(pool: Pool, keys: string[], workspaceId: string, at: Date) {
   const counts: Record<string, number> = {};
@@ -117,7 +133,7 @@ export async function runNaiveOnPostgres(pool: Pool, keys: string[], workspaceId
     const text = naiveSql(key);
     if (!text) throw new Error(`no plain SQL written for segment ${key}`);
     const one = performance.now();
-    const result = await pool.query<{ n: string | number }>(fill(text, workspaceId, at));
+    const result = await inWorkspace(pool, workspaceId, (client) => client.query<{ n: string | number }>(fill(text, workspaceId, at)));
     counts[key] = Number(result.rows[0]!.n);
     perSegment[key] = Math.round(performance.now() - one);
   }
@@ -158,15 +174,12 @@ export async function runNaiveOnDuckDb(pool: Pool, folder: string, keys: string[
   const loadStarted = performance.now();
   for (const [table, columns] of Object.entries(exportedTables)) {
     const file = join(folder, `${table}.csv`);
-    const client = await pool.connect();
-    try {
+    await inWorkspace(pool, workspaceId, async (client) => {
       const stream = client.query(
         copyTo(`COPY (SELECT ${columns} FROM ${table} WHERE workspace_id = '${workspaceId}') TO STDOUT WITH (FORMAT csv, HEADER true)`),
       );
       await pipeline(stream, createWriteStream(file));
-    } finally {
-      client.release();
-    }
+    });
     await duck.run(`CREATE TABLE ${table} (${duckTypes[table]})`);
     await duck.run(`INSERT INTO ${table} SELECT * FROM read_csv('${file}', header = true, columns = {${columnsSpec(duckTypes[table]!)}})`);
   }
@@ -212,11 +225,12 @@ function columnsSpec(types: string): string {
  */
 export async function countWithStrata(db: Kysely<Database>, workspaceId: string, at: Date): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  const active = (await listLiveVersions(workspaceScope(db, workspaceId, () => at))).filter((v) => v.state === 'active');
+  const scope = workspaceScope(db, workspaceId, () => at);
+  const active = (await listLiveVersions(scope)).filter((v) => v.state === 'active');
   const rules = new Map(active.map((v) => [v.key, v.rule]));
   for (const version of active) {
-    const row = await db
-      .selectFrom(selectRuleMembers(db, inlineSegmentReferences(version.rule, rules), { workspaceId, now: at }).as('m'))
+    const row = await scope.db
+      .selectFrom(selectRuleMembers(scope.db, inlineSegmentReferences(version.rule, rules), { workspaceId, now: at }).as('m'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     counts[version.key] = Number(row.n);

@@ -109,10 +109,12 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
     try {
       const workspace = await findWorkspaceBySlug(database.strata.db, 'default');
       if (!workspace) throw new Error('bootstrap workspace missing');
+      // The workspace's rows are read through its scope (row-level security shows a bare pool none).
+      const scoped = workspaceScope(database.strata.db, workspace.id, () => new Date()).db;
       progress(`generating size ${options.size} (seed ${seed})`);
       const started = performance.now();
       generated = await loadSampleData(
-        workspaceScope(database.strata.db, workspace.id, () => new Date()),
+        workspaceScope(scoped, workspace.id, () => new Date()),
         database.strata.pool,
         {
           size: options.size,
@@ -128,13 +130,13 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       progress('creating 39 segments through the API (each is backfilled before it answers; 11 more are predefined)');
       const built = await createBenchSegments(url, adminKey);
       progress('full recompute of all segments (a first pass fills the predefined ones from the generated rows)');
-      await timeRecompute(database.strata.db, workspace.id);
+      await timeRecompute(scoped, workspace.id);
       await waitForLiveBacklog(url);
       const live = options.only === 'live';
-      const recompute = live ? undefined : await timeRecompute(database.strata.db, workspace.id);
+      const recompute = live ? undefined : await timeRecompute(scoped, workspace.id);
       const segmentCount = Number(
         (
-          await database.strata.db
+          await scoped
             .selectFrom('segments')
             .select((eb) => eb.fn.countAll().as('n'))
             .where('workspace_id', '=', workspace.id)
@@ -151,10 +153,10 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       progress(`ingesting ${total} events through POST /v1/batch (${batchSize} per batch, ${concurrency} concurrent), live evaluation on`);
       const ingest = await driveIngestion(url, writeKey, userIds, total);
       const catchUp = await waitForLiveBacklog(url);
-      const stats = await readIngestionStats(workspaceScope(database.strata.db, workspace.id, () => new Date()));
+      const stats = await readIngestionStats(workspaceScope(scoped, workspace.id, () => new Date()));
       if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
       progress('waiting for the webhook deliveries of the ingestion burst');
-      const ingestDrain = await waitForWebhookDeliveries(database.strata.db, workspace.id, webhookDrainMs.afterIngest);
+      const ingestDrain = await waitForWebhookDeliveries(scoped, workspace.id, webhookDrainMs.afterIngest);
       const keys = { write: writeKey, admin: adminKey };
       progress(
         `latency from acknowledgement to visible membership, ${ingestPlan[options.size].latencySeconds} s under ${latencyLoadPerSecond} events/s`,
@@ -166,8 +168,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       });
       const serverLive = await readServerLiveStats(url);
       progress('waiting for the webhook deliveries still queued');
-      const drain = await waitForWebhookDeliveries(database.strata.db, workspace.id, webhookDrainMs.afterLatency);
-      const webhooks = await webhookDeliveryStats(database.strata.db, workspace.id, receiver, latencyStartedAt);
+      const drain = await waitForWebhookDeliveries(scoped, workspace.id, webhookDrainMs.afterLatency);
+      const webhooks = await webhookDeliveryStats(scoped, workspace.id, receiver, latencyStartedAt);
       const common = {
         size: options.size,
         machine: describeMachine(),
@@ -286,9 +288,13 @@ function summaryTable(results: Record<string, unknown>): string {
 
 /** The same segments as plain SQL on PostgreSQL and on DuckDB at one instant; all three must agree. */
 async function runBaselines(strata: StrataDb, dataDir: string, workspaceId: string, progress: (text: string) => void) {
-  const segmentKeys = (await strata.db.selectFrom('segments').select('segment_key').where('workspace_id', '=', workspaceId).execute()).map(
-    (r) => r.segment_key,
-  );
+  const segmentKeys = (
+    await workspaceScope(strata.db, workspaceId, () => new Date())
+      .db.selectFrom('segments')
+      .select('segment_key')
+      .where('workspace_id', '=', workspaceId)
+      .execute()
+  ).map((r) => r.segment_key);
   progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, at one instant; all three must agree');
   const baselineAt = new Date();
   const strataCounts = await countWithStrata(strata.db, workspaceId, baselineAt);

@@ -31,7 +31,8 @@ export function registerGenerateCommand(program: Command): void {
       );
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace, true);
-        const existing = await database.strata.db
+        const scope = workspaceScope(database.strata.db, workspace.id, () => new Date());
+        const existing = await scope.db
           .selectFrom('accounts')
           .select('account_id')
           .where('workspace_id', '=', workspace.id)
@@ -41,7 +42,6 @@ export function registerGenerateCommand(program: Command): void {
           throw new Error(`workspace "${workspace.slug}" already has data; generate into a new workspace with --workspace`);
         bar.start(sampleSizes[options.size].accounts, 0, { events: 0 });
         const started = Date.now();
-        const scope = workspaceScope(database.strata.db, workspace.id, () => new Date());
         const result = await loadSampleData(scope, database.strata.pool, {
           size: options.size,
           seed,

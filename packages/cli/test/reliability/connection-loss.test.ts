@@ -19,7 +19,7 @@ let admin: pg.Client;
 beforeAll(async () => {
   database = await createTestDatabase();
   ws = await createTestWorkspace(database);
-  admin = new pg.Client({ connectionString: database.url });
+  admin = new pg.Client({ connectionString: database.ownerUrl });
   await admin.connect();
 });
 afterAll(async () => {

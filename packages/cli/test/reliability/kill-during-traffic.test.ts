@@ -115,7 +115,10 @@ it('an external PostgreSQL (DATABASE_URL) that shuts down fast and comes back: S
   const externalDir = await mkdtemp(join(tmpdir(), 'strata-external-pg-'));
   const external = await startEmbeddedPostgres({ dataDir: externalDir, durability: 'fast' });
   try {
-    const strata = await startStrata(join(dataDir, 'strata'), { DATABASE_URL: external.url });
+    const strata = await startStrata(join(dataDir, 'strata'), {
+      DATABASE_URL: external.runtimeUrl,
+      STRATA_MIGRATION_DATABASE_URL: external.url,
+    });
     started.push(strata);
     await createLoginSegment(strata.url);
     const workloads = standardWorkloads(keys);

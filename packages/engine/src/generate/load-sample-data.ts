@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { copyRows, copyValue, ensureEventPartitions, monthKey, registerFields, type WorkspaceScope } from '@strata/storage';
+import {
+  copyRows,
+  copyValue,
+  ensureEventPartitions,
+  monthKey,
+  registerFields,
+  setWorkspaceSql,
+  type WorkspaceScope,
+} from '@strata/storage';
 import type { Pool } from 'pg';
 import { createFieldSightings } from '../ingestion/index.js';
 import { loadBusinessHours } from '../support/index.js';
@@ -46,7 +54,8 @@ export async function loadSampleData(scope: WorkspaceScope, pool: Pool, options:
   const traitTimes = (traits: Record<string, unknown>, at: string) =>
     JSON.stringify(Object.fromEntries(Object.keys(traits).map((k) => [k, [at, 'generated']])));
   try {
-    await client.query('BEGIN');
+    // COPY runs on a client of its own, so it sets the workspace for row-level security itself.
+    await client.query(`BEGIN; ${setWorkspaceSql(ws)}`);
     // Accounts are generated in slices so memory stays flat at size m.
     const slice = 1000;
     const accounts = generateAccounts(options.size, options.seed, anchor);

@@ -105,48 +105,56 @@ export class LiveSegmentWorker {
    * poison item fails alone.
    */
   async processBatch(): Promise<number> {
-    const { now } = this.options;
+    const { db, now } = this.options;
     // Each item takes a lock or two (its profile, its accounts): keep well inside PostgreSQL's lock table.
     const batchSize = this.options.batchSize ?? 500;
-    let taken: ClaimedWork[] = [];
-    try {
-      return await this.apply(
-        (tx) => claimSegmentWork(tx, batchSize, { now: now(), after: this.lastWorkspace }),
-        (claimed) => (taken = claimed),
-      );
-    } catch (error) {
-      // Nothing taken: the claim itself failed (the database is away); the run loop waits and retries.
-      if (taken.length === 0) throw error;
-      if (taken.length === 1) await this.recordFailure(taken, error);
-      else
-        for (const item of taken) {
-          try {
-            await this.apply((tx) => claimSegmentWorkItems(workspaceScope(tx, item.workspaceId, now), [item.workId]));
-          } catch (itemError) {
-            await this.recordFailure([item], itemError);
+    // Workspaces take turns: from the one after the workspace served last, wrapping around.
+    const ids = (await db.selectFrom('workspaces').select('workspace_id').orderBy('workspace_id').execute()).map((w) => w.workspace_id);
+    const first = this.lastWorkspace === undefined ? 0 : ids.findIndex((id) => id > this.lastWorkspace!);
+    const turns = first <= 0 ? ids : [...ids.slice(first), ...ids.slice(0, first)];
+    for (const workspaceId of turns) {
+      const scope = workspaceScope(db, workspaceId, now);
+      let taken: ClaimedWork[] = [];
+      try {
+        const done = await this.apply(
+          scope,
+          (tx) => claimSegmentWork(tx, batchSize, { now: now() }),
+          (claimed) => (taken = claimed),
+        );
+        if (done > 0) return done;
+      } catch (error) {
+        // Nothing taken: the claim itself failed (the database is away); the run loop waits and retries.
+        if (taken.length === 0) throw error;
+        if (taken.length === 1) await this.recordFailure(taken, error);
+        else
+          for (const item of taken) {
+            try {
+              await this.apply(scope, (tx) => claimSegmentWorkItems(tx, [item.workId]));
+            } catch (itemError) {
+              await this.recordFailure([item], itemError);
+            }
           }
-        }
-      return taken.length;
+        return taken.length;
+      }
     }
+    return 0;
   }
 
-  /** Claims work with `claim` and evaluates it in one transaction; returns how many items it took. */
+  /** Claims a workspace's work with `claim` and evaluates it in one transaction; returns how many items it took. */
   private async apply(
-    claim: (tx: Kysely<Database>) => Promise<ClaimedWork[]>,
+    workspace: WorkspaceScope,
+    claim: (tx: WorkspaceScope) => Promise<ClaimedWork[]>,
     onClaimed?: (claimed: ClaimedWork[]) => void,
   ): Promise<number> {
-    const { db, now, metrics } = this.options;
+    const { metrics } = this.options;
     const started = performance.now();
-    // The claim may take any workspace's work, so the transaction is opened across workspaces and
-    // becomes the claimed workspace's scope once the claim names it.
-    const outcome = await db.transaction().execute(async (tx) => {
-      await limitStatementTime(tx, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
-      const claimed = await claim(tx);
+    const outcome = await inWorkspaceTransaction(workspace, async (scope) => {
+      await limitStatementTime(scope.db, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
+      const claimed = await claim(scope);
       onClaimed?.(claimed);
       if (claimed.length === 0) return undefined;
-      const workspaceId = claimed[0]!.workspaceId;
+      const workspaceId = scope.workspaceId;
       this.lastWorkspace = workspaceId;
-      const scope = workspaceScope(tx, workspaceId, now);
       await lockSegmentDefinitions(scope, 'shared');
       const segments = await loadLiveSegments(scope);
       const work = await expandWork(scope, segments, claimed);
@@ -165,7 +173,7 @@ export class LiveSegmentWorker {
     const committed = Date.now();
     metrics?.recordBatch({
       workspaceId: outcome.workspaceId,
-      at: now(),
+      at: this.options.now(),
       items: outcome.claimed.length,
       decided: outcome.result.decided,
       changes: outcome.result.changes,

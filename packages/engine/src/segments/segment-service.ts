@@ -12,6 +12,7 @@ import {
   updateSegmentLabels,
   type Database,
   type SegmentDefinition,
+  forEachWorkspace,
   inWorkspaceTransaction,
   type WorkspaceScope,
 } from '@strata/storage';
@@ -215,12 +216,16 @@ export async function ensurePredefinedSegments(scope: WorkspaceScope, options: S
   return created;
 }
 
-/** Workspaces that still lack some predefined segment. */
+/** Workspaces that still lack some predefined segment, asked in each workspace's scope. */
 export async function workspacesMissingPredefined(db: Kysely<Database>): Promise<string[]> {
-  const rows = await sql<{ workspace_id: string }>`
-    SELECT w.workspace_id FROM workspaces w
-    WHERE (SELECT count(*) FROM segments s WHERE s.workspace_id = w.workspace_id AND s.predefined) < ${predefinedSegments.length}`.execute(
+  const missing = await forEachWorkspace(
     db,
+    () => new Date(0),
+    async (scope) => {
+      const row = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM segments WHERE workspace_id = ${scope.workspaceId} AND predefined`.execute(scope.db);
+      return (row.rows[0]?.n ?? 0) < predefinedSegments.length ? scope.workspaceId : undefined;
+    },
   );
-  return rows.rows.map((r) => r.workspace_id);
+  return missing.filter((id): id is string => id !== undefined);
 }

@@ -5,8 +5,10 @@ export const errorStatus = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
   SEGMENT_EVALUATION_FAILED: 422,
+  RATE_LIMITED: 429,
   NOT_READY: 503,
   NOT_CONFIGURED: 503,
   DATABASE_UNAVAILABLE: 503,
@@ -21,6 +23,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Seconds the client should wait before resending (429, 503): sent as `Retry-After`. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';

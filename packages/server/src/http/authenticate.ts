@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { findApiKeyBySecret, touchApiKey, type ApiKey, type ApiKeyScope, type Database } from '@strata/storage';
+import { permissionsOfScopes, type Permission } from '@strata/core';
+import { findApiKeyBySecret, touchApiKey, type ApiKey, type Database } from '@strata/storage';
 import { AppError } from './app-error.js';
 
 const touchEveryMs = 60_000;
@@ -52,11 +53,11 @@ export function basicUser(request: FastifyRequest): string | undefined {
   return user === '' ? undefined : user;
 }
 
-/** Fails unless the key exists and holds one of the scopes (admin holds all). */
-export function requireScope(key: ApiKey | undefined, scope: ApiKeyScope): ApiKey {
+/** Fails unless the key exists and its scopes grant the permission (see `apiKeyScopePermissions` in core). */
+export function requireKeyPermission(key: ApiKey | undefined, permission: Permission): ApiKey {
   if (!key) throw new AppError('UNAUTHORIZED', 'missing or unknown API key; send Authorization: Bearer <key>');
-  if (!key.scopes.includes(scope) && !key.scopes.includes('admin')) {
-    throw new AppError('FORBIDDEN', `this key lacks the "${scope}" scope`);
+  if (!permissionsOfScopes(key.scopes).includes(permission)) {
+    throw new AppError('FORBIDDEN', `this key lacks the "${permission}" permission`, { permission });
   }
   return key;
 }

@@ -25,6 +25,7 @@ export const errorBodySchema = z
       code: z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]).describe('stable; see docs/api.md'),
       message: z.string().describe('names the field and the fix'),
       details: z.unknown().optional().describe('per-field problems, such as [{index, field, code, message}]'),
+      requestId: z.string().describe('the id of this request in the server log; also in the X-Request-Id header'),
     }),
   })
   .describe('A request failure');

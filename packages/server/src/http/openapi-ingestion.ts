@@ -41,6 +41,7 @@ export function ingestionSchema(endpoint: MessageType | 'batch' | 'import'): Fas
         : 'Bulk import, the batch format: up to 2,500 messages, all stored or none',
     tags: ['ingestion'],
     security: [{ writeKey: [] }],
+    errors: [429],
     documentedBody: single ? messageOf(endpoint) : batchBody,
     response: { 200: z.object({ success: z.literal(true) }).describe('committed (replays count as deduplicated)') },
   };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findJsonHazard, formatJsonPath } from '@strata/core';
 import { AppError } from './app-error.js';
+import { requestIdHeader } from './request-id.js';
 
 /**
  * How deeply a management or webhook body may nest. Higher than the 64 of an ingested message:
@@ -55,12 +56,15 @@ export function installStorableInputChecks(app: FastifyInstance): void {
 }
 
 /** Renders Fastify's own routing failures (a path whose percent-escapes are not UTF-8) in the house shape. */
-export function renderFrameworkError(error: Error & { code?: string }, _request: FastifyRequest, reply: FastifyReply): void {
+export function renderFrameworkError(error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
   const badUrl = error.code === 'FST_ERR_BAD_URL';
+  // Routing failed, so no onRequest hook ran: the request id header is set here.
+  void reply.header(requestIdHeader, request.id);
   void reply.status(400).send({
     error: {
       code: 'INVALID_INPUT',
       message: badUrl ? 'the URL path is not valid: each percent-escape must decode to UTF-8 text' : error.message,
+      requestId: request.id,
     },
   });
 }

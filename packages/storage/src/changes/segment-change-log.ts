@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ChangeCursor } from './change-cursors.js';
-import type { WorkspaceScope } from '../workspace-scope.js';
+import { forEachWorkspace, type WorkspaceScope } from '../workspace-scope.js';
 
 /** A membership change as subscribers see it: who (by external id), which segment, which way. */
 export interface LoggedSegmentChange extends ChangeCursor {
@@ -79,18 +79,29 @@ export async function segmentChangeBacklog(
   return { backlog: Number(r?.backlog ?? 0), oldestAt: r?.oldest_at ?? null };
 }
 
-/** Workspaces whose log has changes after the given subscriber's cursor (or that have none yet). */
+/**
+ * Workspaces whose log has changes after the given subscriber's cursor (or that have none yet),
+ * asked in each workspace's scope in turn (row-level security shows a statement one workspace).
+ */
 export async function workspacesWithNewSegmentChanges(db: Kysely<Database>, subscriber: string): Promise<string[]> {
-  const rows = await sql<{ workspace_id: string }>`
-    SELECT w.workspace_id FROM workspaces w
-    LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = ${subscriber}
-    WHERE EXISTS (
-      SELECT 1 FROM segment_changes c
-      WHERE c.workspace_id = w.workspace_id
-        AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
-        AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
-    )`.execute(db);
-  return rows.rows.map((r) => r.workspace_id);
+  const found = await forEachWorkspace(
+    db,
+    () => new Date(0),
+    async (scope) => {
+      // The cursor is read outside the EXISTS, so its position bounds an index range scan.
+      const rows = await sql<{ found: boolean }>`
+      SELECT EXISTS (
+        SELECT 1 FROM segment_changes c
+        WHERE c.workspace_id = w.workspace_id
+          AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
+          AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+      ) AS found
+      FROM (SELECT ${scope.workspaceId}::uuid AS workspace_id) w
+      LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = ${subscriber}`.execute(scope.db);
+      return rows.rows[0]?.found ? scope.workspaceId : undefined;
+    },
+  );
+  return found.filter((id): id is string => id !== undefined);
 }
 
 /** One subscriber's position over every workspace, for `/metrics` (which names no workspace). */
@@ -111,30 +122,34 @@ export async function summariseSubscriberLag(
   cap: number,
 ): Promise<SubscriberLagSummary[]> {
   if (subscribers.length === 0) return [];
-  const rows = await sql<{ subscriber: string; backlog: string; oldest_at: Date | null; failing: string }>`
-    SELECT n.subscriber, coalesce(sum(b.backlog), 0) AS backlog, min(b.oldest_at) AS oldest_at,
-      count(*) FILTER (WHERE k.failures > 0) AS failing
-    FROM unnest(${[...subscribers]}::text[]) AS n(subscriber)
-    CROSS JOIN workspaces w
-    LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = n.subscriber
-    CROSS JOIN LATERAL (
-      SELECT count(*) AS backlog, min(at) AS oldest_at FROM (
-        SELECT c.at FROM segment_changes c
-        WHERE c.workspace_id = w.workspace_id
-          AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
-        ORDER BY c.txid, c.change_id
-        LIMIT ${cap}
-      ) pending
-    ) b
-    GROUP BY n.subscriber`.execute(db);
-  const bySubscriber = new Map(rows.rows.map((r) => [r.subscriber, r]));
+  const each = await forEachWorkspace(
+    db,
+    () => new Date(0),
+    async (scope) => {
+      const rows = await sql<{ subscriber: string; backlog: string; oldest_at: Date | null; failing: boolean }>`
+      SELECT n.subscriber, b.backlog, b.oldest_at, coalesce(k.failures > 0, false) AS failing
+      FROM unnest(${[...subscribers]}::text[]) AS n(subscriber)
+      LEFT JOIN change_cursors k ON k.workspace_id = ${scope.workspaceId} AND k.subscriber = n.subscriber
+      CROSS JOIN LATERAL (
+        SELECT count(*) AS backlog, min(at) AS oldest_at FROM (
+          SELECT c.at FROM segment_changes c
+          WHERE c.workspace_id = ${scope.workspaceId}
+            AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
+          ORDER BY c.txid, c.change_id
+          LIMIT ${cap}
+        ) pending
+      ) b`.execute(scope.db);
+      return rows.rows;
+    },
+  );
   return subscribers.map((subscriber) => {
-    const r = bySubscriber.get(subscriber);
+    const rows = each.flat().filter((r) => r.subscriber === subscriber);
+    const oldest = rows.map((r) => r.oldest_at).filter((d): d is Date => d !== null);
     return {
       subscriber,
-      backlog: Number(r?.backlog ?? 0),
-      oldestAt: r?.oldest_at ?? null,
-      failingWorkspaces: Number(r?.failing ?? 0),
+      backlog: rows.reduce((n, r) => n + Number(r.backlog), 0),
+      oldestAt: oldest.length === 0 ? null : new Date(Math.min(...oldest.map((d) => d.getTime()))),
+      failingWorkspaces: rows.filter((r) => r.failing).length,
     };
   });
 }

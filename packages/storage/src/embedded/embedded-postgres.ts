@@ -6,6 +6,9 @@ import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { embeddedRuntimeRole, ensureEmbeddedRuntimeRole } from '../runtime-role.js';
+import { Kysely, PostgresDialect } from 'kysely';
 import { acquireDataDirLock, isDataDirLockHeld } from './data-dir-lock.js';
 import { superviseTheStartedPostmaster } from './postmaster-supervisor.js';
 import { isProcessAlive } from './process-liveness.js';
@@ -27,7 +30,10 @@ export interface EmbeddedPostgresOptions {
 
 /** A running embedded PostgreSQL owned by this process. */
 export interface EmbeddedPostgres {
+  /** The superuser, which owns the schema: for migrations and administration. */
   url: string;
+  /** The runtime role `strata_app`, bound by row-level security: for everything else. */
+  runtimeUrl: string;
   port: number;
   stop(): Promise<void>;
 }
@@ -106,10 +112,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // Lets CLI commands and workers reach this cluster while the server holds the folder; kept after
     // a stop (the data folder lock tells whether it is running) so the next start reuses the port.
     await writeFile(join(dataDir, 'pg-port'), String(port), { mode: 0o600 });
+    const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+    const runtimePassword = await ensureRuntimePassword(dataDir);
+    await ensureRuntimeRoleOn(url, runtimePassword);
     let stopped = false;
     return {
       port,
-      url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+      url,
+      runtimeUrl: runtimeUrlOf(port, runtimePassword),
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -257,13 +267,48 @@ async function findFreePort(): Promise<number> {
 }
 
 /**
- * The URL of the embedded PostgreSQL that a running Strata owns in `dataDir`, if there is one;
- * CLI commands use it instead of starting a second server on the same folder.
+ * The URLs (owner and runtime role) of the embedded PostgreSQL that a running Strata owns in
+ * `dataDir`, if there is one; CLI commands use it instead of starting a second server on the
+ * same folder.
  */
-export async function findRunningEmbeddedPostgres(dataDir: string): Promise<string | undefined> {
+export async function findRunningEmbeddedPostgres(dataDir: string): Promise<{ url: string; runtimeUrl: string } | undefined> {
   const dir = resolve(dataDir);
   const port = await readFile(join(dir, 'pg-port'), 'utf8').catch(() => undefined);
   const password = await readFile(join(dir, 'pg-password'), 'utf8').catch(() => undefined);
-  if (!port || !password || !(await isDataDirLockHeld(dir))) return undefined;
-  return `postgres://postgres:${encodeURIComponent(password.trim())}@127.0.0.1:${port.trim()}/postgres`;
+  const runtimePassword = await readFile(join(dir, runtimePasswordFile), 'utf8').catch(() => undefined);
+  if (!port || !password || !runtimePassword || !(await isDataDirLockHeld(dir))) return undefined;
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password.trim())}@127.0.0.1:${port.trim()}/postgres`,
+    runtimeUrl: runtimeUrlOf(Number(port.trim()), runtimePassword.trim()),
+  };
+}
+
+const runtimePasswordFile = 'pg-app-password';
+
+function runtimeUrlOf(port: number, password: string): string {
+  return `postgres://${embeddedRuntimeRole}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+}
+
+/** The runtime role's password, made on first use; like the owner's, only this OS user reads it. */
+async function ensureRuntimePassword(dataDir: string): Promise<string> {
+  const file = join(dataDir, runtimePasswordFile);
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing?.trim()) return existing.trim();
+  const password = randomBytes(18).toString('base64url');
+  await writeFile(`${file}.new`, `${password}\n`, { mode: 0o600 });
+  await rename(`${file}.new`, file);
+  return password;
+}
+
+/**
+ * Creates or refreshes the runtime role on every start (the cluster authenticates it by
+ * password, scram-sha-256, on 127.0.0.1 only, like the owner).
+ */
+async function ensureRuntimeRoleOn(ownerUrl: string, password: string): Promise<void> {
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ownerUrl, max: 1 }) }) });
+  try {
+    await ensureEmbeddedRuntimeRole(db, password);
+  } finally {
+    await db.destroy();
+  }
 }

@@ -43,15 +43,9 @@ export async function ensureEventPartitions(
     const partitionName = (month: string) => `events_${month.replace('-', '_')}`;
     const wanted = missing.filter((month) => !existing.has(partitionName(month))).length;
     if (options.maxNew !== undefined && wanted > options.maxNew) throw new TooManyNewPartitionsError(wanted, options.maxNew);
-    for (const month of missing) {
-      const name = partitionName(month);
-      if (!existing.has(name)) {
-        const [year, mon] = month.split('-').map(Number) as [number, number];
-        const from = new Date(Date.UTC(year, mon - 1, 1)).toISOString();
-        const to = new Date(Date.UTC(year, mon, 1)).toISOString();
-        await sql`CREATE TABLE ${sql.id(name)} PARTITION OF events FOR VALUES FROM (${sql.lit(from)}) TO (${sql.lit(to)})`.execute(tx);
-      }
-    }
+    // Made by the schema's owner (migration 0011): the runtime role does not own `events`.
+    for (const month of missing)
+      if (!existing.has(partitionName(month))) await sql`SELECT strata_create_event_partition(${month})`.execute(tx);
   });
   for (const m of missing) known.add(m);
 }

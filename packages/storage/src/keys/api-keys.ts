@@ -2,10 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../schema.js';
+import type { ApiKeyScope } from '@strata/core';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
-export const apiKeyScopes = ['ingest', 'read', 'admin'] as const;
-export type ApiKeyScope = (typeof apiKeyScopes)[number];
+// The scopes are declared once, beside the permissions they grant (core/access).
+export { apiKeyScopes, type ApiKeyScope } from '@strata/core';
 
 /** An API key as listed: never the secret, which is shown once at creation. */
 export interface ApiKey {

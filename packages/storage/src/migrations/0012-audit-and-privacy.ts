@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
 
 // The audit log, the suppression list of erased people, the `suppressed` ingestion counter and
 // the raw-event retention setting. See docs/security-privacy.md.
@@ -60,18 +61,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       END IF;
       EXECUTE format('TRUNCATE %s', partition);
     END $$;
-
-    ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
-    ALTER TABLE audit_log FORCE ROW LEVEL SECURITY;
-    CREATE POLICY workspace_isolation ON audit_log
-      USING (workspace_id = current_setting('app.workspace_id', true)::uuid)
-      WITH CHECK (workspace_id = current_setting('app.workspace_id', true)::uuid);
-    ALTER TABLE suppressions ENABLE ROW LEVEL SECURITY;
-    ALTER TABLE suppressions FORCE ROW LEVEL SECURITY;
-    CREATE POLICY workspace_isolation ON suppressions
-      USING (workspace_id = current_setting('app.workspace_id', true)::uuid)
-      WITH CHECK (workspace_id = current_setting('app.workspace_id', true)::uuid);
+    REVOKE ALL ON FUNCTION truncate_event_partition(regclass) FROM PUBLIC;
   `.execute(db);
+  // audit_log and suppressions get the FORCEd workspace policy like every workspace table.
+  await enableWorkspaceRowLevelSecurity(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

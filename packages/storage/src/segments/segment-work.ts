@@ -4,7 +4,7 @@ import type { Target } from '@strata/core';
 import type { Database } from '../schema.js';
 import type { ChangeCause } from './segment-members.js';
 import { nextAttemptAt, workRetryPolicy } from './work-failure.js';
-import type { WorkspaceScope } from '../workspace-scope.js';
+import { forEachWorkspace, type WorkspaceScope } from '../workspace-scope.js';
 
 /** The channel that wakes live workers when work is queued; notifications are sent on commit. */
 export const segmentWorkChannel = 'strata_segment_work';
@@ -74,39 +74,24 @@ function toClaimed(r: ClaimedRow): ClaimedWork {
 }
 
 /**
- * Takes up to `limit` ready items (not waiting for a retry) of one workspace, skipping items
- * other workers hold, and deletes them in the caller's transaction: if the transaction fails,
- * the work is queued again as it was. Workspaces take turns: the one served is the first in id
- * order after `after` (the one this worker served last) that has ready work, wrapping around,
- * so a deep or failing backlog of one tenant never delays another's new work by more than a turn.
+ * Takes up to `limit` ready items (not waiting for a retry) of the scope's workspace, skipping
+ * items other workers hold, and deletes them in the caller's transaction: if the transaction
+ * fails, the work is queued again as it was. The live worker offers each workspace a turn in
+ * id order (row-level security shows a claim one workspace's queue), so a deep or failing
+ * backlog of one tenant never delays another's new work by more than a turn.
  */
-export async function claimSegmentWork(
-  db: Kysely<Database>,
-  limit: number,
-  options: { now: Date; after?: string | undefined },
-): Promise<ClaimedWork[]> {
-  const pick = async (after: string | undefined) => {
-    // Locks the row it finds, so a workspace whose ready work others hold entirely is passed over.
-    const row = await sql<{ workspace_id: string }>`
-      SELECT workspace_id FROM segment_work
-      WHERE next_attempt_at <= ${options.now} ${after ? sql`AND workspace_id > ${after}` : sql``}
-      ORDER BY workspace_id LIMIT 1
-      FOR UPDATE SKIP LOCKED`.execute(db);
-    return row.rows[0]?.workspace_id;
-  };
-  const workspaceId = (await pick(options.after)) ?? (options.after ? await pick(undefined) : undefined);
-  if (!workspaceId) return [];
+export async function claimSegmentWork(scope: WorkspaceScope, limit: number, options: { now: Date }): Promise<ClaimedWork[]> {
   const rows = await sql<ClaimedRow>`
     WITH taken AS (
       SELECT workspace_id, work_id FROM segment_work
-      WHERE workspace_id = ${workspaceId} AND next_attempt_at <= ${options.now}
+      WHERE workspace_id = ${scope.workspaceId} AND next_attempt_at <= ${options.now}
       ORDER BY work_id
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
     )
     DELETE FROM segment_work w USING taken
     WHERE w.workspace_id = taken.workspace_id AND w.work_id = taken.work_id
-    RETURNING ${claimedColumns}`.execute(db);
+    RETURNING ${claimedColumns}`.execute(scope.db);
   return rows.rows.map(toClaimed);
 }
 
@@ -229,9 +214,9 @@ export async function unparkSegmentWork(scope: WorkspaceScope, segmentKey?: stri
   return n;
 }
 
-// Reports read one workspace (a scope) or every workspace (a bare database, for process metrics).
-function acrossOrWithin(from: WorkspaceScope | Kysely<Database>): { db: Kysely<Database>; workspaceId: string | undefined } {
-  return 'workspaceId' in from ? from : { db: from, workspaceId: undefined };
+/** The scopes a report reads: one workspace's, or each workspace's in turn (a bare database, for process metrics). */
+async function acrossOrWithin<T>(from: WorkspaceScope | Kysely<Database>, read: (scope: WorkspaceScope) => Promise<T>): Promise<T[]> {
+  return 'workspaceId' in from ? [await read(from)] : forEachWorkspace(from, () => new Date(0), read);
 }
 
 /** Failing work of a workspace (a scope) or of all (a database), or of one of its segments: how much retries, how much is parked, the latest error. */
@@ -239,12 +224,26 @@ export async function readWorkFailures(
   from: WorkspaceScope | Kysely<Database>,
   segmentKey?: string,
 ): Promise<{ retrying: number; parked: number; lastError: string | null; lastErrorAt: Date | null }> {
-  const { db, workspaceId } = acrossOrWithin(from);
+  const each = await acrossOrWithin(from, (scope) => readWorkspaceWorkFailures(scope, segmentKey));
+  const latest = each.filter((e) => e.lastErrorAt !== null).sort((a, b) => b.lastErrorAt!.getTime() - a.lastErrorAt!.getTime())[0];
+  return {
+    retrying: each.reduce((n, e) => n + e.retrying, 0),
+    parked: each.reduce((n, e) => n + e.parked, 0),
+    lastError: latest?.lastError ?? each.find((e) => e.lastError !== null)?.lastError ?? null,
+    lastErrorAt: latest?.lastErrorAt ?? null,
+  };
+}
+
+async function readWorkspaceWorkFailures(
+  scope: WorkspaceScope,
+  segmentKey?: string,
+): Promise<{ retrying: number; parked: number; lastError: string | null; lastErrorAt: Date | null }> {
+  const { db, workspaceId } = scope;
   const where = (alias: string) =>
     sql.join(
       [
         sql`${sql.ref(`${alias}.attempts`)} > 0`,
-        ...(workspaceId ? [sql`${sql.ref(`${alias}.workspace_id`)} = ${workspaceId}`] : []),
+        sql`${sql.ref(`${alias}.workspace_id`)} = ${workspaceId}`,
         ...(segmentKey !== undefined
           ? [sql`(${sql.ref(`${alias}.failed_segment`)} = ${segmentKey} OR ${sql.ref(`${alias}.failed_segment`)} IS NULL)`]
           : []),
@@ -263,14 +262,20 @@ export async function readWorkFailures(
 
 /** How much work waits for its first attempt, and since when (failing work is counted by `readWorkFailures`). */
 export async function readSegmentBacklog(from: WorkspaceScope | Kysely<Database>): Promise<{ queued: number; oldest: Date | null }> {
-  const { db, workspaceId } = acrossOrWithin(from);
-  let query = db
-    .selectFrom('segment_work')
-    .select((eb) => [eb.fn.countAll<number>().as('queued'), eb.fn.min('queued_at').as('oldest')])
-    .where('attempts', '=', 0);
-  if (workspaceId) query = query.where('workspace_id', '=', workspaceId);
-  const row = await query.executeTakeFirstOrThrow();
-  return { queued: Number(row.queued), oldest: row.oldest ?? null };
+  const each = await acrossOrWithin(from, async ({ db, workspaceId }) => {
+    const row = await db
+      .selectFrom('segment_work')
+      .select((eb) => [eb.fn.countAll<number>().as('queued'), eb.fn.min('queued_at').as('oldest')])
+      .where('attempts', '=', 0)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirstOrThrow();
+    return { queued: Number(row.queued), oldest: row.oldest ?? null };
+  });
+  const oldest = each.map((e) => e.oldest).filter((d): d is Date => d !== null);
+  return {
+    queued: each.reduce((n, e) => n + e.queued, 0),
+    oldest: oldest.length === 0 ? null : new Date(Math.min(...oldest.map((d) => d.getTime()))),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { SegmentRule, Target } from '@strata/core';
 import type { Database, SegmentVersionState } from '../schema.js';
 import { workRetryPolicy } from './work-failure.js';
-import type { WorkspaceScope } from '../workspace-scope.js';
+import { forEachWorkspace, type WorkspaceScope } from '../workspace-scope.js';
 
 /** A segment as users see it: its definition and the version that fills its members. */
 export interface SegmentDefinition {
@@ -228,20 +228,28 @@ export async function listLiveVersions(scope: WorkspaceScope): Promise<SegmentVe
   return rows.map(toVersion);
 }
 
-/** Building versions in every workspace whose backfill may run at `now`: backfills to start, resume or retry. */
+/** Building versions in every workspace whose backfill may run at `now`: backfills to start, resume or retry (each workspace read in its scope). */
 export async function listBuildingVersions(
   db: Kysely<Database>,
   now: Date,
 ): Promise<Array<{ workspaceId: string; key: string; version: number }>> {
-  const rows = await db
-    .selectFrom('segment_versions')
-    .select(['workspace_id', 'segment_key', 'version'])
-    .where('state', '=', 'building')
-    .where((eb) => eb.or([eb('backfill_next_attempt_at', 'is', null), eb('backfill_next_attempt_at', '<=', now)]))
-    .where('backfill_attempts', '<', workRetryPolicy.maxAttempts)
-    .orderBy('created_at')
-    .execute();
-  return rows.map((r) => ({ workspaceId: r.workspace_id, key: r.segment_key, version: r.version }));
+  const each = await forEachWorkspace(
+    db,
+    () => now,
+    ({ db: scoped, workspaceId }) =>
+      scoped
+        .selectFrom('segment_versions')
+        .select(['workspace_id', 'segment_key', 'version', 'created_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('state', '=', 'building')
+        .where((eb) => eb.or([eb('backfill_next_attempt_at', 'is', null), eb('backfill_next_attempt_at', '<=', now)]))
+        .where('backfill_attempts', '<', workRetryPolicy.maxAttempts)
+        .execute(),
+  );
+  return each
+    .flat()
+    .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
+    .map((r) => ({ workspaceId: r.workspace_id, key: r.segment_key, version: r.version }));
 }
 
 export async function recordBackfillProgress(

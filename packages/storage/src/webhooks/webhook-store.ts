@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
-import type { WorkspaceScope } from '../workspace-scope.js';
+import { forEachWorkspace, type WorkspaceScope } from '../workspace-scope.js';
 
 export type MembershipEvent = 'segment.entered' | 'segment.exited';
 
@@ -192,12 +192,22 @@ export async function requeueWebhookMessage(scope: WorkspaceScope, id: string): 
     .execute();
 }
 
-/** Deletes delivered messages older than a cutoff; answers how many. */
+/** Deletes delivered messages older than a cutoff, workspace by workspace; answers how many. */
 export async function pruneWebhookMessages(db: Kysely<Database>, deliveredBefore: Date): Promise<number> {
-  const result = await db
-    .deleteFrom('webhook_messages')
-    .where('status', '=', 'delivered')
-    .where('delivered_at', '<', deliveredBefore)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const each = await forEachWorkspace(
+    db,
+    () => deliveredBefore,
+    async (scope) =>
+      Number(
+        (
+          await scope.db
+            .deleteFrom('webhook_messages')
+            .where('workspace_id', '=', scope.workspaceId)
+            .where('status', '=', 'delivered')
+            .where('delivered_at', '<', deliveredBefore)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      ),
+  );
+  return each.reduce((n, d) => n + d, 0);
 }

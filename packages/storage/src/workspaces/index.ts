@@ -1,5 +1,6 @@
 export {
   createWorkspace,
+  findWorkspaceById,
   findWorkspaceBySlug,
   listWorkspaces,
   readWorkspaceHours,

@@ -36,6 +36,11 @@ export async function findWorkspaceBySlug(db: Kysely<Database>, slug: string): P
   return row ? toWorkspace(row) : undefined;
 }
 
+export async function findWorkspaceById(db: Kysely<Database>, workspaceId: string): Promise<Workspace | undefined> {
+  const row = await db.selectFrom('workspaces').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return row ? toWorkspace(row) : undefined;
+}
+
 export async function listWorkspaces(db: Kysely<Database>): Promise<Workspace[]> {
   const rows = await db.selectFrom('workspaces').selectAll().orderBy('created_at').execute();
   return rows.map(toWorkspace);

@@ -42,9 +42,10 @@ export function startWorker(dataDir: string, env: Record<string, string> = {}): 
 
 /** A direct connection to the embedded PostgreSQL of the Strata running on `dataDir`. */
 export async function connectToDatabase(dataDir: string): Promise<pg.Client> {
-  const url = await findRunningEmbeddedPostgres(dataDir);
-  if (!url) throw new Error(`no running Strata owns ${dataDir}`);
-  const client = new pg.Client({ connectionString: url });
+  const found = await findRunningEmbeddedPostgres(dataDir);
+  if (!found) throw new Error(`no running Strata owns ${dataDir}`);
+  // The owner (the cluster's superuser): assertions read every workspace's rows directly.
+  const client = new pg.Client({ connectionString: found.url });
   await client.connect();
   return client;
 }
@@ -118,8 +119,8 @@ export async function expectLiveMembershipEqualsRecompute(
   segmentKeys: string | readonly string[] = 'frequent-login',
 ): Promise<void> {
   const client = await connectToDatabase(dataDir);
-  const url = await findRunningEmbeddedPostgres(dataDir);
-  const strata = openDatabase(url!, { max: 2 });
+  // The recompute runs as Strata does: as the runtime role, through the workspace's scope.
+  const strata = openDatabase((await findRunningEmbeddedPostgres(dataDir))!.runtimeUrl, { max: 2 });
   try {
     await waitUntil('the segment work queue is empty', async () => {
       const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM segment_work');

@@ -48,7 +48,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: { auth: Authenti
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'audit:read');
       const { from, actor, kind, limit, cursor } = request.query;
       const items = await listAuditEntries(scope, { from, actor, kind, before: cursor, limit: limit + 1 });
       const page = items.slice(0, limit);

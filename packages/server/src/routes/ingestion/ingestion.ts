@@ -5,7 +5,8 @@ import { ingestionLimits, parseSegmentMessages, type EventTimeWindow, type Messa
 import { ingestMessages, IngestionRefusedError } from '@strata/engine';
 import { addIngestionCounts, workspaceScope, type Database } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
-import { basicUser, requireScope, type KeyResolver } from '../../http/authenticate.js';
+import { basicUser, requireKeyPermission, type KeyResolver } from '../../http/authenticate.js';
+import type { IngestRateLimiter } from '../../http/ingest-rate-limit.js';
 import { ingestionSchema } from '../../http/openapi-ingestion.js';
 
 export interface IngestionRouteDeps {
@@ -14,6 +15,8 @@ export interface IngestionRouteDeps {
   now: () => Date;
   /** Event times accepted, around the server clock; older history goes through `strata import`. */
   eventTimeWindow: EventTimeWindow;
+  /** Requests per write key; a refused request is neither stored nor counted as received (the client resends it). */
+  rateLimiter: IngestRateLimiter;
   /** Checks messages against erased people; undefined while no secret key is configured. */
   suppressionKey?: () => Buffer | undefined;
 }
@@ -48,7 +51,8 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
       unreadable = error;
     }
     const secret = basicUser(request) ?? (typeof body?.['writeKey'] === 'string' ? body['writeKey'] : undefined);
-    const key = requireScope(secret ? await deps.keys().resolve(secret) : undefined, 'ingest');
+    const key = requireKeyPermission(secret ? await deps.keys().resolve(secret) : undefined, 'ingest');
+    deps.rateLimiter.admit(key.id);
     const scope = workspaceScope(deps.db(), key.workspaceId, deps.now);
     const rejected = async (count: number, error: AppError) => {
       await addIngestionCounts(scope, { stored: 0, rejected: count, deduplicated: 0 });

@@ -67,7 +67,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'integrations:write');
       const provider = webhookProviders[request.params.provider]!;
       if (provider.signs && request.body.secret === undefined)
         throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
@@ -101,7 +101,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'integrations:read');
       const row = await findIntegration(scope, request.params.provider);
       if (!row)
         throw new AppError(
@@ -123,7 +123,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request, reply) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'integrations:write');
       const provider = request.params.provider;
       const deleted = await inWorkspaceTransaction(caller.scope, async (tx) => {
         if (!(await deleteIntegration(tx, provider))) return false;
@@ -145,7 +145,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'settings:read');
       return loadBusinessHours(scope);
     },
   );
@@ -161,7 +161,7 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'settings:write');
       const { scope } = caller;
       await inWorkspaceTransaction(scope, async (tx) => {
         const before = await loadBusinessHours(tx);

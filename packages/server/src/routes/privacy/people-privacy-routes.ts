@@ -41,7 +41,7 @@ export function registerPeoplePrivacyRoutes(
       },
     },
     async (request, reply) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'people:export');
       const { scope } = caller;
       const key = requireSecrets(deps.secrets()).suppressionKey;
       const person = await inWorkspaceTransaction(scope, (tx) => findPersonIdentifiers(tx, request.params.userId));
@@ -71,7 +71,7 @@ export function registerPeoplePrivacyRoutes(
       },
     },
     async (request) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'people:erase');
       const key = requireSecrets(deps.secrets()).suppressionKey;
       const erasure = await erasePerson(caller.scope, key, request.params.userId, auditBy(request, caller), deps.now);
       if (!erasure) throw unknownPerson(request.params.userId);

@@ -29,7 +29,7 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: { auth: Auth
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'settings:read');
       return { rawEventsMonths: await readEventRetention(scope) };
     },
   );
@@ -45,7 +45,7 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: { auth: Auth
       },
     },
     async (request) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'settings:write');
       const months = request.body.rawEventsMonths;
       await inWorkspaceTransaction(caller.scope, async (tx) => {
         const before = await writeEventRetention(tx, months);

@@ -57,7 +57,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'people:read');
       const person = await findPersonProfile(scope, request.params.userId, request.query.events);
       if (!person) throw new AppError('NOT_FOUND', `no person with userId "${request.params.userId}"`);
       return person;
@@ -75,7 +75,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'people:read');
       const account = await findAccountProfile(scope, request.params.groupId);
       if (!account) throw new AppError('NOT_FOUND', `no account with groupId "${request.params.groupId}"`);
       return account;
@@ -92,7 +92,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'system:read');
       return readIngestionStats(scope);
     },
   );

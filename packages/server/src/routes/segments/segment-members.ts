@@ -91,7 +91,7 @@ export function registerSegmentMemberRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       const segment = await segmentOf(scope, request.params.key);
       const { limit, cursor, asOf } = request.query;
       const page = { limit, after: cursor === undefined ? undefined : decodeMemberCursor(cursor) };
@@ -125,7 +125,7 @@ export function registerSegmentMemberRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       const segment = await segmentOf(scope, request.params.key);
       const versions = await listSegmentVersions(scope, segment.key);
       const version = versions.find((v) => v.state === 'active') ?? versions[0]!;
@@ -177,7 +177,7 @@ export function registerSegmentMemberRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       const segment = await segmentOf(scope, request.params.key);
       const changes = await listSegmentChanges(scope, segment, request.query.since, request.query.limit);
       return {
@@ -214,7 +214,7 @@ export function registerSegmentMemberRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       const segment = await segmentOf(scope, request.params.key);
       // A reconnecting EventSource sends the last id it saw, which is newer than the since it started from.
       const lastEventId = request.headers['last-event-id'];
@@ -270,7 +270,7 @@ export function registerSegmentMemberRoutes(
         },
       },
       async (request) => {
-        const { scope } = await deps.auth(request, 'read');
+        const { scope } = await deps.auth(request, 'segments:read');
         const externalId = request.params[param] ?? '';
         const profileId = await findProfileId(scope, target, externalId);
         if (!profileId)

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { validateRule } from '@strata/core';
-import { loadFieldSchema, selectRuleMembers, type Database } from '@strata/storage';
+import { inWorkspaceTransaction, loadFieldSchema, selectRuleMembers, type Database } from '@strata/storage';
 import type { Authenticated } from '../../http/management-auth.js';
 
 const ruleInput = z.object({
@@ -46,7 +46,7 @@ export function registerSegmentRuleRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       const schema = await loadFieldSchema(scope);
       const result = validateRule(request.body.rule, { target: request.body.target, schema });
       return result.ok ? { ok: true as const, ir: result.rule as unknown as Record<string, unknown>, text: result.text } : result;
@@ -72,7 +72,7 @@ export function registerSegmentRuleRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       const schema = await loadFieldSchema(scope);
       return {
         person: schema.person,
@@ -96,14 +96,13 @@ export function registerSegmentRuleRoutes(
       },
     },
     async (request) => {
-      const { key, scope } = await deps.auth(request, 'read');
-      const db = deps.db();
+      const { scope } = await deps.auth(request, 'segments:read');
       const schema = await loadFieldSchema(scope);
       const result = validateRule(request.body.rule, { target: request.body.target, schema });
       if (!result.ok) return result;
       const started = performance.now();
-      const context = { workspaceId: key.workspaceId, now: deps.now() };
-      const { count, sample } = await db.transaction().execute(async (tx) => {
+      const context = { workspaceId: scope.workspaceId, now: deps.now() };
+      const { count, sample } = await inWorkspaceTransaction(scope, async ({ db: tx }) => {
         // A rule may be expensive (or a pattern slow); a preview must not hold the database.
         await sql`SET LOCAL statement_timeout = ${sql.lit(previewTimeoutMs)}`.execute(tx);
         // One scan: the window count rides along with the first page of members.

@@ -191,7 +191,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request, reply) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'segments:write');
       const { scope } = caller;
       const body = request.body;
       const outcome = await createSegment(
@@ -225,7 +225,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       const segments = await listSegments(scope);
       const backlog = await readSegmentBacklog(scope);
       return Promise.all(segments.map((s) => view(scope, s, backlog)));
@@ -243,7 +243,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'segments:read');
       return view(scope, await found(scope, request.params.key));
     },
   );
@@ -261,7 +261,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'segments:write');
       const { scope } = caller;
       const { rule, dryRun, name, description } = request.body;
       if (dryRun) {
@@ -307,7 +307,7 @@ export function registerSegmentRoutes(
       },
     },
     async (request, reply) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'segments:write');
       const { scope } = caller;
       const previous = await findSegment(scope, request.params.key);
       const before = previous ? auditedSegment(await view(scope, previous)) : null;

@@ -81,7 +81,7 @@ export function registerSurveyRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'surveys:write');
       const b = request.body;
       const { survey, created } = surveyAnswer(
         await recordSurveyAnswer(scope, {
@@ -113,7 +113,7 @@ export function registerSurveyRoutes(
       },
     },
     async (request) => {
-      const { key, scope } = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'surveys:write');
       const box = requireSecrets(deps.secrets());
       const b = request.body;
       if (!(await findProfileId(scope, 'person', b.userId)))
@@ -123,7 +123,7 @@ export function registerSurveyRoutes(
         throw new AppError('NOT_FOUND', 'ticketId names no ticket of this workspace');
       const expiresAt = Math.floor(deps.now().getTime() / 1000) + b.expiresInDays * 86_400;
       const { token } = issueSurveyLink(box.linkKey, {
-        workspaceId: key.workspaceId,
+        workspaceId: scope.workspaceId,
         userId: b.userId,
         kind: b.kind,
         ticketId: b.ticketId,

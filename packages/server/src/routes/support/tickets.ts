@@ -133,7 +133,7 @@ export function registerTicketRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'tickets:write');
       const b = request.body;
       if (!b.userId && !b.email && !b.groupId)
         throw new AppError('INVALID_INPUT', 'name the requester: userId, email or groupId is required');
@@ -165,7 +165,7 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'tickets:write');
       const b = request.body;
       const outcome = await changeTicket(scope, refOf(request.params.id, request.query.source), {
         suppressionKey: deps.suppressionKey?.(),
@@ -190,7 +190,7 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'ingest');
+      const { scope } = await deps.auth(request, 'tickets:write');
       const b = request.body;
       const outcome = await changeTicket(scope, refOf(request.params.id, request.query.source), {
         suppressionKey: deps.suppressionKey?.(),
@@ -215,7 +215,7 @@ export function registerTicketRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'tickets:read');
       const ticket = await readTicket(scope, refOf(request.params.id, request.query.source));
       if (!ticket) throw new AppError('NOT_FOUND', `no ticket with id or externalId "${request.params.id}"`);
       return ticket;

@@ -2,17 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { subscribers, type SegmentEngine } from '@strata/engine';
 import { readSegmentBacklog, readWorkFailures, summariseSubscriberLag, type Database } from '@strata/storage';
+import { metricsGate, type MetricsAccess } from './metrics-access.js';
 
 /**
  * `/metrics` in Prometheus text format: this process's live evaluation (work, verdicts, changes,
  * lag and batch-time histograms), the shared queue, and each change subscriber's lag. No workspace, segment or profile names:
- * scrapers are not authenticated.
+ * scrapers hold no workspace's key; they are let in by address or by their own token (`metricsGate`).
  */
 export function registerMetricsRoute(
   app: FastifyInstance,
-  deps: { db: () => Kysely<Database>; engine: () => SegmentEngine | undefined; now: () => Date },
+  deps: {
+    db: () => Kysely<Database>;
+    engine: () => SegmentEngine | undefined;
+    now: () => Date;
+    access: MetricsAccess;
+    /** Ingestion requests this process refused for a write key's rate. */
+    ingestRateLimited: () => number;
+  },
 ): void {
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  const gate = metricsGate(deps.access);
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    gate(request);
     const backlog = await readSegmentBacklog(deps.db());
     const failing = await readWorkFailures(deps.db());
     const engine = deps.engine();
@@ -36,6 +46,9 @@ export function registerMetricsRoute(
       '# TYPE strata_segment_work_parked gauge',
       `strata_segment_work_parked ${failing.parked}`,
       ...(engine?.metrics.render() ?? []),
+      '# HELP strata_ingest_rate_limited_total Ingestion requests this process refused with 429 because their write key was over its rate.',
+      '# TYPE strata_ingest_rate_limited_total counter',
+      `strata_ingest_rate_limited_total ${deps.ingestRateLimited()}`,
       '# HELP strata_subscriber_lag_seconds Age of the oldest membership change a subscriber has not handled, over all workspaces; 0 when caught up.',
       '# TYPE strata_subscriber_lag_seconds gauge',
       ...lag.map((l) => `strata_subscriber_lag_seconds{subscriber="${l.subscriber}"} ${ageSeconds(l.oldestAt, deps.now())}`),

@@ -46,7 +46,7 @@ export function registerSystemRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'system:read');
       return readSubscriberStatus(scope, subscribers);
     },
   );
@@ -65,7 +65,7 @@ export function registerSystemRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'read');
+      const { scope } = await deps.auth(request, 'system:read');
       return listJobs(scope, { state: request.query.state, limit: request.query.limit });
     },
   );

@@ -125,7 +125,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'webhooks:write');
       const secrets = requireSecrets(deps.secrets());
       try {
         const saved = await inWorkspaceTransaction(caller.scope, async (tx) => {
@@ -159,7 +159,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:read');
       return (await listWebhooks(scope)).map(view);
     },
   );
@@ -175,7 +175,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:read');
       return view(await requireWebhook(scope, request.params.key));
     },
   );
@@ -191,7 +191,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const caller = await deps.auth(request, 'admin');
+      const caller = await deps.auth(request, 'webhooks:write');
       const key = request.params.key;
       const deleted = await inWorkspaceTransaction(caller.scope, async (tx) => {
         const before = await findWebhook(tx, key);
@@ -216,7 +216,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:read');
       await requireWebhook(scope, request.params.key);
       const { limit, status, cursor } = request.query;
       const page = await listWebhookMessages(scope, request.params.key, {
@@ -240,7 +240,7 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const { key, scope } = await deps.auth(request, 'admin');
+      const { scope } = await deps.auth(request, 'webhooks:write');
       await requireWebhook(scope, request.params.key);
       const message = await findWebhookMessage(scope, request.params.id);
       if (!message || message.webhookKey !== request.params.key)
@@ -255,7 +255,7 @@ export function registerMembershipWebhookRoutes(
         await enqueue(
           tx.db,
           deliverWebhookTask,
-          { workspaceId: key.workspaceId, messageId: message.id },
+          { workspaceId: scope.workspaceId, messageId: message.id },
           { key: `webhook:${message.id}:retry:${now.getTime()}` },
         );
       });
