@@ -30,7 +30,7 @@ interface Entry {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
 }
-async function call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object, key = ws.adminKey) {
+async function call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object, key = ws.adminKey) {
   return app.inject({
     method,
     url,
@@ -132,5 +132,20 @@ describe('the audit log', () => {
     await expect(sql`UPDATE audit_log SET kind = 'x'`.execute(scope.db)).rejects.toThrow(/permission denied/);
     await expect(sql`DELETE FROM audit_log`.execute(scope.db)).rejects.toThrow(/permission denied/);
     expect((await audit()).items).toHaveLength(10);
+  });
+
+  it('records changes to users and roles', async () => {
+    const invited = await call('POST', '/api/v1/users', { email: 'ops@example.com', role: 'ops' });
+    expect(invited.statusCode, invited.body).toBe(201);
+    const id = invited.json<{ id: string }>().id;
+    expect((await call('PATCH', `/api/v1/users/${id}`, { role: 'viewer' })).statusCode).toBe(200);
+    expect((await call('DELETE', `/api/v1/users/${id}`)).statusCode).toBe(204);
+    const { items } = await audit('?kind=user');
+    expect(items.map((e) => [e.kind, e.subject, e.before, e.after]).reverse()).toEqual([
+      ['user.invited', id, null, { role: 'ops' }],
+      ['user.role-changed', id, { role: 'ops' }, { role: 'viewer' }],
+      ['user.removed', id, { role: 'viewer' }, null],
+    ]);
+    expect(JSON.stringify(items)).not.toMatch(/token|inviteUrl/);
   });
 });
