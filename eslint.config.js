@@ -9,6 +9,7 @@ const packageEntryPoints = {
 // Domains of engine, storage and server (routes/<domain>): today's and the ones planned next.
 const domains = [
   'analytics',
+  'audit',
   'changes',
   'generate',
   'health',

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
+import { SecretBox } from '@strata/engine';
 import { findRunningEmbeddedPostgres, openMigratedDatabase, startEmbeddedPostgres, type StrataDb } from '@strata/storage';
-import type { StrataConfig } from '@strata/server';
+import { embeddedSecretKey, type StrataConfig } from '@strata/server';
 
 /** A database for a one-off command, and how to let go of it. */
 export interface CommandDatabase {
@@ -38,4 +40,14 @@ export async function openCommandDatabase(
       await embedded.stop();
     },
   };
+}
+
+/**
+ * The key a command checks ingestion against erased people with: from STRATA_SECRET_KEY, else the
+ * embedded install's key file (as `strata start` reads it); undefined with an external database
+ * and no key, where no erasure can have happened either.
+ */
+export function commandSuppressionKey(config: StrataConfig): Buffer | undefined {
+  const master = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(resolve(config.dataDir)));
+  return master ? new SecretBox(master).suppressionKey : undefined;
 }

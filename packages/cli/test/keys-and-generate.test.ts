@@ -34,6 +34,14 @@ it('creates, lists and revokes API keys; the secret is printed once and only its
 
   await strata('keys', 'revoke', key!.id);
   expect(await findApiKeyBySecret(database.db, secret)).toBeUndefined();
+  // Both changes are in the audit log with the CLI as actor, and the secret is nowhere in it.
+  const audit = await database.owner.selectFrom('audit_log').selectAll().where('subject', '=', key!.id).orderBy('audit_id').execute();
+  expect(audit.map((e) => [e.kind, e.actor_kind, e.address])).toEqual([
+    ['key.created', 'cli', null],
+    ['key.revoked', 'cli', null],
+  ]);
+  expect(audit[0]!.after).toMatchObject({ name: 'ci pipeline', scopes: ['ingest', 'read'] });
+  expect(JSON.stringify(audit)).not.toContain(secret);
   await expect(strata('keys', 'create', '--scopes', 'superuser')).rejects.toMatchObject({
     stderr: expect.stringMatching(/unknown scope\(s\) superuser/),
   });

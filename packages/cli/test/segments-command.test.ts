@@ -56,6 +56,15 @@ it('creates a segment, shows the difference an edit would make, applies it as a 
   ]);
   const listed = await strata('list');
   expect(listed.stdout).toMatch(/'pros'\s*│\s*'person'\s*│\s*2\s*│\s*3\s*│/);
+
+  await strata('delete', 'pros');
+  const audit = await database.owner.selectFrom('audit_log').selectAll().where('subject', '=', 'pros').orderBy('audit_id').execute();
+  expect(audit.map((e) => [e.kind, e.actor_kind, e.actor_label])).toEqual([
+    ['segment.created', 'cli', 'strata segments'],
+    ['segment.version-created', 'cli', 'strata segments'],
+    ['segment.deleted', 'cli', 'strata segments'],
+  ]);
+  expect(audit[1]!.after).toEqual({ rule: 'plan is set', version: 2 });
 });
 
 it('names the mistake in a rule and exits non-zero', async () => {

@@ -70,3 +70,4 @@ export * from './changes/index.js';
 export * from './webhooks/index.js';
 export * from './runtime/index.js';
 export * from './outbound/index.js';
+export * from './privacy/index.js';

@@ -29,6 +29,8 @@ import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from 
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
+import { registerAuditRoutes } from './routes/audit/index.js';
+import { registerPeoplePrivacyRoutes, registerRetentionRoutes } from './routes/privacy/index.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
 export interface AppServices {
@@ -147,6 +149,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       now,
       eventTimeWindow: options.eventTimeWindow ?? defaultEventTimeWindow,
       rateLimiter,
+      suppressionKey: () => services?.secrets?.suppressionKey,
     });
     done();
   });
@@ -170,13 +173,16 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
-      registerTicketRoutes(scope, { db, auth, now });
+      registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
       registerSystemRoutes(scope, { db, auth, now });
       registerAuthRoutes(scope, { db, identify, now, sessions, publicUrl: options.publicUrl });
       registerUserRoutes(scope, { db, auth, now, publicUrl: options.publicUrl });
+      registerAuditRoutes(scope, { auth });
+      registerPeoplePrivacyRoutes(scope, { auth, now, secrets });
+      registerRetentionRoutes(scope, { auth });
       done();
     },
     { prefix: '/api/v1' },

@@ -75,6 +75,11 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   updateUser: 'users:manage',
   deleteUser: 'users:manage',
   createPasswordReset: 'users:manage',
+  listAuditEntries: 'audit:read',
+  exportPerson: 'people:export',
+  erasePerson: 'people:erase',
+  getRetention: 'settings:read',
+  setRetention: 'settings:write',
   // Any credential, acting on itself: who am I, sign me out.
   me: 'signed-in',
   logout: 'signed-in',
@@ -93,6 +98,13 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
  * with the scope creates its own thing of that name (a 2xx), which B must not notice.
  */
 const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration']);
+
+/**
+ * Operations on a person by userId: the matrix's own ingestion calls with A's keys (bodies carry
+ * B's userId) create a person of that userId in A, so A exporting or erasing it acts on A's own
+ * namesake (200), or finds none (404); either way B must not notice.
+ */
+const namesakesInCallersWorkspace = new Set(['exportPerson', 'erasePerson']);
 
 /** One of B's ids for a path parameter, by the collection it follows: `segments/{key}` and `webhooks/{key}` differ. */
 interface PathId {
@@ -535,7 +547,7 @@ function expected(operation: Operation, credential: Credential, namesBsThing: bo
   if (!holds(credential, needed)) return orInvalid(403);
   if (credential.kind === 'own-wrong-scope')
     throw new Error(`${credential.name} holds ${needed}: it is not short of it for ${operation.id}`);
-  if (namesBsThing && !upsertsInCallersWorkspace.has(operation.id)) return orInvalid(404);
+  if (namesBsThing && !upsertsInCallersWorkspace.has(operation.id) && !namesakesInCallersWorkspace.has(operation.id)) return orInvalid(404);
   return 'acts-in-own-workspace';
 }
 

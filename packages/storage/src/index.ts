@@ -93,6 +93,8 @@ export {
   type PersonState,
 } from './ingestion/index.js';
 export { addIngestionCounts, readIngestionStats, type IngestionStats } from './ingestion/index.js';
+export * from './audit/index.js';
+export * from './privacy/index.js';
 export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './ingestion/index.js';
 export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './profiles/index.js';
 export { copyRows, copyValue } from './ingestion/index.js';

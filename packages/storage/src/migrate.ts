@@ -12,6 +12,7 @@ import * as calendarWindows from './migrations/0008-calendar-windows.js';
 import * as measuresAsDouble from './migrations/0009-measures-as-double.js';
 import * as usersAndSessions from './migrations/0010-users-and-sessions.js';
 import * as rowLevelSecurity from './migrations/0011-row-level-security.js';
+import * as auditAndPrivacy from './migrations/0012-audit-and-privacy.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0009-measures-as-double': measuresAsDouble,
   '0010-users-and-sessions': usersAndSessions,
   '0011-row-level-security': rowLevelSecurity,
+  '0012-audit-and-privacy': auditAndPrivacy,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -31,15 +31,21 @@ export async function ensureEmbeddedRuntimeRole<DB>(owner: Kysely<DB>, password:
  */
 export function runtimeGrantsSql(role: string): string[] {
   const to = `TO ${quoteIdentifier(role)}`;
-  return [`public`, jobSchema].flatMap((schema) => [
-    `GRANT USAGE ON SCHEMA ${schema} ${to}`,
-    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} ${to}`,
-    `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} ${to}`,
-    `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} ${to}`,
-    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES ${to}`,
-    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES ${to}`,
-    `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT EXECUTE ON FUNCTIONS ${to}`,
-  ]);
+  return [`public`, jobSchema]
+    .flatMap((schema) => [
+      `GRANT USAGE ON SCHEMA ${schema} ${to}`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} ${to}`,
+      `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} ${to}`,
+      `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} ${to}`,
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES ${to}`,
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES ${to}`,
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT EXECUTE ON FUNCTIONS ${to}`,
+    ])
+    .concat(
+      // The audit log is append-only: its trigger refuses changes for every role, and the runtime
+      // role is not even granted them.
+      `REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM ${quoteIdentifier(role)}`,
+    );
 }
 
 function quoteIdentifier(name: string): string {

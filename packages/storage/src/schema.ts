@@ -13,6 +13,7 @@ export interface Database {
     name: string;
     timezone: Generated<string>;
     business_hours: Json<BusinessHoursSetting> | null;
+    raw_events_months: number | null;
     created_at: CreatedAt;
   };
   api_keys: {
@@ -309,6 +310,25 @@ export interface Database {
     stored: ColumnType<string, number, never>;
     rejected: ColumnType<string, number, never>;
     deduplicated: ColumnType<string, number, never>;
+    suppressed: ColumnType<string, number, never>;
+  };
+  audit_log: {
+    workspace_id: string;
+    audit_id: Generated<string>;
+    at: Timestamp;
+    actor_kind: 'user' | 'key' | 'cli' | 'system';
+    actor_id: string | null;
+    actor_label: string | null;
+    address: string | null;
+    kind: string;
+    subject: string | null;
+    before: Json<unknown> | null;
+    after: Json<unknown> | null;
+  };
+  suppressions: {
+    workspace_id: string;
+    identifier_hash: Buffer;
+    created_at: CreatedAt;
   };
   users: {
     user_id: string;

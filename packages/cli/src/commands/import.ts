@@ -16,7 +16,7 @@ import {
   type ImportRow,
 } from '@strata/engine';
 import { workspaceScope } from '@strata/storage';
-import { openCommandDatabase } from '../database-for-command.js';
+import { commandSuppressionKey, openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
 
@@ -83,7 +83,8 @@ export function registerImportCommand(program: Command): void {
       };
       const joins = await Promise.all(flags.join.map((spec) => loadJoin(spec, asId)));
       const size = statSync(file).size;
-      const database = await openCommandDatabase(readConfigOrExit());
+      const config = readConfigOrExit();
+      const database = await openCommandDatabase(config);
       const bar = new SingleBar(
         { format: `{phase} ${basename(file)} [{bar}] {percentage}% | {rows} rows | {bad} bad`, stream: process.stderr },
         Presets.shades_classic,
@@ -111,13 +112,14 @@ export function registerImportCommand(program: Command): void {
           {
             mapping,
             source: basename(file),
+            suppressionKey: commandSuppressionKey(config),
             onProgress: (r) => bar.update(input.bytesRead, { rows: r.rows, bad: r.bad.length }),
           },
         );
         bar.update(size, { rows: report.rows, bad: report.bad.length });
         bar.stop();
         process.stderr.write(
-          `${report.rows} rows: ${report.stored} stored, ${report.deduplicated} already imported, ${report.bad.length} bad\n`,
+          `${report.rows} rows: ${report.stored} stored, ${report.deduplicated} already imported, ${report.bad.length} bad${report.suppressed > 0 ? `, ${report.suppressed} naming an erased person (dropped)` : ''}\n`,
         );
         for (const bad of report.bad.slice(0, 20)) process.stderr.write(`  line ${bad.line}: ${bad.problems.join('; ')}\n`);
         if (report.bad.length > 20)

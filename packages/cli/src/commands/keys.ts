@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
-import { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, workspaceScope, type ApiKeyScope } from '@strata/storage';
+import {
+  apiKeyScopes,
+  createApiKey,
+  inWorkspaceTransaction,
+  listApiKeys,
+  recordAudit,
+  revokeApiKey,
+  workspaceScope,
+  type ApiKeyScope,
+} from '@strata/storage';
+import { byCli } from '../cli-actor.js';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -25,7 +35,12 @@ export function registerKeysCommand(program: Command): void {
       const database = await openCommandDatabase(readConfigOrExit());
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
-        const { key, secret } = await createApiKey(workspaceScope(database.strata.db, workspace.id, now), { name: options.name, scopes });
+        const { key, secret } = await inWorkspaceTransaction(workspaceScope(database.strata.db, workspace.id, now), async (tx) => {
+          const created = await createApiKey(tx, { name: options.name, scopes });
+          const { id, name, prefix } = created.key;
+          await recordAudit(tx, { ...byCli('keys'), kind: 'key.created', subject: id, after: { id, name, prefix, scopes } });
+          return created;
+        });
         process.stdout.write(`${secret}\n`);
         process.stderr.write(
           `created key ${key.id} (${key.scopes.join(', ')}) in workspace ${workspace.slug}; the secret above is not shown again\n`,
@@ -64,7 +79,11 @@ export function registerKeysCommand(program: Command): void {
       const database = await openCommandDatabase(readConfigOrExit());
       try {
         const workspace = await workspaceBySlug(database.strata.db, options.workspace);
-        const outcome = await revokeApiKey(workspaceScope(database.strata.db, workspace.id, now), id);
+        const outcome = await inWorkspaceTransaction(workspaceScope(database.strata.db, workspace.id, now), async (tx) => {
+          const outcome = await revokeApiKey(tx, id);
+          if (outcome === 'revoked') await recordAudit(tx, { ...byCli('keys'), kind: 'key.revoked', subject: id });
+          return outcome;
+        });
         if (outcome === 'not-found') throw new Error(`no live key "${id}" in workspace ${workspace.slug}`);
         if (outcome === 'ambiguous')
           throw new Error(`several live keys in workspace ${workspace.slug} begin with "${id}"; revoke by id (strata keys list shows it)`);

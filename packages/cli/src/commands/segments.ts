@@ -11,7 +11,17 @@ import {
   type BackfillProgress,
   type SegmentProblem,
 } from '@strata/engine';
-import { countSegmentMembers, findSegment, listSegments, listSegmentVersions, workspaceScope, type WorkspaceScope } from '@strata/storage';
+import {
+  countSegmentMembers,
+  findSegment,
+  listSegments,
+  listSegmentVersions,
+  inWorkspaceTransaction,
+  recordAudit,
+  workspaceScope,
+  type WorkspaceScope,
+} from '@strata/storage';
+import { byCli } from '../cli-actor.js';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -74,6 +84,14 @@ export function registerSegmentsCommand(program: Command): void {
           createSegment(scope, { key, name: options.name ?? key, target: options.target, rule: options.rule }, { onProgress }),
         );
         if (!outcome.ok) throw new Error(describe(outcome.problem));
+        await inWorkspaceTransaction(scope, (tx) =>
+          recordAudit(tx, {
+            ...byCli('segments'),
+            kind: 'segment.created',
+            subject: key,
+            after: { key, name: options.name ?? key, target: options.target, rule: options.rule },
+          }),
+        );
         process.stderr.write(`created ${key} with ${await countSegmentMembers(scope, key)} members\n`);
       }),
     );
@@ -95,6 +113,14 @@ export function registerSegmentsCommand(program: Command): void {
         if (options.dryRun) return;
         const outcome = await withProgress((onProgress) => updateSegment(scope, key, { rule: options.rule }, { onProgress }));
         if (!outcome.ok) throw new Error(describe(outcome.problem));
+        await inWorkspaceTransaction(scope, (tx) =>
+          recordAudit(tx, {
+            ...byCli('segments'),
+            kind: 'segment.version-created',
+            subject: key,
+            after: { rule: options.rule, version: outcome.value.activeVersion },
+          }),
+        );
         process.stderr.write(`${key} now serves version ${outcome.value.activeVersion}\n`);
       }),
     );
@@ -104,7 +130,9 @@ export function registerSegmentsCommand(program: Command): void {
     .addOption(workspaceOption())
     .action((key: string, options: WorkspaceOption) =>
       withWorkspace(options, async (scope) => {
-        const outcome = await deleteSegment(scope, key);
+        const outcome = await deleteSegment(scope, key, (tx) =>
+          recordAudit(tx, { ...byCli('segments'), kind: 'segment.deleted', subject: key }),
+        );
         if (!outcome.ok) throw new Error(describe(outcome.problem));
         process.stderr.write(`deleted ${key}\n`);
       }),

@@ -10,6 +10,8 @@ export interface ImportReport {
   stored: number;
   /** Rows already imported by an earlier run (re-runs are idempotent). */
   deduplicated: number;
+  /** Rows naming an erased person: dropped (see privacy). */
+  suppressed: number;
   bad: Array<{ line: number; problems: string[] }>;
 }
 
@@ -19,6 +21,8 @@ export interface ImportOptions {
   source: string;
   batchSize?: number;
   onProgress?: (report: ImportReport) => void;
+  /** Drops rows naming an erased person (SecretBox.suppressionKey); unset checks nothing. */
+  suppressionKey?: Buffer | undefined;
 }
 
 /**
@@ -30,7 +34,7 @@ export async function importRows(
   rows: AsyncIterable<ImportRow> | Iterable<ImportRow>,
   options: ImportOptions,
 ): Promise<ImportReport> {
-  const report: ImportReport = { rows: 0, stored: 0, deduplicated: 0, bad: [] };
+  const report: ImportReport = { rows: 0, stored: 0, deduplicated: 0, suppressed: 0, bad: [] };
   const size = options.batchSize ?? 500;
   let pending: ImportRow[] = [];
   const ordinals = new RowOrdinals();
@@ -63,11 +67,16 @@ export async function importRows(
       if (!parsed.ok) throw new Error('invariant: messages valid alone failed together');
     }
     await registerColumnTypes(scope, options, parsed.messages, registered);
-    const result = await ingestMessages(scope, { messages: parsed.messages, receivedAt: importedAt });
+    const result = await ingestMessages(scope, {
+      messages: parsed.messages,
+      receivedAt: importedAt,
+      suppressionKey: options.suppressionKey,
+    });
     if (badCount > 0) await addIngestionCounts(scope, { stored: 0, rejected: badCount, deduplicated: 0 });
     report.rows += pending.length;
     report.stored += result.stored;
     report.deduplicated += result.deduplicated;
+    report.suppressed += result.suppressed;
     pending = [];
     options.onProgress?.(report);
   };

@@ -34,6 +34,7 @@ import { collectFieldSightings } from './field-sightings.js';
 import { withTransactionRetry } from './transaction-retry.js';
 import { IngestionRefusedError, type RefusalIssue } from './ingestion-refused.js';
 import { WorkCollector } from '../segments/index.js';
+import { withoutSuppressed } from '../privacy/index.js';
 
 /** One request's worth of validated messages. */
 export interface IngestRequest {
@@ -43,6 +44,8 @@ export interface IngestRequest {
   batchSentAt?: Date | null | undefined;
   /** Bounds for requests from outside (the ingestion API); imports of history leave them unset. */
   limits?: IngestLimits | undefined;
+  /** Checks messages against the workspace's erased people (SecretBox.suppressionKey); unset checks nothing. */
+  suppressionKey?: Buffer | undefined;
 }
 
 /** What one request may do; breaking either refuses it whole with `IngestionRefusedError`. */
@@ -56,6 +59,8 @@ export interface IngestLimits {
 export interface IngestResult {
   stored: number;
   deduplicated: number;
+  /** Messages naming an erased person: dropped. */
+  suppressed: number;
 }
 
 type ProductEventMessage = Extract<SegmentMessage, { type: 'track' | 'page' | 'screen' }>;
@@ -118,12 +123,14 @@ export async function ingestMessages(scope: WorkspaceScope, request: IngestReque
         tx,
         unique.map((u) => u.messageId),
       );
-      const todo = unique
+      const claimed = unique
         .filter((u) => fresh.has(u.messageId))
         .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.messageId < b.messageId ? -1 : 1));
 
-      const keys = identityKeysOf(todo);
+      const keys = identityKeysOf(claimed);
       await lockIdentityKeys(tx, keys);
+      const todo = await withoutSuppressed(tx, request.suppressionKey, claimed);
+      const suppressed = claimed.length - todo.length;
       const { identities, people } = await lockPeopleOf(tx, keys);
       const identified = await findIdentifiedPeople(tx, [...people.keys()]);
       const resolution = resolvePeople(todo, { identities, people, identified, newPersonId: uuidv7 });
@@ -241,8 +248,8 @@ export async function ingestMessages(scope: WorkspaceScope, request: IngestReque
       await registerFields(tx, collectFieldSightings(todo.map((t) => t.message)));
       await enqueueSegmentWork(tx, work.work());
       const deduplicated = duplicatesInRequest + (unique.length - fresh.size);
-      await addIngestionCounts(tx, { stored: todo.length, rejected: 0, deduplicated });
-      return { stored: todo.length, deduplicated };
+      await addIngestionCounts(tx, { stored: todo.length, rejected: 0, deduplicated, suppressed });
+      return { stored: todo.length, deduplicated, suppressed };
     }),
   );
 }

@@ -39,7 +39,7 @@ export const delighted: WebhookProvider = {
     const hex = signature.startsWith('sha256=') ? signature.slice(7) : signature;
     return sameDigest(hmac('sha256', secret, rawBody), hex, 'hex') ? { ok: true } : { ok: false, reason: 'bad-signature' };
   },
-  async handle(scope, payload) {
+  async handle(scope, payload, _rawBody, suppressionKey) {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const { event_type, event_id, event_data: response } = parsed.data;
@@ -50,6 +50,7 @@ export const delighted: WebhookProvider = {
       return { status: 'invalid', field: 'event_data.score', message: `a ${kind} score is a whole number from ${min} to ${max}` };
     const properties = response.person_properties ?? {};
     const outcome = await recordSurveyAnswer(scope, {
+      suppressionKey,
       source: 'delighted',
       externalId: response.id,
       requester: {

@@ -60,7 +60,7 @@ export const freshdesk: WebhookProvider = {
   name: 'freshdesk',
   signs: false,
   verify: () => ({ ok: true }),
-  async handle(scope, payload, rawBody) {
+  async handle(scope, payload, rawBody, suppressionKey) {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const t = parsed.data.freshdesk_webhook;
@@ -68,6 +68,7 @@ export const freshdesk: WebhookProvider = {
     const priority = t.ticket_priority ? priorities[t.ticket_priority.toLowerCase()] : undefined;
     const channel = t.ticket_source ? channels[t.ticket_source.toLowerCase() as keyof typeof channels] : undefined;
     const outcome = await writeTicket(scope, {
+      suppressionKey,
       source: 'freshdesk',
       externalId: t.ticket_id,
       requester: {

@@ -78,7 +78,7 @@ export const intercom: WebhookProvider = {
     if (!signature.startsWith('sha1=')) return { ok: false, reason: 'malformed-signature' };
     return sameDigest(hmac('sha1', secret, rawBody), signature.slice(5), 'hex') ? { ok: true } : { ok: false, reason: 'bad-signature' };
   },
-  async handle(scope, payload) {
+  async handle(scope, payload, _rawBody, suppressionKey) {
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const { topic, data } = parsed.data;
@@ -106,6 +106,7 @@ export const intercom: WebhookProvider = {
     const contact = item.contacts?.contacts[0];
     const author = item.source?.author;
     const outcome = await writeTicket(scope, {
+      suppressionKey,
       source: 'intercom',
       externalId: item.id,
       requester: {

@@ -11,7 +11,11 @@ export class SecretBox {
     if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
     this.key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'strata integration secrets', 32));
     this.linkKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'strata survey links', 32));
+    this.suppressionKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'strata suppression list', 32));
   }
+
+  /** Key of the keyed hashes that name erased people (see privacy); derived like linkKey. */
+  readonly suppressionKey: Buffer;
 
   /** Key for signing hosted survey links; derived, so leaking it reveals no secret. */
   readonly linkKey: Buffer;

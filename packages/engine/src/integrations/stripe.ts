@@ -132,7 +132,7 @@ export const stripe: WebhookProvider = {
     for (const candidate of candidates) matched = sameDigest(expected, candidate, 'hex') || matched;
     return matched ? { ok: true } : { ok: false, reason: 'bad-signature' };
   },
-  async handle(scope, payload): Promise<WebhookResult> {
+  async handle(scope, payload, _rawBody, suppressionKey): Promise<WebhookResult> {
     const parsed = event.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
     const e = parsed.data;
@@ -165,6 +165,7 @@ export const stripe: WebhookProvider = {
     const result = await ingestMessages(scope, {
       messages: messages.map((m) => segmentMessageSchema.parse(m)),
       receivedAt: scope.clock(),
+      suppressionKey,
     });
     return result.stored === 0 ? { status: 'duplicate' } : { status: 'stored', detail: groupId };
   },

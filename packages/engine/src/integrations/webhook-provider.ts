@@ -14,8 +14,8 @@ export interface WebhookProvider {
   /** False for providers that do not sign: the URL's token alone authenticates them. */
   signs: boolean;
   verify(rawBody: Buffer, headers: Headers, secret: string, now: Date): SignatureCheck;
-  /** Stores what a verified delivery says, in the workspace its URL names. */
-  handle(scope: WorkspaceScope, payload: unknown, rawBody: Buffer): Promise<WebhookResult>;
+  /** Stores what a verified delivery says, in the workspace its URL names; people it names are checked against erased ones with `suppressionKey`. */
+  handle(scope: WorkspaceScope, payload: unknown, rawBody: Buffer, suppressionKey?: Buffer): Promise<WebhookResult>;
 }
 
 /** Parses a payload with a schema, reporting the first problem as the offending field. */

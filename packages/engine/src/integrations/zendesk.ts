@@ -82,7 +82,7 @@ export const zendesk: WebhookProvider = {
       ? { ok: true }
       : { ok: false, reason: 'bad-signature' };
   },
-  async handle(scope, payload) {
+  async handle(scope, payload, _rawBody, suppressionKey) {
     const now = scope.clock();
     const parsed = schema.safeParse(payload);
     if (!parsed.success) return invalid(parsed.error.issues);
@@ -101,6 +101,7 @@ export const zendesk: WebhookProvider = {
     const status = detail.status ? statuses[detail.status.toLowerCase()] : undefined;
     const priority = detail.priority ? priorities[detail.priority.toLowerCase()] : undefined;
     const outcome = await writeTicket(scope, {
+      suppressionKey,
       source: 'zendesk',
       externalId: detail.id,
       requester: {

@@ -1,5 +1,6 @@
 import type { Subscriber } from '../changes/index.js';
 import type { AnyTask } from '../jobs/index.js';
+import { eventRetentionTask } from '../privacy/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
 
 /**
@@ -9,6 +10,7 @@ import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from
 export const tasks = {
   'deliver-webhook': deliverWebhookTask,
   'prune-webhook-messages': pruneWebhookMessagesTask,
+  'apply-event-retention': eventRetentionTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

@@ -176,8 +176,15 @@ export async function retrySegment(scope: WorkspaceScope, key: string): Promise<
   }));
 }
 
-/** Deletes a segment that no other segment refers to; predefined segments stay (edit them instead). */
-export async function deleteSegment(scope: WorkspaceScope, key: string): Promise<SegmentOutcome<null>> {
+/**
+ * Deletes a segment that no other segment refers to; predefined segments stay (edit them instead).
+ * `within` runs in the deletion's transaction (the audit entry), so both commit or neither.
+ */
+export async function deleteSegment(
+  scope: WorkspaceScope,
+  key: string,
+  within?: (tx: WorkspaceScope) => Promise<void>,
+): Promise<SegmentOutcome<null>> {
   const segment = await findSegment(scope, key);
   if (!segment) return { ok: false, problem: { code: 'not-found', key } };
   if (segment.predefined) return { ok: false, problem: { code: 'predefined', key } };
@@ -186,7 +193,10 @@ export async function deleteSegment(scope: WorkspaceScope, key: string): Promise
     .filter(([other, s]) => other !== key && s.references.includes(key))
     .map(([other]) => other);
   if (by.length > 0) return { ok: false, problem: { code: 'referenced', key, by } };
-  await inWorkspaceTransaction(scope, (tx) => deleteSegmentRows(tx, key));
+  await inWorkspaceTransaction(scope, async (tx) => {
+    await deleteSegmentRows(tx, key);
+    await within?.(tx);
+  });
   return { ok: true, value: null };
 }
 

@@ -25,7 +25,12 @@ export interface RequesterIds {
  * anonymous id `<source>:<email>` so a later identify with that email can be aliased to it.
  * With no groupId the person's first account is used.
  */
-export async function resolveRequester(scope: WorkspaceScope, source: string, who: Requester): Promise<RequesterIds> {
+export async function resolveRequester(
+  scope: WorkspaceScope,
+  source: string,
+  who: Requester,
+  suppressionKey?: Buffer,
+): Promise<RequesterIds> {
   const email = who.email?.trim().toLowerCase() || null;
   const anonymousId = who.anonymousId || (email ? `${source}:${email}` : null);
   const findPerson = async () => {
@@ -50,6 +55,7 @@ export async function resolveRequester(scope: WorkspaceScope, source: string, wh
     await ingestMessages(scope, {
       messages: messages.map((m) => segmentMessageSchema.parse(m)),
       receivedAt: scope.clock(),
+      suppressionKey,
     });
     personId ??= await findPerson();
     if (who.groupId) accountId ??= await findProfileId(scope, 'account', who.groupId);

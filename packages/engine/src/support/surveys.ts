@@ -32,6 +32,8 @@ export interface SurveyAnswer {
   ticketId?: string | undefined;
   submittedAt?: Date | undefined;
   delivery?: { provider: string; eventId: string } | undefined;
+  /** Checks the requester against erased people (SecretBox.suppressionKey): a suppressed one is not created again. */
+  suppressionKey?: Buffer | undefined;
 }
 
 export interface SurveyView {
@@ -62,7 +64,7 @@ export async function recordSurveyAnswer(scope: WorkspaceScope, answer: SurveyAn
   // answer about a ticket this workspace does not have is refused before that: a refused answer
   // stores nothing. The ticket is locked and checked again in the answer's transaction below.
   if (answer.ticketId !== undefined && !(await findTicket(scope, { ticketId: answer.ticketId }))) return { kind: 'unknown-ticket' };
-  const owner = await resolveRequester(scope, answer.source, answer.requester);
+  const owner = await resolveRequester(scope, answer.source, answer.requester, answer.suppressionKey);
   if (!owner.personId && !owner.accountId) return { kind: 'no-requester' };
   const submittedAt = answer.submittedAt ?? now;
 

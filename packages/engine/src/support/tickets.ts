@@ -56,6 +56,8 @@ export interface TicketWrite extends TicketFields {
   messages?: TicketMessageInput[] | undefined;
   /** A webhook's event id: a delivery seen before changes nothing. */
   delivery?: { provider: string; eventId: string } | undefined;
+  /** Checks the requester against erased people (SecretBox.suppressionKey): a suppressed one is not created again. */
+  suppressionKey?: Buffer | undefined;
 }
 
 export interface TicketMessageView {
@@ -138,7 +140,7 @@ async function applyTicketWrite(
   if (ref && !mayCreate && !(await findTicket(scope, ref))) return { kind: 'not-found' };
   // Outside the transaction: finding or creating the requester (its own ingestion), the
   // workspace's hours, and the text analysis, which is CPU work that should hold no locks.
-  const requester = write.requester ? await resolveRequester(scope, write.source, write.requester) : undefined;
+  const requester = write.requester ? await resolveRequester(scope, write.source, write.requester, write.suppressionKey) : undefined;
   const hours = await loadBusinessHours(scope);
   const textSignals = await textAnalyser();
   const incoming = [

@@ -1,28 +1,37 @@
 import { sql } from 'kysely';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
-/** Ingestion outcomes of a workspace; `received = stored + rejected + deduplicated` always. */
+/**
+ * Ingestion outcomes of a workspace; `received = stored + rejected + deduplicated + suppressed`
+ * always (suppressed: messages naming an erased person, dropped).
+ */
 export interface IngestionStats {
   received: number;
   stored: number;
   rejected: number;
   deduplicated: number;
+  suppressed: number;
 }
 
 const shards = 8;
 
 /** Adds to the counters in the caller's transaction, so counts commit with the data they count. */
-export async function addIngestionCounts(scope: WorkspaceScope, counts: Omit<IngestionStats, 'received'>): Promise<void> {
+export async function addIngestionCounts(
+  scope: WorkspaceScope,
+  counts: Omit<IngestionStats, 'received' | 'suppressed'> & { suppressed?: number },
+): Promise<void> {
   const { db: tx, workspaceId } = scope;
-  const received = counts.stored + counts.rejected + counts.deduplicated;
+  const suppressed = counts.suppressed ?? 0;
+  const received = counts.stored + counts.rejected + counts.deduplicated + suppressed;
   if (received === 0) return;
   const shard = Math.floor(Math.random() * shards);
   await sql`
-    INSERT INTO ingestion_counters AS c (workspace_id, shard, received, stored, rejected, deduplicated)
-    VALUES (${workspaceId}, ${shard}, ${received}, ${counts.stored}, ${counts.rejected}, ${counts.deduplicated})
+    INSERT INTO ingestion_counters AS c (workspace_id, shard, received, stored, rejected, deduplicated, suppressed)
+    VALUES (${workspaceId}, ${shard}, ${received}, ${counts.stored}, ${counts.rejected}, ${counts.deduplicated}, ${suppressed})
     ON CONFLICT (workspace_id, shard) DO UPDATE SET
       received = c.received + excluded.received, stored = c.stored + excluded.stored,
-      rejected = c.rejected + excluded.rejected, deduplicated = c.deduplicated + excluded.deduplicated`.execute(tx);
+      rejected = c.rejected + excluded.rejected, deduplicated = c.deduplicated + excluded.deduplicated,
+      suppressed = c.suppressed + excluded.suppressed`.execute(tx);
 }
 
 export async function readIngestionStats(scope: WorkspaceScope): Promise<IngestionStats> {
@@ -34,6 +43,7 @@ export async function readIngestionStats(scope: WorkspaceScope): Promise<Ingesti
       eb.fn.coalesce(eb.fn.sum<number>('stored'), sql<number>`0`).as('stored'),
       eb.fn.coalesce(eb.fn.sum<number>('rejected'), sql<number>`0`).as('rejected'),
       eb.fn.coalesce(eb.fn.sum<number>('deduplicated'), sql<number>`0`).as('deduplicated'),
+      eb.fn.coalesce(eb.fn.sum<number>('suppressed'), sql<number>`0`).as('suppressed'),
     ])
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirstOrThrow();
@@ -42,5 +52,6 @@ export async function readIngestionStats(scope: WorkspaceScope): Promise<Ingesti
     stored: Number(row.stored),
     rejected: Number(row.rejected),
     deduplicated: Number(row.deduplicated),
+    suppressed: Number(row.suppressed),
   };
 }

@@ -17,6 +17,8 @@ export interface IngestionRouteDeps {
   eventTimeWindow: EventTimeWindow;
   /** Requests per write key; a refused request is neither stored nor counted as received (the client resends it). */
   rateLimiter: IngestRateLimiter;
+  /** Checks messages against erased people; undefined while no secret key is configured. */
+  suppressionKey?: () => Buffer | undefined;
 }
 
 /** New monthly event partitions one request may create: a write key must not be able to make thousands. */
@@ -96,6 +98,7 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
         receivedAt,
         batchSentAt,
         limits: { eventTimes: deps.eventTimeWindow, maxNewPartitions: maxNewPartitionsPerRequest },
+        suppressionKey: deps.suppressionKey?.(),
       });
     } catch (error) {
       if (!(error instanceof IngestionRefusedError)) throw error;

@@ -4,8 +4,17 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { businessHoursSchema } from '@strata/core';
 import { configureIntegration, loadBusinessHours, providerNames, webhookProviders, type SecretBox } from '@strata/engine';
-import { deleteIntegration, findIntegration, writeBusinessHours, type Database, type IntegrationRow } from '@strata/storage';
+import {
+  deleteIntegration,
+  findIntegration,
+  inWorkspaceTransaction,
+  recordAudit,
+  writeBusinessHours,
+  type Database,
+  type IntegrationRow,
+} from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
+import { auditBy } from '../audit/index.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { publicBase } from '../../http/public-url.js';
 import { requireSecrets } from '../../http/secrets.js';
@@ -58,13 +67,25 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'integrations:write');
+      const caller = await deps.auth(request, 'integrations:write');
       const provider = webhookProviders[request.params.provider]!;
       if (provider.signs && request.body.secret === undefined)
         throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
           { field: 'secret', message: 'required' },
         ]);
-      const row = await configureIntegration(scope, requireSecrets(deps.secrets()), provider, request.body.secret);
+      const box = requireSecrets(deps.secrets());
+      const row = await inWorkspaceTransaction(caller.scope, async (tx) => {
+        const before = await findIntegration(tx, provider.name);
+        const row = await configureIntegration(tx, box, provider, request.body.secret);
+        await recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'integration.updated',
+          subject: provider.name,
+          before: before ? { hasSecret: before.secret_ciphertext !== null } : null,
+          after: { hasSecret: row.secret_ciphertext !== null, secret: request.body.secret ?? null },
+        });
+        return row;
+      });
       return view(row, publicBase(app, deps.publicUrl));
     },
   );
@@ -102,9 +123,14 @@ export function registerIntegrationRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'integrations:write');
-      if (!(await deleteIntegration(scope, request.params.provider)))
-        throw new AppError('NOT_FOUND', `${request.params.provider} is not connected`);
+      const caller = await deps.auth(request, 'integrations:write');
+      const provider = request.params.provider;
+      const deleted = await inWorkspaceTransaction(caller.scope, async (tx) => {
+        if (!(await deleteIntegration(tx, provider))) return false;
+        await recordAudit(tx, { ...auditBy(request, caller), kind: 'integration.deleted', subject: provider });
+        return true;
+      });
+      if (!deleted) throw new AppError('NOT_FOUND', `${provider} is not connected`);
       return reply.status(204).send();
     },
   );
@@ -135,8 +161,19 @@ export function registerIntegrationRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'settings:write');
-      await writeBusinessHours(scope, request.body);
+      const caller = await deps.auth(request, 'settings:write');
+      const { scope } = caller;
+      await inWorkspaceTransaction(scope, async (tx) => {
+        const before = await loadBusinessHours(tx);
+        await writeBusinessHours(tx, request.body);
+        await recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'settings.updated',
+          subject: 'business-hours',
+          before,
+          after: request.body,
+        });
+      });
       return loadBusinessHours(scope);
     },
   );

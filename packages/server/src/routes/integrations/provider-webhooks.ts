@@ -50,6 +50,7 @@ export function registerWebhookRoutes(
         workspaceScope(deps.db(), target.workspaceId, () => now),
         payload,
         rawBody,
+        box.suppressionKey,
       );
       if (result.status === 'invalid')
         throw new AppError('INVALID_INPUT', `${result.field}: ${result.message}`, [{ field: result.field, message: result.message }]);

@@ -33,7 +33,13 @@ const accountSchema = z.object({
   createdAt: z.date(),
   people: z.array(z.object({ userId: z.string().nullable(), traits, membership: traits })),
 });
-const statsSchema = z.object({ received: z.number(), stored: z.number(), rejected: z.number(), deduplicated: z.number() });
+const statsSchema = z.object({
+  received: z.number(),
+  stored: z.number(),
+  rejected: z.number(),
+  deduplicated: z.number(),
+  suppressed: z.number().describe('messages naming an erased person, dropped'),
+});
 
 /** Read API over people, accounts and ingestion counters. */
 export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Kysely<Database>; auth: Authenticated }): void {
@@ -80,7 +86,7 @@ export function registerProfileRoutes(app: FastifyInstance, deps: { db: () => Ky
     {
       schema: {
         operationId: 'getIngestionStats',
-        summary: 'Ingestion counters: received = stored + rejected + deduplicated',
+        summary: 'Ingestion counters: received = stored + rejected + deduplicated + suppressed',
         tags: ['ingestion'],
         response: { 200: statsSchema },
       },

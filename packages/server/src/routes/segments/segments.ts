@@ -11,11 +11,14 @@ import {
   listSegmentVersions,
   readSegmentBacklog,
   readWorkFailures,
+  inWorkspaceTransaction,
+  recordAudit,
   type Database,
   type SegmentDefinition,
   type WorkspaceScope,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
+import { auditBy } from '../audit/index.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { segmentProblemError } from './segment-problems.js';
 
@@ -97,6 +100,20 @@ const dryRunSchema = z.object({
   sampleLeaving: z.array(z.string()),
 });
 
+/** What the audit log keeps of a segment: its definition, not its live telemetry. */
+function auditedSegment(segment: {
+  key: string;
+  name: string;
+  description: string;
+  target: string;
+  rule: string;
+  version: number | null;
+  building: { version: number; rule: string } | null;
+}) {
+  const { key, name, description, target, rule, building } = segment;
+  return { key, name, description, target, rule, version: building?.version ?? segment.version, buildingRule: building?.rule ?? null };
+}
+
 /** Segments: create, list, read, edit (with a dry run first), delete. */
 export function registerSegmentRoutes(
   app: FastifyInstance,
@@ -174,7 +191,8 @@ export function registerSegmentRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'segments:write');
+      const caller = await deps.auth(request, 'segments:write');
+      const { scope } = caller;
       const body = request.body;
       const outcome = await createSegment(
         scope,
@@ -188,7 +206,12 @@ export function registerSegmentRoutes(
         { statementTimeoutMs: deps.engine()?.statementTimeoutMs },
       );
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
-      return reply.status(201).send(await view(scope, outcome.value));
+      const created = await view(scope, outcome.value);
+      // A segment is made in several transactions (its backfill); it is recorded once it exists.
+      await inWorkspaceTransaction(scope, (tx) =>
+        recordAudit(tx, { ...auditBy(request, caller), kind: 'segment.created', subject: body.key, after: auditedSegment(created) }),
+      );
+      return reply.status(201).send(created);
     },
   );
   api.get(
@@ -238,7 +261,8 @@ export function registerSegmentRoutes(
       },
     },
     async (request) => {
-      const { scope } = await deps.auth(request, 'segments:write');
+      const caller = await deps.auth(request, 'segments:write');
+      const { scope } = caller;
       const { rule, dryRun, name, description } = request.body;
       if (dryRun) {
         if (rule === undefined)
@@ -247,6 +271,8 @@ export function registerSegmentRoutes(
         if (!preview.ok) throw segmentProblemError(preview.problem);
         return { dryRun: true as const, rule: preview.value.text, ...preview.value };
       }
+      const previous = await findSegment(scope, request.params.key);
+      const before = previous ? auditedSegment(await view(scope, previous)) : null;
       const outcome = await updateSegment(
         scope,
         request.params.key,
@@ -254,7 +280,18 @@ export function registerSegmentRoutes(
         { statementTimeoutMs: deps.engine()?.statementTimeoutMs },
       );
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
-      return view(scope, outcome.value);
+      const updated = await view(scope, outcome.value);
+      const after = auditedSegment(updated);
+      await inWorkspaceTransaction(scope, (tx) =>
+        recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: after.version !== before?.version ? 'segment.version-created' : 'segment.updated',
+          subject: request.params.key,
+          before,
+          after,
+        }),
+      );
+      return updated;
     },
   );
   api.delete(
@@ -270,8 +307,13 @@ export function registerSegmentRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'segments:write');
-      const outcome = await deleteSegment(scope, request.params.key);
+      const caller = await deps.auth(request, 'segments:write');
+      const { scope } = caller;
+      const previous = await findSegment(scope, request.params.key);
+      const before = previous ? auditedSegment(await view(scope, previous)) : null;
+      const outcome = await deleteSegment(scope, request.params.key, (tx) =>
+        recordAudit(tx, { ...auditBy(request, caller), kind: 'segment.deleted', subject: request.params.key, before }),
+      );
       if (!outcome.ok) throw segmentProblemError(outcome.problem);
       return reply.status(204).send();
     },

@@ -78,6 +78,7 @@ export function registerSurveyPages(
     // The link names its workspace: the answer's scope is built from the verified claims.
     recordSurveyAnswer(workspaceScope(deps.db(), claims.workspaceId, deps.now), {
       source: 'link',
+      suppressionKey: deps.secrets()?.suppressionKey,
       externalId: claims.linkId,
       requester: { userId: claims.userId },
       kind: claims.kind,

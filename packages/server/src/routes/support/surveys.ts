@@ -86,6 +86,7 @@ export function registerSurveyRoutes(
       const { survey, created } = surveyAnswer(
         await recordSurveyAnswer(scope, {
           source: 'api',
+          suppressionKey: deps.secrets()?.suppressionKey,
           externalId: b.externalId,
           requester: { userId: b.userId },
           kind: b.kind,

@@ -117,7 +117,7 @@ function storedTicket(outcome: TicketOutcome, id: string): TicketView {
 /** Tickets: create (idempotent by externalId), change, add messages, read. */
 export function registerTicketRoutes(
   app: FastifyInstance,
-  deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date },
+  deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date; suppressionKey?: () => Buffer | undefined },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.post(
@@ -138,6 +138,7 @@ export function registerTicketRoutes(
       if (!b.userId && !b.email && !b.groupId)
         throw new AppError('INVALID_INPUT', 'name the requester: userId, email or groupId is required');
       const outcome = await writeTicket(scope, {
+        suppressionKey: deps.suppressionKey?.(),
         source: 'api',
         externalId: b.externalId,
         requester: { userId: b.userId, email: b.email, groupId: b.groupId },
@@ -167,6 +168,7 @@ export function registerTicketRoutes(
       const { scope } = await deps.auth(request, 'tickets:write');
       const b = request.body;
       const outcome = await changeTicket(scope, refOf(request.params.id, request.query.source), {
+        suppressionKey: deps.suppressionKey?.(),
         ...(b.groupId ? { requester: { groupId: b.groupId } } : {}),
         ...ticketFields(b),
       });
@@ -191,6 +193,7 @@ export function registerTicketRoutes(
       const { scope } = await deps.auth(request, 'tickets:write');
       const b = request.body;
       const outcome = await changeTicket(scope, refOf(request.params.id, request.query.source), {
+        suppressionKey: deps.suppressionKey?.(),
         messages: [
           { externalId: b.externalId, author: b.author, public: b.public, body: b.body, createdAt: date(b.createdAt) ?? undefined },
         ],

@@ -11,12 +11,14 @@ import {
   findMember,
   findOrCreateUser,
   inWorkspaceTransaction,
+  recordAudit,
   listMembers,
   listMemberships,
   type Database,
   type Member,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
+import { auditBy } from '../audit/index.js';
 import { requirePermission, type Authenticated, type Caller } from '../../http/management-auth.js';
 import { publicBase } from '../../http/public-url.js';
 import { emailSchema, memberSchema, roleSchema } from './schemas.js';
@@ -80,6 +82,7 @@ export function registerUserRoutes(
             `${user.email} is already a member as ${added.role}; PATCH /api/v1/users/${user.id} changes the role`,
           );
         const invitation = user.passwordHash === null ? await createInvitation(tx, { userId: user.id, role, expiresAt }) : undefined;
+        await recordAudit(tx, { ...auditBy(request, caller), kind: 'user.invited', subject: user.id, after: { role } });
         return { user, token: invitation?.token };
       });
       return reply.status(201).send({
@@ -128,6 +131,15 @@ export function registerUserRoutes(
       const outcome = await changeMember(caller.scope, member.userId, request.body.role);
       if (outcome === 'last-owner')
         throw new AppError('CONFLICT', `${member.email} is the last owner of this workspace; make another member owner first`);
+      await inWorkspaceTransaction(caller.scope, (tx) =>
+        recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'user.role-changed',
+          subject: member.userId,
+          before: { role: member.role },
+          after: { role: request.body.role },
+        }),
+      );
       return view(await requireMember(caller, member.userId));
     },
   );
@@ -151,6 +163,9 @@ export function registerUserRoutes(
       const outcome = await changeMember(caller.scope, member.userId, undefined);
       if (outcome === 'last-owner')
         throw new AppError('CONFLICT', `${member.email} is the last owner of this workspace; make another member owner first`);
+      await inWorkspaceTransaction(caller.scope, (tx) =>
+        recordAudit(tx, { ...auditBy(request, caller), kind: 'user.removed', subject: member.userId, before: { role: member.role } }),
+      );
       return reply.status(204).send();
     },
   );
@@ -182,6 +197,9 @@ export function registerUserRoutes(
       const at = deps.now();
       const expiresAt = new Date(at.getTime() + passwordResetLifetimeMs);
       const { token } = await createPasswordReset(caller.scope.db, { userId: member.userId, at, expiresAt });
+      await inWorkspaceTransaction(caller.scope, (tx) =>
+        recordAudit(tx, { ...auditBy(request, caller), kind: 'user.password-reset-issued', subject: member.userId }),
+      );
       return { resetUrl: link('reset', token), expiresAt };
     },
   );

@@ -15,9 +15,11 @@ import {
   type WebhookRecord,
   atOneInstant,
   inWorkspaceTransaction,
+  recordAudit,
   type WorkspaceScope,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
+import { auditBy } from '../audit/index.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { requireSecrets } from '../../http/secrets.js';
 
@@ -123,10 +125,21 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'webhooks:write');
+      const caller = await deps.auth(request, 'webhooks:write');
       const secrets = requireSecrets(deps.secrets());
       try {
-        const saved = await saveWebhook(scope, secrets, { key: request.params.key, ...request.body });
+        const saved = await inWorkspaceTransaction(caller.scope, async (tx) => {
+          const before = await findWebhook(tx, request.params.key);
+          const saved = await saveWebhook(tx, secrets, { key: request.params.key, ...request.body });
+          await recordAudit(tx, {
+            ...auditBy(request, caller),
+            kind: 'webhook.updated',
+            subject: request.params.key,
+            before: before ? view(before) : null,
+            after: { ...view(saved.webhook), secret: saved.secret },
+          });
+          return saved;
+        });
         return reply.status(saved.created ? 201 : 200).send({ ...view(saved.webhook), secret: saved.secret });
       } catch (error) {
         if (error instanceof WebhookInputError)
@@ -178,9 +191,15 @@ export function registerMembershipWebhookRoutes(
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'webhooks:write');
-      if (!(await deleteWebhook(scope, request.params.key)))
-        throw new AppError('NOT_FOUND', `webhook ${request.params.key} does not exist`);
+      const caller = await deps.auth(request, 'webhooks:write');
+      const key = request.params.key;
+      const deleted = await inWorkspaceTransaction(caller.scope, async (tx) => {
+        const before = await findWebhook(tx, key);
+        if (!before || !(await deleteWebhook(tx, key))) return false;
+        await recordAudit(tx, { ...auditBy(request, caller), kind: 'webhook.deleted', subject: key, before: view(before) });
+        return true;
+      });
+      if (!deleted) throw new AppError('NOT_FOUND', `webhook ${key} does not exist`);
       return reply.status(204).send();
     },
   );

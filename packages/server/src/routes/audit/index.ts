@@ -1,0 +1,2 @@
+export { auditActor, auditBy } from './audit-by.js';
+export { registerAuditRoutes } from './audit-routes.js';

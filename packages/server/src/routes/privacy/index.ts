@@ -1,0 +1,2 @@
+export { registerPeoplePrivacyRoutes } from './people-privacy-routes.js';
+export { registerRetentionRoutes } from './retention-routes.js';
