@@ -26,7 +26,7 @@ export interface Erasure {
  * Erases the person a userId names, everywhere, in one transaction: their rows go (see
  * erasePersonRows), each identifier they were known by is suppressed as a keyed hash, and the
  * audit log records it by that hash. Whole or nothing, and fast enough to answer in the request
- * (docs/security-privacy.md has the measurement). Undefined when no such person exists.
+ * (docs/security.md has the measurement). Undefined when no such person exists.
  */
 export async function erasePerson(
   scope: WorkspaceScope,

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
 
 // The audit log, the suppression list of erased people, the `suppressed` ingestion counter and
-// the raw-event retention setting. See docs/security-privacy.md.
+// the raw-event retention setting. See docs/security.md.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     -- Append-only: who changed what configuration, when, from where. Entries name subjects by

@@ -15,7 +15,7 @@ const eventPage = 1000;
 /**
  * Everything held about a person, section by section, read in the order written: a caller
  * streams each row as it comes, so memory holds one page of events at a time. Where each
- * table's rows are found is listed in docs/security-privacy.md.
+ * table's rows are found is listed in docs/security.md.
  */
 export function personExportSections(scope: WorkspaceScope, person: PersonIdentifiers): ExportSection[] {
   const { db, workspaceId: ws } = scope;
