@@ -13,6 +13,7 @@ import * as measuresAsDouble from './migrations/0009-measures-as-double.js';
 import * as usersAndSessions from './migrations/0010-users-and-sessions.js';
 import * as rowLevelSecurity from './migrations/0011-row-level-security.js';
 import * as auditAndPrivacy from './migrations/0012-audit-and-privacy.js';
+import * as analyzeFunction from './migrations/0013-analyze-function.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0010-users-and-sessions': usersAndSessions,
   '0011-row-level-security': rowLevelSecurity,
   '0012-audit-and-privacy': auditAndPrivacy,
+  '0013-analyze-function': analyzeFunction,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

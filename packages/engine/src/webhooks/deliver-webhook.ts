@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { findWebhook, findWebhookMessage, recordWebhookAttempt, workspaceScope } from '@strata/storage';
+import { findWebhook, findWebhookMessage, inWorkspaceTransaction, recordWebhookAttempt, workspaceScope } from '@strata/storage';
 import type { Task } from '../jobs/index.js';
 
 /** 25 attempts: graphile-worker's backoff (e^min(n,10) s) spreads them over about four days. */
@@ -13,10 +13,16 @@ export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }
   maxAttempts: deliveryAttempts,
   async run({ workspaceId, messageId }, { db, now, services, attempt, lastAttempt }) {
     const scope = workspaceScope(db, workspaceId, now);
-    const message = await findWebhookMessage(scope, messageId);
-    if (!message || message.status === 'delivered') return;
-    const webhook = await findWebhook(scope, message.webhookKey);
-    if (!webhook) return;
+    // Both reads in one transaction: a statement alone costs BEGIN and COMMIT round trips of its
+    // own under row-level security, and every change of every webhook passes here.
+    const found = await inWorkspaceTransaction(scope, async (tx) => {
+      const message = await findWebhookMessage(tx, messageId);
+      if (!message || message.status === 'delivered') return undefined;
+      const webhook = await findWebhook(tx, message.webhookKey);
+      return webhook ? { message, webhook } : undefined;
+    });
+    if (!found) return;
+    const { message, webhook } = found;
     if (!services.secrets) throw new Error('STRATA_SECRET_KEY is not configured: webhook secrets cannot be opened');
     const secret = services.secrets.open(Buffer.from(webhook.secretCiphertext, 'base64'));
     const body = JSON.stringify(message.payload);
