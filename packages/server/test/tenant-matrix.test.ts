@@ -36,6 +36,13 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   ingestImport: 'ingest',
   getPerson: 'people:read',
   getAccount: 'people:read',
+  searchCustomers: 'people:read',
+  listPersonEvents: 'people:read',
+  listAccountEvents: 'people:read',
+  listPersonTickets: 'tickets:read',
+  listAccountTickets: 'tickets:read',
+  listPersonSurveys: 'tickets:read',
+  listAccountSurveys: 'tickets:read',
   getIngestionStats: 'system:read',
   validateSegmentRule: 'segments:read',
   listFields: 'segments:read',
@@ -464,7 +471,7 @@ beforeAll(async () => {
     'integrations/{provider}': { value: 'stripe', shared: true },
     'users/{id}': { value: viewerOfB.id },
   };
-  queryIds = { id: b.ids.userId };
+  queryIds = { id: b.ids.userId, q: b.ids.userId };
   bodyHints = {
     userId: b.ids.userId,
     previousId: b.ids.userId,

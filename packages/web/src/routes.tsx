@@ -14,6 +14,8 @@ const SegmentsPage = named(() => import('./screens/segments/SegmentsPage'), 'Seg
 const SegmentPage = named(() => import('./screens/segment/SegmentPage'), 'SegmentPage');
 const NewSegmentPage = named(() => import('./screens/new-segment/NewSegmentPage'), 'NewSegmentPage');
 const CustomersPage = named(() => import('./screens/customers/CustomersPage'), 'CustomersPage');
+const PersonPage = named(() => import('./screens/customer/PersonPage'), 'PersonPage');
+const AccountPage = named(() => import('./screens/customer/AccountPage'), 'AccountPage');
 const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 'QueuePage');
 const HealthPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
@@ -37,6 +39,8 @@ export const routes: RouteObject[] = [
           { path: 'segments/new', element: <NewSegmentPage /> },
           { path: 'segments/:key', element: <SegmentPage /> },
           { path: 'customers', element: <CustomersPage /> },
+          { path: 'people/:userId', element: <PersonPage /> },
+          { path: 'accounts/:groupId', element: <AccountPage /> },
           { path: 'queue', element: <QueuePage /> },
           { path: 'health', element: <HealthPage /> },
           { path: 'playbooks', element: <PlaybooksPage /> },
