@@ -80,12 +80,18 @@ describe("a customer's tickets and surveys", () => {
   it('pages tickets newest first with sentiment and language', async () => {
     const first = await call('GET', '/api/v1/people/ada/tickets?limit=2', undefined, ws.readKey);
     expect(first.statusCode, first.body).toBe(200);
-    const page = first.json<{ items: Array<{ subject: string; sentiment: { label: string } | null; language: string | null }>; nextCursor: string }>();
+    const page = first.json<{
+      items: Array<{ subject: string; sentiment: { label: string } | null; language: string | null }>;
+      nextCursor: string;
+    }>();
     expect(page.items.map((t) => t.subject)).toEqual(['Ticket 2', 'Ticket 1']);
     expect(page.items[0]!.sentiment?.label).toBe('negative');
     expect(page.items[0]!.language).toBe('en');
     const second = await call('GET', `/api/v1/people/ada/tickets?limit=2&cursor=${encodeURIComponent(page.nextCursor)}`);
-    expect(second.json<{ items: Array<{ subject: string }>; nextCursor: null }>()).toMatchObject({ items: [{ subject: 'Ticket 0' }], nextCursor: null });
+    expect(second.json<{ items: Array<{ subject: string }>; nextCursor: null }>()).toMatchObject({
+      items: [{ subject: 'Ticket 0' }],
+      nextCursor: null,
+    });
     const account = await call('GET', '/api/v1/accounts/acme/tickets');
     expect(account.json<{ items: unknown[] }>().items).toHaveLength(3);
     expect((await call('GET', '/api/v1/accounts/globex/tickets')).json<{ items: unknown[] }>().items).toHaveLength(0);
@@ -93,7 +99,12 @@ describe("a customer's tickets and surveys", () => {
   it('pages events newest first, keeping events of the same instant on one page or the next, never both', async () => {
     const at = new Date(nowMs - 60_000).toISOString();
     const batch = ['a', 'b', 'c', 'd', 'e'].map((n) => ({ type: 'track', userId: 'bob', event: `step_${n}`, timestamp: at }));
-    const sent = await app.inject({ method: 'POST', url: '/v1/batch', headers: { authorization: basicAuth(ws.writeKey) }, payload: { batch } });
+    const sent = await app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: { authorization: basicAuth(ws.writeKey) },
+      payload: { batch },
+    });
     expect(sent.statusCode, sent.body).toBe(200);
     const seen: string[] = [];
     let cursor: string | null = '';

@@ -29,13 +29,7 @@ export async function searchCustomers(scope: WorkspaceScope, q: string, limit: n
       .select(['user_id', sql<string | null>`traits ->> 'name'`.as('name'), sql<string | null>`traits ->> 'email'`.as('email')])
       .where('workspace_id', '=', workspaceId)
       .where('user_id', 'is not', null)
-      .where((eb) =>
-        eb.or([
-          starts(sql<string>`user_id`),
-          starts(sql<string>`traits ->> 'email'`),
-          starts(sql<string>`traits ->> 'name'`),
-        ]),
-      )
+      .where((eb) => eb.or([starts(sql<string>`user_id`), starts(sql<string>`traits ->> 'email'`), starts(sql<string>`traits ->> 'name'`)]))
       .orderBy(sql`user_id = ${q}`, 'desc')
       .orderBy('user_id')
       .limit(limit)
@@ -45,11 +39,7 @@ export async function searchCustomers(scope: WorkspaceScope, q: string, limit: n
       .select(['group_id', sql<string | null>`traits ->> 'name'`.as('name'), sql<string | null>`traits ->> 'domain'`.as('domain')])
       .where('workspace_id', '=', workspaceId)
       .where((eb) =>
-        eb.or([
-          starts(sql<string>`group_id`),
-          starts(sql<string>`traits ->> 'name'`),
-          starts(sql<string>`traits ->> 'domain'`),
-        ]),
+        eb.or([starts(sql<string>`group_id`), starts(sql<string>`traits ->> 'name'`), starts(sql<string>`traits ->> 'domain'`)]),
       )
       .orderBy(sql`group_id = ${q}`, 'desc')
       .orderBy('group_id')
@@ -124,7 +114,10 @@ export async function listCustomerEvents(
     .select(['e.event_id', 'e.type', 'e.name', 'p.user_id', 'a.group_id', 'e.properties', 'e.timestamp'])
     .where('e.workspace_id', '=', workspaceId)
     .where(owner.target === 'person' ? 'e.person_id' : 'e.account_id', '=', owner.profileId);
-  if (after) query = query.where(sql<boolean>`(date_trunc('milliseconds', e.timestamp), e.event_id) < (${after.timestamp}, ${after.eventId}::bigint)`);
+  if (after)
+    query = query.where(
+      sql<boolean>`(date_trunc('milliseconds', e.timestamp), e.event_id) < (${after.timestamp}, ${after.eventId}::bigint)`,
+    );
   const rows = await query.orderBy('e.timestamp', 'desc').orderBy('e.event_id', 'desc').limit(limit).execute();
   return rows.map((e) => ({
     eventId: String(e.event_id),
@@ -150,7 +143,8 @@ export async function listCustomerTickets(
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where(owner.target === 'person' ? 'person_id' : 'account_id', '=', owner.profileId);
-  if (after) query = query.where(sql<boolean>`(date_trunc('milliseconds', created_at), ticket_id) < (${after.createdAt}, ${after.id}::uuid)`);
+  if (after)
+    query = query.where(sql<boolean>`(date_trunc('milliseconds', created_at), ticket_id) < (${after.createdAt}, ${after.id}::uuid)`);
   const rows = await query.orderBy('created_at', 'desc').orderBy('ticket_id', 'desc').limit(limit).execute();
   return rows.map((t) => ({
     id: t.ticket_id,

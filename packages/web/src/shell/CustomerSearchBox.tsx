@@ -25,7 +25,7 @@ export function CustomerSearchBox() {
         title="Find a customer by id, email, name or domain (press /)"
         aria-label="Find a customer by id, email, name or domain"
         leftSection={<IconSearch size={16} aria-hidden />}
-        w={220}
+        w={160}
       />
     </form>
   );

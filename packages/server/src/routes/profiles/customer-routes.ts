@@ -109,7 +109,14 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { auth: Authe
         const page = rows.slice(0, limit);
         const last = page[page.length - 1];
         return {
-          items: page.map((e) => ({ type: e.type, name: e.name, userId: e.userId, groupId: e.groupId, properties: e.properties, timestamp: e.timestamp })),
+          items: page.map((e) => ({
+            type: e.type,
+            name: e.name,
+            userId: e.userId,
+            groupId: e.groupId,
+            properties: e.properties,
+            timestamp: e.timestamp,
+          })),
           nextCursor: rows.length > limit && last ? encodeTimelineCursor(last.timestamp, last.eventId) : null,
         };
       },

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Code, Grid, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
@@ -47,72 +47,68 @@ export function AccountPage() {
           {a.people.length === 1 ? 'person' : 'people'}
         </Text>
       </div>
-      <Grid gutter="md">
-        <Grid.Col span={{ base: 12, md: 5 }}>
-          <Stack gap="md">
-            <Section title="Billing" id="account-billing">
-              {Object.keys(billing).length === 0 ? (
-                <Text c="dimmed" size="sm">
-                  No billing traits. Connect Stripe (Settings, or <Code>PUT /api/v1/integrations/stripe</Code>) to keep plan, MRR and
-                  subscription status here.
-                </Text>
-              ) : (
-                <TraitsTable label="Billing traits" traits={billing} />
-              )}
-            </Section>
-            <Section title="Traits" id="account-traits">
-              <TraitsTable label="Traits" traits={a.traits} omit={billingKeys} />
-            </Section>
-            <Section title="People" id="account-people">
-              {a.people.length === 0 ? (
-                <Text c="dimmed" size="sm">
-                  No one in this account yet: a <Code>group</Code> call with a userId and this groupId adds them.
-                </Text>
-              ) : (
-                <Table aria-label="People" verticalSpacing={4}>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Person</Table.Th>
-                      <Table.Th>Email</Table.Th>
-                      <Table.Th>Role</Table.Th>
+      <div className="customer-columns">
+        <Stack gap="md">
+          <Section title="Billing" id="account-billing">
+            {Object.keys(billing).length === 0 ? (
+              <Text c="dimmed" size="sm">
+                No billing traits. Connect Stripe (Settings, or <Code>PUT /api/v1/integrations/stripe</Code>) to keep plan, MRR and
+                subscription status here.
+              </Text>
+            ) : (
+              <TraitsTable label="Billing traits" traits={billing} />
+            )}
+          </Section>
+          <Section title="Traits" id="account-traits">
+            <TraitsTable label="Traits" traits={a.traits} omit={billingKeys} />
+          </Section>
+          <Section title="People" id="account-people">
+            {a.people.length === 0 ? (
+              <Text c="dimmed" size="sm">
+                No one in this account yet: a <Code>group</Code> call with a userId and this groupId adds them.
+              </Text>
+            ) : (
+              <Table aria-label="People" verticalSpacing={4}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Person</Table.Th>
+                    <Table.Th>Email</Table.Th>
+                    <Table.Th>Role</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {a.people.map((p, index) => (
+                    <Table.Tr key={p.userId ?? `anonymous-${index}`}>
+                      <Table.Td>
+                        {p.userId ? (
+                          <Anchor component={Link} to={`/people/${encodeURIComponent(p.userId)}`} size="sm">
+                            {typeof p.traits['name'] === 'string' ? p.traits['name'] : p.userId}
+                          </Anchor>
+                        ) : (
+                          <Text size="sm">anonymous</Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td className="wrap-anywhere">{showValue(p.traits['email'])}</Table.Td>
+                      <Table.Td>{showValue(p.membership['role'] ?? p.traits['title'])}</Table.Td>
                     </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {a.people.map((p, index) => (
-                      <Table.Tr key={p.userId ?? `anonymous-${index}`}>
-                        <Table.Td>
-                          {p.userId ? (
-                            <Anchor component={Link} to={`/people/${encodeURIComponent(p.userId)}`} size="sm">
-                              {typeof p.traits['name'] === 'string' ? p.traits['name'] : p.userId}
-                            </Anchor>
-                          ) : (
-                            <Text size="sm">anonymous</Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td className="wrap-anywhere">{showValue(p.traits['email'])}</Table.Td>
-                        <Table.Td>{showValue(p.membership['role'] ?? p.traits['title'])}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              )}
-            </Section>
-          </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
-          <Stack gap="md">
-            <Section title="Segments" id="account-segments">
-              <Segments customer={customer} />
-            </Section>
-            <Section title="Tickets" id="account-tickets">
-              <Tickets customer={customer} />
-            </Section>
-            <Section title="Survey answers" id="account-surveys">
-              <Surveys customer={customer} />
-            </Section>
-          </Stack>
-        </Grid.Col>
-      </Grid>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )}
+          </Section>
+        </Stack>
+        <Stack gap="md">
+          <Section title="Segments" id="account-segments">
+            <Segments customer={customer} />
+          </Section>
+          <Section title="Tickets" id="account-tickets">
+            <Tickets customer={customer} />
+          </Section>
+          <Section title="Survey answers" id="account-surveys">
+            <Surveys customer={customer} />
+          </Section>
+        </Stack>
+      </div>
       <Section title="Timeline" id="account-timeline">
         <Timeline customer={customer} />
       </Section>

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Code, Grid, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
@@ -47,65 +47,61 @@ export function PersonPage() {
           {showTime(p.lastSeenAt)}
         </Text>
       </div>
-      <Grid gutter="md">
-        <Grid.Col span={{ base: 12, md: 5 }}>
-          <Stack gap="md">
-            <Section title="Traits" id="person-traits">
-              <TraitsTable label="Traits" traits={p.traits} />
-              {p.anonymousIds.length > 0 && (
-                <Text size="xs" c="dimmed">
-                  Also known as {p.anonymousIds.join(', ')}
-                </Text>
-              )}
-            </Section>
-            <Section title="Accounts and billing" id="person-accounts">
-              {p.accounts.length === 0 ? (
-                <Text c="dimmed" size="sm">
-                  In no account yet: a <Code>group</Code> call with this userId adds one.
-                </Text>
-              ) : (
-                <Table aria-label="Accounts" verticalSpacing={4}>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Account</Table.Th>
-                      <Table.Th>Plan</Table.Th>
-                      <Table.Th>MRR</Table.Th>
-                      <Table.Th>Subscription</Table.Th>
+      <div className="customer-columns">
+        <Stack gap="md">
+          <Section title="Traits" id="person-traits">
+            <TraitsTable label="Traits" traits={p.traits} />
+            {p.anonymousIds.length > 0 && (
+              <Text size="xs" c="dimmed">
+                Also known as {p.anonymousIds.join(', ')}
+              </Text>
+            )}
+          </Section>
+          <Section title="Accounts and billing" id="person-accounts">
+            {p.accounts.length === 0 ? (
+              <Text c="dimmed" size="sm">
+                In no account yet: a <Code>group</Code> call with this userId adds one.
+              </Text>
+            ) : (
+              <Table aria-label="Accounts" verticalSpacing={4}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Account</Table.Th>
+                    <Table.Th>Plan</Table.Th>
+                    <Table.Th>MRR</Table.Th>
+                    <Table.Th>Subscription</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {p.accounts.map((a) => (
+                    <Table.Tr key={a.groupId}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/accounts/${encodeURIComponent(a.groupId)}`} size="sm">
+                          {typeof a.traits['name'] === 'string' ? a.traits['name'] : a.groupId}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>{showValue(a.traits['plan'])}</Table.Td>
+                      <Table.Td>{showValue(a.traits['mrr'])}</Table.Td>
+                      <Table.Td>{showValue(a.traits['subscription_status'] ?? a.traits['status'])}</Table.Td>
                     </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {p.accounts.map((a) => (
-                      <Table.Tr key={a.groupId}>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/accounts/${encodeURIComponent(a.groupId)}`} size="sm">
-                            {typeof a.traits['name'] === 'string' ? a.traits['name'] : a.groupId}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>{showValue(a.traits['plan'])}</Table.Td>
-                        <Table.Td>{showValue(a.traits['mrr'])}</Table.Td>
-                        <Table.Td>{showValue(a.traits['subscription_status'] ?? a.traits['status'])}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              )}
-            </Section>
-          </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
-          <Stack gap="md">
-            <Section title="Segments" id="person-segments">
-              <Segments customer={customer} />
-            </Section>
-            <Section title="Tickets" id="person-tickets">
-              <Tickets customer={customer} />
-            </Section>
-            <Section title="Survey answers" id="person-surveys">
-              <Surveys customer={customer} />
-            </Section>
-          </Stack>
-        </Grid.Col>
-      </Grid>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )}
+          </Section>
+        </Stack>
+        <Stack gap="md">
+          <Section title="Segments" id="person-segments">
+            <Segments customer={customer} />
+          </Section>
+          <Section title="Tickets" id="person-tickets">
+            <Tickets customer={customer} />
+          </Section>
+          <Section title="Survey answers" id="person-surveys">
+            <Surveys customer={customer} />
+          </Section>
+        </Stack>
+      </div>
       <Section title="Timeline" id="person-timeline">
         <Timeline customer={customer} />
       </Section>

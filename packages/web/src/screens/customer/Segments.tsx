@@ -26,7 +26,11 @@ export function Segments({ customer }: { customer: Customer }) {
   if (segments.data.length === 0)
     return (
       <Text c="dimmed" size="sm">
-        In no segment now. <Anchor component={Link} to="/segments">The segments list</Anchor> shows each rule; open one to see why someone is in it.
+        In no segment now.{' '}
+        <Anchor component={Link} to="/segments">
+          The segments list
+        </Anchor>{' '}
+        shows each rule; open one to see why someone is in it.
       </Text>
     );
   return (
@@ -40,7 +44,14 @@ export function Segments({ customer }: { customer: Customer }) {
       </Table.Thead>
       <Table.Tbody>
         {segments.data.map((s) => (
-          <SegmentRow key={s.key} customer={customer} segmentKey={s.key} enteredAt={s.enteredAt} open={open === s.key} onToggle={() => setOpen(open === s.key ? null : s.key)} />
+          <SegmentRow
+            key={s.key}
+            customer={customer}
+            segmentKey={s.key}
+            enteredAt={s.enteredAt}
+            open={open === s.key}
+            onToggle={() => setOpen(open === s.key ? null : s.key)}
+          />
         ))}
       </Table.Tbody>
     </Table>

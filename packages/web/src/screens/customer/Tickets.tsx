@@ -24,7 +24,8 @@ export function Tickets({ customer }: { customer: Customer }) {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
   if (tickets.isPending) return <Text c="dimmed">Loading tickets…</Text>;
-  if (tickets.isError) return <ErrorState title="Could not load the tickets" error={tickets.error} onRetry={() => void tickets.refetch()} />;
+  if (tickets.isError)
+    return <ErrorState title="Could not load the tickets" error={tickets.error} onRetry={() => void tickets.refetch()} />;
   const items = tickets.data.pages.flatMap((p) => p.items);
   if (items.length === 0)
     return (
@@ -68,9 +69,12 @@ export function Tickets({ customer }: { customer: Customer }) {
               </Table.Td>
               <Table.Td>
                 {t.sentiment ? (
-                  <Badge size="sm" variant="light" color={sentimentColor[t.sentiment.label] ?? 'gray'}>
-                    {t.sentiment.label} {t.sentiment.score.toFixed(2)}
-                  </Badge>
+                  <Group gap={4} wrap="nowrap">
+                    <Badge size="sm" variant="light" color={sentimentColor[t.sentiment.label] ?? 'gray'}>
+                      {t.sentiment.label}
+                    </Badge>
+                    <Text size="xs">{t.sentiment.score.toFixed(2)}</Text>
+                  </Group>
                 ) : (
                   <Text size="sm">—</Text>
                 )}

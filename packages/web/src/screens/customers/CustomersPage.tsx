@@ -23,8 +23,7 @@ export function CustomersPage() {
       </Title>
       {q === '' ? (
         <EmptyState title="Find a customer">
-          Type the start of a user id, email or name, or of an account's id, name or domain, in the search box at the top, then press
-          Enter.
+          Type the start of a user id, email or name, or of an account's id, name or domain, in the search box at the top, then press Enter.
         </EmptyState>
       ) : found.isPending ? (
         <Loading label={`Searching for “${q}”…`} />
@@ -32,8 +31,8 @@ export function CustomersPage() {
         <ErrorState title="The search failed" error={found.error} onRetry={() => void found.refetch()} />
       ) : found.data.items.length === 0 ? (
         <EmptyState title={`No customer matches “${q}”`}>
-          Search matches the start of a user id (such as <Code>usr_0000042</Code>), an email, a name, an account id, an account name or
-          a domain. Check the spelling, or search for less.
+          Search matches the start of a user id (such as <Code>usr_0000042</Code>), an email, a name, an account id, an account name or a
+          domain. Check the spelling, or search for less.
         </EmptyState>
       ) : (
         <Table aria-label="Customers found" verticalSpacing="xs">
