@@ -65,7 +65,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+// Runs in the page, where navigator exists; the test's own types are Node's.
+const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 
 /** Toasts closed (not fading: axe would measure half-transparent text), then axe and a screenshot. */
 async function checkScreen(name: string) {

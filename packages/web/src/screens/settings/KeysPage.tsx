@@ -17,7 +17,7 @@ const keysKey = ['keys'] as const;
 
 /** /settings/keys: the workspace's API keys; a new key's secret is shown once, here. */
 export function KeysPage() {
-  const keys = useQuery({ queryKey: keysKey, queryFn: () => unwrap(api.GET('/api/v1/keys')) });
+  const keys = useQuery({ queryKey: keysKey, queryFn: listKeys });
   const [created, setCreated] = useState<{ name: string; secret: string }>();
   return (
     <Stack gap="lg">

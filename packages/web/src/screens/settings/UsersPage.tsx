@@ -22,7 +22,7 @@ function useGrantableRoles(): Role[] {
 /** /settings/users: the workspace's members and their roles; invite, change a role, remove. */
 export function UsersPage() {
   const can = useCan();
-  const users = useQuery({ queryKey: usersKey, queryFn: () => unwrap(api.GET('/api/v1/users')) });
+  const users = useQuery({ queryKey: usersKey, queryFn: listUsers });
   return (
     <Stack gap="lg">
       {can('users:manage') && <InviteForm />}
