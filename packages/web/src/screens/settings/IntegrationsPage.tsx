@@ -102,7 +102,11 @@ function ProviderCard({ provider }: { provider: Provider }) {
           ) : (
             <Text size="sm">
               Not connected yet.{' '}
-              {can('integrations:write') ? 'Set the secret below to get the webhook URL.' : 'An admin or ops member can connect it.'}
+              {!can('integrations:write')
+                ? 'An admin or ops member can connect it.'
+                : provider.signs
+                  ? 'Set the secret below to get the webhook URL.'
+                  : 'Connect it to get the webhook URL.'}
             </Text>
           )}
           {can('integrations:write') && (
