@@ -22,6 +22,7 @@ import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.
 import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
+import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
 import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
 import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRuleRoutes } from './routes/segments/index.js';
@@ -181,6 +182,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSystemRoutes(scope, { db, auth, now });
       registerAuthRoutes(scope, { db, identify, now, sessions, publicUrl: options.publicUrl });
       registerUserRoutes(scope, { db, auth, now, publicUrl: options.publicUrl });
+      registerKeyRoutes(scope, { auth });
       registerAuditRoutes(scope, { auth });
       registerPeoplePrivacyRoutes(scope, { auth, now, secrets });
       registerRetentionRoutes(scope, { auth });

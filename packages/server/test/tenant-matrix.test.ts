@@ -82,6 +82,9 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   updateUser: 'users:manage',
   deleteUser: 'users:manage',
   createPasswordReset: 'users:manage',
+  listKeys: 'keys:manage',
+  createKey: 'keys:manage',
+  revokeKey: 'keys:manage',
   listAuditEntries: 'audit:read',
   exportPerson: 'people:export',
   erasePerson: 'people:erase',
@@ -460,6 +463,8 @@ beforeAll(async () => {
   expect(await revokeApiKey(bScope, revoked.key.id)).toBe('revoked');
   revokedKeyOfB = revoked.secret;
   b.markers.push(revokedKeyOfB);
+  // A live key of B that no credential of the matrix uses: DELETE /keys/{id} aims at it.
+  const liveKeyOfB = await createApiKey(bScope, { name: 'matrix-target', scopes: ['read'] });
 
   pathIds = {
     'people/{userId}': { value: b.ids.userId },
@@ -470,6 +475,7 @@ beforeAll(async () => {
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
     'users/{id}': { value: viewerOfB.id },
+    'keys/{id}': { value: liveKeyOfB.key.id },
   };
   queryIds = { id: b.ids.userId, q: b.ids.userId };
   bodyHints = {

@@ -20,6 +20,11 @@ const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 
 const HealthPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
 const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
+const SettingsPage = named(() => import('./screens/settings/SettingsPage'), 'SettingsPage');
+const KeysPage = named(() => import('./screens/settings/KeysPage'), 'KeysPage');
+const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage');
+const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage'), 'IntegrationsPage');
+const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
 export const routes: RouteObject[] = [
@@ -45,6 +50,16 @@ export const routes: RouteObject[] = [
           { path: 'health', element: <HealthPage /> },
           { path: 'playbooks', element: <PlaybooksPage /> },
           { path: 'dashboards', element: <DashboardsPage /> },
+          {
+            path: 'settings',
+            element: <SettingsPage />,
+            children: [
+              { path: 'keys', element: <KeysPage /> },
+              { path: 'users', element: <UsersPage /> },
+              { path: 'integrations', element: <IntegrationsPage /> },
+              { path: 'business-hours', element: <BusinessHoursPage /> },
+            ],
+          },
           { path: '*', element: <NotFoundPage /> },
         ],
       },
