@@ -12,7 +12,8 @@ const named = <K extends string>(load: () => Promise<Record<K, React.ComponentTy
   lazy(async () => ({ default: (await load())[name] }));
 const SegmentsPage = named(() => import('./screens/segments/SegmentsPage'), 'SegmentsPage');
 const SegmentPage = named(() => import('./screens/segment/SegmentPage'), 'SegmentPage');
-const NewSegmentPage = named(() => import('./screens/new-segment/NewSegmentPage'), 'NewSegmentPage');
+const NewSegmentPage = named(() => import('./screens/segment-editor/SegmentEditorPage'), 'NewSegmentPage');
+const EditSegmentPage = named(() => import('./screens/segment-editor/SegmentEditorPage'), 'EditSegmentPage');
 const CustomersPage = named(() => import('./screens/customers/CustomersPage'), 'CustomersPage');
 const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 'QueuePage');
 const HealthPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'HealthPage');
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
           { path: 'segments', element: <SegmentsPage /> },
           { path: 'segments/new', element: <NewSegmentPage /> },
           { path: 'segments/:key', element: <SegmentPage /> },
+          { path: 'segments/:key/edit', element: <EditSegmentPage /> },
           { path: 'customers', element: <CustomersPage /> },
           { path: 'queue', element: <QueuePage /> },
           { path: 'health', element: <HealthPage /> },
