@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 
 export interface DryRun {
@@ -57,10 +57,10 @@ export function DryRunReview({
           If saved now, {diff.entering.toLocaleString('en')} would enter, {diff.leaving.toLocaleString('en')} would leave and{' '}
           {diff.staying.toLocaleString('en')} would stay.
         </Text>
-        <SimpleGrid cols={2}>
+        <div className="dry-run-samples">
           <Sample title="would enter" count={diff.entering} ids={diff.sampleEntering} />
           <Sample title="would leave" count={diff.leaving} ids={diff.sampleLeaving} />
-        </SimpleGrid>
+        </div>
         <Text size="sm" c="dimmed">
           Saving builds version {nextVersion} in the background; the current version serves until it is complete.
         </Text>

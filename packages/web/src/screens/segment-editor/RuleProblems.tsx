@@ -1,4 +1,4 @@
-import { Button, Code, Group, List, Text } from '@mantine/core';
+import { Button, Group, List, Text } from '@mantine/core';
 import type { Diagnostic as LintDiagnostic } from '@codemirror/lint';
 import { suggestedFix } from './rule-language';
 
@@ -46,12 +46,7 @@ export function RuleProblems({
                 <Group gap="xs">
                   <Text size="sm" c="red.8" component="span">
                     Line {at.line}, column {at.column}
-                    {p.to > p.from ? (
-                      <>
-                        {' '}
-                        (<Code>{text.slice(p.from, p.to)}</Code>)
-                      </>
-                    ) : null}
+                    {p.to > p.from ? ` (${text.slice(p.from, p.to)})` : ''}
                     : {p.message}
                   </Text>
                   {fix && (

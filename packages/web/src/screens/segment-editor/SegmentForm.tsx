@@ -1,4 +1,4 @@
-import { Alert, Button, Grid, Group, Paper, Progress, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Paper, Progress, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Target } from '@strata/core';
 import { useEffect, useMemo, useState } from 'react';
@@ -88,8 +88,8 @@ export function SegmentForm({ mode, fields, segment }: Props) {
   const saving = create.isPending || update.isPending;
 
   return (
-    <Grid gutter="md">
-      <Grid.Col span={{ base: 12, md: 7 }}>
+    <div className="segment-editor-layout">
+      <div>
         <Paper withBorder p="md" component="form" aria-label="Segment" onSubmit={(e) => e.preventDefault()}>
           <Stack gap="sm">
             <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={200} />
@@ -134,8 +134,7 @@ export function SegmentForm({ mode, fields, segment }: Props) {
                 fields={fields}
                 schema={schema}
                 segmentKey={segment?.key}
-                labelledBy="rule-label"
-                describedBy="rule-help rule-problems"
+                label="Rule"
               />
               <RuleProblems id="rule-problems" text={rule} problems={problems} checking={!schema} onFix={setRule} />
             </div>
@@ -188,10 +187,8 @@ export function SegmentForm({ mode, fields, segment }: Props) {
             )}
           </Stack>
         </Paper>
-      </Grid.Col>
-      <Grid.Col span={{ base: 12, md: 5 }}>
-        <PreviewPanel rule={rule} target={target} valid={valid} />
-      </Grid.Col>
-    </Grid>
+      </div>
+      <PreviewPanel rule={rule} target={target} valid={valid} />
+    </div>
   );
 }

@@ -3,8 +3,6 @@ import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { ErrorState } from '../../shell/PageState';
 
-const stateColor = { active: 'green', building: 'blue', retired: 'gray' } as const;
-
 /** A version's backfill as a bar: profiles evaluated of those to evaluate. */
 export function BackfillProgress({ version, done, total }: { version: number; done: number; total: number }) {
   const percent = total === 0 ? 0 : Math.min(100, Math.round((done / total) * 100));
@@ -44,7 +42,7 @@ export function VersionHistory({ segmentKey, polling }: { segmentKey: string; po
                 <Stack gap={4}>
                   <Group gap="xs">
                     <Text fw={600}>Version {v.version}</Text>
-                    <Badge color={stateColor[v.state]} variant="light" tt="none">
+                    <Badge variant="default" tt="none">
                       {v.state}
                     </Badge>
                     <Text size="xs" c="dimmed">

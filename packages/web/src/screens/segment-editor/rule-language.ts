@@ -1,3 +1,4 @@
+import './zod-without-eval';
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
 import type { Diagnostic as LintDiagnostic } from '@codemirror/lint';
 import type { EditorView } from '@codemirror/view';
