@@ -252,7 +252,7 @@ export function registerSegmentRoutes(
     {
       schema: {
         operationId: 'listSegmentVersions',
-        summary: "Every version of a segment, newest first, with its rule, state and backfill progress",
+        summary: 'Every version of a segment, newest first, with its rule, state and backfill progress',
         tags: ['segments'],
         params: keyParams,
         response: { 200: z.array(versionSchema.omit({ failing: true })) },

@@ -46,8 +46,7 @@ export function RuleProblems({
                 <Group gap="xs">
                   <Text size="sm" c="red.8" component="span">
                     Line {at.line}, column {at.column}
-                    {p.to > p.from ? ` (${text.slice(p.from, p.to)})` : ''}
-                    : {p.message}
+                    {p.to > p.from ? ` (${text.slice(p.from, p.to)})` : ''}: {p.message}
                   </Text>
                   {fix && (
                     <Button

@@ -15,7 +15,8 @@ import { BackfillProgress } from './VersionHistory';
 
 type Segment = paths['/api/v1/segments/{key}']['get']['responses'][200]['content']['application/json'];
 
-type Props = { mode: 'new'; fields: Fields | undefined; segment?: undefined } | { mode: 'edit'; fields: Fields | undefined; segment: Segment };
+type Props =
+  { mode: 'new'; fields: Fields | undefined; segment?: undefined } | { mode: 'edit'; fields: Fields | undefined; segment: Segment };
 
 /** The editor's form: new segments are created at once; an edited rule is reviewed (dry run) first. */
 export function SegmentForm({ mode, fields, segment }: Props) {
@@ -42,8 +43,7 @@ export function SegmentForm({ mode, fields, segment }: Props) {
     await queryClient.invalidateQueries({ queryKey: ['fields'] });
   };
   const create = useMutation({
-    mutationFn: () =>
-      unwrap(api.POST('/api/v1/segments', { body: { key, name, target, rule, ...(description ? { description } : {}) } })),
+    mutationFn: () => unwrap(api.POST('/api/v1/segments', { body: { key, name, target, rule, ...(description ? { description } : {}) } })),
     onSuccess: async (created) => {
       await afterSave();
       notify({ title: `Created ${created.key}`, message: `${created.members.toLocaleString('en')} members now.`, color: 'green' });
@@ -72,7 +72,11 @@ export function SegmentForm({ mode, fields, segment }: Props) {
       setReview(null);
       await afterSave();
       const version = 'version' in saved ? saved.version : undefined;
-      notify({ title: `Saved ${segment!.key}`, message: ruleChanged ? `Version ${version} serves now.` : 'Name and description saved.', color: 'green' });
+      notify({
+        title: `Saved ${segment!.key}`,
+        message: ruleChanged ? `Version ${version} serves now.` : 'Name and description saved.',
+        color: 'green',
+      });
     },
   });
   // While a save builds a version, its backfill progress is polled from the segment.
@@ -119,7 +123,14 @@ export function SegmentForm({ mode, fields, segment }: Props) {
                 </div>
               </>
             )}
-            <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={1} maxLength={2000} />
+            <Textarea
+              label="Description"
+              value={description}
+              onChange={(e) => setDescription(e.currentTarget.value)}
+              autosize
+              minRows={1}
+              maxLength={2000}
+            />
             <div>
               <Text size="sm" fw={500} id="rule-label">
                 Rule
@@ -166,7 +177,11 @@ export function SegmentForm({ mode, fields, segment }: Props) {
             ) : (
               <Group>
                 {mode === 'new' ? (
-                  <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!valid || name.trim() === '' || key.trim() === ''}>
+                  <Button
+                    onClick={() => create.mutate()}
+                    loading={create.isPending}
+                    disabled={!valid || name.trim() === '' || key.trim() === ''}
+                  >
                     Create segment
                   </Button>
                 ) : ruleChanged ? (

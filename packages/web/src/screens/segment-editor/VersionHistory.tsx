@@ -46,7 +46,9 @@ export function VersionHistory({ segmentKey, polling }: { segmentKey: string; po
                       {v.state}
                     </Badge>
                     <Text size="xs" c="dimmed">
-                      {v.activatedAt ? `serving since ${new Date(v.activatedAt).toLocaleString('en')}` : `created ${new Date(v.createdAt).toLocaleString('en')}`}
+                      {v.activatedAt
+                        ? `serving since ${new Date(v.activatedAt).toLocaleString('en')}`
+                        : `created ${new Date(v.createdAt).toLocaleString('en')}`}
                     </Text>
                   </Group>
                   <Code block>{v.rule}</Code>
