@@ -50,6 +50,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   createSegment: 'segments:write',
   listSegments: 'segments:read',
   getSegment: 'segments:read',
+  listSegmentVersions: 'segments:read',
   updateSegment: 'segments:write',
   deleteSegment: 'segments:write',
   getSegmentMembers: 'segments:read',

@@ -12,7 +12,8 @@ const named = <K extends string>(load: () => Promise<Record<K, React.ComponentTy
   lazy(async () => ({ default: (await load())[name] }));
 const SegmentsPage = named(() => import('./screens/segments/SegmentsPage'), 'SegmentsPage');
 const SegmentPage = named(() => import('./screens/segment/SegmentPage'), 'SegmentPage');
-const NewSegmentPage = named(() => import('./screens/new-segment/NewSegmentPage'), 'NewSegmentPage');
+const NewSegmentPage = named(() => import('./screens/segment-editor/SegmentEditorPage'), 'NewSegmentPage');
+const EditSegmentPage = named(() => import('./screens/segment-editor/SegmentEditorPage'), 'EditSegmentPage');
 const CustomersPage = named(() => import('./screens/customers/CustomersPage'), 'CustomersPage');
 const PersonPage = named(() => import('./screens/customer/PersonPage'), 'PersonPage');
 const AccountPage = named(() => import('./screens/customer/AccountPage'), 'AccountPage');
@@ -43,6 +44,7 @@ export const routes: RouteObject[] = [
           { path: 'segments', element: <SegmentsPage /> },
           { path: 'segments/new', element: <NewSegmentPage /> },
           { path: 'segments/:key', element: <SegmentPage /> },
+          { path: 'segments/:key/edit', element: <EditSegmentPage /> },
           { path: 'customers', element: <CustomersPage /> },
           { path: 'people/:userId', element: <PersonPage /> },
           { path: 'accounts/:groupId', element: <AccountPage /> },

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
@@ -30,6 +30,9 @@ export function SegmentPage() {
             predefined
           </Badge>
         )}
+        <Button component={Link} to={`/segments/${encodeURIComponent(s.key)}/edit`} variant="default" size="xs">
+          Edit
+        </Button>
       </Group>
       {s.description && <Text>{s.description}</Text>}
       <Text>
