@@ -103,14 +103,13 @@ export function MembersTable(props: {
       (members.data?.items ?? []).map((m, i) => ({
         id: m.id,
         enteredAt: m.enteredAt,
-        traits: profiles.data?.[i] as Record<string, unknown> | undefined,
+        traits: profiles.data?.[i],
       })),
     [members.data, profiles.data],
   );
   const traitOptions = useMemo(() => {
     const names = new Set<string>(defaultTraits[target]);
-    for (const traits of profiles.data ?? [])
-      for (const name of Object.keys((traits as Record<string, unknown> | undefined) ?? {})) names.add(name);
+    for (const traits of profiles.data ?? []) for (const name of Object.keys(traits ?? {})) names.add(name);
     return [...names].sort();
   }, [profiles.data, target]);
 
