@@ -56,6 +56,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getSegmentMembers: 'segments:read',
   explainSegmentMembership: 'segments:read',
   listSegmentChanges: 'segments:read',
+  listSegmentDailySizes: 'segments:read',
   streamSegmentChanges: 'segments:read',
   listPersonSegments: 'segments:read',
   listAccountSegments: 'segments:read',
