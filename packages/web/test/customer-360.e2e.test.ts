@@ -128,7 +128,7 @@ describe('the customer 360', () => {
     await expect.poll(() => found.getByText(customer.email).isVisible()).toBe(true);
     await checkScreen('customer-search');
 
-    await page.getByLabel('Find a customer by id, email, name or domain').fill('nobody-by-this-name');
+    await page.getByLabel('Customer search').fill('nobody-by-this-name');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('heading', { name: 'No customer matches “nobody-by-this-name”' }).isVisible()).toBe(true);
     await page.goBack();

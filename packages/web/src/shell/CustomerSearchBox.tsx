@@ -23,7 +23,7 @@ export function CustomerSearchBox() {
         onChange={(event) => setQuery(event.currentTarget.value)}
         placeholder="Find a customer"
         title="Find a customer by id, email, name or domain (press /)"
-        aria-label="Find a customer by id, email, name or domain"
+        aria-label="Customer search"
         leftSection={<IconSearch size={16} aria-hidden />}
         w={160}
       />
