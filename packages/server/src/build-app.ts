@@ -22,8 +22,9 @@ import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.
 import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
+import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
-import { registerProfileRoutes } from './routes/profiles/index.js';
+import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
 import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRuleRoutes } from './routes/segments/index.js';
 import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
@@ -170,6 +171,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       const identify = identifyCaller({ keys: keyResolver, db, now, sessions, publicUrl: options.publicUrl });
       const auth = managementAuth(identify);
       registerProfileRoutes(scope, { db, auth });
+      registerCustomerRoutes(scope, { auth });
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
@@ -180,6 +182,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSystemRoutes(scope, { db, auth, now });
       registerAuthRoutes(scope, { db, identify, now, sessions, publicUrl: options.publicUrl });
       registerUserRoutes(scope, { db, auth, now, publicUrl: options.publicUrl });
+      registerKeyRoutes(scope, { auth });
       registerAuditRoutes(scope, { auth });
       registerPeoplePrivacyRoutes(scope, { auth, now, secrets });
       registerRetentionRoutes(scope, { auth });

@@ -36,6 +36,13 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   ingestImport: 'ingest',
   getPerson: 'people:read',
   getAccount: 'people:read',
+  searchCustomers: 'people:read',
+  listPersonEvents: 'people:read',
+  listAccountEvents: 'people:read',
+  listPersonTickets: 'tickets:read',
+  listAccountTickets: 'tickets:read',
+  listPersonSurveys: 'tickets:read',
+  listAccountSurveys: 'tickets:read',
   getIngestionStats: 'system:read',
   validateSegmentRule: 'segments:read',
   listFields: 'segments:read',
@@ -43,11 +50,13 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   createSegment: 'segments:write',
   listSegments: 'segments:read',
   getSegment: 'segments:read',
+  listSegmentVersions: 'segments:read',
   updateSegment: 'segments:write',
   deleteSegment: 'segments:write',
   getSegmentMembers: 'segments:read',
   explainSegmentMembership: 'segments:read',
   listSegmentChanges: 'segments:read',
+  listSegmentDailySizes: 'segments:read',
   streamSegmentChanges: 'segments:read',
   listPersonSegments: 'segments:read',
   listAccountSegments: 'segments:read',
@@ -75,6 +84,9 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   updateUser: 'users:manage',
   deleteUser: 'users:manage',
   createPasswordReset: 'users:manage',
+  listKeys: 'keys:manage',
+  createKey: 'keys:manage',
+  revokeKey: 'keys:manage',
   listAuditEntries: 'audit:read',
   exportPerson: 'people:export',
   erasePerson: 'people:erase',
@@ -453,6 +465,8 @@ beforeAll(async () => {
   expect(await revokeApiKey(bScope, revoked.key.id)).toBe('revoked');
   revokedKeyOfB = revoked.secret;
   b.markers.push(revokedKeyOfB);
+  // A live key of B that no credential of the matrix uses: DELETE /keys/{id} aims at it.
+  const liveKeyOfB = await createApiKey(bScope, { name: 'matrix-target', scopes: ['read'] });
 
   pathIds = {
     'people/{userId}': { value: b.ids.userId },
@@ -463,8 +477,9 @@ beforeAll(async () => {
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
     'users/{id}': { value: viewerOfB.id },
+    'keys/{id}': { value: liveKeyOfB.key.id },
   };
-  queryIds = { id: b.ids.userId };
+  queryIds = { id: b.ids.userId, q: b.ids.userId };
   bodyHints = {
     userId: b.ids.userId,
     previousId: b.ids.userId,

@@ -97,6 +97,16 @@ export * from './audit/index.js';
 export * from './privacy/index.js';
 export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './ingestion/index.js';
 export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './profiles/index.js';
+export {
+  listCustomerEvents,
+  listCustomerSurveys,
+  listCustomerTickets,
+  searchCustomers,
+  type CustomerHit,
+  type SurveyAnswer,
+  type TicketSummary,
+  type TimelineEvent,
+} from './profiles/index.js';
 export { copyRows, copyValue } from './ingestion/index.js';
 export { compileCondition, rowTimeColumn, selectRuleMembers, type CompileContext } from './segments/index.js';
 export { registerComputedFieldSql, type ComputedFieldReader } from './segments/index.js';
@@ -167,6 +177,7 @@ export {
   recordLimits,
 } from './profiles/index.js';
 export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './segments/index.js';
+export { listSegmentDailySizes, type SegmentDay } from './segments/index.js';
 export { readWorkspaceHours, writeBusinessHours } from './workspaces/index.js';
 export {
   claimWebhookDelivery,

@@ -14,6 +14,7 @@ import * as usersAndSessions from './migrations/0010-users-and-sessions.js';
 import * as rowLevelSecurity from './migrations/0011-row-level-security.js';
 import * as auditAndPrivacy from './migrations/0012-audit-and-privacy.js';
 import * as analyzeFunction from './migrations/0013-analyze-function.js';
+import * as customerSearch from './migrations/0014-customer-search.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0011-row-level-security': rowLevelSecurity,
   '0012-audit-and-privacy': auditAndPrivacy,
   '0013-analyze-function': analyzeFunction,
+  '0014-customer-search': customerSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

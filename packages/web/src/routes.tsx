@@ -12,12 +12,20 @@ const named = <K extends string>(load: () => Promise<Record<K, React.ComponentTy
   lazy(async () => ({ default: (await load())[name] }));
 const SegmentsPage = named(() => import('./screens/segments/SegmentsPage'), 'SegmentsPage');
 const SegmentPage = named(() => import('./screens/segment/SegmentPage'), 'SegmentPage');
-const NewSegmentPage = named(() => import('./screens/new-segment/NewSegmentPage'), 'NewSegmentPage');
+const NewSegmentPage = named(() => import('./screens/segment-editor/SegmentEditorPage'), 'NewSegmentPage');
+const EditSegmentPage = named(() => import('./screens/segment-editor/SegmentEditorPage'), 'EditSegmentPage');
 const CustomersPage = named(() => import('./screens/customers/CustomersPage'), 'CustomersPage');
+const PersonPage = named(() => import('./screens/customer/PersonPage'), 'PersonPage');
+const AccountPage = named(() => import('./screens/customer/AccountPage'), 'AccountPage');
 const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 'QueuePage');
 const HealthPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
 const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
+const SettingsPage = named(() => import('./screens/settings/SettingsPage'), 'SettingsPage');
+const KeysPage = named(() => import('./screens/settings/KeysPage'), 'KeysPage');
+const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage');
+const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage'), 'IntegrationsPage');
+const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
 export const routes: RouteObject[] = [
@@ -36,11 +44,24 @@ export const routes: RouteObject[] = [
           { path: 'segments', element: <SegmentsPage /> },
           { path: 'segments/new', element: <NewSegmentPage /> },
           { path: 'segments/:key', element: <SegmentPage /> },
+          { path: 'segments/:key/edit', element: <EditSegmentPage /> },
           { path: 'customers', element: <CustomersPage /> },
+          { path: 'people/:userId', element: <PersonPage /> },
+          { path: 'accounts/:groupId', element: <AccountPage /> },
           { path: 'queue', element: <QueuePage /> },
           { path: 'health', element: <HealthPage /> },
           { path: 'playbooks', element: <PlaybooksPage /> },
           { path: 'dashboards', element: <DashboardsPage /> },
+          {
+            path: 'settings',
+            element: <SettingsPage />,
+            children: [
+              { path: 'keys', element: <KeysPage /> },
+              { path: 'users', element: <UsersPage /> },
+              { path: 'integrations', element: <IntegrationsPage /> },
+              { path: 'business-hours', element: <BusinessHoursPage /> },
+            ],
+          },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -209,7 +209,9 @@ describe('the web UI', () => {
     await page.keyboard.type(somePerson);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/customers\?q=/);
-    await expect.poll(() => page.getByRole('table', { name: 'Customers found' }).getByText(somePerson).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Customers found' }).getByText(somePerson, { exact: true }).isVisible())
+      .toBe(true);
     await checkScreen('customers');
   });
 

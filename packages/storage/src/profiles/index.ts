@@ -11,3 +11,13 @@ export {
   RecordTooLargeError,
   recordLimits,
 } from './profile-records.js';
+export {
+  listCustomerEvents,
+  listCustomerSurveys,
+  listCustomerTickets,
+  searchCustomers,
+  type CustomerHit,
+  type SurveyAnswer,
+  type TicketSummary,
+  type TimelineEvent,
+} from './customer-activity.js';

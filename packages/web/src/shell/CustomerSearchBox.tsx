@@ -22,8 +22,8 @@ export function CustomerSearchBox() {
         value={query}
         onChange={(event) => setQuery(event.currentTarget.value)}
         placeholder="Find a customer"
-        title="Find a customer by user id or account id (press /)"
-        aria-label="Find a customer by user id or account id"
+        title="Find a customer by id, email, name or domain (press /)"
+        aria-label="Customer search"
         leftSection={<IconSearch size={16} aria-hidden />}
         w={160}
       />

@@ -1,6 +1,6 @@
 import { Button, Menu, Text } from '@mantine/core';
-import { IconChevronDown, IconLogout } from '@tabler/icons-react';
-import { useNavigate } from 'react-router';
+import { IconChevronDown, IconLogout, IconSettings } from '@tabler/icons-react';
+import { Link, useNavigate } from 'react-router';
 import { notify } from './notify';
 import { useSession, useSignOut } from '../session/session';
 
@@ -31,6 +31,9 @@ export function UserMenu() {
           {name}
           {me.role ? ` · ${me.role}` : ''}
         </Menu.Label>
+        <Menu.Item component={Link} to="/settings" leftSection={<IconSettings size={16} aria-hidden />}>
+          Settings
+        </Menu.Item>
         <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={leave} disabled={signOut.isPending}>
           Sign out
         </Menu.Item>

@@ -1,1 +1,2 @@
 export { registerProfileRoutes } from './profiles.js';
+export { registerCustomerRoutes } from './customer-routes.js';

@@ -10,6 +10,7 @@ import {
   listMembersAsOf,
   listProfileSegments,
   listSegmentChanges,
+  listSegmentDailySizes,
   listSegmentMembers,
   listSegmentVersions,
   loadAccountRecord,
@@ -191,6 +192,32 @@ export function registerSegmentMemberRoutes(
         })),
         nextCursor: changes.at(-1)?.cursor ?? request.query.since ?? null,
       };
+    },
+  );
+
+  api.get(
+    '/segments/:key/sizes',
+    {
+      schema: {
+        operationId: 'listSegmentDailySizes',
+        summary: "A segment's size at the end of each of the last days (workspace timezone, today last), with that day's enters and exits",
+        tags: ['segments'],
+        params: keyParams,
+        querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+        response: {
+          200: z.object({
+            timezone: z.string(),
+            days: z.array(z.object({ day: z.string(), size: z.number(), entered: z.number(), exited: z.number() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'segments:read');
+      const segment = await segmentOf(scope, request.params.key);
+      const { timezone } = await readWorkspaceHours(scope);
+      const days = await listSegmentDailySizes(scope, segment.key, { days: request.query.days, now: deps.now(), timezone });
+      return { timezone, days };
     },
   );
 

@@ -67,6 +67,9 @@ export function registerSegmentRuleRoutes(
             events: z.record(z.string(), z.record(z.string(), z.string())),
             ticket: z.record(z.string(), z.string()),
             survey: z.record(z.string(), z.string()),
+            segments: z
+              .record(z.string(), z.object({ target: z.enum(['person', 'account']), references: z.array(z.string()) }))
+              .describe('segment keys rules can refer to (in segment "key"), with their target and the segments they refer to'),
           }),
         },
       },
@@ -81,6 +84,7 @@ export function registerSegmentRuleRoutes(
         events: schema.events,
         ticket: schema.ticket,
         survey: schema.survey,
+        segments: schema.segments,
       };
     },
   );

@@ -247,6 +247,31 @@ export function registerSegmentRoutes(
       return view(scope, await found(scope, request.params.key));
     },
   );
+  api.get(
+    '/segments/:key/versions',
+    {
+      schema: {
+        operationId: 'listSegmentVersions',
+        summary: 'Every version of a segment, newest first, with its rule, state and backfill progress',
+        tags: ['segments'],
+        params: keyParams,
+        response: { 200: z.array(versionSchema.omit({ failing: true })) },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'segments:read');
+      await found(scope, request.params.key);
+      const versions = await listSegmentVersions(scope, request.params.key);
+      return versions.map((v) => ({
+        version: v.version,
+        state: v.state,
+        rule: v.text,
+        backfill: { done: v.backfillDone, total: v.backfillTotal },
+        createdAt: v.createdAt,
+        activatedAt: v.activatedAt,
+      }));
+    },
+  );
   api.put(
     '/segments/:key',
     {

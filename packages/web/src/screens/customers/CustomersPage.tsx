@@ -1,36 +1,20 @@
-import { Anchor, Badge, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Code, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
-import { api, ApiError, unwrap } from '../../api/client';
+import { Link, useSearchParams } from 'react-router';
+import { api, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
 
-/** A lookup that found nothing (404) is an empty answer, not an error. */
-async function orNothing<T>(call: Promise<T>): Promise<T | null> {
-  try {
-    return await call;
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
-    throw error;
-  }
-}
-
 /**
- * /customers?q=: the header search. Today it looks the text up as a person's user id and as an
- * account's group id; search by email, name or domain comes with the customer 360.
+ * /customers?q=: the header search. People whose user id, email or name starts with q, and
+ * accounts whose group id, name or domain does, each opening its customer 360 page.
  */
 export function CustomersPage() {
   const [params] = useSearchParams();
   const q = (params.get('q') ?? '').trim();
   const found = useQuery({
-    queryKey: ['customers', 'lookup', q],
+    queryKey: ['customers', 'search', q],
     enabled: q !== '',
-    queryFn: async () => {
-      const [person, account] = await Promise.all([
-        orNothing(unwrap(api.GET('/api/v1/people/{userId}', { params: { path: { userId: q }, query: { events: 0 } } }))),
-        orNothing(unwrap(api.GET('/api/v1/accounts/{groupId}', { params: { path: { groupId: q } } }))),
-      ]);
-      return { person, account };
-    },
+    queryFn: () => unwrap(api.GET('/api/v1/customers/search', { params: { query: { q, limit: 20 } } })),
   });
   return (
     <Stack gap="md">
@@ -38,70 +22,50 @@ export function CustomersPage() {
         Customers
       </Title>
       {q === '' ? (
-        <EmptyState title="Find a customer">Type a user id or an account id in the search box at the top, then press Enter.</EmptyState>
+        <EmptyState title="Find a customer">
+          Type the start of a user id, email or name, or of an account's id, name or domain, in the search box at the top, then press Enter.
+        </EmptyState>
       ) : found.isPending ? (
-        <Loading label={`Looking up “${q}”…`} />
+        <Loading label={`Searching for “${q}”…`} />
       ) : found.isError ? (
-        <ErrorState title="The lookup failed" error={found.error} onRetry={() => void found.refetch()} />
-      ) : !found.data.person && !found.data.account ? (
-        <EmptyState title={`No customer “${q}”`}>
-          Search finds a person by their exact user id (such as <Code>u_42</Code>) or an account by its exact group id. Search by email,
-          name or domain comes with the customer 360 page.
+        <ErrorState title="The search failed" error={found.error} onRetry={() => void found.refetch()} />
+      ) : found.data.items.length === 0 ? (
+        <EmptyState title={`No customer matches “${q}”`}>
+          Search matches the start of a user id (such as <Code>usr_0000042</Code>), an email, a name, an account id, an account name or a
+          domain. Check the spelling, or search for less.
         </EmptyState>
       ) : (
         <Table aria-label="Customers found" verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Kind</Table.Th>
+              <Table.Th>Name</Table.Th>
               <Table.Th>Id</Table.Th>
-              <Table.Th>Details</Table.Th>
+              <Table.Th>Email or domain</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {found.data.person && (
-              <Table.Tr>
+            {found.data.items.map((hit) => (
+              <Table.Tr key={`${hit.kind}:${hit.id}`}>
                 <Table.Td>
-                  <Badge variant="default">person</Badge>
+                  <Badge variant="default">{hit.kind}</Badge>
                 </Table.Td>
                 <Table.Td>
-                  <Code>{q}</Code>
+                  <Anchor component={Link} to={`/${hit.kind === 'person' ? 'people' : 'accounts'}/${encodeURIComponent(hit.id)}`}>
+                    {hit.name ?? hit.id}
+                  </Anchor>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{describeTraits(found.data.person.traits)}</Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-            {found.data.account && (
-              <Table.Tr>
-                <Table.Td>
-                  <Badge variant="default">account</Badge>
+                  <Code>{hit.id}</Code>
                 </Table.Td>
                 <Table.Td>
-                  <Code>{found.data.account.groupId}</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap="xs">
-                    <Text size="sm">{describeTraits(found.data.account.traits)}</Text>
-                    <Text size="sm" c="dimmed">
-                      {found.data.account.people.length} people
-                    </Text>
-                  </Group>
+                  <Text size="sm">{hit.email ?? hit.domain ?? '—'}</Text>
                 </Table.Td>
               </Table.Tr>
-            )}
+            ))}
           </Table.Tbody>
         </Table>
       )}
-      {q !== '' && (
-        <Anchor href="/api/docs" size="sm">
-          The API reference lists every lookup
-        </Anchor>
-      )}
     </Stack>
   );
-}
-
-function describeTraits(traits: Record<string, unknown>): string {
-  const shown = ['name', 'email', 'plan', 'domain'].filter((k) => traits[k] !== undefined && traits[k] !== null);
-  return shown.length ? shown.map((k) => `${k}: ${String(traits[k])}`).join(' · ') : `${Object.keys(traits).length} traits`;
 }

@@ -1,12 +1,38 @@
-import { Anchor, Badge, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { useCallback } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ErrorState, Loading } from '../../shell/PageState';
+import { ExplainPanel } from './ExplainPanel';
+import { LiveFeed } from './LiveFeed';
+import { MembersTable } from './MembersTable';
+import { SizeChart } from './SizeChart';
 
-/** /segments/:key: the segment's rule and size; members, history and the live feed slot in here next. */
+/**
+ * /segments/:key?member=ID&asOf=YYYY-MM-DD: the rule and size, the members (now or as of a day),
+ * why one of them is in or out, and the live feed of enters and exits. The chosen member and day
+ * are in the URL, so a deep link opens the same view after a reload.
+ */
 export function SegmentPage() {
   const { key = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const member = params.get('member') ?? '';
+  const asOf = params.get('asOf') ?? '';
+  const setParam = useCallback(
+    (name: string, value: string) =>
+      setParams(
+        (previous) => {
+          const next = new URLSearchParams(previous);
+          if (value) next.set(name, value);
+          else next.delete(name);
+          return next;
+        },
+        { replace: name === 'asOf' },
+      ),
+    [setParams],
+  );
+  const selectMember = useCallback((id: string) => setParam('member', id), [setParam]);
   const segment = useQuery({
     queryKey: ['segments', key],
     queryFn: () => unwrap(api.GET('/api/v1/segments/{key}', { params: { path: { key } } })),
@@ -30,6 +56,9 @@ export function SegmentPage() {
             predefined
           </Badge>
         )}
+        <Button component={Link} to={`/segments/${encodeURIComponent(s.key)}/edit`} variant="default" size="xs">
+          Edit
+        </Button>
       </Group>
       {s.description && <Text>{s.description}</Text>}
       <Text>
@@ -39,10 +68,25 @@ export function SegmentPage() {
         Rule
       </Title>
       <Code block>{s.rule}</Code>
-      <Text c="dimmed" size="sm">
-        Members, size over time and the live feed of enters and exits come with the next part of the web UI; the API has them at{' '}
-        <Code>GET /api/v1/segments/{s.key}/members</Code>.
-      </Text>
+      <SizeChart segmentKey={s.key} />
+      <div className="segment-columns">
+        <div>
+          <MembersTable
+            segmentKey={s.key}
+            target={s.target}
+            asOf={asOf}
+            onAsOf={(day) => setParam('asOf', day)}
+            selected={member}
+            onSelect={selectMember}
+          />
+        </div>
+        <div>
+          <Stack gap="lg">
+            <ExplainPanel segmentKey={s.key} target={s.target} id={member} onClose={() => setParam('member', '')} />
+            <LiveFeed segmentKey={s.key} onSelect={selectMember} />
+          </Stack>
+        </div>
+      </div>
     </Stack>
   );
 }

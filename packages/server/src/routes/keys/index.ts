@@ -1,0 +1,1 @@
+export { registerKeyRoutes } from './key-routes.js';

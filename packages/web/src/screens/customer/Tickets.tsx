@@ -1,0 +1,96 @@
+import { Badge, Button, Code, Group, Table, Text } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../../api/client';
+import { ErrorState } from '../../shell/PageState';
+import { showTime } from './format';
+import type { Customer } from './customer';
+
+const pageSize = 10;
+const sentimentColor: Record<string, string> = { negative: 'red', neutral: 'gray', positive: 'green' };
+
+function fetchTickets(customer: Customer, cursor: string | undefined) {
+  const query = { limit: pageSize, ...(cursor ? { cursor } : {}) };
+  return customer.kind === 'person'
+    ? unwrap(api.GET('/api/v1/people/{userId}/tickets', { params: { path: { userId: customer.id }, query } }))
+    : unwrap(api.GET('/api/v1/accounts/{groupId}/tickets', { params: { path: { groupId: customer.id }, query } }));
+}
+
+/** The customer's tickets, newest first, with the sentiment and language of their words. */
+export function Tickets({ customer }: { customer: Customer }) {
+  const tickets = useInfiniteQuery({
+    queryKey: [customer.kind, customer.id, 'tickets'],
+    queryFn: ({ pageParam }) => fetchTickets(customer, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  if (tickets.isPending) return <Text c="dimmed">Loading tickets…</Text>;
+  if (tickets.isError)
+    return <ErrorState title="Could not load the tickets" error={tickets.error} onRetry={() => void tickets.refetch()} />;
+  const items = tickets.data.pages.flatMap((p) => p.items);
+  if (items.length === 0)
+    return (
+      <Text c="dimmed" size="sm">
+        No tickets. They come from a connected help desk (Zendesk, Freshdesk, Intercom) or <Code>POST /api/v1/tickets</Code>.
+      </Text>
+    );
+  return (
+    <>
+      <Table aria-label="Tickets" verticalSpacing={4}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Opened</Table.Th>
+            <Table.Th>Subject</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Sentiment</Table.Th>
+            <Table.Th>Language</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((t) => (
+            <Table.Tr key={t.id}>
+              <Table.Td>
+                <Text size="sm" className="nowrap">
+                  {showTime(t.createdAt)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{t.subject ?? '(no subject)'}</Text>
+                <Text size="xs" c="dimmed">
+                  {[t.source, t.externalId, t.priority, t.channel].filter(Boolean).join(' · ')}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  <Badge size="sm" variant={t.open ? 'light' : 'default'}>
+                    {t.status ?? (t.open ? 'open' : 'solved')}
+                  </Badge>
+                  {t.csat !== null && <Text size="xs">CSAT {t.csat}</Text>}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                {t.sentiment ? (
+                  <Group gap={4} wrap="nowrap">
+                    <Badge size="sm" variant="light" color={sentimentColor[t.sentiment.label] ?? 'gray'}>
+                      {t.sentiment.label}
+                    </Badge>
+                    <Text size="xs">{t.sentiment.score.toFixed(2)}</Text>
+                  </Group>
+                ) : (
+                  <Text size="sm">—</Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{t.language ?? '—'}</Text>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {tickets.hasNextPage && (
+        <Button variant="default" size="xs" loading={tickets.isFetchingNextPage} onClick={() => void tickets.fetchNextPage()}>
+          Show older tickets
+        </Button>
+      )}
+    </>
+  );
+}

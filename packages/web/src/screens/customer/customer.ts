@@ -1,0 +1,2 @@
+/** Which customer a page is about. */
+export type Customer = { kind: 'person' | 'account'; id: string };

@@ -1,0 +1,15 @@
+import { useSession } from '../../session/session';
+
+/** What the signed-in user (or key) may do here, from GET /api/v1/auth/me: the page shows only that. */
+export function useCan(): (permission: string) => boolean {
+  const permissions = new Set<string>(useSession().data?.permissions ?? []);
+  return (permission) => permissions.has(permission);
+}
+
+/** The settings pages, each with the permission that opens it. */
+export const settingsPages = [
+  { path: 'keys', label: 'API keys', permission: 'keys:manage' },
+  { path: 'users', label: 'Users and roles', permission: 'users:read' },
+  { path: 'integrations', label: 'Integrations', permission: 'integrations:read' },
+  { path: 'business-hours', label: 'Business hours', permission: 'settings:read' },
+] as const;

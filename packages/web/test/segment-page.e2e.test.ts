@@ -1,0 +1,191 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePredefinedSegments, LiveSegmentWorker, loadSampleData } from '@strata/engine';
+import { createApiKey, createWorkspace, workspaceScope } from '@strata/storage';
+import { bootstrapOwner, shareDemoWithOwners } from '../../server/src/routes/users/index.js';
+import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
+import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
+
+/**
+ * The segment page as a support lead uses it, in real Chromium against a real Strata with the
+ * demo data: find the `inactive` segment, read its size over time, open a member and see why
+ * they are in it, look back to a past day, and watch a customer enter live after an event
+ * arrives through /v1/track.
+ */
+const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const owner = { email: 'owner@example.com', password: 'correct horse battery' };
+const now = () => new Date();
+
+let database: TestDatabase;
+let app: FastifyInstance;
+let baseUrl: string;
+let browser: Browser;
+let page: Page;
+let writeKey: string;
+let worker: LiveSegmentWorker;
+const cspViolations: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(webDist)) throw new Error(`${webDist} is missing: build the web UI first with npm run build`);
+  browser = await launchChromium();
+  database = await createTestDatabase();
+  const defaultWorkspace = await createWorkspace(database.db, { slug: 'default', name: 'Default' });
+  const demo = await createWorkspace(database.db, { slug: 'demo', name: 'Demo' });
+  const demoScope = workspaceScope(database.db, demo.id, now);
+  await loadSampleData(demoScope, database.pool, { size: 'xs', seed: 1 });
+  await ensurePredefinedSegments(demoScope, {});
+  writeKey = (await createApiKey(demoScope, { name: 'segment page test', scopes: ['ingest'] })).secret;
+  await bootstrapOwner(database.db, { workspaceId: defaultWorkspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
+  await shareDemoWithOwners(database.db);
+  worker = new LiveSegmentWorker({ db: database.db, now });
+
+  app = await createTestApp(database);
+  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: 'light' });
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) =>
+      console.error('CSP refused ' + event.violatedDirective + ': ' + (event.sample || event.blockedURI) + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
+  });
+  page.on('console', (message) => {
+    if (message.text().startsWith('CSP refused')) cspViolations.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await mkdir(screenshots, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.drop();
+});
+
+async function checkScreen(name: string) {
+  await page.waitForLoadState('load');
+  expect(await seriousAccessibilityViolations(page), `accessibility of ${name}`).toEqual([]);
+  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
+}
+
+const members = () => page.getByRole('table', { name: 'Members of inactive' });
+const explanation = () => page.getByRole('region', { name: /^Explanation for / });
+const feed = () => page.getByRole('region', { name: 'Live feed' });
+
+describe('the segment page', () => {
+  it('signs in, switches to the demo workspace and opens the inactive segment', async () => {
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${baseUrl}/segments`);
+    await page.getByRole('textbox', { name: 'Workspace' }).click();
+    await page.getByRole('option', { name: 'demo (owner)' }).click();
+    await expect.poll(() => page.getByText('You are now in demo.').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Dismiss the notification' }).click();
+    await expect.poll(() => page.getByText('You are now in demo.').count()).toBe(0);
+
+    await page.getByLabel('Search segments').fill('inactive');
+    await page.getByRole('table', { name: 'Segments' }).getByRole('link', { name: 'inactive', exact: true }).click();
+    await page.waitForURL(`${baseUrl}/segments/inactive`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Inactive', level: 1 }).isVisible()).toBe(true);
+    await expect.poll(() => members().getByRole('row').count()).toBeGreaterThan(2);
+    // The chosen traits are columns, filled from each member's profile.
+    await expect.poll(() => members().getByRole('columnheader', { name: 'email' }).isVisible()).toBe(true);
+    await expect.poll(() => members().locator('tbody tr').first().textContent()).toMatch(/@/);
+  });
+
+  it('draws the size over the last 30 days', async () => {
+    const chart = page.getByRole('region', { name: 'Size over time' });
+    await expect.poll(() => chart.locator('canvas').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => chart.getByText(/^Size over the last 30 days: .* today;/).isVisible()).toBe(true);
+  });
+
+  it('opens a member and shows why they are in it, each condition with its value', async () => {
+    const first = members().locator('tbody tr').first().getByRole('button');
+    const id = (await first.textContent())!;
+    await first.click();
+    await expect.poll(() => page.url()).toContain(`member=${encodeURIComponent(id)}`);
+    await expect
+      .poll(() =>
+        explanation()
+          .getByRole('heading', { name: `Why is ${id} in?` })
+          .isVisible(),
+      )
+      .toBe(true);
+    await expect
+      .poll(() =>
+        explanation()
+          .getByText(new RegExp(`^${id} is in inactive since `))
+          .isVisible(),
+      )
+      .toBe(true);
+    const condition = explanation().getByRole('listitem').filter({ hasText: 'last_seen_at more than 14 days ago' }).first();
+    await expect.poll(() => condition.textContent()).toMatch(/^holds/);
+    // The value read: when they were last seen.
+    await expect.poll(() => condition.textContent()).toMatch(/last_seen_at = "\d{4}-\d\d-\d\dT[^"]+", needs more than 14 days ago/);
+    await checkScreen('segment-page');
+
+    // A deep link keeps the member open after a reload.
+    await page.reload();
+    await expect
+      .poll(
+        () =>
+          explanation()
+            .getByRole('heading', { name: `Why is ${id} in?` })
+            .isVisible(),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+  });
+
+  it('finds a customer by id and says why they are out', async () => {
+    await page.getByRole('textbox', { name: 'Find by user id' }).fill('nobody-like-this');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await expect
+      .poll(() => explanation().textContent())
+      .toContain('Strata knows no such customer: no person with userId "nobody-like-this"');
+  });
+
+  it('lists the members as of a past day, and goes back to now', async () => {
+    await page.getByRole('textbox', { name: 'As of (end of day, UTC)' }).fill('2000-01-01');
+    await expect.poll(() => page.getByRole('heading', { name: 'Nobody was in inactive on 2000-01-01' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Back to now' }).click();
+    await expect.poll(() => members().getByRole('row').count()).toBeGreaterThan(2);
+  });
+
+  it('shows a customer entering live after an event arrives through /v1/track, with its cause', async () => {
+    await expect.poll(() => feed().getByText('live', { exact: true }).isVisible()).toBe(true);
+    // Someone new, last seen 20 days ago: inactive from their first event (the engine reports the
+    // new profile's traits as the cause).
+    const sent = await fetch(`${baseUrl}/v1/track`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(writeKey), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        userId: 'live-newcomer',
+        event: 'login',
+        timestamp: new Date(Date.now() - 20 * 86_400_000).toISOString(),
+        messageId: 'segment-page-e2e-1',
+      }),
+    });
+    expect(sent.status, await sent.text()).toBe(200);
+    await worker.drain();
+    const entered = feed().getByRole('listitem').filter({ hasText: 'live-newcomer' });
+    await expect
+      .poll(() => entered.textContent(), { timeout: 15_000 })
+      .toMatch(/^entered\s*live-newcomer\s*(traits changed|event "login") · /);
+    await checkScreen('segment-live-feed');
+
+    await entered.getByRole('button', { name: 'Why did live-newcomer enter?' }).click();
+    await expect.poll(() => explanation().getByRole('heading', { name: 'Why is live-newcomer in?' }).isVisible()).toBe(true);
+  });
+
+  it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,235 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '@strata/storage';
+import { bootstrapOwner } from '../../server/src/routes/users/index.js';
+import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
+import { createTestApp } from '../../../test-support/test-server.js';
+
+/**
+ * The settings screen as an owner uses it, in real Chromium against a real Strata: an API key
+ * created (its secret shown once and copied) and revoked, a colleague invited with a link to copy,
+ * a provider connected and its webhook URL copied, business hours saved; then the invited agent
+ * sees only what an agent may. Each page is checked with axe-core and photographed.
+ */
+const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const owner = { email: 'owner@example.com', password: 'correct horse battery' };
+const now = () => new Date();
+
+let database: TestDatabase;
+let app: FastifyInstance;
+let baseUrl: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let inviteUrl: string;
+const cspViolations: string[] = [];
+const pageErrors: string[] = [];
+
+async function watch(target: Page) {
+  await target.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) =>
+      console.error('CSP refused ' + event.violatedDirective + ': ' + (event.sample || event.blockedURI) + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
+  });
+  target.on('console', (message) => {
+    if (message.text().startsWith('CSP refused')) cspViolations.push(message.text());
+  });
+  target.on('pageerror', (error) => pageErrors.push(error.message));
+}
+
+beforeAll(async () => {
+  if (!existsSync(webDist)) throw new Error(`${webDist} is missing: build the web UI first with npm run build`);
+  browser = await launchChromium();
+  database = await createTestDatabase();
+  const workspace = await createWorkspace(database.db, { slug: 'default', name: 'Default' });
+  await bootstrapOwner(database.db, { workspaceId: workspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
+  app = await createTestApp(database);
+  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  // The copy buttons write to the clipboard; the test reads it back.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  context.setDefaultTimeout(10_000);
+  page = await context.newPage();
+  await watch(page);
+  await mkdir(screenshots, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await database?.drop();
+});
+
+// Runs in the page, where navigator exists; the test's own types are Node's.
+const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
+
+/** Toasts closed (not fading: axe would measure half-transparent text), then axe and a screenshot. */
+async function checkScreen(name: string) {
+  const dismiss = page.getByRole('button', { name: 'Dismiss the notification' });
+  // A toast still sliding in may refuse the click; it closes itself after 4 seconds anyway.
+  while ((await dismiss.count()) > 0)
+    await dismiss
+      .first()
+      .click({ timeout: 2000 })
+      .catch(() => page.waitForTimeout(500));
+  await expect.poll(() => dismiss.count(), { timeout: 10_000 }).toBe(0);
+  await page.waitForLoadState('networkidle');
+  expect(await seriousAccessibilityViolations(page), `accessibility of ${name}`).toEqual([]);
+  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
+}
+
+async function signIn(email: string, password: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+describe('the settings screen', () => {
+  it('opens from the account menu at the first page the role may use', async () => {
+    await page.goto(`${baseUrl}/sign-in`);
+    await signIn(owner.email, owner.password);
+    await page.waitForURL(`${baseUrl}/segments`);
+    await page.getByRole('button', { name: `Account menu of ${owner.email}` }).click();
+    await page.getByRole('menuitem', { name: 'Settings' }).click();
+    await page.waitForURL(`${baseUrl}/settings/keys`);
+    const tabs = page.getByRole('navigation', { name: 'Settings' });
+    for (const name of ['API keys', 'Users and roles', 'Integrations', 'Business hours'])
+      await expect.poll(() => tabs.getByRole('link', { name, exact: true }).isVisible(), { message: name }).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { name: 'No API keys yet' }).isVisible()).toBe(true);
+  });
+
+  it('creates a key, shows its secret once to copy, and revokes it', async () => {
+    await page.getByRole('textbox', { name: 'Name' }).fill('zapier');
+    await page.getByRole('checkbox', { name: /^read:/ }).check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect.poll(() => page.getByText('Key "zapier" created: copy its secret now').isVisible()).toBe(true);
+    const secret = (await page.getByLabel("the new key's secret", { exact: true }).textContent())!;
+    expect(secret).toMatch(/^sk_read_[\w-]{32}$/);
+    await page.getByRole('button', { name: "Copy the new key's secret" }).click();
+    await expect.poll(() => page.getByText('Copied', { exact: true }).isVisible()).toBe(true);
+    expect(await clipboard()).toBe(secret);
+
+    const row = page.getByRole('row').filter({ hasText: 'zapier' });
+    await expect.poll(() => row.textContent()).toContain(`${secret.slice(0, 12)}…`);
+    await expect.poll(() => row.textContent()).toMatch(/ingest\s*read|ingestread/);
+    await expect.poll(() => row.textContent()).toContain('never');
+    await checkScreen('settings-keys');
+
+    // The key works until revoked; after a reload the secret is nowhere on the page.
+    expect((await fetch(`${baseUrl}/api/v1/segments`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    await page.reload();
+    await expect.poll(() => row.textContent()).not.toContain('never');
+    expect(await page.content()).not.toContain(secret);
+
+    await row.getByRole('button', { name: 'Revoke zapier' }).click();
+    await row.getByRole('button', { name: 'Confirm revoking zapier' }).click();
+    await expect.poll(() => page.getByText('"zapier" is refused from its next request.').isVisible()).toBe(true);
+    await expect.poll(() => row.textContent()).toContain('Revoked');
+    expect((await fetch(`${baseUrl}/api/v1/segments`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+  });
+
+  it('invites a colleague, shows the link to copy, and changes their role', async () => {
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Users and roles' }).click();
+    await page.waitForURL(`${baseUrl}/settings/users`);
+    await page.getByRole('textbox', { name: 'Email' }).fill('agent@example.com');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await expect.poll(() => page.getByText('agent@example.com is invited as agent').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Copy the invitation link' }).click();
+    await expect.poll(() => page.getByText('Copied', { exact: true }).isVisible()).toBe(true);
+    inviteUrl = await clipboard();
+    expect(inviteUrl).toMatch(new RegExp(`^${baseUrl}/invite#.{20,}`));
+    expect(await page.getByLabel('the invitation link', { exact: true }).textContent()).toBe(inviteUrl);
+    const row = page.getByRole('row').filter({ hasText: 'agent@example.com' });
+    await expect.poll(() => row.textContent()).toContain('invited');
+    await checkScreen('settings-users');
+
+    await row.getByRole('textbox', { name: 'Role of agent@example.com' }).click();
+    await page.getByRole('option', { name: 'ops', exact: true }).click();
+    await expect.poll(() => page.getByText('agent@example.com is now ops.').isVisible()).toBe(true);
+    await row.getByRole('textbox', { name: 'Role of agent@example.com' }).click();
+    await page.getByRole('option', { name: 'agent', exact: true }).click();
+    await expect.poll(() => page.getByText('agent@example.com is now agent.').isVisible()).toBe(true);
+  });
+
+  it('connects Stripe and copies its webhook URL', async () => {
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Integrations' }).click();
+    await page.waitForURL(`${baseUrl}/settings/integrations`);
+    const stripe = page.getByRole('region', { name: 'Stripe' });
+    await expect.poll(() => stripe.getByText('not connected', { exact: true }).isVisible()).toBe(true);
+    await stripe.getByLabel('Signing secret (whsec_…)').fill('whsec_browser_test_secret');
+    await stripe.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => stripe.getByText(/^Signing secret set/).isVisible()).toBe(true);
+    await stripe.getByRole('button', { name: 'Copy the Stripe webhook URL' }).click();
+    await expect.poll(() => stripe.getByText('Copied', { exact: true }).isVisible()).toBe(true);
+    const url = await clipboard();
+    expect(url).toMatch(new RegExp(`^${baseUrl}/webhooks/stripe/\\S+$`));
+    expect(await stripe.getByLabel('the Stripe webhook URL', { exact: true }).textContent()).toBe(url);
+    // Rotating keeps the URL.
+    await stripe.getByLabel(/New signing secret/).fill('whsec_rotated_secret_value');
+    await stripe.getByRole('button', { name: 'Rotate secret' }).click();
+    await expect.poll(() => page.getByText('Stripe connected').count()).toBeGreaterThan(0);
+    expect(await stripe.getByLabel('the Stripe webhook URL', { exact: true }).textContent()).toBe(url);
+    await checkScreen('settings-integrations');
+  });
+
+  it('saves business hours and holidays, kept after a reload', async () => {
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Business hours' }).click();
+    await page.waitForURL(`${baseUrl}/settings/business-hours`);
+    await page.getByLabel(/^Closes at/).fill('18:30');
+    await page.getByRole('checkbox', { name: 'Saturday' }).check();
+    await page.getByRole('textbox', { name: 'Holidays' }).fill('2026-12-25\n2026-12-26');
+    await page.getByRole('button', { name: 'Save business hours' }).click();
+    await expect.poll(() => page.getByText('Business hours saved').isVisible()).toBe(true);
+    await page.reload();
+    await expect.poll(() => page.getByLabel(/^Closes at/).inputValue()).toBe('18:30');
+    expect(await page.getByRole('checkbox', { name: 'Saturday' }).isChecked()).toBe(true);
+    expect(await page.getByRole('textbox', { name: 'Holidays' }).inputValue()).toBe('2026-12-25\n2026-12-26');
+    await page.getByRole('textbox', { name: 'Holidays' }).fill('not a date');
+    await page.getByRole('button', { name: 'Save business hours' }).click();
+    await expect.poll(() => page.getByRole('alert', { name: 'The business hours were not saved' }).textContent()).toContain('YYYY-MM-DD');
+    await page.getByRole('textbox', { name: 'Holidays' }).fill('2026-12-25\n2026-12-26');
+    await page.getByRole('button', { name: 'Save business hours' }).click();
+    await expect.poll(() => page.getByRole('alert', { name: 'The business hours were not saved' }).count()).toBe(0);
+    await checkScreen('settings-business-hours');
+  });
+
+  it('shows the invited agent only what an agent may do', async () => {
+    await page.getByRole('button', { name: `Account menu of ${owner.email}` }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL(`${baseUrl}/sign-in`);
+    await page.goto(inviteUrl);
+    await page.getByRole('textbox', { name: 'Password' }).fill('the agent passphrase');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${baseUrl}/segments`);
+
+    await page.goto(`${baseUrl}/settings`);
+    await page.waitForURL(`${baseUrl}/settings/users`);
+    const tabs = page.getByRole('navigation', { name: 'Settings' });
+    await expect.poll(() => tabs.getByRole('link', { name: 'Users and roles' }).isVisible()).toBe(true);
+    expect(await tabs.getByRole('link', { name: 'API keys' }).count()).toBe(0);
+    expect(await tabs.getByRole('link', { name: 'Integrations' }).count()).toBe(0);
+    // Members listed, without the invitation form or the buttons to change them.
+    await expect.poll(() => page.getByRole('cell', { name: owner.email }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Invite', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+
+    await page.goto(`${baseUrl}/settings/keys`);
+    await expect.poll(() => page.getByRole('heading', { name: 'API keys are not open to your role' }).isVisible()).toBe(true);
+    await checkScreen('settings-keys-agent');
+
+    await tabs.getByRole('link', { name: 'Business hours' }).click();
+    await expect.poll(() => page.getByLabel(/^Closes at/).inputValue()).toBe('18:30');
+    expect(await page.getByLabel(/^Closes at/).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save business hours' }).count()).toBe(0);
+  });
+
+  it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
