@@ -199,6 +199,9 @@ export {
   deleteIntegration,
   findIntegration,
   findIntegrationByToken,
+  listIntegrations,
+  maxDeliveryErrorLength,
+  recordWebhookDelivery,
   upsertIntegration,
   type IntegrationRow,
 } from './integrations/index.js';

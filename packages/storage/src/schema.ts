@@ -167,6 +167,11 @@ export interface Database {
     url_token: string;
     created_at: CreatedAt;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+    last_delivery_at: Timestamp | null;
+    deliveries_accepted: Generated<number>;
+    deliveries_refused: Generated<number>;
+    last_error_at: Timestamp | null;
+    last_error: string | null;
   };
   webhook_deliveries: {
     workspace_id: string;

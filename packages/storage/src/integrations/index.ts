@@ -1,1 +1,10 @@
-export { deleteIntegration, findIntegration, findIntegrationByToken, upsertIntegration, type IntegrationRow } from './integrations.js';
+export {
+  deleteIntegration,
+  findIntegration,
+  findIntegrationByToken,
+  listIntegrations,
+  maxDeliveryErrorLength,
+  recordWebhookDelivery,
+  upsertIntegration,
+  type IntegrationRow,
+} from './integrations.js';

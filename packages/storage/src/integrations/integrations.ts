@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
@@ -35,6 +35,12 @@ export async function findIntegration(scope: WorkspaceScope, provider: string): 
     .executeTakeFirst();
 }
 
+/** The workspace's connected providers, by name. */
+export async function listIntegrations(scope: WorkspaceScope): Promise<IntegrationRow[]> {
+  const { db, workspaceId } = scope;
+  return db.selectFrom('integrations').selectAll().where('workspace_id', '=', workspaceId).orderBy('provider').execute();
+}
+
 /** The integration a webhook URL names; tokens are unique across workspaces. */
 export async function findIntegrationByToken(
   db: Kysely<Database>,
@@ -52,4 +58,38 @@ export async function deleteIntegration(scope: WorkspaceScope, provider: string)
     .where('provider', '=', provider)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/** The longest refusal reason kept: enough for "field: message", never a payload. */
+export const maxDeliveryErrorLength = 200;
+
+/**
+ * Counts one delivery to the integration a webhook URL names: accepted, or refused with why.
+ * A statement of its own, `n = n + 1`, so concurrent deliveries each count; it holds the row
+ * lock only for itself. The URL token is part of the key, so a delivery to a URL that was
+ * disconnected and connected again meanwhile counts nowhere.
+ */
+export async function recordWebhookDelivery(
+  scope: WorkspaceScope,
+  delivery: { provider: string; urlToken: string; at: Date; refused?: string | undefined },
+): Promise<void> {
+  const { db, workspaceId } = scope;
+  const { at, refused } = delivery;
+  await db
+    .updateTable('integrations')
+    .set((eb) => ({
+      // Deliveries handled concurrently may finish out of order: keep the latest instant.
+      last_delivery_at: sql<Date>`greatest(last_delivery_at, ${at}::timestamptz)`,
+      ...(refused === undefined
+        ? { deliveries_accepted: eb('deliveries_accepted', '+', 1) }
+        : {
+            deliveries_refused: eb('deliveries_refused', '+', 1),
+            last_error_at: at,
+            last_error: refused.slice(0, maxDeliveryErrorLength),
+          }),
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('provider', '=', delivery.provider)
+    .where('url_token', '=', delivery.urlToken)
+    .execute();
 }

@@ -8,6 +8,7 @@ import {
   deleteIntegration,
   findIntegration,
   inWorkspaceTransaction,
+  listIntegrations,
   recordAudit,
   writeBusinessHours,
   type Database,
@@ -25,6 +26,15 @@ const integrationSchema = z.object({
   webhookUrl: z.string().describe("paste into the provider's webhook settings; it names this workspace"),
   hasSecret: z.boolean(),
   updatedAt: z.date(),
+  lastDeliveryAt: z.date().nullable().describe('when the last delivery came, accepted or refused; null before the first'),
+  deliveries: z.object({
+    accepted: z.number().int().describe('deliveries answered 200 (duplicates and ignored events included)'),
+    refused: z.number().int().describe('deliveries refused: bad signature, not JSON, an invalid field, …'),
+  }),
+  lastError: z
+    .object({ at: z.date(), message: z.string().describe('why: the answer Strata gave the provider, never the payload') })
+    .nullable()
+    .describe('the last refused delivery'),
 });
 const putBody = z.object({
   secret: z
@@ -53,7 +63,26 @@ export function registerIntegrationRoutes(
     webhookUrl: `${base}/webhooks/${row.provider}/${row.url_token}`,
     hasSecret: row.secret_ciphertext !== null,
     updatedAt: row.updated_at,
+    lastDeliveryAt: row.last_delivery_at,
+    deliveries: { accepted: row.deliveries_accepted, refused: row.deliveries_refused },
+    lastError: row.last_error_at && row.last_error !== null ? { at: row.last_error_at, message: row.last_error } : null,
   });
+  api.get(
+    '/integrations',
+    {
+      schema: {
+        operationId: 'listIntegrations',
+        summary: "The connected providers: each one's webhook URL, last delivery and errors",
+        tags: ['integrations'],
+        response: { 200: z.object({ items: z.array(integrationSchema) }) },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'integrations:read');
+      const base = publicBase(app, deps.publicUrl);
+      return { items: (await listIntegrations(scope)).map((row) => view(row, base)) };
+    },
+  );
   api.put(
     '/integrations/:provider',
     {
@@ -94,7 +123,7 @@ export function registerIntegrationRoutes(
     {
       schema: {
         operationId: 'getIntegration',
-        summary: "A connected provider's webhook URL",
+        summary: "A connected provider's webhook URL, last delivery and errors",
         tags: ['integrations'],
         params: providerParams,
         response: { 200: integrationSchema },
