@@ -21,6 +21,7 @@ export {
   BackfillFailedError,
   backfillVersion,
   diffRule,
+  recomputeCalendarSegments,
   recomputeSegment,
   recomputeWorkspace,
   type BackfillProgress,

@@ -31,6 +31,7 @@ import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type M
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
 import { registerAuditRoutes } from './routes/audit/index.js';
+import { registerWorkspaceRoutes } from './routes/workspaces/index.js';
 import { registerPeoplePrivacyRoutes, registerRetentionRoutes } from './routes/privacy/index.js';
 
 /** What the app needs once the database is up; until then requests answer 503. */
@@ -184,6 +185,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerUserRoutes(scope, { db, auth, now, publicUrl: options.publicUrl });
       registerKeyRoutes(scope, { auth });
       registerAuditRoutes(scope, { auth });
+      registerWorkspaceRoutes(scope, { auth });
       registerPeoplePrivacyRoutes(scope, { auth, now, secrets });
       registerRetentionRoutes(scope, { auth });
       done();

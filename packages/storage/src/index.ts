@@ -178,7 +178,7 @@ export {
 } from './profiles/index.js';
 export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './segments/index.js';
 export { listSegmentDailySizes, type SegmentDay } from './segments/index.js';
-export { readWorkspaceHours, writeBusinessHours } from './workspaces/index.js';
+export { findDatabaseTimezone, lockWorkspace, readWorkspaceHours, updateWorkspace, writeBusinessHours } from './workspaces/index.js';
 export {
   claimWebhookDelivery,
   findTicket,

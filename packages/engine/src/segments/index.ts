@@ -3,6 +3,7 @@ export { LiveSegmentWorker, type LiveWorkerOptions } from './live-worker.js';
 export { SegmentMetrics } from './segment-metrics.js';
 export { sweepTime, instantRange, TimeSweeper } from './time-sweep.js';
 export { BackfillFailedError, backfillVersion, diffRule, recomputeSegment, recomputeWorkspace, type BackfillProgress } from './backfill.js';
+export { recomputeCalendarSegments } from './timezone-change.js';
 export {
   checkSegmentRule,
   createSegment,

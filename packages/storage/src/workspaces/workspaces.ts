@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { BusinessHoursSetting, Database } from '../schema.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
@@ -64,4 +64,34 @@ export async function writeBusinessHours(scope: WorkspaceScope, hours: BusinessH
     .set({ business_hours: JSON.stringify(hours) })
     .where('workspace_id', '=', workspaceId)
     .execute();
+}
+
+/** Renames the workspace or sets its timezone; the workspace as it is then. */
+export async function updateWorkspace(scope: WorkspaceScope, change: { name?: string | undefined; timezone?: string | undefined }): Promise<Workspace> {
+  const { db, workspaceId } = scope;
+  const row = await db
+    .updateTable('workspaces')
+    .set({
+      ...(change.name === undefined ? {} : { name: change.name }),
+      ...(change.timezone === undefined ? {} : { timezone: change.timezone }),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toWorkspace(row);
+}
+
+/**
+ * The zone name as PostgreSQL's tz database spells it (`europe/berlin` → `Europe/Berlin`), or
+ * undefined when calendar windows in SQL would not know it (`strata_timezones`, migration 0008).
+ */
+export async function findDatabaseTimezone(db: Kysely<Database>, name: string): Promise<string | undefined> {
+  const row = await sql<{ name: string | null }>`SELECT strata_timezone(${name}) AS name`.execute(db);
+  return row.rows[0]?.name ?? undefined;
+}
+
+/** The workspace, its row locked until the caller's transaction ends: a change reads what it replaces. */
+export async function lockWorkspace(scope: WorkspaceScope): Promise<Workspace> {
+  const { db, workspaceId } = scope;
+  return toWorkspace(await db.selectFrom('workspaces').selectAll().where('workspace_id', '=', workspaceId).forUpdate().executeTakeFirstOrThrow());
 }

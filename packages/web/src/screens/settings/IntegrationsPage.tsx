@@ -5,6 +5,7 @@ import { api, ApiError, unwrap } from '../../api/client';
 import { notify } from '../../shell/notify';
 import { ErrorState } from '../../shell/PageState';
 import { CopyField } from './CopyField';
+import { DeliveryStatus } from './DeliveryStatus';
 import { useCan } from './permissions';
 import { when } from './when';
 
@@ -18,7 +19,7 @@ const providers = [
 ] as const;
 type Provider = (typeof providers)[number];
 
-/** /settings/integrations: each provider's webhook URL to paste into it, and its signing secret. */
+/** /settings/integrations: each provider's webhook URL to paste into it, its signing secret, and whether its deliveries arrive. */
 export function IntegrationsPage() {
   return (
     <Stack gap="md">
@@ -50,6 +51,8 @@ function ProviderCard({ provider }: { provider: Provider }) {
         throw error;
       }
     },
+    // Deliveries arrive while the page is open: it catches up on its own.
+    refetchInterval: 30_000,
   });
   const [secret, setSecret] = useState('');
   const save = useMutation({
@@ -98,6 +101,7 @@ function ProviderCard({ provider }: { provider: Provider }) {
               <Text size="sm" c="dimmed">
                 {connected.hasSecret ? 'Signing secret set' : 'No signing secret'} · changed {when(connected.updatedAt)}
               </Text>
+              <DeliveryStatus label={provider.label} integration={connected} />
             </>
           ) : (
             <Text size="sm">

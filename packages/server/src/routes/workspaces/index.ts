@@ -1,0 +1,1 @@
+export { registerWorkspaceRoutes } from './workspace-routes.js';
