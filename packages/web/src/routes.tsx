@@ -26,6 +26,7 @@ const KeysPage = named(() => import('./screens/settings/KeysPage'), 'KeysPage');
 const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage');
 const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage'), 'IntegrationsPage');
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
+const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
 export const routes: RouteObject[] = [
@@ -60,6 +61,7 @@ export const routes: RouteObject[] = [
               { path: 'users', element: <UsersPage /> },
               { path: 'integrations', element: <IntegrationsPage /> },
               { path: 'business-hours', element: <BusinessHoursPage /> },
+              { path: 'workspace', element: <WorkspacePage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

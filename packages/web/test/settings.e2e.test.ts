@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import { bootstrapOwner } from '../../server/src/routes/users/index.js';
 import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 import { createTestApp } from '../../../test-support/test-server.js';
+import { signWebhook } from '../../../test-support/webhooks.js';
 
 /**
  * The settings screen as an owner uses it, in real Chromium against a real Strata: an API key
@@ -19,6 +20,10 @@ import { createTestApp } from '../../../test-support/test-server.js';
 const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 const owner = { email: 'owner@example.com', password: 'correct horse battery' };
+const stripeEvent = readFileSync(
+  fileURLToPath(new URL('../../../../shared/data/webhook-fixtures-zulip/stripe/customer_subscription_created.json', import.meta.url)),
+  'utf8',
+);
 const now = () => new Date();
 
 let database: TestDatabase;
@@ -98,7 +103,7 @@ describe('the settings screen', () => {
     await page.getByRole('menuitem', { name: 'Settings' }).click();
     await page.waitForURL(`${baseUrl}/settings/keys`);
     const tabs = page.getByRole('navigation', { name: 'Settings' });
-    for (const name of ['API keys', 'Users and roles', 'Integrations', 'Business hours'])
+    for (const name of ['API keys', 'Users and roles', 'Integrations', 'Business hours', 'Workspace'])
       await expect.poll(() => tabs.getByRole('link', { name, exact: true }).isVisible(), { message: name }).toBe(true);
     await expect.poll(() => page.getByRole('heading', { name: 'No API keys yet' }).isVisible()).toBe(true);
   });
@@ -174,6 +179,24 @@ describe('the settings screen', () => {
     await stripe.getByRole('button', { name: 'Rotate secret' }).click();
     await expect.poll(() => page.getByText('Stripe connected').count()).toBeGreaterThan(0);
     expect(await stripe.getByLabel('the Stripe webhook URL', { exact: true }).textContent()).toBe(url);
+    await expect
+      .poll(() => stripe.getByText("No delivery yet: paste the URL into Stripe's webhook settings.", { exact: true }).isVisible())
+      .toBe(true);
+
+    // Stripe delivers once with the secret, once with a forged signature; the page shows both after a reload.
+    const deliver = (secret: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signWebhook('stripe', stripeEvent, secret, Math.floor(Date.now() / 1000)) },
+        body: stripeEvent,
+      });
+    expect((await deliver('whsec_rotated_secret_value')).status).toBe(200);
+    expect((await deliver('whsec_not_the_secret_at_all')).status).toBe(401);
+    await page.reload();
+    const deliveries = stripe.getByRole('status', { name: 'Stripe deliveries' });
+    await expect.poll(() => deliveries.textContent()).toMatch(/^Last delivery just now\s*· 1 accepted · 1 refused$/);
+    const lastError = stripe.getByRole('note', { name: /^Last refused / });
+    expect(await lastError.textContent()).toMatch(/^Last refused .+webhook refused: bad-signature$/);
     await checkScreen('settings-integrations');
   });
 
@@ -196,6 +219,28 @@ describe('the settings screen', () => {
     await page.getByRole('button', { name: 'Save business hours' }).click();
     await expect.poll(() => page.getByRole('alert', { name: 'The business hours were not saved' }).count()).toBe(0);
     await checkScreen('settings-business-hours');
+  });
+
+  it('sets the workspace timezone, kept after a reload, and the business hours say how the two relate', async () => {
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Workspace' }).click();
+    await page.waitForURL(`${baseUrl}/settings/workspace`);
+    const zone = page.getByRole('textbox', { name: 'Workspace timezone', exact: true });
+    await expect.poll(() => zone.inputValue()).toBe('UTC');
+    await zone.click();
+    await zone.fill('Tokyo');
+    await page.getByRole('option', { name: 'Asia/Tokyo', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Acme support');
+    await page.getByRole('button', { name: 'Save workspace' }).click();
+    await expect.poll(() => page.getByText('Workspace saved').isVisible()).toBe(true);
+    await page.reload();
+    await expect.poll(() => zone.inputValue()).toBe('Asia/Tokyo');
+    expect(await page.getByRole('textbox', { name: 'Name', exact: true }).inputValue()).toBe('Acme support');
+    await checkScreen('settings-workspace');
+
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Business hours' }).click();
+    await expect.poll(() => page.getByText(/starts as the workspace's \(now Asia\/Tokyo\) but does not follow it/).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Workspace page' }).click();
+    await page.waitForURL(`${baseUrl}/settings/workspace`);
   });
 
   it('shows the invited agent only what an agent may do', async () => {
@@ -226,6 +271,11 @@ describe('the settings screen', () => {
     await expect.poll(() => page.getByLabel(/^Closes at/).inputValue()).toBe('18:30');
     expect(await page.getByLabel(/^Closes at/).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Save business hours' }).count()).toBe(0);
+
+    await tabs.getByRole('link', { name: 'Workspace' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Workspace timezone', exact: true }).inputValue()).toBe('Asia/Tokyo');
+    expect(await page.getByRole('textbox', { name: 'Workspace timezone', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save workspace' }).count()).toBe(0);
   });
 
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {

@@ -1,10 +1,12 @@
-import { Button, Checkbox, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import { notify } from '../../shell/notify';
 import { ErrorState, Loading } from '../../shell/PageState';
 import { useCan } from './permissions';
+import { loadWorkspace, workspaceKey } from './WorkspacePage';
 
 const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const hoursKey = ['settings', 'business-hours'] as const;
@@ -129,17 +131,28 @@ function HoursForm({ saved }: { saved: Hours }) {
             Save business hours
           </Button>
         )}
-        <div>
-          <Title order={3} size="h5">
-            Workspace timezone
-          </Title>
-          <Text size="sm">
-            The workspace&apos;s own timezone, in which rules&apos; calendar windows (&quot;within this month&quot;) begin, is chosen when
-            the workspace is created (<code>strata workspaces create --timezone</code>) and has no API yet; the business hours above use
-            their own, which starts as the workspace&apos;s.
-          </Text>
-        </div>
+        <WorkspaceTimezone />
       </Stack>
     </Paper>
+  );
+}
+
+/** How these hours relate to the workspace's own timezone, which is set on the Workspace page. */
+function WorkspaceTimezone() {
+  const workspace = useQuery({ queryKey: workspaceKey, queryFn: loadWorkspace });
+  return (
+    <div>
+      <Title order={3} size="h5">
+        Workspace timezone
+      </Title>
+      <Text size="sm">
+        These hours have their own timezone, which starts as the workspace&apos;s
+        {workspace.data ? <> (now {workspace.data.timezone})</> : null} but does not follow it. The workspace timezone, set on the{' '}
+        <Anchor component={Link} to="/settings/workspace">
+          Workspace page
+        </Anchor>
+        , is where rules&apos; calendar windows (&quot;within this month&quot;) and a segment&apos;s days begin.
+      </Text>
+    </div>
   );
 }

@@ -29,7 +29,7 @@ export function DeliveryStatus({ label, integration }: { label: string; integrat
         </Text>
       </Group>
       {lastError && (
-        <Alert color="red" variant="light" p="xs" title={`Last refused ${when(lastError.at)}`} aria-label={`Last error from ${label}`}>
+        <Alert color="red" variant="light" p="xs" role="note" title={`Last refused ${when(lastError.at)}`}>
           <Text size="sm">{lastError.message}</Text>
         </Alert>
       )}

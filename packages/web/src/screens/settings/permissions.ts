@@ -12,4 +12,5 @@ export const settingsPages = [
   { path: 'users', label: 'Users and roles', permission: 'users:read' },
   { path: 'integrations', label: 'Integrations', permission: 'integrations:read' },
   { path: 'business-hours', label: 'Business hours', permission: 'settings:read' },
+  { path: 'workspace', label: 'Workspace', permission: 'settings:read' },
 ] as const;
