@@ -54,6 +54,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   updateSegment: 'segments:write',
   deleteSegment: 'segments:write',
   getSegmentMembers: 'segments:read',
+  searchSegmentMembers: 'segments:read',
   explainSegmentMembership: 'segments:read',
   listSegmentChanges: 'segments:read',
   listSegmentDailySizes: 'segments:read',

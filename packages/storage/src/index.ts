@@ -145,6 +145,9 @@ export {
   type ChangeCause,
   type MembershipChange,
   type RecordedChange,
+  searchSegmentMembers,
+  segmentMemberSearch,
+  type SegmentMemberHit,
 } from './segments/index.js';
 export {
   claimSegmentWork,

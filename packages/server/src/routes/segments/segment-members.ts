@@ -17,6 +17,7 @@ import {
   loadPersonRecord,
   readWorkspaceHours,
   RecordTooLargeError,
+  searchSegmentMembers,
   type Database,
   type WorkspaceScope,
 } from '@strata/storage';
@@ -102,6 +103,44 @@ export function registerSegmentMemberRoutes(
         items: result.items.map((m) => ({ id: m.id, enteredAt: m.enteredAt })),
         nextCursor: result.more && last ? encodeMemberCursor(last.memberId) : null,
       };
+    },
+  );
+
+  api.get(
+    '/segments/:key/members/search',
+    {
+      schema: {
+        operationId: 'searchSegmentMembers',
+        summary:
+          "Find a member: people by userId, email or name, accounts by groupId, name or domain, starting with q, each with whether it is a member now",
+        tags: ['segments'],
+        params: keyParams,
+        querystring: z.object({
+          q: z.string().trim().min(1, 'q: type at least one character of an id, email, name or domain').max(256),
+          limit: z.coerce.number().int().min(1).max(50).default(10),
+        }),
+        response: {
+          200: z.object({
+            items: z
+              .array(
+                z.object({
+                  id: z.string().describe('the userId or groupId'),
+                  name: z.string().nullable(),
+                  email: z.string().nullable(),
+                  domain: z.string().nullable(),
+                  member: z.boolean(),
+                  enteredAt: z.date().nullable(),
+                }),
+              )
+              .describe('members first, then an exact id, then by id'),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'segments:read');
+      const segment = await segmentOf(scope, request.params.key);
+      return { items: await searchSegmentMembers(scope, segment, request.query.q, request.query.limit) };
     },
   );
 
