@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePredefinedSegments, LiveSegmentWorker, loadSampleData } from '@strata/engine';
 import { createApiKey, createWorkspace, workspaceScope } from '@strata/storage';
@@ -29,6 +30,8 @@ let browser: Browser;
 let page: Page;
 let writeKey: string;
 let worker: LiveSegmentWorker;
+/** A person of the demo with an email who is not in `inactive`. */
+let outsider: { userId: string; email: string };
 const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 
@@ -45,6 +48,12 @@ beforeAll(async () => {
   await bootstrapOwner(database.db, { workspaceId: defaultWorkspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
   await shareDemoWithOwners(database.db);
   worker = new LiveSegmentWorker({ db: database.db, now });
+  const found = await sql<{ userId: string; email: string }>`
+    SELECT p.user_id AS "userId", p.traits ->> 'email' AS email FROM people p
+    WHERE p.workspace_id = ${demo.id} AND p.user_id IS NOT NULL AND p.traits ->> 'email' LIKE '%@%'
+      AND NOT EXISTS (SELECT 1 FROM segment_members m WHERE m.workspace_id = p.workspace_id AND m.segment_key = 'inactive' AND m.member_id = p.person_id)
+    ORDER BY p.user_id LIMIT 1`.execute(database.owner);
+  outsider = found.rows[0]!;
 
   app = await createTestApp(database);
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -143,12 +152,50 @@ describe('the segment page', () => {
       .toBe(true);
   });
 
-  it('finds a customer by id and says why they are out', async () => {
-    await page.getByRole('textbox', { name: 'Find by user id' }).fill('nobody-like-this');
-    await page.getByRole('button', { name: 'Explain' }).click();
+  it('finds a member by email and opens why they are in it', async () => {
+    const row = members().locator('tbody tr').nth(1);
+    const id = (await row.getByRole('button').textContent())!;
+    const email = (await row.locator('td').filter({ hasText: '@' }).first().textContent())!;
+    const search = page.getByRole('textbox', { name: 'Find a member by id or email', exact: true });
+    await search.fill(email.toUpperCase());
+    await search.press('Enter');
     await expect
-      .poll(() => explanation().textContent())
-      .toContain('Strata knows no such customer: no person with userId "nobody-like-this"');
+      .poll(() =>
+        explanation()
+          .getByRole('heading', { name: `Why is ${id} in?` })
+          .isVisible(),
+      )
+      .toBe(true);
+    await expect.poll(() => page.url()).toContain(`member=${encodeURIComponent(id)}`);
+    await expect.poll(() => page.getByRole('status', { name: 'Search result' }).textContent()).toContain('member since');
+  });
+
+  it('says clearly when the customer found is not a member, with a link to their page', async () => {
+    const search = page.getByRole('textbox', { name: 'Find a member by id or email', exact: true });
+    await search.fill(outsider.email);
+    await page.getByRole('button', { name: 'Find', exact: true }).click();
+    const result = page.getByRole('status', { name: 'Search result' });
+    await expect.poll(() => result.textContent()).toContain(`${outsider.userId}${outsider.email}`);
+    await expect.poll(() => result.getByText('is not a member of inactive').isVisible()).toBe(true);
+    await result.getByRole('button', { name: `Why is ${outsider.userId} out?` }).click();
+    await expect
+      .poll(() =>
+        explanation()
+          .getByRole('heading', { name: `Why is ${outsider.userId} out?` })
+          .isVisible(),
+      )
+      .toBe(true);
+    await checkScreen('segment-page-search');
+    await result.getByRole('link', { name: `Open ${outsider.userId}'s page` }).click();
+    await page.waitForURL(`${baseUrl}/people/${encodeURIComponent(outsider.userId)}`);
+    await page.goBack();
+    await page.waitForURL(/\/segments\/inactive/);
+
+    await search.fill('nobody-like-this');
+    await search.press('Enter');
+    await expect
+      .poll(() => result.textContent())
+      .toBe('No person whose id, email or name starts with \u201cnobody-like-this\u201d in this workspace.');
   });
 
   it('lists the members as of a past day, and goes back to now', async () => {

@@ -1,9 +1,10 @@
 import { Button, Group, MultiSelect, Skeleton, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { EmptyState, ErrorState } from '../../shell/PageState';
+import { MemberSearch } from './MemberSearch';
 import { defaultTraits, endOfDay, traitText } from './member-traits';
 
 const pageSize = 20;
@@ -68,7 +69,6 @@ export function MembersTable(props: {
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const [pageIndex, setPageIndex] = useState(0);
   const [shownTraits, setShownTraits] = useState<string[]>([...defaultTraits[target]]);
-  const [lookup, setLookup] = useState('');
   const cursor = cursors[pageIndex];
   const members = useQuery({
     queryKey: ['segments', segmentKey, 'members', asOf, cursor],
@@ -134,30 +134,13 @@ export function MembersTable(props: {
     setCursors((c) => [...c.slice(0, pageIndex + 1), nextCursor]);
     setPageIndex(pageIndex + 1);
   };
-  const find = (event: FormEvent) => {
-    event.preventDefault();
-    if (lookup.trim()) props.onSelect(lookup.trim());
-  };
-
   return (
     <Stack gap="sm">
       <Title order={2} size="h4">
         Members{asOf ? ` as of ${asOf}` : ''}
       </Title>
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <form onSubmit={find} className="member-lookup">
-          <Group align="flex-end" gap="xs">
-            <TextInput
-              label={target === 'person' ? 'Find by user id' : 'Find by group id'}
-              description="Is this customer in or out, and why"
-              value={lookup}
-              onChange={(e) => setLookup(e.currentTarget.value)}
-            />
-            <Button type="submit" variant="default">
-              Explain
-            </Button>
-          </Group>
-        </form>
+        <MemberSearch segmentKey={segmentKey} target={target} onSelect={props.onSelect} />
         <TextInput
           type="date"
           label="As of (end of day, UTC)"
