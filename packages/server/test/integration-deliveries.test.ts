@@ -41,7 +41,11 @@ const deliver = (provider: string, body: string, headers: Record<string, string>
   app.inject({ method: 'POST', url: urls.get(provider)!, headers: { 'content-type': 'application/json', ...headers }, payload: body });
 
 async function integration(provider: string, key = ws.adminKey): Promise<IntegrationView> {
-  const response = await app.inject({ method: 'GET', url: `/api/v1/integrations/${provider}`, headers: { authorization: `Bearer ${key}` } });
+  const response = await app.inject({
+    method: 'GET',
+    url: `/api/v1/integrations/${provider}`,
+    headers: { authorization: `Bearer ${key}` },
+  });
   expect(response.statusCode).toBe(200);
   return response.json<IntegrationView>();
 }
@@ -55,7 +59,11 @@ describe('deliveries counted on the integration', () => {
     const good = await deliver('zendesk', zendeskTicket, signWebhook('zendesk', zendeskTicket, secret, seconds()));
     expect(good.statusCode).toBe(200);
     const firstAt = new Date(nowMs).toISOString();
-    expect(await integration('zendesk')).toMatchObject({ lastDeliveryAt: firstAt, deliveries: { accepted: 1, refused: 0 }, lastError: null });
+    expect(await integration('zendesk')).toMatchObject({
+      lastDeliveryAt: firstAt,
+      deliveries: { accepted: 1, refused: 0 },
+      lastError: null,
+    });
 
     nowMs += 60_000;
     const forged = await deliver('zendesk', zendeskTicket, signWebhook('zendesk', zendeskTicket, 'not-the-secret-at-all', seconds()));

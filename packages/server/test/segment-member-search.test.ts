@@ -135,8 +135,7 @@ describe('GET /api/v1/segments/{key}/members/search', () => {
     // Membership is looked up per hit by index, never by reading the whole segment.
     expect(text).toMatch(/Index Scan using segment_members_\w+ on segment_members/);
     expect(text).not.toMatch(/Seq Scan on segment_members|Materialize/);
-    expect(
-      ((await database.db.selectNoFrom(sql<string>`current_user`.as('role')).executeTakeFirstOrThrow()) as { role: string }).role,
-    ).toBe('strata_app');
+    const { role } = await database.db.selectNoFrom(sql<string>`current_user`.as('role')).executeTakeFirstOrThrow();
+    expect(role).toBe('strata_app');
   });
 });

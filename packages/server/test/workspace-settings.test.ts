@@ -20,7 +20,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-const call = (method: 'GET' | 'PATCH' | 'POST', url: string, key: string, payload?: unknown) =>
+const call = (method: 'GET' | 'PATCH' | 'POST', url: string, key: string, payload?: Record<string, unknown>) =>
   app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload }) });
 
 describe('GET and PATCH /api/v1/workspace', () => {
@@ -92,7 +92,12 @@ describe('GET and PATCH /api/v1/workspace', () => {
       rule: 'did "login" within this month',
     });
     expect(created.statusCode).toBe(201);
-    await call('POST', '/api/v1/segments', ws.adminKey, { key: 'rolling', name: 'Rolling', target: 'person', rule: 'did "login" within last 30 days' });
+    await call('POST', '/api/v1/segments', ws.adminKey, {
+      key: 'rolling',
+      name: 'Rolling',
+      target: 'person',
+      rule: 'did "login" within last 30 days',
+    });
     const members = async (key: string) =>
       (await call('GET', `/api/v1/segments/${key}/members`, ws.readKey)).json<{ items: Array<{ id: string }> }>().items.map((m) => m.id);
     expect(await members('logged-in-this-month')).toEqual(['mia']);

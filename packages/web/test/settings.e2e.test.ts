@@ -183,7 +183,7 @@ describe('the settings screen', () => {
       .poll(() => stripe.getByText("No delivery yet: paste the URL into Stripe's webhook settings.", { exact: true }).isVisible())
       .toBe(true);
 
-    // Stripe delivers once with the secret, once with a forged signature; the page shows both after a reload.
+    // Stripe delivers with the secret, then a forged signature comes; the page shows both after a reload.
     const deliver = (secret: string) =>
       fetch(url, {
         method: 'POST',
@@ -191,10 +191,12 @@ describe('the settings screen', () => {
         body: stripeEvent,
       });
     expect((await deliver('whsec_rotated_secret_value')).status).toBe(200);
+    // Stripe retries: the same event again is a duplicate, accepted too.
+    expect((await deliver('whsec_rotated_secret_value')).status).toBe(200);
     expect((await deliver('whsec_not_the_secret_at_all')).status).toBe(401);
     await page.reload();
     const deliveries = stripe.getByRole('status', { name: 'Stripe deliveries' });
-    await expect.poll(() => deliveries.textContent()).toMatch(/^Last delivery just now\s*· 1 accepted · 1 refused$/);
+    await expect.poll(() => deliveries.textContent()).toMatch(/^Last delivery just now\s*· 2 accepted · 1 refused$/);
     const lastError = stripe.getByRole('note', { name: /^Last refused / });
     expect(await lastError.textContent()).toMatch(/^Last refused .+webhook refused: bad-signature$/);
     await checkScreen('settings-integrations');

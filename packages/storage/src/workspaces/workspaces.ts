@@ -67,7 +67,10 @@ export async function writeBusinessHours(scope: WorkspaceScope, hours: BusinessH
 }
 
 /** Renames the workspace or sets its timezone; the workspace as it is then. */
-export async function updateWorkspace(scope: WorkspaceScope, change: { name?: string | undefined; timezone?: string | undefined }): Promise<Workspace> {
+export async function updateWorkspace(
+  scope: WorkspaceScope,
+  change: { name?: string | undefined; timezone?: string | undefined },
+): Promise<Workspace> {
   const { db, workspaceId } = scope;
   const row = await db
     .updateTable('workspaces')
@@ -93,5 +96,7 @@ export async function findDatabaseTimezone(db: Kysely<Database>, name: string): 
 /** The workspace, its row locked until the caller's transaction ends: a change reads what it replaces. */
 export async function lockWorkspace(scope: WorkspaceScope): Promise<Workspace> {
   const { db, workspaceId } = scope;
-  return toWorkspace(await db.selectFrom('workspaces').selectAll().where('workspace_id', '=', workspaceId).forUpdate().executeTakeFirstOrThrow());
+  return toWorkspace(
+    await db.selectFrom('workspaces').selectAll().where('workspace_id', '=', workspaceId).forUpdate().executeTakeFirstOrThrow(),
+  );
 }

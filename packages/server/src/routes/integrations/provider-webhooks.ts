@@ -38,8 +38,8 @@ export function registerWebhookRoutes(
       // The delivery's scope: the workspace its URL names, its clock stopped at the delivery's arrival.
       const scope = workspaceScope(deps.db(), target.workspaceId, () => now);
       const record = (refused?: string) =>
-        recordWebhookDelivery(scope, { provider: provider.name, urlToken: request.params.token, at: now, refused }).catch((error: unknown) =>
-          request.log.error({ err: error, provider: provider.name }, 'the webhook delivery could not be counted'),
+        recordWebhookDelivery(scope, { provider: provider.name, urlToken: request.params.token, at: now, refused }).catch(
+          (error: unknown) => request.log.error({ err: error, provider: provider.name }, 'the webhook delivery could not be counted'),
         );
       let result: WebhookResult;
       try {

@@ -112,7 +112,7 @@ export function registerSegmentMemberRoutes(
       schema: {
         operationId: 'searchSegmentMembers',
         summary:
-          "Find a member: people by userId, email or name, accounts by groupId, name or domain, starting with q, each with whether it is a member now",
+          'Find a member: people by userId, email or name, accounts by groupId, name or domain, starting with q, each with whether it is a member now',
         tags: ['segments'],
         params: keyParams,
         querystring: z.object({

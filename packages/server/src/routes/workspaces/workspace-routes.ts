@@ -3,7 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isValidTimezone } from '@strata/core';
 import { recomputeCalendarSegments } from '@strata/engine';
-import { findDatabaseTimezone, findWorkspaceById, inWorkspaceTransaction, lockWorkspace, recordAudit, updateWorkspace, type Workspace } from '@strata/storage';
+import {
+  findDatabaseTimezone,
+  findWorkspaceById,
+  inWorkspaceTransaction,
+  lockWorkspace,
+  recordAudit,
+  updateWorkspace,
+  type Workspace,
+} from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { auditBy } from '../audit/index.js';
@@ -17,13 +25,7 @@ const workspaceSchema = z.object({
 const patchBody = z
   .object({
     name: z.string().trim().min(1, 'name: type a name').max(100, 'name: at most 100 characters').optional(),
-    timezone: z
-      .string()
-      .trim()
-      .min(1)
-      .max(64)
-      .optional()
-      .describe('an IANA timezone such as "Europe/Berlin" (any case); "UTC" for none'),
+    timezone: z.string().trim().min(1).max(64).optional().describe('an IANA timezone such as "Europe/Berlin" (any case); "UTC" for none'),
   })
   .refine((b) => b.name !== undefined || b.timezone !== undefined, 'send {"name"} or {"timezone"} (or both)');
 
@@ -37,7 +39,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: { auth: Auth
     {
       schema: {
         operationId: 'getWorkspace',
-        summary: "This workspace: id, slug, name and timezone",
+        summary: 'This workspace: id, slug, name and timezone',
         tags: ['settings'],
         response: { 200: workspaceSchema },
       },

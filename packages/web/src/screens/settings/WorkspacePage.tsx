@@ -85,9 +85,9 @@ function WorkspaceForm({ saved }: { saved: Workspace }) {
         />
         <Text size="sm">
           Rules&apos; calendar windows (<code>within this month</code>, <code>last 2 calendar weeks</code>, and{' '}
-          <code>in customer timezone</code> for customers without a timezone of their own) begin at midnight in this timezone, and so do
-          the days of a segment&apos;s size chart. Saving a new timezone recomputes the segments with calendar windows at once: members
-          may enter or leave them, with the usual webhooks. Rolling windows (<code>within last 30 days</code>) do not change.
+          <code>in customer timezone</code> for customers without a timezone of their own) begin at midnight in this timezone, and so do the
+          days of a segment&apos;s size chart. Saving a new timezone recomputes the segments with calendar windows at once: members may
+          enter or leave them, with the usual webhooks. Rolling windows (<code>within last 30 days</code>) do not change.
         </Text>
         {save.isError && <ErrorState title="The workspace was not saved" error={save.error} />}
         {!readOnly && (
