@@ -95,16 +95,18 @@ describe('GET /api/v1/segments/{key}/members/search', () => {
     expect(await search('pro', 'miles@')).toEqual([expect.objectContaining({ id: 'miles', member: false, enteredAt: null })]);
   });
 
-  it('lists members first, then an exact id, by id', async () => {
+  it('lists an exact id first, then members, by id', async () => {
     const hits = await search('pro', 'mi');
     expect(hits.map((h) => [h.id, h.member])).toEqual([
       ['mia', true],
       ['miles', false],
     ]);
+    // user-1 is not a member (odd ids are free), user-10, user-100, … are; at most 10.
     const byId = await search('pro', 'user-1');
-    // user-1 is not a member (odd), user-10, user-100, … that are come first; at most 10.
     expect(byId).toHaveLength(10);
-    expect(byId.every((h) => h.member)).toBe(true);
+    expect(byId[0]).toMatchObject({ id: 'user-1', member: false });
+    expect(byId.slice(1).every((h) => h.member)).toBe(true);
+    expect(byId.slice(1).map((h) => h.id)).toEqual([...byId.slice(1).map((h) => h.id)].sort());
   });
 
   it('finds an account by domain or name', async () => {

@@ -34,7 +34,7 @@ export {
   type MembershipChange,
   type RecordedChange,
 } from './segment-members.js';
-export { searchSegmentMembers, segmentMemberSearch, type SegmentMemberHit } from './member-search.js';
+export { memberSearchCandidates, searchSegmentMembers, segmentMemberSearch, type SegmentMemberHit } from './member-search.js';
 export {
   claimSegmentWork,
   claimSegmentWorkItems,

@@ -132,7 +132,7 @@ export function registerSegmentMemberRoutes(
                   enteredAt: z.date().nullable(),
                 }),
               )
-              .describe('members first, then an exact id, then by id'),
+              .describe('the exact id or email first, then members, then by id; among the exact matches and the first 200 others'),
           }),
         },
       },
