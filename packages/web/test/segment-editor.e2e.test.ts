@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePredefinedSegments, loadSampleData } from '@strata/engine';
@@ -58,8 +59,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function checkScreen(name: string) {
-  await page.waitForLoadState('networkidle');
+async function checkScreen(name: string, options: { polling?: boolean } = {}) {
+  // A page that polls (a backfill's progress) is never network-idle.
+  if (!options.polling) await page.waitForLoadState('networkidle');
   expect(await seriousAccessibilityViolations(page), `accessibility of ${name}`).toEqual([]);
   await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
 }
@@ -73,6 +75,32 @@ async function serverSays<T>(method: string, path: string, body: unknown): Promi
     },
     { method, path, body },
   );
+}
+
+/** People in the demo workspace: what a person segment's backfill evaluates. */
+async function countPeople(): Promise<number> {
+  const row = await database.owner
+    .selectFrom('people')
+    .innerJoin('workspaces', 'workspaces.workspace_id', 'people.workspace_id')
+    .where('workspaces.slug', '=', 'demo')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Holds `segment_staging` against writes from a connection of its own until released: a
+ * backfill counts its profiles, records 0 done, then waits at its first chunk's staging.
+ */
+async function holdStagingTable(): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: database.ownerUrl });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE segment_staging IN SHARE MODE');
+  return async () => {
+    await client.query('COMMIT');
+    await client.end();
+  };
 }
 
 /** The machine is shared with other test runs: the screen gets 10 s to show what it should. */
@@ -163,7 +191,8 @@ describe('the segment editor', () => {
 
     const rule = 'last_seen_at within last 7 days';
     await typeRule(rule);
-    await poll(() => page.getByText('No mistakes.').isVisible()).toBe(true);
+    await poll(() => editor().textContent()).toBe(rule);
+    await poll(() => page.locator('#rule-problems').textContent()).toBe('No mistakes.');
     await page.getByRole('button', { name: 'Review changes' }).click();
     const diff = await serverSays<{ entering: number; leaving: number; staying: number; sampleLeaving: string[] }>(
       'PUT',
@@ -178,7 +207,22 @@ describe('the segment editor', () => {
     await poll(() => review.textContent()).toContain(diff.sampleLeaving[0]!);
     await checkScreen('segment-editor-review');
 
-    await page.getByRole('button', { name: 'Confirm and save version 2' }).click();
+    // The demo backfills in well under a second: hold the staging table for a moment, so the
+    // backfill waits after counting its profiles and the user sees its progress bar.
+    const profiles = await countPeople();
+    const release = await holdStagingTable();
+    try {
+      await page.getByRole('button', { name: 'Confirm and save version 2' }).click();
+      // The bar shows under the form and in the version history (at 0 % it has no width, so
+      // Playwright would not call it visible: count it).
+      const bars = page.getByRole('progressbar', { name: `Building version 2: 0 of ${profiles.toLocaleString('en')} profiles evaluated` });
+      await poll(() => bars.count()).toBe(2);
+      await poll(() => history.getByRole('progressbar').count()).toBe(1);
+      await poll(() => page.getByTestId('saving').textContent()).toContain('The current version keeps serving until this one is complete.');
+      await checkScreen('segment-editor-backfill', { polling: true });
+    } finally {
+      await release();
+    }
     await poll(() => page.getByText('Version 2 serves now.').isVisible(), { timeout: 30_000 }).toBe(true);
     await poll(() => history.textContent()).toContain('Version 2active');
     await poll(() => history.textContent()).toContain('Version 1retired');
@@ -191,6 +235,8 @@ describe('the segment editor', () => {
     await poll(() => page.getByRole('alert').filter({ hasText: 'Could not load segment' }).textContent()).toContain(
       'no segment "no-such-segment"',
     );
+    // The error state (a red alert with its retry button) is readable too.
+    expect(await seriousAccessibilityViolations(page), 'accessibility of the error state').toEqual([]);
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -29,7 +29,7 @@ export function ErrorState({ title, error, onRetry }: { title: string; error: un
         <Text size="sm">{message}</Text>
         {hint && <Text size="sm">{hint}</Text>}
         {onRetry && (
-          <Button size="xs" variant="light" color="red" onClick={onRetry}>
+          <Button size="xs" variant="default" onClick={onRetry}>
             Try again
           </Button>
         )}
