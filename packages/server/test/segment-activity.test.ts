@@ -37,7 +37,8 @@ const localDay = (at: string) => new Intl.DateTimeFormat('en-CA', { timeZone: ti
 /** The size at the end of a day: enters minus exits up to it, counted forward from the start. */
 const sizeAtEndOf = (key: string, day: string) =>
   changes.filter((c) => c.key === key && localDay(c.at) <= day).reduce((n, c) => n + (c.kind === 'enter' ? 1 : -1), 0);
-const today = (key: string, kind: Change['kind']) => changes.filter((c) => c.key === key && c.kind === kind && localDay(c.at) === '2026-03-10').length;
+const today = (key: string, kind: Change['kind']) =>
+  changes.filter((c) => c.key === key && c.kind === kind && localDay(c.at) === '2026-03-10').length;
 
 const admin = () => ({ authorization: `Bearer ${ws.adminKey}` });
 const activity = (query = '') => app.inject({ url: `/api/v1/segments/activity${query}`, headers: admin() });
@@ -60,11 +61,23 @@ beforeAll(async () => {
   await database.owner.updateTable('workspaces').set({ timezone }).where('workspace_id', '=', workspaceId).execute();
   await database.owner
     .insertInto('segment_changes')
-    .values(changes.map((c) => ({ workspace_id: workspaceId, segment_key: c.key, member_id: c.member, kind: c.kind, at: new Date(c.at), version: 1, cause: '{}' })))
+    .values(
+      changes.map((c) => ({
+        workspace_id: workspaceId,
+        segment_key: c.key,
+        member_id: c.member,
+        kind: c.kind,
+        at: new Date(c.at),
+        version: 1,
+        cause: '{}',
+      })),
+    )
     .execute();
   await database.owner
     .insertInto('segment_members')
-    .values(Object.entries(membersNow).flatMap(([key, ids]) => ids.map((id) => ({ workspace_id: workspaceId, segment_key: key, member_id: id }))))
+    .values(
+      Object.entries(membersNow).flatMap(([key, ids]) => ids.map((id) => ({ workspace_id: workspaceId, segment_key: key, member_id: id }))),
+    )
     .execute();
 });
 afterAll(async () => {
@@ -88,15 +101,27 @@ describe('segment activity for the list', () => {
       })),
     });
     // The same numbers, written out: a UTC reading would put m2's enter on 03-07 and m1's exit on 03-10.
-    expect(response.json<{ items: unknown[] }>().items[0]).toEqual({ key: 'alpha', sizes: [1, 2, 3, 3, 2, 2], enteredToday: 1, exitedToday: 1 });
-    expect(response.json<{ items: unknown[] }>().items[1]).toEqual({ key: 'beta', sizes: [0, 0, 1, 1, 1, 2], enteredToday: 2, exitedToday: 1 });
+    expect(response.json<{ items: unknown[] }>().items[0]).toEqual({
+      key: 'alpha',
+      sizes: [1, 2, 3, 3, 2, 2],
+      enteredToday: 1,
+      exitedToday: 1,
+    });
+    expect(response.json<{ items: unknown[] }>().items[1]).toEqual({
+      key: 'beta',
+      sizes: [0, 0, 1, 1, 1, 2],
+      enteredToday: 2,
+      exitedToday: 1,
+    });
   });
 
   it('agrees with the one-segment series, and gives 30 days by default', async () => {
     const all = (await activity()).json<{ days: string[]; items: { key: string; sizes: number[] }[] }>();
     expect(all.days).toHaveLength(30);
     expect(all.days.at(-1)).toBe('2026-03-10');
-    const one = (await app.inject({ url: '/api/v1/segments/alpha/sizes', headers: admin() })).json<{ days: { day: string; size: number }[] }>();
+    const one = (await app.inject({ url: '/api/v1/segments/alpha/sizes', headers: admin() })).json<{
+      days: { day: string; size: number }[];
+    }>();
     expect(one.days.map((d) => d.day)).toEqual(all.days);
     expect(one.days.map((d) => d.size)).toEqual(all.items.find((i) => i.key === 'alpha')!.sizes);
   });

@@ -32,7 +32,10 @@ export function dailySizesStatement(scope: WorkspaceScope, options: DailySizeOpt
   const { workspaceId } = scope;
   const { days, now, timezone, key } = options;
   // One key is read whether or not its segment exists (the caller has checked); all keys are the workspace's segments.
-  const keys = key === undefined ? sql`SELECT s.segment_key AS key FROM segments s WHERE s.workspace_id = ${workspaceId}` : sql`SELECT ${key}::text AS key`;
+  const keys =
+    key === undefined
+      ? sql`SELECT s.segment_key AS key FROM segments s WHERE s.workspace_id = ${workspaceId}`
+      : sql`SELECT ${key}::text AS key`;
   return sql<{ key: string; day: string; entered: number; exited: number; size_now: number }>`
     WITH bounds AS (
       SELECT t.d AS last_day, t.d - ${days - 1}::int AS first_day,

@@ -25,8 +25,7 @@ export function registerSegmentActivityRoutes(app: FastifyInstance, deps: { auth
     {
       schema: {
         operationId: 'listSegmentActivity',
-        summary:
-          "Every segment's size at the end of each of the last days (workspace timezone, today last) and today's enters and exits",
+        summary: "Every segment's size at the end of each of the last days (workspace timezone, today last) and today's enters and exits",
         tags: ['segments'],
         querystring: z.object({ days: z.coerce.number().int().min(1).max(90).default(30) }),
         response: {

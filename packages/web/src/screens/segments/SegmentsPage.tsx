@@ -6,7 +6,11 @@ import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
+import type { ActivityView } from './segment-rows';
 import { SegmentsTable } from './SegmentsTable';
+
+/** How many days the sparklines cover. */
+const activityDays = 30;
 
 const targets = ['all', 'person', 'account'] as const;
 type TargetFilter = (typeof targets)[number];
@@ -57,6 +61,19 @@ function useListState() {
 export function SegmentsPage() {
   const state = useListState();
   const segments = useQuery({ queryKey: ['segments'], queryFn: () => unwrap(api.GET('/api/v1/segments')) });
+  // Sizes over time and today's changes come separately: the table does not wait for them.
+  const activity = useQuery({
+    queryKey: ['segments', 'activity', activityDays],
+    queryFn: () => unwrap(api.GET('/api/v1/segments/activity', { params: { query: { days: activityDays } } })),
+  });
+  const activityView = useMemo<ActivityView>(
+    () => ({
+      status: activity.status,
+      days: activityDays,
+      byKey: new Map((activity.data?.items ?? []).map((item) => [item.key, item])),
+    }),
+    [activity.status, activity.data],
+  );
   const now = segments.dataUpdatedAt || Date.now();
   const rows = useMemo(() => {
     const needle = state.q.trim().toLowerCase();
@@ -137,7 +154,14 @@ export function SegmentsPage() {
           <Text size="sm" c="dimmed" aria-live="polite">
             {rows.length} of {segments.data.length} segments
           </Text>
-          <SegmentsTable rows={rows} sorting={state.sorting} onSortingChange={state.setSorting} now={now} />
+          {activity.isError && (
+            <ErrorState
+              title={`Could not load the sizes over ${activityDays} days and today's enters and exits`}
+              error={activity.error}
+              onRetry={() => void activity.refetch()}
+            />
+          )}
+          <SegmentsTable rows={rows} sorting={state.sorting} onSortingChange={state.setSorting} now={now} activity={activityView} />
         </>
       )}
     </Stack>
