@@ -54,7 +54,7 @@ function columns(now: number, activity: ActivityView) {
       },
       {
         id: 'trend',
-        header: `${activity.days} days`,
+        header: `Last ${activity.days} days`,
         cell: (info) => {
           const sizes = of(info.row.original)?.sizes;
           if (sizes?.length) return <Sparkline values={sizes} />;
