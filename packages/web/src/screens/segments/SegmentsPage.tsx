@@ -4,13 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import type { SortingState, Updater } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
 import type { ActivityView } from './segment-rows';
+import { activityDays, activityQuery, segmentsQuery } from './segment-queries';
 import { SegmentsTable } from './SegmentsTable';
-
-/** How many days the sparklines cover. */
-const activityDays = 30;
 
 const targets = ['all', 'person', 'account'] as const;
 type TargetFilter = (typeof targets)[number];
@@ -60,12 +57,9 @@ function useListState() {
 /** /segments: every segment of the workspace, searchable, filterable by target, sortable. */
 export function SegmentsPage() {
   const state = useListState();
-  const segments = useQuery({ queryKey: ['segments'], queryFn: () => unwrap(api.GET('/api/v1/segments')) });
+  const segments = useQuery(segmentsQuery);
   // Sizes over time and today's changes come separately: the table does not wait for them.
-  const activity = useQuery({
-    queryKey: ['segments', 'activity', activityDays],
-    queryFn: () => unwrap(api.GET('/api/v1/segments/activity', { params: { query: { days: activityDays } } })),
-  });
+  const activity = useQuery(activityQuery);
   const activityView = useMemo<ActivityView>(
     () => ({
       status: activity.status,
