@@ -123,12 +123,13 @@ export function SegmentsPage() {
         <EmptyState
           title="No segments yet"
           action={
+            // Not "New segment": the header has that link, and two links of one name are ambiguous.
             <Button component={Link} to="/segments/new">
-              New segment
+              Create a segment
             </Button>
           }
         >
-          A segment is a rule such as <Code>mrr &gt;= 1000</Code>. Create one with New segment, or from a terminal with{' '}
+          A segment is a rule such as <Code>mrr &gt;= 1000</Code>. Create one here, or from a terminal with{' '}
           <Code>npx strata segments create</Code>.
         </EmptyState>
       ) : rows.length === 0 ? (
