@@ -17,7 +17,7 @@ let ws: TestWorkspace;
 let app: Awaited<ReturnType<typeof createTestApp>>;
 
 type Change = { key: string; member: string; kind: 'enter' | 'exit'; at: string };
-const [m1, m2, m3, m4, m5, m6] = Array.from({ length: 6 }, () => randomUUID());
+const [m1, m2, m3, m4, m5, m6] = Array.from({ length: 6 }, () => randomUUID()) as [string, string, string, string, string, string];
 const changes: Change[] = [
   { key: 'alpha', member: m1, kind: 'enter', at: '2026-03-01T00:00:00Z' }, // before the window
   { key: 'alpha', member: m2, kind: 'enter', at: '2026-03-07T04:59:59Z' }, // 03-06 23:59:59 EST
