@@ -96,6 +96,29 @@ async function signIn(page: Page, url: string): Promise<void> {
   await page.waitForURL(`${url}/segments`, { timeout: 60_000 });
 }
 
+/**
+ * The list's two requests alone, one after another (`loads` times each), with the admin key and no
+ * browser: how much of a load is the server's.
+ */
+export async function timeListRequests(
+  url: string,
+  adminKey: string,
+  loads = 5,
+): Promise<{ segments: PageTimings; activity: PageTimings }> {
+  const time = async (path: string) => {
+    const runs: number[] = [];
+    for (let i = 0; i < loads; i++) {
+      const started = performance.now();
+      const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${adminKey}` } });
+      if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+      runs.push(performance.now() - started);
+    }
+    return timings(runs);
+  };
+  return { segments: await time('/api/v1/segments'), activity: await time('/api/v1/segments/activity?days=30') };
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms)));

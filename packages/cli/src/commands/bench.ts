@@ -16,7 +16,7 @@ import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } 
 import { measureSupportLatency } from './bench-support.js';
 import { describeMachine, startFreshServer } from './bench-server.js';
 import { runSoak } from './bench-soak.js';
-import { benchOwnerEnv, measureSegmentsList } from './bench-web.js';
+import { benchOwnerEnv, measureSegmentsList, timeListRequests } from './bench-web.js';
 import { registerBenchWebhook, waitForWebhookDeliveries, WebhookReceiver, webhookDeliveryStats, type Quantiles } from './bench-webhooks.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
@@ -153,6 +153,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         const segmentCount = await segmentsOf();
         progress(`loading the segments list (${segmentCount} segments) 5 times in Chromium`);
         const web = await measureSegmentsList(url, segmentCount);
+        const requests = await timeListRequests(url, adminKey);
         return {
           size: options.size,
           machine: describeMachine(),
@@ -164,6 +165,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
           segment_build_s: round(built.reduce((sum, b) => sum + b.seconds, 0)),
           web_segments_list_ms: web.list,
           web_segments_sparklines_ms: web.sparklines,
+          web_api_segments_ms: requests.segments,
+          web_api_activity_ms: requests.activity,
           only: 'web',
         };
       }
@@ -237,6 +240,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const preview = await drivePreviews(url, adminKey);
       progress(`loading the segments list (${segmentCount} segments) 5 times in Chromium`);
       const web = await measureSegmentsList(url, segmentCount);
+      const requests = await timeListRequests(url, adminKey);
       const { naive, duck, mismatches, strataCounts } = baselines;
       return {
         ...common,
@@ -259,6 +263,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         preview_rules: preview.rules,
         web_segments_list_ms: web.list,
         web_segments_sparklines_ms: web.sparklines,
+        web_api_segments_ms: requests.segments,
+        web_api_activity_ms: requests.activity,
       };
     } finally {
       await database.close();
