@@ -25,7 +25,12 @@ import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
 import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
-import { registerSegmentMemberRoutes, registerSegmentRoutes, registerSegmentRuleRoutes } from './routes/segments/index.js';
+import {
+  registerSegmentActivityRoutes,
+  registerSegmentMemberRoutes,
+  registerSegmentRoutes,
+  registerSegmentRuleRoutes,
+} from './routes/segments/index.js';
 import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
@@ -176,6 +181,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
+      registerSegmentActivityRoutes(scope, { auth, now });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });

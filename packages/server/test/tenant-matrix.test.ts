@@ -58,6 +58,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   explainSegmentMembership: 'segments:read',
   listSegmentChanges: 'segments:read',
   listSegmentDailySizes: 'segments:read',
+  listSegmentActivity: 'segments:read',
   streamSegmentChanges: 'segments:read',
   listPersonSegments: 'segments:read',
   listAccountSegments: 'segments:read',

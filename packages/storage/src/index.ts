@@ -180,7 +180,7 @@ export {
   recordLimits,
 } from './profiles/index.js';
 export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './segments/index.js';
-export { listSegmentDailySizes, type SegmentDay } from './segments/index.js';
+export { dailySizesStatement, listDailySizes, listSegmentDailySizes, type SegmentDay, type SegmentDays } from './segments/index.js';
 export { findDatabaseTimezone, lockWorkspace, readWorkspaceHours, updateWorkspace, writeBusinessHours } from './workspaces/index.js';
 export {
   claimWebhookDelivery,

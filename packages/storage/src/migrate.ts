@@ -15,6 +15,7 @@ import * as rowLevelSecurity from './migrations/0011-row-level-security.js';
 import * as auditAndPrivacy from './migrations/0012-audit-and-privacy.js';
 import * as analyzeFunction from './migrations/0013-analyze-function.js';
 import * as customerSearch from './migrations/0014-customer-search.js';
+import * as segmentChangeDays from './migrations/0015-segment-change-days.js';
 import * as integrationDeliveries from './migrations/0016-integration-deliveries.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012-audit-and-privacy': auditAndPrivacy,
   '0013-analyze-function': analyzeFunction,
   '0014-customer-search': customerSearch,
+  '0015-segment-change-days': segmentChangeDays,
   '0016-integration-deliveries': integrationDeliveries,
 };
 

@@ -3,22 +3,12 @@ import '@mantine/notifications/styles.css';
 import './app.css';
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
-import { ApiError } from './api/client';
+import { queryClient } from './api/query-client';
 import { routes } from './routes';
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      // A 4xx will not change by asking again; a network blip or a 503 while Strata starts may.
-      retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status < 500),
-      refetchOnWindowFocus: true,
-    },
-  },
-});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -5,12 +5,12 @@ import { AppLayout } from './shell/AppLayout';
 import { FirstStartPage } from './screens/sign-in/FirstStartPage';
 import { SetPasswordPage } from './screens/set-password/SetPasswordPage';
 import { SignInPage } from './screens/sign-in/SignInPage';
+import { prefetchSegmentsList } from './screens/segments/segment-queries';
 
 // One folder per screen under screens/; each signed-in screen is its own chunk, so a heavy one
 // (the rule editor's CodeMirror, the charts' ECharts) never weighs on the first load.
 const named = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
   lazy(async () => ({ default: (await load())[name] }));
-const SegmentsPage = named(() => import('./screens/segments/SegmentsPage'), 'SegmentsPage');
 const SegmentPage = named(() => import('./screens/segment/SegmentPage'), 'SegmentPage');
 const NewSegmentPage = named(() => import('./screens/segment-editor/SegmentEditorPage'), 'NewSegmentPage');
 const EditSegmentPage = named(() => import('./screens/segment-editor/SegmentEditorPage'), 'EditSegmentPage');
@@ -42,7 +42,13 @@ export const routes: RouteObject[] = [
         element: <AppLayout />,
         children: [
           { index: true, element: <Navigate to="/segments" replace /> },
-          { path: 'segments', element: <SegmentsPage /> },
+          // The list is what a person sees first: its data and code load as the navigation starts
+          // (the router's lazy, not React's, so no loading fallback and its 300 ms reveal delay).
+          {
+            path: 'segments',
+            loader: prefetchSegmentsList,
+            lazy: async () => ({ Component: (await import('./screens/segments/SegmentsPage')).SegmentsPage }),
+          },
           { path: 'segments/new', element: <NewSegmentPage /> },
           { path: 'segments/:key', element: <SegmentPage /> },
           { path: 'segments/:key/edit', element: <EditSegmentPage /> },

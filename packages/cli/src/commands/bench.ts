@@ -16,6 +16,7 @@ import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } 
 import { measureSupportLatency } from './bench-support.js';
 import { describeMachine, startFreshServer } from './bench-server.js';
 import { runSoak } from './bench-soak.js';
+import { benchOwnerEnv, measureSegmentsList, timeListRequests } from './bench-web.js';
 import { registerBenchWebhook, waitForWebhookDeliveries, WebhookReceiver, webhookDeliveryStats, type Quantiles } from './bench-webhooks.js';
 
 /** Events sent through the ingestion API per size, and the shape of the load. */
@@ -41,7 +42,7 @@ interface BenchOptions {
   soak?: string;
   rate: string;
   interval: string;
-  only?: 'live';
+  only?: 'live' | 'web';
 }
 
 /** `strata bench`: measures Strata on generated data and writes the results as JSON. */
@@ -56,14 +57,18 @@ export function registerBenchCommand(program: Command): void {
     .option('--rate <events>', 'soak: events per second the normal tenants send', '1000')
     .option('--interval <seconds>', 'soak: seconds per reported interval', '30')
     .addOption(
-      new Option('--only <steps>', 'run only these steps: live = generate, build, ingestion, catch-up and latency').choices(['live']),
+      new Option(
+        '--only <steps>',
+        'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium',
+      ).choices(['live', 'web']),
     )
     .action(async (options: BenchOptions) => {
       if (options.soak !== undefined) return soak(options);
       const results = await runBench(options);
       const text = JSON.stringify(results, null, 2);
       process.stdout.write(`${text}\n`);
-      process.stderr.write(`\n${summaryTable(results)}\n`);
+      // The live step's summary; a web-only run has none.
+      if (options.only !== 'web') process.stderr.write(`\n${summaryTable(results)}\n`);
       if (options.out) await writeFile(options.out, `${text}\n`);
     });
 }
@@ -95,6 +100,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
   const receiver = await WebhookReceiver.start();
   const { child, url, dataDir, writeKey, adminKey } = await startFreshServer('strata-bench-', progress, {
     STRATA_ALLOW_PRIVATE_WEBHOOKS: 'true',
+    // An owner who signs in to the web UI for the segments list's timing.
+    ...benchOwnerEnv,
   }).catch(async (error: unknown) => {
     await receiver.stop();
     throw error;
@@ -132,17 +139,40 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       progress('full recompute of all segments (a first pass fills the predefined ones from the generated rows)');
       await timeRecompute(scoped, workspace.id);
       await waitForLiveBacklog(url);
+      const segmentsOf = async () =>
+        Number(
+          (
+            await scoped
+              .selectFrom('segments')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('workspace_id', '=', workspace.id)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      if (options.only === 'web') {
+        const segmentCount = await segmentsOf();
+        progress(`loading the segments list (${segmentCount} segments) 5 times in Chromium`);
+        const web = await measureSegmentsList(url, segmentCount);
+        const requests = await timeListRequests(url, adminKey);
+        return {
+          size: options.size,
+          machine: describeMachine(),
+          people: generated.people,
+          accounts: generated.accounts,
+          events: generated.events,
+          generate_s: round(generateSeconds),
+          segments: segmentCount,
+          segment_build_s: round(built.reduce((sum, b) => sum + b.seconds, 0)),
+          web_segments_list_ms: web.list,
+          web_segments_sparklines_ms: web.sparklines,
+          web_api_segments_ms: requests.segments,
+          web_api_activity_ms: requests.activity,
+          only: 'web',
+        };
+      }
       const live = options.only === 'live';
       const recompute = live ? undefined : await timeRecompute(scoped, workspace.id);
-      const segmentCount = Number(
-        (
-          await scoped
-            .selectFrom('segments')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .where('workspace_id', '=', workspace.id)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+      const segmentCount = await segmentsOf();
       const baselines = live ? undefined : await runBaselines(database.strata, dataDir, workspace.id, progress);
       const userIds: string[] = [];
       for (const account of generateAccounts(options.size, seed, Date.now()))
@@ -208,6 +238,9 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const support = await measureSupportLatency(url, keys, 40);
       progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
       const preview = await drivePreviews(url, adminKey);
+      progress(`loading the segments list (${segmentCount} segments) 5 times in Chromium`);
+      const web = await measureSegmentsList(url, segmentCount);
+      const requests = await timeListRequests(url, adminKey);
       const { naive, duck, mismatches, strataCounts } = baselines;
       return {
         ...common,
@@ -228,6 +261,10 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         preview_ms_p50: round(preview.p50),
         preview_ms_p95: round(preview.p95),
         preview_rules: preview.rules,
+        web_segments_list_ms: web.list,
+        web_segments_sparklines_ms: web.sparklines,
+        web_api_segments_ms: requests.segments,
+        web_api_activity_ms: requests.activity,
       };
     } finally {
       await database.close();

@@ -55,4 +55,4 @@ export {
 } from './segment-work.js';
 export { describeWorkFailure, nextAttemptAt, workRetryPolicy } from './work-failure.js';
 export { findInstantsBetween, findLinkedProfiles, listProfileIds } from './time-boundaries.js';
-export { listSegmentDailySizes, type SegmentDay } from './segment-sizes.js';
+export { dailySizesStatement, listDailySizes, listSegmentDailySizes, type SegmentDay, type SegmentDays } from './segment-sizes.js';

@@ -1,3 +1,4 @@
 export { registerSegmentRoutes } from './segments.js';
 export { registerSegmentRuleRoutes } from './segment-rules.js';
 export { registerSegmentMemberRoutes } from './segment-members.js';
+export { registerSegmentActivityRoutes } from './segment-activity.js';

@@ -4,8 +4,9 @@ import { useQuery } from '@tanstack/react-query';
 import type { SortingState, Updater } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
+import type { ActivityView } from './segment-rows';
+import { activityDays, activityQuery, segmentsQuery } from './segment-queries';
 import { SegmentsTable } from './SegmentsTable';
 
 const targets = ['all', 'person', 'account'] as const;
@@ -56,7 +57,17 @@ function useListState() {
 /** /segments: every segment of the workspace, searchable, filterable by target, sortable. */
 export function SegmentsPage() {
   const state = useListState();
-  const segments = useQuery({ queryKey: ['segments'], queryFn: () => unwrap(api.GET('/api/v1/segments')) });
+  const segments = useQuery(segmentsQuery);
+  // Sizes over time and today's changes come separately: the table does not wait for them.
+  const activity = useQuery(activityQuery);
+  const activityView = useMemo<ActivityView>(
+    () => ({
+      status: activity.status,
+      days: activityDays,
+      byKey: new Map((activity.data?.items ?? []).map((item) => [item.key, item])),
+    }),
+    [activity.status, activity.data],
+  );
   const now = segments.dataUpdatedAt || Date.now();
   const rows = useMemo(() => {
     const needle = state.q.trim().toLowerCase();
@@ -112,12 +123,13 @@ export function SegmentsPage() {
         <EmptyState
           title="No segments yet"
           action={
+            // Not "New segment": the header has that link, and two links of one name are ambiguous.
             <Button component={Link} to="/segments/new">
-              New segment
+              Create a segment
             </Button>
           }
         >
-          A segment is a rule such as <Code>mrr &gt;= 1000</Code>. Create one with New segment, or from a terminal with{' '}
+          A segment is a rule such as <Code>mrr &gt;= 1000</Code>. Create one here, or from a terminal with{' '}
           <Code>npx strata segments create</Code>.
         </EmptyState>
       ) : rows.length === 0 ? (
@@ -137,7 +149,14 @@ export function SegmentsPage() {
           <Text size="sm" c="dimmed" aria-live="polite">
             {rows.length} of {segments.data.length} segments
           </Text>
-          <SegmentsTable rows={rows} sorting={state.sorting} onSortingChange={state.setSorting} now={now} />
+          {activity.isError && (
+            <ErrorState
+              title={`Could not load the sizes over ${activityDays} days and today's enters and exits`}
+              error={activity.error}
+              onRetry={() => void activity.refetch()}
+            />
+          )}
+          <SegmentsTable rows={rows} sorting={state.sorting} onSortingChange={state.setSorting} now={now} activity={activityView} />
         </>
       )}
     </Stack>

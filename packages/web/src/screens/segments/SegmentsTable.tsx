@@ -10,11 +10,22 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { Link } from 'react-router';
-import { freshnessOf, type SegmentRow } from './segment-rows';
+import { freshnessOf, type ActivityView, type SegmentRow } from './segment-rows';
+import { Sparkline, SparklineSlot } from './Sparkline';
 
 const column = createColumnHelper<SegmentRow>();
 
-function columns(now: number) {
+/** A count of today's changes, or a dash while it loads or when it could not be read. */
+function TodayCount({ value, view }: { value: number | undefined; view: ActivityView }) {
+  return (
+    <Text ta="right" size="sm" c={value === undefined ? 'dimmed' : undefined}>
+      {value === undefined ? (view.status === 'pending' ? '…' : '–') : value.toLocaleString('en')}
+    </Text>
+  );
+}
+
+function columns(now: number, activity: ActivityView) {
+  const of = (row: SegmentRow) => activity.byKey.get(row.key);
   return [
     column.accessor('key', {
       header: 'Key',
@@ -34,6 +45,42 @@ function columns(now: number) {
         </Text>
       ),
       sortDescFirst: true,
+    }),
+    // Sorts by the change over the days shown (growth first), as the line shows it.
+    column.accessor(
+      (row) => {
+        const sizes = of(row)?.sizes;
+        return sizes?.length ? sizes.at(-1)! - sizes[0]! : undefined;
+      },
+      {
+        id: 'trend',
+        header: `Last ${activity.days} days`,
+        cell: (info) => {
+          const sizes = of(info.row.original)?.sizes;
+          if (sizes?.length) return <Sparkline values={sizes} />;
+          return (
+            <SparklineSlot
+              label={activity.status === 'pending' ? `Loading the size over ${activity.days} days` : 'Size over time not available'}
+            />
+          );
+        },
+        sortDescFirst: true,
+        sortUndefined: 'last',
+      },
+    ),
+    column.accessor((row) => of(row)?.enteredToday, {
+      id: 'enteredToday',
+      header: 'Entered today',
+      cell: (info) => <TodayCount value={info.getValue()} view={activity} />,
+      sortDescFirst: true,
+      sortUndefined: 'last',
+    }),
+    column.accessor((row) => of(row)?.exitedToday, {
+      id: 'exitedToday',
+      header: 'Exited today',
+      cell: (info) => <TodayCount value={info.getValue()} view={activity} />,
+      sortDescFirst: true,
+      sortUndefined: 'last',
     }),
     column.accessor((row) => freshnessOf(row, now).label, {
       id: 'freshness',
@@ -69,10 +116,11 @@ export function SegmentsTable(props: {
   sorting: SortingState;
   onSortingChange: OnChangeFn<SortingState>;
   now: number;
+  activity: ActivityView;
 }) {
   const table = useReactTable({
     data: props.rows,
-    columns: columns(props.now),
+    columns: columns(props.now, props.activity),
     state: { sorting: props.sorting },
     onSortingChange: props.onSortingChange,
     getCoreRowModel: getCoreRowModel(),
@@ -80,7 +128,7 @@ export function SegmentsTable(props: {
     getRowId: (row) => row.key,
   });
   return (
-    <Table.ScrollContainer minWidth={720}>
+    <Table.ScrollContainer minWidth={1000}>
       <Table striped highlightOnHover verticalSpacing="xs" aria-label="Segments">
         <Table.Thead>
           {table.getHeaderGroups().map((group) => (

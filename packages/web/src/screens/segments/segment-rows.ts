@@ -28,3 +28,12 @@ export function freshnessOf(segment: SegmentRow, now: number): { label: string; 
   if (liveLagMs > 60_000) return { label: `behind ${Math.round(liveLagMs / 1000)} s`, color: 'yellow' };
   return { label: lastFullEvaluationAt ? `live · built ${timeAgo(lastFullEvaluationAt, now)}` : 'live', color: 'green' };
 }
+
+export type SegmentActivity = paths['/api/v1/segments/activity']['get']['responses']['200']['content']['application/json']['items'][number];
+
+/** The list's sizes over time and today's changes, by segment key, and whether they have arrived. */
+export interface ActivityView {
+  status: 'pending' | 'error' | 'success';
+  days: number;
+  byKey: ReadonlyMap<string, SegmentActivity>;
+}
