@@ -5,7 +5,7 @@ import { dailySizesStatement, inWorkspaceTransaction, workspaceScope } from '@st
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { createTestApp } from '../../../test-support/test-server.js';
 
-// GET /api/v1/segments/activity: every segment's daily sizes and today's enters and exits, the
+// GET /api/v1/segment-activity: every segment's daily sizes and today's enters and exits, the
 // days counted in the workspace's timezone. The enters and exits are written at known instants
 // around New York's midnights (and across the switch to daylight time on 2026-03-08), and the
 // expected numbers are counted forward here from those instants, while the server reads them back
@@ -41,7 +41,7 @@ const today = (key: string, kind: Change['kind']) =>
   changes.filter((c) => c.key === key && c.kind === kind && localDay(c.at) === '2026-03-10').length;
 
 const admin = () => ({ authorization: `Bearer ${ws.adminKey}` });
-const activity = (query = '') => app.inject({ url: `/api/v1/segments/activity${query}`, headers: admin() });
+const activity = (query = '') => app.inject({ url: `/api/v1/segment-activity${query}`, headers: admin() });
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -132,16 +132,17 @@ describe('segment activity for the list', () => {
     expect((await activity('?days=90')).statusCode).toBe(200);
   });
 
-  it('refuses "activity" as a segment key, since its GET is this list', async () => {
+  it('leaves every key to segments: one keyed "activity" is read and listed like any other', async () => {
     const created = await app.inject({
       method: 'POST',
       url: '/api/v1/segments',
       headers: admin(),
       payload: { key: 'activity', name: 'Activity', target: 'person', rule: 'plan = "pro"' },
     });
-    expect(created.statusCode).toBe(400);
-    expect(created.body).toContain('not \\"activity\\"');
-    expect((await app.inject({ url: '/api/v1/segments/alpha', headers: admin() })).json()).toMatchObject({ key: 'alpha' });
+    expect(created.statusCode).toBe(201);
+    expect((await app.inject({ url: '/api/v1/segments/activity', headers: admin() })).json()).toMatchObject({ key: 'activity' });
+    expect((await activity()).json().items.map((i: { key: string }) => i.key)).toContain('activity');
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/segments/activity', headers: admin() })).statusCode).toBe(204);
   });
 
   it('reads each segment as a range of the (workspace_id, segment_key, at) index, as the runtime role under row-level security', async () => {

@@ -171,7 +171,7 @@ describe('the segments list', () => {
   it('shows the table before the activity arrives, and fills the lines in without moving the rows', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/api/v1/segments/activity*', async (route) => {
+    await page.route('**/api/v1/segment-activity*', async (route) => {
       await held;
       await route.continue();
     });
@@ -187,11 +187,11 @@ describe('the segments list', () => {
     expect(line).toEqual(slot);
     expect(await first.boundingBox()).toEqual(rowBefore);
     expect(await table().boundingBox()).toEqual(tableBefore);
-    await page.unroute('**/api/v1/segments/activity*');
+    await page.unroute('**/api/v1/segment-activity*');
   });
 
   it('says inline when the activity cannot be read, and keeps the table', async () => {
-    await page.route('**/api/v1/segments/activity*', (route) =>
+    await page.route('**/api/v1/segment-activity*', (route) =>
       route.fulfill({
         status: 503,
         contentType: 'application/json',
@@ -206,7 +206,7 @@ describe('the segments list', () => {
     expect(await table().getByRole('img', { name: 'Size over time not available' }).count()).toBe(
       await table().locator('tbody tr').count(),
     );
-    await page.unroute('**/api/v1/segments/activity*');
+    await page.unroute('**/api/v1/segment-activity*');
     await alert.getByRole('button', { name: 'Try again' }).click();
     await expect.poll(() => table().getByRole('img', { name: sparklineLabel }).count()).toBe(await table().locator('tbody tr').count());
     await expect.poll(() => alert.count()).toBe(0);

@@ -116,7 +116,7 @@ export async function timeListRequests(
     }
     return timings(runs);
   };
-  return { segments: await time('/api/v1/segments'), activity: await time('/api/v1/segments/activity?days=30') };
+  return { segments: await time('/api/v1/segments'), activity: await time('/api/v1/segment-activity?days=30') };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -81,7 +81,7 @@ export function registerSegmentsCommand(program: Command): void {
       withWorkspace(options, async (scope) => {
         if (!segmentKeyPattern.test(key))
           throw new Error(
-            'a segment key is lowercase letters, digits, "-" and "_", up to 63 characters, and not "activity" (a reserved path of the API)',
+            'a segment key is lowercase letters, digits, "-" and "_", up to 63 characters',
           );
         const outcome = await withProgress((onProgress) =>
           createSegment(scope, { key, name: options.name ?? key, target: options.target, rule: options.rule }, { onProgress }),

@@ -43,11 +43,8 @@ function backfillOptions(options: SegmentRunOptions) {
   return statementTimeoutMs === undefined ? rest : { ...rest, statementTimeoutMs };
 }
 
-/**
- * Segment keys: lowercase words joined by dashes, as in `trial-ending`. Not "activity": GET
- * /segments/activity is the list's batch of sizes, a static path the router prefers to /segments/:key.
- */
-export const segmentKeyPattern = /^(?!activity$)[a-z0-9][a-z0-9-_]{0,62}$/;
+/** Segment keys: lowercase words joined by dashes, as in `trial-ending`. */
+export const segmentKeyPattern = /^[a-z0-9][a-z0-9-_]{0,62}$/;
 
 /**
  * Checks a rule given as text or as IR against the workspace. IR is printed and checked again,

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * A segment's enters and exits by time, for its daily sizes (GET /segments/{key}/sizes and the
- * list's GET /segments/activity): the days since a start are a range of this index per segment.
+ * list's GET /segment-activity): the days since a start are a range of this index per segment.
  * The existing indexes lead with (workspace, segment) but then order by txid or member, so each
  * read scanned every change the segment ever had. `kind` rides along (INCLUDE) so the count of
  * enters and exits per day can be an index-only scan, without visiting the table's rows.

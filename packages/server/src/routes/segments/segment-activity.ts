@@ -14,14 +14,12 @@ function dayLabels(days: number, now: Date, timezone: string): string[] {
 /**
  * What the segments list draws beside each segment: its size over the last days and today's enters
  * and exits, for every segment at once (one request and one statement for the page, not one per row).
- *
- * The path is static, so Fastify's router prefers it to `/segments/:key`; "activity" is therefore
- * not a segment key (segmentKeyPattern refuses it) — a GET of a segment keyed "activity" would land here.
+ * Not under `/segments/`: a static `/segments/activity` would shadow a segment keyed "activity".
  */
 export function registerSegmentActivityRoutes(app: FastifyInstance, deps: { auth: Authenticated; now: () => Date }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
-    '/segments/activity',
+    '/segment-activity',
     {
       schema: {
         operationId: 'listSegmentActivity',

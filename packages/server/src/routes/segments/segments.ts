@@ -29,7 +29,7 @@ const keyField = z
   .string()
   .regex(
     segmentKeyPattern,
-    'lowercase letters, digits, "-" and "_", at most 63, starting with a letter or digit, and not "activity" (a reserved path)',
+    'lowercase letters, digits, "-" and "_", at most 63, starting with a letter or digit',
   );
 const createBody = z.object({
   key: keyField,

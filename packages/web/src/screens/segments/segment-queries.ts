@@ -15,7 +15,7 @@ export const segmentsQuery = queryOptions({
 
 export const activityQuery = queryOptions({
   queryKey: ['segments', 'activity', activityDays],
-  queryFn: () => unwrap(api.GET('/api/v1/segments/activity', { params: { query: { days: activityDays } } })),
+  queryFn: () => unwrap(api.GET('/api/v1/segment-activity', { params: { query: { days: activityDays } } })),
   staleTime,
 });
 

@@ -29,7 +29,7 @@ export function freshnessOf(segment: SegmentRow, now: number): { label: string; 
   return { label: lastFullEvaluationAt ? `live · built ${timeAgo(lastFullEvaluationAt, now)}` : 'live', color: 'green' };
 }
 
-export type SegmentActivity = paths['/api/v1/segments/activity']['get']['responses']['200']['content']['application/json']['items'][number];
+export type SegmentActivity = paths['/api/v1/segment-activity']['get']['responses']['200']['content']['application/json']['items'][number];
 
 /** The list's sizes over time and today's changes, by segment key, and whether they have arrived. */
 export interface ActivityView {
