@@ -79,10 +79,7 @@ export function registerSegmentsCommand(program: Command): void {
     .option('--name <name>', 'display name (default: the key)')
     .action((key: string, options: WorkspaceOption & { target: 'person' | 'account'; rule: string; name?: string }) =>
       withWorkspace(options, async (scope) => {
-        if (!segmentKeyPattern.test(key))
-          throw new Error(
-            'a segment key is lowercase letters, digits, "-" and "_", up to 63 characters',
-          );
+        if (!segmentKeyPattern.test(key)) throw new Error('a segment key is lowercase letters, digits, "-" and "_", up to 63 characters');
         const outcome = await withProgress((onProgress) =>
           createSegment(scope, { key, name: options.name ?? key, target: options.target, rule: options.rule }, { onProgress }),
         );

@@ -25,12 +25,7 @@ import { segmentProblemError } from './segment-problems.js';
 const ruleField = z
   .union([z.string().min(1).max(10_000), z.record(z.string(), z.unknown())])
   .describe('rule text, or the IR that POST /segments/validate returns');
-const keyField = z
-  .string()
-  .regex(
-    segmentKeyPattern,
-    'lowercase letters, digits, "-" and "_", at most 63, starting with a letter or digit',
-  );
+const keyField = z.string().regex(segmentKeyPattern, 'lowercase letters, digits, "-" and "_", at most 63, starting with a letter or digit');
 const createBody = z.object({
   key: keyField,
   name: z.string().min(1).max(200),
