@@ -1,16 +1,8 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePredefinedSegments, loadSampleData } from '@strata/engine';
-import { createWorkspace, workspaceScope } from '@strata/storage';
-import { bootstrapOwner, shareDemoWithOwners } from '../../server/src/routes/users/index.js';
-import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
+import { openBrowserApp, signInToDemo, seedDemo, type BrowserApp } from './harness/browser-app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
-import { createTestApp } from '../../../test-support/test-server.js';
 
 /**
  * The customer 360 as a support agent meets it, in real Chromium against a real Strata with the
@@ -18,32 +10,17 @@ import { createTestApp } from '../../../test-support/test-server.js';
  * tickets and segments (and why they are in one), then open their account. Each screen is checked
  * with axe-core and photographed (light theme) into docs/screenshots.
  */
-const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
-const owner = { email: 'owner@example.com', password: 'correct horse battery' };
-const now = () => new Date();
 
 let database: TestDatabase;
-let app: FastifyInstance;
 let baseUrl: string;
-let browser: Browser;
+let ui: BrowserApp;
 let page: Page;
 /** A demo person with tickets and a segment, and what the page should show of them. */
 let customer: { userId: string; name: string; email: string; groupId: string; accountName: string; subject: string; segment: string };
-const cspViolations: string[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(webDist)) throw new Error(`${webDist} is missing: build the web UI first with npm run build`);
-  browser = await launchChromium();
   database = await createTestDatabase();
-  const defaultWorkspace = await createWorkspace(database.db, { slug: 'default', name: 'Default' });
-  const demo = await createWorkspace(database.db, { slug: 'demo', name: 'Demo' });
-  const demoScope = workspaceScope(database.db, demo.id, now);
-  await loadSampleData(demoScope, database.pool, { size: 'xs', seed: 1 });
-  await ensurePredefinedSegments(demoScope, {});
-  await bootstrapOwner(database.db, { workspaceId: defaultWorkspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
-  await shareDemoWithOwners(database.db);
+  const { demo } = await seedDemo(database);
   // Someone with a ticket, in a segment, and in an account: the page then has something in every section.
   const row = await database.owner
     .selectFrom('people as p')
@@ -76,46 +53,22 @@ beforeAll(async () => {
     segment: row.segment_key,
   };
 
-  app = await createTestApp(database);
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      console.error('CSP refused ' + event.violatedDirective + ': ' + (event.sample || event.blockedURI) + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
-  });
-  page.on('console', (message) => {
-    if (message.text().startsWith('CSP refused')) cspViolations.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await mkdir(screenshots, { recursive: true });
+  ui = await openBrowserApp(database, { viewport: { width: 1280, height: 900 } });
+  ({ page, baseUrl } = ui);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ui?.close();
   await database?.drop();
 });
 
-async function checkScreen(name: string) {
-  await page.waitForLoadState('networkidle');
-  expect(await seriousAccessibilityViolations(page), `accessibility of ${name}`).toEqual([]);
-  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
-}
+const checkScreen = (name: string) => ui.checkScreen(name);
 
 const region = (name: string) => page.getByRole('region', { name, exact: true });
 
 describe('the customer 360', () => {
   it('signs in and opens the demo workspace', async () => {
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${baseUrl}/segments`);
-    await page.getByRole('textbox', { name: 'Workspace' }).click();
-    await page.getByRole('option', { name: 'demo (owner)' }).click();
-    await expect.poll(() => page.getByText('You are now in demo.').isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Dismiss the notification' }).click();
-    await expect.poll(() => page.getByText('You are now in demo.').count()).toBe(0);
+    await signInToDemo(page, baseUrl);
   });
 
   it('finds the customer by the start of their email from the header search', async () => {
@@ -186,7 +139,7 @@ describe('the customer 360', () => {
   });
 
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 });

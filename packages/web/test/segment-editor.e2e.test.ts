@@ -1,70 +1,36 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePredefinedSegments, loadSampleData } from '@strata/engine';
-import { createWorkspace, workspaceScope } from '@strata/storage';
-import { bootstrapOwner } from '../../server/src/routes/users/index.js';
-import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
+import { seriousAccessibilityViolations } from '../../../test-support/browser.js';
+import { openBrowserApp, owner, seedDemo, type BrowserApp } from './harness/browser-app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
-import { createTestApp } from '../../../test-support/test-server.js';
 
 /**
  * The segment editor in real Chromium against a real Strata with the demo's data: a rule with a
  * mistake is underlined where it is, fixed, previewed, saved; an edit shows the dry run (who
  * would enter and leave) before it is confirmed, and the versions after.
  */
-const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
-const owner = { email: 'editor@example.com', password: 'correct horse battery' };
-const now = () => new Date();
 
 let database: TestDatabase;
-let app: FastifyInstance;
 let baseUrl: string;
-let browser: Browser;
+let ui: BrowserApp;
 let page: Page;
-const cspViolations: string[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(webDist)) throw new Error(`${webDist} is missing: build the web UI first with npm run build`);
-  browser = await launchChromium();
   database = await createTestDatabase();
-  const demo = await createWorkspace(database.db, { slug: 'demo', name: 'Demo' });
-  const demoScope = workspaceScope(database.db, demo.id, now);
-  await loadSampleData(demoScope, database.pool, { size: 'xs', seed: 1 });
-  await ensurePredefinedSegments(demoScope, {});
-  await bootstrapOwner(database.db, { workspaceId: demo.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
-  app = await createTestApp(database);
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      console.error('CSP refused ' + event.violatedDirective + ': ' + (event.sample || event.blockedURI) + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
-  });
-  page.on('console', (message) => {
-    if (message.text().startsWith('CSP refused')) cspViolations.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await mkdir(screenshots, { recursive: true });
+  await seedDemo(database, { ownerIn: 'demo' });
+  ui = await openBrowserApp(database, { viewport: { width: 1280, height: 900 } });
+  ({ page, baseUrl } = ui);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ui?.close();
   await database?.drop();
 });
 
-async function checkScreen(name: string, options: { polling?: boolean } = {}) {
-  // A page that polls (a backfill's progress) is never network-idle.
-  if (!options.polling) await page.waitForLoadState('networkidle');
-  expect(await seriousAccessibilityViolations(page), `accessibility of ${name}`).toEqual([]);
-  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
-}
+// A page that polls (a backfill's progress) is never network-idle.
+const checkScreen = (name: string, options: { polling?: boolean } = {}) =>
+  ui.checkScreen(name, { waitFor: options.polling ? 'load' : 'networkidle' });
 
 /** What the server itself answers for a call, with the page's session: the numbers the screen must show. */
 async function serverSays<T>(method: string, path: string, body: unknown): Promise<T> {
@@ -237,7 +203,7 @@ describe('the segment editor', () => {
     );
     // The error state (a red alert with its retry button) is readable too.
     expect(await seriousAccessibilityViolations(page), 'accessibility of the error state').toEqual([]);
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 });

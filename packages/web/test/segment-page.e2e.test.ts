@@ -1,16 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePredefinedSegments, LiveSegmentWorker, loadSampleData } from '@strata/engine';
-import { createApiKey, createWorkspace, workspaceScope } from '@strata/storage';
-import { bootstrapOwner, shareDemoWithOwners } from '../../server/src/routes/users/index.js';
-import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
+import { LiveSegmentWorker } from '@strata/engine';
+import { createApiKey } from '@strata/storage';
+import { openBrowserApp, signInToDemo, now, seedDemo, type BrowserApp } from './harness/browser-app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
-import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
+import { basicAuth } from '../../../test-support/test-server.js';
 
 /**
  * The segment page as a support lead uses it, in real Chromium against a real Strata with the
@@ -18,35 +13,20 @@ import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
  * they are in it, look back to a past day, and watch a customer enter live after an event
  * arrives through /v1/track.
  */
-const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
-const owner = { email: 'owner@example.com', password: 'correct horse battery' };
-const now = () => new Date();
 
 let database: TestDatabase;
-let app: FastifyInstance;
 let baseUrl: string;
-let browser: Browser;
+let ui: BrowserApp;
 let page: Page;
 let writeKey: string;
 let worker: LiveSegmentWorker;
 /** A person of the demo with an email who is not in `inactive`. */
 let outsider: { userId: string; email: string };
-const cspViolations: string[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(webDist)) throw new Error(`${webDist} is missing: build the web UI first with npm run build`);
-  browser = await launchChromium();
   database = await createTestDatabase();
-  const defaultWorkspace = await createWorkspace(database.db, { slug: 'default', name: 'Default' });
-  const demo = await createWorkspace(database.db, { slug: 'demo', name: 'Demo' });
-  const demoScope = workspaceScope(database.db, demo.id, now);
-  await loadSampleData(demoScope, database.pool, { size: 'xs', seed: 1 });
-  await ensurePredefinedSegments(demoScope, {});
+  const { demo, demoScope } = await seedDemo(database);
   writeKey = (await createApiKey(demoScope, { name: 'segment page test', scopes: ['ingest'] })).secret;
-  await bootstrapOwner(database.db, { workspaceId: defaultWorkspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
-  await shareDemoWithOwners(database.db);
   worker = new LiveSegmentWorker({ db: database.db, now });
   const found = await sql<{ userId: string; email: string }>`
     SELECT p.user_id AS "userId", p.traits ->> 'email' AS email FROM people p
@@ -55,31 +35,16 @@ beforeAll(async () => {
     ORDER BY p.user_id LIMIT 1`.execute(database.owner);
   outsider = found.rows[0]!;
 
-  app = await createTestApp(database);
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: 'light' });
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      console.error('CSP refused ' + event.violatedDirective + ': ' + (event.sample || event.blockedURI) + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
-  });
-  page.on('console', (message) => {
-    if (message.text().startsWith('CSP refused')) cspViolations.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await mkdir(screenshots, { recursive: true });
+  ui = await openBrowserApp(database, { viewport: { width: 1280, height: 1000 } });
+  ({ page, baseUrl } = ui);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ui?.close();
   await database?.drop();
 });
 
-async function checkScreen(name: string) {
-  await page.waitForLoadState('load');
-  expect(await seriousAccessibilityViolations(page), `accessibility of ${name}`).toEqual([]);
-  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
-}
+const checkScreen = (name: string) => ui.checkScreen(name, { waitFor: 'load' });
 
 const members = () => page.getByRole('table', { name: 'Members of inactive' });
 const explanation = () => page.getByRole('region', { name: /^Explanation for / });
@@ -87,16 +52,7 @@ const feed = () => page.getByRole('region', { name: 'Live feed' });
 
 describe('the segment page', () => {
   it('signs in, switches to the demo workspace and opens the inactive segment', async () => {
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${baseUrl}/segments`);
-    await page.getByRole('textbox', { name: 'Workspace' }).click();
-    await page.getByRole('option', { name: 'demo (owner)' }).click();
-    await expect.poll(() => page.getByText('You are now in demo.').isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Dismiss the notification' }).click();
-    await expect.poll(() => page.getByText('You are now in demo.').count()).toBe(0);
+    await signInToDemo(page, baseUrl);
 
     await page.getByLabel('Search segments').fill('inactive');
     await page.getByRole('table', { name: 'Segments' }).getByRole('link', { name: 'inactive', exact: true }).click();
@@ -232,7 +188,7 @@ describe('the segment page', () => {
   });
 
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 });

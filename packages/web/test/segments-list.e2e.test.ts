@@ -1,15 +1,10 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePredefinedSegments, LiveSegmentWorker, loadSampleData } from '@strata/engine';
-import { createApiKey, createWorkspace, workspaceScope } from '@strata/storage';
-import { bootstrapOwner, shareDemoWithOwners } from '../../server/src/routes/users/index.js';
-import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
+import { LiveSegmentWorker } from '@strata/engine';
+import { createApiKey } from '@strata/storage';
+import { openBrowserApp, signInToDemo, now, seedDemo, type BrowserApp } from './harness/browser-app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
-import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
+import { basicAuth } from '../../../test-support/test-server.js';
 
 /**
  * The segments list's activity columns as a support lead reads them, in real Chromium against a
@@ -17,52 +12,26 @@ import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
  * customer entering `inactive` after an event through /v1/track and the count rising, sorting by
  * entered today, and the table showing before the activity arrives (and without it when it fails).
  */
-const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
-const owner = { email: 'owner@example.com', password: 'correct horse battery' };
-const now = () => new Date();
 
 let database: TestDatabase;
-let app: FastifyInstance;
 let baseUrl: string;
-let browser: Browser;
+let ui: BrowserApp;
 let page: Page;
 let writeKey: string;
 let worker: LiveSegmentWorker;
-const cspViolations: string[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(webDist)) throw new Error(`${webDist} is missing: build the web UI first with npm run build`);
-  browser = await launchChromium();
   database = await createTestDatabase();
-  const defaultWorkspace = await createWorkspace(database.db, { slug: 'default', name: 'Default' });
-  const demo = await createWorkspace(database.db, { slug: 'demo', name: 'Demo' });
-  const demoScope = workspaceScope(database.db, demo.id, now);
-  await loadSampleData(demoScope, database.pool, { size: 'xs', seed: 1 });
-  await ensurePredefinedSegments(demoScope, {});
+  const { demoScope } = await seedDemo(database);
   writeKey = (await createApiKey(demoScope, { name: 'segments list test', scopes: ['ingest'] })).secret;
-  await bootstrapOwner(database.db, { workspaceId: defaultWorkspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
-  await shareDemoWithOwners(database.db);
   worker = new LiveSegmentWorker({ db: database.db, now });
 
-  app = await createTestApp(database);
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: 'light' });
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      console.error('CSP refused ' + event.violatedDirective + ': ' + (event.sample || event.blockedURI) + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
-  });
-  page.on('console', (message) => {
-    if (message.text().startsWith('CSP refused')) cspViolations.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await mkdir(screenshots, { recursive: true });
+  ui = await openBrowserApp(database, { viewport: { width: 1280, height: 1000 } });
+  ({ page, baseUrl } = ui);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ui?.close();
   await database?.drop();
 });
 
@@ -91,16 +60,7 @@ const sparklineLabel = /^Size over 30 days: [\d,]+ to [\d,]+$/;
 
 describe('the segments list', () => {
   it('signs in and shows, per segment, its size over 30 days and today’s enters and exits', async () => {
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${baseUrl}/segments`);
-    await page.getByRole('textbox', { name: 'Workspace' }).click();
-    await page.getByRole('option', { name: 'demo (owner)' }).click();
-    await expect.poll(() => page.getByText('You are now in demo.').isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Dismiss the notification' }).click();
-    await expect.poll(() => page.getByText('You are now in demo.').count()).toBe(0);
+    await signInToDemo(page, baseUrl);
 
     const rows = table().locator('tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThan(5);
@@ -122,9 +82,7 @@ describe('the segments list', () => {
         name,
       ).toBe(true);
 
-    await page.waitForLoadState('networkidle');
-    expect(await seriousAccessibilityViolations(page), 'accessibility of the segments list').toEqual([]);
-    await page.screenshot({ path: `${screenshots}segments-activity.png` });
+    await ui.checkScreen('segments-activity');
   });
 
   it('counts a customer who enters inactive after an event through /v1/track in entered today', async () => {
@@ -213,7 +171,7 @@ describe('the segments list', () => {
   });
 
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 });

@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '@strata/storage';
 import { bootstrapOwner } from '../../server/src/routes/users/index.js';
-import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
+import { openBrowserApp, owner, now, type BrowserApp } from './harness/browser-app.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
-import { createTestApp } from '../../../test-support/test-server.js';
 import { signWebhook } from '../../../test-support/webhooks.js';
 
 /**
@@ -17,76 +14,36 @@ import { signWebhook } from '../../../test-support/webhooks.js';
  * a provider connected and its webhook URL copied, business hours saved; then the invited agent
  * sees only what an agent may. Each page is checked with axe-core and photographed.
  */
-const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
-const owner = { email: 'owner@example.com', password: 'correct horse battery' };
 const stripeEvent = readFileSync(
   fileURLToPath(new URL('../../../../shared/data/webhook-fixtures-zulip/stripe/customer_subscription_created.json', import.meta.url)),
   'utf8',
 );
-const now = () => new Date();
 
 let database: TestDatabase;
-let app: FastifyInstance;
 let baseUrl: string;
-let browser: Browser;
-let context: BrowserContext;
+let ui: BrowserApp;
 let page: Page;
 let inviteUrl: string;
-const cspViolations: string[] = [];
-const pageErrors: string[] = [];
-
-async function watch(target: Page) {
-  await target.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      console.error('CSP refused ' + event.violatedDirective + ': ' + (event.sample || event.blockedURI) + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
-  });
-  target.on('console', (message) => {
-    if (message.text().startsWith('CSP refused')) cspViolations.push(message.text());
-  });
-  target.on('pageerror', (error) => pageErrors.push(error.message));
-}
 
 beforeAll(async () => {
-  if (!existsSync(webDist)) throw new Error(`${webDist} is missing: build the web UI first with npm run build`);
-  browser = await launchChromium();
   database = await createTestDatabase();
   const workspace = await createWorkspace(database.db, { slug: 'default', name: 'Default' });
   await bootstrapOwner(database.db, { workspaceId: workspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
-  app = await createTestApp(database);
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   // The copy buttons write to the clipboard; the test reads it back.
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
-  await watch(page);
-  await mkdir(screenshots, { recursive: true });
+  ui = await openBrowserApp(database, { viewport: { width: 1280, height: 800 }, clipboard: true });
+  ({ page, baseUrl } = ui);
+  ui.context.setDefaultTimeout(10_000);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ui?.close();
   await database?.drop();
 });
 
 // Runs in the page, where navigator exists; the test's own types are Node's.
 const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 
-/** Toasts closed (not fading: axe would measure half-transparent text), then axe and a screenshot. */
-async function checkScreen(name: string) {
-  const dismiss = page.getByRole('button', { name: 'Dismiss the notification' });
-  // A toast still sliding in may refuse the click; it closes itself after 4 seconds anyway.
-  while ((await dismiss.count()) > 0)
-    await dismiss
-      .first()
-      .click({ timeout: 2000 })
-      .catch(() => page.waitForTimeout(500));
-  await expect.poll(() => dismiss.count(), { timeout: 10_000 }).toBe(0);
-  await page.waitForLoadState('networkidle');
-  expect(await seriousAccessibilityViolations(page), `accessibility of ${name}`).toEqual([]);
-  await page.screenshot({ path: `${screenshots}${name}.png`, fullPage: true });
-}
+const checkScreen = (name: string) => ui.checkScreen(name);
 
 async function signIn(email: string, password: string) {
   await page.getByLabel('Email').fill(email);
@@ -281,7 +238,7 @@ describe('the settings screen', () => {
   });
 
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 });

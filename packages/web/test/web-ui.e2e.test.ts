@@ -1,47 +1,23 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePredefinedSegments, loadSampleData } from '@strata/engine';
-import { createWorkspace, workspaceScope } from '@strata/storage';
-import { bootstrapOwner, shareDemoWithOwners } from '../../server/src/routes/users/index.js';
-import { launchChromium, seriousAccessibilityViolations } from '../../../test-support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
-import { createTestApp } from '../../../test-support/test-server.js';
+import { openBrowserApp, owner, seedDemo, type BrowserApp } from './harness/browser-app.js';
 
 /**
  * The web UI as a person meets it, in real Chromium against a real Strata: the built UI served
  * at `/`, sign-in, the header, the segments of the demo workspace, sign-out. Every screen is
  * checked with axe-core and photographed (light theme) into docs/screenshots.
  */
-const webDist = fileURLToPath(new URL('../dist/index.html', import.meta.url));
-const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
-const owner = { email: 'owner@example.com', password: 'correct horse battery' };
-const now = () => new Date();
-
 let database: TestDatabase;
-let app: FastifyInstance;
-let baseUrl: string;
-let browser: Browser;
+let ui: BrowserApp;
 let page: Page;
+let baseUrl: string;
 let somePerson: string;
 let inviteUrl: string;
-const cspViolations: string[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(webDist)) throw new Error(`${webDist} is missing: build the web UI first with npm run build`);
-  browser = await launchChromium();
   database = await createTestDatabase();
-  const defaultWorkspace = await createWorkspace(database.db, { slug: 'default', name: 'Default' });
-  const demo = await createWorkspace(database.db, { slug: 'demo', name: 'Demo' });
-  const demoScope = workspaceScope(database.db, demo.id, now);
-  await loadSampleData(demoScope, database.pool, { size: 'xs', seed: 1 });
-  await ensurePredefinedSegments(demoScope, {});
-  await bootstrapOwner(database.db, { workspaceId: defaultWorkspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
-  await shareDemoWithOwners(database.db);
+  const { demo } = await seedDemo(database);
   const person = await database.owner
     .selectFrom('people')
     .select('user_id')
@@ -50,35 +26,16 @@ beforeAll(async () => {
     .limit(1)
     .executeTakeFirstOrThrow();
   somePerson = person.user_id!;
-
-  app = await createTestApp(database);
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-  // What the CSP refused, with a sample of it, so a failure says which element to fix.
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (event) =>
-      console.error('CSP refused ' + event.violatedDirective + ': ' + (event.sample || event.blockedURI) + ' (' + event.sourceFile + ':' + event.lineNumber + ')'));`,
-  });
-  page.on('console', (message) => {
-    if (message.text().startsWith('CSP refused')) cspViolations.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await mkdir(screenshots, { recursive: true });
+  ui = await openBrowserApp(database, { viewport: { width: 1280, height: 800 } });
+  ({ page, baseUrl } = ui);
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+  await ui?.close();
   await database?.drop();
 });
 
-/** The screen passes axe (no serious or critical violation) and is photographed for the README. */
-async function checkScreen(name: string) {
-  await page.waitForLoadState('networkidle');
-  expect(await seriousAccessibilityViolations(page), `accessibility of ${name}`).toEqual([]);
-  await page.screenshot({ path: `${screenshots}${name}.png` });
-}
-
+const checkScreen = (name: string) => ui.checkScreen(name);
 const signInButton = () => page.getByRole('button', { name: 'Sign in', exact: true });
 
 describe('the web UI', () => {
@@ -264,7 +221,7 @@ describe('the web UI', () => {
   });
 
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(ui.cspViolations).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 });
