@@ -74,19 +74,26 @@ function toClaimed(r: ClaimedRow): ClaimedWork {
 }
 
 /**
- * Takes up to `limit` ready items (not waiting for a retry) of the scope's workspace, skipping
- * items other workers hold, and deletes them in the caller's transaction: if the transaction
- * fails, the work is queued again as it was. The live worker offers each workspace a turn in
- * id order (row-level security shows a claim one workspace's queue), so a deep or failing
+ * Takes the ready items (not waiting for a retry) of up to `limit` of the oldest queued items'
+ * profiles, skipping items other workers hold, and deletes them in the caller's transaction: if
+ * the transaction fails, the work is queued again as it was. Every ready item of a taken profile
+ * comes along, however new: a profile queued many times while the workers were behind is decided
+ * once, so a backlog shrinks faster the deeper it is. The live worker offers each workspace a turn
+ * in id order (row-level security shows a claim one workspace's queue), so a deep or failing
  * backlog of one tenant never delays another's new work by more than a turn.
  */
 export async function claimSegmentWork(scope: WorkspaceScope, limit: number, options: { now: Date }): Promise<ClaimedWork[]> {
   const rows = await sql<ClaimedRow>`
-    WITH taken AS (
-      SELECT workspace_id, work_id FROM segment_work
+    WITH oldest AS (
+      SELECT target, profile_id FROM segment_work
       WHERE workspace_id = ${scope.workspaceId} AND next_attempt_at <= ${options.now}
       ORDER BY work_id
       LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    ), taken AS (
+      SELECT workspace_id, work_id FROM segment_work
+      WHERE workspace_id = ${scope.workspaceId} AND next_attempt_at <= ${options.now}
+        AND (target, profile_id) IN (SELECT target, profile_id FROM oldest)
       FOR UPDATE SKIP LOCKED
     )
     DELETE FROM segment_work w USING taken

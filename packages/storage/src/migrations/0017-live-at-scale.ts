@@ -15,6 +15,9 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  * retention rebuilds a workspace's from the events it kept. `strata_prune_event_times` drops times
  * older than a horizon (a job): `complete_since` says from when `times` is complete, and rules
  * whose window starts earlier read the events instead.
+ *
+ * And queued live work by profile, so that a claim takes every queued item of the profiles it
+ * takes (`claimSegmentWork`): a profile queued many times is decided once.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -31,6 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       FOREIGN KEY (workspace_id, person_id) REFERENCES people ON DELETE CASCADE
     ) WITH (fillfactor = 80);
     CREATE INDEX event_summaries_name ON event_summaries (workspace_id, name);
+    CREATE INDEX segment_work_profile ON segment_work (workspace_id, target, profile_id);
 
     -- Two sorted arrays as one, keeping the times at or after cutoff; appends when b follows a.
     CREATE FUNCTION strata_merge_times(a timestamptz[], b timestamptz[], cutoff timestamptz) RETURNS timestamptz[]
@@ -97,6 +101,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    DROP INDEX segment_work_profile;
     DROP TRIGGER events_summarise ON events;
     DROP FUNCTION strata_summarise_inserted_events();
     DROP TABLE event_summaries;
