@@ -12,7 +12,8 @@ import {
   timeRecompute,
   waitForLiveBacklog,
 } from './bench-segments.js';
-import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
+import { countWithStrata, disagreements, loadIntoDuckDb, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
+import { runSetBasedOnDuckDb } from './bench-duckdb-setbased.js';
 import { measureSupportLatency } from './bench-support.js';
 import { describeMachine } from './bench-server.js';
 import { driveIngestion, ingestBatch } from './bench-ingest.js';
@@ -293,11 +294,13 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const support = await measureSupportLatency(url, keys, 40);
       progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
       const preview = await drivePreviews(url, adminKey);
-      progress(`loading the segments list (${segmentCount} segments) 5 times in Chromium`);
-      const web = await measureSegmentsList(url, segmentCount);
+      // Counted again: the support step created two segments of its own, which the list shows too.
+      const listed = await segmentsOf();
+      progress(`loading the segments list (${listed} segments) 5 times in Chromium`);
+      const web = await measureSegmentsList(url, listed);
       const requests = await timeListRequests(url, adminKey);
       const memory = await processes.memory();
-      const { naive, duck, mismatches, strataCounts } = baselines;
+      const { naive, duck, setBased, mismatches, strataCounts } = baselines;
       return {
         ...common,
         ...live3k,
@@ -311,6 +314,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         duckdb_unfinished: duck.unfinished,
         naive_sql_ms_per_segment: naive.perSegment,
         duckdb_ms_per_segment: duck.perSegment,
+        duckdb_setbased_recompute_s: round(setBased.seconds),
+        duckdb_setbased_ms_per_segment: setBased.perSegment,
         counts_agree: mismatches.length === 0,
         count_mismatches: mismatches,
         member_counts: strataCounts,
@@ -398,7 +403,10 @@ function summaryTable(results: Record<string, unknown>): string {
   return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
 }
 
-/** The same segments as plain SQL on PostgreSQL and on DuckDB at one instant; all three must agree. */
+/**
+ * The same segments as plain SQL on PostgreSQL and on DuckDB, then as set-based SQL on the same
+ * DuckDB load, at one instant; all four must agree.
+ */
 async function runBaselines(strata: StrataDb, dataDir: string, workspaceId: string, progress: (text: string) => void) {
   const segmentKeys = (
     await workspaceScope(strata.db, workspaceId, () => new Date())
@@ -407,14 +415,20 @@ async function runBaselines(strata: StrataDb, dataDir: string, workspaceId: stri
       .where('workspace_id', '=', workspaceId)
       .execute()
   ).map((r) => r.segment_key);
-  progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, at one instant; all three must agree');
+  progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, then set-based on DuckDB, at one instant; all must agree');
   const baselineAt = new Date();
   const strataCounts = await countWithStrata(strata.db, workspaceId, baselineAt);
   const naive = await runNaiveOnPostgres(strata.pool, segmentKeys, workspaceId, baselineAt);
-  const duck = await runNaiveOnDuckDb(strata.pool, dataDir, segmentKeys, workspaceId, baselineAt);
-  const mismatches = disagreements(strataCounts, naive.counts, duck.counts);
-  if (mismatches.length > 0) progress(`DISAGREEMENT (strata, plain SQL, DuckDB): ${JSON.stringify(mismatches)}`);
-  return { naive, duck, mismatches, strataCounts };
+  const loaded = await loadIntoDuckDb(strata.pool, dataDir, workspaceId);
+  try {
+    const duck = { ...(await runNaiveOnDuckDb(loaded.connection, segmentKeys, workspaceId, baselineAt)), loadSeconds: loaded.loadSeconds };
+    const setBased = await runSetBasedOnDuckDb(loaded.connection, segmentKeys, workspaceId, baselineAt);
+    const mismatches = disagreements(strataCounts, naive.counts, duck.counts, setBased.counts);
+    if (mismatches.length > 0) progress(`DISAGREEMENT (strata, plain SQL, DuckDB, set-based DuckDB): ${JSON.stringify(mismatches)}`);
+    return { naive, duck, setBased, mismatches, strataCounts };
+  } finally {
+    loaded.close();
+  }
 }
 
 /** Rules a support-operations lead would preview while typing, covering the language's main forms. */
