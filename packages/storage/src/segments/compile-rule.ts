@@ -101,8 +101,10 @@ function personProfileWithin(account: Profile, alias: string, state: State): Pro
   return {
     target: 'person',
     alias,
+    // An array computed once (an init plan), so that each subquery probes its index by these
+    // people rather than scanning all its rows and joining them to the accounts' people.
     scope: (id) =>
-      sql<boolean>`${id} IN (SELECT sl.person_id FROM person_accounts sl WHERE sl.workspace_id = ${state.workspaceId} AND ${outer(sql.ref('sl.account_id'))})`,
+      sql<boolean>`${id} = ANY(ARRAY(SELECT sl.person_id FROM person_accounts sl WHERE sl.workspace_id = ${state.workspaceId} AND ${outer(sql.ref('sl.account_id'))}))`,
   };
 }
 
