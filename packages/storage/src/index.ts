@@ -154,6 +154,7 @@ export {
   claimSegmentWorkItems,
   enqueueSegmentWork,
   limitStatementTime,
+  withoutParallelQuery,
   listenForSegmentWork,
   lockProfiles,
   lockSegmentDefinitions,

@@ -151,7 +151,10 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
     case 'did': {
       const summary = summaryRows(node.event, node.where, node.window, profile, state);
       if (summary) {
-        const filter = summary.bounds ? sql` AND ${summaryValue('count', summary.alias, summary.bounds)} > 0` : sql``;
+        // Rows whose last event is before the window (or first after it) are ruled out on their columns, before their list of times is read.
+        const filter = summary.bounds
+          ? sql` AND ${sql.ref(`${summary.alias}.last_at`)} >= ${summary.bounds.lo} AND ${sql.ref(`${summary.alias}.first_at`)} <= ${summary.bounds.hi} AND ${summaryValue('count', summary.alias, summary.bounds)} > 0`
+          : sql``;
         return memberOf(profile, sql`SELECT ${summary.owner} FROM ${summary.from}${filter}`);
       }
       const e = alias(state, 'e');

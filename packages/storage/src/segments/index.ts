@@ -41,6 +41,7 @@ export {
   claimSegmentWorkItems,
   enqueueSegmentWork,
   limitStatementTime,
+  withoutParallelQuery,
   listenForSegmentWork,
   lockProfiles,
   lockSegmentDefinitions,
