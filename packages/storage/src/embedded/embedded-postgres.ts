@@ -84,6 +84,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       `-c max_connections=200`,
       `-c shared_buffers=512MB`,
       `-c work_mem=32MB`,
+      // Live evaluation locks each profile of a batch (up to 1,000 people and their accounts) per worker.
+      `-c max_locks_per_transaction=256`,
       `-c maintenance_work_mem=256MB`,
       `-c max_wal_size=4GB`,
       `-c checkpoint_timeout=15min`,
