@@ -34,7 +34,7 @@ const instant = fc.oneof(
 const eventArb = fc.record({ person: fc.integer({ min: 0, max: 2 }), name: fc.constantFrom('login', 'export'), at: instant });
 /** Inserts in several statements, in any order: each statement fires the trigger once. */
 const batchesArb = fc.array(fc.array(eventArb, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 4 });
-const windowArb = fc.tuple(instant, instant).map(([a, b]) => (a <= b ? [a, b] : [b, a]) as [number, number]);
+const windowArb = fc.tuple(instant, instant).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
 
 interface Summary {
   person: string;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { WorkspaceScope } from '../workspace-scope.js';
-import { summaryHorizonDays } from '../segments/event-summary-sql.js';
+import { summaryHorizonDays } from '../segments/index.js';
 
 /*
  * Event summaries (migration 0017) are added to by a trigger on every insert into `events`. What

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { inWorkspaceTransaction, workspaceScope, type WorkspaceScope } from '../workspace-scope.js';
-import { rebuildEventSummaries } from '../ingestion/event-summaries.js';
+import { rebuildEventSummaries } from '../ingestion/index.js';
 
 /** Months of raw events the workspace keeps; null keeps them all. */
 export async function readEventRetention(scope: WorkspaceScope): Promise<number | null> {
