@@ -141,3 +141,20 @@ export {
   type PermissionKind,
   type Role,
 } from './access/index.js';
+export {
+  blendedSentiment,
+  classificationQuality,
+  crossValidate,
+  labelOfScore,
+  minimumPerSentimentLabel,
+  minimumSentimentLabels,
+  naiveBayesProbabilities,
+  textFeatures,
+  trainNaiveBayes,
+  trainSentimentModel,
+  type ClassificationQuality,
+  type LabelledFeatures,
+  type NaiveBayesModel,
+  type SentimentExample,
+  type SentimentTraining,
+} from './text/index.js';

@@ -1,4 +1,4 @@
-export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextSignals } from './text-signals.js';
+export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextContext, type TextSignals } from './text/index.js';
 export { loadBusinessHours } from './business-hours-setting.js';
 export { deriveTicket } from './ticket-derivation.js';
 export {

@@ -19,7 +19,7 @@ import { withTransactionRetry } from '../ingestion/index.js';
 import { loadBusinessHours } from './business-hours-setting.js';
 import { resolveRequester, type Requester, type RequesterIds } from './requesters.js';
 import { deriveTicket, statusTransition } from './ticket-derivation.js';
-import { textAnalyser } from './text-signals.js';
+import { textAnalyser } from './text/index.js';
 import { inWorkspaceTransaction, type WorkspaceScope } from '@strata/storage';
 
 /** A ticket's fields as a caller sets them; absent fields are left as they are. */

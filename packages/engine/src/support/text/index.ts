@@ -1,0 +1,11 @@
+export {
+  textAnalyser,
+  sentimentLabel,
+  type SentimentLabel,
+  type TextAnalyser,
+  type TextContext,
+  type TextSignals,
+} from './text-analyser.js';
+export { normaliseText, ownWords } from './normalise-text.js';
+export { sentimentLanguages, isSentimentLanguage, type SentimentLanguage } from './sentiment-languages.js';
+export type { LanguageSource } from './detect-language.js';
