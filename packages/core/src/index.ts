@@ -143,13 +143,18 @@ export {
 } from './access/index.js';
 export {
   blendedSentiment,
+  builtInTopicRules,
+  checkTopicRules,
   classificationQuality,
   crossValidate,
   labelOfScore,
+  matchTopics,
+  mergeTicketTopics,
   minimumPerSentimentLabel,
   minimumSentimentLabels,
   naiveBayesProbabilities,
   textFeatures,
+  topicNamePattern,
   trainNaiveBayes,
   trainSentimentModel,
   type ClassificationQuality,
@@ -157,4 +162,6 @@ export {
   type NaiveBayesModel,
   type SentimentExample,
   type SentimentTraining,
+  type TopicRule,
+  type TopicRuleIssue,
 } from './text/index.js';

@@ -11,3 +11,12 @@ export {
   type SentimentExample,
   type SentimentTraining,
 } from './sentiment-model.js';
+export {
+  builtInTopicRules,
+  checkTopicRules,
+  matchTopics,
+  mergeTicketTopics,
+  topicNamePattern,
+  type TopicRule,
+  type TopicRuleIssue,
+} from './ticket-topics.js';

@@ -1,4 +1,19 @@
-export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextContext, type TextSignals } from './text/index.js';
+export {
+  analyseTicketText,
+  correctTicketSentiment,
+  requestSentimentTraining,
+  sentimentLabel,
+  sentimentLanguages,
+  textAnalyser,
+  trainTextModelsTask,
+  trainWorkspaceSentiment,
+  type SentimentCorrection,
+  type SentimentLabel,
+  type SentimentTrainingOutcome,
+  type TextAnalyser,
+  type TextContext,
+  type TextSignals,
+} from './text/index.js';
 export { loadBusinessHours } from './business-hours-setting.js';
 export { deriveTicket } from './ticket-derivation.js';
 export {

@@ -1,0 +1,28 @@
+import { blendedSentiment, builtInTopicRules, type NaiveBayesModel, type TopicRule } from '@strata/core';
+import { findTextModel, findTextModelVersion, listTopicRules, type WorkspaceScope } from '@strata/storage';
+
+/** What a workspace has taught its text analysis: a sentiment model in use (if any) and its topic rules. */
+export interface WorkspaceTextSettings {
+  blend: ((text: string, lexiconScore: number) => number) | undefined;
+  topicRules: readonly TopicRule[];
+}
+
+// A trained model is read from the database once per training run, not on every ticket write.
+const models = new Map<string, { trainedAt: number; model: NaiveBayesModel }>();
+
+/** Reads the workspace's in-use sentiment model and topic rules; outside any transaction. */
+export async function loadWorkspaceTextSettings(scope: WorkspaceScope): Promise<WorkspaceTextSettings> {
+  const [version, rules] = await Promise.all([findTextModelVersion(scope, 'sentiment'), listTopicRules(scope)]);
+  const topicRules = rules ?? builtInTopicRules;
+  if (!version?.in_use || !version.trained_at) return { blend: undefined, topicRules };
+  const trainedAt = version.trained_at.getTime();
+  let cached = models.get(scope.workspaceId);
+  if (cached?.trainedAt !== trainedAt) {
+    const row = await findTextModel(scope, 'sentiment');
+    if (!row?.model || !row.in_use) return { blend: undefined, topicRules };
+    cached = { trainedAt, model: row.model as NaiveBayesModel };
+    models.set(scope.workspaceId, cached);
+  }
+  const model = cached.model;
+  return { blend: (text, lexiconScore) => blendedSentiment(model, text, lexiconScore), topicRules };
+}
