@@ -13,7 +13,7 @@ import {
   waitForLiveBacklog,
 } from './bench-segments.js';
 import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
-import { measureSupportLatency } from './bench-support.js';
+import { measureSupportLatency, measureTicketThroughput } from './bench-support.js';
 import { describeMachine, startFreshServer } from './bench-server.js';
 import { runSoak } from './bench-soak.js';
 import { benchOwnerEnv, measureSegmentsList, timeListRequests } from './bench-web.js';
@@ -42,7 +42,7 @@ interface BenchOptions {
   soak?: string;
   rate: string;
   interval: string;
-  only?: 'live' | 'web';
+  only?: 'live' | 'web' | 'support';
 }
 
 /** `strata bench`: measures Strata on generated data and writes the results as JSON. */
@@ -59,16 +59,16 @@ export function registerBenchCommand(program: Command): void {
     .addOption(
       new Option(
         '--only <steps>',
-        'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium',
-      ).choices(['live', 'web']),
+        'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s',
+      ).choices(['live', 'web', 'support']),
     )
     .action(async (options: BenchOptions) => {
       if (options.soak !== undefined) return soak(options);
       const results = await runBench(options);
       const text = JSON.stringify(results, null, 2);
       process.stdout.write(`${text}\n`);
-      // The live step's summary; a web-only run has none.
-      if (options.only !== 'web') process.stderr.write(`\n${summaryTable(results)}\n`);
+      // The live step's summary; a web-only or support-only run has none.
+      if (options.only !== 'web' && options.only !== 'support') process.stderr.write(`\n${summaryTable(results)}\n`);
       if (options.out) await writeFile(options.out, `${text}\n`);
     });
 }
@@ -169,6 +169,11 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
           web_api_activity_ms: requests.activity,
           only: 'web',
         };
+      }
+      if (options.only === 'support') {
+        progress('posting 1000 tickets from new requesters through POST /api/v1/tickets, 8 at a time, text analysis on');
+        const ticketsPerS = await measureTicketThroughput(url, writeKey, 1000, 8);
+        return { size: options.size, machine: describeMachine(), tickets_per_s: Math.round(ticketsPerS), only: 'support' };
       }
       const live = options.only === 'live';
       const recompute = live ? undefined : await timeRecompute(scoped, workspace.id);
