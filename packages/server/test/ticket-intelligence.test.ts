@@ -170,13 +170,13 @@ describe('the sentiment model learns from the team', () => {
       // Re-scoring follows the training in the same job, with its progress.
       return model.status === 'trained' && model.rescore !== null && model.rescore.done === model.rescore.total ? model : undefined;
     });
-    expect(trained.inUse).toBe(true);
+    expect(trained.inUse, JSON.stringify(trained)).toBe(true);
     expect(trained.samples).toBeGreaterThanOrEqual(45);
     expect(trained.lexicon.samples).toBe(trained.samples);
     expect(trained.model.macroF1).toBeGreaterThan(trained.lexicon.macroF1);
     expect(trained.rescore?.total).toBeGreaterThan(0);
 
     const fresh = await ticket({ userId: 'bob', description: 'ETA? the export is kaput' });
-    expect(fresh.sentiment?.label).toBe('negative');
+    expect(fresh.sentiment?.label, JSON.stringify(fresh)).toBe('negative');
   });
 });

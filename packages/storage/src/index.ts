@@ -202,7 +202,7 @@ export {
   correctLatestCustomerSentiment,
   findLanguageTraits,
   findTextModel,
-  findTextModelVersion,
+  findTextSettings,
   listOpenTicketMessagesToRescore,
   listSentimentLabels,
   listTopicRules,

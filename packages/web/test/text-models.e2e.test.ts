@@ -64,9 +64,14 @@ describe('ticket intelligence in the web UI', () => {
     const ticketRow = region('Tickets').getByRole('row').filter({ hasText: customer.subject }).first();
     await expect.poll(() => ticketRow.isVisible()).toBe(true);
     await expect.poll(() => ticketRow.textContent()).toMatch(/% sure|language/);
-    await expect.poll(() => ticketRow.getByText(/^(billing|bug|how-to|account-access|cancellation|feature-request)$/).count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => ticketRow.getByText(/^(billing|bug|how-to|account-access|cancellation|feature-request)$/).count())
+      .toBeGreaterThan(0);
 
-    const current = (await ticketRow.getByText(/^(negative|neutral|positive)$/).first().textContent())!;
+    const current = (await ticketRow
+      .getByText(/^(negative|neutral|positive)$/)
+      .first()
+      .textContent())!;
     const corrected = current === 'negative' ? 'positive' : 'negative';
     await ticketRow.getByRole('button', { name: `Correct the sentiment of ${customer.subject}` }).click();
     await page.getByRole('menuitem', { name: corrected }).click();
@@ -101,9 +106,9 @@ describe('ticket intelligence in the web UI', () => {
     await rules.getByRole('button', { name: 'Save topic rules' }).click();
     await expect.poll(() => page.getByText('Topic rules saved').isVisible()).toBe(true);
     await page.reload();
-    await expect.poll(() => page.getByRole('form', { name: 'Topic rules' }).getByLabel('Keywords of shipping').inputValue()).toBe(
-      'parcel, tracking number',
-    );
+    await expect
+      .poll(() => page.getByRole('form', { name: 'Topic rules' }).getByLabel('Keywords of shipping').inputValue())
+      .toBe('parcel, tracking number');
   });
 
   it('ran under the strict Content-Security-Policy without a violation or an uncaught error', () => {

@@ -18,7 +18,6 @@ export {
   correctLatestCustomerSentiment,
   findLanguageTraits,
   findTextModel,
-  findTextModelVersion,
   listOpenTicketMessagesToRescore,
   listSentimentLabels,
   markTextModelQueued,
@@ -31,4 +30,4 @@ export {
   type TextModelResult,
   type TextModelRow,
 } from './text-models.js';
-export { listTopicRules, replaceTopicRules, type TopicRuleRow } from './topic-rules.js';
+export { findTextSettings, listTopicRules, replaceTopicRules, type TopicRuleRow } from './topic-rules.js';

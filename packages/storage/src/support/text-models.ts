@@ -14,19 +14,6 @@ export async function findTextModel(scope: WorkspaceScope, kind: TextModelKind):
     .executeTakeFirst();
 }
 
-/** Whether a model is in use and when it was trained, without reading the model itself. */
-export async function findTextModelVersion(
-  scope: WorkspaceScope,
-  kind: TextModelKind,
-): Promise<{ in_use: boolean; trained_at: Date | null } | undefined> {
-  return scope.db
-    .selectFrom('text_models')
-    .select(['in_use', 'trained_at'])
-    .where('workspace_id', '=', scope.workspaceId)
-    .where('kind', '=', kind)
-    .executeTakeFirst();
-}
-
 /** Marks a training run as asked for; the model stored so far stays in use until the run replaces it. */
 export async function markTextModelQueued(scope: WorkspaceScope, kind: TextModelKind, at: Date): Promise<void> {
   await scope.db
@@ -98,14 +85,15 @@ export interface SentimentLabelRow {
  */
 export async function listSentimentLabels(scope: WorkspaceScope): Promise<SentimentLabelRow[]> {
   const { rows } = await sql<SentimentLabelRow>`
-    SELECT body, sentiment_correction AS label, language, 'agent' AS "from"
+    SELECT body, sentiment_correction AS label, language, 'agent' AS "from", created_at, message_id
     FROM ticket_messages
     WHERE workspace_id = ${scope.workspaceId} AND sentiment_correction IS NOT NULL
     UNION ALL
-    SELECT latest.body, CASE WHEN t.csat <= 2 THEN 'negative' ELSE 'positive' END, latest.language, 'csat'
+    SELECT latest.body, CASE WHEN t.csat <= 2 THEN 'negative' ELSE 'positive' END, latest.language, 'csat',
+      latest.created_at, latest.message_id
     FROM tickets t
     CROSS JOIN LATERAL (
-      SELECT m.body, m.language FROM ticket_messages m
+      SELECT m.body, m.language, m.created_at, m.message_id FROM ticket_messages m
       WHERE m.workspace_id = t.workspace_id AND m.ticket_id = t.ticket_id AND m.author = 'customer'
       ORDER BY m.created_at DESC, m.message_id DESC LIMIT 1
     ) latest
@@ -114,8 +102,10 @@ export async function listSentimentLabels(scope: WorkspaceScope): Promise<Sentim
         SELECT 1 FROM ticket_messages c
         WHERE c.workspace_id = t.workspace_id AND c.ticket_id = t.ticket_id AND c.sentiment_correction IS NOT NULL
       )
+    -- A stable order, so the cross-validation folds (and so the measured quality) repeat run to run.
+    ORDER BY created_at, message_id
     LIMIT 20000`.execute(scope.db);
-  return rows;
+  return rows.map(({ body, label, language, from }) => ({ body, label, language, from }));
 }
 
 /** Open tickets' customer messages an agent has not corrected, for re-scoring with a new model. */

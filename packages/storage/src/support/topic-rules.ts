@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 export interface TopicRuleRow {
@@ -24,4 +25,24 @@ export async function replaceTopicRules(scope: WorkspaceScope, rules: readonly T
     .insertInto('ticket_topic_rules')
     .values(rules.map((rule, position) => ({ workspace_id: scope.workspaceId, topic: rule.topic, keywords: rule.keywords, position })))
     .execute();
+}
+
+/**
+ * What a ticket write needs of the workspace's text settings, in one round trip: whether a
+ * sentiment model is in use and when it was trained, and the topic rules (undefined: built-in).
+ */
+export async function findTextSettings(
+  scope: WorkspaceScope,
+): Promise<{ sentimentModel: { inUse: boolean; trainedAt: Date | null } | undefined; topicRules: TopicRuleRow[] | undefined }> {
+  const { rows } = await sql<{ in_use: boolean | null; trained_at: Date | null; rules: TopicRuleRow[] | null }>`
+    SELECT m.in_use, m.trained_at,
+      (SELECT json_agg(json_build_object('topic', r.topic, 'keywords', r.keywords) ORDER BY r.position)
+       FROM ticket_topic_rules r WHERE r.workspace_id = ${scope.workspaceId}) AS rules
+    FROM (SELECT 1) AS one
+    LEFT JOIN text_models m ON m.workspace_id = ${scope.workspaceId} AND m.kind = 'sentiment'`.execute(scope.db);
+  const row = rows[0];
+  return {
+    sentimentModel: row?.in_use == null ? undefined : { inUse: row.in_use, trainedAt: row.trained_at },
+    topicRules: row?.rules ?? undefined,
+  };
 }

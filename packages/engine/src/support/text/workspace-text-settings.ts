@@ -1,5 +1,5 @@
 import { blendedSentiment, builtInTopicRules, type NaiveBayesModel, type TopicRule } from '@strata/core';
-import { findTextModel, findTextModelVersion, listTopicRules, type WorkspaceScope } from '@strata/storage';
+import { findTextModel, findTextSettings, type WorkspaceScope } from '@strata/storage';
 
 /** What a workspace has taught its text analysis: a sentiment model in use (if any) and its topic rules. */
 export interface WorkspaceTextSettings {
@@ -12,10 +12,11 @@ const models = new Map<string, { trainedAt: number; model: NaiveBayesModel }>();
 
 /** Reads the workspace's in-use sentiment model and topic rules; outside any transaction. */
 export async function loadWorkspaceTextSettings(scope: WorkspaceScope): Promise<WorkspaceTextSettings> {
-  const [version, rules] = await Promise.all([findTextModelVersion(scope, 'sentiment'), listTopicRules(scope)]);
-  const topicRules = rules ?? builtInTopicRules;
-  if (!version?.in_use || !version.trained_at) return { blend: undefined, topicRules };
-  const trainedAt = version.trained_at.getTime();
+  const settings = await findTextSettings(scope);
+  const topicRules = settings.topicRules ?? builtInTopicRules;
+  const version = settings.sentimentModel;
+  if (!version?.inUse || !version.trainedAt) return { blend: undefined, topicRules };
+  const trainedAt = new Date(version.trainedAt).getTime();
   let cached = models.get(scope.workspaceId);
   if (cached?.trainedAt !== trainedAt) {
     const row = await findTextModel(scope, 'sentiment');

@@ -24,15 +24,24 @@ export function SentimentCorrection({
       unwrap(api.PUT('/api/v1/tickets/{id}/sentiment', { params: { path: { id: ticketId } }, body: { label } })),
     onSuccess: (ticket) => {
       void client.invalidateQueries({ queryKey: [customer.kind, customer.id, 'tickets'] });
-      notify({ color: 'teal', title: 'Sentiment corrected', message: `Set to ${ticket.sentiment?.label ?? '—'}; the next training run learns from it.` });
+      notify({
+        color: 'teal',
+        title: 'Sentiment corrected',
+        message: `Set to ${ticket.sentiment?.label ?? '—'}; the next training run learns from it.`,
+      });
     },
     onError: (error) => notify({ color: 'red', title: 'The sentiment was not corrected', message: error.message }),
   });
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <Button variant="subtle" size="compact-xs" loading={correct.isPending} aria-label={`Correct the sentiment of ${subject ?? 'this ticket'}`}>
-          Correct
+        <Button
+          variant="subtle"
+          size="compact-xs"
+          loading={correct.isPending}
+          aria-label={`Correct the sentiment of ${subject ?? 'this ticket'}`}
+        >
+          Correct sentiment
         </Button>
       </Menu.Target>
       <Menu.Dropdown>

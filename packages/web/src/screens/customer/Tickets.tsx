@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { ErrorState } from '../../shell/PageState';
@@ -72,21 +72,23 @@ export function Tickets({ customer }: { customer: Customer }) {
                 </Group>
               </Table.Td>
               <Table.Td>
-                <Group gap={4} wrap="nowrap">
+                <Stack gap={2} align="flex-start">
                   {t.sentiment ? (
-                    <>
+                    <Group gap={4} wrap="nowrap">
                       <Badge size="sm" variant="light" color={sentimentColor[t.sentiment.label] ?? 'gray'}>
                         {t.sentiment.label}
                       </Badge>
-                      <Text size="xs">{t.sentimentCorrected ? 'set by an agent' : t.sentiment.score.toFixed(2)}</Text>
-                    </>
+                      <Text size="xs" className="nowrap">
+                        {t.sentimentCorrected ? 'set by an agent' : t.sentiment.score.toFixed(2)}
+                      </Text>
+                    </Group>
                   ) : (
                     <Text size="sm">{t.languageSupported ? '—' : 'language not supported'}</Text>
                   )}
                   {can('tickets:write') && t.sentiment && (
                     <SentimentCorrection ticketId={t.id} subject={t.subject} current={t.sentiment.label} customer={customer} />
                   )}
-                </Group>
+                </Stack>
               </Table.Td>
               <Table.Td>
                 <Text size="sm">{t.language ?? '—'}</Text>

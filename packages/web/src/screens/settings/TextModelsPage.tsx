@@ -17,7 +17,11 @@ const running = (model: Model | undefined) =>
 
 /** /settings/text-models: the sentiment model's quality next to the lexicon's, training it, and the topic keyword rules. */
 export function TextModelsPage() {
-  const model = useQuery({ queryKey: modelKey, queryFn: loadModel, refetchInterval: (query) => (running(query.state.data) ? 1000 : false) });
+  const model = useQuery({
+    queryKey: modelKey,
+    queryFn: loadModel,
+    refetchInterval: (query) => (running(query.state.data) ? 1000 : false),
+  });
   return (
     <Stack gap="md" maw={820}>
       {model.isPending ? (
@@ -50,16 +54,15 @@ function SentimentModel({ model }: { model: Model }) {
       notify({ color: 'teal', title: 'Training queued', message: 'The model is trained in the background; this page follows it.' });
     },
   });
-  const show = (value: number | undefined, key: string) => (value === undefined ? '—' : key === 'samples' ? String(value) : value.toFixed(3));
+  const show = (value: number | undefined, key: string) =>
+    value === undefined ? '—' : key === 'samples' ? String(value) : value.toFixed(3);
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="sentiment-model-title">
       <Group justify="space-between" mb={4}>
         <Title order={2} size="h4" id="sentiment-model-title">
           Sentiment model
         </Title>
-        <Badge variant="default">
-          {model.inUse ? 'In use' : 'Not in use: the lexicon scores alone'}
-        </Badge>
+        <Badge variant="default">{model.inUse ? 'In use' : 'Not in use: the lexicon scores alone'}</Badge>
       </Group>
       <Text size="sm" c="dimmed" mb="md">
         Learns from agents&apos; sentiment corrections and CSAT answers. It needs {model.minimumLabels.total} labelled messages (at least{' '}

@@ -18,7 +18,8 @@ interface Row {
 export function TopicRulesForm() {
   const rules = useQuery({ queryKey: rulesKey, queryFn: loadRules });
   if (rules.isPending) return <Loading label="Loading the topic rules…" />;
-  if (rules.isError) return <ErrorState title="The topic rules could not be loaded" error={rules.error} onRetry={() => void rules.refetch()} />;
+  if (rules.isError)
+    return <ErrorState title="The topic rules could not be loaded" error={rules.error} onRetry={() => void rules.refetch()} />;
   return <RulesForm saved={rules.data} />;
 }
 
@@ -33,7 +34,15 @@ function RulesForm({ saved }: { saved: Rules }) {
     mutationFn: () =>
       unwrap(
         api.PUT('/api/v1/ticket-topics', {
-          body: { rules: rows.map((r) => ({ topic: r.topic.trim(), keywords: r.keywords.split(',').map((k) => k.trim()).filter(Boolean) })) },
+          body: {
+            rules: rows.map((r) => ({
+              topic: r.topic.trim(),
+              keywords: r.keywords
+                .split(',')
+                .map((k) => k.trim())
+                .filter(Boolean),
+            })),
+          },
         }),
       ),
     onSuccess: (next) => {
@@ -52,14 +61,20 @@ function RulesForm({ saved }: { saved: Rules }) {
         Topic rules
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        A ticket whose subject or customer messages contain a keyword (whole words, any case) gets the topic; the topic with most
-        keywords found is its main one, the rule language&apos;s <code>topic</code>. A tag an agent sets that names a topic comes first.
+        A ticket whose subject or customer messages contain a keyword (whole words, any case) gets the topic; the topic with most keywords
+        found is its main one, the rule language&apos;s <code>topic</code>. A tag an agent sets that names a topic comes first.
         {saved.builtIn ? ' These are the built-in rules; saving makes them this workspace’s own.' : ''}
       </Text>
       <Stack gap="xs">
         {rows.map((row, i) => (
           <Group key={i} align="flex-end" wrap="nowrap">
-            <TextInput label="Topic" value={row.topic} onChange={(e) => change(i, { topic: e.currentTarget.value })} disabled={readOnly} w={180} />
+            <TextInput
+              label="Topic"
+              value={row.topic}
+              onChange={(e) => change(i, { topic: e.currentTarget.value })}
+              disabled={readOnly}
+              w={180}
+            />
             <TextInput
               label={`Keywords of ${row.topic || 'this topic'}`}
               value={row.keywords}
@@ -68,7 +83,12 @@ function RulesForm({ saved }: { saved: Rules }) {
               flex={1}
             />
             {!readOnly && (
-              <Button variant="subtle" color="red" onClick={() => setRows((all) => all.filter((_, j) => j !== i))} aria-label={`Remove the topic ${row.topic}`}>
+              <Button
+                variant="subtle"
+                color="red"
+                onClick={() => setRows((all) => all.filter((_, j) => j !== i))}
+                aria-label={`Remove the topic ${row.topic}`}
+              >
                 Remove
               </Button>
             )}
