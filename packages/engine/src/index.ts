@@ -43,6 +43,7 @@ export { loadLiveSegments, type LiveSegment } from './segments/index.js';
 export {
   analyseTicketText,
   correctTicketSentiment,
+  forgetWorkspaceTextSettings,
   requestSentimentTraining,
   sentimentLabel,
   sentimentLanguages,

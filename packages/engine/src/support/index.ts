@@ -1,6 +1,7 @@
 export {
   analyseTicketText,
   correctTicketSentiment,
+  forgetWorkspaceTextSettings,
   requestSentimentTraining,
   sentimentLabel,
   sentimentLanguages,

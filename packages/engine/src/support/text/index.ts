@@ -13,3 +13,4 @@ export { analyseTicketText } from './analyse-ticket-text.js';
 export { correctTicketSentiment, type SentimentCorrection } from './correct-sentiment.js';
 export { trainWorkspaceSentiment, type SentimentTrainingOutcome } from './train-sentiment.js';
 export { requestSentimentTraining, trainTextModelsTask } from './train-text-models-task.js';
+export { forgetWorkspaceTextSettings } from './workspace-text-settings.js';

@@ -18,7 +18,7 @@ import { loadBusinessHours } from '../business-hours-setting.js';
 import { deriveTicket } from '../ticket-derivation.js';
 import { normaliseText } from './normalise-text.js';
 import { textAnalyser, type TextAnalyser } from './text-analyser.js';
-import { loadWorkspaceTextSettings } from './workspace-text-settings.js';
+import { forgetWorkspaceTextSettings, loadWorkspaceTextSettings } from './workspace-text-settings.js';
 
 export interface SentimentTrainingOutcome {
   status: 'trained' | 'too-few-labels';
@@ -67,6 +67,7 @@ export async function trainWorkspaceSentiment(scope: WorkspaceScope, options: { 
     error: null,
     trainedAt,
   });
+  forgetWorkspaceTextSettings(scope.workspaceId);
   const rescored = options.rescore && training.inUse ? await rescoreOpenTickets(scope, analyse) : 0;
   return { status: 'trained', inUse: training.inUse, samples: training.lexicon.samples, rescored };
 }

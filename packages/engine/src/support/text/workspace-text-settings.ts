@@ -9,9 +9,28 @@ export interface WorkspaceTextSettings {
 
 // A trained model is read from the database once per training run, not on every ticket write.
 const models = new Map<string, { trainedAt: number; model: NaiveBayesModel }>();
+// The settings are read at most once per workspace in this time, not on every ticket write: a
+// change made in another process (new rules, a model trained by a worker) applies within it.
+const settingsTtlMs = 5000;
+const recent = new Map<string, { readAt: number; settings: Promise<WorkspaceTextSettings> }>();
 
-/** Reads the workspace's in-use sentiment model and topic rules; outside any transaction. */
-export async function loadWorkspaceTextSettings(scope: WorkspaceScope): Promise<WorkspaceTextSettings> {
+/** Forgets the workspace's settings read in this process, after changing them here. */
+export function forgetWorkspaceTextSettings(workspaceId: string): void {
+  recent.delete(workspaceId);
+}
+
+/** The workspace's in-use sentiment model and topic rules; read outside any transaction. */
+export function loadWorkspaceTextSettings(scope: WorkspaceScope): Promise<WorkspaceTextSettings> {
+  const cached = recent.get(scope.workspaceId);
+  if (cached && performance.now() - cached.readAt < settingsTtlMs) return cached.settings;
+  const settings = readWorkspaceTextSettings(scope);
+  recent.set(scope.workspaceId, { readAt: performance.now(), settings });
+  // A failed read is not remembered: the next write tries again.
+  settings.catch(() => forgetWorkspaceTextSettings(scope.workspaceId));
+  return settings;
+}
+
+async function readWorkspaceTextSettings(scope: WorkspaceScope): Promise<WorkspaceTextSettings> {
   const settings = await findTextSettings(scope);
   const topicRules = settings.topicRules ?? builtInTopicRules;
   const version = settings.sentimentModel;

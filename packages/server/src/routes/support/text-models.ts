@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { builtInTopicRules, checkTopicRules, minimumPerSentimentLabel, minimumSentimentLabels } from '@strata/core';
-import { correctTicketSentiment, readTicket, requestSentimentTraining, sentimentLanguages } from '@strata/engine';
+import {
+  correctTicketSentiment,
+  forgetWorkspaceTextSettings,
+  readTicket,
+  requestSentimentTraining,
+  sentimentLanguages,
+} from '@strata/engine';
 import { findTextModel, inWorkspaceTransaction, listTopicRules, recordAudit, replaceTopicRules, type TextModelRow } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
@@ -175,6 +181,7 @@ export function registerTextModelRoutes(app: FastifyInstance, deps: { auth: Auth
           after: rules,
         });
       });
+      forgetWorkspaceTextSettings(caller.scope.workspaceId);
       return { rules, builtIn: false };
     },
   );
