@@ -23,13 +23,14 @@ export function TopicRulesForm() {
   return <RulesForm saved={rules.data} />;
 }
 
+const rowsOf = (saved: Rules): Row[] => saved.rules.map((r) => ({ topic: r.topic, keywords: r.keywords.join(', ') }));
+
 function RulesForm({ saved }: { saved: Rules }) {
   const can = useCan();
   const readOnly = !can('settings:write');
   const client = useQueryClient();
-  const fromSaved = () => saved.rules.map((r) => ({ topic: r.topic, keywords: r.keywords.join(', ') }));
-  const [rows, setRows] = useState<Row[]>(fromSaved);
-  useEffect(() => setRows(fromSaved()), [saved]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [rows, setRows] = useState<Row[]>(() => rowsOf(saved));
+  useEffect(() => setRows(rowsOf(saved)), [saved]);
   const save = useMutation({
     mutationFn: () =>
       unwrap(
