@@ -150,7 +150,7 @@ export function registerTextModelRoutes(app: FastifyInstance, deps: { auth: Auth
     {
       schema: {
         operationId: 'setTicketTopicRules',
-        summary: 'Replace the topic keyword rules; they tag tickets written from now on',
+        summary: 'Replace the topic keyword rules (an empty list restores the built-in ones); they tag tickets written from now on',
         security: [{ bearer: [] }],
         tags: ['tickets'],
         body: topicRulesSchema,
@@ -182,7 +182,7 @@ export function registerTextModelRoutes(app: FastifyInstance, deps: { auth: Auth
         });
       });
       forgetWorkspaceTextSettings(caller.scope.workspaceId);
-      return { rules, builtIn: false };
+      return rules.length === 0 ? { rules: builtInTopicRules.map((r) => ({ ...r })), builtIn: true } : { rules, builtIn: false };
     },
   );
 }
