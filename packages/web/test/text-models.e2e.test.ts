@@ -73,7 +73,7 @@ describe('ticket intelligence in the web UI', () => {
       .first()
       .textContent())!;
     const corrected = current === 'negative' ? 'positive' : 'negative';
-    await ticketRow.getByRole('button', { name: `Correct the sentiment of ${customer.subject}` }).click();
+    await ticketRow.getByRole('button', { name: `Correct sentiment of ${customer.subject}` }).click();
     await page.getByRole('menuitem', { name: corrected }).click();
     await expect.poll(() => page.getByText('Sentiment corrected').isVisible()).toBe(true);
     await expect.poll(() => ticketRow.textContent()).toContain('set by an agent');

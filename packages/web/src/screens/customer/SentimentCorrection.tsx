@@ -39,7 +39,7 @@ export function SentimentCorrection({
           variant="subtle"
           size="compact-xs"
           loading={correct.isPending}
-          aria-label={`Correct the sentiment of ${subject ?? 'this ticket'}`}
+          aria-label={`Correct sentiment of ${subject ?? 'this ticket'}`}
         >
           Correct sentiment
         </Button>
