@@ -68,6 +68,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   addTicketMessage: 'tickets:write',
   correctTicketSentiment: 'tickets:write',
   getSentimentModel: 'settings:read',
+  getTopicModel: 'settings:read',
   trainSentimentModel: 'settings:write',
   getTicketTopicRules: 'settings:read',
   setTicketTopicRules: 'settings:write',

@@ -179,4 +179,37 @@ describe('the sentiment model learns from the team', () => {
     const fresh = await ticket({ userId: 'bob', description: 'ETA? the export is kaput' });
     expect(fresh.sentiment?.label, JSON.stringify(fresh)).toBe('negative');
   });
+
+  it('learns topics from the tags agents set, where the keyword rules find nothing', async () => {
+    const rules = await call('PUT', '/api/v1/ticket-topics', {
+      rules: [
+        { topic: 'shipping', keywords: ['parcel'] },
+        { topic: 'returns', keywords: ['return label'] },
+      ],
+    });
+    expect(rules.statusCode, rules.body).toBe(200);
+    for (let i = 0; i < 15; i += 1) {
+      await ticket({ userId: 'bob', description: `the courier lost box ${i} on the way`, tags: ['shipping'] });
+      await ticket({ userId: 'bob', description: `I want to send item ${i} back for my money`, tags: ['returns'] });
+    }
+    const before = await ticket({ userId: 'bob', description: 'the courier lost my box' });
+    expect(before.topics).toEqual([]);
+
+    expect((await call('POST', '/api/v1/text-models/sentiment/train', {})).statusCode).toBe(202);
+    const model = await until('the topic model to be trained', async () => {
+      const topic = (await call('GET', '/api/v1/text-models/topic')).json<{
+        status: string;
+        inUse: boolean;
+        samples: number;
+        keywords: { macroF1: number };
+        model: { macroF1: number };
+      }>();
+      return topic.status === 'trained' ? topic : undefined;
+    });
+    expect(model, JSON.stringify(model)).toMatchObject({ inUse: true, samples: 30 });
+    expect(model.model.macroF1).toBeGreaterThan(model.keywords.macroF1);
+    expect((await ticket({ userId: 'bob', description: 'the courier lost my box again' })).topics).toEqual(['shipping']);
+    // Keyword rules still decide where they match.
+    expect((await ticket({ userId: 'bob', description: 'where is the return label for my box?' })).topics).toEqual(['returns']);
+  });
 });

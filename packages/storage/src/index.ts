@@ -205,6 +205,7 @@ export {
   findTextSettings,
   listOpenTicketMessagesToRescore,
   listSentimentLabels,
+  listTopicLabels,
   listTopicRules,
   markTextModelQueued,
   markTextModelTraining,

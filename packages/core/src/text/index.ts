@@ -20,3 +20,4 @@ export {
   type TopicRule,
   type TopicRuleIssue,
 } from './ticket-topics.js';
+export { classifiedTopic, trainTopicModel, type TopicExample, type TopicTraining } from './topic-model.js';

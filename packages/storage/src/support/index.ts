@@ -20,6 +20,7 @@ export {
   findTextModel,
   listOpenTicketMessagesToRescore,
   listSentimentLabels,
+  listTopicLabels,
   markTextModelQueued,
   markTextModelTraining,
   saveTextModel,

@@ -182,3 +182,19 @@ export async function findLanguageTraits(
   );
   return rows[0] ?? { requester: null, account: null };
 }
+
+/** Tickets an agent tagged with one of `topics`: the topic (the first such tag) and the customer's text. */
+export async function listTopicLabels(scope: WorkspaceScope, topics: readonly string[]): Promise<Array<{ text: string; topic: string }>> {
+  if (topics.length === 0) return [];
+  const { rows } = await sql<{ text: string; topic: string }>`
+    SELECT concat_ws(E'\n', t.subject, (
+        SELECT string_agg(m.body, E'\n' ORDER BY m.created_at, m.message_id) FROM ticket_messages m
+        WHERE m.workspace_id = t.workspace_id AND m.ticket_id = t.ticket_id AND m.author = 'customer'
+      )) AS text,
+      (SELECT tag FROM unnest(t.tags) WITH ORDINALITY AS u(tag, n) WHERE tag = ANY(${[...topics]}::text[]) ORDER BY n LIMIT 1) AS topic
+    FROM tickets t
+    WHERE t.workspace_id = ${scope.workspaceId} AND t.tags && ${[...topics]}::text[]
+    ORDER BY t.created_at, t.ticket_id
+    LIMIT 20000`.execute(scope.db);
+  return rows;
+}

@@ -39,5 +39,8 @@ export async function analyseTicketText(
     input.subject ?? '',
     ...input.messages.filter((m) => m.author === 'customer').map((m) => normaliseText(m.body).words),
   ].join('\n');
-  return { signals, topics: matchTopics(customerText, settings.topicRules), topicRules: settings.topicRules };
+  const matched = matchTopics(customerText, settings.topicRules);
+  // The workspace's classifier speaks only where its keyword rules found nothing.
+  const classified = matched.length === 0 && customerText.trim() !== '' ? settings.classifyTopic?.(customerText) : undefined;
+  return { signals, topics: classified ? [classified] : matched, topicRules: settings.topicRules };
 }

@@ -2,12 +2,14 @@ import { z } from 'zod';
 import { forEachWorkspace, markTextModelQueued, workspaceScope, type WorkspaceScope } from '@strata/storage';
 import { enqueue, type Task } from '../../jobs/index.js';
 import { trainWorkspaceSentiment } from './train-sentiment.js';
+import { trainWorkspaceTopics } from './train-topics.js';
+import { forgetWorkspaceTextSettings } from './workspace-text-settings.js';
 
 type TrainPayload = { workspaceId?: string | undefined; rescore?: boolean | undefined };
 
 /**
- * Trains workspaces' sentiment models: nightly for every workspace, and on demand for one
- * (POST /api/v1/text-models/sentiment/train), optionally re-scoring its open tickets.
+ * Trains workspaces' topic and sentiment models: nightly for every workspace, and on demand for
+ * one (POST /api/v1/text-models/sentiment/train), optionally re-scoring its open tickets.
  */
 export const trainTextModelsTask: Task<TrainPayload> = {
   name: 'train-text-models',
@@ -17,6 +19,9 @@ export const trainTextModelsTask: Task<TrainPayload> = {
   maxAttempts: 3,
   async run(payload, { db, now, log }) {
     const train = async (scope: WorkspaceScope) => {
+      const topics = await trainWorkspaceTopics(scope);
+      forgetWorkspaceTextSettings(scope.workspaceId);
+      log('info', 'topic model trained', { workspaceId: scope.workspaceId, ...topics });
       const outcome = await trainWorkspaceSentiment(scope, { rescore: payload.rescore ?? false });
       log('info', 'sentiment model trained', { workspaceId: scope.workspaceId, ...outcome });
     };

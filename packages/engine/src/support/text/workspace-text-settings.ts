@@ -1,9 +1,11 @@
-import { blendedSentiment, builtInTopicRules, type NaiveBayesModel, type TopicRule } from '@strata/core';
-import { findTextModel, findTextSettings, type WorkspaceScope } from '@strata/storage';
+import { blendedSentiment, builtInTopicRules, classifiedTopic, type NaiveBayesModel, type TopicRule } from '@strata/core';
+import { findTextModel, findTextSettings, type TextModelKind, type WorkspaceScope } from '@strata/storage';
 
-/** What a workspace has taught its text analysis: a sentiment model in use (if any) and its topic rules. */
+/** What a workspace has taught its text analysis: its models in use (if any) and its topic rules. */
 export interface WorkspaceTextSettings {
   blend: ((text: string, lexiconScore: number) => number) | undefined;
+  /** The trained topic classifier, for tickets the keyword rules find no topic in. */
+  classifyTopic: ((text: string) => string | undefined) | undefined;
   topicRules: readonly TopicRule[];
 }
 
@@ -19,7 +21,7 @@ export function forgetWorkspaceTextSettings(workspaceId: string): void {
   recent.delete(workspaceId);
 }
 
-/** The workspace's in-use sentiment model and topic rules; read outside any transaction. */
+/** The workspace's models in use and topic rules; read outside any transaction. */
 export function loadWorkspaceTextSettings(scope: WorkspaceScope): Promise<WorkspaceTextSettings> {
   const cached = recent.get(scope.workspaceId);
   if (cached && performance.now() - cached.readAt < settingsTtlMs) return cached.settings;
@@ -32,17 +34,29 @@ export function loadWorkspaceTextSettings(scope: WorkspaceScope): Promise<Worksp
 
 async function readWorkspaceTextSettings(scope: WorkspaceScope): Promise<WorkspaceTextSettings> {
   const settings = await findTextSettings(scope);
-  const topicRules = settings.topicRules ?? builtInTopicRules;
-  const version = settings.sentimentModel;
-  if (!version?.inUse || !version.trainedAt) return { blend: undefined, topicRules };
+  const [sentiment, topic] = await Promise.all([
+    modelInUse(scope, 'sentiment', settings.sentimentModel),
+    modelInUse(scope, 'topic', settings.topicModel),
+  ]);
+  return {
+    blend: sentiment && ((text, lexiconScore) => blendedSentiment(sentiment, text, lexiconScore)),
+    classifyTopic: topic && ((text) => classifiedTopic(topic, text, [])),
+    topicRules: settings.topicRules ?? builtInTopicRules,
+  };
+}
+
+async function modelInUse(
+  scope: WorkspaceScope,
+  kind: TextModelKind,
+  version: { inUse: boolean; trainedAt: Date | null } | undefined,
+): Promise<NaiveBayesModel | undefined> {
+  if (!version?.inUse || !version.trainedAt) return undefined;
+  const key = `${scope.workspaceId}:${kind}`;
   const trainedAt = new Date(version.trainedAt).getTime();
-  let cached = models.get(scope.workspaceId);
-  if (cached?.trainedAt !== trainedAt) {
-    const row = await findTextModel(scope, 'sentiment');
-    if (!row?.model || !row.in_use) return { blend: undefined, topicRules };
-    cached = { trainedAt, model: row.model as NaiveBayesModel };
-    models.set(scope.workspaceId, cached);
-  }
-  const model = cached.model;
-  return { blend: (text, lexiconScore) => blendedSentiment(model, text, lexiconScore), topicRules };
+  const cached = models.get(key);
+  if (cached?.trainedAt === trainedAt) return cached.model;
+  const row = await findTextModel(scope, kind);
+  if (!row?.model || !row.in_use) return undefined;
+  models.set(key, { trainedAt, model: row.model as NaiveBayesModel });
+  return row.model as NaiveBayesModel;
 }

@@ -33,6 +33,14 @@ const modelSchema = z.object({
   rescore: z.object({ done: z.number().int(), total: z.number().int() }).nullable().describe('progress of re-scoring open tickets'),
   error: z.string().nullable(),
 });
+const topicModelSchema = z.object({
+  status: modelSchema.shape.status,
+  inUse: z.boolean().describe('true only when it found topics the keyword rules missed, cross-validated'),
+  keywords: quality.partial().describe('the keyword rules alone on the tickets agents tagged with a topic'),
+  model: quality.partial().describe('the keyword rules, with the classifier where they find nothing'),
+  samples: z.number().int(),
+  trainedAt: z.date().nullable(),
+});
 const topicRulesSchema = z.object({
   rules: z.array(z.object({ topic: z.string().max(64), keywords: z.array(z.string().max(100)).max(200) })).max(100),
 });
@@ -99,12 +107,36 @@ export function registerTextModelRoutes(app: FastifyInstance, deps: { auth: Auth
       return modelView(await findTextModel(scope, 'sentiment'));
     },
   );
+  api.get(
+    '/text-models/topic',
+    {
+      schema: {
+        operationId: 'getTopicModel',
+        summary: "The workspace's topic classifier, trained with the sentiment model from the topics agents set as tags",
+        security: [{ bearer: [] }],
+        tags: ['text-models'],
+        response: { 200: topicModelSchema },
+      },
+    },
+    async (request): Promise<z.output<typeof topicModelSchema>> => {
+      const { scope } = await deps.auth(request, 'settings:read');
+      const row = await findTextModel(scope, 'topic');
+      return {
+        status: row?.status ?? 'untrained',
+        inUse: row?.in_use ?? false,
+        keywords: row?.lexicon_quality ?? {},
+        model: row?.model_quality ?? {},
+        samples: row?.samples ?? 0,
+        trainedAt: row?.trained_at ?? null,
+      };
+    },
+  );
   api.post(
     '/text-models/sentiment/train',
     {
       schema: {
         operationId: 'trainSentimentModel',
-        summary: 'Train the sentiment model now (a background job); optionally re-score open tickets with it',
+        summary: 'Train the sentiment model (and the topic classifier) now, as a background job; optionally re-score open tickets',
         security: [{ bearer: [] }],
         tags: ['text-models'],
         body: z
