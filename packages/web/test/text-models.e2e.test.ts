@@ -95,6 +95,17 @@ describe('ticket intelligence in the web UI', () => {
     const quality = model.getByRole('table', { name: 'Sentiment quality, lexicon and model' });
     const labelled = quality.getByRole('row').filter({ hasText: 'Labelled messages' });
     await expect.poll(() => labelled.textContent()).toMatch(/Labelled messages\d+/);
+    // The topic classifier ran too: the demo's tickets carry topic tags such as "billing" and "bug".
+    const topics = page.getByRole('region', { name: 'Topic classifier' });
+    await expect
+      .poll(() =>
+        topics
+          .getByRole('table', { name: 'Topic quality, keyword rules and classifier' })
+          .getByRole('row')
+          .filter({ hasText: 'Tagged tickets' })
+          .textContent(),
+      )
+      .toMatch(/Tagged tickets\d+/);
     await ui.checkScreen('settings-text-models', { waitFor: 'load' });
   });
 

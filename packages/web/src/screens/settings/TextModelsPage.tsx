@@ -31,6 +31,7 @@ export function TextModelsPage() {
       ) : (
         <SentimentModel model={model.data} />
       )}
+      <TopicModel />
       <TopicRulesForm />
     </Stack>
   );
@@ -128,4 +129,52 @@ function statusText(model: Model): string {
         ? `Trained on ${model.samples} labels; re-scored ${model.rescore.done} of ${model.rescore.total} open tickets.${when}`
         : `Trained on ${model.samples} labels.${when}`;
   }
+}
+
+const topicModelKey = ['settings', 'text-models', 'topic'] as const;
+
+/** The topic classifier trained with each run from agents' topic tags, next to the keyword rules alone. */
+function TopicModel() {
+  // Trained in the same run as the sentiment model: read again when that run's time changes.
+  const run = useQuery({ queryKey: modelKey, queryFn: loadModel }).data?.trainedAt ?? null;
+  const model = useQuery({ queryKey: [...topicModelKey, run], queryFn: () => unwrap(api.GET('/api/v1/text-models/topic')) });
+  if (model.isPending) return <Loading label="Loading the topic classifier…" />;
+  if (model.isError)
+    return <ErrorState title="The topic classifier could not be loaded" error={model.error} onRetry={() => void model.refetch()} />;
+  const show = (value: number | undefined, key: string) =>
+    value === undefined ? '—' : key === 'samples' ? String(value) : value.toFixed(3);
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="topic-model-title">
+      <Group justify="space-between" mb={4}>
+        <Title order={2} size="h4" id="topic-model-title">
+          Topic classifier
+        </Title>
+        <Badge variant="default">{model.data.inUse ? 'In use' : 'Not in use: keyword rules alone'}</Badge>
+      </Group>
+      <Text size="sm" c="dimmed" mb="md">
+        Trained with each run from the tickets agents tagged with a topic; it tags tickets the keyword rules find no topic in, and only when
+        that beat the rules alone. {model.data.status === 'too-few-labels' ? `Too few tagged tickets so far: ${model.data.samples}.` : ''}
+      </Text>
+      <Table aria-label="Topic quality, keyword rules and classifier" maw={520}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Measure</Table.Th>
+            <Table.Th scope="col">Keyword rules</Table.Th>
+            <Table.Th scope="col">With the classifier</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {metrics.map((m) => (
+            <Table.Tr key={m.key}>
+              <Table.Th scope="row">
+                {m.key === 'focusF1' ? 'F1 of the commonest topic' : m.key === 'samples' ? 'Tagged tickets' : m.label}
+              </Table.Th>
+              <Table.Td>{show(model.data.keywords[m.key], m.key)}</Table.Td>
+              <Table.Td>{show(model.data.model[m.key], m.key)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Paper>
+  );
 }
