@@ -90,7 +90,8 @@ async function lockEvents(): Promise<{ release: () => Promise<void> }> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   await client.query('BEGIN');
-  await client.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+  // Event rules read the event summaries, kept from the events: lock both.
+  await client.query('LOCK TABLE events, event_summaries IN ACCESS EXCLUSIVE MODE');
   let released = false;
   const release = async () => {
     if (released) return;

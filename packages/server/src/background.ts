@@ -13,12 +13,18 @@ export function createBackgroundRuntime(
   options: { logger: Logger; now: () => Date; secrets: SecretBox | undefined; post: TaskServices['post'] },
 ): BackgroundRuntime {
   const { logger } = options;
+  if (config.liveWorkers === 0)
+    logger.info('STRATA_LIVE_WORKERS=0: no live segment evaluation in this process; a `strata worker` on the same database must do it');
   return new BackgroundRuntime({
     db: db.db,
     pool: db.pool,
     now: options.now,
     services: { secrets: options.secrets, post: options.post },
-    segments: { sweepIntervalMs: config.timeSweepSeconds * 1000, statementTimeoutMs: config.workStatementTimeoutMs },
+    segments: {
+      workers: config.liveWorkers,
+      sweepIntervalMs: config.timeSweepSeconds * 1000,
+      statementTimeoutMs: config.workStatementTimeoutMs,
+    },
     log: (level, message, data) => logger[level]({ ...data }, message),
   });
 }

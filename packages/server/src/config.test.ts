@@ -18,6 +18,7 @@ describe('readConfig', () => {
         demo: undefined,
         logLevel: 'info',
         timeSweepSeconds: 15,
+        liveWorkers: 2,
         workStatementTimeoutMs: 30_000,
         eventTimeWindow: { maxAgeDays: 3650, maxFutureDays: 3 },
         secretKey: undefined,
@@ -106,6 +107,19 @@ describe('readConfig', () => {
     });
     const short = readConfig({ STRATA_BOOTSTRAP_ADMIN_EMAIL: 'ana@example.com', STRATA_BOOTSTRAP_ADMIN_PASSWORD: 'short' });
     expect(short.ok ? [] : short.problems).toEqual([expect.stringMatching(/^STRATA_BOOTSTRAP_ADMIN_PASSWORD: .*at least 12 characters/)]);
+  });
+
+  it('reads the live workers, 0 leaving live evaluation to other processes, and names the fix for a bad count', () => {
+    const none = readConfig({ STRATA_LIVE_WORKERS: '0' });
+    expect(none.ok && none.config.liveWorkers).toBe(0);
+    const many = readConfig({ STRATA_LIVE_WORKERS: '16' });
+    expect(many.ok && many.config.liveWorkers).toBe(16);
+    for (const bad of ['17', '-1', '1.5', 'two']) {
+      const result = readConfig({ STRATA_LIVE_WORKERS: bad });
+      expect(result.ok ? [] : result.problems).toEqual([
+        expect.stringMatching(/^STRATA_LIVE_WORKERS: must be a whole number from 0 to 16: .*`strata worker`/),
+      ]);
+    }
   });
 
   it('reads booleans and port 0', () => {

@@ -41,6 +41,9 @@ function corsOriginProblem(entry: string): string | undefined {
   return undefined;
 }
 
+const liveWorkersProblem =
+  'must be a whole number from 0 to 16: live segment workers in this process (0 leaves live evaluation to `strata worker` processes)';
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -62,6 +65,12 @@ const envSchema = z.object({
   STRATA_DEMO: boolean.optional(),
   STRATA_ALLOW_PRIVATE_WEBHOOKS: boolean.default(false),
   STRATA_TIME_SWEEP_SECONDS: z.coerce.number().min(1).max(60).default(15),
+  STRATA_LIVE_WORKERS: z.coerce
+    .number({ error: liveWorkersProblem })
+    .int({ error: liveWorkersProblem })
+    .min(0, { error: liveWorkersProblem })
+    .max(16, { error: liveWorkersProblem })
+    .default(2),
   STRATA_WORK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   STRATA_MAX_EVENT_AGE_DAYS: z.coerce.number().int().min(1).max(36_500).default(defaultEventTimeWindow.maxAgeDays),
   STRATA_MAX_EVENT_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(defaultEventTimeWindow.maxFutureDays),
@@ -105,6 +114,11 @@ export interface StrataConfig {
   logLevel: string;
   /** How often the time sweep runs: memberships that hang on time change within this of the moment. */
   timeSweepSeconds: number;
+  /**
+   * Live segment workers in this process; 0 leaves live evaluation to other processes (`strata
+   * worker`) while this one still sweeps time and runs jobs.
+   */
+  liveWorkers: number;
   /** How long each live-segment and backfill statement may run before it fails and its work backs off. */
   workStatementTimeoutMs: number;
   /** Event times the ingestion API accepts, in days around the server clock; `strata import` is not bound by it. */
@@ -154,6 +168,7 @@ export function readConfig(env: Record<string, string | undefined>): ReadConfigR
       allowPrivateWebhooks: e.STRATA_ALLOW_PRIVATE_WEBHOOKS,
       logLevel: e.LOG_LEVEL,
       timeSweepSeconds: e.STRATA_TIME_SWEEP_SECONDS,
+      liveWorkers: e.STRATA_LIVE_WORKERS,
       workStatementTimeoutMs: e.STRATA_WORK_STATEMENT_TIMEOUT_MS,
       eventTimeWindow: { maxAgeDays: e.STRATA_MAX_EVENT_AGE_DAYS, maxFutureDays: e.STRATA_MAX_EVENT_FUTURE_DAYS },
       secretKey: e.STRATA_SECRET_KEY === undefined ? undefined : parseMasterKey(e.STRATA_SECRET_KEY),

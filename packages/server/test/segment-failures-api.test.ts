@@ -94,7 +94,8 @@ describe('failing segments through the API', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     await client.query('BEGIN');
-    await client.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+    // Event rules read the event summaries, kept from the events: lock both.
+    await client.query('LOCK TABLE events, event_summaries IN ACCESS EXCLUSIVE MODE');
     const released = setTimeout(() => void client.query('ROLLBACK'), 5000);
     let response;
     try {

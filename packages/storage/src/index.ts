@@ -107,8 +107,8 @@ export {
   type TicketSummary,
   type TimelineEvent,
 } from './profiles/index.js';
-export { copyRows, copyValue } from './ingestion/index.js';
-export { compileCondition, rowTimeColumn, selectRuleMembers, type CompileContext } from './segments/index.js';
+export { copyRows, copyValue, mergeEventSummaries, pruneEventSummaries, rebuildEventSummaries } from './ingestion/index.js';
+export { compileCondition, rowTimeColumn, selectRuleMembers, summaryHorizonDays, type CompileContext } from './segments/index.js';
 export { registerComputedFieldSql, type ComputedFieldReader } from './segments/index.js';
 export { loadFieldSchema } from './profiles/index.js';
 export { type MemberScope } from './segments/index.js';
@@ -154,6 +154,7 @@ export {
   claimSegmentWorkItems,
   enqueueSegmentWork,
   limitStatementTime,
+  withoutParallelQuery,
   listenForSegmentWork,
   lockProfiles,
   lockSegmentDefinitions,

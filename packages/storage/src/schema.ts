@@ -83,6 +83,17 @@ export interface Database {
     sent_at: Timestamp | null;
     future: Generated<boolean>;
   };
+  /** Per person and event name, kept by a trigger on `events` (migration 0017). */
+  event_summaries: {
+    workspace_id: string;
+    person_id: string;
+    name: string;
+    count: ColumnType<string, string | number, string | number>;
+    first_at: Timestamp;
+    last_at: Timestamp;
+    times: ColumnType<Date[], string, string>;
+    complete_since: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
   message_ids: {
     workspace_id: string;
     message_id: string;

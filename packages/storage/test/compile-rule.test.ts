@@ -29,7 +29,7 @@ const workspaceDb = (ws: string) => workspaceScope(database.db, ws, () => new Da
 function tenancy(sqlText: string) {
   const reads = [
     ...sqlText.matchAll(
-      /\b(?:from|join)\s+"?(people|accounts|events|tickets|surveys|person_accounts|segment_members)"?\s+(?:as\s+)?"?(\w+)"?/gi,
+      /\b(?:from|join)\s+"?(people|accounts|events|event_summaries|trait_instants|tickets|surveys|person_accounts|segment_members)"?\s+(?:as\s+)?"?(\w+)"?/gi,
     ),
   ].map((m) => m[2]!);
   const scoped = reads.filter((alias) => new RegExp(`"?${alias}"?\\."?workspace_id"? = \\$\\d+`).test(sqlText));
@@ -37,6 +37,25 @@ function tenancy(sqlText: string) {
 }
 
 describe('compiled statements', () => {
+  it('read the event summaries for an event name with no where, and the events otherwise', () => {
+    const reads = (text: string, target: Target = 'person') => {
+      const statement = compiled(rule(text, target)).sql;
+      return { summaries: /\bevent_summaries\b/.test(statement), events: /\bevents\b/.test(statement) };
+    };
+    const fromSummaries = { summaries: true, events: false };
+    const fromEvents = { summaries: false, events: true };
+    expect(reads('did "login"')).toEqual(fromSummaries);
+    expect(reads('count(events "login" within last 30 days) >= 5')).toEqual(fromSummaries);
+    expect(reads('last(events "login") more than 14 days ago')).toEqual(fromSummaries);
+    expect(reads('first(events "login" within this month) before "2026-03-10"')).toEqual(fromSummaries);
+    expect(reads('count(people where did "login" within last 7 days) >= 3', 'account')).toEqual(fromSummaries);
+    // Beyond the 400-day horizon of the lists of times, with a where, a property, or days: the events.
+    expect(reads('count(events "login" within last 500 days) >= 5')).toEqual(fromEvents);
+    expect(reads('count(events "feature_used" where feature = "export" within last 7 days) >= 1')).toEqual(fromEvents);
+    expect(reads('sum(events "feature_used".duration_s within last 7 days) > 10')).toEqual(fromEvents);
+    expect(reads('days(events within last 7 days) >= 2')).toEqual(fromEvents);
+  });
+
   it('compile a simple rule to exactly this SQL, with the values as parameters', () => {
     const { sql, parameters } = compiled(rule('plan = "pro" and mrr >= 1000', 'account'));
     expect(sql).toBe(

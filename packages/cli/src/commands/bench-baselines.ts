@@ -1,29 +1,23 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { inlineSegmentReferences } from '@strata/core';
 import { listLiveVersions, selectRuleMembers, setWorkspaceSql, workspaceScope, type Database } from '@strata/storage';
+import { ago, churned, fillBaselineSql, now, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
 
 /**
  * The benchmark's 50 segments as plain SQL over the raw tables, written the way a user would
  * without Strata: one correlated subquery per condition, referenced segments written out. The
  * same text runs on PostgreSQL and on DuckDB. `{now}` and `{ws}` are filled in as literals.
  */
-const now = "TIMESTAMPTZ '{now}'";
-const ago = (interval: string) => `${now} - INTERVAL '${interval}'`;
 const personEvents = (filter: string) => `FROM events e WHERE e.workspace_id = p.workspace_id AND e.person_id = p.person_id AND ${filter}`;
-const within = (interval: string) => `e.timestamp >= ${ago(interval)} AND e.timestamp <= ${now}`;
+const within = (interval: string) => withinLast('e.timestamp', interval);
 const activeDays = (person: string) =>
-  `(SELECT count(DISTINCT (e.timestamp AT TIME ZONE 'UTC')::date) FROM events e WHERE e.workspace_id = ${person}.workspace_id AND e.person_id = ${person}.person_id AND ${within('7 days')}) >= 3`;
-// Parenthesised: DuckDB binds `->>` looser than `=`.
-const trait = (alias: string, name: string) => `(${alias}.traits->>'${name}')`;
-const time = (alias: string, name: string) => `(${trait(alias, name)})::timestamptz`;
-const trial = `(${trait('a', 'status')} = 'trialing' OR ${trait('a', 'subscription_status')} = 'trialing' OR (${trait('a', 'is_trial')})::boolean = true)`;
-const churned = `(${trait('a', 'churned_at')} IS NOT NULL OR ${trait('a', 'status')} = 'churned' OR ${trait('a', 'subscription_status')} = 'canceled')`;
+  `(SELECT count(DISTINCT ${utcDay('e.timestamp')}) FROM events e WHERE e.workspace_id = ${person}.workspace_id AND e.person_id = ${person}.person_id AND ${within('7 days')}) >= 3`;
 const peopleOf = (where: string) =>
   `FROM person_accounts pa JOIN people q ON q.workspace_id = pa.workspace_id AND q.person_id = pa.person_id WHERE pa.workspace_id = a.workspace_id AND pa.account_id = a.account_id${where ? ` AND ${where}` : ''}`;
 const loginWithin = (person: string, interval: string) =>
@@ -104,10 +98,6 @@ const fixed: Record<string, string> = {
   ),
 };
 
-function fill(text: string, workspaceId: string, at: Date): string {
-  return text.replaceAll('{now}', at.toISOString()).replaceAll('{ws}', workspaceId);
-}
-
 /** Runs `work` on a client of its own in a transaction that sets the workspace for row-level security. */
 async function inWorkspace<T>(pool: Pool, workspaceId: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -133,15 +123,17 @@ export async function runNaiveOnPostgres(pool: Pool, keys: string[], workspaceId
     const text = naiveSql(key);
     if (!text) throw new Error(`no plain SQL written for segment ${key}`);
     const one = performance.now();
-    const result = await inWorkspace(pool, workspaceId, (client) => client.query<{ n: string | number }>(fill(text, workspaceId, at)));
+    const result = await inWorkspace(pool, workspaceId, (client) =>
+      client.query<{ n: string | number }>(fillBaselineSql(text, workspaceId, at)),
+    );
     counts[key] = Number(result.rows[0]!.n);
     perSegment[key] = Math.round(performance.now() - one);
   }
   return { seconds: (performance.now() - started) / 1000, counts, perSegment };
 }
 
-/** How long one DuckDB query may run before it is interrupted and reported as unfinished. */
-const duckQueryLimitMs = 180_000;
+/** How long one DuckDB query may run before it is interrupted: plain SQL reports it as unfinished, set-based SQL fails. */
+export const duckQueryLimitMs = 180_000;
 
 const exportedTables: Record<string, string> = {
   people: 'workspace_id, person_id, user_id, traits, first_seen_at, last_seen_at',
@@ -161,29 +153,51 @@ const duckTypes: Record<string, string> = {
   surveys: 'workspace_id VARCHAR, survey_id VARCHAR, person_id VARCHAR, account_id VARCHAR, nps DOUBLE, submitted_at TIMESTAMPTZ',
 };
 
+/** An in-memory DuckDB holding one workspace's rows, shared by the DuckDB baselines so they read the same load. */
+export interface LoadedDuckDb {
+  connection: DuckDBConnection;
+  loadSeconds: number;
+  close(): void;
+}
+
 /**
- * Copies the workspace's rows into an in-memory DuckDB (CSV through a folder), then runs the same
- * plain SQL there: the columnar reference for what this hardware can do.
+ * Copies the workspace's rows into an in-memory DuckDB (CSV through a folder): the columnar
+ * reference for what this hardware can do. The caller closes it.
  */
-export async function runNaiveOnDuckDb(pool: Pool, folder: string, keys: string[], workspaceId: string, at: Date) {
+export async function loadIntoDuckDb(pool: Pool, folder: string, workspaceId: string): Promise<LoadedDuckDb> {
   const instance = await DuckDBInstance.create(':memory:');
   const duck = await instance.connect();
-  // Correlated plain SQL can make DuckDB spill without bound (it once filled the disk): cap it.
-  await duck.run(`SET temp_directory = '${join(folder, 'duckdb-spill')}'`);
-  await duck.run(`SET max_temp_directory_size = '8GB'`);
-  const loadStarted = performance.now();
-  for (const [table, columns] of Object.entries(exportedTables)) {
-    const file = join(folder, `${table}.csv`);
-    await inWorkspace(pool, workspaceId, async (client) => {
-      const stream = client.query(
-        copyTo(`COPY (SELECT ${columns} FROM ${table} WHERE workspace_id = '${workspaceId}') TO STDOUT WITH (FORMAT csv, HEADER true)`),
+  const close = () => {
+    duck.closeSync();
+    instance.closeSync();
+  };
+  try {
+    // Correlated plain SQL can make DuckDB spill without bound (it once filled the disk): cap it.
+    await duck.run(`SET temp_directory = '${join(folder, 'duckdb-spill')}'`);
+    await duck.run(`SET max_temp_directory_size = '8GB'`);
+    const loadStarted = performance.now();
+    for (const [table, columns] of Object.entries(exportedTables)) {
+      const file = join(folder, `${table}.csv`);
+      await inWorkspace(pool, workspaceId, async (client) => {
+        const stream = client.query(
+          copyTo(`COPY (SELECT ${columns} FROM ${table} WHERE workspace_id = '${workspaceId}') TO STDOUT WITH (FORMAT csv, HEADER true)`),
+        );
+        await pipeline(stream, createWriteStream(file));
+      });
+      await duck.run(`CREATE TABLE ${table} (${duckTypes[table]})`);
+      await duck.run(
+        `INSERT INTO ${table} SELECT * FROM read_csv('${file}', header = true, columns = {${columnsSpec(duckTypes[table]!)}})`,
       );
-      await pipeline(stream, createWriteStream(file));
-    });
-    await duck.run(`CREATE TABLE ${table} (${duckTypes[table]})`);
-    await duck.run(`INSERT INTO ${table} SELECT * FROM read_csv('${file}', header = true, columns = {${columnsSpec(duckTypes[table]!)}})`);
+    }
+    return { connection: duck, loadSeconds: (performance.now() - loadStarted) / 1000, close };
+  } catch (error) {
+    close();
+    throw error;
   }
-  const loadSeconds = (performance.now() - loadStarted) / 1000;
+}
+
+/** Runs the same plain SQL as on PostgreSQL on a loaded DuckDB, one segment after another; counts and seconds. */
+export async function runNaiveOnDuckDb(duck: DuckDBConnection, keys: string[], workspaceId: string, at: Date) {
   const counts: Record<string, number> = {};
   const perSegment: Record<string, number> = {};
   const started = performance.now();
@@ -193,7 +207,7 @@ export async function runNaiveOnDuckDb(pool: Pool, folder: string, keys: string[
     // A query that runs past the limit is interrupted and reported, not waited for.
     const timer = setTimeout(() => duck.interrupt(), duckQueryLimitMs);
     try {
-      const reader = await duck.runAndReadAll(fill(naiveSql(key)!, workspaceId, at));
+      const reader = await duck.runAndReadAll(fillBaselineSql(naiveSql(key)!, workspaceId, at));
       counts[key] = Number(reader.getRows()[0]![0]);
     } catch (error) {
       unfinished.push({ key, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
@@ -202,10 +216,7 @@ export async function runNaiveOnDuckDb(pool: Pool, folder: string, keys: string[
     }
     perSegment[key] = Math.round(performance.now() - one);
   }
-  const seconds = (performance.now() - started) / 1000;
-  duck.closeSync();
-  instance.closeSync();
-  return { seconds, loadSeconds, counts, perSegment, unfinished };
+  return { seconds: (performance.now() - started) / 1000, counts, perSegment, unfinished };
 }
 
 function columnsSpec(types: string): string {
@@ -238,7 +249,7 @@ export async function countWithStrata(db: Kysely<Database>, workspaceId: string,
   return counts;
 }
 
-/** Segments whose three counts differ. */
+/** Segments whose counts differ between the sources (Strata and the baselines), counts in the order given. */
 export function disagreements(...sources: Array<Record<string, number>>): Array<{ key: string; counts: number[] }> {
   const keys = new Set(sources.flatMap((s) => Object.keys(s)));
   return [...keys].flatMap((key) => {

@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { readProcessStatus, statusFieldMb } from './process-memory.js';
 
 /** What one call of the soak did: when (ms since the soak began), how long, what it answered. */
 export interface CallRecord {
@@ -98,15 +99,7 @@ export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
  * buffers appear in every backend's RSS and would be counted once per connection.
  */
 export async function readMemory(pid: number, postmasterPidFile: string): Promise<{ server_mb: number; postgres_mb: number } | undefined> {
-  const status = async (p: number) => {
-    try {
-      return await readFile(`/proc/${p}/status`, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
-  const field = (text: string, name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1] ?? 0) / 1024;
-  const own = await status(pid);
+  const own = await readProcessStatus(pid);
   if (own === undefined) return undefined;
   const postmaster = Number((await readFile(postmasterPidFile, 'utf8').catch(() => '')).split('\n')[0]);
   let postgres = 0;
@@ -114,19 +107,19 @@ export async function readMemory(pid: number, postmasterPidFile: string): Promis
     const children = new Map<number, number[]>();
     for (const entry of await readdir('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
-      const text = await status(Number(entry));
+      const text = await readProcessStatus(Number(entry));
       const ppid = text ? Number(/^PPid:\s+(\d+)$/m.exec(text)?.[1]) : NaN;
       if (Number.isFinite(ppid)) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     }
     const pending = [postmaster];
     while (pending.length > 0) {
       const next = pending.pop()!;
-      const text = await status(next);
-      if (text) postgres += field(text, 'RssAnon');
+      const text = await readProcessStatus(next);
+      if (text) postgres += statusFieldMb(text, 'RssAnon') ?? 0;
       pending.push(...(children.get(next) ?? []));
     }
   }
-  return { server_mb: round(field(own, 'VmRSS')), postgres_mb: round(postgres) };
+  return { server_mb: round(statusFieldMb(own, 'VmRSS') ?? 0), postgres_mb: round(postgres) };
 }
 
 export function round(value: number): number {

@@ -12,9 +12,13 @@ import {
   timeRecompute,
   waitForLiveBacklog,
 } from './bench-segments.js';
-import { countWithStrata, disagreements, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
+import { countWithStrata, disagreements, loadIntoDuckDb, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
+import { runSetBasedOnDuckDb } from './bench-duckdb-setbased.js';
 import { measureSupportLatency, measureTicketThroughput } from './bench-support.js';
-import { describeMachine, startFreshServer } from './bench-server.js';
+import { describeMachine } from './bench-server.js';
+import { driveIngestion, ingestBatch } from './bench-ingest.js';
+import { measureIngestOnly, sustainedThroughput } from './bench-live.js';
+import { BenchProcesses } from './bench-processes.js';
 import { runSoak } from './bench-soak.js';
 import { benchOwnerEnv, measureSegmentsList, timeListRequests } from './bench-web.js';
 import { registerBenchWebhook, waitForWebhookDeliveries, WebhookReceiver, webhookDeliveryStats, type Quantiles } from './bench-webhooks.js';
@@ -27,8 +31,13 @@ const ingestPlan = {
 } as const;
 /** Background load while latency is measured: the issue's goal is stated at 1,000 events/s. */
 const latencyLoadPerSecond = 1000;
-const batchSize = 500;
-const concurrency = 4;
+/** The second latency step's load: three times the first, where the next goal is stated. */
+const heavyLatencyLoadPerSecond = 3000;
+/**
+ * How long a probe of the heavy latency step may wait: an engine that falls behind at 3,000
+ * events/s shows a long latency rather than failing the run.
+ */
+const heavyProbeTimeoutMs = 600_000;
 /**
  * How long the benchmark waits for the webhook deliveries still queued: after the ingestion burst
  * (so the latency step starts with no backlog of deliveries) and after the latency step.
@@ -43,6 +52,7 @@ interface BenchOptions {
   rate: string;
   interval: string;
   only?: 'live' | 'web' | 'support';
+  workerProcesses: string;
 }
 
 /** `strata bench`: measures Strata on generated data and writes the results as JSON. */
@@ -61,6 +71,11 @@ export function registerBenchCommand(program: Command): void {
         '--only <steps>',
         'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s',
       ).choices(['live', 'web', 'support']),
+    )
+    .option(
+      '--worker-processes <n>',
+      'run n `strata worker` processes beside the server, which then leaves live evaluation to them (STRATA_LIVE_WORKERS=0)',
+      '0',
     )
     .action(async (options: BenchOptions) => {
       if (options.soak !== undefined) return soak(options);
@@ -95,17 +110,27 @@ async function soak(options: BenchOptions): Promise<void> {
 
 async function runBench(options: BenchOptions): Promise<Record<string, unknown>> {
   const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+  const workerProcesses = Number(options.workerProcesses);
+  if (!Number.isInteger(workerProcesses) || workerProcesses < 0 || workerProcesses > 16)
+    throw new Error(`--worker-processes must be a whole number from 0 to 16, not ${options.workerProcesses}`);
   // Membership webhooks give the job runner real work during the live step: every change is a
   // message and a deliver-webhook job, posted to this receiver on loopback.
   const receiver = await WebhookReceiver.start();
-  const { child, url, dataDir, writeKey, adminKey } = await startFreshServer('strata-bench-', progress, {
-    STRATA_ALLOW_PRIVATE_WEBHOOKS: 'true',
-    // An owner who signs in to the web UI for the segments list's timing.
-    ...benchOwnerEnv,
-  }).catch(async (error: unknown) => {
+  const processes = await BenchProcesses.start(
+    'strata-bench-',
+    progress,
+    {
+      STRATA_ALLOW_PRIVATE_WEBHOOKS: 'true',
+      // An owner who signs in to the web UI for the segments list's timing.
+      ...benchOwnerEnv,
+    },
+    workerProcesses,
+  ).catch(async (error: unknown) => {
     await receiver.stop();
     throw error;
   });
+  const { dataDir } = processes;
+  const { write: writeKey, admin: adminKey } = processes.keys;
   try {
     const config = readConfig({ STRATA_DATA_DIR: dataDir });
     if (!config.ok) throw new Error(config.problems.join('; '));
@@ -135,10 +160,10 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       generateSeconds = (performance.now() - started) / 1000;
 
       progress('creating 39 segments through the API (each is backfilled before it answers; 11 more are predefined)');
-      const built = await createBenchSegments(url, adminKey);
+      const built = await createBenchSegments(processes.url, adminKey);
       progress('full recompute of all segments (a first pass fills the predefined ones from the generated rows)');
       await timeRecompute(scoped, workspace.id);
-      await waitForLiveBacklog(url);
+      await waitForLiveBacklog(processes.url);
       const segmentsOf = async () =>
         Number(
           (
@@ -152,8 +177,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       if (options.only === 'web') {
         const segmentCount = await segmentsOf();
         progress(`loading the segments list (${segmentCount} segments) 5 times in Chromium`);
-        const web = await measureSegmentsList(url, segmentCount);
-        const requests = await timeListRequests(url, adminKey);
+        const web = await measureSegmentsList(processes.url, segmentCount);
+        const requests = await timeListRequests(processes.url, adminKey);
         return {
           size: options.size,
           machine: describeMachine(),
@@ -167,12 +192,14 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
           web_segments_sparklines_ms: web.sparklines,
           web_api_segments_ms: requests.segments,
           web_api_activity_ms: requests.activity,
+          worker_processes: workerProcesses,
+          ...(await processes.memory()),
           only: 'web',
         };
       }
       if (options.only === 'support') {
         progress('posting 1000 tickets from new requesters through POST /api/v1/tickets, 8 at a time, text analysis on');
-        const ticketsPerS = await measureTicketThroughput(url, writeKey, 1000, 8);
+        const ticketsPerS = await measureTicketThroughput(processes.url, writeKey, 1000, 8);
         return { size: options.size, machine: describeMachine(), tickets_per_s: Math.round(ticketsPerS), only: 'support' };
       }
       const live = options.only === 'live';
@@ -183,13 +210,25 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       for (const account of generateAccounts(options.size, seed, Date.now()))
         for (const person of account.people) userIds.push(person.userId);
       const total = ingestPlan[options.size].events;
+      // Before the webhook is registered, so its catch-up makes no deliveries for the burst to wait behind.
+      const ingestOnly = await measureIngestOnly(processes, userIds, total, progress);
+      const url = processes.url;
       progress(`registering a membership webhook (every enter and exit) posting to ${receiver.url}`);
       await registerBenchWebhook(url, adminKey, receiver.url);
-      progress(`ingesting ${total} events through POST /v1/batch (${batchSize} per batch, ${concurrency} concurrent), live evaluation on`);
+      progress(
+        `ingesting ${total} events through POST /v1/batch (${ingestBatch.size} per batch, ${ingestBatch.concurrency} concurrent), live evaluation on`,
+      );
       const ingest = await driveIngestion(url, writeKey, userIds, total);
       const catchUp = await waitForLiveBacklog(url);
+      const sustained = sustainedThroughput({
+        events: total,
+        ingestSeconds: ingest.seconds,
+        catchUpSeconds: catchUp,
+        ingestOnlyEventsPerS: ingestOnly.eventsPerSecond,
+      });
       const stats = await readIngestionStats(workspaceScope(scoped, workspace.id, () => new Date()));
-      if (stats.stored !== total) throw new Error(`expected ${total} stored events, the counters say ${stats.stored}`);
+      // The burst, and ingestion alone before it.
+      if (stats.stored !== 2 * total) throw new Error(`expected ${2 * total} stored events, the counters say ${stats.stored}`);
       progress('waiting for the webhook deliveries of the ingestion burst');
       const ingestDrain = await waitForWebhookDeliveries(scoped, workspace.id, webhookDrainMs.afterIngest);
       const keys = { write: writeKey, admin: adminKey };
@@ -235,20 +274,42 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         webhook_job_all_ms: roundQuantiles(webhooks.jobAll),
         tickets: generated.tickets,
         survey_answers: generated.surveys,
+        ingest_only_events_per_s: Math.round(ingestOnly.eventsPerSecond),
+        ...sustained,
+        worker_processes: workerProcesses,
       };
-      if (live || !recompute || !baselines) return { ...common, only: 'live' };
+      await waitForLiveBacklog(url);
+      progress(
+        `latency from acknowledgement to visible membership, ${ingestPlan[options.size].latencySeconds} s under ${heavyLatencyLoadPerSecond} events/s`,
+      );
+      const heavy = await measureLiveLatency(url, keys, userIds, {
+        seconds: ingestPlan[options.size].latencySeconds,
+        rate: heavyLatencyLoadPerSecond,
+        probeTimeoutMs: heavyProbeTimeoutMs,
+      });
+      const live3k = {
+        latency_ms_3k: { p50: round(heavy.p50), p99: round(heavy.p99), max: round(heavy.max) },
+        latency_probes_3k: heavy.probes,
+        latency_load_3k_events_per_s: Math.round(heavy.loadEventsPerS),
+      };
+      if (live || !recompute || !baselines) return { ...common, ...live3k, ...(await processes.memory()), only: 'live' };
       progress('window expiry with no new event (a 1-minute window; takes about 1.5 minutes)');
       const expiry = await measureExpiryLag(url, keys);
       progress('latency from an acknowledged ticket or survey answer to the membership change it causes (40 probes each)');
       const support = await measureSupportLatency(url, keys, 40);
       progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
       const preview = await drivePreviews(url, adminKey);
-      progress(`loading the segments list (${segmentCount} segments) 5 times in Chromium`);
-      const web = await measureSegmentsList(url, segmentCount);
+      // Counted again: the support step created two segments of its own, which the list shows too.
+      const listed = await segmentsOf();
+      progress(`loading the segments list (${listed} segments) 5 times in Chromium`);
+      const web = await measureSegmentsList(url, listed);
       const requests = await timeListRequests(url, adminKey);
-      const { naive, duck, mismatches, strataCounts } = baselines;
+      const memory = await processes.memory();
+      const { naive, duck, setBased, mismatches, strataCounts } = baselines;
       return {
         ...common,
+        ...live3k,
+        ...memory,
         support_latency_ms: support,
         recompute_s: round(recompute.seconds),
         recompute_ms_per_segment: recompute.perSegment,
@@ -258,6 +319,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         duckdb_unfinished: duck.unfinished,
         naive_sql_ms_per_segment: naive.perSegment,
         duckdb_ms_per_segment: duck.perSegment,
+        duckdb_setbased_recompute_s: round(setBased.seconds),
+        duckdb_setbased_ms_per_segment: setBased.perSegment,
         counts_agree: mismatches.length === 0,
         count_mismatches: mismatches,
         member_counts: strataCounts,
@@ -275,8 +338,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       await database.close();
     }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await processes.stop();
     await receiver.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -303,16 +365,32 @@ function summaryTable(results: Record<string, unknown>): string {
     webhook_delivery_ms: Quantiles;
     webhook_job_ms: Quantiles;
     webhook_delivery_all_ms: Quantiles;
+    ingest_only_events_per_s: number;
+    live_sustained_events_per_s: number;
+    live_sustained_ratio: number;
+    latency_ms_3k: { p50: number; p99: number };
+    latency_probes_3k: number;
+    latency_load_3k_events_per_s: number;
+    worker_processes: number;
+    server_rss_mb: number | null;
+    worker_rss_mb?: Array<number | null>;
   };
   const rows: Array<[string, string]> = [
     ['size', r.size],
+    ['worker processes', r.worker_processes === 0 ? 'none (the server evaluates)' : `${r.worker_processes} (the server evaluates nothing)`],
+    ['ingestion alone (live paused)', `${r.ingest_only_events_per_s} events/s`],
     ['ingestion', `${r.ingest_events_per_s} events/s`],
     ['catch-up after ingestion', `${r.live_catch_up_after_ingest_s} s`],
+    ['sustained live throughput', `${r.live_sustained_events_per_s} events/s (${r.live_sustained_ratio} x ingestion alone)`],
     [
       'webhooks of the ingestion',
       `delivered ${r.webhook_drain_after_ingest_s} s after the catch-up (${r.webhooks_pending_after_ingest_drain} still pending)`,
     ],
     ['live latency p50 / p99', `${r.latency_ms.p50} / ${r.latency_ms.p99} ms (${r.latency_probes} probes)`],
+    [
+      'live latency at 3k p50 / p99',
+      `${r.latency_ms_3k.p50} / ${r.latency_ms_3k.p99} ms (${r.latency_probes_3k} probes, ${r.latency_load_3k_events_per_s} events/s sent)`,
+    ],
     [
       'webhooks delivered',
       `${r.webhooks_delivered} of ${r.webhook_messages} (${r.webhooks_pending_after_drain} pending after ${r.webhook_drain_s} s)`,
@@ -323,12 +401,17 @@ function summaryTable(results: Record<string, unknown>): string {
     ],
     ['webhook job p50 / p99', `${r.webhook_job_ms.p50} / ${r.webhook_job_ms.p99} ms from the enqueue`],
     ['webhook delivery, whole run', `${r.webhook_delivery_all_ms.p50} / ${r.webhook_delivery_all_ms.p99} ms`],
+    ['server RSS at the end', `${r.server_rss_mb} MB`],
+    ...(r.worker_rss_mb ? [['worker RSS at the end', `${r.worker_rss_mb.join(', ')} MB`] as [string, string]] : []),
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
 }
 
-/** The same segments as plain SQL on PostgreSQL and on DuckDB at one instant; all three must agree. */
+/**
+ * The same segments as plain SQL on PostgreSQL and on DuckDB, then as set-based SQL on the same
+ * DuckDB load, at one instant; all four must agree.
+ */
 async function runBaselines(strata: StrataDb, dataDir: string, workspaceId: string, progress: (text: string) => void) {
   const segmentKeys = (
     await workspaceScope(strata.db, workspaceId, () => new Date())
@@ -337,14 +420,20 @@ async function runBaselines(strata: StrataDb, dataDir: string, workspaceId: stri
       .where('workspace_id', '=', workspaceId)
       .execute()
   ).map((r) => r.segment_key);
-  progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, at one instant; all three must agree');
+  progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, then set-based on DuckDB, at one instant; all must agree');
   const baselineAt = new Date();
   const strataCounts = await countWithStrata(strata.db, workspaceId, baselineAt);
   const naive = await runNaiveOnPostgres(strata.pool, segmentKeys, workspaceId, baselineAt);
-  const duck = await runNaiveOnDuckDb(strata.pool, dataDir, segmentKeys, workspaceId, baselineAt);
-  const mismatches = disagreements(strataCounts, naive.counts, duck.counts);
-  if (mismatches.length > 0) progress(`DISAGREEMENT (strata, plain SQL, DuckDB): ${JSON.stringify(mismatches)}`);
-  return { naive, duck, mismatches, strataCounts };
+  const loaded = await loadIntoDuckDb(strata.pool, dataDir, workspaceId);
+  try {
+    const duck = { ...(await runNaiveOnDuckDb(loaded.connection, segmentKeys, workspaceId, baselineAt)), loadSeconds: loaded.loadSeconds };
+    const setBased = await runSetBasedOnDuckDb(loaded.connection, segmentKeys, workspaceId, baselineAt);
+    const mismatches = disagreements(strataCounts, naive.counts, duck.counts, setBased.counts);
+    if (mismatches.length > 0) progress(`DISAGREEMENT (strata, plain SQL, DuckDB, set-based DuckDB): ${JSON.stringify(mismatches)}`);
+    return { naive, duck, setBased, mismatches, strataCounts };
+  } finally {
+    loaded.close();
+  }
 }
 
 /** Rules a support-operations lead would preview while typing, covering the language's main forms. */
@@ -388,45 +477,6 @@ async function drivePreviews(url: string, adminKey: string) {
   timings.sort((a, b) => a - b);
   const at = (q: number) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))] ?? 0;
   return { p50: at(0.5), p95: at(0.95), rules };
-}
-
-async function driveIngestion(url: string, writeKey: string, userIds: string[], total: number) {
-  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
-  const features = ['dashboards', 'reports', 'export', 'automations'];
-  let sent = 0;
-  let sequence = 0;
-  const batchMs: number[] = [];
-  const worker = async () => {
-    while (sent < total) {
-      const count = Math.min(batchSize, total - sent);
-      sent += count;
-      const batch = Array.from({ length: count }, () => {
-        sequence++;
-        return {
-          type: 'track',
-          messageId: `bench-${sequence}`,
-          userId: userIds[(sequence * 7919) % userIds.length],
-          event: sequence % 3 === 0 ? 'login' : 'feature_used',
-          properties: { feature: features[sequence % features.length], duration_s: sequence % 600 },
-          timestamp: new Date().toISOString(),
-        };
-      });
-      const started = performance.now();
-      const response = await fetch(`${url}/v1/batch`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: auth },
-        body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
-      });
-      if (response.status !== 200) throw new Error(`ingestion answered ${response.status}: ${await response.text()}`);
-      batchMs.push(performance.now() - started);
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  batchMs.sort((a, b) => a - b);
-  const at = (q: number) => batchMs[Math.min(batchMs.length - 1, Math.floor(q * batchMs.length))] ?? 0;
-  return { eventsPerSecond: total / seconds, p50: at(0.5), p99: at(0.99) };
 }
 
 function round(value: number): number {

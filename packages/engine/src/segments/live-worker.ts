@@ -9,6 +9,7 @@ import {
   findLinkedProfiles,
   limitStatementTime,
   listenForNotifications,
+  withoutParallelQuery,
   lockProfiles,
   lockSegmentDefinitions,
   recordWorkFailure,
@@ -150,6 +151,7 @@ export class LiveSegmentWorker {
     const started = performance.now();
     const outcome = await inWorkspaceTransaction(workspace, async (scope) => {
       await limitStatementTime(scope.db, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
+      await withoutParallelQuery(scope.db);
       const claimed = await claim(scope);
       onClaimed?.(claimed);
       if (claimed.length === 0) return undefined;

@@ -43,7 +43,7 @@ export async function readSegmentChangesAfter(scope: WorkspaceScope, after: Chan
     FROM segment_changes c
     JOIN segments s ON s.workspace_id = c.workspace_id AND s.segment_key = c.segment_key
     WHERE c.workspace_id = ${workspaceId}
-      AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+      AND c.txid < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
       AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
     ORDER BY c.txid, c.change_id
     LIMIT ${limit}`.execute(db);
@@ -68,13 +68,17 @@ export async function segmentChangeBacklog(
   cap: number,
 ): Promise<{ backlog: number; oldestAt: Date | null }> {
   const { db, workspaceId } = scope;
+  // Counted from the index alone; the oldest is the first after the cursor, one row read.
   const row = await sql<{ backlog: string; oldest_at: Date | null }>`
-    SELECT count(*) AS backlog, min(at) AS oldest_at FROM (
-      SELECT c.at FROM segment_changes c
-      WHERE c.workspace_id = ${workspaceId} AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
-      ORDER BY c.txid, c.change_id
-      LIMIT ${cap}
-    ) x`.execute(db);
+    SELECT
+      (SELECT count(*) FROM (
+        SELECT 1 FROM segment_changes c
+        WHERE c.workspace_id = ${workspaceId} AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
+        LIMIT ${cap}
+      ) x) AS backlog,
+      (SELECT c.at FROM segment_changes c
+        WHERE c.workspace_id = ${workspaceId} AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
+        ORDER BY c.txid, c.change_id LIMIT 1) AS oldest_at`.execute(db);
   const r = row.rows[0];
   return { backlog: Number(r?.backlog ?? 0), oldestAt: r?.oldest_at ?? null };
 }
@@ -88,13 +92,15 @@ export async function workspacesWithNewSegmentChanges(db: Kysely<Database>, subs
     db,
     () => new Date(0),
     async (scope) => {
-      // The cursor is read outside the EXISTS, so its position bounds an index range scan.
+      // The cursor is read outside the EXISTS, and the snapshot's xmin once (a sub-select, not a
+      // volatile call per row), so both bound one index range: with changes of open transactions
+      // after the cursor, the scan stops at them instead of reading the whole tail.
       const rows = await sql<{ found: boolean }>`
       SELECT EXISTS (
         SELECT 1 FROM segment_changes c
         WHERE c.workspace_id = w.workspace_id
           AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
-          AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+          AND c.txid < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
       ) AS found
       FROM (SELECT ${scope.workspaceId}::uuid AS workspace_id) w
       LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = ${subscriber}`.execute(scope.db);
@@ -131,13 +137,17 @@ export async function summariseSubscriberLag(
       FROM unnest(${[...subscribers]}::text[]) AS n(subscriber)
       LEFT JOIN change_cursors k ON k.workspace_id = ${scope.workspaceId} AND k.subscriber = n.subscriber
       CROSS JOIN LATERAL (
-        SELECT count(*) AS backlog, min(at) AS oldest_at FROM (
-          SELECT c.at FROM segment_changes c
-          WHERE c.workspace_id = ${scope.workspaceId}
-            AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
-          ORDER BY c.txid, c.change_id
-          LIMIT ${cap}
-        ) pending
+        SELECT
+          (SELECT count(*) FROM (
+            SELECT 1 FROM segment_changes c
+            WHERE c.workspace_id = ${scope.workspaceId}
+              AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
+            LIMIT ${cap}
+          ) pending) AS backlog,
+          (SELECT c.at FROM segment_changes c
+            WHERE c.workspace_id = ${scope.workspaceId}
+              AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
+            ORDER BY c.txid, c.change_id LIMIT 1) AS oldest_at
       ) b`.execute(scope.db);
       return rows.rows;
     },

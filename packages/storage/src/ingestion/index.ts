@@ -24,3 +24,4 @@ export {
 export { addIngestionCounts, readIngestionStats, type IngestionStats } from './ingestion-counters.js';
 export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './event-partitions.js';
 export { copyRows, copyValue } from './copy-rows.js';
+export { mergeEventSummaries, pruneEventSummaries, rebuildEventSummaries } from './event-summaries.js';

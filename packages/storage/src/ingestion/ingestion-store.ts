@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { FieldSource, IdentityKind, TraitTimes } from '../schema.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
+import { mergeEventSummaries } from './event-summaries.js';
 
 /** An identity key: how a message names a person. */
 export interface IdentityKey {
@@ -156,6 +157,7 @@ export async function movePerson(scope: WorkspaceScope, fromId: string, intoId: 
   const { db: tx, workspaceId } = scope;
   await sql`UPDATE identities SET person_id = ${intoId} WHERE workspace_id = ${workspaceId} AND person_id = ${fromId}`.execute(tx);
   await sql`UPDATE events SET person_id = ${intoId} WHERE workspace_id = ${workspaceId} AND person_id = ${fromId}`.execute(tx);
+  await mergeEventSummaries(scope, fromId, intoId);
   await sql`
     INSERT INTO person_accounts (workspace_id, person_id, account_id, traits, trait_times)
     SELECT workspace_id, ${intoId}, account_id, traits, trait_times FROM person_accounts

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { inWorkspaceTransaction, workspaceScope, type WorkspaceScope } from '../workspace-scope.js';
+import { rebuildEventSummaries } from '../ingestion/event-summaries.js';
 
 /** Months of raw events the workspace keeps; null keeps them all. */
 export async function readEventRetention(scope: WorkspaceScope): Promise<number | null> {
@@ -35,8 +36,10 @@ function firstKeptMonth(now: Date, months: number): string {
  * a month is expired for a workspace when it lies entirely before the `months` most recent
  * months (the current one included). Partitions are shared, so a month expired for every
  * workspace is emptied at once (TRUNCATE, through the owner's `truncate_event_partition`); one
- * expired for some is emptied of their rows only. Nothing derived from events is touched:
- * profiles, traits, segment memberships and their history, tickets and surveys stay.
+ * expired for some is emptied of their rows only. The event summaries of each workspace that lost
+ * events are rebuilt from the events it kept, so rules read the same from either. Nothing else
+ * derived from events is touched: profiles, traits, segment memberships and their history,
+ * tickets and surveys stay.
  */
 export async function applyEventRetention(db: Kysely<Database>, now: Date): Promise<RetentionOutcome> {
   const workspaces = await db.selectFrom('workspaces').select(['workspace_id', 'raw_events_months']).execute();
@@ -64,5 +67,11 @@ export async function applyEventRetention(db: Kysely<Database>, now: Date): Prom
       if (deleted > 0) outcome.deleted[w.workspace_id] = (outcome.deleted[w.workspace_id] ?? 0) + deleted;
     }
   }
+  const changed = outcome.truncated.length > 0 ? workspaces.map((w) => w.workspace_id) : Object.keys(outcome.deleted);
+  for (const workspaceId of changed)
+    await inWorkspaceTransaction(
+      workspaceScope(db, workspaceId, () => now),
+      (tx) => rebuildEventSummaries(tx, now),
+    );
   return outcome;
 }

@@ -28,6 +28,7 @@ import {
 } from '@strata/core';
 import type { Database } from '../schema.js';
 import { computedFieldSql } from './computed-field-sql.js';
+import { summariesCover, summaryValue, windowBounds, type WindowBounds } from './event-summary-sql.js';
 
 type Bool = RawBuilder<boolean>;
 type Expr = RawBuilder<unknown>;
@@ -100,8 +101,10 @@ function personProfileWithin(account: Profile, alias: string, state: State): Pro
   return {
     target: 'person',
     alias,
+    // An array computed once (an init plan), so that each subquery probes its index by these
+    // people rather than scanning all its rows and joining them to the accounts' people.
     scope: (id) =>
-      sql<boolean>`${id} IN (SELECT sl.person_id FROM person_accounts sl WHERE sl.workspace_id = ${state.workspaceId} AND ${outer(sql.ref('sl.account_id'))})`,
+      sql<boolean>`${id} = ANY(ARRAY(SELECT sl.person_id FROM person_accounts sl WHERE sl.workspace_id = ${state.workspaceId} AND ${outer(sql.ref('sl.account_id'))}))`,
   };
 }
 
@@ -146,6 +149,14 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
         sql`SELECT m.member_id FROM segment_members m WHERE m.workspace_id = ${state.workspaceId} AND m.segment_key = ${node.key}${scoped(profile, sql.ref('m.member_id'))}`,
       );
     case 'did': {
+      const summary = summaryRows(node.event, node.where, node.window, profile, state);
+      if (summary) {
+        // Rows whose last event is before the window (or first after it) are ruled out on their columns, before their list of times is read.
+        const filter = summary.bounds
+          ? sql` AND ${sql.ref(`${summary.alias}.last_at`)} >= ${summary.bounds.lo} AND ${sql.ref(`${summary.alias}.first_at`)} <= ${summary.bounds.hi} AND ${summaryValue('count', summary.alias, summary.bounds)} > 0`
+          : sql``;
+        return memberOf(profile, sql`SELECT ${summary.owner} FROM ${summary.from}${filter}`);
+      }
       const e = alias(state, 'e');
       const events = sourceSql.events;
       const { from, owner } = ownedRows(events, profile, e, state);
@@ -226,11 +237,56 @@ function memberOf(profile: Profile, ids: Expr): Bool {
  * (`count(…) < 5` holds at 0) the members are everyone except the owners for whom it fails.
  */
 function aggregatePredicate(node: Extract<Condition, { kind: 'predicate' }>, value: Aggregate, profile: Profile, state: State): Bool {
+  const summarised = summaryPredicate(node, value, profile, state);
+  if (summarised) return summarised;
   const rows = groupedRows(value, profile, state);
   const test = predicate(node.operator, rows.aggregate, value.type, node.operands, state, { target: profile.target, id: rows.owner });
   if (!holdsForEmpty(node, value))
     return memberOf(profile, sql`SELECT ${rows.owner} FROM ${rows.from} GROUP BY ${rows.owner} HAVING ${test}`);
   return sql<boolean>`(NOT ${memberOf(profile, sql`SELECT ${rows.owner} FROM ${rows.from} GROUP BY ${rows.owner} HAVING NOT ${test}`)})`;
+}
+
+/**
+ * `count`, `first` or `last` of a person's events of one name, with no `where` and no field, from
+ * the event summaries: one row per person (no grouping), whose value in the window decides. A
+ * person with no row has the empty aggregate, as in `aggregatePredicate`.
+ */
+function summaryPredicate(
+  node: Extract<Condition, { kind: 'predicate' }>,
+  value: Aggregate,
+  profile: Profile,
+  state: State,
+): Bool | undefined {
+  const { source } = value;
+  if (source.from !== 'events' || source.field || (value.fn !== 'count' && value.fn !== 'first' && value.fn !== 'last')) return undefined;
+  const rows = summaryRows(source.event, source.where, source.window, profile, state);
+  if (!rows) return undefined;
+  const aggregate = summaryValue(value.fn, rows.alias, rows.bounds);
+  const test = predicate(node.operator, aggregate, value.type, node.operands, state, { target: 'person', id: rows.owner });
+  if (!holdsForEmpty(node, value)) return memberOf(profile, sql`SELECT ${rows.owner} FROM ${rows.from} AND ${test}`);
+  return sql<boolean>`(NOT ${memberOf(profile, sql`SELECT ${rows.owner} FROM ${rows.from} AND NOT ${test}`)})`;
+}
+
+/**
+ * The event summaries of a person's events named `event` (`FROM … WHERE …`, ready for `AND`s),
+ * when they answer exactly: a person, one event name, no `where`, and a window inside the
+ * summaries' horizon. Undefined when the events must be read.
+ */
+function summaryRows(
+  event: string | undefined,
+  where: Condition | undefined,
+  window: Window | undefined,
+  profile: Profile,
+  state: State,
+): { from: Expr; owner: Expr; alias: string; bounds: WindowBounds | undefined } | undefined {
+  if (profile.target !== 'person' || event === undefined || where) return undefined;
+  const s = alias(state, 'es');
+  const owner = sql.ref(`${s}.person_id`);
+  const nowMs = state.now.getTime();
+  const bounds = window ? windowBounds(window, nowMs, (w) => calendarBounds(w, state, { target: 'person', id: owner })) : undefined;
+  if (!summariesCover(bounds, nowMs)) return undefined;
+  const from = sql`event_summaries ${sql.id(s)} WHERE ${sql.ref(`${s}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${s}.name`)} = ${event}${scoped(profile, owner)}`;
+  return { from, owner, alias: s, bounds };
 }
 
 /** A row of a source being filtered: its SQL, its alias, and the profile that owns it. */

@@ -1,5 +1,6 @@
 export { compileCondition, rowTimeColumn, selectRuleMembers, type CompileContext, type MemberScope } from './compile-rule.js';
 export { registerComputedFieldSql, type ComputedFieldReader } from './computed-field-sql.js';
+export { summaryHorizonDays } from './event-summary-sql.js';
 export {
   activateVersion,
   deleteSegment,
@@ -40,6 +41,7 @@ export {
   claimSegmentWorkItems,
   enqueueSegmentWork,
   limitStatementTime,
+  withoutParallelQuery,
   listenForSegmentWork,
   lockProfiles,
   lockSegmentDefinitions,

@@ -206,7 +206,7 @@ export async function listSegmentChanges(
     SELECT c.txid::text AS txid, c.change_id, c.member_id, ${external} AS id, c.kind, c.at, c.version, c.cause
     FROM segment_changes c
     WHERE c.workspace_id = ${workspaceId} AND c.segment_key = ${segment.key}
-      AND c.txid < pg_snapshot_xmin(pg_current_snapshot())
+      AND c.txid < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
       ${txid !== undefined ? sql`AND (c.txid, c.change_id) > (${txid}::xid8, ${Number(changeId)}::bigint)` : sql``}
     ORDER BY c.txid, c.change_id
     LIMIT ${limit}`.execute(db);
