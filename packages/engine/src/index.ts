@@ -40,7 +40,23 @@ export {
 } from './segments/index.js';
 export { predefinedSegments, type PredefinedSegment } from './segments/index.js';
 export { loadLiveSegments, type LiveSegment } from './segments/index.js';
-export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextSignals } from './support/index.js';
+export {
+  analyseTicketText,
+  correctTicketSentiment,
+  forgetWorkspaceTextSettings,
+  requestSentimentTraining,
+  sentimentLabel,
+  sentimentLanguages,
+  textAnalyser,
+  trainTextModelsTask,
+  trainWorkspaceSentiment,
+  type SentimentCorrection,
+  type SentimentLabel,
+  type SentimentTrainingOutcome,
+  type TextAnalyser,
+  type TextContext,
+  type TextSignals,
+} from './support/index.js';
 export { loadBusinessHours } from './support/index.js';
 export {
   changeTicket,

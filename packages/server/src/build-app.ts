@@ -31,7 +31,7 @@ import {
   registerSegmentRoutes,
   registerSegmentRuleRoutes,
 } from './routes/segments/index.js';
-import { registerSurveyPages, registerSurveyRoutes, registerTicketRoutes } from './routes/support/index.js';
+import { registerSurveyPages, registerSurveyRoutes, registerTextModelRoutes, registerTicketRoutes } from './routes/support/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
@@ -183,6 +183,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentMemberRoutes(scope, { db, auth, now });
       registerSegmentActivityRoutes(scope, { auth, now });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
+      registerTextModelRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });

@@ -200,6 +200,27 @@ export {
 } from './support/index.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './support/index.js';
 export {
+  correctLatestCustomerSentiment,
+  findLanguageTraits,
+  findTextModel,
+  findTextSettings,
+  listOpenTicketMessagesToRescore,
+  listSentimentLabels,
+  listTopicLabels,
+  listTopicRules,
+  markTextModelQueued,
+  markTextModelTraining,
+  replaceTopicRules,
+  saveTextModel,
+  setTextModelRescoreProgress,
+  updateMessageSentiment,
+  type SentimentLabelRow,
+  type TextModelKind,
+  type TextModelResult,
+  type TextModelRow,
+  type TopicRuleRow,
+} from './support/index.js';
+export {
   deleteIntegration,
   findIntegration,
   findIntegrationByToken,

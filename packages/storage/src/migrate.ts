@@ -18,6 +18,7 @@ import * as customerSearch from './migrations/0014-customer-search.js';
 import * as segmentChangeDays from './migrations/0015-segment-change-days.js';
 import * as integrationDeliveries from './migrations/0016-integration-deliveries.js';
 import * as liveAtScale from './migrations/0017-live-at-scale.js';
+import * as textSignals from './migrations/0018-text-signals.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0015-segment-change-days': segmentChangeDays,
   '0016-integration-deliveries': integrationDeliveries,
   '0017-live-at-scale': liveAtScale,
+  '0018-text-signals': textSignals,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -138,6 +138,8 @@ export interface Database {
     first_response_business_minutes: number | null;
     resolution_business_minutes: number | null;
     csat_comment: string | null;
+    topic: string | null;
+    topics: Generated<string[]>;
     source_updated_at: Timestamp | null;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };
@@ -153,6 +155,31 @@ export interface Database {
     sentiment_label: string | null;
     language: string | null;
     created_at: Timestamp;
+    language_confidence: number | null;
+    language_source: 'text' | 'requester' | 'account' | null;
+    language_supported: Generated<boolean>;
+    sentiment_correction: 'negative' | 'neutral' | 'positive' | null;
+  };
+  ticket_topic_rules: {
+    workspace_id: string;
+    topic: string;
+    keywords: string[];
+    position: number;
+  };
+  text_models: {
+    workspace_id: string;
+    kind: 'sentiment' | 'topic';
+    status: 'queued' | 'training' | 'trained' | 'too-few-labels' | 'failed';
+    in_use: Generated<boolean>;
+    model: Json<unknown> | null;
+    samples: Generated<number>;
+    lexicon_quality: Json<Record<string, number>> | null;
+    model_quality: Json<Record<string, number>> | null;
+    error: string | null;
+    requested_at: Timestamp | null;
+    trained_at: Timestamp | null;
+    rescore_done: number | null;
+    rescore_total: number | null;
   };
   surveys: {
     workspace_id: string;

@@ -26,6 +26,7 @@ const KeysPage = named(() => import('./screens/settings/KeysPage'), 'KeysPage');
 const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage');
 const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage'), 'IntegrationsPage');
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
+const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
@@ -67,6 +68,7 @@ export const routes: RouteObject[] = [
               { path: 'users', element: <UsersPage /> },
               { path: 'integrations', element: <IntegrationsPage /> },
               { path: 'business-hours', element: <BusinessHoursPage /> },
+              { path: 'text-models', element: <TextModelsPage /> },
               { path: 'workspace', element: <WorkspacePage /> },
             ],
           },

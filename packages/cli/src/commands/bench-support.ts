@@ -63,3 +63,46 @@ function quantiles(values: number[]): Quantiles {
   const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
   return { p50: at(0.5), p99: at(0.99), max: Math.round(sorted.at(-1) ?? 0) };
 }
+
+// Support-style messages of the kinds Strata reads: complaints, questions, thanks, social posts, other languages.
+const benchMessages = [
+  'This is terrible. The export has been broken for three days and nobody answers!',
+  'How do I change the billing email on our account?',
+  'Thanks so much, it works great now :)',
+  '@AcmeHelp still waiting &amp; no reply 😡 https://t.co/x1y2z3',
+  'Das ist wirklich schlecht, nichts funktioniert mehr seit dem letzten Update.',
+  'Merci beaucoup, tout fonctionne parfaitement maintenant.',
+  'You charged me twice this month. I want a refund now.\n\nOn Mon, Jan 5, 2026 at 10:00 Support wrote:\n> Hello',
+  'Danke!',
+];
+
+/**
+ * Tickets per second through POST /api/v1/tickets with text analysis on, each from a requester
+ * Strata has not seen (so the write also creates the person), `concurrency` requests at a time.
+ */
+export async function measureTicketThroughput(url: string, writeKey: string, count: number, concurrency: number): Promise<number> {
+  const headers = { authorization: `Bearer ${writeKey}`, 'content-type': 'application/json' };
+  const run = `${Date.now()}`;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        const response = await fetch(`${url}/api/v1/tickets`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            userId: `ticket-bench-${run}-${n}`,
+            email: `ticket-bench-${run}-${n}@bench.example`,
+            subject: 'Bench ticket',
+            description: benchMessages[n % benchMessages.length],
+          }),
+        });
+        if (response.status >= 300) throw new Error(`POST /api/v1/tickets answered ${response.status}: ${await response.text()}`);
+        await response.arrayBuffer();
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}

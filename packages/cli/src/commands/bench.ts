@@ -14,7 +14,7 @@ import {
 } from './bench-segments.js';
 import { countWithStrata, disagreements, loadIntoDuckDb, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
 import { runSetBasedOnDuckDb } from './bench-duckdb-setbased.js';
-import { measureSupportLatency } from './bench-support.js';
+import { measureSupportLatency, measureTicketThroughput } from './bench-support.js';
 import { describeMachine } from './bench-server.js';
 import { driveIngestion, ingestBatch } from './bench-ingest.js';
 import { measureIngestOnly, sustainedThroughput } from './bench-live.js';
@@ -51,7 +51,7 @@ interface BenchOptions {
   soak?: string;
   rate: string;
   interval: string;
-  only?: 'live' | 'web';
+  only?: 'live' | 'web' | 'support';
   workerProcesses: string;
 }
 
@@ -69,8 +69,8 @@ export function registerBenchCommand(program: Command): void {
     .addOption(
       new Option(
         '--only <steps>',
-        'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium',
-      ).choices(['live', 'web']),
+        'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s',
+      ).choices(['live', 'web', 'support']),
     )
     .option(
       '--worker-processes <n>',
@@ -82,8 +82,8 @@ export function registerBenchCommand(program: Command): void {
       const results = await runBench(options);
       const text = JSON.stringify(results, null, 2);
       process.stdout.write(`${text}\n`);
-      // The live step's summary; a web-only run has none.
-      if (options.only !== 'web') process.stderr.write(`\n${summaryTable(results)}\n`);
+      // The live step's summary; a web-only or support-only run has none.
+      if (options.only !== 'web' && options.only !== 'support') process.stderr.write(`\n${summaryTable(results)}\n`);
       if (options.out) await writeFile(options.out, `${text}\n`);
     });
 }
@@ -196,6 +196,11 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
           ...(await processes.memory()),
           only: 'web',
         };
+      }
+      if (options.only === 'support') {
+        progress('posting 1000 tickets from new requesters through POST /api/v1/tickets, 8 at a time, text analysis on');
+        const ticketsPerS = await measureTicketThroughput(processes.url, writeKey, 1000, 8);
+        return { size: options.size, machine: describeMachine(), tickets_per_s: Math.round(ticketsPerS), only: 'support' };
       }
       const live = options.only === 'live';
       const recompute = live ? undefined : await timeRecompute(scoped, workspace.id);

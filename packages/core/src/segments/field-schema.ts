@@ -96,6 +96,8 @@ export const ticketFields: Record<string, FieldType> = {
   first_response_at: 'datetime',
   first_response_business_minutes: 'number',
   resolution_business_minutes: 'number',
+  // The ticket's main topic (most keyword hits): billing, bug, how-to, ... or the workspace's own.
+  topic: 'string',
 };
 export const surveyFields: Record<string, FieldType> = {
   nps: 'number',

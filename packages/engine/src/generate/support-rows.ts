@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { npsCategory, type BusinessHours } from '@strata/core';
+import { builtInTopicRules, matchTopics, mergeTicketTopics, npsCategory, type BusinessHours } from '@strata/core';
 import { copyValue, type TicketMessageRow } from '@strata/storage';
 import { deriveTicket } from '../support/index.js';
 import type { TextAnalyser, TextSignals } from '../support/index.js';
@@ -40,7 +40,7 @@ export function supportRows(
     ticketIds.push(ticketId);
     const personId = personIds.get(ticket.person.userId) ?? null;
     const rows: TicketMessageRow[] = ticket.messages.map((m) => {
-      const signals = m.author === 'customer' ? signalsOf(m.body) : { sentiment: null, language: null };
+      const signals = m.author === 'customer' ? signalsOf(m.body) : undefined;
       return {
         workspace_id: workspaceId,
         ticket_id: ticketId,
@@ -49,9 +49,13 @@ export function supportRows(
         author: m.author,
         public: m.public,
         body: m.body,
-        sentiment: signals.sentiment?.score ?? null,
-        sentiment_label: signals.sentiment?.label ?? null,
-        language: signals.language,
+        sentiment: signals?.sentiment?.score ?? null,
+        sentiment_label: signals?.sentiment?.label ?? null,
+        language: signals?.language ?? null,
+        language_confidence: signals?.languageConfidence ?? null,
+        language_source: signals?.languageSource ?? null,
+        language_supported: signals?.languageSupported ?? true,
+        sentiment_correction: null,
         created_at: new Date(m.at),
       };
     });
@@ -79,9 +83,15 @@ export function supportRows(
           m.sentiment_label,
           m.language,
           iso(m.created_at.getTime()),
+          m.language_confidence,
+          m.language_source,
+          m.language_supported,
         ]),
       );
     const open = ticket.status !== 'solved' && ticket.status !== 'closed';
+    // The built-in rules, as a new workspace has them (the ticket service reads the workspace's).
+    const customerText = [ticket.subject, ...ticket.messages.filter((m) => m.author === 'customer').map((m) => m.body)].join('\n');
+    const topics = mergeTicketTopics([], matchTopics(customerText, builtInTopicRules), ticket.tags, builtInTopicRules);
     tickets.push(
       line([
         workspaceId,
@@ -112,6 +122,8 @@ export function supportRows(
         derived.first_response_business_minutes ?? null,
         derived.resolution_minutes ?? null,
         derived.resolution_business_minutes ?? null,
+        topics[0] ?? null,
+        `{${topics.map((t) => `"${t}"`).join(',')}}`,
       ]),
     );
   }
@@ -168,6 +180,8 @@ export const ticketColumns = [
   'first_response_business_minutes',
   'resolution_minutes',
   'resolution_business_minutes',
+  'topic',
+  'topics',
 ];
 export const messageColumns = [
   'workspace_id',
@@ -181,6 +195,9 @@ export const messageColumns = [
   'sentiment_label',
   'language',
   'created_at',
+  'language_confidence',
+  'language_source',
+  'language_supported',
 ];
 export const surveyColumns = [
   'workspace_id',

@@ -1,6 +1,7 @@
 import type { Subscriber } from '../changes/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
+import { trainTextModelsTask } from '../support/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
 
 /**
@@ -11,6 +12,7 @@ export const tasks = {
   'deliver-webhook': deliverWebhookTask,
   'prune-webhook-messages': pruneWebhookMessagesTask,
   'apply-event-retention': eventRetentionTask,
+  'train-text-models': trainTextModelsTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

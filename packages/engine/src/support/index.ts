@@ -1,4 +1,20 @@
-export { textAnalyser, sentimentLabel, type SentimentLabel, type TextAnalyser, type TextSignals } from './text-signals.js';
+export {
+  analyseTicketText,
+  correctTicketSentiment,
+  forgetWorkspaceTextSettings,
+  requestSentimentTraining,
+  sentimentLabel,
+  sentimentLanguages,
+  textAnalyser,
+  trainTextModelsTask,
+  trainWorkspaceSentiment,
+  type SentimentCorrection,
+  type SentimentLabel,
+  type SentimentTrainingOutcome,
+  type TextAnalyser,
+  type TextContext,
+  type TextSignals,
+} from './text/index.js';
 export { loadBusinessHours } from './business-hours-setting.js';
 export { deriveTicket } from './ticket-derivation.js';
 export {

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { TicketChannel, TicketPriority, TicketSource, TicketStatus } from '@strata/core';
+import { mergeTicketTopics, type TicketChannel, type TicketPriority, type TicketSource, type TicketStatus } from '@strata/core';
 import {
   claimWebhookDelivery,
   enqueueSegmentWork,
@@ -19,7 +19,7 @@ import { withTransactionRetry } from '../ingestion/index.js';
 import { loadBusinessHours } from './business-hours-setting.js';
 import { resolveRequester, type Requester, type RequesterIds } from './requesters.js';
 import { deriveTicket, statusTransition } from './ticket-derivation.js';
-import { textAnalyser } from './text-signals.js';
+import { analyseTicketText } from './text/analyse-ticket-text.js';
 import { inWorkspaceTransaction, type WorkspaceScope } from '@strata/storage';
 
 /** A ticket's fields as a caller sets them; absent fields are left as they are. */
@@ -68,7 +68,12 @@ export interface TicketMessageView {
   body: string;
   createdAt: Date;
   sentiment: { label: string; score: number } | null;
+  /** The agent's label when one corrected this message's sentiment. */
+  sentimentCorrection: string | null;
   language: string | null;
+  languageConfidence: number | null;
+  languageSource: string | null;
+  languageSupported: boolean;
 }
 
 export interface TicketView {
@@ -95,6 +100,8 @@ export interface TicketView {
   sentiment: { label: string; score: number } | null;
   worstSentiment: { label: string; score: number } | null;
   language: string | null;
+  topic: string | null;
+  topics: string[];
   firstResponseMinutes: number | null;
   firstResponseBusinessMinutes: number | null;
   resolutionMinutes: number | null;
@@ -142,13 +149,14 @@ async function applyTicketWrite(
   // workspace's hours, and the text analysis, which is CPU work that should hold no locks.
   const requester = write.requester ? await resolveRequester(scope, write.source, write.requester, write.suppressionKey) : undefined;
   const hours = await loadBusinessHours(scope);
-  const textSignals = await textAnalyser();
-  const incoming = [
+  const messages = [
     ...(write.description
       ? [{ externalId: 'description', author: 'customer' as const, public: true, body: write.description, createdAt: write.createdAt }]
       : []),
     ...(write.messages ?? []),
-  ].map((m) => ({ ...m, signals: m.author === 'customer' ? textSignals(m.body) : { sentiment: null, language: null } }));
+  ];
+  const text = await analyseTicketText(scope, { subject: write.subject, messages, requester });
+  const incoming = messages.map((m, i) => ({ ...m, signals: text.signals[i] }));
 
   const outcome = await withTransactionRetry(() =>
     inWorkspaceTransaction(
@@ -211,24 +219,30 @@ async function applyTicketWrite(
             author: message.author,
             public: message.public ?? true,
             body: message.body,
-            sentiment: message.signals.sentiment?.score ?? null,
-            sentiment_label: message.signals.sentiment?.label ?? null,
-            language: message.signals.language,
+            sentiment: message.signals?.sentiment?.score ?? null,
+            sentiment_label: message.signals?.sentiment?.label ?? null,
+            language: message.signals?.language ?? null,
+            language_confidence: message.signals?.languageConfidence ?? null,
+            language_source: message.signals?.languageSource ?? null,
+            language_supported: message.signals?.languageSupported ?? true,
             created_at: message.createdAt ?? now,
           });
         }
-        const messages = await listTicketMessages(tx, current.ticket_id);
+        const stored = await listTicketMessages(tx, current.ticket_id);
         const firstResponseFromDesk = applied && write.firstResponseAt !== undefined ? write.firstResponseAt : null;
         // One write of the row: the changed fields and everything derived from them and the messages.
+        const topics = mergeTicketTopics(current.topics, text.topics, current.tags, text.topicRules);
         const row = await updateTicket(tx, current.ticket_id, {
           ...update,
-          ...deriveTicket(current, messages, hours, firstResponseFromDesk),
+          ...deriveTicket(current, stored, hours, firstResponseFromDesk),
+          topics,
+          topic: topics[0] ?? null,
         });
 
         if (row.person_id) work.add('person', row.person_id, ['tickets'], { kind: 'support' });
         if (row.account_id) work.add('account', row.account_id, ['tickets'], { kind: 'support' });
         await enqueueSegmentWork(tx, work.work());
-        return { kind: 'row', row, messages, created: !existing, applied };
+        return { kind: 'row', row, messages: stored, created: !existing, applied };
       },
     ),
   );
@@ -273,7 +287,11 @@ function messageView(m: TicketMessageRow): TicketMessageView {
     body: m.body,
     createdAt: m.created_at,
     sentiment: sentimentOf(m.sentiment, m.sentiment_label),
+    sentimentCorrection: m.sentiment_correction,
     language: m.language,
+    languageConfidence: m.language_confidence,
+    languageSource: m.language_source,
+    languageSupported: m.language_supported,
   };
 }
 
@@ -306,6 +324,8 @@ async function viewOf(scope: WorkspaceScope, row: TicketRow, known?: TicketMessa
     sentiment: sentimentOf(row.sentiment, row.sentiment_label),
     worstSentiment: sentimentOf(row.worst_sentiment, row.worst_sentiment_label),
     language: row.language,
+    topic: row.topic,
+    topics: row.topics,
     firstResponseMinutes: row.first_response_minutes,
     firstResponseBusinessMinutes: row.first_response_business_minutes,
     resolutionMinutes: row.resolution_minutes,

@@ -59,7 +59,14 @@ export interface TicketSummary {
   createdAt: Date;
   solvedAt: Date | null;
   sentiment: { label: string; score: number } | null;
+  /** True when an agent set the sentiment of the message it comes from. */
+  sentimentCorrected: boolean;
   language: string | null;
+  /** Of the customer's latest message: how sure, and whether from the text or a `language` trait. */
+  languageConfidence: number | null;
+  languageSource: string | null;
+  languageSupported: boolean;
+  topics: string[];
   csat: number | null;
 }
 
@@ -132,9 +139,19 @@ export async function listCustomerTickets(
   after?: { createdAt: Date; id: string },
 ): Promise<TicketSummary[]> {
   const { db, workspaceId } = scope;
+  // The customer's latest message says how sure the language is and whether an agent set the sentiment.
+  const latest = (column: 'language_confidence' | 'language_source' | 'language_supported' | 'sentiment_correction') =>
+    sql.raw(`(SELECT m.${column} FROM ticket_messages m WHERE m.workspace_id = tickets.workspace_id AND m.ticket_id = tickets.ticket_id
+      AND m.author = 'customer' ORDER BY m.created_at DESC, m.message_id DESC LIMIT 1)`);
   let query = db
     .selectFrom('tickets')
     .selectAll()
+    .select([
+      sql<number | null>`${latest('language_confidence')}`.as('latest_language_confidence'),
+      sql<string | null>`${latest('language_source')}`.as('latest_language_source'),
+      sql<boolean | null>`${latest('language_supported')}`.as('latest_language_supported'),
+      sql<string | null>`${latest('sentiment_correction')}`.as('latest_sentiment_correction'),
+    ])
     .where('workspace_id', '=', workspaceId)
     .where(owner.target === 'person' ? 'person_id' : 'account_id', '=', owner.profileId);
   if (after)
@@ -152,7 +169,12 @@ export async function listCustomerTickets(
     createdAt: t.created_at,
     solvedAt: t.solved_at,
     sentiment: t.sentiment_label !== null && t.sentiment !== null ? { label: t.sentiment_label, score: t.sentiment } : null,
+    sentimentCorrected: t.latest_sentiment_correction !== null,
     language: t.language,
+    languageConfidence: t.latest_language_confidence,
+    languageSource: t.latest_language_source,
+    languageSupported: t.latest_language_supported ?? true,
+    topics: t.topics,
     csat: t.csat,
   }));
 }

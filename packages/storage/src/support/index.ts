@@ -14,3 +14,21 @@ export {
   type TicketUpdate,
 } from './tickets.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './surveys.js';
+export {
+  correctLatestCustomerSentiment,
+  findLanguageTraits,
+  findTextModel,
+  listOpenTicketMessagesToRescore,
+  listSentimentLabels,
+  listTopicLabels,
+  markTextModelQueued,
+  markTextModelTraining,
+  saveTextModel,
+  setTextModelRescoreProgress,
+  updateMessageSentiment,
+  type SentimentLabelRow,
+  type TextModelKind,
+  type TextModelResult,
+  type TextModelRow,
+} from './text-models.js';
+export { findTextSettings, listTopicRules, replaceTopicRules, type TopicRuleRow } from './topic-rules.js';

@@ -25,7 +25,12 @@ const ticketSchema = z.object({
   createdAt: z.date(),
   solvedAt: z.date().nullable(),
   sentiment: z.object({ label: z.string(), score: z.number() }).nullable().describe("the customer's latest message"),
+  sentimentCorrected: z.boolean().describe('true when an agent set it (PUT /tickets/{id}/sentiment)'),
   language: z.string().nullable(),
+  languageConfidence: z.number().nullable().describe("0..1, of the customer's latest message"),
+  languageSource: z.string().nullable().describe('text, requester or account (a language trait, when the text was too short)'),
+  languageSupported: z.boolean().describe('false when the language has no sentiment lexicon'),
+  topics: z.array(z.string()).describe('topic tags, the main one first'),
   csat: z.number().nullable(),
 });
 const eventSchema = z.object({

@@ -4,11 +4,11 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { ticketChannels, ticketPriorities, ticketStatuses } from '@strata/core';
 import { changeTicket, readTicket, writeTicket, type TicketFields, type TicketOutcome, type TicketView } from '@strata/engine';
-import type { Database, TicketRef } from '@strata/storage';
+import type { Database } from '@strata/storage';
+import { idParams, refOf, sourceQuery, ticketSchema } from './ticket-schemas.js';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const time = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with an offset, such as 2026-12-01T09:30:00Z' });
 const text = (max: number) => z.string().max(max);
 
@@ -40,56 +40,6 @@ const messageBody = z.object({
   body: text(100_000).min(1),
   createdAt: time.optional(),
 });
-
-const sentiment = z.object({ label: z.string(), score: z.number() }).nullable();
-const ticketSchema = z.object({
-  id: z.string(),
-  externalId: z.string().nullable(),
-  source: z.string(),
-  userId: z.string().nullable(),
-  groupId: z.string().nullable(),
-  subject: z.string().nullable(),
-  description: z.string().nullable(),
-  priority: z.string().nullable(),
-  status: z.string().nullable(),
-  channel: z.string().nullable(),
-  tags: z.array(z.string()),
-  group: z.string().nullable(),
-  assignee: z.string().nullable(),
-  open: z.boolean(),
-  createdAt: z.date(),
-  updatedAt: z.date(),
-  firstResponseAt: z.date().nullable(),
-  solvedAt: z.date().nullable(),
-  reopenCount: z.number(),
-  csat: z.object({ score: z.number(), comment: z.string().nullable() }).nullable(),
-  sentiment: sentiment.describe("the customer's latest message: negative, neutral or positive, score -1..1"),
-  worstSentiment: sentiment,
-  language: z.string().nullable().describe('ISO 639-1 language the customer writes in'),
-  firstResponseMinutes: z.number().nullable(),
-  firstResponseBusinessMinutes: z.number().nullable(),
-  resolutionMinutes: z.number().nullable(),
-  resolutionBusinessMinutes: z.number().nullable(),
-  messages: z.array(
-    z.object({
-      id: z.string(),
-      externalId: z.string().nullable(),
-      author: z.enum(['customer', 'agent']),
-      public: z.boolean(),
-      body: z.string(),
-      createdAt: z.date(),
-      sentiment,
-      language: z.string().nullable(),
-    }),
-  ),
-});
-const idParams = z.object({ id: z.string().min(1).max(256) });
-const sourceQuery = z.object({ source: z.enum(['api', 'zendesk', 'freshdesk', 'intercom']).optional() });
-
-/** `{id}` is Strata's ticket id (a UUID) or an external id, of the API's own tickets first unless `source` says. */
-function refOf(id: string, source: string | undefined): TicketRef {
-  return uuid.test(id) && !source ? { ticketId: id } : { externalId: id, ...(source ? { source } : {}) };
-}
 
 const date = (t: string | null | undefined) => (t === undefined ? undefined : t === null ? null : new Date(t));
 

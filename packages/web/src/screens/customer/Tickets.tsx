@@ -1,7 +1,9 @@
-import { Badge, Button, Code, Group, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { ErrorState } from '../../shell/PageState';
+import { useCan } from '../settings/permissions';
+import { SentimentCorrection } from './SentimentCorrection';
 import { showTime } from './format';
 import type { Customer } from './customer';
 
@@ -15,8 +17,9 @@ function fetchTickets(customer: Customer, cursor: string | undefined) {
     : unwrap(api.GET('/api/v1/accounts/{groupId}/tickets', { params: { path: { groupId: customer.id }, query } }));
 }
 
-/** The customer's tickets, newest first, with the sentiment and language of their words. */
+/** The customer's tickets, newest first, with the sentiment, language and topics of their words; agents correct the sentiment. */
 export function Tickets({ customer }: { customer: Customer }) {
+  const can = useCan();
   const tickets = useInfiniteQuery({
     queryKey: [customer.kind, customer.id, 'tickets'],
     queryFn: ({ pageParam }) => fetchTickets(customer, pageParam),
@@ -43,6 +46,7 @@ export function Tickets({ customer }: { customer: Customer }) {
             <Table.Th>Status</Table.Th>
             <Table.Th>Sentiment</Table.Th>
             <Table.Th>Language</Table.Th>
+            <Table.Th>Topics</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -68,19 +72,46 @@ export function Tickets({ customer }: { customer: Customer }) {
                 </Group>
               </Table.Td>
               <Table.Td>
-                {t.sentiment ? (
-                  <Group gap={4} wrap="nowrap">
-                    <Badge size="sm" variant="light" color={sentimentColor[t.sentiment.label] ?? 'gray'}>
-                      {t.sentiment.label}
-                    </Badge>
-                    <Text size="xs">{t.sentiment.score.toFixed(2)}</Text>
-                  </Group>
-                ) : (
-                  <Text size="sm">—</Text>
-                )}
+                <Stack gap={2} align="flex-start">
+                  {t.sentiment ? (
+                    <Group gap={4} wrap="nowrap">
+                      <Badge size="sm" variant="light" color={sentimentColor[t.sentiment.label] ?? 'gray'}>
+                        {t.sentiment.label}
+                      </Badge>
+                      <Text size="xs" className="nowrap">
+                        {t.sentimentCorrected ? 'set by an agent' : t.sentiment.score.toFixed(2)}
+                      </Text>
+                    </Group>
+                  ) : (
+                    <Text size="sm">{t.languageSupported ? '—' : 'language not supported'}</Text>
+                  )}
+                  {can('tickets:write') && t.sentiment && (
+                    <SentimentCorrection ticketId={t.id} subject={t.subject} current={t.sentiment.label} customer={customer} />
+                  )}
+                </Stack>
               </Table.Td>
               <Table.Td>
                 <Text size="sm">{t.language ?? '—'}</Text>
+                {t.language !== null && (
+                  <Text size="xs" c="dimmed">
+                    {t.languageSource === 'text' || t.languageSource === null
+                      ? `${Math.round((t.languageConfidence ?? 0) * 100)}% sure`
+                      : `from the ${t.languageSource}'s language`}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {t.topics.length === 0 ? (
+                    <Text size="sm">—</Text>
+                  ) : (
+                    t.topics.map((topic) => (
+                      <Badge key={topic} size="sm" variant="default">
+                        {topic}
+                      </Badge>
+                    ))
+                  )}
+                </Group>
               </Table.Td>
             </Table.Tr>
           ))}
