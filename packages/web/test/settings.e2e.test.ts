@@ -177,6 +177,9 @@ describe('the settings screen', () => {
     await page.getByRole('textbox', { name: 'Holidays' }).fill('2026-12-25\n2026-12-26');
     await page.getByRole('button', { name: 'Save business hours' }).click();
     await expect.poll(() => page.getByRole('alert', { name: 'The business hours were not saved' }).count()).toBe(0);
+    // The alert goes as the request starts; its toast comes when it answers. Checked once it is
+    // there, so that it is closed first rather than caught by axe mid-fade.
+    await expect.poll(() => page.getByText('Business hours saved').isVisible()).toBe(true);
     await checkScreen('settings-business-hours');
   });
 

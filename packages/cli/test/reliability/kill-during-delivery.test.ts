@@ -140,16 +140,19 @@ it('kill -9 of the start with deliveries in flight: the next start takes over th
   await waitUntil('traffic is acknowledged after the restart', () => workload.acknowledged() >= afterRestart + phaseSize);
   // The worker keeps working, on the PostgreSQL the new start brought up: while traffic still
   // makes changes, it delivers some of them. (Waited for, not read once: the worker reconnects
-  // after a backoff, and on a busy machine the new start can take every job until then.)
+  // after a backoff, and on a busy machine the new start can take every job until then; CI once
+  // saw it take more than 60 s. On a timeout, the worker's last lines say what it was doing.)
   await waitUntil(
     'the worker delivers again after the restart',
     () => live.arrivals.slice(arrivedBefore).some((a) => a.senderPid === processes.worker.child.pid),
-    60_000,
-  );
+    120_000,
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}; the worker's last lines:\n${processes.worker.output.slice(-20).join('\n')}`);
+  });
   await workload.stop();
   await workload.resendUnacknowledged(processes.strata.url);
   expect(workload.unexpectedAnswers()).toEqual([]);
 
   await expectEverythingDeliveredOnce(() => processes.strata.url, live, webhook, cutOff, 'kill -9 of the start');
   expect(processes.worker.child.exitCode, processes.worker.output.slice(-15).join('\n')).toBeNull();
-}, 180_000);
+}, 240_000);
