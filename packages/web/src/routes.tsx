@@ -28,6 +28,7 @@ const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
+const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
 export const routes: RouteObject[] = [
@@ -70,6 +71,7 @@ export const routes: RouteObject[] = [
               { path: 'business-hours', element: <BusinessHoursPage /> },
               { path: 'text-models', element: <TextModelsPage /> },
               { path: 'workspace', element: <WorkspacePage /> },
+              { path: 'system', element: <SystemPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },
