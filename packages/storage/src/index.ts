@@ -154,7 +154,6 @@ export {
   claimSegmentWorkItems,
   enqueueSegmentWork,
   limitStatementTime,
-  withoutParallelQuery,
   listenForSegmentWork,
   lockProfiles,
   lockSegmentDefinitions,

@@ -9,7 +9,6 @@ import {
   findLinkedProfiles,
   limitStatementTime,
   listenForNotifications,
-  withoutParallelQuery,
   lockProfiles,
   lockSegmentDefinitions,
   recordWorkFailure,
@@ -154,8 +153,7 @@ export class LiveSegmentWorker {
     const { metrics } = this.options;
     const started = performance.now();
     const outcome = await inWorkspaceTransaction(workspace, async (scope) => {
-      await limitStatementTime(scope.db, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
-      await withoutParallelQuery(scope.db);
+      await limitStatementTime(scope.db, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs, { parallelQuery: false });
       const claimed = await claim(scope);
       onClaimed?.(claimed);
       if (claimed.length === 0) return undefined;
