@@ -1,0 +1,20 @@
+export {
+  healthMethods,
+  missingPolicies,
+  type HealthBand,
+  type HealthMethod,
+  type HealthModel,
+  type MeasureDefinition,
+  type MeasureScoring,
+  type MissingPolicy,
+} from './health-model.js';
+export {
+  checkMeasureExpression,
+  evaluateMeasure,
+  type ArithmeticOperator,
+  type MeasureProgram,
+  type NumberExpression,
+} from './measure-expression.js';
+export { bandOf, healthTrend, scoreHealth, scoreValue, type HealthResult, type MeasureResult } from './score-health.js';
+export { validateHealthModel, type HealthModelInput, type HealthModelIssue } from './validate-health-model.js';
+export { defaultHealthModel, defaultHealthModelKey } from './default-health-model.js';
