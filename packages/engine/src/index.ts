@@ -88,3 +88,21 @@ export * from './webhooks/index.js';
 export * from './runtime/index.js';
 export * from './outbound/index.js';
 export * from './privacy/index.js';
+export {
+  deleteHealthModel,
+  ensureHealthFieldsRegistered,
+  historyDays,
+  putHealthModel,
+  recomputeAccountHealth,
+  recomputeHealthHistory,
+  recomputeHealthHistoryTask,
+  refreshHealthTask,
+  requestHealthRecompute,
+  rescoreWorkspace,
+  trendDays,
+  utcDay,
+  workspaceHealthModel,
+  workspaceHealthModels,
+  type AccountHealth,
+  type WorkspaceHealthModel,
+} from './health/index.js';

@@ -1,0 +1,30 @@
+import { registerComputedField } from '../segments/computed-fields.js';
+
+/**
+ * The topic a rule on health fields depends on: the health engine names it for an account when
+ * its stored score, band or trend changes, so segments on them re-evaluate in the same batch.
+ */
+export const healthTopic = 'health';
+
+/**
+ * Registers the rule fields `health_score` (0-100), `health_band` and `health_trend` (`up`,
+ * `down`, `flat`) of accounts, under the workspace's `default` model. They read what the health
+ * engine stored, loaded onto the record as columns; storage's `registerHealthFieldSql` is the SQL
+ * side. Returns the unregistration.
+ */
+export function registerHealthFields(): () => void {
+  const fields = [
+    { name: 'health_score', type: 'number' },
+    { name: 'health_band', type: 'string' },
+    { name: 'health_trend', type: 'string' },
+  ] as const;
+  const unregister = fields.map((field) =>
+    registerComputedField({
+      ...field,
+      target: 'account',
+      topics: [healthTopic],
+      read: (record) => record.columns[field.name],
+    }),
+  );
+  return () => unregister.forEach((u) => u());
+}

@@ -1,0 +1,2 @@
+export { registerAccountHealthRoutes } from './account-health.js';
+export { registerHealthModelRoutes } from './health-models.js';
