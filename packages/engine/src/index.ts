@@ -99,6 +99,8 @@ export {
   refreshHealthTask,
   requestHealthRecompute,
   rescoreWorkspace,
+  recordAsOf,
+  scoreAccount,
   trendDays,
   utcDay,
   workspaceHealthModel,
