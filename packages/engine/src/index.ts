@@ -93,6 +93,8 @@ export {
   ensureHealthFieldsRegistered,
   historyDays,
   putHealthModel,
+  quadrantPoints,
+  type QuadrantPoint,
   recomputeAccountHealth,
   recomputeHealthHistory,
   recomputeHealthHistoryTask,

@@ -80,7 +80,10 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
   it('lists the predefined default model, and refuses a bad model naming each field', async () => {
     const list = await app.inject({ url: '/api/v1/health-models', headers: admin() });
     expect(list.statusCode, list.body).toBe(200);
-    expect(list.json()).toMatchObject([{ key: 'default', predefined: true, version: 0, method: 'weighted' }]);
+    expect(list.json()).toMatchObject([
+      { key: 'default', predefined: true, version: 0, method: 'weighted' },
+      { key: 'value', predefined: true, version: 0 },
+    ]);
 
     const bad = await app.inject({
       method: 'PUT',
@@ -135,9 +138,11 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     expect(after.band).toBe('good');
     expect(await members('big-and-unhealthy')).toEqual([]);
 
-    const changes = await readHealthBandChangesAfter(scope(), logStart, 100);
+    // Scored first by the built-in model when the account arrived, then by the edited one.
+    const changes = (await readHealthBandChangesAfter(scope(), logStart, 100)).filter((c) => c.modelKey === 'default');
     expect(changes.map((c) => [c.groupId, c.fromBand, c.toBand])).toEqual([
-      ['acme', null, 'poor'],
+      ['acme', null, 'fair'],
+      ['acme', 'fair', 'poor'],
       ['acme', 'poor', 'good'],
     ]);
   });
@@ -166,5 +171,44 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     // The history begins 90 days back.
     expect([...days.keys()][0]).toBe('2025-12-11');
     expect(days.size).toBe(90);
+  });
+
+  it('places accounts on the value x health quadrant, with thresholds as a setting that segments on quadrant follow', async () => {
+    // Value: MRR 2000 of 5000 (weight 70) and 2 seats of 100 (weight 30): 28 + 0.6 = 28.6; health 100.
+    const quadrant = await app.inject({ url: '/api/v1/analytics/quadrant', headers: admin() });
+    expect(quadrant.statusCode, quadrant.body).toBe(200);
+    expect(quadrant.json()).toEqual([
+      { groupId: 'acme', value: expect.closeTo(28.6, 9) as number, health: 100, quadrant: 'highest-potential' },
+    ]);
+
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/segments',
+      headers: admin(),
+      payload: { key: 'potential', name: 'Potential', target: 'account', rule: 'quadrant = "highest-potential"' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(await members('potential')).toEqual(['acme']);
+
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings/health',
+      headers: admin(),
+      payload: { quadrant: { highValue: 20, healthy: 50, poorHealth: 60 } },
+    });
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { details: [{ field: 'quadrant.poorHealth' }] } });
+
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings/health',
+      headers: admin(),
+      payload: { quadrant: { highValue: 20, healthy: 70, poorHealth: 40 } },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    await worker.drain();
+    expect(await members('potential')).toEqual([]);
+    const moved = await app.inject({ url: '/api/v1/analytics/quadrant', headers: admin() });
+    expect(moved.json()).toMatchObject([{ groupId: 'acme', quadrant: 'key-accounts' }]);
   });
 });

@@ -14,6 +14,7 @@ export interface Database {
     timezone: Generated<string>;
     business_hours: Json<BusinessHoursSetting> | null;
     raw_events_months: number | null;
+    health_settings: Json<{ quadrant?: { highValue: number; healthy: number; poorHealth: number } }> | null;
     created_at: CreatedAt;
   };
   api_keys: {

@@ -1,4 +1,5 @@
 import { registerComputedField } from '../segments/computed-fields.js';
+import { defaultQuadrantThresholds, quadrantOf, type QuadrantThresholds } from './quadrant.js';
 
 /**
  * The topic a rule on health fields depends on: the health engine names it for an account when
@@ -9,7 +10,7 @@ export const healthTopic = 'health';
 /**
  * Registers the rule fields `health_score` (0-100), `health_band` and `health_trend` (`up`,
  * `down`, `flat`) of accounts, under the workspace's `default` model. They read what the health
- * engine stored, loaded onto the record as columns; storage's `registerHealthFieldSql` is the SQL
+ * engine stored, loaded onto the record as columns; `quadrant` from the default and `value` scores; storage's `registerHealthFieldSql` is the SQL
  * side. Returns the unregistration.
  */
 export function registerHealthFields(): () => void {
@@ -24,6 +25,20 @@ export function registerHealthFields(): () => void {
       target: 'account',
       topics: [healthTopic],
       read: (record) => record.columns[field.name],
+    }),
+  );
+  // Computed from the two stored scores and the workspace's thresholds, all loaded as columns.
+  unregister.push(
+    registerComputedField({
+      name: 'quadrant',
+      type: 'string',
+      target: 'account',
+      topics: [healthTopic],
+      read: (record) => {
+        const { health_score: health, value_score: value, quadrant_thresholds: thresholds } = record.columns;
+        if (typeof health !== 'number' || typeof value !== 'number') return undefined;
+        return quadrantOf(value, health, (thresholds as QuadrantThresholds | undefined) ?? defaultQuadrantThresholds);
+      },
     }),
   );
   return () => unregister.forEach((u) => u());

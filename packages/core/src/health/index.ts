@@ -19,3 +19,12 @@ export { bandOf, healthTrend, scoreHealth, scoreValue, type HealthResult, type M
 export { validateHealthModel, type HealthModelInput, type HealthModelIssue } from './validate-health-model.js';
 export { defaultHealthModel, defaultHealthModelKey } from './default-health-model.js';
 export { healthTopic, registerHealthFields } from './health-fields.js';
+export {
+  defaultQuadrantThresholds,
+  defaultValueModel,
+  quadrantOf,
+  quadrants,
+  valueModelKey,
+  type Quadrant,
+  type QuadrantThresholds,
+} from './quadrant.js';

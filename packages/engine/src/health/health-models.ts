@@ -1,7 +1,10 @@
 import {
   defaultHealthModel,
   defaultHealthModelKey,
+  defaultValueModel,
   validateHealthModel,
+  valueModelKey,
+  type HealthModelInput,
   type HealthModel,
   type HealthModelIssue,
   type SegmentRule,
@@ -21,10 +24,13 @@ export interface WorkspaceHealthModel extends HealthModel {
   predefined: boolean;
 }
 
-/** The built-in default model, checked against a workspace's fields (it reads only fields every workspace knows). */
-async function builtInDefault(scope: WorkspaceScope): Promise<WorkspaceHealthModel> {
-  const checked = validateHealthModel(defaultHealthModelKey, defaultHealthModel, await loadFieldSchema(scope));
-  if (!checked.ok) throw new Error(`invariant: the built-in health model is invalid: ${JSON.stringify(checked.issues)}`);
+/** Models every workspace has until it edits them: account health, and account value (the quadrant's other axis). */
+const builtInModels: Record<string, HealthModelInput> = { [defaultHealthModelKey]: defaultHealthModel, [valueModelKey]: defaultValueModel };
+
+/** A built-in model, checked against a workspace's fields (they read only fields every workspace knows). */
+async function builtIn(scope: WorkspaceScope, key: string): Promise<WorkspaceHealthModel> {
+  const checked = validateHealthModel(key, builtInModels[key], await loadFieldSchema(scope));
+  if (!checked.ok) throw new Error(`invariant: the built-in health model ${key} is invalid: ${JSON.stringify(checked.issues)}`);
   return { ...checked.model, version: 0, predefined: true };
 }
 
@@ -32,21 +38,25 @@ const fromStored = (key: string, version: number, definition: unknown): Workspac
   ...(definition as Omit<HealthModel, 'key'>),
   key,
   version,
-  predefined: key === defaultHealthModelKey,
+  predefined: key in builtInModels,
 });
 
-/** A workspace's models, `default` first: the stored ones, and the built-in default unless it was edited. */
+/** A workspace's models, `default` first: the stored ones, and the built-in ones it has not edited. */
 export async function workspaceHealthModels(scope: WorkspaceScope): Promise<WorkspaceHealthModel[]> {
   const stored = (await listHealthModels(scope)).map((m) => fromStored(m.key, m.version, m.definition));
-  const models = stored.some((m) => m.key === defaultHealthModelKey) ? stored : [await builtInDefault(scope), ...stored];
+  const missing = Object.keys(builtInModels).filter((key) => !stored.some((m) => m.key === key));
+  const models = [...stored, ...(await Promise.all(missing.map((key) => builtIn(scope, key))))];
   return models.sort((a, b) => (a.key === defaultHealthModelKey ? -1 : b.key === defaultHealthModelKey ? 1 : a.key.localeCompare(b.key)));
 }
 
 export async function workspaceHealthModel(scope: WorkspaceScope, key: string): Promise<WorkspaceHealthModel | undefined> {
   const stored = await findHealthModel(scope, key);
   if (stored) return fromStored(stored.key, stored.version, stored.definition);
-  return key === defaultHealthModelKey ? builtInDefault(scope) : undefined;
+  return key in builtInModels ? builtIn(scope, key) : undefined;
 }
+
+/** Models whose scores rule fields read: a change of theirs concerns segments (`health_score`, `quadrant`). */
+export const fieldModelKeys: ReadonlySet<string> = new Set([defaultHealthModelKey, valueModelKey]);
 
 /** Creates or replaces a model (a new version); mistakes come back as issues naming their field. */
 export async function putHealthModel(
@@ -59,15 +69,15 @@ export async function putHealthModel(
   const { key: _key, ...definition } = checked.model;
   const existing = await findHealthModel(scope, key);
   const version = await saveHealthModel(scope, key, definition);
-  return { ok: true, model: fromStored(key, version, definition), created: !existing && key !== defaultHealthModelKey };
+  return { ok: true, model: fromStored(key, version, definition), created: !existing && !(key in builtInModels) };
 }
 
 /**
- * Deletes a model with its scores. Deleting `default` restores the built-in one (its scores are
- * recomputed); returns false when there was no such model.
+ * Deletes a model with its scores. Deleting `default` or `value` restores the built-in one (its
+ * scores are recomputed); returns false when there was no stored model.
  */
-export async function deleteHealthModel(scope: WorkspaceScope, key: string): Promise<boolean> {
-  return deleteHealthModelRows(scope, key);
+export async function deleteHealthModel(scope: WorkspaceScope, key: string): Promise<{ existed: boolean; builtIn: boolean }> {
+  return { existed: await deleteHealthModelRows(scope, key), builtIn: key in builtInModels };
 }
 
 /**

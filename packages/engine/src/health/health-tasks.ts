@@ -14,7 +14,7 @@ import { healthTopic } from '@strata/core';
 import { enqueue, type Task } from '../jobs/index.js';
 import { recomputeAccountHealth } from './compute-health.js';
 import { recomputeAccountHistory } from './health-history.js';
-import { workspaceHealthModel, workspaceHealthModels, type WorkspaceHealthModel } from './health-models.js';
+import { fieldModelKeys, workspaceHealthModel, workspaceHealthModels, type WorkspaceHealthModel } from './health-models.js';
 
 /** Accounts rescored per transaction. */
 const batchSize = 200;
@@ -33,7 +33,7 @@ async function accountIdsOf(scope: WorkspaceScope): Promise<string[]> {
 
 /**
  * Rescores every account of a workspace under a model, a batch per transaction, and queues
- * segment work (`health` topic) for the accounts whose default-model health changed.
+ * segment work (`health` topic) for the accounts whose rule fields (default and value models) changed.
  */
 export async function rescoreWorkspace(
   scope: WorkspaceScope,
@@ -49,7 +49,7 @@ export async function rescoreWorkspace(
       await lockProfiles(tx, batch);
       if (perAccount) for (const id of batch) await perAccount(tx, id);
       const { changed } = await recomputeAccountHealth(tx, model, batch);
-      if (model.key === 'default')
+      if (fieldModelKeys.has(model.key))
         await enqueueSegmentWork(
           tx,
           changed.map((profileId) => ({ target: 'account' as const, profileId, topics: [healthTopic], cause })),

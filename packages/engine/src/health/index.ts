@@ -18,3 +18,4 @@ export {
   requestHealthRecompute,
   rescoreWorkspace,
 } from './health-tasks.js';
+export { quadrantPoints, type QuadrantPoint } from './quadrant.js';

@@ -2,7 +2,7 @@ import { healthTopic, ruleDependencies, topicMatches } from '@strata/core';
 import { findLinkedProfiles, lockProfiles, type WorkspaceScope } from '@strata/storage';
 import type { ProfileWork } from '../segments/evaluate-profiles.js';
 import { recomputeAccountHealth } from './compute-health.js';
-import { modelReadingRule, workspaceHealthModels } from './health-models.js';
+import { fieldModelKeys, modelReadingRule, workspaceHealthModels } from './health-models.js';
 
 /**
  * The live engine's health step, run in its batch transaction before segments are decided: the
@@ -32,7 +32,7 @@ export async function recomputeHealthForWork(scope: WorkspaceScope, work: readon
       [...accounts].filter((id) => !work.some((w) => w.profileId === id)),
     );
     const { changed } = await recomputeAccountHealth(scope, model, [...accounts].sort());
-    if (model.key === 'default') for (const id of changed) rescored.add(id);
+    if (fieldModelKeys.has(model.key)) for (const id of changed) rescored.add(id);
   }
   if (rescored.size === 0) return [...work];
   const result = work.map((w) =>

@@ -7,9 +7,12 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  * the current score with each measure's part, one row per day of history, values a CSM set by
  * hand (with who and when), and band changes as a log in `(txid, change_id)` order that
  * subscribers read like `segment_changes`. A model's history recompute records its progress.
+ * The quadrant's thresholds are a workspace setting.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
+    -- Workspace health settings: the value x health quadrant's thresholds (null: the defaults).
+    ALTER TABLE workspaces ADD COLUMN health_settings jsonb;
     CREATE TABLE health_models (
       workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
       model_key text NOT NULL CHECK (model_key ~ '^[a-z0-9][a-z0-9-]{0,63}$'),
@@ -92,6 +95,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     DROP TABLE health_recomputes, health_band_changes, health_manual_values, account_health_days, account_health,
-      health_model_versions, health_models
+      health_model_versions, health_models;
+    ALTER TABLE workspaces DROP COLUMN health_settings
   `.execute(db);
 }

@@ -117,17 +117,14 @@ export function registerHealthModelRoutes(app: FastifyInstance, deps: { auth: Au
       const caller = await deps.auth(request, 'health:write');
       const key = request.params.key;
       const deleted = await inWorkspaceTransaction(caller.scope, async (tx) => {
-        const existed = await deleteHealthModel(tx, key);
+        const { existed, builtIn } = await deleteHealthModel(tx, key);
         if (!existed) return false;
-        if (key === 'default') await requestHealthRecompute(tx, key);
+        if (builtIn) await requestHealthRecompute(tx, key);
         await recordAudit(tx, { ...auditBy(request, caller), kind: 'health-model.deleted', subject: key, before: null, after: null });
         return true;
       });
       if (!deleted)
-        throw new AppError(
-          'NOT_FOUND',
-          `no stored health model "${key}"${key === 'default' ? ': the default is already the built-in one' : ''}`,
-        );
+        throw new AppError('NOT_FOUND', `no stored health model "${key}" (a predefined model never edited is already the built-in one)`);
       return reply.status(204).send(null);
     },
   );
