@@ -116,7 +116,7 @@ function splitArithmetic(text: string): Piece[] {
     const spacedMinus = c === '-' && /\s/.test(text[i - 1] ?? ' ') && /\s/.test(text[i + 1] ?? ' ');
     if (c === '+' || c === '*' || c === '/' || spacedMinus) {
       flush();
-      pieces.push({ kind: 'operator', operator: c as ArithmeticOperator, start: i });
+      pieces.push({ kind: 'operator', operator: c, start: i });
       continue;
     }
     if (c === '(' || c === ')') {

@@ -21,6 +21,8 @@ const measure = (
   scoring: { type: 'linear', min: 0, max: 10 },
   ...extra,
 });
+/** A condition measure: no scoring, so 1 scores 100 and 0 scores 0. */
+const condition = (key: string, weight: number): MeasureDefinition => ({ key, name: key, weight, missing: 'skip' });
 const values = (entries: Record<string, number | undefined>) => new Map(Object.entries(entries));
 
 describe('scoring a value', () => {
@@ -67,11 +69,11 @@ describe('methods', () => {
   });
 
   it('points: each measure adds its weight at full score, summed and capped at 100', () => {
-    const conditions = [measure('a', 30, 'skip', { scoring: undefined }), measure('b', 50, 'skip', { scoring: undefined })];
+    const conditions = [condition('a', 30), condition('b', 50)];
     const isCondition = () => true;
     expect(scoreHealth({ method: 'points', measures: conditions, bands }, values({ a: 1, b: 0 }), isCondition).score).toBe(30);
     expect(scoreHealth({ method: 'points', measures: conditions, bands }, values({ a: 1, b: 1 }), isCondition).score).toBe(80);
-    const big = [...conditions, measure('c', 40, 'skip', { scoring: undefined })];
+    const big = [...conditions, condition('c', 40)];
     const capped = scoreHealth({ method: 'points', measures: big, bands }, values({ a: 1, b: 1, c: 1 }), isCondition);
     expect(capped.score).toBe(100);
     expect(capped.measures.map((m) => m.contribution)).toEqual([30, 50, 40]);

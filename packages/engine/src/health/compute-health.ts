@@ -106,7 +106,7 @@ async function manualValuesByAccount(scope: WorkspaceScope, modelKey: string, ac
   const byAccount = new Map<string, Map<string, number>>();
   for (const v of await listManualHealthValues(scope, modelKey, accountIds)) {
     let values = byAccount.get(v.accountId);
-    if (!values) byAccount.set(v.accountId, (values = new Map()));
+    if (!values) byAccount.set(v.accountId, (values = new Map<string, number>()));
     values.set(v.measureKey, v.value);
   }
   return byAccount;

@@ -66,9 +66,9 @@ export async function putHealthModel(
 ): Promise<{ ok: true; model: WorkspaceHealthModel; created: boolean } | { ok: false; issues: HealthModelIssue[] }> {
   const checked = validateHealthModel(key, input, await loadFieldSchema(scope));
   if (!checked.ok) return checked;
-  const { key: _key, ...definition } = checked.model;
-  const existing = await findHealthModel(scope, key);
-  const version = await saveHealthModel(scope, key, definition);
+  const { key: modelKey, ...definition } = checked.model;
+  const existing = await findHealthModel(scope, modelKey);
+  const version = await saveHealthModel(scope, modelKey, definition);
   return { ok: true, model: fromStored(key, version, definition), created: !existing && !(key in builtInModels) };
 }
 

@@ -1,6 +1,6 @@
 import { healthTopic, ruleDependencies, topicMatches } from '@strata/core';
 import { findLinkedProfiles, lockProfiles, type WorkspaceScope } from '@strata/storage';
-import type { ProfileWork } from '../segments/evaluate-profiles.js';
+import type { ProfileWork } from '../segments/index.js';
 import { recomputeAccountHealth } from './compute-health.js';
 import { fieldModelKeys, modelReadingRule, workspaceHealthModels } from './health-models.js';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ChangeCursor } from '../changes/change-cursors.js';
+import type { ChangeCursor } from '../changes/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** An account's move from one band to another (`health.band_changed`); null is "below every band" or "not scored before". */

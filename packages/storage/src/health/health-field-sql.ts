@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { defaultQuadrantThresholds, type QuadrantThresholds } from '@strata/core';
-import { registerComputedFieldSql } from '../segments/computed-field-sql.js';
+import { registerComputedFieldSql } from '../segments/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The stored column of `account_health` each health rule field reads, under the workspace's default model. */

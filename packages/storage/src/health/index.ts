@@ -11,4 +11,4 @@ export {
 export { readHealthBandChangesAfter, recordHealthBandChanges, type HealthBandChange, type LoggedHealthBandChange } from './band-changes.js';
 export { listManualHealthValues, saveManualHealthValue, type ManualHealthValue } from './manual-values.js';
 export { findHealthRecompute, saveHealthRecompute, type HealthRecompute } from './health-recomputes.js';
-export { readQuadrantThresholds, registerHealthFieldSql, writeQuadrantThresholds } from './health-field-sql.js';
+export { loadHealthColumns, readQuadrantThresholds, registerHealthFieldSql, writeQuadrantThresholds } from './health-field-sql.js';

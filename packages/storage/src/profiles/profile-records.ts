@@ -13,7 +13,7 @@ import {
 } from '@strata/core';
 import type { Database, IdentityKind } from '../schema.js';
 import { findMemberships } from '../segments/index.js';
-import { loadHealthColumns } from '../health/health-field-sql.js';
+import { loadHealthColumns } from '../health/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The most rows (events, tickets, answers) and people one record may hold: explain's bound. */

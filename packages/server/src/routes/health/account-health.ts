@@ -20,7 +20,14 @@ import { accountHealthSchema, healthHistorySchema } from './health-schemas.js';
 
 const groupParams = z.object({ groupId: z.string().min(1) });
 const modelQuery = z.object({ model: z.string().min(1).max(64).default('default') });
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+  // A real calendar day of years 1000-9999, the dates the rule language knows.
+  .refine((d) => {
+    const at = Date.parse(`${d}T00:00:00Z`);
+    return d >= '1000' && !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === d;
+  }, 'a day that exists, as YYYY-MM-DD');
 
 async function resolve(
   scope: WorkspaceScope,
