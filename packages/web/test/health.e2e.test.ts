@@ -48,7 +48,7 @@ describe('health in the web UI', () => {
     await expect.poll(() => page.getByRole('img', { name: /100 accounts by value and health/ }).isVisible()).toBe(true);
     const bins = (await page.getByRole('table', { name: 'Accounts by health score' }).getByRole('row').allTextContents()).slice(1);
     expect(bins).toHaveLength(10);
-    await ui.checkScreen('health');
+    await ui.checkScreen('health-models');
   });
 
   it('saves an edited model as a new version and recomputes its history', async () => {
