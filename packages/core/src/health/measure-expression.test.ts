@@ -108,4 +108,13 @@ describe('validating a model', () => {
     );
     expect(checked.ok ? [] : checked.issues.map((i) => i.field)).toEqual(['method', 'measures', 'bands[0].min']);
   });
+
+  it('refuses a person model, which nothing scores yet', () => {
+    const checked = validateHealthModel(
+      'people',
+      { ...defaultHealthModel, target: 'person', measures: [{ key: 'a', name: 'A', expression: 'count(events "login") >= 1', weight: 1 }] },
+      schema,
+    );
+    expect(checked.ok ? [] : checked.issues.map((i) => [i.field, i.code])).toEqual([['target', 'unsupported']]);
+  });
 });
