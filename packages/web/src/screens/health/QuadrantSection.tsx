@@ -1,8 +1,8 @@
-import { Box, Group, Paper, Skeleton, Stack, Table, Text, Title, useComputedColorScheme } from '@mantine/core';
+import { Box, Group, Paper, Stack, Table, Text, Title, useComputedColorScheme } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { ErrorState } from '../../shell/PageState';
+import { ErrorState, Loading } from '../../shell/PageState';
 import type { QuadrantPoint } from './quadrant-draw';
 
 const height = 320;
@@ -23,7 +23,7 @@ export function QuadrantSection() {
         {points.isError || settings.isError ? (
           <ErrorState title="Could not load the quadrant" error={points.error ?? settings.error} onRetry={() => void points.refetch()} />
         ) : points.isPending || settings.isPending ? (
-          <Skeleton h={height} aria-label="Loading the quadrant" />
+          <Loading label="Scoring accounts…" />
         ) : (
           <Group align="flex-start" wrap="wrap">
             <Box flex="1 1 420px">
