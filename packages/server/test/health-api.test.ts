@@ -215,4 +215,57 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     const moved = await app.inject({ url: '/api/v1/analytics/quadrant', headers: admin() });
     expect(moved.json()).toMatchObject([{ groupId: 'acme', quadrant: 'key-accounts' }]);
   });
+
+  it('takes a manual measure from a person, keeping who and when', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/health-models/csm',
+      headers: admin(),
+      payload: {
+        name: 'CSM view',
+        method: 'worst',
+        measures: [
+          { key: 'rating', name: 'CSM rating', manual: true, weight: 1, scoring: { type: 'linear', min: 0, max: 10 }, missing: 'neutral' },
+          { key: 'paying', name: 'Pays', expression: 'mrr > 0', weight: 1 },
+        ],
+        bands: [{ key: 'all', name: 'All', min: 0 }],
+      },
+    });
+    expect(put.statusCode, put.body).toBe(201);
+    // Not rated yet: neutral 50 is the worst of 50 and 100.
+    const unrated = await app.inject({ url: '/api/v1/accounts/acme/health?model=csm', headers: admin() });
+    expect(unrated.json()).toMatchObject({
+      score: 50,
+      measures: [
+        { key: 'rating', value: null, score: 50 },
+        { key: 'paying', score: 100 },
+      ],
+    });
+
+    const notManual = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/accounts/acme/health/measures/paying?model=csm',
+      headers: admin(),
+      payload: { value: 3 },
+    });
+    expect(notManual.statusCode, notManual.body).toBe(400);
+    expect(notManual.json<{ error: { message: string } }>().error.message).toContain('manual measures are rating');
+
+    const rated = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/accounts/acme/health/measures/rating?model=csm',
+      headers: admin(),
+      payload: { value: 3 },
+    });
+    expect(rated.statusCode, rated.body).toBe(200);
+    expect(rated.json()).toMatchObject({
+      score: 30,
+      measures: [
+        { key: 'rating', value: 3, score: 30, contribution: 30 },
+        { key: 'paying', contribution: 0 },
+      ],
+    });
+    const kept = await database.owner.selectFrom('health_manual_values').select(['measure_key', 'value', 'set_by', 'set_at']).execute();
+    expect(kept).toEqual([{ measure_key: 'rating', value: 3, set_by: 'test', set_at: now() }]);
+  });
 });
