@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveSegmentWorker, recomputeHealthHistory, workspaceHealthModel } from '@strata/engine';
+import { LiveSegmentWorker, recomputeHealthHistory, refreshHealthTask, workspaceHealthModel } from '@strata/engine';
 import { ensureEventPartitions, logStart, readHealthBandChangesAfter, workspaceScope } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
@@ -7,7 +7,7 @@ import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
 let database: TestDatabase;
 let ws: TestWorkspace;
 const day = 86_400_000;
-const nowMs = Date.UTC(2026, 2, 10, 12);
+let nowMs = Date.UTC(2026, 2, 10, 12);
 const now = () => new Date(nowMs);
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let worker: LiveSegmentWorker;
@@ -267,5 +267,27 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     });
     const kept = await database.owner.selectFrom('health_manual_values').select(['measure_key', 'value', 'set_by', 'set_at']).execute();
     expect(kept).toEqual([{ measure_key: 'rating', value: 3, set_by: 'test', set_at: now() }]);
+  });
+
+  it('rescores every account daily as time passes, and segments on health follow', async () => {
+    // 31 days on, the last logins left the 30-day window: usage 0, (0 + 100) / 3, down from 100 a month before.
+    nowMs += 31 * day;
+    await refreshHealthTask.run(
+      { workspaceId: ws.workspace.id },
+      {
+        db: database.db,
+        now,
+        attempt: 1,
+        maxAttempts: 3,
+        lastAttempt: false,
+        log: () => undefined,
+        services: { post: () => Promise.reject(new Error('no network in this test')) },
+      },
+    );
+    await worker.drain();
+    const after = await health('acme');
+    expect(after.score).toBeCloseTo(100 / 3, 9);
+    expect(after).toMatchObject({ band: 'poor', trend: 'down' });
+    expect(await members('big-and-unhealthy')).toEqual(['acme']);
   });
 });
