@@ -88,3 +88,25 @@ export * from './webhooks/index.js';
 export * from './runtime/index.js';
 export * from './outbound/index.js';
 export * from './privacy/index.js';
+export {
+  deleteHealthModel,
+  ensureHealthFieldsRegistered,
+  historyDays,
+  putHealthModel,
+  quadrantPoints,
+  type QuadrantPoint,
+  recomputeAccountHealth,
+  recomputeHealthHistory,
+  recomputeHealthHistoryTask,
+  refreshHealthTask,
+  requestHealthRecompute,
+  rescoreWorkspace,
+  recordAsOf,
+  scoreAccount,
+  trendDays,
+  utcDay,
+  workspaceHealthModel,
+  workspaceHealthModels,
+  type AccountHealth,
+  type WorkspaceHealthModel,
+} from './health/index.js';

@@ -172,6 +172,7 @@ export {
   findAccountByStripeCustomer,
   findExternalIdsOf,
   findFirstAccountOf,
+  findAccountIdByGroupId,
   findPersonByIdentity,
   findProfileId,
   loadAccountRecord,
@@ -232,3 +233,30 @@ export {
 export * from './jobs/index.js';
 export * from './changes/index.js';
 export * from './webhooks/index.js';
+export {
+  deleteHealthModel,
+  findAccountHealth,
+  findHealthModel,
+  findHealthRecompute,
+  healthScoresOn,
+  listHealthDays,
+  listHealthModels,
+  listManualHealthValues,
+  readHealthBandChangesAfter,
+  recordHealthBandChanges,
+  readQuadrantThresholds,
+  registerHealthFieldSql,
+  writeQuadrantThresholds,
+  saveAccountHealth,
+  saveHealthDays,
+  saveHealthModel,
+  saveHealthRecompute,
+  saveManualHealthValue,
+  type AccountHealthRow,
+  type HealthBandChange,
+  type HealthDay,
+  type HealthRecompute,
+  type LoggedHealthBandChange,
+  type ManualHealthValue,
+  type StoredHealthModel,
+} from './health/index.js';

@@ -18,7 +18,7 @@ const CustomersPage = named(() => import('./screens/customers/CustomersPage'), '
 const PersonPage = named(() => import('./screens/customer/PersonPage'), 'PersonPage');
 const AccountPage = named(() => import('./screens/customer/AccountPage'), 'AccountPage');
 const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 'QueuePage');
-const HealthPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'HealthPage');
+const HealthPage = named(() => import('./screens/health/HealthPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
 const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
 const SettingsPage = named(() => import('./screens/settings/SettingsPage'), 'SettingsPage');

@@ -1,5 +1,6 @@
 import type { Subscriber } from '../changes/index.js';
 import type { AnyTask } from '../jobs/index.js';
+import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
@@ -13,6 +14,8 @@ export const tasks = {
   'prune-webhook-messages': pruneWebhookMessagesTask,
   'apply-event-retention': eventRetentionTask,
   'train-text-models': trainTextModelsTask,
+  'refresh-health': refreshHealthTask,
+  'recompute-health-history': recomputeHealthHistoryTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

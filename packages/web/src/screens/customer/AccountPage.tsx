@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
+import { AccountHealth } from './AccountHealth';
 import { billingKeys, showTime, showValue } from './format';
 import { Section } from './Section';
 import { Segments } from './Segments';
@@ -11,7 +12,7 @@ import { Tickets } from './Tickets';
 import { Timeline } from './Timeline';
 import { TraitsTable } from './TraitsTable';
 
-/** /accounts/:groupId: one account's traits, billing, people, segments, events, tickets and survey answers. */
+/** /accounts/:groupId: one account's traits, billing, people, health, segments, events, tickets and survey answers. */
 export function AccountPage() {
   const { groupId = '' } = useParams();
   const account = useQuery({
@@ -98,6 +99,9 @@ export function AccountPage() {
           </Section>
         </Stack>
         <Stack gap="md">
+          <Section title="Health" id="account-health">
+            <AccountHealth groupId={groupId} />
+          </Section>
           <Section title="Segments" id="account-segments">
             <Segments customer={customer} />
           </Section>
