@@ -234,7 +234,10 @@ export * from './jobs/index.js';
 export * from './changes/index.js';
 export * from './webhooks/index.js';
 export {
+  claimHealthWork,
   deleteHealthModel,
+  queueHealthWork,
+  readHealthBacklog,
   findAccountHealth,
   findHealthModel,
   findHealthRecompute,

@@ -235,6 +235,12 @@ export interface Database {
     at: Timestamp;
     txid: Generated<string>;
   };
+  health_work: {
+    workspace_id: string;
+    account_id: string;
+    cause: Json;
+    queued_at: Generated<Timestamp>;
+  };
   health_recomputes: {
     workspace_id: string;
     model_key: string;

@@ -8,7 +8,7 @@ export {
   type WorkspaceHealthModel,
 } from './health-models.js';
 export { recomputeAccountHealth, scoreAccount, trendDays, utcDay, workspaceTimezone, type AccountHealth } from './compute-health.js';
-export { recomputeHealthForWork } from './live-health.js';
+export { queueHealthForWork, scoreQueuedHealth } from './live-health.js';
 export { recordAsOf, recomputeAccountHistory } from './health-history.js';
 export {
   historyDays,

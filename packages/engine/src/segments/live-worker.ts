@@ -24,7 +24,7 @@ import {
 import { evaluateProfiles, type EvaluationResult, type ProfileWork } from './evaluate-profiles.js';
 import { anyDependsOn, loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
 import { WorkCollector } from './work-collector.js';
-import { recomputeHealthForWork } from '../health/index.js';
+import { queueHealthForWork, scoreQueuedHealth } from '../health/index.js';
 import type { SegmentMetrics } from './segment-metrics.js';
 
 export interface LiveWorkerOptions {
@@ -53,6 +53,13 @@ export interface WorkFailureReport {
   parked: number;
 }
 
+/**
+ * Accounts scored per health transaction (about 12 ms each at size s), and how often scoring goes
+ * before segment work: under a steady backlog it then takes about a tenth of a worker.
+ */
+const healthBatchSize = 100;
+const healthTurnMs = 10_000;
+
 /** How long one worker or backfill statement may run unless configured (`STRATA_WORK_STATEMENT_TIMEOUT_MS`). */
 export const defaultWorkStatementTimeoutMs = 30_000;
 
@@ -70,6 +77,8 @@ export class LiveSegmentWorker {
   private unlisten: (() => Promise<void>) | undefined;
   /** The workspace this worker served last: the next claim starts after it, so workspaces take turns. */
   private lastWorkspace: string | undefined;
+  /** When health scoring next goes before segment work (it goes after it otherwise). */
+  private healthDueAt = 0;
 
   constructor(private readonly options: LiveWorkerOptions) {}
 
@@ -117,6 +126,12 @@ export class LiveSegmentWorker {
     const ids = (await db.selectFrom('workspaces').select('workspace_id').orderBy('workspace_id').execute()).map((w) => w.workspace_id);
     const first = this.lastWorkspace === undefined ? 0 : ids.findIndex((id) => id > this.lastWorkspace!);
     const turns = first <= 0 ? ids : [...ids.slice(first), ...ids.slice(0, first)];
+    // Health scoring waits for segments (a queue of its own, coalesced per account), but gets a
+    // turn at least every few seconds however much segment work arrives.
+    if (Date.now() >= this.healthDueAt) {
+      const scored = await this.scoreHealth(turns);
+      if (scored > 0) return scored;
+    }
     for (const workspaceId of turns) {
       const scope = workspaceScope(db, workspaceId, now);
       let taken: ClaimedWork[] = [];
@@ -142,6 +157,17 @@ export class LiveSegmentWorker {
         return taken.length;
       }
     }
+    return this.scoreHealth(turns);
+  }
+
+  /** Scores the first workspace's queued health, in turn order; returns how many accounts it took. */
+  private async scoreHealth(turns: readonly string[]): Promise<number> {
+    const { db, now } = this.options;
+    this.healthDueAt = Date.now() + healthTurnMs;
+    for (const workspaceId of turns) {
+      const scored = await scoreQueuedHealth(workspaceScope(db, workspaceId, now), healthBatchSize);
+      if (scored > 0) return scored;
+    }
     return 0;
   }
 
@@ -162,12 +188,12 @@ export class LiveSegmentWorker {
       this.lastWorkspace = workspaceId;
       await lockSegmentDefinitions(scope, 'shared');
       const segments = await loadLiveSegments(scope);
-      const expanded = await expandWork(scope, segments, claimed);
+      const work = await expandWork(scope, segments, claimed);
       await lockProfiles(
         scope,
-        expanded.map((w) => w.profileId),
+        work.map((w) => w.profileId),
       );
-      const work = await recomputeHealthForWork(scope, expanded);
+      await queueHealthForWork(scope, work);
       // Evaluated, and failures stamped, at one instant.
       const at = atOneInstant(scope);
       const result = await evaluateProfiles(at, segments, work);

@@ -12,3 +12,4 @@ export { readHealthBandChangesAfter, recordHealthBandChanges, type HealthBandCha
 export { listManualHealthValues, saveManualHealthValue, type ManualHealthValue } from './manual-values.js';
 export { findHealthRecompute, saveHealthRecompute, type HealthRecompute } from './health-recomputes.js';
 export { loadHealthColumns, readQuadrantThresholds, registerHealthFieldSql, writeQuadrantThresholds } from './health-field-sql.js';
+export { claimHealthWork, queueHealthWork, readHealthBacklog } from './health-work.js';

@@ -87,14 +87,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       started_at timestamptz NOT NULL,
       finished_at timestamptz,
       PRIMARY KEY (workspace_id, model_key)
-    )
+    );
+    -- Accounts whose health must be scored again, one row each however often queued: live
+    -- evaluation queues them and scores them after its batch, in transactions of their own.
+    CREATE TABLE health_work (
+      workspace_id uuid NOT NULL,
+      account_id uuid NOT NULL,
+      cause jsonb NOT NULL,
+      queued_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (workspace_id, account_id),
+      FOREIGN KEY (workspace_id, account_id) REFERENCES accounts (workspace_id, account_id) ON DELETE CASCADE
+    );
+    CREATE INDEX health_work_queued ON health_work (workspace_id, queued_at)
   `.execute(db);
   await enableWorkspaceRowLevelSecurity(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
-    DROP TABLE health_recomputes, health_band_changes, health_manual_values, account_health_days, account_health,
+    DROP TABLE health_work, health_recomputes, health_band_changes, health_manual_values, account_health_days, account_health,
       health_model_versions, health_models;
     ALTER TABLE workspaces DROP COLUMN health_settings
   `.execute(db);
