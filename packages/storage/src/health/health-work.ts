@@ -35,7 +35,9 @@ export async function claimHealthWork(
     ) taken
     WHERE w.workspace_id = ${workspaceId} AND w.account_id = taken.account_id
     RETURNING w.account_id, w.cause, w.queued_at`.execute(db);
-  return rows.map((r) => ({ accountId: r.account_id, cause: r.cause, queuedAt: r.queued_at })).sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  return rows
+    .map((r) => ({ accountId: r.account_id, cause: r.cause, queuedAt: r.queued_at }))
+    .sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
 }
 
 /** How many accounts wait to be scored, and since when. */
