@@ -78,7 +78,7 @@ describe('failing segments through the API', () => {
     await sql`UPDATE segment_work SET queued_at = ${new Date(nowMs - 3_000)} WHERE workspace_id = ${ws.workspace.id}`.execute(
       database.owner,
     );
-    expect(await live()).toMatchObject({ queued: 1, oldestQueuedSeconds: 3, retrying: 0, parked: 0, lastError: null });
+    expect(await live()).toMatchObject({ queued: 1, oldestQueuedSeconds: 3, retrying: 0, parked: 0, lastError: null, healthQueued: 0 });
     await worker.drain();
     expect(await live()).toMatchObject({
       queued: 0,

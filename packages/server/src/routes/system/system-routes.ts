@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { readSubscriberStatus, subscribers } from '@strata/engine';
-import { listJobs, readSegmentBacklog, readWorkFailures, type Database } from '@strata/storage';
+import { listJobs, readHealthBacklog, readSegmentBacklog, readWorkFailures, type Database } from '@strata/storage';
 import type { Authenticated } from '../../http/management-auth.js';
 
 const subscriberSchema = z.object({
@@ -36,6 +36,8 @@ const liveSchema = z.object({
   parked: z.number().describe('profile changes parked after failing every attempt (their segments say which)'),
   lastError: z.string().nullable(),
   lastErrorAt: z.date().nullable(),
+  healthQueued: z.number().describe('accounts waiting for their health to be scored again (scored after the segments of a batch)'),
+  healthOldestSeconds: z.number().describe('age of the oldest of them; 0 when none wait'),
 });
 
 /** What the background spine is doing for this workspace: live evaluation's queue, subscribers' positions and its jobs. */
@@ -56,9 +58,15 @@ export function registerSystemRoutes(
     },
     async (request) => {
       const { scope } = await deps.auth(request, 'system:read');
-      const [backlog, failures] = [await readSegmentBacklog(scope), await readWorkFailures(scope)];
-      const oldestQueuedSeconds = backlog.oldest ? Math.max(0, (deps.now().getTime() - backlog.oldest.getTime()) / 1000) : 0;
-      return { queued: backlog.queued, oldestQueuedSeconds, ...failures };
+      const [backlog, failures, health] = [await readSegmentBacklog(scope), await readWorkFailures(scope), await readHealthBacklog(scope)];
+      const age = (since: Date | null) => (since ? Math.max(0, (deps.now().getTime() - since.getTime()) / 1000) : 0);
+      return {
+        queued: backlog.queued,
+        oldestQueuedSeconds: age(backlog.oldest),
+        ...failures,
+        healthQueued: health.queued,
+        healthOldestSeconds: age(health.oldest),
+      };
     },
   );
   api.get(

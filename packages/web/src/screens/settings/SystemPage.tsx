@@ -62,6 +62,11 @@ function LiveEvaluation() {
             <Stat label="Oldest waiting" value={duration(live.data.oldestQueuedSeconds)} hint="how far behind" />
             <Stat label="Retrying" value={live.data.retrying.toLocaleString()} hint="failed, retried with backoff" />
             <Stat label="Parked" value={live.data.parked.toLocaleString()} hint="failed every attempt" />
+            <Stat
+              label="Health to score"
+              value={live.data.healthQueued.toLocaleString()}
+              hint={live.data.healthQueued > 0 ? `oldest ${duration(live.data.healthOldestSeconds)}` : 'accounts, after segments'}
+            />
           </Group>
           {live.data.lastError && (
             <Alert color="red" variant="light" p="xs" role="note" title={`Last failure ${when(live.data.lastErrorAt)}`}>
