@@ -99,6 +99,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   listWebhookDeliveries: 'webhooks:read',
   retryWebhookDelivery: 'webhooks:write',
   listSubscribers: 'system:read',
+  readLiveEvaluation: 'system:read',
   listJobs: 'system:read',
   createUser: 'users:manage',
   listUsers: 'users:read',
