@@ -1,0 +1,87 @@
+import { predictChurn, trainChurnModel, type ChurnModel } from './churn-model.js';
+import type { FeatureRow, FeatureSpec } from './feature-encoding.js';
+import { outOfFoldScores, stratifiedFolds } from './folds.js';
+import { findLeaks, type Leak } from './leakage.js';
+import { probabilityQuality, type ProbabilityQuality } from './metrics.js';
+import { churnWarnings, type ChurnWarning } from './quality-warnings.js';
+
+/** Examples with 0/1 outcomes (1 = churned) and the features they carry. */
+export interface LabelledExamples {
+  specs: readonly FeatureSpec[];
+  rows: readonly FeatureRow[];
+  outcomes: readonly number[];
+}
+
+/** A model with its quality measured on examples it did not learn from. */
+export interface ChurnAssessment {
+  quality: ProbabilityQuality;
+  leaks: Leak[];
+  warnings: ChurnWarning[];
+  /** The features the model uses (leaks not kept are left out). */
+  features: string[];
+  model: ChurnModel;
+}
+
+function withoutLeaks(examples: LabelledExamples, keep: readonly string[]) {
+  const leaks = findLeaks(examples.specs, examples.rows, examples.outcomes, keep);
+  const dropped = new Set(leaks.filter((l) => !l.kept).map((l) => l.feature));
+  return { leaks, specs: examples.specs.filter((s) => !dropped.has(s.name)) };
+}
+
+/**
+ * k-fold cross-validation (stratified, deterministic): each example is scored by a model trained
+ * without it; the model returned is then trained on all examples. For data with no time order,
+ * such as a CSV.
+ */
+export function crossValidateChurnModel(
+  examples: LabelledExamples,
+  options: { folds?: number; keep?: readonly string[] } = {},
+): ChurnAssessment {
+  const folds = options.folds ?? 5;
+  const { leaks, specs } = withoutLeaks(examples, options.keep ?? []);
+  const indexes = examples.rows.map((_, i) => i);
+  const scores = outOfFoldScores(indexes, stratifiedFolds(examples.outcomes, folds), folds, (train, _, test) => {
+    const model = trainChurnModel(
+      specs,
+      train.map((i) => examples.rows[i]!),
+      train.map((i) => examples.outcomes[i]!),
+    );
+    return test.map((i) => predictChurn(model, examples.rows[i]!).probability);
+  });
+  const quality = probabilityQuality(scores, examples.outcomes);
+  return {
+    quality,
+    leaks,
+    warnings: churnWarnings(quality.n, quality.positives, quality.auc),
+    features: specs.map((s) => s.name),
+    model: trainChurnModel(specs, examples.rows, examples.outcomes),
+  };
+}
+
+/**
+ * Trains on an earlier period and measures on a later one (what a workspace's history allows:
+ * the model is judged on a future it never saw); the model returned is then trained on both.
+ */
+export function assessOnLaterPeriod(
+  earlier: LabelledExamples,
+  later: LabelledExamples,
+  options: { keep?: readonly string[] } = {},
+): ChurnAssessment {
+  const { leaks, specs } = withoutLeaks(earlier, options.keep ?? []);
+  const trained = trainChurnModel(specs, earlier.rows, earlier.outcomes);
+  const quality = probabilityQuality(
+    later.rows.map((row) => predictChurn(trained, row).probability),
+    later.outcomes,
+  );
+  const warnings = churnWarnings(quality.n, quality.positives, quality.auc);
+  // The training period must also hold both outcomes in number, or the model learnt little.
+  for (const w of churnWarnings(earlier.rows.length, earlier.outcomes.filter((y) => y === 1).length, 1))
+    if (!warnings.some((known) => known.code === w.code)) warnings.push({ ...w, message: `training period: ${w.message}` });
+  return {
+    quality,
+    leaks,
+    warnings,
+    features: specs.map((s) => s.name),
+    model: trainChurnModel(specs, [...earlier.rows, ...later.rows], [...earlier.outcomes, ...later.outcomes]),
+  };
+}
