@@ -8,6 +8,7 @@ import { registerWorkspacesCommand } from './commands/workspaces.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDocsCommand } from './commands/docs.js';
 import { registerSegmentsCommand } from './commands/segments.js';
+import { registerChurnCommand } from './commands/churn.js';
 
 const program = new Command('strata')
   .description('Strata: real-time customer segmentation for support and customer-success teams')
@@ -26,6 +27,7 @@ registerGenerateCommand(program);
 registerImportCommand(program);
 registerBenchCommand(program);
 registerDocsCommand(program);
+registerChurnCommand(program);
 
 try {
   await program.parseAsync(process.argv);
