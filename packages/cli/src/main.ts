@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerChurnRiskField } from '@strata/engine';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommand } from './commands/keys.js';
@@ -9,6 +10,9 @@ import { registerBenchCommand } from './commands/bench.js';
 import { registerDocsCommand } from './commands/docs.js';
 import { registerSegmentsCommand } from './commands/segments.js';
 import { registerChurnCommand } from './commands/churn.js';
+
+// Rules the CLI checks may read churn_risk.
+registerChurnRiskField();
 
 const program = new Command('strata')
   .description('Strata: real-time customer segmentation for support and customer-success teams')

@@ -88,3 +88,13 @@ export * from './webhooks/index.js';
 export * from './runtime/index.js';
 export * from './outbound/index.js';
 export * from './privacy/index.js';
+export {
+  churnBandBounds,
+  churnBandOf,
+  churnRiskTopic,
+  registerChurnRiskField,
+  requestChurnTraining,
+  trainChurnModelTask,
+  trainWorkspaceChurnModel,
+  type ChurnTrainingOutcome,
+} from './churn/index.js';

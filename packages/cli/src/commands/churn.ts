@@ -66,6 +66,7 @@ function evaluationReport(assessed: ChurnAssessment, skipped: number, folds: num
       observed_rate: round(bin.observedRate),
     })),
     leaks: assessed.leaks.map((leak) => ({ feature: leak.feature, auc: round(leak.auc), kept: leak.kept })),
+    identifiers: assessed.identifiers,
     warnings: assessed.warnings,
     skipped_unlabelled: skipped,
     folds,
@@ -89,6 +90,7 @@ function readableReport(report: EvaluationReport): string {
     ...report.leaks.map(
       (leak) => `leak: ${leak.feature} alone reaches AUC ${leak.auc} (${leak.kept ? 'kept, as asked' : 'left out; --keep to use it'})`,
     ),
+    ...report.identifiers.map((name) => `left out: ${name} has about one value per row (an identifier)`),
     ...report.warnings.map((warning) => `warning (${warning.code}): ${warning.message}`),
     'strongest coefficients (standardised):',
     ...report.model.coefficients.slice(0, 10).map((c) => `  ${c.weight >= 0 ? '+' : ''}${c.weight}  ${c.column}`),

@@ -1,7 +1,7 @@
 import { predictChurn, trainChurnModel, type ChurnModel } from './churn-model.js';
 import type { FeatureRow, FeatureSpec } from './feature-encoding.js';
-import { outOfFoldScores, stratifiedFolds } from './folds.js';
-import { findLeaks, type Leak } from './leakage.js';
+import { foldsOf, outOfFoldScores } from './folds.js';
+import { findIdentifiers, findLeaks, type Leak } from './leakage.js';
 import { probabilityQuality, type ProbabilityQuality } from './metrics.js';
 import { churnWarnings, type ChurnWarning } from './quality-warnings.js';
 
@@ -10,12 +10,16 @@ export interface LabelledExamples {
   specs: readonly FeatureSpec[];
   rows: readonly FeatureRow[];
   outcomes: readonly number[];
+  /** Which unit each example is (an account, present at several snapshots); examples of one unit share a fold. */
+  groups?: readonly string[];
 }
 
 /** A model with its quality measured on examples it did not learn from. */
 export interface ChurnAssessment {
   quality: ProbabilityQuality;
   leaks: Leak[];
+  /** Categories left out as identifiers (about one value per account). */
+  identifiers: string[];
   warnings: ChurnWarning[];
   /** The features the model uses (leaks not kept are left out). */
   features: string[];
@@ -23,9 +27,11 @@ export interface ChurnAssessment {
 }
 
 function withoutLeaks(examples: LabelledExamples, keep: readonly string[]) {
-  const leaks = findLeaks(examples.specs, examples.rows, examples.outcomes, keep);
+  const identifiers = findIdentifiers(examples.specs, examples.rows, examples.groups);
+  const candidates = examples.specs.filter((s) => !identifiers.includes(s.name));
+  const leaks = findLeaks(candidates, examples.rows, examples.outcomes, keep, examples.groups);
   const dropped = new Set(leaks.filter((l) => !l.kept).map((l) => l.feature));
-  return { leaks, specs: examples.specs.filter((s) => !dropped.has(s.name)) };
+  return { leaks, identifiers, specs: candidates.filter((s) => !dropped.has(s.name)) };
 }
 
 /**
@@ -38,9 +44,9 @@ export function crossValidateChurnModel(
   options: { folds?: number; keep?: readonly string[] } = {},
 ): ChurnAssessment {
   const folds = options.folds ?? 5;
-  const { leaks, specs } = withoutLeaks(examples, options.keep ?? []);
+  const { leaks, identifiers, specs } = withoutLeaks(examples, options.keep ?? []);
   const indexes = examples.rows.map((_, i) => i);
-  const scores = outOfFoldScores(indexes, stratifiedFolds(examples.outcomes, folds), folds, (train, _, test) => {
+  const scores = outOfFoldScores(indexes, foldsOf(examples.outcomes, examples.groups, folds), folds, (train, _, test) => {
     const model = trainChurnModel(
       specs,
       train.map((i) => examples.rows[i]!),
@@ -52,6 +58,7 @@ export function crossValidateChurnModel(
   return {
     quality,
     leaks,
+    identifiers,
     warnings: churnWarnings(quality.n, quality.positives, quality.auc),
     features: specs.map((s) => s.name),
     model: trainChurnModel(specs, examples.rows, examples.outcomes),
@@ -67,7 +74,7 @@ export function assessOnLaterPeriod(
   later: LabelledExamples,
   options: { keep?: readonly string[] } = {},
 ): ChurnAssessment {
-  const { leaks, specs } = withoutLeaks(earlier, options.keep ?? []);
+  const { leaks, identifiers, specs } = withoutLeaks(earlier, options.keep ?? []);
   const trained = trainChurnModel(specs, earlier.rows, earlier.outcomes);
   const quality = probabilityQuality(
     later.rows.map((row) => predictChurn(trained, row).probability),
@@ -80,6 +87,7 @@ export function assessOnLaterPeriod(
   return {
     quality,
     leaks,
+    identifiers,
     warnings,
     features: specs.map((s) => s.name),
     model: trainChurnModel(specs, [...earlier.rows, ...later.rows], [...earlier.outcomes, ...later.outcomes]),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crossValidateChurnModel } from './assess-churn-model.js';
 import { predictChurn, trainChurnModel } from './churn-model.js';
 import { labelledTableExamples } from './labelled-table.js';
-import { findLeaks } from './leakage.js';
+import { findLeaks, singleFeatureAuc } from './leakage.js';
 
 // A deterministic pseudo-random stream, so examples repeat run to run.
 function random(seed: number) {
@@ -78,9 +78,10 @@ describe('leaks and cross-validation', () => {
     expect(leaks[0]!.auc).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('leaves a leak out unless kept, and measures the rest out of fold', () => {
+  it('leaves a leak and an identifier out unless kept, and measures the rest out of fold', () => {
     const assessed = crossValidateChurnModel(examples);
-    expect(assessed.features).toEqual(['logins', 'name']);
+    expect(assessed.features).toEqual(['logins']);
+    expect(assessed.identifiers).toEqual(['name']);
     expect(assessed.leaks).toEqual([expect.objectContaining({ feature: 'cancelled_on', kept: false })]);
     expect(assessed.quality.auc).toBeGreaterThan(0.75);
     expect(assessed.quality.auc).toBeLessThan(0.95);
@@ -137,4 +138,24 @@ describe('labelledTableExamples', () => {
     const chosen = labelledTableExamples([{ s: 'active' }, { s: 'canceled' }, { s: 'paused' }], { label: 's', positive: 'canceled' });
     expect('examples' in chosen && chosen.examples.outcomes).toEqual([0, 1, 0]);
   });
+});
+
+it('grouped folds keep every example of a group together, so a repeated identifier is no leak', () => {
+  // 60 accounts, each at three snapshots with the same name; whether it churns is a coin flip.
+  const coin = random(5);
+  const rows: Array<{ name: string }> = [];
+  const outcomes: number[] = [];
+  const groups: string[] = [];
+  for (let a = 0; a < 60; a += 1) {
+    const churns = coin() < 0.5;
+    for (let snapshot = 0; snapshot < 3; snapshot += 1) {
+      rows.push({ name: `Company ${a}` });
+      outcomes.push(churns ? 1 : 0);
+      groups.push(`account-${a}`);
+    }
+  }
+  const spec = { name: 'name', kind: 'category' as const };
+  // Folded by row, an account's other snapshots teach its name's outcome: a perfect, false leak.
+  expect(singleFeatureAuc(spec, rows, outcomes)).toBe(1);
+  expect(singleFeatureAuc(spec, rows, outcomes, groups)!).toBeLessThan(0.7);
 });

@@ -35,3 +35,21 @@ export function outOfFoldScores<T>(
   }
   return scores;
 }
+
+/**
+ * Folds by group when examples share one (the same account at several snapshots): every example
+ * of a group lands in the same fold, so a model never scores an account it saw in training.
+ * Groups take folds in order of first appearance.
+ */
+export function groupedFolds(groups: readonly string[], folds: number): number[] {
+  const foldOfGroup = new Map<string, number>();
+  return groups.map((group) => {
+    if (!foldOfGroup.has(group)) foldOfGroup.set(group, foldOfGroup.size % folds);
+    return foldOfGroup.get(group)!;
+  });
+}
+
+/** The folds of examples: grouped when they carry groups, else stratified by outcome. */
+export function foldsOf(outcomes: readonly number[], groups: readonly string[] | undefined, folds: number): number[] {
+  return groups === undefined ? stratifiedFolds(outcomes, folds) : groupedFolds(groups, folds);
+}

@@ -2,7 +2,7 @@ export { assessOnLaterPeriod, crossValidateChurnModel, type ChurnAssessment, typ
 export { defaultL2, predictChurn, trainChurnModel, type ChurnModel, type ChurnPrediction, type Contribution } from './churn-model.js';
 export { type FeatureEncoding, type FeatureRow, type FeatureSpec, type FeatureValue } from './feature-encoding.js';
 export { labelledTableExamples, type TableIssue, type TableOptions } from './labelled-table.js';
-export { findLeaks, leakAucThreshold, singleFeatureAuc, type Leak } from './leakage.js';
+export { findIdentifiers, findLeaks, leakAucThreshold, singleFeatureAuc, type Leak } from './leakage.js';
 export { fitLogisticRegression, logisticProbability, type LogisticCoefficients } from './logistic-regression.js';
 export {
   brierScore,

@@ -1,5 +1,5 @@
 import type { FeatureRow, FeatureSpec, FeatureValue } from './feature-encoding.js';
-import { outOfFoldScores, stratifiedFolds } from './folds.js';
+import { foldsOf, outOfFoldScores } from './folds.js';
 import { rocAuc } from './metrics.js';
 
 /** A feature that alone separates the outcome almost perfectly: usually it is written because of the outcome. */
@@ -20,8 +20,14 @@ export const leakAucThreshold = 0.95;
  * missing), each bin scored by its training positive rate, and the rate scored out of fold, so an
  * identifier (every value unique) scores no better than chance.
  */
-export function singleFeatureAuc(spec: FeatureSpec, rows: readonly FeatureRow[], outcomes: readonly number[], folds = 5): number | null {
-  const foldOf = stratifiedFolds(outcomes, folds);
+export function singleFeatureAuc(
+  spec: FeatureSpec,
+  rows: readonly FeatureRow[],
+  outcomes: readonly number[],
+  groups?: readonly string[],
+  folds = 5,
+): number | null {
+  const foldOf = foldsOf(outcomes, groups, folds);
   const indexes = rows.map((_, i) => i);
   const scores = outOfFoldScores(indexes, foldOf, folds, (train, _, test) => {
     const binOf = binner(
@@ -63,10 +69,26 @@ export function findLeaks(
   rows: readonly FeatureRow[],
   outcomes: readonly number[],
   keep: readonly string[] = [],
+  groups?: readonly string[],
 ): Leak[] {
   return specs
-    .map((spec) => ({ feature: spec.name, auc: singleFeatureAuc(spec, rows, outcomes) }))
+    .map((spec) => ({ feature: spec.name, auc: singleFeatureAuc(spec, rows, outcomes, groups) }))
     .filter((r): r is { feature: string; auc: number } => r.auc !== null && r.auc >= leakAucThreshold)
     .map((r) => ({ ...r, kept: keep.includes(r.feature) }))
     .sort((a, b) => b.auc - a.auc);
+}
+
+/**
+ * Categories with about one value per example or group (names, domains, external ids) say which
+ * account a row is, not how it behaves: a model would memorise them. Left out before training.
+ */
+export function findIdentifiers(specs: readonly FeatureSpec[], rows: readonly FeatureRow[], groups?: readonly string[]): string[] {
+  const units = groups === undefined ? rows.length : new Set(groups).size;
+  return specs
+    .filter((spec) => spec.kind === 'category')
+    .filter((spec) => {
+      const distinct = new Set(rows.map((row) => row[spec.name]).filter((v) => v !== null && v !== '' && v !== undefined)).size;
+      return distinct > 20 && distinct >= units / 2;
+    })
+    .map((spec) => spec.name);
 }

@@ -1,4 +1,5 @@
 import type { Subscriber } from '../changes/index.js';
+import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
@@ -13,6 +14,7 @@ export const tasks = {
   'prune-webhook-messages': pruneWebhookMessagesTask,
   'apply-event-retention': eventRetentionTask,
   'train-text-models': trainTextModelsTask,
+  'train-churn-model': trainChurnModelTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

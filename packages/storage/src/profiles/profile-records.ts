@@ -12,7 +12,7 @@ import {
   type SupportRecord,
 } from '@strata/core';
 import type { Database, IdentityKind } from '../schema.js';
-import { findMemberships } from '../segments/index.js';
+import { computedFieldSqls, findMemberships } from '../segments/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The most rows (events, tickets, answers) and people one record may hold: explain's bound. */
@@ -152,9 +152,12 @@ export async function loadAccountRecord(
 ): Promise<AccountRecord | undefined> {
   const { db, workspaceId } = scope;
   const needs = reading ? needsOf(reading.rule, reading.now) : { ...everything, people: everything };
+  // Computed fields stored by their domains (a churn risk) load with the row, as SQL reads them.
+  const computed = computedFieldSqls('account');
   const account = await db
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'created_at'])
+    .select(computed.map(({ name, read }) => read('accounts').as(`computed:${name}`)))
     .where('workspace_id', '=', workspaceId)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
@@ -184,7 +187,11 @@ export async function loadAccountRecord(
   ]);
   return {
     id: account.account_id,
-    columns: { group_id: account.group_id, created_at: account.created_at.toISOString() },
+    columns: {
+      group_id: account.group_id,
+      created_at: account.created_at.toISOString(),
+      ...Object.fromEntries(computed.map(({ name }) => [name, (account as Record<string, unknown>)[`computed:${name}`]])),
+    },
     traits: account.traits,
     people,
     events: events.get(accountId) ?? [],
