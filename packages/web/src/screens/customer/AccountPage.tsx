@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
+import { ChurnRisk } from './ChurnRisk';
 import { billingKeys, showTime, showValue } from './format';
 import { Section } from './Section';
 import { Segments } from './Segments';
@@ -98,6 +99,9 @@ export function AccountPage() {
           </Section>
         </Stack>
         <Stack gap="md">
+          <Section title="Churn risk" id="account-churn-risk">
+            <ChurnRisk groupId={groupId} />
+          </Section>
           <Section title="Segments" id="account-segments">
             <Segments customer={customer} />
           </Section>
