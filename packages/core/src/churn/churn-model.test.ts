@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crossValidateChurnModel } from './assess-churn-model.js';
 import { predictChurn, trainChurnModel } from './churn-model.js';
@@ -158,4 +159,30 @@ it('grouped folds keep every example of a group together, so a repeated identifi
   // Folded by row, an account's other snapshots teach its name's outcome: a perfect, false leak.
   expect(singleFeatureAuc(spec, rows, outcomes)).toBe(1);
   expect(singleFeatureAuc(spec, rows, outcomes, groups)!).toBeLessThan(0.7);
+});
+
+it('property: on any data, the intercept plus the contributions is the log-odds of the probability', () => {
+  const value = fc.oneof(fc.constant(null), fc.double({ min: -1e6, max: 1e6, noNaN: true }));
+  const example = fc.record({ a: value, b: value, plan: fc.constantFrom('basic', 'pro', 'enterprise', null) });
+  fc.assert(
+    fc.property(fc.array(fc.tuple(example, fc.boolean()), { minLength: 4, maxLength: 40 }), (data) => {
+      const specs = [
+        { name: 'a', kind: 'number' as const },
+        { name: 'b', kind: 'number' as const },
+        { name: 'plan', kind: 'category' as const },
+      ];
+      const model = trainChurnModel(
+        specs,
+        data.map(([row]) => row),
+        data.map(([, churned]) => (churned ? 1 : 0)),
+      );
+      for (const [row] of data) {
+        const { probability, contributions } = predictChurn(model, row);
+        const logOdds = model.intercept + contributions.reduce((sum, c) => sum + c.effect, 0);
+        expect(probability).toBeCloseTo(1 / (1 + Math.exp(-logOdds)), 9);
+        expect(contributions.map((c) => c.feature).sort()).toEqual(['a', 'b', 'plan']);
+      }
+    }),
+    { numRuns: 100 },
+  );
 });
