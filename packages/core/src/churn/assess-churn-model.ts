@@ -1,3 +1,4 @@
+import { chooseL2 } from './choose-penalty.js';
 import { predictChurn, trainChurnModel, type ChurnModel } from './churn-model.js';
 import type { FeatureRow, FeatureSpec } from './feature-encoding.js';
 import { foldsOf, outOfFoldScores } from './folds.js';
@@ -47,11 +48,16 @@ export function crossValidateChurnModel(
   const { leaks, identifiers, specs } = withoutLeaks(examples, options.keep ?? []);
   const indexes = examples.rows.map((_, i) => i);
   const scores = outOfFoldScores(indexes, foldsOf(examples.outcomes, examples.groups, folds), folds, (train, _, test) => {
-    const model = trainChurnModel(
+    const trainRows = train.map((i) => examples.rows[i]!);
+    const trainOutcomes = train.map((i) => examples.outcomes[i]!);
+    // The penalty is chosen inside each fold, so the fold left out plays no part in it.
+    const l2 = chooseL2(
       specs,
-      train.map((i) => examples.rows[i]!),
-      train.map((i) => examples.outcomes[i]!),
+      trainRows,
+      trainOutcomes,
+      examples.groups === undefined ? undefined : train.map((i) => examples.groups![i]!),
     );
+    const model = trainChurnModel(specs, trainRows, trainOutcomes, l2);
     return test.map((i) => predictChurn(model, examples.rows[i]!).probability);
   });
   const quality = probabilityQuality(scores, examples.outcomes);
@@ -61,7 +67,7 @@ export function crossValidateChurnModel(
     identifiers,
     warnings: churnWarnings(quality.n, quality.positives, quality.auc),
     features: specs.map((s) => s.name),
-    model: trainChurnModel(specs, examples.rows, examples.outcomes),
+    model: trainChurnModel(specs, examples.rows, examples.outcomes, chooseL2(specs, examples.rows, examples.outcomes, examples.groups)),
   };
 }
 
@@ -75,7 +81,7 @@ export function assessOnLaterPeriod(
   options: { keep?: readonly string[] } = {},
 ): ChurnAssessment {
   const { leaks, identifiers, specs } = withoutLeaks(earlier, options.keep ?? []);
-  const trained = trainChurnModel(specs, earlier.rows, earlier.outcomes);
+  const trained = trainChurnModel(specs, earlier.rows, earlier.outcomes, chooseL2(specs, earlier.rows, earlier.outcomes, earlier.groups));
   const quality = probabilityQuality(
     later.rows.map((row) => predictChurn(trained, row).probability),
     later.outcomes,
@@ -90,6 +96,7 @@ export function assessOnLaterPeriod(
     identifiers,
     warnings,
     features: specs.map((s) => s.name),
-    model: trainChurnModel(specs, [...earlier.rows, ...later.rows], [...earlier.outcomes, ...later.outcomes]),
+    // Both periods train the model kept, with the penalty chosen on the earlier one.
+    model: trainChurnModel(specs, [...earlier.rows, ...later.rows], [...earlier.outcomes, ...later.outcomes], trained.l2),
   };
 }

@@ -1,4 +1,5 @@
 export { assessOnLaterPeriod, crossValidateChurnModel, type ChurnAssessment, type LabelledExamples } from './assess-churn-model.js';
+export { chooseL2, l2Candidates, logLoss } from './choose-penalty.js';
 export { defaultL2, predictChurn, trainChurnModel, type ChurnModel, type ChurnPrediction, type Contribution } from './churn-model.js';
 export { type FeatureEncoding, type FeatureRow, type FeatureSpec, type FeatureValue } from './feature-encoding.js';
 export { labelledTableExamples, type TableIssue, type TableOptions } from './labelled-table.js';

@@ -38,7 +38,10 @@ export interface AccountFeatures {
   churnedAt: Date | null;
 }
 
-/** Features of every account that had begun and not churned by `asOf`, in a stable order (account id). */
+/**
+ * Features of every account that had begun and not churned by `asOf`, ordered by groupId: folds
+ * follow the order, so the same data gives the same measured quality whatever ids storage drew.
+ */
 export async function listAccountFeatures(
   scope: WorkspaceScope,
   features: readonly ChurnFeature[],
@@ -52,7 +55,7 @@ export async function listAccountFeatures(
       WHERE a.workspace_id = ${scope.workspaceId}
     ) s
     WHERE s.started_at <= ${asOf} AND (s.churned_at IS NULL OR s.churned_at > ${asOf})
-    ORDER BY s.account_id`.execute(scope.db);
+    ORDER BY s.group_id, s.account_id`.execute(scope.db);
   return rows.map((r) => ({
     accountId: r.account_id,
     groupId: r.group_id,
