@@ -4,7 +4,8 @@ import { Link } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { ErrorState, Loading } from '../../shell/PageState';
 
-const bandColor = { low: 'teal', medium: 'yellow', high: 'red' } as const;
+// Colours whose light-variant text passes contrast in the light theme (app.css).
+const bandColor = { low: 'green', medium: 'gray', high: 'red' } as const;
 /** Reasons shown: the rest add little, and the model page explains the features. */
 const shownReasons = 5;
 
