@@ -128,6 +128,9 @@ it('churn_risk is a rule field that SQL and the evaluator read alike, live on th
   const checked = validateRule(`churn_risk >= ${rows[0]!.median.toFixed(6)}`, { target: 'account', schema });
   if (!checked.ok) throw new Error(JSON.stringify(checked.diagnostics));
   expect(ruleDependencies(checked.rule).topics).toEqual(['churn-risk']);
+  // The web editor checks rules in the browser against GET /fields: the computed field is there.
+  const fields = (await app.inject({ method: 'GET', url: '/api/v1/fields', headers: admin() })).json();
+  expect(fields.account.churn_risk).toBe('number');
   const at = new Date();
   const inSql = (await selectRuleMembers(scope.db, checked.rule, { workspaceId: ws.workspace.id, now: at }).execute())
     .map((m) => m.id)
