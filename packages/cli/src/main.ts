@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { registerChurnRiskField } from '@strata/engine';
+import { ensureChurnRiskFieldRegistered, ensureHealthFieldsRegistered } from '@strata/engine';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommand } from './commands/keys.js';
@@ -11,8 +11,9 @@ import { registerDocsCommand } from './commands/docs.js';
 import { registerSegmentsCommand } from './commands/segments.js';
 import { registerChurnCommand } from './commands/churn.js';
 
-// Rules the CLI checks may read churn_risk.
-registerChurnRiskField();
+// Rules the CLI checks may read health and churn fields.
+ensureHealthFieldsRegistered();
+ensureChurnRiskFieldRegistered();
 
 const program = new Command('strata')
   .description('Strata: real-time customer segmentation for support and customer-success teams')

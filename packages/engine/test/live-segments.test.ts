@@ -73,6 +73,8 @@ const message = fc.oneof(
     trialEnds: fc.option(fc.integer({ min: 0, max: 10 * 24 }).map((h) => h * 3_600_000)),
     at: offset,
   }),
+  // An explicit merge: the anonymous person's events, traits and summaries move to the identified one.
+  fc.record({ type: fc.constant('alias' as const), p: person, at: offset }),
 );
 type Message = typeof message extends fc.Arbitrary<infer M> ? M : never;
 
@@ -81,9 +83,8 @@ type Message = typeof message extends fc.Arbitrary<infer M> ? M : never;
  * sending. Each scenario has people and accounts of its own (`s3-u1`, `s3-g1`), so many
  * independent scenarios share one replay.
  */
-function toRaw(m: Message, scenario: number, now: number, index: number): Record<string, unknown> {
+function toRaw(m: Message, scenario: number, now: number, messageId: string): Record<string, unknown> {
   const timestamp = new Date(now + m.at).toISOString();
-  const messageId = `m-${index}`;
   const user = `s${scenario}-u${m.p}`;
   const anonymous = `s${scenario}-anon-${m.p}`;
   if (m.type === 'identify') {
@@ -93,6 +94,7 @@ function toRaw(m: Message, scenario: number, now: number, index: number): Record
     // Identify with the person's anonymous id too, so anonymous activity merges into them.
     return { type: 'identify', userId: user, anonymousId: anonymous, traits, timestamp, messageId };
   }
+  if (m.type === 'alias') return { type: 'alias', previousId: anonymous, userId: user, timestamp, messageId };
   if (m.type === 'track') {
     const who = m.anonymous ? { anonymousId: anonymous } : { userId: user };
     const group = m.group ? { context: { groupId: `s${scenario}-${m.group}` } } : {};
@@ -105,7 +107,9 @@ function toRaw(m: Message, scenario: number, now: number, index: number): Record
 
 let run = 0;
 /** Replays batches with the clock moving between them, live evaluation and time sweeps as they would run. */
-async function replay(batches: Array<{ messages: Array<{ scenario: number; message: Message }>; advanceHours: number; drain: boolean }>) {
+async function replay(
+  batches: Array<{ messages: Array<{ scenario: number; message: Message; id: string }>; advanceHours: number; drain: boolean }>,
+) {
   const workspace = await createWorkspace(database.db, { slug: `live-${run++}`, timezone: 'America/New_York' });
   let now = start;
   const clock = () => new Date(now);
@@ -114,9 +118,8 @@ async function replay(batches: Array<{ messages: Array<{ scenario: number; messa
     expect(created.ok, s.rule).toBe(true);
   }
   const worker = new LiveSegmentWorker({ db: database.db, now: clock, batchSize: 25 });
-  let index = 0;
   for (const batch of batches) {
-    const raw = batch.messages.map((m) => toRaw(m.message, m.scenario, now, index++));
+    const raw = batch.messages.map((m) => toRaw(m.message, m.scenario, now, m.id));
     const parsed = parseSegmentMessages(raw);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     await ingestMessages(workspaceScope(database.db, workspace.id, clock), { messages: parsed.messages, receivedAt: clock() });
@@ -162,7 +165,12 @@ const batchesArb = scheduleArb.chain((schedule) =>
     .map((scenarios) =>
       schedule.map((step, i) => ({
         ...step,
-        messages: scenarios.flatMap((batches, scenario) => batches[i]!.map((message) => ({ scenario, message }))),
+        // A message keeps its id whatever order it arrives in, as a client's retries do: equal
+        // timestamps are settled by the message id, so ids given by arrival position would make
+        // the shuffled replay a different input.
+        messages: scenarios.flatMap((batches, scenario) =>
+          batches[i]!.map((message, position) => ({ scenario, message, id: `s${scenario}-b${i}-${position}` })),
+        ),
       })),
     ),
 );

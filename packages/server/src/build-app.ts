@@ -7,7 +7,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { defaultEventTimeWindow, type EventTimeWindow } from '@strata/core';
-import { registerChurnRiskField, type SecretBox, type SegmentEngine } from '@strata/engine';
+import { ensureChurnRiskFieldRegistered, ensureHealthFieldsRegistered, type SecretBox, type SegmentEngine } from '@strata/engine';
 import type { Database, DatabaseHealth } from '@strata/storage';
 import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
@@ -33,6 +33,7 @@ import {
   registerSegmentRuleRoutes,
 } from './routes/segments/index.js';
 import { registerSurveyPages, registerSurveyRoutes, registerTextModelRoutes, registerTicketRoutes } from './routes/support/index.js';
+import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
@@ -78,9 +79,10 @@ export interface StrataApp {
 
 /** Builds the Fastify app: ingestion under `/v1`, management under `/api/v1`, docs at `/api/docs`. */
 export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
-  const now = options.now ?? (() => new Date());
+  ensureHealthFieldsRegistered();
   // Rules the API checks and runs may read churn_risk.
-  registerChurnRiskField();
+  ensureChurnRiskFieldRegistered();
+  const now = options.now ?? (() => new Date());
   let services: AppServices | undefined;
   let keys: KeyResolver | undefined;
   const db = () => {
@@ -188,6 +190,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerTextModelRoutes(scope, { auth });
       registerChurnRoutes(scope, { auth });
+      registerHealthModelRoutes(scope, { auth });
+      registerAccountHealthRoutes(scope, { auth });
+      registerQuadrantRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { SecretBox, type BackgroundRuntime } from '@strata/engine';
+import { ensureHealthFieldsRegistered, SecretBox, type BackgroundRuntime } from '@strata/engine';
 import { findRunningEmbeddedPostgres, openMigratedDatabase, type DatabaseUrls, type StrataDb } from '@strata/storage';
 import { createBackgroundRuntime } from './background.js';
 import type { StrataConfig } from './config.js';
@@ -23,6 +23,7 @@ export async function startWorker(
   config: StrataConfig,
   options: { logger: Logger; now?: () => Date; waitMs?: number },
 ): Promise<RunningWorker> {
+  ensureHealthFieldsRegistered();
   const { logger } = options;
   const dataDir = resolve(config.dataDir);
   const urls: DatabaseUrls = config.databaseUrl

@@ -50,6 +50,12 @@ async function segment(key: string) {
   }>();
 }
 
+async function live() {
+  const response = await app.inject({ url: '/api/v1/system/live', headers: admin() });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<Record<string, unknown>>();
+}
+
 describe('failing segments through the API', () => {
   it('shows failing live work in the segment’s freshness and in /metrics, and never its data', async () => {
     await send([{ type: 'identify', userId: 'seed', traits: { score: 1 } }]);
@@ -67,7 +73,19 @@ describe('failing segments through the API', () => {
       WHERE workspace_id = ${ws.workspace.id} AND segment_key = 'high-score'`.execute(database.owner);
 
     await send([{ type: 'identify', userId: 'player-1', traits: { score: 9 } }]);
+    // Queued and not yet evaluated: the system view says how much waits and for how long (queued_at
+    // is the database's clock; here it is set to 3 s before the test's).
+    await sql`UPDATE segment_work SET queued_at = ${new Date(nowMs - 3_000)} WHERE workspace_id = ${ws.workspace.id}`.execute(
+      database.owner,
+    );
+    expect(await live()).toMatchObject({ queued: 1, oldestQueuedSeconds: 3, retrying: 0, parked: 0, lastError: null });
     await worker.drain();
+    expect(await live()).toMatchObject({
+      queued: 0,
+      oldestQueuedSeconds: 0,
+      retrying: 1,
+      lastError: expect.stringMatching(/^SQLSTATE 22P02/) as unknown,
+    });
     let view = await segment('high-score');
     expect(view.freshness.failing).toMatchObject({
       retrying: 1,
@@ -83,6 +101,7 @@ describe('failing segments through the API', () => {
     view = await segment('high-score');
     expect(view.freshness.failing).toMatchObject({ retrying: 0, parked: 1 });
     expect(JSON.stringify(view.freshness)).not.toMatch(/secret|player-1/);
+    expect(await live()).toMatchObject({ queued: 0, retrying: 0, parked: 1 });
     const metrics = await app.inject({ url: '/metrics' });
     expect(metrics.body).toMatch(/^strata_segment_work_parked 1$/m);
     expect(metrics.body).toMatch(/^strata_segment_work_retrying 0$/m);

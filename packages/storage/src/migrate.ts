@@ -19,7 +19,9 @@ import * as segmentChangeDays from './migrations/0015-segment-change-days.js';
 import * as integrationDeliveries from './migrations/0016-integration-deliveries.js';
 import * as liveAtScale from './migrations/0017-live-at-scale.js';
 import * as textSignals from './migrations/0018-text-signals.js';
+import * as health from './migrations/0019-health.js';
 import * as churnRisk from './migrations/0020-churn-risk.js';
+import * as inlineSummaryReads from './migrations/0021-inline-summary-reads.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -41,7 +43,9 @@ const migrations: Record<string, Migration> = {
   '0016-integration-deliveries': integrationDeliveries,
   '0017-live-at-scale': liveAtScale,
   '0018-text-signals': textSignals,
+  '0019-health': health,
   '0020-churn-risk': churnRisk,
+  '0021-inline-summary-reads': inlineSummaryReads,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

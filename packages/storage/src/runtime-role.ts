@@ -55,18 +55,35 @@ function quoteIdentifier(name: string): string {
 /**
  * graphile-worker enables row-level security on its own tables, without policies, to keep every
  * role but their owner out; the runtime role takes and finishes jobs, so it gets a policy of its
- * own there. Jobs carry no workspace column: a task makes the scope its payload names.
+ * own there. Jobs carry no workspace column: a task makes the scope its payload names. An existing
+ * policy is altered, never dropped and made again: with no policy for a moment, a running process
+ * would be refused ("new row violates row-level security policy for table _private_tasks").
  */
 export function jobQueuePoliciesSql(role: string, tables: readonly string[]): string[] {
-  return tables.flatMap((table) => [
-    `DROP POLICY IF EXISTS strata_runtime ON ${jobSchema}.${quoteIdentifier(table)}`,
-    `CREATE POLICY strata_runtime ON ${jobSchema}.${quoteIdentifier(table)} TO ${quoteIdentifier(role)} USING (true) WITH CHECK (true)`,
-  ]);
+  const policy = (verb: string, table: string) =>
+    `${verb} POLICY strata_runtime ON ${jobSchema}.${quoteIdentifier(table)} TO ${quoteIdentifier(role)} USING (true) WITH CHECK (true)`;
+  return tables.map(
+    (table) => `DO $$ BEGIN
+  IF EXISTS (SELECT FROM pg_policies WHERE schemaname = ${quoteLiteral(jobSchema)} AND tablename = ${quoteLiteral(table)} AND policyname = 'strata_runtime')
+  THEN ${policy('ALTER', table)};
+  ELSE ${policy('CREATE', table)};
+  END IF;
+END $$`,
+  );
 }
 
-/** Grants the runtime role its privileges; run by the owner after migrating. Idempotent. */
+/**
+ * Grants the runtime role its privileges; run by the owner after migrating. Idempotent. Every
+ * process runs this as it starts, so processes starting together take turns at the grants (two
+ * granting on the same catalog rows at once fail one with "tuple concurrently updated"); the
+ * policies follow statement by statement, since holding their table locks to the end of one
+ * transaction would deadlock with processes adding jobs.
+ */
 export async function grantRuntimeAccess<DB>(owner: Kysely<DB>, role: string): Promise<void> {
-  for (const statement of runtimeGrantsSql(role)) await sql.raw(statement).execute(owner);
+  await owner.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('strata:runtime-grants'))`.execute(tx);
+    for (const statement of runtimeGrantsSql(role)) await sql.raw(statement).execute(tx);
+  });
   const secured = await sql<{ name: string }>`
     SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ${jobSchema} AND c.relkind IN ('r', 'p') AND c.relrowsecurity ORDER BY 1`.execute(owner);

@@ -14,6 +14,7 @@ export interface Database {
     timezone: Generated<string>;
     business_hours: Json<BusinessHoursSetting> | null;
     raw_events_months: number | null;
+    health_settings: Json<{ quadrant?: { highValue: number; healthy: number; poorHealth: number } }> | null;
     created_at: CreatedAt;
   };
   api_keys: {
@@ -202,6 +203,69 @@ export interface Database {
     contributions: Json<unknown>;
     model_version: number;
     scored_at: Timestamp;
+  };
+  health_models: {
+    workspace_id: string;
+    model_key: string;
+    version: number;
+    definition: Json<unknown>;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  health_model_versions: {
+    workspace_id: string;
+    model_key: string;
+    version: number;
+    definition: Json<unknown>;
+    created_at: CreatedAt;
+  };
+  account_health: {
+    workspace_id: string;
+    model_key: string;
+    account_id: string;
+    model_version: number;
+    score: number;
+    band: string | null;
+    trend: 'up' | 'down' | 'flat';
+    measures: Json<unknown>;
+    computed_at: Timestamp;
+  };
+  account_health_days: {
+    workspace_id: string;
+    model_key: string;
+    account_id: string;
+    day: ColumnType<string, string, string>;
+    score: number;
+    band: string | null;
+  };
+  health_manual_values: {
+    workspace_id: string;
+    model_key: string;
+    account_id: string;
+    measure_key: string;
+    value: number;
+    set_by: string;
+    set_at: Timestamp;
+  };
+  health_band_changes: {
+    workspace_id: string;
+    change_id: Generated<number>;
+    model_key: string;
+    account_id: string;
+    from_band: string | null;
+    to_band: string | null;
+    score: number;
+    at: Timestamp;
+    txid: Generated<string>;
+  };
+  health_recomputes: {
+    workspace_id: string;
+    model_key: string;
+    status: 'running' | 'done' | 'failed';
+    done: Generated<number>;
+    total: Generated<number>;
+    error: string | null;
+    started_at: Timestamp;
+    finished_at: Timestamp | null;
   };
   surveys: {
     workspace_id: string;

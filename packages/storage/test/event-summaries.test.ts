@@ -199,3 +199,13 @@ it('prunes times past the horizon, still answers every window inside it, and tak
   const { actual, expected } = await windowReads(scope, summary!, [horizonStart, now]);
   expect(actual).toEqual(expected);
 });
+
+it('reads windows with functions PostgreSQL inlines, not calls once per row (migration 0021)', async () => {
+  const plan = await sql<{ 'QUERY PLAN': string }>`
+    EXPLAIN VERBOSE SELECT strata_count_times(times, now() - interval '30 days', now()),
+      strata_first_time(times, now() - interval '30 days', now()), strata_last_time(times, now() - interval '30 days', now())
+    FROM event_summaries`.execute(database.owner);
+  const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+  expect(text).toContain('width_bucket');
+  expect(text).not.toMatch(/strata_(count|first|last)_time/);
+});

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grantRuntimeAccess, openMigratedDatabase } from '@strata/storage';
+import { addJobs, grantRuntimeAccess, openMigratedDatabase } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 /**
@@ -43,6 +43,26 @@ afterAll(async () => {
 });
 
 describe('the start', () => {
+  it('lets processes start while others run: granting never leaves the job queue without its policy, nor fails alongside another', async () => {
+    // Each start grants again (dropping and creating the job queue's policies); meanwhile running
+    // processes register task names as the runtime role, which the policies let through. (The
+    // policy names one role: the grants to other roles above took it from strata_app.)
+    await grantRuntimeAccess(database.owner, 'strata_app');
+    let done = false;
+    const failures: unknown[] = [];
+    const running = (async () => {
+      for (let i = 0; !done; i++)
+        await addJobs(database.db, [{ task: `start-race-${i}`, payload: {} }]).catch((error: unknown) => failures.push(error));
+    })();
+    const starts = Array.from({ length: 3 }, async () => {
+      for (let i = 0; i < 15; i++) await grantRuntimeAccess(database.owner, 'strata_app').catch((error: unknown) => failures.push(error));
+    });
+    await Promise.all(starts);
+    done = true;
+    await running;
+    expect(failures.map(String)).toEqual([]);
+  });
+
   it('opens the runtime role (strata_app) with the owner migrating', async () => {
     const { strata, applied } = await openMigratedDatabase({ runtimeUrl: database.url, ownerUrl: database.ownerUrl });
     expect(applied).toEqual([]);

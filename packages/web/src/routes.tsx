@@ -18,7 +18,7 @@ const CustomersPage = named(() => import('./screens/customers/CustomersPage'), '
 const PersonPage = named(() => import('./screens/customer/PersonPage'), 'PersonPage');
 const AccountPage = named(() => import('./screens/customer/AccountPage'), 'AccountPage');
 const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 'QueuePage');
-const HealthPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'HealthPage');
+const HealthPage = named(() => import('./screens/health/HealthPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
 const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
 const ChurnModelPage = named(() => import('./screens/churn-model/ChurnModelPage'), 'ChurnModelPage');
@@ -29,6 +29,7 @@ const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
+const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
 export const routes: RouteObject[] = [
@@ -72,6 +73,7 @@ export const routes: RouteObject[] = [
               { path: 'business-hours', element: <BusinessHoursPage /> },
               { path: 'text-models', element: <TextModelsPage /> },
               { path: 'workspace', element: <WorkspacePage /> },
+              { path: 'system', element: <SystemPage /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

@@ -116,24 +116,46 @@ async function inWorkspace<T>(pool: Pool, workspaceId: string, work: (client: Po
 
 /** Runs every segment's plain SQL on PostgreSQL, one after another; counts and seconds. */
 export async function runNaiveOnPostgres(pool: Pool, keys: string[], workspaceId: string, at: Date) {
+  return timeEachSegment(keys, async (key) => {
+    const text = naiveSql(key);
+    if (!text) throw new Error(`no plain SQL written for segment ${key}`);
+    const result = await inWorkspace(pool, workspaceId, (client) =>
+      client.query<{ n: string | number }>(fillBaselineSql(text, workspaceId, at)),
+    );
+    return Number(result.rows[0]!.n);
+  });
+}
+
+/**
+ * Counts each segment in turn with `count`: counts and milliseconds per segment, seconds in all.
+ * A segment `count` answers `undefined` for took its time but has no count.
+ */
+export async function timeEachSegment(keys: string[], count: (key: string) => Promise<number | undefined>) {
   const counts: Record<string, number> = {};
   const perSegment: Record<string, number> = {};
   const started = performance.now();
   for (const key of keys) {
-    const text = naiveSql(key);
-    if (!text) throw new Error(`no plain SQL written for segment ${key}`);
     const one = performance.now();
-    const result = await inWorkspace(pool, workspaceId, (client) =>
-      client.query<{ n: string | number }>(fillBaselineSql(text, workspaceId, at)),
-    );
-    counts[key] = Number(result.rows[0]!.n);
+    const n = await count(key);
+    if (n !== undefined) counts[key] = n;
     perSegment[key] = Math.round(performance.now() - one);
   }
   return { seconds: (performance.now() - started) / 1000, counts, perSegment };
 }
 
 /** How long one DuckDB query may run before it is interrupted: plain SQL reports it as unfinished, set-based SQL fails. */
-export const duckQueryLimitMs = 180_000;
+const duckQueryLimitMs = 180_000;
+
+/** The count a DuckDB query answers, interrupted when it runs past `duckQueryLimitMs`. */
+export async function duckCount(duck: DuckDBConnection, text: string): Promise<number> {
+  const timer = setTimeout(() => duck.interrupt(), duckQueryLimitMs);
+  try {
+    const reader = await duck.runAndReadAll(text);
+    return Number(reader.getRows()[0]![0]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const exportedTables: Record<string, string> = {
   people: 'workspace_id, person_id, user_id, traits, first_seen_at, last_seen_at',
@@ -198,25 +220,17 @@ export async function loadIntoDuckDb(pool: Pool, folder: string, workspaceId: st
 
 /** Runs the same plain SQL as on PostgreSQL on a loaded DuckDB, one segment after another; counts and seconds. */
 export async function runNaiveOnDuckDb(duck: DuckDBConnection, keys: string[], workspaceId: string, at: Date) {
-  const counts: Record<string, number> = {};
-  const perSegment: Record<string, number> = {};
-  const started = performance.now();
   const unfinished: Array<{ key: string; error: string }> = [];
-  for (const key of keys) {
-    const one = performance.now();
-    // A query that runs past the limit is interrupted and reported, not waited for.
-    const timer = setTimeout(() => duck.interrupt(), duckQueryLimitMs);
+  const timed = await timeEachSegment(keys, async (key) => {
     try {
-      const reader = await duck.runAndReadAll(fillBaselineSql(naiveSql(key)!, workspaceId, at));
-      counts[key] = Number(reader.getRows()[0]![0]);
+      return await duckCount(duck, fillBaselineSql(naiveSql(key)!, workspaceId, at));
     } catch (error) {
+      // A query that runs past the limit is interrupted and reported, not waited for.
       unfinished.push({ key, error: error instanceof Error ? error.message.slice(0, 200) : String(error) });
-    } finally {
-      clearTimeout(timer);
+      return undefined;
     }
-    perSegment[key] = Math.round(performance.now() - one);
-  }
-  return { seconds: (performance.now() - started) / 1000, counts, perSegment, unfinished };
+  });
+  return { ...timed, unfinished };
 }
 
 function columnsSpec(types: string): string {

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { duckQueryLimitMs } from './bench-baselines.js';
+import { duckCount, timeEachSegment } from './bench-baselines.js';
 import { ago, churned, fillBaselineSql, now, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
 
 /**
@@ -153,23 +153,11 @@ export async function runSetBasedOnDuckDb(duck: DuckDBConnection, keys: string[]
   const missing = keys.filter((key) => setBasedSql(key) === undefined);
   if (missing.length > 0)
     throw new Error(`no set-based DuckDB SQL written for segment ${missing.join(', ')}: add it to setBasedSql in bench-duckdb-setbased.ts`);
-  const counts: Record<string, number> = {};
-  const perSegment: Record<string, number> = {};
-  let seconds = 0;
-  for (const key of keys) {
-    const one = performance.now();
-    const timer = setTimeout(() => duck.interrupt(), duckQueryLimitMs);
+  return timeEachSegment(keys, async (key) => {
     try {
-      const reader = await duck.runAndReadAll(fillBaselineSql(setBasedSql(key)!, workspaceId, at));
-      counts[key] = Number(reader.getRows()[0]![0]);
+      return await duckCount(duck, fillBaselineSql(setBasedSql(key)!, workspaceId, at));
     } catch (error) {
       throw new Error(`set-based DuckDB SQL of segment ${key} failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      clearTimeout(timer);
     }
-    const ms = performance.now() - one;
-    perSegment[key] = Math.round(ms);
-    seconds += ms / 1000;
-  }
-  return { seconds, counts, perSegment };
+  });
 }

@@ -123,6 +123,10 @@ export const predefinedSegmentTargets: Record<string, Target> = {
   churned: 'account',
   'accounts-active': 'account',
   'accounts-inactive': 'account',
+  'key-accounts': 'account',
+  'highest-potential': 'account',
+  'low-value': 'account',
+  'at-risk': 'account',
 };
 
 /** A schema with only what every workspace knows; the server adds the workspace's own fields. */

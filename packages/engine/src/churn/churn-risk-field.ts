@@ -11,7 +11,7 @@ let registered = false;
  * this process, for the checker, the evaluator and SQL. Every root that checks or runs rules
  * calls it; calling it again does nothing.
  */
-export function registerChurnRiskField(): void {
+export function ensureChurnRiskFieldRegistered(): void {
   if (registered) return;
   registered = true;
   registerComputedField({

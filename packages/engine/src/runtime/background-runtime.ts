@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
 import type { Database } from '@strata/storage';
 import { SubscriberRunner, type Subscriber } from '../changes/index.js';
-import { registerChurnRiskField } from '../churn/index.js';
+import { ensureChurnRiskFieldRegistered } from '../churn/index.js';
 import { JobRunner, type AnyTask, type TaskServices } from '../jobs/index.js';
 import { SegmentEngine, type SegmentEngineOptions } from '../segments/index.js';
 import { subscribers as allSubscribers, tasks as allTasks } from './registries.js';
@@ -34,7 +34,7 @@ export class BackgroundRuntime {
 
   constructor(options: BackgroundRuntimeOptions) {
     // Live segments may read churn_risk.
-    registerChurnRiskField();
+    ensureChurnRiskFieldRegistered();
     const log = options.log ?? (() => undefined);
     this.segments = new SegmentEngine({
       db: options.db,

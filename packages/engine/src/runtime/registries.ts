@@ -1,6 +1,7 @@
 import type { Subscriber } from '../changes/index.js';
 import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
+import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
@@ -15,6 +16,8 @@ export const tasks = {
   'apply-event-retention': eventRetentionTask,
   'train-text-models': trainTextModelsTask,
   'train-churn-model': trainChurnModelTask,
+  'refresh-health': refreshHealthTask,
+  'recompute-health-history': recomputeHealthHistoryTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

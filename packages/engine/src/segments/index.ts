@@ -19,3 +19,4 @@ export {
 export { predefinedSegments, type PredefinedSegment } from './predefined-segments.js';
 export { loadLiveSegments, type LiveSegment } from './live-segments.js';
 export { WorkCollector } from './work-collector.js';
+export type { ProfileWork } from './evaluate-profiles.js';

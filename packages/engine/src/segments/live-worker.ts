@@ -9,7 +9,6 @@ import {
   findLinkedProfiles,
   limitStatementTime,
   listenForNotifications,
-  withoutParallelQuery,
   lockProfiles,
   lockSegmentDefinitions,
   recordWorkFailure,
@@ -25,6 +24,7 @@ import {
 import { evaluateProfiles, type EvaluationResult, type ProfileWork } from './evaluate-profiles.js';
 import { anyDependsOn, loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
 import { WorkCollector } from './work-collector.js';
+import { recomputeHealthForWork } from '../health/index.js';
 import type { SegmentMetrics } from './segment-metrics.js';
 
 export interface LiveWorkerOptions {
@@ -154,8 +154,7 @@ export class LiveSegmentWorker {
     const { metrics } = this.options;
     const started = performance.now();
     const outcome = await inWorkspaceTransaction(workspace, async (scope) => {
-      await limitStatementTime(scope.db, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs);
-      await withoutParallelQuery(scope.db);
+      await limitStatementTime(scope.db, this.options.statementTimeoutMs ?? defaultWorkStatementTimeoutMs, { parallelQuery: false });
       const claimed = await claim(scope);
       onClaimed?.(claimed);
       if (claimed.length === 0) return undefined;
@@ -163,11 +162,12 @@ export class LiveSegmentWorker {
       this.lastWorkspace = workspaceId;
       await lockSegmentDefinitions(scope, 'shared');
       const segments = await loadLiveSegments(scope);
-      const work = await expandWork(scope, segments, claimed);
+      const expanded = await expandWork(scope, segments, claimed);
       await lockProfiles(
         scope,
-        work.map((w) => w.profileId),
+        expanded.map((w) => w.profileId),
       );
+      const work = await recomputeHealthForWork(scope, expanded);
       // Evaluated, and failures stamped, at one instant.
       const at = atOneInstant(scope);
       const result = await evaluateProfiles(at, segments, work);

@@ -88,4 +88,33 @@ export const predefinedSegments: readonly PredefinedSegment[] = [
     target: 'account',
     rule: 'all(people where in segment "inactive")',
   },
+  // The value x health quadrant (docs/health.md): thresholds are the workspace's health settings.
+  {
+    key: 'key-accounts',
+    name: 'Key accounts',
+    description: 'High value and healthy: the accounts to keep close.',
+    target: 'account',
+    rule: 'quadrant = "key-accounts"',
+  },
+  {
+    key: 'highest-potential',
+    name: 'Highest potential',
+    description: 'Healthy but lower value: the accounts to grow.',
+    target: 'account',
+    rule: 'quadrant = "highest-potential"',
+  },
+  {
+    key: 'low-value',
+    name: 'Low value',
+    description: 'Lower value with middling health: serve them at scale.',
+    target: 'account',
+    rule: 'quadrant = "low-value"',
+  },
+  {
+    key: 'at-risk',
+    name: 'At risk',
+    description: 'Poor health, whatever the value: act before the renewal.',
+    target: 'account',
+    rule: 'quadrant = "at-risk"',
+  },
 ];

@@ -18,6 +18,7 @@ import {
 } from '@strata/storage';
 import { BackfillFailedError, backfillVersion, diffRule, type BackfillProgress } from './backfill.js';
 import { predefinedSegments } from './predefined-segments.js';
+import { ensureHealthFieldsRegistered } from '../health/index.js';
 
 /** What a user may get wrong when defining a segment; the server maps each to a status. */
 export type SegmentProblem =
@@ -202,6 +203,8 @@ export async function deleteSegment(
 
 /** Creates the predefined segments a workspace lacks, in dependency order. */
 export async function ensurePredefinedSegments(scope: WorkspaceScope, options: SegmentRunOptions): Promise<string[]> {
+  // The quadrant segments read a health field; any program that creates them knows it.
+  ensureHealthFieldsRegistered();
   const { db, workspaceId } = scope;
   const existing = await db.selectFrom('segments').select('segment_key').where('workspace_id', '=', workspaceId).execute();
   const have = new Set(existing.map((r) => r.segment_key));

@@ -4,6 +4,7 @@ export {
   findAccountByStripeCustomer,
   findExternalIdsOf,
   findFirstAccountOf,
+  findAccountIdByGroupId,
   findPersonByIdentity,
   findProfileId,
   loadAccountRecord,

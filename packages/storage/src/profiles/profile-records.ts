@@ -13,6 +13,7 @@ import {
 } from '@strata/core';
 import type { Database, IdentityKind } from '../schema.js';
 import { computedFieldSqls, findMemberships } from '../segments/index.js';
+import { loadHealthColumns } from '../health/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The most rows (events, tickets, answers) and people one record may hold: explain's bound. */
@@ -38,6 +39,8 @@ interface RecordNeeds {
   surveys: boolean;
   accounts: boolean;
   segments: boolean;
+  /** Stored health scores (computed fields with the `health` topic). */
+  health: boolean;
   people?: RecordNeeds | undefined;
 }
 
@@ -123,12 +126,13 @@ function needsOf(rule: SegmentRule, now: Date): RecordNeeds {
       surveys: mine.includes('surveys'),
       accounts: mine.some((t) => t === 'accounts' || t.startsWith('account-trait:')),
       segments: mine.some((t) => t.startsWith('segment:')),
+      health: mine.includes('health'),
     };
   };
   return { ...level('', reads.own), people: topics.includes('people') ? level('person:', reads.people) : undefined };
 }
 
-const everything: RecordNeeds = { events: 'all', tickets: true, surveys: true, accounts: true, segments: true };
+const everything: RecordNeeds = { events: 'all', tickets: true, surveys: true, accounts: true, segments: true, health: true };
 
 /**
  * One profile with what a rule can read, in the evaluator's shape: what explanations are
@@ -172,7 +176,7 @@ export async function loadAccountRecord(
         .execute()
     : [];
   if (links.length > recordLimits.people) throw new RecordTooLargeError('people');
-  const [people, events, tickets, surveys, segments] = await Promise.all([
+  const [people, events, tickets, surveys, segments, health] = await Promise.all([
     needs.people
       ? loadPeople(
           scope,
@@ -184,6 +188,7 @@ export async function loadAccountRecord(
     needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
     needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
     needs.segments ? loadSegments(scope, [accountId]) : new Map<string, Set<string>>(),
+    needs.health ? loadHealthColumns(scope, accountId) : {},
   ]);
   return {
     id: account.account_id,
@@ -191,6 +196,7 @@ export async function loadAccountRecord(
       group_id: account.group_id,
       created_at: account.created_at.toISOString(),
       ...Object.fromEntries(computed.map(({ name }) => [name, (account as Record<string, unknown>)[`computed:${name}`]])),
+      ...health,
     },
     traits: account.traits,
     people,
@@ -399,4 +405,15 @@ export async function findExternalIdsOf(
       : undefined,
   ]);
   return { userId: person?.user_id ?? null, groupId: account?.group_id ?? null };
+}
+
+/** The Strata id of the account with a groupId, if any. */
+export async function findAccountIdByGroupId(scope: WorkspaceScope, groupId: string): Promise<string | undefined> {
+  const row = await scope.db
+    .selectFrom('accounts')
+    .select('account_id')
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('group_id', '=', groupId)
+    .executeTakeFirst();
+  return row?.account_id;
 }

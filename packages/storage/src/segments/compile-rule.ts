@@ -28,7 +28,7 @@ import {
 } from '@strata/core';
 import type { Database } from '../schema.js';
 import { computedFieldSql } from './computed-field-sql.js';
-import { summariesCover, summaryValue, windowBounds, type WindowBounds } from './event-summary-sql.js';
+import { summariesCover, summaryHasEvent, summaryValue, windowBounds, type WindowBounds } from './event-summary-sql.js';
 
 type Bool = RawBuilder<boolean>;
 type Expr = RawBuilder<unknown>;
@@ -151,10 +151,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
     case 'did': {
       const summary = summaryRows(node.event, node.where, node.window, profile, state);
       if (summary) {
-        // Rows whose last event is before the window (or first after it) are ruled out on their columns, before their list of times is read.
-        const filter = summary.bounds
-          ? sql` AND ${sql.ref(`${summary.alias}.last_at`)} >= ${summary.bounds.lo} AND ${sql.ref(`${summary.alias}.first_at`)} <= ${summary.bounds.hi} AND ${summaryValue('count', summary.alias, summary.bounds)} > 0`
-          : sql``;
+        const filter = summary.bounds ? sql` AND ${summaryHasEvent(summary.alias, summary.bounds)}` : sql``;
         return memberOf(profile, sql`SELECT ${summary.owner} FROM ${summary.from}${filter}`);
       }
       const e = alias(state, 'e');

@@ -57,12 +57,34 @@ export function summariesCover(bounds: WindowBounds | undefined, nowMs: number):
 /** The aggregates a summary answers for an event name with no `where` and no field. */
 export type SummaryAggregate = 'count' | 'first' | 'last';
 
-/** One summary row's value of an aggregate, in a window or over all time. */
+/**
+ * One summary row's value of an aggregate, in a window or over all time. In a window it is decided
+ * on the row's columns where they suffice (every event inside, or none), so the list of times
+ * (often TOASTed, so a second read) is read only for rows with events on both sides of the window.
+ */
 export function summaryValue(fn: SummaryAggregate, row: string, bounds: WindowBounds | undefined): Expr {
   const column = (name: string) => sql.ref(`${row}.${name}`);
   if (!bounds) return column({ count: 'count', first: 'first_at', last: 'last_at' }[fn]);
-  const read = { count: 'strata_count_times', first: 'strata_first_time', last: 'strata_last_time' }[fn];
-  return sql`${sql.raw(read)}(${column('times')}, ${bounds.lo}, ${bounds.hi})`;
+  const { lo, hi } = bounds;
+  const [first, last, times] = [column('first_at'), column('last_at'), column('times')];
+  const outside = sql`${last} < ${lo} OR ${first} > ${hi}`;
+  switch (fn) {
+    case 'count':
+      return sql`CASE WHEN ${outside} THEN 0 WHEN ${first} >= ${lo} AND ${last} <= ${hi} THEN ${column('count')} ELSE strata_count_times(${times}, ${lo}, ${hi}) END`;
+    // Not outside, the first event is at most `hi` and the last at least `lo`.
+    case 'first':
+      return sql`CASE WHEN ${outside} THEN NULL WHEN ${first} >= ${lo} THEN ${first} ELSE strata_first_time(${times}, ${lo}, ${hi}) END`;
+    case 'last':
+      return sql`CASE WHEN ${outside} THEN NULL WHEN ${last} <= ${hi} THEN ${last} ELSE strata_last_time(${times}, ${lo}, ${hi}) END`;
+  }
+}
+
+/** Whether a summary row has an event in the window, read from its columns where they suffice, as `summaryValue`. */
+export function summaryHasEvent(row: string, bounds: WindowBounds): Expr {
+  const column = (name: string) => sql.ref(`${row}.${name}`);
+  const { lo, hi } = bounds;
+  const [first, last] = [column('first_at'), column('last_at')];
+  return sql`CASE WHEN ${last} < ${lo} OR ${first} > ${hi} THEN false WHEN ${first} >= ${lo} OR ${last} <= ${hi} THEN true ELSE strata_count_times(${column('times')}, ${lo}, ${hi}) > 0 END`;
 }
 
 function instant(ms: number): Expr {

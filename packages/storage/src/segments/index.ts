@@ -41,7 +41,6 @@ export {
   claimSegmentWorkItems,
   enqueueSegmentWork,
   limitStatementTime,
-  withoutParallelQuery,
   listenForSegmentWork,
   lockProfiles,
   lockSegmentDefinitions,

@@ -118,19 +118,17 @@ export async function claimSegmentWorkItems(scope: WorkspaceScope, workIds: read
   return rows.rows.map(toClaimed);
 }
 
-/** Limits every following statement of the caller's transaction to `ms`; a longer one fails with SQLSTATE 57014. */
-export async function limitStatementTime(db: Kysely<Database>, ms: number): Promise<void> {
-  await sql`SELECT set_config('statement_timeout', ${String(Math.max(1, Math.round(ms)))}, true)`.execute(db);
-}
-
 /**
- * No parallel workers for the rest of the caller's transaction. Live evaluation scopes every
- * statement to a batch's profiles: starting workers costs more than they save there (measured
- * at size s: one batch's statement 1.2-1.5 s with them, 0.75-0.94 s without), and on a small
- * machine other workers and ingestion already use every core.
+ * Limits every following statement of the caller's transaction to `ms`; a longer one fails with
+ * SQLSTATE 57014. `parallelQuery: false` also turns parallel workers off for the transaction: live
+ * evaluation scopes every statement to a batch's profiles, where starting workers costs more than
+ * they save (measured at size s: one batch's statement 1.2-1.5 s with them, 0.75-0.94 s without),
+ * and on a small machine other workers and ingestion already use every core.
  */
-export async function withoutParallelQuery(db: Kysely<Database>): Promise<void> {
-  await sql`SELECT set_config('max_parallel_workers_per_gather', '0', true)`.execute(db);
+export async function limitStatementTime(db: Kysely<Database>, ms: number, options: { parallelQuery?: boolean } = {}): Promise<void> {
+  const timeout = sql`set_config('statement_timeout', ${String(Math.max(1, Math.round(ms)))}, true)`;
+  const serial = sql`, set_config('max_parallel_workers_per_gather', '0', true)`;
+  await sql`SELECT ${timeout}${options.parallelQuery === false ? serial : sql``}`.execute(db);
 }
 
 /** A failed evaluation, as stored: the segment it failed in (if known) and a description without user data. */

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { readSubscriberStatus, subscribers } from '@strata/engine';
-import { listJobs, type Database } from '@strata/storage';
+import { listJobs, readSegmentBacklog, readWorkFailures, type Database } from '@strata/storage';
 import type { Authenticated } from '../../http/management-auth.js';
 
 const subscriberSchema = z.object({
@@ -29,12 +29,38 @@ const jobSchema = z.object({
   key: z.string().nullable(),
 });
 
-/** What the background spine is doing for this workspace: subscribers' positions and its jobs. */
+const liveSchema = z.object({
+  queued: z.number().describe('profile changes waiting for live evaluation'),
+  oldestQueuedSeconds: z.number().describe('age of the oldest of them; 0 when none wait'),
+  retrying: z.number().describe('profile changes whose evaluation failed, waiting to be retried with backoff'),
+  parked: z.number().describe('profile changes parked after failing every attempt (their segments say which)'),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.date().nullable(),
+});
+
+/** What the background spine is doing for this workspace: live evaluation's queue, subscribers' positions and its jobs. */
 export function registerSystemRoutes(
   app: FastifyInstance,
   deps: { db: () => Kysely<Database>; auth: Authenticated; now: () => Date },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(
+    '/system/live',
+    {
+      schema: {
+        operationId: 'readLiveEvaluation',
+        summary: "Live evaluation's queue for this workspace: what waits, for how long, and what failed",
+        tags: ['system'],
+        response: { 200: liveSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'system:read');
+      const [backlog, failures] = [await readSegmentBacklog(scope), await readWorkFailures(scope)];
+      const oldestQueuedSeconds = backlog.oldest ? Math.max(0, (deps.now().getTime() - backlog.oldest.getTime()) / 1000) : 0;
+      return { queued: backlog.queued, oldestQueuedSeconds, ...failures };
+    },
+  );
   api.get(
     '/system/subscribers',
     {

@@ -30,12 +30,6 @@ export const QueuePage = () => (
     tickets at <Code>GET /api/v1/tickets</Code>.
   </ComingLaterPage>
 );
-export const HealthPage = () => (
-  <ComingLaterPage title="Health">
-    Health scores and quadrants per account come with the health capability; the segments list already shows the predefined segments they
-    build on.
-  </ComingLaterPage>
-);
 export const PlaybooksPage = () => (
   <ComingLaterPage title="Playbooks">
     Playbooks (plays that run when a customer enters a segment) come with the playbooks capability. Membership webhooks already notify your

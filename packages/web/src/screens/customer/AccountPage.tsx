@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
+import { AccountHealth } from './AccountHealth';
 import { ChurnRisk } from './ChurnRisk';
 import { billingKeys, showTime, showValue } from './format';
 import { Section } from './Section';
@@ -12,7 +13,7 @@ import { Tickets } from './Tickets';
 import { Timeline } from './Timeline';
 import { TraitsTable } from './TraitsTable';
 
-/** /accounts/:groupId: one account's traits, billing, people, segments, events, tickets and survey answers. */
+/** /accounts/:groupId: one account's traits, billing, people, health, segments, events, tickets and survey answers. */
 export function AccountPage() {
   const { groupId = '' } = useParams();
   const account = useQuery({
@@ -99,6 +100,9 @@ export function AccountPage() {
           </Section>
         </Stack>
         <Stack gap="md">
+          <Section title="Health" id="account-health">
+            <AccountHealth groupId={groupId} />
+          </Section>
           <Section title="Churn risk" id="account-churn-risk">
             <ChurnRisk groupId={groupId} />
           </Section>

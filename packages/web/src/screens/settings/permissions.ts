@@ -14,4 +14,5 @@ export const settingsPages = [
   { path: 'business-hours', label: 'Business hours', permission: 'settings:read' },
   { path: 'text-models', label: 'Text models', permission: 'settings:read' },
   { path: 'workspace', label: 'Workspace', permission: 'settings:read' },
+  { path: 'system', label: 'System', permission: 'system:read' },
 ] as const;

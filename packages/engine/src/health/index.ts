@@ -1,0 +1,21 @@
+export { ensureHealthFieldsRegistered } from './health-fields.js';
+export {
+  deleteHealthModel,
+  modelReadingRule,
+  putHealthModel,
+  workspaceHealthModel,
+  workspaceHealthModels,
+  type WorkspaceHealthModel,
+} from './health-models.js';
+export { recomputeAccountHealth, scoreAccount, trendDays, utcDay, workspaceTimezone, type AccountHealth } from './compute-health.js';
+export { recomputeHealthForWork } from './live-health.js';
+export { recordAsOf, recomputeAccountHistory } from './health-history.js';
+export {
+  historyDays,
+  recomputeHealthHistory,
+  recomputeHealthHistoryTask,
+  refreshHealthTask,
+  requestHealthRecompute,
+  rescoreWorkspace,
+} from './health-tasks.js';
+export { quadrantPoints, type QuadrantPoint } from './quadrant.js';

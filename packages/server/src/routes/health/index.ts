@@ -1,0 +1,3 @@
+export { registerAccountHealthRoutes } from './account-health.js';
+export { registerHealthModelRoutes } from './health-models.js';
+export { registerQuadrantRoutes } from './quadrant.js';

@@ -1,0 +1,14 @@
+export { deleteHealthModel, findHealthModel, listHealthModels, saveHealthModel, type StoredHealthModel } from './health-models.js';
+export {
+  findAccountHealth,
+  healthScoresOn,
+  listHealthDays,
+  saveAccountHealth,
+  saveHealthDays,
+  type AccountHealthRow,
+  type HealthDay,
+} from './account-health.js';
+export { readHealthBandChangesAfter, recordHealthBandChanges, type HealthBandChange, type LoggedHealthBandChange } from './band-changes.js';
+export { listManualHealthValues, saveManualHealthValue, type ManualHealthValue } from './manual-values.js';
+export { findHealthRecompute, saveHealthRecompute, type HealthRecompute } from './health-recomputes.js';
+export { loadHealthColumns, readQuadrantThresholds, registerHealthFieldSql, writeQuadrantThresholds } from './health-field-sql.js';
