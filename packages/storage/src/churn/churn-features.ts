@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { FeatureSpec } from '@strata/core';
+import { defaultHealthModelKey, type FeatureSpec } from '@strata/core';
 
 /**
  * One input of the churn model: its name and kind, and how SQL reads it for the account aliased
@@ -39,6 +39,15 @@ export const accountChurnFeatures: readonly ChurnFeature[] = [
   },
   { name: 'worst_sentiment_90d', kind: 'number', sql: (asOf) => sql`(SELECT min(t.worst_sentiment) ${accountTickets(asOf, 90)})` },
   { name: 'csat_90d', kind: 'number', sql: (asOf) => sql`(SELECT avg(t.csat) ${accountTickets(asOf, 90)})` },
+  {
+    // The default health model's score on the snapshot's day, from its daily history; missing where none was kept.
+    name: 'health_score',
+    kind: 'number',
+    sql: (asOf) => sql`(SELECT h.score FROM account_health_days h
+      WHERE h.workspace_id = a.workspace_id AND h.model_key = ${defaultHealthModelKey} AND h.account_id = a.account_id
+        AND h.day <= (${asOf}::timestamptz AT TIME ZONE 'UTC')::date
+      ORDER BY h.day DESC LIMIT 1)`,
+  },
 ];
 
 /**
