@@ -11,6 +11,7 @@ const domains = [
   'analytics',
   'audit',
   'changes',
+  'churn',
   'generate',
   'health',
   'import',

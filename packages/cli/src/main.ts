@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ensureHealthFieldsRegistered } from '@strata/engine';
+import { ensureChurnRiskFieldRegistered, ensureHealthFieldsRegistered } from '@strata/engine';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommand } from './commands/keys.js';
@@ -9,8 +9,12 @@ import { registerWorkspacesCommand } from './commands/workspaces.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDocsCommand } from './commands/docs.js';
 import { registerSegmentsCommand } from './commands/segments.js';
+import { registerChurnCommand } from './commands/churn.js';
 
+// Rules the CLI checks may read health and churn fields.
 ensureHealthFieldsRegistered();
+ensureChurnRiskFieldRegistered();
+
 const program = new Command('strata')
   .description('Strata: real-time customer segmentation for support and customer-success teams')
   .showHelpAfterError();
@@ -28,6 +32,7 @@ registerGenerateCommand(program);
 registerImportCommand(program);
 registerBenchCommand(program);
 registerDocsCommand(program);
+registerChurnCommand(program);
 
 try {
   await program.parseAsync(process.argv);

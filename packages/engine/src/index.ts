@@ -89,6 +89,16 @@ export * from './runtime/index.js';
 export * from './outbound/index.js';
 export * from './privacy/index.js';
 export {
+  churnBandBounds,
+  churnBandOf,
+  churnRiskTopic,
+  ensureChurnRiskFieldRegistered,
+  requestChurnTraining,
+  trainChurnModelTask,
+  trainWorkspaceChurnModel,
+  type ChurnTrainingOutcome,
+} from './churn/index.js';
+export {
   deleteHealthModel,
   ensureHealthFieldsRegistered,
   historyDays,

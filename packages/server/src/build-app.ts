@@ -7,7 +7,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { defaultEventTimeWindow, type EventTimeWindow } from '@strata/core';
-import { ensureHealthFieldsRegistered, type SecretBox, type SegmentEngine } from '@strata/engine';
+import { ensureChurnRiskFieldRegistered, ensureHealthFieldsRegistered, type SecretBox, type SegmentEngine } from '@strata/engine';
 import type { Database, DatabaseHealth } from '@strata/storage';
 import { AppError } from './http/app-error.js';
 import { KeyResolver } from './http/authenticate.js';
@@ -23,6 +23,7 @@ import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerKeyRoutes } from './routes/keys/index.js';
+import { registerChurnRoutes } from './routes/churn/index.js';
 import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
 import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
 import {
@@ -79,6 +80,8 @@ export interface StrataApp {
 /** Builds the Fastify app: ingestion under `/v1`, management under `/api/v1`, docs at `/api/docs`. */
 export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   ensureHealthFieldsRegistered();
+  // Rules the API checks and runs may read churn_risk.
+  ensureChurnRiskFieldRegistered();
   const now = options.now ?? (() => new Date());
   let services: AppServices | undefined;
   let keys: KeyResolver | undefined;
@@ -186,6 +189,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentActivityRoutes(scope, { auth, now });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerTextModelRoutes(scope, { auth });
+      registerChurnRoutes(scope, { auth });
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });
       registerQuadrantRoutes(scope, { auth });

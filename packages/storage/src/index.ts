@@ -234,6 +234,32 @@ export * from './jobs/index.js';
 export * from './changes/index.js';
 export * from './webhooks/index.js';
 export {
+  accountChurnFeatures,
+  churnHorizonDays,
+  churnLabelTraits,
+  churnRiskSql,
+  deleteChurnScoresExcept,
+  findChurnModel,
+  findChurnScoreByGroupId,
+  findEarliestAccountStart,
+  listAccountFeatures,
+  listChurnExamples,
+  listChurnFeatures,
+  markChurnModelFailed,
+  markChurnModelQueued,
+  markChurnModelTraining,
+  saveChurnModel,
+  setChurnScoringProgress,
+  traitChurnFeature,
+  upsertChurnScores,
+  type AccountFeatures,
+  type ChurnBand,
+  type ChurnFeature,
+  type ChurnModelAssessment,
+  type ChurnModelRecord,
+  type ChurnScore,
+} from './churn/index.js';
+export {
   claimHealthWork,
   deleteHealthModel,
   queueHealthWork,

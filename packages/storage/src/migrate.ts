@@ -20,6 +20,7 @@ import * as integrationDeliveries from './migrations/0016-integration-deliveries
 import * as liveAtScale from './migrations/0017-live-at-scale.js';
 import * as textSignals from './migrations/0018-text-signals.js';
 import * as health from './migrations/0019-health.js';
+import * as churnRisk from './migrations/0020-churn-risk.js';
 import * as inlineSummaryReads from './migrations/0021-inline-summary-reads.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0017-live-at-scale': liveAtScale,
   '0018-text-signals': textSignals,
   '0019-health': health,
+  '0020-churn-risk': churnRisk,
   '0021-inline-summary-reads': inlineSummaryReads,
 };
 

@@ -182,6 +182,28 @@ export interface Database {
     rescore_done: number | null;
     rescore_total: number | null;
   };
+  churn_models: {
+    workspace_id: string;
+    status: 'queued' | 'training' | 'trained' | 'failed';
+    version: Generated<number>;
+    model: Json<unknown> | null;
+    assessment: Json<unknown> | null;
+    keep_features: Generated<string[]>;
+    error: string | null;
+    requested_at: Timestamp | null;
+    trained_at: Timestamp | null;
+    scored: number | null;
+    to_score: number | null;
+  };
+  churn_scores: {
+    workspace_id: string;
+    account_id: string;
+    probability: number;
+    band: 'low' | 'medium' | 'high';
+    contributions: Json<unknown>;
+    model_version: number;
+    scored_at: Timestamp;
+  };
   health_models: {
     workspace_id: string;
     model_key: string;

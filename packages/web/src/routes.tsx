@@ -21,6 +21,7 @@ const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 
 const HealthPage = named(() => import('./screens/health/HealthPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
 const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
+const ChurnModelPage = named(() => import('./screens/churn-model/ChurnModelPage'), 'ChurnModelPage');
 const SettingsPage = named(() => import('./screens/settings/SettingsPage'), 'SettingsPage');
 const KeysPage = named(() => import('./screens/settings/KeysPage'), 'KeysPage');
 const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage');
@@ -59,6 +60,7 @@ export const routes: RouteObject[] = [
           { path: 'accounts/:groupId', element: <AccountPage /> },
           { path: 'queue', element: <QueuePage /> },
           { path: 'health', element: <HealthPage /> },
+          { path: 'health/churn-model', element: <ChurnModelPage /> },
           { path: 'playbooks', element: <PlaybooksPage /> },
           { path: 'dashboards', element: <DashboardsPage /> },
           {

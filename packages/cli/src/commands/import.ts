@@ -16,6 +16,7 @@ import {
   type ImportRow,
 } from '@strata/engine';
 import { workspaceScope } from '@strata/storage';
+import { joinedRow, loadJoin, type Join } from './csv-join.js';
 import { commandSuppressionKey, openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -147,37 +148,12 @@ function parseTypeFlag(text: string): [string, ColumnType] {
   return [text.slice(0, at), type as ColumnType];
 }
 
-interface Join {
-  column: string;
-  rows: Map<string, Record<string, string>>;
-}
-
-/** Join keys are ids: `12.0` in one file finds `12` in the other (unless --keep-id-format). */
-async function loadJoin(spec: string, asId: (text: string) => string): Promise<Join> {
-  const at = spec.lastIndexOf(':');
-  if (at <= 0) throw new Error(`--join takes file:column; got "${spec}"`);
-  const file = spec.slice(0, at);
-  const column = spec.slice(at + 1);
-  const rows = new Map<string, Record<string, string>>();
-  for await (const record of createReadStream(file).pipe(parse({ columns: true, skip_empty_lines: true, bom: true }))) {
-    const row = record as Record<string, string>;
-    if (!(column in row)) throw new Error(`--join: column "${column}" is not in ${file}`);
-    rows.set(asId(row[column]!), row);
-  }
-  return { column, rows };
-}
-
 async function* readRows(input: NodeJS.ReadableStream, joins: Join[], asId: (text: string) => string): AsyncGenerator<ImportRow> {
   const parser = input.pipe(parse({ columns: true, skip_empty_lines: true, bom: true, info: true, relax_column_count: true }));
   let columns: string[] | undefined;
   for await (const item of parser) {
     const { record, info } = item as { record: Record<string, string>; info: { lines: number } };
     columns ??= Object.keys(record);
-    const values = { ...record };
-    for (const join of joins) {
-      const match = join.rows.get(asId(record[join.column] ?? ''));
-      if (match) for (const [k, v] of Object.entries(match)) if (!(k in values)) values[k] = v;
-    }
-    yield { line: info.lines, values, columns };
+    yield { line: info.lines, values: joinedRow(record, joins, asId), columns };
   }
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
 import type { Database } from '@strata/storage';
 import { SubscriberRunner, type Subscriber } from '../changes/index.js';
+import { ensureChurnRiskFieldRegistered } from '../churn/index.js';
 import { JobRunner, type AnyTask, type TaskServices } from '../jobs/index.js';
 import { SegmentEngine, type SegmentEngineOptions } from '../segments/index.js';
 import { subscribers as allSubscribers, tasks as allTasks } from './registries.js';
@@ -32,6 +33,8 @@ export class BackgroundRuntime {
   readonly jobs: JobRunner;
 
   constructor(options: BackgroundRuntimeOptions) {
+    // Live segments may read churn_risk.
+    ensureChurnRiskFieldRegistered();
     const log = options.log ?? (() => undefined);
     this.segments = new SegmentEngine({
       db: options.db,

@@ -1,4 +1,5 @@
 import type { Subscriber } from '../changes/index.js';
+import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
@@ -14,6 +15,7 @@ export const tasks = {
   'prune-webhook-messages': pruneWebhookMessagesTask,
   'apply-event-retention': eventRetentionTask,
   'train-text-models': trainTextModelsTask,
+  'train-churn-model': trainChurnModelTask,
   'refresh-health': refreshHealthTask,
   'recompute-health-history': recomputeHealthHistoryTask,
 } as const satisfies Record<string, AnyTask>;

@@ -12,7 +12,7 @@ import {
   type SupportRecord,
 } from '@strata/core';
 import type { Database, IdentityKind } from '../schema.js';
-import { findMemberships } from '../segments/index.js';
+import { computedFieldSqls, findMemberships } from '../segments/index.js';
 import { loadHealthColumns } from '../health/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
@@ -156,9 +156,12 @@ export async function loadAccountRecord(
 ): Promise<AccountRecord | undefined> {
   const { db, workspaceId } = scope;
   const needs = reading ? needsOf(reading.rule, reading.now) : { ...everything, people: everything };
+  // Computed fields stored by their domains (a churn risk) load with the row, as SQL reads them.
+  const computed = computedFieldSqls('account');
   const account = await db
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'created_at'])
+    .select(computed.map(({ name, read }) => read('accounts').as(`computed:${name}`)))
     .where('workspace_id', '=', workspaceId)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
@@ -189,7 +192,12 @@ export async function loadAccountRecord(
   ]);
   return {
     id: account.account_id,
-    columns: { group_id: account.group_id, created_at: account.created_at.toISOString(), ...health },
+    columns: {
+      group_id: account.group_id,
+      created_at: account.created_at.toISOString(),
+      ...Object.fromEntries(computed.map(({ name }) => [name, (account as Record<string, unknown>)[`computed:${name}`]])),
+      ...health,
+    },
     traits: account.traits,
     people,
     events: events.get(accountId) ?? [],

@@ -25,3 +25,9 @@ export function registerComputedFieldSql(target: Target, name: string, read: Com
 export function computedFieldSql(target: Target, name: string): ComputedFieldReader | undefined {
   return readers.get(keyOf(target, name));
 }
+
+/** The registered computed fields of a target with their SQL, for loading a profile's values. */
+export function computedFieldSqls(target: Target): Array<{ name: string; read: ComputedFieldReader }> {
+  const prefix = `${target}:`;
+  return [...readers].filter(([key]) => key.startsWith(prefix)).map(([key, read]) => ({ name: key.slice(prefix.length), read }));
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
-import { validateRule } from '@strata/core';
+import { computedFields, validateRule, type Target } from '@strata/core';
 import { inWorkspaceTransaction, loadFieldSchema, selectRuleMembers, type Database } from '@strata/storage';
 import type { Authenticated } from '../../http/management-auth.js';
 
@@ -77,9 +77,12 @@ export function registerSegmentRuleRoutes(
     async (request) => {
       const { scope } = await deps.auth(request, 'segments:read');
       const schema = await loadFieldSchema(scope);
+      // Computed fields (churn_risk) are registered in this process, not in the browser: listed
+      // with the traits, the web editor's checker accepts them with their types.
+      const computed = (target: Target) => Object.fromEntries(computedFields(target).map((f) => [f.name, f.type]));
       return {
-        person: schema.person,
-        account: schema.account,
+        person: { ...schema.person, ...computed('person') },
+        account: { ...schema.account, ...computed('account') },
         membership: schema.membership,
         events: schema.events,
         ticket: schema.ticket,

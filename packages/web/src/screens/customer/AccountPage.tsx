@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
 import { AccountHealth } from './AccountHealth';
+import { ChurnRisk } from './ChurnRisk';
 import { billingKeys, showTime, showValue } from './format';
 import { Section } from './Section';
 import { Segments } from './Segments';
@@ -101,6 +102,9 @@ export function AccountPage() {
         <Stack gap="md">
           <Section title="Health" id="account-health">
             <AccountHealth groupId={groupId} />
+          </Section>
+          <Section title="Churn risk" id="account-churn-risk">
+            <ChurnRisk groupId={groupId} />
           </Section>
           <Section title="Segments" id="account-segments">
             <Segments customer={customer} />

@@ -1,0 +1,1 @@
+export { registerChurnRoutes } from './churn-routes.js';
