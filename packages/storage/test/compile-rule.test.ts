@@ -116,6 +116,23 @@ describe('compiled statements', () => {
   });
 });
 
+describe('account rollups', () => {
+  it("leave people unread when the condition reads nothing of the person's row: PostgreSQL drops the join", async () => {
+    const plan = async (text: string) => {
+      const query = selectRuleMembers(workspaceDb(workspaceId), rule(text, 'account'), { workspaceId, now: new Date(testNow) }).compile();
+      const { rows } = await workspaceDb(workspaceId).executeQuery<{ 'QUERY PLAN': string }>({
+        ...query,
+        sql: `EXPLAIN ${query.sql}`,
+      });
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    };
+    expect(await plan('count(people where did "login" within last 7 days) >= 3')).not.toMatch(/ on people /);
+    expect(await plan('any(people where in segment "vips")')).not.toMatch(/ on people /);
+    // A trait of the person is read from their row.
+    expect(await plan('count(people where role = "admin") >= 1')).toMatch(/ on people /);
+  });
+});
+
 describe('matches', () => {
   it('sends PostgreSQL the written-out form of the pattern, as a parameter', () => {
     const { sql, parameters } = compiled(rule('nick matches "^[[:alpha:]]+\\\\d$"', 'person'));

@@ -53,6 +53,8 @@ export type MemberScope = { ids: readonly string[] } | { after: string | null; u
 interface Profile {
   target: Target;
   alias: string;
+  /** Its id, when another row has it too (an account's person: their link's `person_id`); else the alias's id column. */
+  id?: Expr;
   scope?: (id: Expr) => Bool;
 }
 
@@ -96,11 +98,15 @@ function scoped(profile: Profile, id: Expr): Expr {
 
 /** The people of an account rule's rollups: only those of the accounts in scope. */
 function personProfileWithin(account: Profile, alias: string, state: State): Profile {
-  if (!account.scope) return { target: 'person', alias };
+  // The link's person_id: a condition that reads nothing else of the person (an event, a
+  // segment) then leaves `people` unread, and PostgreSQL drops its join (see `peopleRows`).
+  const id = sql.ref(`${linkOf(alias)}.person_id`);
+  if (!account.scope) return { target: 'person', alias, id };
   const outer = account.scope;
   return {
     target: 'person',
     alias,
+    id,
     // An array computed once (an init plan), so that each subquery probes its index by these
     // people rather than scanning all its rows and joining them to the accounts' people.
     scope: (id) =>
@@ -319,7 +325,7 @@ function rowCondition(node: Condition, row: RowRef, state: State): Bool {
 }
 
 function idOf(profile: Profile): Expr {
-  return sql.ref(`${profile.alias}.${profile.target === 'person' ? 'person_id' : 'account_id'}`);
+  return profile.id ?? sql.ref(`${profile.alias}.${profile.target === 'person' ? 'person_id' : 'account_id'}`);
 }
 
 function alias(state: State, prefix: string): string {
@@ -406,17 +412,23 @@ function ownedRows(source: RowSql, profile: Profile, r: string, state: State): {
   };
 }
 
-/** `FROM person_accounts JOIN people <person> WHERE <in the workspace>`, owned by the account. */
+/**
+ * `FROM person_accounts LEFT JOIN people <person> WHERE <in the workspace>`, owned by the account.
+ * Every link has its person (a foreign key), so the LEFT JOIN is the inner join; and being one,
+ * on the person's primary key, PostgreSQL removes it when nothing of the person's row is read.
+ */
 function peopleRows(person: string, account: Profile, state: State): { from: Expr; owner: Expr } {
-  const link = `${person}_link`;
+  const link = linkOf(person);
   const owner = sql.ref(`${link}.account_id`);
   return {
     from: sql`person_accounts ${sql.id(link)}
-    JOIN people ${sql.id(person)} ON ${sql.ref(`${person}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${person}.person_id`)} = ${sql.ref(`${link}.person_id`)}
+    LEFT JOIN people ${sql.id(person)} ON ${sql.ref(`${person}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${person}.person_id`)} = ${sql.ref(`${link}.person_id`)}
     WHERE ${sql.ref(`${link}.workspace_id`)} = ${state.workspaceId}${scoped(account, owner)}`,
     owner,
   };
 }
+
+const linkOf = (person: string) => `${person}_link`;
 
 /** The rows of an aggregate's source, to be grouped by owner, and the aggregate over one group. */
 function groupedRows(value: Aggregate, profile: Profile, state: State): { from: Expr; owner: Expr; aggregate: Expr } {
