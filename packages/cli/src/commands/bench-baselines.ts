@@ -5,7 +5,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Kysely } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { inlineSegmentReferences } from '@strata/core';
+import { healthTopic, inlineSegmentReferences, ruleDependencies } from '@strata/core';
+import { churnRiskTopic } from '@strata/engine';
 import { listLiveVersions, selectRuleMembers, setWorkspaceSql, workspaceScope, type Database } from '@strata/storage';
 import { ago, churned, fillBaselineSql, now, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
 
@@ -254,8 +255,12 @@ export async function countWithStrata(db: Kysely<Database>, workspaceId: string,
   const active = (await listLiveVersions(scope)).filter((v) => v.state === 'active');
   const rules = new Map(active.map((v) => [v.key, v.rule]));
   for (const version of active) {
+    const rule = inlineSegmentReferences(version.rule, rules);
+    // Segments on scores Strata computes and stores (health, the quadrant, churn risk): the
+    // baselines, plain SQL over the raw rows, have nothing to compare them with.
+    if (ruleDependencies(rule).topics.some((topic) => topic === healthTopic || topic === churnRiskTopic)) continue;
     const row = await scope.db
-      .selectFrom(selectRuleMembers(scope.db, inlineSegmentReferences(version.rule, rules), { workspaceId, now: at }).as('m'))
+      .selectFrom(selectRuleMembers(scope.db, rule, { workspaceId, now: at }).as('m'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     counts[version.key] = Number(row.n);

@@ -16,8 +16,13 @@ describe('statusFieldMb', () => {
 
 describe('readRssMb', () => {
   it("reads a running process's resident memory and nothing once it has exited", async () => {
-    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', 'process.stdout.write("ready"); setInterval(() => {}, 1000)'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     try {
+      // Read once Node runs its script: just after the spawn the process may still be starting,
+      // with nothing resident yet (CI once read 0 then).
+      await once(child.stdout, 'data');
       const rss = await readRssMb(child.pid!);
       // A Node process holds at least a few MB resident, and far less than a terabyte.
       expect(rss).toBeGreaterThan(5);
