@@ -63,7 +63,7 @@ export const defaultHealthModel: HealthModelInput = {
     {
       key: 'nps',
       name: 'Last NPS',
-      expression: 'last(surveys.nps)',
+      expression: 'last(surveys.nps where nps is set)',
       weight: 15,
       scoring: { type: 'linear', min: 0, max: 10 },
       missing: 'neutral',
