@@ -1,7 +1,7 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { forceLinting, linter, lintKeymap } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
+import { Annotation, EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import type { FieldSchema, Target } from '@strata/core';
 import { useEffect, useRef } from 'react';
@@ -43,12 +43,17 @@ const theme = EditorView.theme({
  * message and fix on hover and under the editor), and completes fields, event names, segment keys
  * and operators. Tab leaves the editor (Escape first when completing), so keyboard users are not trapped.
  */
+/** Marks a change the page made (a fix, a loaded rule), as opposed to typing. */
+const fromPage = Annotation.define<boolean>();
+
 export function RuleEditor({ value, onChange, target, fields, schema, segmentKey, label }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
   // The extensions are built once; what they read changes, so they read it through a ref.
   const current = useRef({ target, fields, schema, segmentKey, onChange });
   current.current = { target, fields, schema, segmentKey, onChange };
+  // What the editor told the page, oldest first, until the page hands each back as `value`.
+  const echoes = useRef<string[]>([]);
 
   useEffect(() => {
     const shadow = host.current!.shadowRoot ?? host.current!.attachShadow({ mode: 'open' });
@@ -74,7 +79,11 @@ export function RuleEditor({ value, onChange, target, fields, schema, segmentKey
             { delay: 150 },
           ),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) current.current.onChange(update.state.doc.toString());
+            if (!update.docChanged) return;
+            const text = update.state.doc.toString();
+            // A value applied from the page (below) is the page's already: no echo to wait for.
+            if (!update.transactions.some((t) => t.annotation(fromPage))) echoes.current.push(text);
+            current.current.onChange(text);
           }),
         ],
       }),
@@ -84,11 +93,19 @@ export function RuleEditor({ value, onChange, target, fields, schema, segmentKey
     // Created once per mount; value changes from outside are applied below.
   }, []);
 
-  // A fix applied from the list under the editor, or a segment loaded after mount.
+  // A fix applied from the list under the editor, or a segment loaded after mount. A value the
+  // editor itself sent comes back later than the next keystroke on a busy machine: applying that
+  // echo would drop what was typed since (seen as a lost first letter), so echoes are passed over.
   useEffect(() => {
     const editor = view.current;
+    const echo = echoes.current.indexOf(value);
+    if (echo >= 0) {
+      echoes.current.splice(0, echo + 1);
+      return;
+    }
+    echoes.current = [];
     if (editor && editor.state.doc.toString() !== value)
-      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
+      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value }, annotations: fromPage.of(true) });
   }, [value]);
 
   // Another target or schema changes what is right: check again at once.
