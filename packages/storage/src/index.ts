@@ -176,6 +176,7 @@ export {
   findPersonByIdentity,
   findProfileId,
   loadAccountRecord,
+  loadAccountRecords,
   loadPersonRecord,
   RecordTooLargeError,
   recordLimits,
