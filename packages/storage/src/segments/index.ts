@@ -43,6 +43,7 @@ export {
   limitStatementTime,
   listenForSegmentWork,
   lockProfiles,
+  profileLockKey,
   lockSegmentDefinitions,
   readSegmentBacklog,
   readWorkFailures,
