@@ -235,3 +235,15 @@ export {
   type MissingPolicy,
   type NumberExpression,
 } from './health/index.js';
+export {
+  assignmentMethods,
+  languageFallbacks,
+  pickAgent,
+  type AgentSeat,
+  type AgentStatus,
+  type Assignment,
+  type AssignmentInput,
+  type AssignmentMethod,
+  type LanguageFallback,
+  type QueueDefinition,
+} from './routing/index.js';

@@ -88,6 +88,7 @@ export * from './webhooks/index.js';
 export * from './runtime/index.js';
 export * from './outbound/index.js';
 export * from './privacy/index.js';
+export { routeTicket, setAgentAvailability, UnknownQueueError, type RouteOptions } from './routing/index.js';
 export {
   churnBandBounds,
   churnBandOf,

@@ -85,6 +85,14 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getQuadrant: 'segments:read',
   getHealthSettings: 'settings:read',
   putHealthSettings: 'health:write',
+  listQueues: 'settings:read',
+  getQueue: 'settings:read',
+  putQueue: 'policies:write',
+  deleteQueue: 'policies:write',
+  listAgents: 'tickets:read',
+  setAgentStatus: 'queue:work',
+  routeTicket: 'tickets:write',
+  listTicketAssignments: 'tickets:read',
   recordSurveyResponse: 'surveys:write',
   createSurveyLink: 'surveys:write',
   connectIntegration: 'integrations:write',
@@ -503,6 +511,8 @@ beforeAll(async () => {
     'integrations/{provider}': { value: 'stripe', shared: true },
     'health-models/{key}': { value: 'default', shared: true },
     'measures/{measure}': { value: 'csm-rating', shared: true },
+    'queues/{key}': { value: 'matrix-queue', shared: true },
+    'agents/{email}': { value: 'matrix-agent@example.com', shared: true },
     'users/{id}': { value: viewerOfB.id },
     'keys/{id}': { value: liveKeyOfB.key.id },
   };
@@ -538,6 +548,9 @@ beforeAll(async () => {
     end: '17:00',
     holidays: [],
     role: 'viewer',
+    queue: 'matrix-queue',
+    agents: [{ email: 'matrix-agent@example.com' }],
+    status: 'away',
   };
 
   const document = JSON.parse((await call('GET', '/api/v1/openapi.json', {})).text) as {

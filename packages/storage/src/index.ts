@@ -290,3 +290,19 @@ export {
   type ManualHealthValue,
   type StoredHealthModel,
 } from './health/index.js';
+export {
+  agentStatuses,
+  deleteQueue,
+  findQueue,
+  listAssignments,
+  listQueues,
+  lockAgents,
+  openTicketLoad,
+  openTicketsRoutedTo,
+  recordAssignment,
+  recordRoundRobinPick,
+  saveQueue,
+  setAgentStatus,
+  type StoredQueue,
+  type TicketAssignment,
+} from './routing/index.js';

@@ -512,6 +512,42 @@ export interface Database {
     bucket: string;
     failed_at: Timestamp;
   };
+  support_queues: {
+    workspace_id: string;
+    key: string;
+    name: string;
+    assignment: 'round-robin' | 'least-loaded' | 'manual';
+    language_fallback: 'any-agent' | 'unassigned';
+    agents: ColumnType<AgentSeatRow[], string, string>;
+    last_assigned: string | null;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  agent_statuses: {
+    workspace_id: string;
+    email: string;
+    status: 'online' | 'away';
+    changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  ticket_assignments: {
+    workspace_id: string;
+    ticket_id: string;
+    assignment_id: Generated<string>;
+    queue_key: string;
+    assignee: string | null;
+    reason: string;
+    language_fallback: boolean;
+    cause: string;
+    at: ColumnType<Date, Date | string | undefined, never>;
+  };
+}
+
+/** A queue's agent seat as stored (`support_queues.agents`). */
+export interface AgentSeatRow {
+  email: string;
+  skills: string[];
+  languages: string[];
+  capacity: number;
 }
 
 export type SegmentVersionState = 'building' | 'active' | 'retired';

@@ -1,0 +1,1 @@
+export { routeTicket, setAgentAvailability, UnknownQueueError, type RouteOptions } from './route-ticket.js';

@@ -1,0 +1,3 @@
+export { registerAgentRoutes } from './agents.js';
+export { registerQueueRoutes } from './queues.js';
+export { registerTicketAssignmentRoutes } from './ticket-assignment.js';
