@@ -246,4 +246,13 @@ export {
   type AssignmentMethod,
   type LanguageFallback,
   type QueueDefinition,
+  defaultTriageWeights,
+  slaUrgency,
+  triageLevels,
+  triageScore,
+  triageTerms,
+  type TriageInput,
+  type TriagePart,
+  type TriageTerm,
+  type TriageWeights,
 } from './routing/index.js';
