@@ -109,6 +109,7 @@ export {
 } from './profiles/index.js';
 export { copyRows, copyValue, mergeEventSummaries, pruneEventSummaries, rebuildEventSummaries } from './ingestion/index.js';
 export { compileCondition, rowTimeColumn, selectRuleMembers, summaryHorizonDays, type CompileContext } from './segments/index.js';
+export { compileTicketCondition, type TicketCompileContext } from './segments/index.js';
 export { registerComputedFieldSql, type ComputedFieldReader } from './segments/index.js';
 export { loadFieldSchema } from './profiles/index.js';
 export { type MemberScope } from './segments/index.js';
