@@ -114,6 +114,7 @@ export {
   businessHoursSchema,
   businessMinutesBetween,
   defaultBusinessHours,
+  workspaceBusinessHours,
   type BusinessHours,
   type BusinessHoursInput,
 } from './support/business-hours.js';
@@ -253,6 +254,7 @@ export {
   orderPolicies,
   policyAttributes,
   sameDecision,
+  segmentsReadByPolicies,
   slaDueTimes,
   type DecidedSla,
   type DecisionInput,

@@ -212,6 +212,7 @@ export interface Database {
     rule_text: string;
     rule: Json<unknown>;
     sets: Json<unknown>;
+    redecision: Json<unknown> | null;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };
   ticket_decisions: {

@@ -151,27 +151,22 @@ async function store(world: World): Promise<{ workspaceId: string; tickets: Tick
     [...p.segments].map((key) => ({ workspace_id: ws, segment_key: key, member_id: p.id })),
   );
   if (members.length > 0) await db.insertInto('segment_members').values(members).execute();
-  const tickets: TicketRecord[] = world.tickets.map(({ hoursAgo, person, account, ...fields }) => {
-    const created = new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
-    return {
-      id: randomUUID(),
-      fields: { ...fields, created_at: created },
-      ...(person === undefined ? {} : { person: people[person]! }),
-      ...(account === undefined ? {} : { account: accounts[account]! }),
-    };
+  const rows = world.tickets.map(({ hoursAgo, person, account, ...fields }) => ({
+    workspace_id: ws,
+    ticket_id: randomUUID(),
+    person_id: person === undefined ? null : people[person]!.id,
+    account_id: account === undefined ? null : accounts[account]!.id,
+    created_at: new Date(now.getTime() - hoursAgo * 3_600_000).toISOString(),
+    is_open: fields.status !== 'solved',
+    ...fields,
+  }));
+  await db.insertInto('tickets').values(rows).execute();
+  // The evaluator reads the same columns by name, with the requester's and account's records.
+  const tickets: TicketRecord[] = rows.map(({ workspace_id: _ws, ticket_id, person_id, account_id, ...fields }) => {
+    const person = people.find((p) => p.id === person_id);
+    const account = accounts.find((a) => a.id === account_id);
+    return { id: ticket_id, fields, ...(person ? { person } : {}), ...(account ? { account } : {}) };
   });
-  await db
-    .insertInto('tickets')
-    .values(
-      tickets.map((t) => ({
-        workspace_id: ws,
-        ticket_id: t.id,
-        person_id: t.person?.id ?? null,
-        account_id: t.account?.id ?? null,
-        ...(t.fields as Record<string, string | string[] | null>),
-      })),
-    )
-    .execute();
   return { workspaceId: ws, tickets };
 }
 

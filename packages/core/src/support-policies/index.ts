@@ -18,3 +18,4 @@ export {
   type TicketDecision,
   type TicketFacts,
 } from './decide-ticket.js';
+export { segmentsReadByPolicies } from './policy-segments.js';

@@ -4,7 +4,7 @@ import type { TicketChannel, TicketPriority } from '../support/ticket-model.js';
 /** Minutes to answer and to solve a ticket of one priority; `nextResponseMinutes` counts from each later customer message. */
 export interface SlaTarget {
   firstResponseMinutes: number;
-  nextResponseMinutes?: number;
+  nextResponseMinutes?: number | undefined;
   resolutionMinutes: number;
 }
 
@@ -13,21 +13,21 @@ export interface SlaPolicy {
   key: string;
   name: string;
   businessHours: boolean;
-  targets: Partial<Record<TicketPriority, SlaTarget>>;
+  targets: { [P in TicketPriority]?: SlaTarget | undefined };
 }
 
 /** What a support policy sets on the tickets it matches; absent attributes are left to later policies. */
 export interface PolicySet {
-  priority?: TicketPriority;
+  priority?: TicketPriority | undefined;
   /** An SLA policy's key. */
-  sla?: string;
+  sla?: string | undefined;
   /** A queue's key, stored as given until queues exist. */
-  queue?: string;
-  tags?: string[];
+  queue?: string | undefined;
+  tags?: string[] | undefined;
   /** A set of canned responses, by key. */
-  responseSet?: string;
+  responseSet?: string | undefined;
   /** Channels the customer is offered (entitlements): phone only for `high-value`, say. */
-  channels?: TicketChannel[];
+  channels?: TicketChannel[] | undefined;
 }
 
 export const policyAttributes = ['priority', 'sla', 'queue', 'tags', 'responseSet', 'channels'] as const;

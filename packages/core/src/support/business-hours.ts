@@ -43,6 +43,15 @@ export function defaultBusinessHours(timezone: string): BusinessHours {
   return { timezone, workingDays: [1, 2, 3, 4, 5], start: '09:00', end: '17:00', holidays: [] };
 }
 
+/** A workspace's hours from its setting (null: the defaults), in its own timezone unless the setting names one. */
+export function workspaceBusinessHours(
+  timezone: string,
+  setting: (Omit<BusinessHours, 'timezone'> & { timezone?: string | undefined }) | null,
+): BusinessHours {
+  if (!setting) return defaultBusinessHours(timezone);
+  return { ...setting, timezone: setting.timezone ?? timezone };
+}
+
 function minutesOfDay(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return h! * 60 + m!;

@@ -5,7 +5,8 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  * Support policies. SLA policies (targets per priority, in business hours or not) and ordered
  * support policies (a ticket rule, stored as text and checked IR, and what it sets); per ticket
  * every decision taken, with its cause: the newest row is the ticket's current decision, and a row
- * is written only when the decision changed. SLA warnings are a workspace setting.
+ * is written only when the decision changed. A policy's change re-decides the open tickets, its
+progress kept on the policy. SLA warnings are a workspace setting.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -28,6 +29,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       rule_text text NOT NULL,
       rule jsonb NOT NULL,
       sets jsonb NOT NULL,
+      -- The re-decision of open tickets after the last change: {status, done, total, startedAt, finishedAt}.
+      redecision jsonb,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (workspace_id, policy_key)
     );
@@ -41,12 +44,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (workspace_id, ticket_id, decision_id),
       FOREIGN KEY (workspace_id, ticket_id) REFERENCES tickets ON DELETE CASCADE
     );
+    -- Re-deciding after a policy changes pages through the open tickets by id.
+    CREATE INDEX tickets_open ON tickets (workspace_id, ticket_id) WHERE is_open;
   `.execute(db);
   await enableWorkspaceRowLevelSecurity(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    DROP INDEX tickets_open;
     DROP TABLE ticket_decisions, support_policies, sla_policies;
     ALTER TABLE workspaces DROP COLUMN sla_warning_minutes;
   `.execute(db);

@@ -2,3 +2,4 @@ export { registerSurveyPages } from './survey-pages.js';
 export { registerSurveyRoutes } from './surveys.js';
 export { registerTicketRoutes } from './tickets.js';
 export { registerTextModelRoutes } from './text-models.js';
+export { registerTicketDecisionRoutes } from './ticket-decisions.js';
