@@ -27,6 +27,7 @@ const domains = [
   'runtime',
   'segments',
   'support',
+  'support-policies',
   'system',
   'users',
   'webhooks',

@@ -23,9 +23,18 @@ export { applyTraits, mergeVersionedTraits, type TraitTimes, type VersionedTrait
 export type { Span, Diagnostic, DiagnosticCode } from './segments/diagnostics.js';
 export { diagnosticCodes } from './segments/diagnostics.js';
 export { parseRule, type ParseResult } from './segments/parse.js';
-export { checkRule, type CheckOptions, type CheckResult } from './segments/check.js';
+export { checkRule, checkTicketRule, type CheckOptions, type CheckResult, type TicketCheckResult } from './segments/check.js';
 export { printRule, printCondition } from './segments/print.js';
-export { maxRuleTextLength, ruleTextOfIr, validateRule, type ValidateResult } from './segments/validate-rule.js';
+export {
+  maxRuleTextLength,
+  ruleTextOfIr,
+  validateRule,
+  validateTicketRule,
+  type ValidateResult,
+  type ValidateTicketResult,
+} from './segments/validate-rule.js';
+export { ticketTargetFields, type TicketTargetField } from './segments/ticket-target.js';
+export { evaluateTicketRule, type TicketRecord } from './segments/evaluate-ticket.js';
 export {
   checkPattern,
   maxPatternLength,
@@ -70,9 +79,11 @@ export {
   type Condition,
   type FieldRef,
   type FieldScope,
+  type RuleTarget,
   type SegmentRule,
   type Source,
   type Target,
+  type TicketRule,
   type Value,
   type Window,
 } from './segments/ir.js';
@@ -99,9 +110,11 @@ export {
 } from './segments/dependencies.js';
 export { inlineSegmentReferences } from './segments/inline-references.js';
 export {
+  addBusinessMinutes,
   businessHoursSchema,
   businessMinutesBetween,
   defaultBusinessHours,
+  workspaceBusinessHours,
   type BusinessHours,
   type BusinessHoursInput,
 } from './support/business-hours.js';
@@ -256,3 +269,23 @@ export {
   type TriageTerm,
   type TriageWeights,
 } from './routing/index.js';
+export {
+  breachedMilestones,
+  decideTicket,
+  orderPolicies,
+  policyAttributes,
+  sameDecision,
+  segmentsReadByPolicies,
+  slaDueTimes,
+  type DecidedSla,
+  type DecisionInput,
+  type PolicyAttribute,
+  type PolicySet,
+  type SlaDueTimes,
+  type SlaMilestone,
+  type SlaPolicy,
+  type SlaTarget,
+  type SupportPolicy,
+  type TicketDecision,
+  type TicketFacts,
+} from './support-policies/index.js';

@@ -77,6 +77,22 @@ export {
   type SurveyView,
 } from './support/index.js';
 export { issueSurveyLink, verifySurveyLink, type SurveyLinkCheck, type SurveyLinkClaims } from './support/index.js';
+export {
+  checkSupportPolicy,
+  decideTickets,
+  policiesUsingSla,
+  previewPolicies,
+  redecideOpenTickets,
+  redecideOpenTicketsTask,
+  requestRedecision,
+  supportPolicyDecisions,
+  type CheckedPolicy,
+  type DecisionChange,
+  type DecisionRun,
+  type PolicyIssue,
+  type PolicyPreview,
+  type SupportPolicyInput,
+} from './support-policies/index.js';
 export { SecretBox, parseMasterKey } from './integrations/index.js';
 export { configureIntegration, resolveWebhookTarget } from './integrations/index.js';
 export { providerNames, webhookProviders, type ProviderName } from './integrations/index.js';

@@ -32,7 +32,14 @@ import {
   registerSegmentRoutes,
   registerSegmentRuleRoutes,
 } from './routes/segments/index.js';
-import { registerSurveyPages, registerSurveyRoutes, registerTextModelRoutes, registerTicketRoutes } from './routes/support/index.js';
+import {
+  registerSurveyPages,
+  registerSurveyRoutes,
+  registerTextModelRoutes,
+  registerTicketDecisionRoutes,
+  registerTicketRoutes,
+} from './routes/support/index.js';
+import { registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes } from './routes/routing/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
@@ -190,6 +197,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentActivityRoutes(scope, { auth, now });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerTextModelRoutes(scope, { auth });
+      registerTicketDecisionRoutes(scope, { auth });
+      registerSlaPolicyRoutes(scope, { auth });
+      registerSupportPolicyRoutes(scope, { auth });
       registerChurnRoutes(scope, { auth });
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });

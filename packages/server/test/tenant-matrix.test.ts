@@ -125,6 +125,16 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   erasePerson: 'people:erase',
   getRetention: 'settings:read',
   setRetention: 'settings:write',
+  listSlaPolicies: 'settings:read',
+  getSlaPolicy: 'settings:read',
+  putSlaPolicy: 'settings:write',
+  deleteSlaPolicy: 'settings:write',
+  listSupportPolicies: 'settings:read',
+  getSupportPolicy: 'settings:read',
+  putSupportPolicy: 'settings:write',
+  deleteSupportPolicy: 'settings:write',
+  previewSupportPolicies: 'settings:read',
+  listTicketDecisions: 'tickets:read',
   // Any credential, acting on itself: who am I, sign me out.
   me: 'signed-in',
   logout: 'signed-in',
@@ -142,7 +152,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
  * PUTs whose path names what to create in the caller's own workspace: another workspace's key
  * with the scope creates its own thing of that name (a 2xx), which B must not notice.
  */
-const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration']);
+const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration', 'putSlaPolicy', 'putSupportPolicy']);
 
 /**
  * Operations on a person by userId: the matrix's own ingestion calls with A's keys (bodies carry
@@ -164,7 +174,16 @@ interface Seeded {
   ws: TestWorkspace;
   /** Strings only this workspace's data holds; none of B's may appear in an answer to anyone but B. */
   markers: string[];
-  ids: { userId: string; groupId: string; segment: string; ticket: string; webhook: string; delivery: string };
+  ids: {
+    userId: string;
+    groupId: string;
+    segment: string;
+    ticket: string;
+    webhook: string;
+    delivery: string;
+    slaPolicy: string;
+    supportPolicy: string;
+  };
 }
 
 let database: TestDatabase;
@@ -221,6 +240,8 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     groupId: `matrix-${tag}-account`,
     segment: `matrix-${tag}-segment`,
     webhook: `matrix-${tag}-hook`,
+    slaPolicy: `matrix-${tag}-sla`,
+    supportPolicy: `matrix-${tag}-policy`,
   };
   const ok = async (answer: Promise<{ status: number; text: string }>) => {
     const { status, text } = await answer;
@@ -281,6 +302,21 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       start: '08:00',
       end: '16:00',
       holidays: [],
+    }),
+  );
+  await ok(
+    call('PUT', `/api/v1/sla-policies/${ids.slaPolicy}`, admin, {
+      name: `${marker} SLA`,
+      businessHours: true,
+      targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
+    }),
+  );
+  await ok(
+    call('PUT', `/api/v1/support-policies/${ids.supportPolicy}`, admin, {
+      name: `${marker} Policy`,
+      position: 1,
+      when: `subject contains "${marker}"`,
+      set: { sla: ids.slaPolicy, queue: 'matrix' },
     }),
   );
   const delivery = randomUUID();
@@ -507,6 +543,8 @@ beforeAll(async () => {
     'segments/{key}': { value: b.ids.segment },
     'tickets/{id}': { value: b.ids.ticket },
     'webhooks/{key}': { value: b.ids.webhook },
+    'sla-policies/{key}': { value: b.ids.slaPolicy },
+    'support-policies/{key}': { value: b.ids.supportPolicy },
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
     'health-models/{key}': { value: 'default', shared: true },
@@ -551,6 +589,8 @@ beforeAll(async () => {
     queue: 'matrix-queue',
     agents: [{ email: 'matrix-agent@example.com' }],
     status: 'away',
+    when: 'channel = "email"',
+    targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
   };
 
   const document = JSON.parse((await call('GET', '/api/v1/openapi.json', {})).text) as {

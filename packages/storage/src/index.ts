@@ -109,6 +109,7 @@ export {
 } from './profiles/index.js';
 export { copyRows, copyValue, mergeEventSummaries, pruneEventSummaries, rebuildEventSummaries } from './ingestion/index.js';
 export { compileCondition, rowTimeColumn, selectRuleMembers, summaryHorizonDays, type CompileContext } from './segments/index.js';
+export { compileTicketCondition, type TicketCompileContext } from './segments/index.js';
 export { registerComputedFieldSql, type ComputedFieldReader } from './segments/index.js';
 export { loadFieldSchema } from './profiles/index.js';
 export { type MemberScope } from './segments/index.js';
@@ -306,3 +307,24 @@ export {
   type StoredQueue,
   type TicketAssignment,
 } from './routing/index.js';
+export {
+  countOpenTickets,
+  deleteSlaPolicy,
+  deleteSupportPolicy,
+  findCurrentDecisions,
+  findSlaPolicy,
+  findSupportPolicy,
+  insertTicketDecisions,
+  listSlaPolicies,
+  listSupportPolicies,
+  listTicketDecisions,
+  matchTicketPolicies,
+  recordRedecision,
+  saveSlaPolicy,
+  saveSupportPolicy,
+  type RedecisionProgress,
+  type StoredDecision,
+  type StoredSupportPolicy,
+  type TicketPolicyMatch,
+  type TicketSelection,
+} from './support-policies/index.js';

@@ -15,6 +15,7 @@ export interface Database {
     business_hours: Json<BusinessHoursSetting> | null;
     raw_events_months: number | null;
     health_settings: Json<{ quadrant?: { highValue: number; healthy: number; poorHealth: number } }> | null;
+    sla_warning_minutes: number | null;
     created_at: CreatedAt;
   };
   api_keys: {
@@ -194,6 +195,33 @@ export interface Database {
     trained_at: Timestamp | null;
     scored: number | null;
     to_score: number | null;
+  };
+  sla_policies: {
+    workspace_id: string;
+    policy_key: string;
+    name: string;
+    business_hours: boolean;
+    targets: Json<unknown>;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  support_policies: {
+    workspace_id: string;
+    policy_key: string;
+    name: string;
+    position: number;
+    rule_text: string;
+    rule: Json<unknown>;
+    sets: Json<unknown>;
+    redecision: Json<unknown> | null;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  ticket_decisions: {
+    workspace_id: string;
+    ticket_id: string;
+    decision_id: Generated<number>;
+    cause: string;
+    decision: Json<unknown>;
+    decided_at: Timestamp;
   };
   churn_scores: {
     workspace_id: string;

@@ -11,18 +11,25 @@ import {
   type AggregateName,
   type Condition,
   type FieldRef,
+  type RuleTarget,
   type SegmentRule,
   type Source,
   type Target,
+  type TicketRule,
   type Value,
   type Window,
 } from './ir.js';
 import { checkPattern } from './pattern.js';
 import { isoTime, operators, type OperandValue, type OperatorName } from './registry.js';
 import { sources, type RecordSourceSpec, type SourceSpec } from './sources.js';
+import { ticketRuleNeedsSegment, ticketTargetFields } from './ticket-target.js';
 
-/** Where a condition is being read: a profile (person or account) or the rows of a source (`event` names the events). */
-type Scope = { kind: 'profile'; target: Target } | { kind: 'rows'; source: RecordSourceSpec; event: string | undefined };
+/**
+ * Where a condition is being read: a profile (person or account), the rows of a source (`event`
+ * names the events), or one ticket (a ticket rule).
+ */
+type Scope =
+  { kind: 'profile'; target: Target } | { kind: 'rows'; source: RecordSourceSpec; event: string | undefined } | { kind: 'ticket' };
 
 export interface CheckOptions {
   target: Target;
@@ -32,6 +39,7 @@ export interface CheckOptions {
 }
 
 export type CheckResult = { ok: true; rule: SegmentRule } | { ok: false; diagnostics: Diagnostic[] };
+export type TicketCheckResult = { ok: true; rule: TicketRule } | { ok: false; diagnostics: Diagnostic[] };
 
 /** Resolves names and types against the workspace's fields; every mistake is reported, none thrown. */
 export function checkRule(ast: ConditionNode, options: CheckOptions): CheckResult {
@@ -41,12 +49,20 @@ export function checkRule(ast: ConditionNode, options: CheckOptions): CheckResul
   return { ok: true, rule: { version: irVersion, target: options.target, condition } };
 }
 
+/** Checks a rule about one ticket (a support policy's `when`) as `checkRule` checks a segment's. */
+export function checkTicketRule(ast: ConditionNode, options: { schema: FieldSchema }): TicketCheckResult {
+  const checker = new Checker({ target: 'ticket', schema: options.schema });
+  const condition = checker.condition(ast, { kind: 'ticket' });
+  if (checker.diagnostics.length > 0 || !condition) return { ok: false, diagnostics: checker.diagnostics };
+  return { ok: true, rule: { version: irVersion, target: 'ticket', condition } };
+}
+
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
   /** Event properties nobody has sent yet, typed by a guess: a type complaint about them is really "unknown field". */
   private readonly guessed = new WeakSet<FieldRef>();
 
-  constructor(private readonly options: CheckOptions) {}
+  constructor(private readonly options: { target: RuleTarget; schema: FieldSchema; segmentKey?: string }) {}
 
   condition(node: ConditionNode, scope: Scope): Condition | undefined {
     switch (node.kind) {
@@ -64,6 +80,7 @@ class Checker {
       case 'in-segment':
         return this.segmentReference(node.key, scope);
       case 'did': {
+        if (scope.kind === 'ticket') return this.fail('wrong-target', `"did" ${ticketRuleNeedsSegment}`, node.span);
         if (scope.kind !== 'profile')
           return this.fail(
             'wrong-target',
@@ -78,6 +95,7 @@ class Checker {
         return { kind: 'did', event: node.event.value, ...(where ? { where } : {}), ...(window ? { window } : {}) };
       }
       case 'quantified': {
+        if (scope.kind === 'ticket') return this.fail('wrong-target', `${node.quantifier}(...) ${ticketRuleNeedsSegment}`, node.span);
         if (scope.kind !== 'profile' || scope.target !== 'account' || sources[node.source.name].rows !== 'people') {
           return this.fail('wrong-target', `${node.quantifier}(people where ...) applies to accounts, over their people`, node.span);
         }
@@ -102,6 +120,8 @@ class Checker {
         key.span,
       );
     }
+    // A ticket reads the membership of its requester or of its account, whichever the segment is of.
+    if (scope.kind === 'ticket') return { kind: 'in-segment', key: key.value };
     const target = scope.kind === 'profile' ? scope.target : undefined;
     if (segment.target !== target) {
       return this.fail(
@@ -214,6 +234,7 @@ class Checker {
     if (node.kind === 'field') return this.field(node.path, node.span, scope, operands);
     const fn = node.fn as AggregateName;
     if (!(aggregateNames as readonly string[]).includes(fn)) return undefined; // reported by the parser
+    if (scope.kind === 'ticket') return this.fail('wrong-target', `${fn}(...) ${ticketRuleNeedsSegment}`, node.span);
     if (scope.kind !== 'profile')
       return this.fail('wrong-target', `${fn}(...) applies to a person or an account, not inside a where clause`, node.span);
     const source = this.source(node.source, scope.target);
@@ -258,17 +279,13 @@ class Checker {
   private field(path: string[], span: Span, scope: Scope, operands: Operand[]): FieldRef | undefined {
     const name = path.join('.');
     const schema = this.options.schema;
+    if (scope.kind === 'ticket') return this.ticketField(path, span);
     if (scope.kind === 'profile') {
       if (path.length === 2 && path[0] === 'account' && scope.target === 'person') {
         return this.lookup(path[1]!, schema.account, 'person-account', span, 'account.', builtinColumns.account);
       }
       if (path.length !== 1) return this.unknown(name, span, Object.keys(schema[scope.target]));
-      // Strata's own columns first, then computed fields, then traits: a trait cannot shadow either.
-      const computed = ownValue(builtinColumns[scope.target], path[0]!)
-        ? undefined
-        : computedFields(scope.target).find((f) => f.name === path[0]);
-      if (computed) return { kind: 'field', scope: scope.target, name: computed.name, type: computed.type, computed: true };
-      return this.lookup(path[0]!, schema[scope.target], scope.target, span, '', builtinColumns[scope.target]);
+      return this.profileField(path[0]!, scope.target, span, '');
     }
     if (path.length !== 1) return this.unknown(name, span, []);
     const rowFields = scope.source.fields?.(schema);
@@ -292,6 +309,36 @@ class Checker {
     const guess: FieldRef = { kind: 'field', scope: 'event', name, type };
     this.guessed.add(guess);
     return guess;
+  }
+
+  /** A field of a person or an account: Strata's own columns first, then computed fields, then traits (which cannot shadow either). */
+  private profileField(name: string, target: Target, span: Span, prefix: string, scope: FieldRef['scope'] = target): FieldRef | undefined {
+    const computed = ownValue(builtinColumns[target], name) ? undefined : computedFields(target).find((f) => f.name === name);
+    if (computed) return { kind: 'field', scope, name: computed.name, type: computed.type, computed: true };
+    return this.lookup(name, this.options.schema[target], scope, span, prefix, builtinColumns[target]);
+  }
+
+  /** In a ticket rule: `priority` is the ticket's, `person.plan` its requester's, `account.plan` its account's. */
+  private ticketField(path: string[], span: Span): FieldRef | undefined {
+    const [first, second] = path;
+    if (path.length === 2 && (first === 'person' || first === 'account'))
+      return this.profileField(second!, first, span, `${first}.`, first === 'person' ? 'ticket-person' : 'ticket-account');
+    const fields = ticketTargetFields(this.options.schema);
+    const field = path.length === 1 ? ownValue(fields, first!) : undefined;
+    if (field) return { kind: 'field', scope: 'ticket', name: first!, type: field.type, column: field.column };
+    // A profile's field named without its owner: say whose it could be.
+    const owners = (['person', 'account'] as const).filter((target) => path.length === 1 && ownValue(this.options.schema[target], first!));
+    if (owners.length > 0)
+      return this.fail(
+        'unknown-field',
+        `a ticket has no field "${first}" - did you mean ${owners.map((o) => `"${o}.${first}"`).join(' or ')}?`,
+        span,
+      );
+    const candidates = [
+      ...Object.keys(fields),
+      ...(['person', 'account'] as const).flatMap((t) => Object.keys(this.options.schema[t]).map((f) => `${t}.${f}`)),
+    ];
+    return this.unknown(path.join('.'), span, candidates);
   }
 
   /** The event property behind a value when nobody has sent it, so its type is only a guess. */

@@ -154,7 +154,14 @@ function evaluateRow(condition: Condition, fields: Record<string, unknown>, now:
   }
 }
 
-function decide(condition: Extract<Condition, { kind: 'predicate' }>, raw: unknown, type: FieldType, now: number, zones: Zones): boolean {
+/** @internal shared with evaluate-ticket.ts: a predicate on one raw value, missing unless present and of its type. */
+export function decide(
+  condition: Extract<Condition, { kind: 'predicate' }>,
+  raw: unknown,
+  type: FieldType,
+  now: number,
+  zones: Zones,
+): boolean {
   const value = present(raw, type);
   if (condition.operator === 'is-not-set') return value === undefined;
   if (value === undefined) return false;

@@ -5,7 +5,11 @@ import type { OperandValue, OperatorName } from './registry.js';
 /** Version of the stored IR; bump with a migration of stored rules when its shape changes. */
 export const irVersion = 1;
 
+/** Who a segment selects; segments are always of people or of accounts. */
 export type Target = 'person' | 'account';
+
+/** What a rule is about: a profile (segments), or a support ticket (support policies' `when`). */
+export type RuleTarget = Target | 'ticket';
 
 /** A checked segment rule: what is stored, compiled to SQL and evaluated in memory. */
 export interface SegmentRule {
@@ -14,8 +18,22 @@ export interface SegmentRule {
   condition: Condition;
 }
 
-/** Where a field lives. `column` fields are Strata's own (first_seen_at); the rest are traits or properties. */
-export type FieldScope = 'person' | 'account' | 'person-account' | 'event' | 'ticket' | 'survey';
+/**
+ * A checked rule about one support ticket: its fields, `person.FIELD` and `account.FIELD` of its
+ * requester and account, and `in segment` for either's membership. Stored by support policies.
+ */
+export interface TicketRule {
+  version: typeof irVersion;
+  target: 'ticket';
+  condition: Condition;
+}
+
+/**
+ * Where a field lives. `column` fields are Strata's own (first_seen_at); the rest are traits or
+ * properties. In a ticket rule, `ticket-person` and `ticket-account` are its requester's and its
+ * account's (`person.plan`, `account.plan`), so the IR prints back without knowing its target.
+ */
+export type FieldScope = 'person' | 'account' | 'person-account' | 'event' | 'ticket' | 'survey' | 'ticket-person' | 'ticket-account';
 
 export interface FieldRef {
   kind: 'field';

@@ -2,9 +2,11 @@ import {
   windowKind,
   type CalendarWindow,
   type Condition,
+  type FieldScope,
   type RollingWindow,
   type SegmentRule,
   type Source,
+  type TicketRule,
   type Value,
   type Window,
   type WindowKind,
@@ -12,7 +14,7 @@ import {
 import { operators, type OperandValue, type OperatorName } from './registry.js';
 
 /** Canonical text of a rule; parsing and checking it gives back the same IR. */
-export function printRule(rule: SegmentRule): string {
+export function printRule(rule: SegmentRule | TicketRule): string {
   return printCondition(rule.condition, 0);
 }
 
@@ -64,9 +66,21 @@ export function printComparison(operator: OperatorName, operands: readonly Opera
 
 /** Canonical text of a field or an aggregate. */
 export function printValue(value: Value): string {
-  if (value.kind === 'field') return value.scope === 'person-account' ? `account.${value.name}` : value.name;
+  if (value.kind === 'field') return `${fieldPrefixes[value.scope]}${value.name}`;
   return `${value.fn}(${printSource(value.source)})`;
 }
+
+/** What a field's scope writes before its name; keyed so that a new scope fails to compile until it prints. */
+const fieldPrefixes: Record<FieldScope, string> = {
+  person: '',
+  account: '',
+  'person-account': 'account.',
+  event: '',
+  ticket: '',
+  survey: '',
+  'ticket-person': 'person.',
+  'ticket-account': 'account.',
+};
 
 function printSource(source: Source): string {
   let head: string = source.from;

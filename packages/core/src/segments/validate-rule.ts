@@ -1,7 +1,7 @@
-import { checkRule } from './check.js';
+import { checkRule, checkTicketRule } from './check.js';
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import type { FieldSchema } from './field-schema.js';
-import type { SegmentRule, Target } from './ir.js';
+import type { SegmentRule, Target, TicketRule } from './ir.js';
 import { parseRule } from './parse.js';
 import { printRule } from './print.js';
 
@@ -12,6 +12,19 @@ export function validateRule(text: string, options: { target: Target; schema: Fi
   const parsed = parseRule(text);
   // Check what could be read even when some could not, so one run reports every kind of mistake.
   const checked = checkRule(parsed.ast, options);
+  if (parsed.diagnostics.length > 0 || !checked.ok) {
+    const all = [...parsed.diagnostics, ...(checked.ok ? [] : checked.diagnostics)];
+    return { ok: false, diagnostics: all.sort((a, b) => a.span.start - b.span.start) };
+  }
+  return { ok: true, rule: checked.rule, text: printRule(checked.rule) };
+}
+
+export type ValidateTicketResult = { ok: true; rule: TicketRule; text: string } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Parses and checks the text of a ticket rule (a support policy's `when`), as `validateRule` does a segment's. */
+export function validateTicketRule(text: string, options: { schema: FieldSchema }): ValidateTicketResult {
+  const parsed = parseRule(text);
+  const checked = checkTicketRule(parsed.ast, options);
   if (parsed.diagnostics.length > 0 || !checked.ok) {
     const all = [...parsed.diagnostics, ...(checked.ok ? [] : checked.diagnostics)];
     return { ok: false, diagnostics: all.sort((a, b) => a.span.start - b.span.start) };

@@ -43,6 +43,15 @@ export function defaultBusinessHours(timezone: string): BusinessHours {
   return { timezone, workingDays: [1, 2, 3, 4, 5], start: '09:00', end: '17:00', holidays: [] };
 }
 
+/** A workspace's hours from its setting (null: the defaults), in its own timezone unless the setting names one. */
+export function workspaceBusinessHours(
+  timezone: string,
+  setting: (Omit<BusinessHours, 'timezone'> & { timezone?: string | undefined }) | null,
+): BusinessHours {
+  if (!setting) return defaultBusinessHours(timezone);
+  return { ...setting, timezone: setting.timezone ?? timezone };
+}
+
 function minutesOfDay(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return h! * 60 + m!;
@@ -74,4 +83,28 @@ export function businessMinutesBetween(from: Date, to: Date, hours: BusinessHour
     if (overlap > 0) total += overlap;
   }
   return Math.round(total / 600) / 100; // minutes, to two decimals
+}
+
+/**
+ * The instant at which `minutes` working minutes have passed since `from` (the inverse of
+ * `businessMinutesBetween`): an SLA target counted in business hours. Undefined when the hours
+ * give no working time within three years (no working days, or every one a holiday).
+ */
+export function addBusinessMinutes(from: Date, minutes: number, hours: BusinessHours): Date | undefined {
+  const holidays = new Set(hours.holidays);
+  const workingDays = new Set(hours.workingDays);
+  const start = minutesOfDay(hours.start);
+  const end = minutesOfDay(hours.end);
+  const fromMs = from.getTime();
+  let left = minutes * 60_000;
+  let day = DateTime.fromMillis(fromMs, { zone: hours.timezone }).startOf('day');
+  for (let i = 0; i <= maxDays; i++, day = day.plus({ days: 1 })) {
+    if (!workingDays.has(day.weekday) || holidays.has(day.toISODate()!)) continue;
+    const open = Math.max(day.plus({ minutes: start }).toMillis(), fromMs);
+    const close = day.plus({ minutes: end }).toMillis();
+    if (close <= open) continue;
+    if (close - open >= left) return new Date(open + left);
+    left -= close - open;
+  }
+  return undefined;
 }

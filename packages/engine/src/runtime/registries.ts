@@ -4,6 +4,7 @@ import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
+import { redecideOpenTicketsTask, supportPolicyDecisions } from '../support-policies/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
 
 /**
@@ -18,9 +19,10 @@ export const tasks = {
   'train-churn-model': trainChurnModelTask,
   'refresh-health': refreshHealthTask,
   'recompute-health-history': recomputeHealthHistoryTask,
+  'redecide-open-tickets': redecideOpenTicketsTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;
 
 /** Every change subscriber, in the order a pass serves them. Names are cursor keys: never rename one. */
-export const subscribers: readonly Subscriber[] = [membershipWebhooks];
+export const subscribers: readonly Subscriber[] = [membershipWebhooks, supportPolicyDecisions];

@@ -1,8 +1,16 @@
 import { v7 as uuidv7 } from 'uuid';
-import { mergeTicketTopics, type TicketChannel, type TicketPriority, type TicketSource, type TicketStatus } from '@strata/core';
+import {
+  mergeTicketTopics,
+  type TicketChannel,
+  type TicketDecision,
+  type TicketPriority,
+  type TicketSource,
+  type TicketStatus,
+} from '@strata/core';
 import {
   claimWebhookDelivery,
   enqueueSegmentWork,
+  findCurrentDecisions,
   findExternalIdsOf,
   findTicket,
   insertTicket,
@@ -16,6 +24,7 @@ import {
 } from '@strata/storage';
 import { WorkCollector } from '../segments/index.js';
 import { withTransactionRetry } from '../ingestion/index.js';
+import { decideTickets } from '../support-policies/index.js';
 import { loadBusinessHours } from './business-hours-setting.js';
 import { resolveRequester, type Requester, type RequesterIds } from './requesters.js';
 import { deriveTicket, statusTransition } from './ticket-derivation.js';
@@ -107,6 +116,8 @@ export interface TicketView {
   resolutionMinutes: number | null;
   resolutionBusinessMinutes: number | null;
   messages: TicketMessageView[];
+  /** What the support policies decided for it now; null before its first decision. */
+  policy: (TicketDecision & { decidedAt: Date }) | null;
 }
 
 export type TicketOutcome =
@@ -242,6 +253,8 @@ async function applyTicketWrite(
         if (row.person_id) work.add('person', row.person_id, ['tickets'], { kind: 'support' });
         if (row.account_id) work.add('account', row.account_id, ['tickets'], { kind: 'support' });
         await enqueueSegmentWork(tx, work.work());
+        // Decided with the write, so a ticket is never seen without its decision.
+        await decideTickets(tx, { ids: [row.ticket_id] }, existing ? 'ticket-updated' : 'ticket-created');
         return { kind: 'row', row, messages: stored, created: !existing, applied };
       },
     ),
@@ -296,10 +309,12 @@ function messageView(m: TicketMessageRow): TicketMessageView {
 }
 
 async function viewOf(scope: WorkspaceScope, row: TicketRow, known?: TicketMessageRow[]): Promise<TicketView> {
-  const [ids, messages] = await Promise.all([
+  const [ids, messages, decisions] = await Promise.all([
     findExternalIdsOf(scope, { personId: row.person_id, accountId: row.account_id }),
     known ?? listTicketMessages(scope, row.ticket_id),
+    findCurrentDecisions(scope, [row.ticket_id]),
   ]);
+  const decision = decisions.get(row.ticket_id);
   return {
     id: row.ticket_id,
     externalId: row.external_id,
@@ -331,5 +346,6 @@ async function viewOf(scope: WorkspaceScope, row: TicketRow, known?: TicketMessa
     resolutionMinutes: row.resolution_minutes,
     resolutionBusinessMinutes: row.resolution_business_minutes,
     messages: messages.map(messageView),
+    policy: decision ? { ...decision.decision, decidedAt: decision.decidedAt } : null,
   };
 }

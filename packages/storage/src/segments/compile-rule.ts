@@ -58,12 +58,13 @@ interface Profile {
   scope?: (id: Expr) => Bool;
 }
 
-interface State extends CompileContext {
+/** @internal shared with compile-ticket-rule.ts: the context and the count of aliases given out. */
+export interface State extends CompileContext {
   aliases: number;
 }
 
 /** The profile a value belongs to, by id expression: whose timezone `in customer timezone` reads. */
-interface Owner {
+export interface Owner {
   target: Target;
   id: Expr;
 }
@@ -328,13 +329,14 @@ function idOf(profile: Profile): Expr {
   return profile.id ?? sql.ref(`${profile.alias}.${profile.target === 'person' ? 'person_id' : 'account_id'}`);
 }
 
-function alias(state: State, prefix: string): string {
+/** @internal shared with compile-ticket-rule.ts */
+export function alias(state: State, prefix: string): string {
   state.aliases++;
   return `${prefix}${state.aliases}`;
 }
 
-/** The typed value of a profile field: a column, or a trait read as the field's type (NULL otherwise). */
-function fieldValue(field: FieldRef, tableAlias: string): Expr {
+/** The typed value of a profile field: a column, or a trait read as the field's type (NULL otherwise). @internal shared with compile-ticket-rule.ts */
+export function fieldValue(field: FieldRef, tableAlias: string): Expr {
   if (field.column) return sql.ref(`${tableAlias}.${field.column}`);
   if (field.computed) {
     // An unregistered computed field is missing, as the evaluator reads it.
@@ -495,8 +497,8 @@ function holdsForEmpty(node: Extract<Condition, { kind: 'predicate' }>, value: A
   return operators[node.operator].evaluate(empty, node.operands, 0, { workspace: 'UTC', customer: 'UTC' });
 }
 
-/** A predicate on a typed value; NULL (missing) makes it false, except for `is not set`. */
-function predicate(
+/** A predicate on a typed value; NULL (missing) makes it false, except for `is not set`. @internal shared with compile-ticket-rule.ts */
+export function predicate(
   operator: OperatorName,
   value: Expr,
   type: FieldType,

@@ -2,13 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
-import { computedFields, validateRule, type Target } from '@strata/core';
+import { computedFields, validateRule, validateTicketRule, type Target } from '@strata/core';
 import { inWorkspaceTransaction, loadFieldSchema, selectRuleMembers, type Database } from '@strata/storage';
 import type { Authenticated } from '../../http/management-auth.js';
 
 const ruleInput = z.object({
   target: z.enum(['person', 'account']).describe('who the rule selects'),
   rule: z.string().max(10_000).describe('rule text, such as plan = "pro" and mrr >= 1000'),
+});
+const validateInput = z.object({
+  target: z.enum(['person', 'account', 'ticket']).describe('who the rule selects; "ticket" for the "when" of a support policy'),
+  rule: ruleInput.shape.rule,
 });
 const diagnosticSchema = z.object({ code: z.string(), message: z.string(), span: z.object({ start: z.number(), end: z.number() }) });
 const invalid = z.object({ ok: z.literal(false), diagnostics: z.array(diagnosticSchema) });
@@ -41,14 +45,15 @@ export function registerSegmentRuleRoutes(
         operationId: 'validateSegmentRule',
         summary: 'Check a rule: its IR and canonical text, or every mistake with its position',
         tags: ['segments'],
-        body: ruleInput,
+        body: validateInput,
         response: { 200: validateResponse },
       },
     },
     async (request) => {
       const { scope } = await deps.auth(request, 'segments:read');
       const schema = await loadFieldSchema(scope);
-      const result = validateRule(request.body.rule, { target: request.body.target, schema });
+      const { target, rule } = request.body;
+      const result = target === 'ticket' ? validateTicketRule(rule, { schema }) : validateRule(rule, { target, schema });
       return result.ok ? { ok: true as const, ir: result.rule as unknown as Record<string, unknown>, text: result.text } : result;
     },
   );

@@ -30,7 +30,10 @@ const createBody = z.object({
   key: keyField,
   name: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
-  target: z.enum(['person', 'account']),
+  target: z.enum(['person', 'account'], {
+    error:
+      'target must be "person" or "account": a segment selects people or accounts; a rule about tickets is the "when" of a support policy (PUT /api/v1/support-policies/{key})',
+  }),
   rule: ruleField,
 });
 const updateBody = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TicketRef } from '@strata/storage';
+import { decisionSchema } from '../support-policies/index.js';
 
 /** The ticket as the API answers it, and how a path names one: shared by the ticket routes. */
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,6 +55,7 @@ export const ticketSchema = z.object({
       languageSupported: z.boolean().describe('false when the language has no sentiment lexicon: no sentiment rather than a guess'),
     }),
   ),
+  policy: decisionSchema.nullable().describe('what the support policies decided for the ticket now; null before its first decision'),
 });
 export const idParams = z.object({ id: z.string().min(1).max(256) });
 export const sourceQuery = z.object({ source: z.enum(['api', 'zendesk', 'freshdesk', 'intercom']).optional() });

@@ -1,0 +1,50 @@
+import { sameDecision, type TicketDecision } from '@strata/core';
+import {
+  findCurrentDecisions,
+  insertTicketDecisions,
+  matchTicketPolicies,
+  type StoredDecision,
+  type TicketSelection,
+  type WorkspaceScope,
+} from '@strata/storage';
+import { loadDecisionContext } from './decision-context.js';
+
+/** A ticket whose decision changed: what it was (none for a new ticket) and what it is now. */
+export interface DecisionChange {
+  ticketId: string;
+  cause: string;
+  before: TicketDecision | undefined;
+  after: TicketDecision;
+}
+
+/** How a run of decisions went: tickets decided, the last one's id (a cursor over open tickets), and the changes stored. */
+export interface DecisionRun {
+  decided: number;
+  lastTicketId: string | null;
+  changes: DecisionChange[];
+}
+
+/**
+ * Decides the selected tickets under the workspace's policies now and stores a decision, with
+ * its cause, for each ticket whose decision changed (or that had none). Runs in the caller's
+ * scope: in a transaction, the decisions commit with whatever caused them.
+ */
+export async function decideTickets(scope: WorkspaceScope, selection: TicketSelection, cause: string): Promise<DecisionRun> {
+  const context = await loadDecisionContext(scope);
+  const matches = await matchTicketPolicies(scope, context.policies, selection);
+  const current = await findCurrentDecisions(
+    scope,
+    matches.map((m) => m.ticketId),
+  );
+  const changes: DecisionChange[] = [];
+  for (const match of matches) {
+    const after = context.decide(match);
+    const before = current.get(match.ticketId)?.decision;
+    if (before && sameDecision(before, after)) continue;
+    changes.push({ ticketId: match.ticketId, cause, before, after });
+  }
+  const now = scope.clock();
+  const stored: StoredDecision[] = changes.map((c) => ({ ticketId: c.ticketId, cause: c.cause, decision: c.after, decidedAt: now }));
+  await insertTicketDecisions(scope, stored);
+  return { decided: matches.length, lastTicketId: matches.at(-1)?.ticketId ?? null, changes };
+}

@@ -1,0 +1,153 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { checkSupportPolicy, previewPolicies, requestRedecision, type CheckedPolicy, type SupportPolicyInput } from '@strata/engine';
+import {
+  deleteSupportPolicy,
+  findSupportPolicy,
+  inWorkspaceTransaction,
+  listSupportPolicies,
+  recordAudit,
+  saveSupportPolicy,
+  type StoredSupportPolicy,
+  type WorkspaceScope,
+} from '@strata/storage';
+import { AppError } from '../../http/app-error.js';
+import type { Authenticated } from '../../http/management-auth.js';
+import { auditBy } from '../audit/index.js';
+import { keyParams, previewBody, previewSchema, supportPolicyBody, supportPolicySchema } from './policy-schemas.js';
+
+const view = (policy: StoredSupportPolicy): z.output<typeof supportPolicySchema> => ({
+  key: policy.key,
+  name: policy.name,
+  position: policy.position,
+  when: policy.whenText,
+  set: policy.set,
+  redecision: policy.redecision,
+});
+
+/** A policy checked against the workspace, or the 400 naming each field at fault (`prefix` for a policy in a list). */
+async function checked(scope: WorkspaceScope, key: string, input: SupportPolicyInput, prefix = '') {
+  const result: CheckedPolicy = await checkSupportPolicy(scope, key, input);
+  if (result.ok) return result.policy;
+  const issues = result.issues.map((i) => ({ ...i, field: `${prefix}${i.field}` }));
+  throw new AppError('INVALID_INPUT', issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+}
+
+/** Support policies: ordered rules about tickets that set priority, SLA, queue, tags and more. */
+export function registerSupportPolicyRoutes(app: FastifyInstance, deps: { auth: Authenticated }): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(
+    '/support-policies',
+    {
+      schema: {
+        operationId: 'listSupportPolicies',
+        summary: 'The support policies in the order they apply (position, then key)',
+        tags: ['support-policies'],
+        response: { 200: z.array(supportPolicySchema) },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'settings:read');
+      return (await listSupportPolicies(scope)).map(view);
+    },
+  );
+  api.get(
+    '/support-policies/:key',
+    {
+      schema: {
+        operationId: 'getSupportPolicy',
+        summary: 'One support policy, with the progress of the re-decision its last change started',
+        tags: ['support-policies'],
+        params: keyParams,
+        response: { 200: supportPolicySchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'settings:read');
+      const policy = await findSupportPolicy(scope, request.params.key);
+      if (!policy) throw new AppError('NOT_FOUND', `no support policy "${request.params.key}": list them with GET /support-policies`);
+      return view(policy);
+    },
+  );
+  api.put(
+    '/support-policies/:key',
+    {
+      schema: {
+        operationId: 'putSupportPolicy',
+        summary: 'Create or replace a support policy; open tickets are decided again in the background',
+        tags: ['support-policies'],
+        params: keyParams,
+        body: supportPolicyBody,
+        response: { 200: supportPolicySchema, 201: supportPolicySchema },
+      },
+    },
+    async (request, reply) => {
+      const caller = await deps.auth(request, 'settings:write');
+      const policy = await checked(caller.scope, request.params.key, request.body);
+      const { created, stored } = await inWorkspaceTransaction(caller.scope, async (tx) => {
+        const before = await findSupportPolicy(tx, policy.key);
+        const saved = await saveSupportPolicy(tx, policy);
+        await requestRedecision(tx, policy.key);
+        await recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'support-policy.saved',
+          subject: policy.key,
+          before: before ? view(before) : null,
+          after: { name: policy.name, position: policy.position, when: policy.whenText, set: policy.set },
+        });
+        return { created: saved.created, stored: (await findSupportPolicy(tx, policy.key))! };
+      });
+      return reply.status(created ? 201 : 200).send(view(stored));
+    },
+  );
+  api.delete(
+    '/support-policies/:key',
+    {
+      schema: {
+        operationId: 'deleteSupportPolicy',
+        summary: 'Delete a support policy; open tickets are decided again without it',
+        tags: ['support-policies'],
+        params: keyParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const caller = await deps.auth(request, 'settings:write');
+      const key = request.params.key;
+      await inWorkspaceTransaction(caller.scope, async (tx) => {
+        const before = await findSupportPolicy(tx, key);
+        if (!before || !(await deleteSupportPolicy(tx, key))) throw new AppError('NOT_FOUND', `no support policy "${key}"`);
+        await requestRedecision(tx, key);
+        await recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'support-policy.deleted',
+          subject: key,
+          before: view(before),
+          after: null,
+        });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+  api.post(
+    '/support-policies/preview',
+    {
+      schema: {
+        operationId: 'previewSupportPolicies',
+        summary: 'How many open tickets a policy (or a list) would change if saved, with samples; saves nothing',
+        tags: ['support-policies'],
+        body: previewBody,
+        response: { 200: previewSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'settings:read');
+      const bodies = Array.isArray(request.body) ? request.body : [request.body];
+      const proposed = [];
+      for (const [i, { key, ...input }] of bodies.entries())
+        proposed.push(await checked(scope, key, input, Array.isArray(request.body) ? `[${i}].` : ''));
+      return previewPolicies(scope, proposed);
+    },
+  );
+}

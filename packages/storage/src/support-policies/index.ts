@@ -1,0 +1,12 @@
+export { deleteSlaPolicy, findSlaPolicy, listSlaPolicies, saveSlaPolicy } from './sla-policies.js';
+export {
+  deleteSupportPolicy,
+  findSupportPolicy,
+  listSupportPolicies,
+  recordRedecision,
+  saveSupportPolicy,
+  type RedecisionProgress,
+  type StoredSupportPolicy,
+} from './support-policies.js';
+export { countOpenTickets, matchTicketPolicies, type TicketPolicyMatch, type TicketSelection } from './ticket-policy-matches.js';
+export { findCurrentDecisions, insertTicketDecisions, listTicketDecisions, type StoredDecision } from './ticket-decisions.js';
