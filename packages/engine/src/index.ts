@@ -104,7 +104,17 @@ export * from './webhooks/index.js';
 export * from './runtime/index.js';
 export * from './outbound/index.js';
 export * from './privacy/index.js';
-export { routeTicket, setAgentAvailability, UnknownQueueError, type RouteOptions } from './routing/index.js';
+export {
+  InvalidCursorError,
+  routeTicket,
+  setAgentAvailability,
+  triageQueue,
+  triageWeights,
+  UnknownQueueError,
+  type RouteOptions,
+  type TriageItem,
+  type TriagePage,
+} from './routing/index.js';
 export {
   churnBandBounds,
   churnBandOf,

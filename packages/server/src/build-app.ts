@@ -41,7 +41,7 @@ import {
 } from './routes/support/index.js';
 import { registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
-import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes } from './routes/routing/index.js';
+import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
@@ -207,6 +207,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerQueueRoutes(scope, { auth });
       registerAgentRoutes(scope, { auth });
       registerTicketAssignmentRoutes(scope, { auth });
+      registerTriageRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });

@@ -93,6 +93,9 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   setAgentStatus: 'queue:work',
   routeTicket: 'tickets:write',
   listTicketAssignments: 'tickets:read',
+  getTriage: 'tickets:read',
+  getTriageSettings: 'settings:read',
+  putTriageSettings: 'policies:write',
   recordSurveyResponse: 'surveys:write',
   createSurveyLink: 'surveys:write',
   connectIntegration: 'integrations:write',
@@ -589,6 +592,7 @@ beforeAll(async () => {
     queue: 'matrix-queue',
     agents: [{ email: 'matrix-agent@example.com' }],
     status: 'away',
+    weights: { priority: 1, sla: 1, churnRisk: 1, value: 1, sentiment: 1 },
     when: 'channel = "email"',
     targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
   };

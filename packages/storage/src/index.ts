@@ -306,6 +306,10 @@ export {
   setAgentStatus,
   type StoredQueue,
   type TicketAssignment,
+  listOpenTicketsForTriage,
+  readTriageWeights,
+  writeTriageWeights,
+  type TriageRow,
 } from './routing/index.js';
 export {
   countOpenTickets,

@@ -17,6 +17,7 @@ export interface Database {
     health_settings: Json<{ quadrant?: { highValue: number; healthy: number; poorHealth: number } }> | null;
     sla_warning_minutes: number | null;
     created_at: CreatedAt;
+    triage_weights: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
   };
   api_keys: {
     workspace_id: string;

@@ -1,1 +1,2 @@
 export { routeTicket, setAgentAvailability, UnknownQueueError, type RouteOptions } from './route-ticket.js';
+export { decodeCursor, InvalidCursorError, triageQueue, triageWeights, type TriageItem, type TriagePage } from './triage-queue.js';
