@@ -17,7 +17,7 @@ const EditSegmentPage = named(() => import('./screens/segment-editor/SegmentEdit
 const CustomersPage = named(() => import('./screens/customers/CustomersPage'), 'CustomersPage');
 const PersonPage = named(() => import('./screens/customer/PersonPage'), 'PersonPage');
 const AccountPage = named(() => import('./screens/customer/AccountPage'), 'AccountPage');
-const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 'QueuePage');
+const TriagePage = named(() => import('./screens/triage/TriagePage'), 'TriagePage');
 const HealthPage = named(() => import('./screens/health/HealthPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
 const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
@@ -58,7 +58,7 @@ export const routes: RouteObject[] = [
           { path: 'customers', element: <CustomersPage /> },
           { path: 'people/:userId', element: <PersonPage /> },
           { path: 'accounts/:groupId', element: <AccountPage /> },
-          { path: 'queue', element: <QueuePage /> },
+          { path: 'queue', element: <TriagePage /> },
           { path: 'health', element: <HealthPage /> },
           { path: 'health/churn-model', element: <ChurnModelPage /> },
           { path: 'playbooks', element: <PlaybooksPage /> },
