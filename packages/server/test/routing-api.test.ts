@@ -113,3 +113,26 @@ it('a queue routes tickets to online agents under capacity who speak their langu
   expect((await call('DELETE', '/api/v1/queues/tier-1')).status).toBe(204);
   expect((await call('DELETE', '/api/v1/queues/tier-1')).status).toBe(404);
 });
+
+it('a signed-in agent sets their own status, not a colleague’s', async () => {
+  const invited = await call('POST', '/api/v1/users', { email: 'cy@support.example', role: 'agent' });
+  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  const accepted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/invitations/accept',
+    payload: { token: new URL(invited.body.inviteUrl as string).hash.slice(1), password: 'a long agent password' },
+  });
+  expect(accepted.statusCode, accepted.body).toBe(200);
+  const cookie = /strata_session=([^;]+)/.exec(String(accepted.headers['set-cookie']))![1]!;
+  const asAgent = (email: string) =>
+    app.inject({
+      method: 'PUT',
+      url: `/api/v1/agents/${email}/status`,
+      headers: { cookie: `strata_session=${cookie}`, origin: 'http://localhost:80' },
+      payload: { status: 'away' },
+    });
+  expect((await asAgent('cy@support.example')).statusCode).toBe(200);
+  const other = await asAgent('ana@support.example');
+  expect(other.statusCode).toBe(403);
+  expect(other.json<{ error: { message: string } }>().error.message).toContain('only their own status');
+});

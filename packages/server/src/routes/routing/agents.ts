@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { setAgentAvailability } from '@strata/engine';
 import { agentStatuses, inWorkspaceTransaction, listQueues, openTicketLoad, recordAudit } from '@strata/storage';
+import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { auditBy } from '../audit/index.js';
 import { agentSchema, assignmentSchema } from './routing-schemas.js';
@@ -54,6 +55,12 @@ export function registerAgentRoutes(app: FastifyInstance, deps: { auth: Authenti
     async (request) => {
       const caller = await deps.auth(request, 'queue:work');
       const { email } = request.params;
+      // An agent sets their own status; setting someone else's is a lead's (policies:write) or a key's.
+      if (caller.session && caller.session.email.toLowerCase() !== email && !caller.permissions.includes('policies:write'))
+        throw new AppError(
+          'FORBIDDEN',
+          `an agent sets only their own status (${caller.session.email}); a lead with policies:write sets others'`,
+        );
       const moved = await setAgentAvailability(caller.scope, email, request.body.status);
       await inWorkspaceTransaction(caller.scope, (tx) =>
         recordAudit(tx, {
