@@ -289,3 +289,14 @@ export {
   type TicketDecision,
   type TicketFacts,
 } from './support-policies/index.js';
+export {
+  compareMeans,
+  compareProportions,
+  summarize,
+  wilsonInterval,
+  type Counts,
+  type Interval,
+  type MeanComparison,
+  type ProportionComparison,
+  type Sample,
+} from './stats/index.js';
