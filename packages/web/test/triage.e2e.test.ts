@@ -6,7 +6,7 @@ import { openBrowserApp, owner, now, type BrowserApp } from './harness/browser-a
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 /**
- * The Queue page as an agent uses it, in real Chromium against a real Strata: open tickets most
+ * Settings › Queues and the Queue page as a team lead and an agent use them, in real Chromium against a real Strata: open tickets most
  * urgent first with a ticking SLA countdown (red once breached), their own tickets only, and going
  * away, which hands their tickets on.
  */
@@ -64,13 +64,27 @@ describe('the queue page', () => {
       when: 'subject is set',
       set: { sla: 'standard' },
     });
-    await api('PUT', '/api/v1/queues/tier-1', {
-      name: 'Tier 1',
-      agents: [
-        { email: owner.email, capacity: 5 },
-        { email: 'bo@example.com', capacity: 5 },
-      ],
-    });
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${baseUrl}/segments`);
+
+    // Settings › Queues: a queue with two agents, made in the editor.
+    await page.goto(`${baseUrl}/settings/queues`);
+    await page.getByRole('button', { name: 'New queue' }).click();
+    await page.getByLabel('Key').fill('tier-1');
+    await page.getByLabel('Name').fill('Tier 1');
+    await page.getByLabel('Agent 1 email').fill(owner.email);
+    await page.getByLabel('Agent 1 capacity').fill('5');
+    await page.getByRole('button', { name: 'Add agent' }).click();
+    await page.getByLabel('Agent 2 email').fill('bo@example.com');
+    await page.getByLabel('Agent 2 languages').fill('en, de');
+    await ui.checkScreen('settings-queues', { waitFor: 'load' });
+    await page.getByRole('button', { name: 'Save queue' }).click();
+    const queueRow = page.getByRole('table', { name: 'Queues' }).getByRole('row', { name: /Tier 1/ });
+    await expect.poll(() => queueRow.textContent().catch(() => '')).toContain(`${owner.email}, bo@example.com`);
+
     const ticket = (userId: string, subject: string, priority: string, minutesAgo: number) =>
       api(
         'POST',
@@ -82,11 +96,6 @@ describe('the queue page', () => {
     await ticket('bob', 'How do I rename a report?', 'low', 1);
     await api('POST', `/api/v1/tickets/${late.id}/assignment`, { queue: 'tier-1' });
 
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email').fill(owner.email);
-    await page.getByLabel('Password').fill(owner.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL(`${baseUrl}/segments`);
     await page.getByRole('link', { name: 'Queue', exact: true }).click();
     await page.waitForURL(`${baseUrl}/queue`);
 
