@@ -251,6 +251,7 @@ export {
 export {
   breachedMilestones,
   decideTicket,
+  defaultSlaWarningMinutes,
   orderPolicies,
   policyAttributes,
   sameDecision,

@@ -292,6 +292,7 @@ export {
 } from './health/index.js';
 export {
   countOpenTickets,
+  countSupportEvents,
   deleteSlaPolicy,
   deleteSupportPolicy,
   findCurrentDecisions,
@@ -303,11 +304,15 @@ export {
   listTicketDecisions,
   matchTicketPolicies,
   recordRedecision,
+  readSlaWarningMinutes,
+  recordSupportEvents,
   saveSlaPolicy,
   saveSupportPolicy,
   type RedecisionProgress,
   type StoredDecision,
   type StoredSupportPolicy,
+  type SupportEventInput,
   type TicketPolicyMatch,
   type TicketSelection,
+  writeSlaWarningMinutes,
 } from './support-policies/index.js';
