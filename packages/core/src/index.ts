@@ -272,6 +272,7 @@ export {
 export {
   breachedMilestones,
   decideTicket,
+  defaultSlaWarningMinutes,
   orderPolicies,
   policyAttributes,
   sameDecision,

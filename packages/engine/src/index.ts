@@ -80,6 +80,8 @@ export { issueSurveyLink, verifySurveyLink, type SurveyLinkCheck, type SurveyLin
 export {
   checkSupportPolicy,
   decideTickets,
+  fireSlaTimer,
+  slaTimerTask,
   policiesUsingSla,
   previewPolicies,
   redecideOpenTickets,

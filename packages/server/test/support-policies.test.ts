@@ -182,4 +182,15 @@ describe('SLA and support policies', () => {
     });
     expect(progress).toMatchObject({ done: 1, total: 1 });
   });
+
+  it('counts the decisions it announced in /metrics, and webhooks may subscribe to support events', async () => {
+    const metrics = await app.inject({ url: '/metrics' });
+    const decided = /^strata_support_events_total\{type="ticket.decided"\} (\d+)$/m.exec(metrics.body);
+    expect(Number(decided?.[1])).toBeGreaterThanOrEqual(4);
+    const hook = await call('PUT', '/api/v1/webhooks/sla', {
+      url: 'https://hooks.example/sla',
+      events: ['sla.warning', 'sla.breached', 'ticket.decided'],
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+  });
 });

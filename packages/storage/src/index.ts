@@ -313,6 +313,7 @@ export {
 } from './routing/index.js';
 export {
   countOpenTickets,
+  countSupportEvents,
   deleteSlaPolicy,
   deleteSupportPolicy,
   findCurrentDecisions,
@@ -324,11 +325,15 @@ export {
   listTicketDecisions,
   matchTicketPolicies,
   recordRedecision,
+  readSlaWarningMinutes,
+  recordSupportEvents,
   saveSlaPolicy,
   saveSupportPolicy,
   type RedecisionProgress,
   type StoredDecision,
   type StoredSupportPolicy,
+  type SupportEventInput,
   type TicketPolicyMatch,
   type TicketSelection,
+  writeSlaWarningMinutes,
 } from './support-policies/index.js';

@@ -216,6 +216,15 @@ export interface Database {
     redecision: Json<unknown> | null;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };
+  support_events: {
+    workspace_id: string;
+    event_id: Generated<number>;
+    ticket_id: string;
+    type: 'ticket.decided' | 'sla.warning' | 'sla.breached';
+    dedupe_key: string;
+    payload: Json<unknown>;
+    at: Timestamp;
+  };
   ticket_decisions: {
     workspace_id: string;
     ticket_id: string;
@@ -417,7 +426,8 @@ export interface Database {
     workspace_id: string;
     message_id: string;
     webhook_key: string;
-    change_id: number;
+    change_id: number | null;
+    support_event_id: number | null;
     event: string;
     payload: Json<unknown>;
     status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | undefined, 'pending' | 'delivered' | 'failed'>;

@@ -1,4 +1,5 @@
 export {
+  defaultSlaWarningMinutes,
   orderPolicies,
   policyAttributes,
   type PolicyAttribute,

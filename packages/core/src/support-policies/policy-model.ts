@@ -30,6 +30,9 @@ export interface PolicySet {
   channels?: TicketChannel[] | undefined;
 }
 
+/** Minutes before an SLA target that `sla.warning` fires, unless the workspace sets its own. */
+export const defaultSlaWarningMinutes = 15;
+
 export const policyAttributes = ['priority', 'sla', 'queue', 'tags', 'responseSet', 'channels'] as const;
 export type PolicyAttribute = (typeof policyAttributes)[number];
 

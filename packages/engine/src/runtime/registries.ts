@@ -4,7 +4,7 @@ import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
-import { redecideOpenTicketsTask, supportPolicyDecisions } from '../support-policies/index.js';
+import { redecideOpenTicketsTask, slaTimerTask, supportPolicyDecisions } from '../support-policies/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
 
 /**
@@ -20,6 +20,7 @@ export const tasks = {
   'refresh-health': refreshHealthTask,
   'recompute-health-history': recomputeHealthHistoryTask,
   'redecide-open-tickets': redecideOpenTicketsTask,
+  'sla-timer': slaTimerTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

@@ -7,7 +7,10 @@ import {
   type TicketSelection,
   type WorkspaceScope,
 } from '@strata/storage';
+import { announceSupportEvents } from './announce-support-events.js';
 import { loadDecisionContext } from './decision-context.js';
+// sla-timers.ts calls back into decideTickets when a breach fires: timers cause decisions, decisions schedule timers.
+import { scheduleSlaTimers } from './sla-timers.js';
 
 /** A ticket whose decision changed: what it was (none for a new ticket) and what it is now. */
 export interface DecisionChange {
@@ -26,7 +29,8 @@ export interface DecisionRun {
 
 /**
  * Decides the selected tickets under the workspace's policies now and stores a decision, with
- * its cause, for each ticket whose decision changed (or that had none). Runs in the caller's
+ * its cause, for each ticket whose decision changed (or that had none); each such change is
+ * announced as `ticket.decided` and (re)schedules the ticket's SLA timers. Runs in the caller's
  * scope: in a transaction, the decisions commit with whatever caused them.
  */
 export async function decideTickets(scope: WorkspaceScope, selection: TicketSelection, cause: string): Promise<DecisionRun> {
@@ -38,6 +42,9 @@ export async function decideTickets(scope: WorkspaceScope, selection: TicketSele
   );
   const changes: DecisionChange[] = [];
   for (const match of matches) {
+    // A workspace without policies decides nothing new: its tickets keep their own priority and
+    // carry no decision until a policy exists (then the policy's job decides the open ones).
+    if (context.policies.length === 0 && !current.has(match.ticketId)) continue;
     const after = context.decide(match);
     const before = current.get(match.ticketId)?.decision;
     if (before && sameDecision(before, after)) continue;
@@ -45,6 +52,24 @@ export async function decideTickets(scope: WorkspaceScope, selection: TicketSele
   }
   const now = scope.clock();
   const stored: StoredDecision[] = changes.map((c) => ({ ticketId: c.ticketId, cause: c.cause, decision: c.after, decidedAt: now }));
-  await insertTicketDecisions(scope, stored);
+  const ids = await insertTicketDecisions(scope, stored);
+  await announceSupportEvents(
+    scope,
+    changes.map((c) => ({
+      ticketId: c.ticketId,
+      type: 'ticket.decided' as const,
+      dedupeKey: `ticket.decided:${ids.get(c.ticketId)}`,
+      payload: {
+        type: 'ticket.decided',
+        timestamp: now.toISOString(),
+        data: { ticket: c.ticketId, cause: c.cause, decision: c.after, previous: c.before ?? null },
+      },
+      at: now,
+    })),
+  );
+  await scheduleSlaTimers(
+    scope,
+    changes.map((c) => ({ ticketId: c.ticketId, sla: c.after.sla })),
+  );
   return { decided: matches.length, lastTicketId: matches.at(-1)?.ticketId ?? null, changes };
 }

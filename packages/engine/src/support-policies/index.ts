@@ -3,3 +3,4 @@ export { checkSupportPolicy, policiesUsingSla, type CheckedPolicy, type PolicyIs
 export { previewPolicies, type PolicyPreview } from './preview-policies.js';
 export { redecideOpenTickets, redecideOpenTicketsTask, requestRedecision } from './redecide-open-tickets-task.js';
 export { supportPolicyDecisions } from './segment-decisions.js';
+export { fireSlaTimer, slaTimerTask } from './sla-timers.js';

@@ -1,6 +1,9 @@
-import type { LoggedSegmentChange, MembershipEvent } from '@strata/storage';
+import type { LoggedSegmentChange, MembershipEvent, SupportEvent } from '@strata/storage';
 
 export const membershipEvents = ['segment.entered', 'segment.exited'] as const satisfies readonly MembershipEvent[];
+/** Support events a webhook can subscribe to besides membership changes (support policies announce them). */
+export const supportEvents = ['ticket.decided', 'sla.warning', 'sla.breached'] as const satisfies readonly SupportEvent[];
+export const webhookEvents = [...membershipEvents, ...supportEvents] as const;
 
 export function eventOf(change: Pick<LoggedSegmentChange, 'kind'>): MembershipEvent {
   return change.kind === 'enter' ? 'segment.entered' : 'segment.exited';

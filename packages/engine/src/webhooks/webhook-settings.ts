@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { listSegments, upsertWebhook, type MembershipEvent, type WebhookRecord, type WorkspaceScope } from '@strata/storage';
+import { listSegments, upsertWebhook, type WebhookEvent, type WebhookRecord, type WorkspaceScope } from '@strata/storage';
 
 /** A webhook as a user configures it. */
 export interface WebhookInput {
   key: string;
   url: string;
-  events: MembershipEvent[];
+  events: WebhookEvent[];
   segments?: string[] | undefined;
   /** A Standard Webhooks secret (`whsec_` + base64 of 24 to 64 bytes); generated when left out. */
   secret?: string | undefined;

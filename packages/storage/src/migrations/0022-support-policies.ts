@@ -6,7 +6,8 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  * support policies (a ticket rule, stored as text and checked IR, and what it sets); per ticket
  * every decision taken, with its cause: the newest row is the ticket's current decision, and a row
  * is written only when the decision changed. A policy's change re-decides the open tickets, its
-progress kept on the policy. SLA warnings are a workspace setting.
+progress kept on the policy. Decisions and SLA timers announce support events, which webhooks
+can subscribe to. SLA warnings are a workspace setting.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -44,6 +45,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (workspace_id, ticket_id, decision_id),
       FOREIGN KEY (workspace_id, ticket_id) REFERENCES tickets ON DELETE CASCADE
     );
+    -- What support policies announce (ticket.decided, sla.warning, sla.breached), for webhooks
+    -- and /metrics; dedupe_key makes an event of a timer that runs twice one event.
+    CREATE TABLE support_events (
+      workspace_id uuid NOT NULL,
+      event_id bigserial NOT NULL,
+      ticket_id uuid NOT NULL,
+      type text NOT NULL CHECK (type IN ('ticket.decided', 'sla.warning', 'sla.breached')),
+      dedupe_key text NOT NULL,
+      payload jsonb NOT NULL,
+      at timestamptz NOT NULL,
+      PRIMARY KEY (workspace_id, event_id),
+      UNIQUE (workspace_id, dedupe_key),
+      FOREIGN KEY (workspace_id, ticket_id) REFERENCES tickets ON DELETE CASCADE
+    );
+    -- A webhook message is for a membership change or for a support event, never both.
+    ALTER TABLE webhook_messages
+      ALTER COLUMN change_id DROP NOT NULL,
+      ADD COLUMN support_event_id bigint,
+      ADD CONSTRAINT webhook_messages_one_source CHECK ((change_id IS NULL) <> (support_event_id IS NULL)),
+      ADD CONSTRAINT webhook_messages_support_event UNIQUE (workspace_id, webhook_key, support_event_id);
     -- Re-deciding after a policy changes pages through the open tickets by id.
     CREATE INDEX tickets_open ON tickets (workspace_id, ticket_id) WHERE is_open;
   `.execute(db);
@@ -53,7 +74,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
     DROP INDEX tickets_open;
-    DROP TABLE ticket_decisions, support_policies, sla_policies;
+    DELETE FROM webhook_messages WHERE support_event_id IS NOT NULL;
+    ALTER TABLE webhook_messages DROP CONSTRAINT webhook_messages_support_event, DROP CONSTRAINT webhook_messages_one_source,
+      DROP COLUMN support_event_id, ALTER COLUMN change_id SET NOT NULL;
+    DROP TABLE support_events, ticket_decisions, support_policies, sla_policies;
     ALTER TABLE workspaces DROP COLUMN sla_warning_minutes;
   `.execute(db);
 }

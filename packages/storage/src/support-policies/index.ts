@@ -1,4 +1,11 @@
-export { deleteSlaPolicy, findSlaPolicy, listSlaPolicies, saveSlaPolicy } from './sla-policies.js';
+export {
+  deleteSlaPolicy,
+  findSlaPolicy,
+  listSlaPolicies,
+  readSlaWarningMinutes,
+  saveSlaPolicy,
+  writeSlaWarningMinutes,
+} from './sla-policies.js';
 export {
   deleteSupportPolicy,
   findSupportPolicy,
@@ -10,3 +17,4 @@ export {
 } from './support-policies.js';
 export { countOpenTickets, matchTicketPolicies, type TicketPolicyMatch, type TicketSelection } from './ticket-policy-matches.js';
 export { findCurrentDecisions, insertTicketDecisions, listTicketDecisions, type StoredDecision } from './ticket-decisions.js';
+export { countSupportEvents, recordSupportEvents, type SupportEventInput } from './support-events.js';

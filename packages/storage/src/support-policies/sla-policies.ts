@@ -65,3 +65,17 @@ export async function deleteSlaPolicy(scope: WorkspaceScope, key: string): Promi
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** Minutes before an SLA target that `sla.warning` fires, as the workspace set it (null: the default). */
+export async function readSlaWarningMinutes(scope: WorkspaceScope): Promise<number | null> {
+  const row = await scope.db
+    .selectFrom('workspaces')
+    .select('sla_warning_minutes')
+    .where('workspace_id', '=', scope.workspaceId)
+    .executeTakeFirstOrThrow();
+  return row.sla_warning_minutes;
+}
+
+export async function writeSlaWarningMinutes(scope: WorkspaceScope, minutes: number | null): Promise<void> {
+  await scope.db.updateTable('workspaces').set({ sla_warning_minutes: minutes }).where('workspace_id', '=', scope.workspaceId).execute();
+}

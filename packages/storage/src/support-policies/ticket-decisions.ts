@@ -44,9 +44,10 @@ export async function listTicketDecisions(scope: WorkspaceScope, ticketId: strin
   return rows.map(toDecision);
 }
 
-export async function insertTicketDecisions(scope: WorkspaceScope, decisions: readonly StoredDecision[]): Promise<void> {
-  if (decisions.length === 0) return;
-  await scope.db
+/** Stores decisions (at most one per ticket in a call); answers each ticket's new decision id. */
+export async function insertTicketDecisions(scope: WorkspaceScope, decisions: readonly StoredDecision[]): Promise<Map<string, number>> {
+  if (decisions.length === 0) return new Map();
+  const rows = await scope.db
     .insertInto('ticket_decisions')
     .values(
       decisions.map((d) => ({
@@ -57,5 +58,7 @@ export async function insertTicketDecisions(scope: WorkspaceScope, decisions: re
         decided_at: d.decidedAt,
       })),
     )
+    .returning(['ticket_id', 'decision_id'])
     .execute();
+  return new Map(rows.map((r) => [r.ticket_id, Number(r.decision_id)]));
 }

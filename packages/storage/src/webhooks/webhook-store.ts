@@ -3,12 +3,15 @@ import type { Database } from '../schema.js';
 import { forEachWorkspace, type WorkspaceScope } from '../workspace-scope.js';
 
 export type MembershipEvent = 'segment.entered' | 'segment.exited';
+/** What support policies announce: a ticket's new decision, an SLA target about to be missed, or missed. */
+export type SupportEvent = 'ticket.decided' | 'sla.warning' | 'sla.breached';
+export type WebhookEvent = MembershipEvent | SupportEvent;
 
 /** A membership webhook: where to post which changes; the secret stays encrypted here. */
 export interface WebhookRecord {
   key: string;
   url: string;
-  events: MembershipEvent[];
+  events: WebhookEvent[];
   /** Only changes of these segments; null for every segment. */
   segments: string[] | null;
   secretCiphertext: string;
@@ -20,7 +23,7 @@ function toWebhook(r: Selectable<Database['webhooks']>): WebhookRecord {
   return {
     key: r.webhook_key,
     url: r.url,
-    events: r.events as MembershipEvent[],
+    events: r.events as WebhookEvent[],
     segments: r.segments,
     secretCiphertext: r.secret_ciphertext,
     createdAt: r.created_at,
@@ -75,8 +78,9 @@ export type WebhookMessageStatus = 'pending' | 'delivered' | 'failed';
 export interface WebhookMessage {
   id: string;
   webhookKey: string;
-  changeId: number;
-  event: MembershipEvent;
+  /** The membership change it announces; null for a support event. */
+  changeId: number | null;
+  event: WebhookEvent;
   payload: Record<string, unknown>;
   status: WebhookMessageStatus;
   attempts: number;
@@ -92,8 +96,8 @@ function toMessage(r: Selectable<Database['webhook_messages']>): WebhookMessage 
   return {
     id: r.message_id,
     webhookKey: r.webhook_key,
-    changeId: Number(r.change_id),
-    event: r.event as MembershipEvent,
+    changeId: r.change_id === null ? null : Number(r.change_id),
+    event: r.event as WebhookEvent,
     payload: r.payload as Record<string, unknown>,
     status: r.status,
     attempts: r.attempts,
@@ -125,6 +129,25 @@ export async function insertWebhookMessages(
       ${messages.map((m) => m.changeId)}::bigint[], ${messages.map((m) => m.event)}::text[],
       ${messages.map((m) => JSON.stringify(m.payload))}::jsonb[]) AS x(id, webhook_key, change_id, event, payload)
     ON CONFLICT (workspace_id, webhook_key, change_id) DO NOTHING
+    RETURNING message_id`.execute(db);
+  return rows.rows.map((r) => r.message_id);
+}
+
+/** Messages announcing support events, like `insertWebhookMessages`: one per webhook and event, a repeat adds nothing. */
+export async function insertSupportEventMessages(
+  scope: WorkspaceScope,
+  messages: ReadonlyArray<{ id: string; webhookKey: string; supportEventId: number; event: SupportEvent; payload: unknown }>,
+): Promise<string[]> {
+  const { db, workspaceId } = scope;
+  const now = scope.clock();
+  if (messages.length === 0) return [];
+  const rows = await sql<{ message_id: string }>`
+    INSERT INTO webhook_messages (workspace_id, message_id, webhook_key, support_event_id, event, payload, created_at, next_attempt_at)
+    SELECT ${workspaceId}::uuid, x.id, x.webhook_key, x.event_id, x.event, x.payload, ${now}::timestamptz, ${now}::timestamptz
+    FROM unnest(${messages.map((m) => m.id)}::text[], ${messages.map((m) => m.webhookKey)}::text[],
+      ${messages.map((m) => m.supportEventId)}::bigint[], ${messages.map((m) => m.event)}::text[],
+      ${messages.map((m) => JSON.stringify(m.payload))}::jsonb[]) AS x(id, webhook_key, event_id, event, payload)
+    ON CONFLICT (workspace_id, webhook_key, support_event_id) DO NOTHING
     RETURNING message_id`.execute(db);
   return rows.rows.map((r) => r.message_id);
 }

@@ -23,6 +23,9 @@ export const slaPolicyBody = z.strictObject({
   targets: slaTargets,
 });
 export const slaPolicySchema = slaPolicyBody.extend({ key: z.string() });
+export const slaSettingsSchema = z.strictObject({
+  warningMinutes: z.number().int().min(0).max(10_080).describe('minutes before an SLA target that sla.warning fires; 15 by default'),
+});
 
 const policySet = z.strictObject({
   priority: z.enum(ticketPriorities).optional(),

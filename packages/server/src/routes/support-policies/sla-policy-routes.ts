@@ -1,13 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SlaPolicy } from '@strata/core';
+import { defaultSlaWarningMinutes, type SlaPolicy } from '@strata/core';
 import { policiesUsingSla, requestRedecision } from '@strata/engine';
-import { deleteSlaPolicy, findSlaPolicy, inWorkspaceTransaction, listSlaPolicies, recordAudit, saveSlaPolicy } from '@strata/storage';
+import {
+  deleteSlaPolicy,
+  findSlaPolicy,
+  inWorkspaceTransaction,
+  listSlaPolicies,
+  readSlaWarningMinutes,
+  recordAudit,
+  saveSlaPolicy,
+  writeSlaWarningMinutes,
+} from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { auditBy } from '../audit/index.js';
-import { keyParams, slaPolicyBody, slaPolicySchema } from './policy-schemas.js';
+import { keyParams, slaPolicyBody, slaPolicySchema, slaSettingsSchema } from './policy-schemas.js';
 
 /** SLA policies: targets per priority that support policies assign to tickets. */
 export function registerSlaPolicyRoutes(app: FastifyInstance, deps: { auth: Authenticated }): void {
@@ -109,6 +118,48 @@ export function registerSlaPolicyRoutes(app: FastifyInstance, deps: { auth: Auth
         });
       });
       return reply.status(204).send(null);
+    },
+  );
+  api.get(
+    '/settings/sla',
+    {
+      schema: {
+        operationId: 'getSlaSettings',
+        summary: 'When sla.warning fires: minutes before an SLA target',
+        tags: ['support-policies'],
+        response: { 200: slaSettingsSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'settings:read');
+      return { warningMinutes: (await readSlaWarningMinutes(scope)) ?? defaultSlaWarningMinutes };
+    },
+  );
+  api.put(
+    '/settings/sla',
+    {
+      schema: {
+        operationId: 'putSlaSettings',
+        summary: 'Set when sla.warning fires; timers scheduled from now on use it',
+        tags: ['support-policies'],
+        body: slaSettingsSchema,
+        response: { 200: slaSettingsSchema },
+      },
+    },
+    async (request) => {
+      const caller = await deps.auth(request, 'settings:write');
+      await inWorkspaceTransaction(caller.scope, async (tx) => {
+        const before = await readSlaWarningMinutes(tx);
+        await writeSlaWarningMinutes(tx, request.body.warningMinutes);
+        await recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'sla-settings.saved',
+          subject: 'sla',
+          before: { warningMinutes: before },
+          after: request.body,
+        });
+      });
+      return request.body;
     },
   );
 }

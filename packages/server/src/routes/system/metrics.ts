@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { subscribers, type SegmentEngine } from '@strata/engine';
-import { readSegmentBacklog, readWorkFailures, summariseSubscriberLag, type Database } from '@strata/storage';
+import { countSupportEvents, readSegmentBacklog, readWorkFailures, summariseSubscriberLag, type Database } from '@strata/storage';
 import { metricsGate, type MetricsAccess } from './metrics-access.js';
 
 /**
@@ -31,6 +31,7 @@ export function registerMetricsRoute(
       subscribers.map((s) => s.name),
       100_000,
     );
+    const supportEvents = await countSupportEvents(deps.db());
     const oldestAge = ageSeconds(backlog.oldest, deps.now());
     const lines = [
       '# HELP strata_segment_backlog Profile changes queued for live evaluation, all workspaces.',
@@ -58,6 +59,9 @@ export function registerMetricsRoute(
       '# HELP strata_subscriber_failing_workspaces Workspaces where a subscriber is backing off after a failure.',
       '# TYPE strata_subscriber_failing_workspaces gauge',
       ...lag.map((l) => `strata_subscriber_failing_workspaces{subscriber="${l.subscriber}"} ${l.failingWorkspaces}`),
+      '# HELP strata_support_events_total Support events announced (ticket.decided, sla.warning, sla.breached), all workspaces.',
+      '# TYPE strata_support_events_total counter',
+      ...Object.entries(supportEvents).map(([type, n]) => `strata_support_events_total{type="${type}"} ${n}`),
     ];
     if (engine?.lastSweep) {
       lines.push(

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { deliverWebhookTask, enqueue, membershipEvents, saveWebhook, WebhookInputError, type SecretBox } from '@strata/engine';
+import { deliverWebhookTask, enqueue, saveWebhook, webhookEvents, WebhookInputError, type SecretBox } from '@strata/engine';
 import {
   deleteWebhook,
   findWebhook,
@@ -29,14 +29,21 @@ const keyParams = z.object({
 });
 const putBody = z.object({
   url: z.string().max(2000).describe('where to POST; http or https, no user name or password'),
-  events: z.array(z.enum(membershipEvents)).min(1).describe('which changes to send'),
-  segments: z.array(z.string()).max(1000).optional().describe('only changes of these segments; every segment when left out'),
+  events: z
+    .array(z.enum(webhookEvents))
+    .min(1)
+    .describe('which changes to send: segment.entered/exited, and the support events ticket.decided, sla.warning, sla.breached'),
+  segments: z
+    .array(z.string())
+    .max(1000)
+    .optional()
+    .describe('only changes of these segments; every segment when left out (support events are not filtered by segment)'),
   secret: z.string().max(200).optional().describe('a Standard Webhooks secret, whsec_ + base64; generated when left out'),
 });
 const webhookSchema = z.object({
   key: z.string(),
   url: z.string(),
-  events: z.array(z.enum(membershipEvents)),
+  events: z.array(z.enum(webhookEvents)),
   segments: z.array(z.string()).nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
@@ -46,7 +53,7 @@ const savedSchema = webhookSchema.extend({
 });
 const deliverySchema = z.object({
   id: z.string().describe('the webhook-id header of every attempt'),
-  event: z.enum(membershipEvents),
+  event: z.enum(webhookEvents),
   status: z.enum(['pending', 'delivered', 'failed']).describe('failed: every attempt failed (dead-lettered); retry sends it again'),
   attempts: z.number(),
   lastAttemptAt: z.date().nullable(),
