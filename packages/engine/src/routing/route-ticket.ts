@@ -22,6 +22,8 @@ export interface RouteOptions {
   exclude?: ReadonlySet<string>;
   /** Route only an open ticket this agent still holds (else nothing happens, and undefined is returned). */
   onlyIfHeldBy?: string;
+  /** Route only an open ticket (else nothing happens, and undefined is returned). */
+  onlyIfOpen?: boolean;
 }
 
 /** A queue that is not there: the caller names the field that holds its key. */
@@ -58,6 +60,7 @@ export async function routeTicket(
     .executeTakeFirst();
   if (!ticket) throw new Error(`no ticket ${ticketId}`);
   if (options.onlyIfHeldBy !== undefined && (!ticket.is_open || ticket.assignee !== options.onlyIfHeldBy)) return undefined;
+  if (options.onlyIfOpen && !ticket.is_open) return undefined;
   const [status, load] = await Promise.all([agentStatuses(scope, emails), openTicketLoad(scope, emails)]);
   // The ticket itself does not count against the agent who holds it now: it may stay with them.
   if (ticket.assignee && load.has(ticket.assignee)) load.set(ticket.assignee, load.get(ticket.assignee)! - 1);

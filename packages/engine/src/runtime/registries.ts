@@ -5,6 +5,7 @@ import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.j
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { redecideOpenTicketsTask, slaTimerTask, supportPolicyDecisions } from '../support-policies/index.js';
+import { routeTicketTask } from '../routing/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
 
 /**
@@ -21,6 +22,7 @@ export const tasks = {
   'recompute-health-history': recomputeHealthHistoryTask,
   'redecide-open-tickets': redecideOpenTicketsTask,
   'sla-timer': slaTimerTask,
+  'route-ticket': routeTicketTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

@@ -9,6 +9,7 @@ import {
 } from '@strata/storage';
 import { announceSupportEvents } from './announce-support-events.js';
 import { loadDecisionContext } from './decision-context.js';
+import { queueRouting } from '../routing/index.js';
 // sla-timers.ts calls back into decideTickets when a breach fires: timers cause decisions, decisions schedule timers.
 import { scheduleSlaTimers } from './sla-timers.js';
 
@@ -70,6 +71,13 @@ export async function decideTickets(scope: WorkspaceScope, selection: TicketSele
   await scheduleSlaTimers(
     scope,
     changes.map((c) => ({ ticketId: c.ticketId, sla: c.after.sla })),
+  );
+  // A new queue routes the ticket to one of its agents (a job: see queueRouting).
+  await queueRouting(
+    scope,
+    changes.flatMap((c) =>
+      c.after.queue !== null && c.after.queue !== c.before?.queue ? [{ ticketId: c.ticketId, queue: c.after.queue, cause: c.cause }] : [],
+    ),
   );
   return { decided: matches.length, lastTicketId: matches.at(-1)?.ticketId ?? null, changes };
 }

@@ -81,7 +81,7 @@ const decidedSla = z
 export const decisionSchema = z.object({
   priority: z.string().nullable().describe("the first matching policy's, else the ticket's own"),
   queue: z.string().nullable(),
-  assignee: z.null(),
+  assignee: z.string().nullable().describe("the agent the decision's queue assigned (routing), null until routed"),
   tags: z.array(z.string()),
   responseSet: z.string().nullable(),
   channels: z.array(z.string()).nullable(),
