@@ -316,6 +316,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
     }),
   );
+  await ok(call('PUT', '/api/v1/queues/matrix', admin, { name: `${marker} Queue`, agents: [{ email: `agent-${tag}@members.example` }] }));
   await ok(
     call('PUT', `/api/v1/support-policies/${ids.supportPolicy}`, admin, {
       name: `${marker} Policy`,
