@@ -57,6 +57,21 @@ export {
   type TextContext,
   type TextSignals,
 } from './support/index.js';
+export {
+  CannedResponseInputError,
+  checkResponseTemplate,
+  htmlChannels,
+  isLanguageCode,
+  renderResponseTemplate,
+  repliesInHtml,
+  saveCannedResponse,
+  suggestResponses,
+  ticketTemplateData,
+  type CannedResponseInput,
+  type CannedResponseProblem,
+  type ResponseSuggestion,
+  type TemplateProblem,
+} from './support/index.js';
 export { loadBusinessHours } from './support/index.js';
 export {
   changeTicket,

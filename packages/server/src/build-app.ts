@@ -32,7 +32,13 @@ import {
   registerSegmentRoutes,
   registerSegmentRuleRoutes,
 } from './routes/segments/index.js';
-import { registerSurveyPages, registerSurveyRoutes, registerTextModelRoutes, registerTicketRoutes } from './routes/support/index.js';
+import {
+  registerCannedResponseRoutes,
+  registerSurveyPages,
+  registerSurveyRoutes,
+  registerTextModelRoutes,
+  registerTicketRoutes,
+} from './routes/support/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
@@ -189,6 +195,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentActivityRoutes(scope, { auth, now });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerTextModelRoutes(scope, { auth });
+      registerCannedResponseRoutes(scope, { auth });
       registerChurnRoutes(scope, { auth });
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });

@@ -67,6 +67,11 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getTicket: 'tickets:read',
   addTicketMessage: 'tickets:write',
   correctTicketSentiment: 'tickets:write',
+  listCannedResponses: 'tickets:read',
+  getCannedResponse: 'tickets:read',
+  putCannedResponse: 'policies:write',
+  deleteCannedResponse: 'policies:write',
+  listTicketSuggestions: 'tickets:read',
   getSentimentModel: 'settings:read',
   getTopicModel: 'settings:read',
   trainSentimentModel: 'settings:write',
@@ -134,7 +139,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
  * PUTs whose path names what to create in the caller's own workspace: another workspace's key
  * with the scope creates its own thing of that name (a 2xx), which B must not notice.
  */
-const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration']);
+const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration', 'putCannedResponse']);
 
 /**
  * Operations on a person by userId: the matrix's own ingestion calls with A's keys (bodies carry
@@ -156,7 +161,7 @@ interface Seeded {
   ws: TestWorkspace;
   /** Strings only this workspace's data holds; none of B's may appear in an answer to anyone but B. */
   markers: string[];
-  ids: { userId: string; groupId: string; segment: string; ticket: string; webhook: string; delivery: string };
+  ids: { userId: string; groupId: string; segment: string; ticket: string; webhook: string; delivery: string; cannedResponse: string };
 }
 
 let database: TestDatabase;
@@ -213,6 +218,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     groupId: `matrix-${tag}-account`,
     segment: `matrix-${tag}-segment`,
     webhook: `matrix-${tag}-hook`,
+    cannedResponse: `matrix-${tag}-response`,
   };
   const ok = async (answer: Promise<{ status: number; text: string }>) => {
     const { status, text } = await answer;
@@ -261,6 +267,13 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       url: `https://${marker}.hooks.example/in`,
       events: ['segment.entered'],
       secret: hookSecret,
+    }),
+  );
+  await ok(
+    call('PUT', `/api/v1/canned-responses/${ids.cannedResponse}`, admin, {
+      title: `${marker} Response`,
+      body: `${marker} reply to {{ person.name }}`,
+      segments: [ids.segment],
     }),
   );
   await ok(call('PUT', '/api/v1/integrations/stripe', admin, { secret: `whsec_${marker}` }));
@@ -499,6 +512,7 @@ beforeAll(async () => {
     'segments/{key}': { value: b.ids.segment },
     'tickets/{id}': { value: b.ids.ticket },
     'webhooks/{key}': { value: b.ids.webhook },
+    'canned-responses/{key}': { value: b.ids.cannedResponse },
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
     'health-models/{key}': { value: 'default', shared: true },

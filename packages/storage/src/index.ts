@@ -198,6 +198,14 @@ export {
   type TicketRow,
   type TicketUpdate,
 } from './support/index.js';
+export {
+  deleteCannedResponse,
+  findCannedResponse,
+  listCannedResponses,
+  upsertCannedResponse,
+  type CannedResponseRecord,
+} from './support/index.js';
+export { findTicketCustomer, type TicketCustomer } from './support/index.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './support/index.js';
 export {
   correctLatestCustomerSentiment,

@@ -15,6 +15,21 @@ export {
   type TextContext,
   type TextSignals,
 } from './text/index.js';
+export {
+  CannedResponseInputError,
+  checkResponseTemplate,
+  htmlChannels,
+  isLanguageCode,
+  renderResponseTemplate,
+  repliesInHtml,
+  saveCannedResponse,
+  suggestResponses,
+  ticketTemplateData,
+  type CannedResponseInput,
+  type CannedResponseProblem,
+  type ResponseSuggestion,
+  type TemplateProblem,
+} from './canned/index.js';
 export { loadBusinessHours } from './business-hours-setting.js';
 export { deriveTicket } from './ticket-derivation.js';
 export {

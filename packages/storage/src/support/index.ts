@@ -13,6 +13,14 @@ export {
   type TicketRow,
   type TicketUpdate,
 } from './tickets.js';
+export {
+  deleteCannedResponse,
+  findCannedResponse,
+  listCannedResponses,
+  upsertCannedResponse,
+  type CannedResponseRecord,
+} from './canned-responses.js';
+export { findTicketCustomer, type TicketCustomer } from './ticket-customer.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './surveys.js';
 export {
   correctLatestCustomerSentiment,

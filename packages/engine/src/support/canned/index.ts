@@ -1,0 +1,10 @@
+export {
+  CannedResponseInputError,
+  isLanguageCode,
+  saveCannedResponse,
+  type CannedResponseInput,
+  type CannedResponseProblem,
+} from './canned-responses.js';
+export { checkResponseTemplate, renderResponseTemplate, type TemplateProblem } from './response-template.js';
+export { htmlChannels, repliesInHtml, ticketTemplateData } from './ticket-template-data.js';
+export { suggestResponses, type ResponseSuggestion } from './suggest-responses.js';
