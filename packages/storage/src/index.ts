@@ -206,6 +206,17 @@ export {
   type CannedResponseRecord,
 } from './support/index.js';
 export { findTicketCustomer, type TicketCustomer } from './support/index.js';
+export {
+  deleteHelpDeskConnection,
+  findHelpDeskConnection,
+  insertTicketSyncAttempt,
+  listTicketSyncAttempts,
+  upsertHelpDeskConnection,
+  type HelpDeskConnection,
+  type HelpDeskProvider,
+  type TicketSyncAttempt,
+  type TicketSyncOutcome,
+} from './support/index.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './support/index.js';
 export {
   correctLatestCustomerSentiment,

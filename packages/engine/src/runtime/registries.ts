@@ -2,6 +2,7 @@ import type { Subscriber } from '../changes/index.js';
 import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
+import { syncTicketTask } from '../integrations/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
@@ -18,6 +19,7 @@ export const tasks = {
   'train-churn-model': trainChurnModelTask,
   'refresh-health': refreshHealthTask,
   'recompute-health-history': recomputeHealthHistoryTask,
+  'sync-ticket': syncTicketTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

@@ -21,6 +21,17 @@ export {
   type CannedResponseRecord,
 } from './canned-responses.js';
 export { findTicketCustomer, type TicketCustomer } from './ticket-customer.js';
+export {
+  deleteHelpDeskConnection,
+  findHelpDeskConnection,
+  insertTicketSyncAttempt,
+  listTicketSyncAttempts,
+  upsertHelpDeskConnection,
+  type HelpDeskConnection,
+  type HelpDeskProvider,
+  type TicketSyncAttempt,
+  type TicketSyncOutcome,
+} from './help-desk-sync.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './surveys.js';
 export {
   correctLatestCustomerSentiment,

@@ -3,3 +3,4 @@ export { registerSurveyPages } from './survey-pages.js';
 export { registerSurveyRoutes } from './surveys.js';
 export { registerTicketRoutes } from './tickets.js';
 export { registerTextModelRoutes } from './text-models.js';
+export { idParams, refOf, sourceQuery } from './ticket-schemas.js';
