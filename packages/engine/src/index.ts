@@ -62,6 +62,7 @@ export {
   checkResponseTemplate,
   htmlChannels,
   isLanguageCode,
+  previewCannedResponse,
   renderResponseTemplate,
   repliesInHtml,
   saveCannedResponse,
@@ -69,6 +70,8 @@ export {
   ticketTemplateData,
   type CannedResponseInput,
   type CannedResponseProblem,
+  type PreviewTarget,
+  type ResponsePreview,
   type ResponseSuggestion,
   type TemplateProblem,
 } from './support/index.js';

@@ -184,6 +184,28 @@ describe('canned responses', () => {
     expect((await suggestions(id)).map((s) => s.key)).toContain('enterprise-refund');
   });
 
+  it('previews a template for a chosen person or ticket before it is saved', async () => {
+    const body = 'Hi {{ person.nickname }} of {{ account.name }} ({{ account.plan }}){{ ticket.subject }}';
+    expect(await ok(call('POST', '/api/v1/canned-responses/preview', { body, userId: 'ada' }))).toEqual({
+      body: 'Hi &lt;b&gt;Ada&lt;/b&gt; of Acme (enterprise)',
+      html: true,
+    });
+    expect(await ok(call('POST', '/api/v1/canned-responses/preview', { body, userId: 'ada', channel: 'chat' }))).toEqual({
+      body: 'Hi <b>Ada</b> of Acme (enterprise)',
+      html: false,
+    });
+    const id = await ticket({ userId: 'bob', channel: 'phone', subject: ' about the invoice', description: 'Invoice question' });
+    expect(await ok(call('POST', '/api/v1/canned-responses/preview', { body, ticketId: id }))).toMatchObject({
+      body: expect.stringMatching(/^Hi  of Small \((starter|enterprise)\) about the invoice$/),
+      html: false,
+    });
+    const broken = await call('POST', '/api/v1/canned-responses/preview', { body: '{{ person.name', userId: 'ada' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json<{ error: { details: unknown[] } }>().error.details).toEqual([expect.objectContaining({ field: 'body', line: 1 })]);
+    const nobody = await call('POST', '/api/v1/canned-responses/preview', { body: 'Hi', userId: 'nobody' });
+    expect(nobody.json<{ error: { details: unknown[] } }>().error.details).toEqual([expect.objectContaining({ field: 'userId' })]);
+  });
+
   it('deletes a response, and answers 404 for an unknown ticket', async () => {
     expect((await call('DELETE', '/api/v1/canned-responses/passwort')).statusCode).toBe(204);
     expect((await call('DELETE', '/api/v1/canned-responses/passwort')).statusCode).toBe(404);

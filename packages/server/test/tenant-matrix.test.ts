@@ -72,6 +72,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   putCannedResponse: 'policies:write',
   deleteCannedResponse: 'policies:write',
   listTicketSuggestions: 'tickets:read',
+  previewCannedResponse: 'tickets:read',
   getSentimentModel: 'settings:read',
   getTopicModel: 'settings:read',
   trainSentimentModel: 'settings:write',

@@ -205,7 +205,7 @@ export {
   upsertCannedResponse,
   type CannedResponseRecord,
 } from './support/index.js';
-export { findTicketCustomer, type TicketCustomer } from './support/index.js';
+export { findCustomerByUserId, findTicketCustomer, type TicketCustomer } from './support/index.js';
 export {
   deleteHelpDeskConnection,
   findHelpDeskConnection,

@@ -20,6 +20,7 @@ export {
   checkResponseTemplate,
   htmlChannels,
   isLanguageCode,
+  previewCannedResponse,
   renderResponseTemplate,
   repliesInHtml,
   saveCannedResponse,
@@ -27,6 +28,8 @@ export {
   ticketTemplateData,
   type CannedResponseInput,
   type CannedResponseProblem,
+  type PreviewTarget,
+  type ResponsePreview,
   type ResponseSuggestion,
   type TemplateProblem,
 } from './canned/index.js';

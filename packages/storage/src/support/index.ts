@@ -20,7 +20,7 @@ export {
   upsertCannedResponse,
   type CannedResponseRecord,
 } from './canned-responses.js';
-export { findTicketCustomer, type TicketCustomer } from './ticket-customer.js';
+export { findCustomerByUserId, findTicketCustomer, type TicketCustomer } from './ticket-customer.js';
 export {
   deleteHelpDeskConnection,
   findHelpDeskConnection,

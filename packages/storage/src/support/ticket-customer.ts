@@ -36,3 +36,25 @@ export async function findTicketCustomer(
     account: account && { accountId: account.account_id, groupId: account.group_id, traits: account.traits },
   };
 }
+
+/** A person by userId with their first account (the one they joined first), as a template's customer. */
+export async function findCustomerByUserId(scope: WorkspaceScope, userId: string): Promise<TicketCustomer | undefined> {
+  const { db, workspaceId } = scope;
+  const person = await db
+    .selectFrom('people')
+    .select('person_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!person) return undefined;
+  const membership = await db
+    .selectFrom('person_accounts')
+    .select('account_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('person_id', '=', person.person_id)
+    .orderBy('created_at')
+    .orderBy('account_id')
+    .limit(1)
+    .executeTakeFirst();
+  return findTicketCustomer(scope, person.person_id, membership?.account_id ?? null);
+}

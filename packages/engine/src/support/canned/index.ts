@@ -6,5 +6,6 @@ export {
   type CannedResponseProblem,
 } from './canned-responses.js';
 export { checkResponseTemplate, renderResponseTemplate, type TemplateProblem } from './response-template.js';
-export { htmlChannels, repliesInHtml, ticketTemplateData } from './ticket-template-data.js';
+export { customerTemplateData, htmlChannels, repliesInHtml, ticketTemplateData } from './ticket-template-data.js';
 export { suggestResponses, type ResponseSuggestion } from './suggest-responses.js';
+export { previewCannedResponse, type PreviewTarget, type ResponsePreview } from './preview-response.js';

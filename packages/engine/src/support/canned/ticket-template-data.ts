@@ -32,6 +32,13 @@ export function ticketTemplateData(ticket: TicketRow, customer: TicketCustomer):
       source: ticket.source,
       createdAt: ticket.created_at.toISOString(),
     },
+    ...customerTemplateData(customer),
+  };
+}
+
+/** `person` and `account` alone, for a preview that has no ticket (`{{ ticket.… }}` renders empty). */
+export function customerTemplateData(customer: TicketCustomer): { person: Record<string, unknown>; account: Record<string, unknown> } {
+  return {
     person: customer.person ? { ...customer.person.traits, userId: customer.person.userId } : {},
     account: customer.account ? { ...customer.account.traits, groupId: customer.account.groupId } : {},
   };

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CannedResponseInputError, saveCannedResponse, suggestResponses } from '@strata/engine';
+import { ticketChannels } from '@strata/core';
+import { CannedResponseInputError, previewCannedResponse, saveCannedResponse, suggestResponses } from '@strata/engine';
 import {
   deleteCannedResponse,
   findCannedResponse,
@@ -55,6 +56,16 @@ const suggestionSchema = z.object({
   body: z.string().describe("rendered for this ticket's customer; HTML-escaped where the ticket's channel is email or web"),
   score: z.number().describe('BM25 similarity to the customer messages; 0 when no word is shared'),
   why: z.string().describe('the matched words with their part of the score, and the scope that allows the response'),
+});
+const previewBody = z.object({
+  body: z.string().min(1).max(20_000),
+  ticketId: z.string().min(1).max(256).optional().describe("render for this ticket's customer and channel"),
+  userId: z.string().min(1).max(512).optional().describe('or for this person and their first account, with no ticket'),
+  channel: z.enum(ticketChannels).default('email').describe('with userId: the channel that decides HTML escaping'),
+});
+const previewSchema = z.object({
+  body: z.string().describe('the rendered template'),
+  html: z.boolean().describe('whether values were HTML-escaped (email and web tickets)'),
 });
 const suggestionsQuery = sourceQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) });
 
@@ -164,6 +175,34 @@ export function registerCannedResponseRoutes(app: FastifyInstance, deps: { auth:
       });
       if (!deleted) throw new AppError('NOT_FOUND', `canned response ${key} does not exist`);
       return reply.status(204).send();
+    },
+  );
+  api.post(
+    '/canned-responses/preview',
+    {
+      schema: {
+        operationId: 'previewCannedResponse',
+        summary: 'Render a template for a chosen customer (a ticket, or a person) before saving it',
+        tags: ['canned responses'],
+        body: previewBody,
+        response: { 200: previewSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'tickets:read');
+      const { body, ticketId, userId, channel } = request.body;
+      const target =
+        ticketId !== undefined ? { ticket: refOf(ticketId, undefined) } : userId !== undefined ? { userId, channel } : undefined;
+      if (!target)
+        throw new AppError('INVALID_INPUT', 'name the customer to render for: ticketId or userId', [
+          { field: 'userId', message: 'ticketId or userId is required' },
+        ]);
+      try {
+        return await previewCannedResponse(scope, body, target);
+      } catch (error) {
+        if (error instanceof CannedResponseInputError) throw new AppError('INVALID_INPUT', error.message, error.problems);
+        throw error;
+      }
     },
   );
   api.get(
