@@ -28,6 +28,7 @@ const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage
 const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage'), 'IntegrationsPage');
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
+const CannedResponsesPage = named(() => import('./screens/canned-responses/CannedResponsesPage'), 'CannedResponsesPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
 const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
@@ -72,6 +73,7 @@ export const routes: RouteObject[] = [
               { path: 'integrations', element: <IntegrationsPage /> },
               { path: 'business-hours', element: <BusinessHoursPage /> },
               { path: 'text-models', element: <TextModelsPage /> },
+              { path: 'canned-responses', element: <CannedResponsesPage /> },
               { path: 'workspace', element: <WorkspacePage /> },
               { path: 'system', element: <SystemPage /> },
             ],
