@@ -28,7 +28,7 @@ const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage
 const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage'), 'IntegrationsPage');
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
-const CannedResponsesPage = named(() => import('./screens/canned-responses/CannedResponsesPage'), 'CannedResponsesPage');
+const CannedResponsesPage = named(() => import('./screens/settings/CannedResponsesPage'), 'CannedResponsesPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
 const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');

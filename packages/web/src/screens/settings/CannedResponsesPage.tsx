@@ -2,7 +2,7 @@ import { Badge, Button, Group, Paper, Stack, Table, Text, Title, VisuallyHidden 
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState, Loading } from '../../shell/PageState';
-import { useCan } from '../settings/permissions';
+import { useCan } from './permissions';
 import { CannedResponseEditor } from './CannedResponseEditor';
 import { cannedResponsesKey, loadCannedResponses, type CannedResponse } from './canned-queries';
 

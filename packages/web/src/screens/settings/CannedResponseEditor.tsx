@@ -5,7 +5,7 @@ import { api, unwrap } from '../../api/client';
 import { notify } from '../../shell/notify';
 import { ErrorState } from '../../shell/PageState';
 import { segmentsQuery } from '../segments/segment-queries';
-import { useCan } from '../settings/permissions';
+import { useCan } from './permissions';
 import { cannedResponsesKey, type CannedResponse } from './canned-queries';
 
 const channels = ['email', 'chat', 'phone', 'web', 'social'] as const;
