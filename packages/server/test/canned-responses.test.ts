@@ -202,6 +202,12 @@ describe('canned responses', () => {
     const broken = await call('POST', '/api/v1/canned-responses/preview', { body: '{{ person.name', userId: 'ada' });
     expect(broken.statusCode).toBe(400);
     expect(broken.json<{ error: { details: unknown[] } }>().error.details).toEqual([expect.objectContaining({ field: 'body', line: 1 })]);
+    const runaway = await call('POST', '/api/v1/canned-responses/preview', {
+      body: '{% for i in (1..100000000) %}{{ i }}{% endfor %}',
+      userId: 'ada',
+    });
+    expect(runaway.statusCode).toBe(400);
+    expect(runaway.json<{ error: { message: string } }>().error.message).toContain('could not be rendered');
     const nobody = await call('POST', '/api/v1/canned-responses/preview', { body: 'Hi', userId: 'nobody' });
     expect(nobody.json<{ error: { details: unknown[] } }>().error.details).toEqual([expect.objectContaining({ field: 'userId' })]);
   });

@@ -182,6 +182,11 @@ describe('help-desk sync', { shuffle: false }, () => {
     expect(refused.statusCode).toBe(400);
     const fields = refused.json<{ error: { details: Array<{ field: string }> } }>().error.details.map((d) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['subdomain', 'email', 'apiToken', 'apiKey']));
+    for (const baseUrl of [' ', 'ftp://acme.example', 'https://user:pass@acme.example']) {
+      const wrongUrl = await connect('zendesk', { email: 'agent@acme.example', apiToken: 'zd-token', baseUrl });
+      expect(wrongUrl.statusCode, baseUrl).toBe(400);
+      expect(wrongUrl.json<{ error: { details: Array<{ field: string }> } }>().error.details.map((d) => d.field)).toContain('baseUrl');
+    }
     expect((await app.inject({ url: '/api/v1/integrations/zendesk/sync', headers: admin() })).statusCode).toBe(404);
   });
 

@@ -15,7 +15,11 @@ export class HelpDeskConnectionInputError extends Error {
 const baseUrlOverride = z.object({
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'baseUrl must be an absolute http or https URL, such as https://acme.zendesk.com' })
-    .refine((text) => !new URL(text).username && !new URL(text).password, 'baseUrl must not carry a user name or password')
+    // Refinements run even after the URL check failed, so this one must not assume a URL.
+    .refine(
+      (text) => !URL.canParse(text) || (!new URL(text).username && !new URL(text).password),
+      'baseUrl must not carry a user name or password',
+    )
     .optional(),
 });
 

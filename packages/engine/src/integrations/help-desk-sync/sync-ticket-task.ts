@@ -84,11 +84,14 @@ export const syncTicketTask: Task<z.output<typeof payload>> = {
     >;
     const result = await definition.sync(services.send, connection.baseUrl, credentials, update, scope.clock());
     if (result.ok) return record('synced', result.status, null);
-    if (result.retryAfterSeconds !== undefined && job.rateLimited < rateLimitedRetries) {
+    const wait = result.retryAfterSeconds;
+    const rateLimited = wait !== undefined;
+    if (rateLimited && job.rateLimited < rateLimitedRetries) {
       await record('retrying', result.status, result.error);
-      return requeueAfter(scope, job, result.retryAfterSeconds);
+      return requeueAfter(scope, job, wait);
     }
-    const final = result.permanent || lastAttempt || result.status === 429;
+    // A help desk that kept answering 429 for rateLimitedRetries waits is given up on too.
+    const final = result.permanent || lastAttempt || rateLimited;
     await record(final ? 'failed' : 'retrying', result.status, result.error);
     if (!final) throw new Error(`ticket ${ticket.ticket_id} sync to ${provider}: ${result.error}`);
   },

@@ -8,7 +8,7 @@ import {
   type WorkspaceScope,
 } from '@strata/storage';
 import { CannedResponseInputError } from './canned-responses.js';
-import { checkResponseTemplate, renderResponseTemplate } from './response-template.js';
+import { checkResponseTemplate, renderResponseTemplate, TemplateRenderError } from './response-template.js';
 import { customerTemplateData, htmlChannels, repliesInHtml, ticketTemplateData } from './ticket-template-data.js';
 
 /** A template rendered as an agent would see it, and whether it was HTML-escaped. */
@@ -47,5 +47,10 @@ export async function previewCannedResponse(scope: WorkspaceScope, body: string,
   }
   const html = ticket ? repliesInHtml(ticket) : 'channel' in target ? htmlChannels.has(target.channel) : false;
   const data = ticket ? ticketTemplateData(ticket, customer) : customerTemplateData(customer);
-  return { body: await renderResponseTemplate(body, data, { html }), html };
+  try {
+    return { body: await renderResponseTemplate(body, data, { html }), html };
+  } catch (error) {
+    if (error instanceof TemplateRenderError) throw new CannedResponseInputError([{ field: 'body', message: error.message }]);
+    throw error;
+  }
 }

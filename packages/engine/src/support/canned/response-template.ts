@@ -60,6 +60,14 @@ export function checkResponseTemplate(body: string): TemplateProblem | undefined
   }
 }
 
+/** A template that parsed but could not be rendered: it hit the time or memory limit. */
+export class TemplateRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateRenderError';
+  }
+}
+
 /**
  * Renders a template over `data`; missing values render empty. `html` escapes every output
  * (`{{ person.name }}` of `<b>` renders `&lt;b&gt;`), for channels whose replies are HTML.
@@ -67,5 +75,9 @@ export function checkResponseTemplate(body: string): TemplateProblem | undefined
 export async function renderResponseTemplate(body: string, data: Record<string, unknown>, options: { html: boolean }): Promise<string> {
   const engine = options.html ? htmlEngine : plainEngine;
   const templates: Template[] = engine.parse(body);
-  return (await engine.render(templates, data)) as string;
+  try {
+    return (await engine.render(templates, data)) as string;
+  } catch (error) {
+    throw new TemplateRenderError(`the template could not be rendered: ${problemOf(error).message}`);
+  }
 }

@@ -12,7 +12,7 @@ import {
   type TicketRow,
   type WorkspaceScope,
 } from '@strata/storage';
-import { renderResponseTemplate } from './response-template.js';
+import { renderResponseTemplate, TemplateRenderError } from './response-template.js';
 import { searchTerms } from './search-terms.js';
 import { repliesInHtml, ticketTemplateData } from './ticket-template-data.js';
 
@@ -92,14 +92,17 @@ export async function suggestResponses(scope: WorkspaceScope, ref: TicketRef, li
       const languageReason = inLanguage(response);
       if (segmentReason === undefined || languageReason === undefined) return [];
       return [
-        renderResponseTemplate(response.body, data, { html }).then((body) => ({
-          response,
-          body,
-          scope: `for ${segmentReason}, ${languageReason}`,
-        })),
+        renderResponseTemplate(response.body, data, { html }).then(
+          (body) => ({ response, body, scope: `for ${segmentReason}, ${languageReason}` }),
+          // A template that runs past its limits for this customer is left out, not the whole answer.
+          (error: unknown) => {
+            if (error instanceof TemplateRenderError) return undefined;
+            throw error;
+          },
+        ),
       ];
     }),
-  );
+  ).then((rendered) => rendered.filter((r) => r !== undefined));
   const ranked = rankBm25(
     allowed.map((a) => searchTerms([a.response.title, a.body, ...a.response.tags].join('\n'))),
     searchTerms(text),
