@@ -57,6 +57,24 @@ export {
   type TextContext,
   type TextSignals,
 } from './support/index.js';
+export {
+  CannedResponseInputError,
+  checkResponseTemplate,
+  htmlChannels,
+  isLanguageCode,
+  previewCannedResponse,
+  renderResponseTemplate,
+  repliesInHtml,
+  saveCannedResponse,
+  suggestResponses,
+  ticketTemplateData,
+  type CannedResponseInput,
+  type CannedResponseProblem,
+  type PreviewTarget,
+  type ResponsePreview,
+  type ResponseSuggestion,
+  type TemplateProblem,
+} from './support/index.js';
 export { loadBusinessHours } from './support/index.js';
 export {
   changeTicket,
@@ -100,6 +118,23 @@ export { configureIntegration, resolveWebhookTarget } from './integrations/index
 export { providerNames, webhookProviders, type ProviderName } from './integrations/index.js';
 export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/index.js';
 export type { WebhookProvider, WebhookResult } from './integrations/index.js';
+export {
+  HelpDeskConnectionInputError,
+  helpDeskProviders,
+  intercomVersion,
+  isHelpDeskProvider,
+  rateLimitedRetries,
+  retryAfterSeconds,
+  saveHelpDeskConnection,
+  syncAttempts,
+  syncFreshdeskTicket,
+  syncIntercomConversation,
+  syncTicketDecision,
+  syncTicketTask,
+  syncZendeskTicket,
+  type HelpDeskUpdate,
+  type TicketDecisionSync,
+} from './integrations/index.js';
 export * from './jobs/index.js';
 export * from './changes/index.js';
 export * from './webhooks/index.js';

@@ -24,7 +24,7 @@ import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerChurnRoutes } from './routes/churn/index.js';
-import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
+import { registerHelpDeskSyncRoutes, registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
 import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
 import {
   registerSegmentActivityRoutes,
@@ -33,6 +33,7 @@ import {
   registerSegmentRuleRoutes,
 } from './routes/segments/index.js';
 import {
+  registerCannedResponseRoutes,
   registerSurveyPages,
   registerSurveyRoutes,
   registerTextModelRoutes,
@@ -200,6 +201,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTicketDecisionRoutes(scope, { auth });
       registerSlaPolicyRoutes(scope, { auth });
       registerSupportPolicyRoutes(scope, { auth });
+      registerCannedResponseRoutes(scope, { auth });
       registerChurnRoutes(scope, { auth });
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });
@@ -210,6 +212,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTriageRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
+      registerHelpDeskSyncRoutes(scope, { auth, secrets });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
       registerSystemRoutes(scope, { db, auth, now });
       registerAuthRoutes(scope, { db, identify, now, sessions, publicUrl: options.publicUrl });

@@ -67,6 +67,12 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getTicket: 'tickets:read',
   addTicketMessage: 'tickets:write',
   correctTicketSentiment: 'tickets:write',
+  listCannedResponses: 'tickets:read',
+  getCannedResponse: 'tickets:read',
+  putCannedResponse: 'policies:write',
+  deleteCannedResponse: 'policies:write',
+  listTicketSuggestions: 'tickets:read',
+  previewCannedResponse: 'tickets:read',
   getSentimentModel: 'settings:read',
   getTopicModel: 'settings:read',
   trainSentimentModel: 'settings:write',
@@ -102,6 +108,10 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getIntegration: 'integrations:read',
   listIntegrations: 'integrations:read',
   disconnectIntegration: 'integrations:write',
+  connectHelpDeskSync: 'integrations:write',
+  getHelpDeskSync: 'integrations:read',
+  disconnectHelpDeskSync: 'integrations:write',
+  getTicketSync: 'tickets:read',
   getBusinessHours: 'settings:read',
   setBusinessHours: 'settings:write',
   getWorkspace: 'settings:read',
@@ -157,7 +167,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
  * PUTs whose path names what to create in the caller's own workspace: another workspace's key
  * with the scope creates its own thing of that name (a 2xx), which B must not notice.
  */
-const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration', 'putSlaPolicy', 'putSupportPolicy']);
+const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration', 'putSlaPolicy', 'putSupportPolicy', 'putCannedResponse']);
 
 /**
  * Operations on a person by userId: the matrix's own ingestion calls with A's keys (bodies carry
@@ -188,6 +198,7 @@ interface Seeded {
     delivery: string;
     slaPolicy: string;
     supportPolicy: string;
+    cannedResponse: string;
   };
 }
 
@@ -247,6 +258,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     webhook: `matrix-${tag}-hook`,
     slaPolicy: `matrix-${tag}-sla`,
     supportPolicy: `matrix-${tag}-policy`,
+    cannedResponse: `matrix-${tag}-response`,
   };
   const ok = async (answer: Promise<{ status: number; text: string }>) => {
     const { status, text } = await answer;
@@ -295,6 +307,13 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       url: `https://${marker}.hooks.example/in`,
       events: ['segment.entered'],
       secret: hookSecret,
+    }),
+  );
+  await ok(
+    call('PUT', `/api/v1/canned-responses/${ids.cannedResponse}`, admin, {
+      title: `${marker} Response`,
+      body: `${marker} reply to {{ person.name }}`,
+      segments: [ids.segment],
     }),
   );
   await ok(call('PUT', '/api/v1/integrations/stripe', admin, { secret: `whsec_${marker}` }));
@@ -551,6 +570,7 @@ beforeAll(async () => {
     'webhooks/{key}': { value: b.ids.webhook },
     'sla-policies/{key}': { value: b.ids.slaPolicy },
     'support-policies/{key}': { value: b.ids.supportPolicy },
+    'canned-responses/{key}': { value: b.ids.cannedResponse },
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
     'health-models/{key}': { value: 'default', shared: true },

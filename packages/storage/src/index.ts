@@ -200,6 +200,25 @@ export {
   type TicketRow,
   type TicketUpdate,
 } from './support/index.js';
+export {
+  deleteCannedResponse,
+  findCannedResponse,
+  listCannedResponses,
+  upsertCannedResponse,
+  type CannedResponseRecord,
+} from './support/index.js';
+export { findCustomerByUserId, findTicketCustomer, type TicketCustomer } from './support/index.js';
+export {
+  deleteHelpDeskConnection,
+  findHelpDeskConnection,
+  insertTicketSyncAttempt,
+  listTicketSyncAttempts,
+  upsertHelpDeskConnection,
+  type HelpDeskConnection,
+  type HelpDeskProvider,
+  type TicketSyncAttempt,
+  type TicketSyncOutcome,
+} from './support/index.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './support/index.js';
 export {
   correctLatestCustomerSentiment,

@@ -242,6 +242,38 @@ export interface Database {
     model_version: number;
     scored_at: Timestamp;
   };
+  canned_responses: {
+    workspace_id: string;
+    response_key: string;
+    title: string;
+    body: string;
+    segments: string[] | null;
+    languages: string[] | null;
+    tags: string[];
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  help_desk_connections: {
+    workspace_id: string;
+    provider: 'zendesk' | 'freshdesk' | 'intercom';
+    base_url: string;
+    credentials_ciphertext: string;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  ticket_sync_attempts: {
+    workspace_id: string;
+    attempt_id: string;
+    ticket_id: string;
+    provider: 'zendesk' | 'freshdesk' | 'intercom';
+    external_ticket_id: string;
+    request: Json<unknown>;
+    outcome: 'synced' | 'retrying' | 'failed';
+    http_status: number | null;
+    error: string | null;
+    attempt: number;
+    attempted_at: Timestamp;
+  };
   health_models: {
     workspace_id: string;
     model_key: string;

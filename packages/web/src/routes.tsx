@@ -29,6 +29,7 @@ const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
 const QueuesPage = named(() => import('./screens/settings/QueuesPage'), 'QueuesPage');
+const CannedResponsesPage = named(() => import('./screens/settings/CannedResponsesPage'), 'CannedResponsesPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
 const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
@@ -74,6 +75,7 @@ export const routes: RouteObject[] = [
               { path: 'business-hours', element: <BusinessHoursPage /> },
               { path: 'text-models', element: <TextModelsPage /> },
               { path: 'queues', element: <QueuesPage /> },
+              { path: 'canned-responses', element: <CannedResponsesPage /> },
               { path: 'workspace', element: <WorkspacePage /> },
               { path: 'system', element: <SystemPage /> },
             ],

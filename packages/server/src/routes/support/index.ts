@@ -1,3 +1,4 @@
+export { registerCannedResponseRoutes } from './canned-responses.js';
 export { registerSurveyPages } from './survey-pages.js';
 export { registerSurveyRoutes } from './surveys.js';
 export { registerTicketRoutes } from './tickets.js';
