@@ -275,6 +275,7 @@ export {
 export {
   breachedMilestones,
   decideTicket,
+  holdoutBucket,
   defaultSlaWarningMinutes,
   orderPolicies,
   policyAttributes,
@@ -284,6 +285,7 @@ export {
   type DecidedSla,
   type DecisionInput,
   type PolicyAttribute,
+  type PolicyExperiment,
   type PolicySet,
   type SlaDueTimes,
   type SlaMilestone,

@@ -101,6 +101,7 @@ export {
   fireSlaTimer,
   slaTimerTask,
   policiesUsingSla,
+  policyExperimentReadout,
   previewPolicies,
   redecideOpenTickets,
   redecideOpenTicketsTask,
@@ -110,6 +111,8 @@ export {
   type DecisionChange,
   type DecisionRun,
   type PolicyIssue,
+  type ExperimentMetric,
+  type PolicyExperimentReadout,
   type PolicyPreview,
   type SupportPolicyInput,
 } from './support-policies/index.js';

@@ -102,6 +102,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getTriage: 'tickets:read',
   getTriageSettings: 'settings:read',
   putTriageSettings: 'policies:write',
+  getSupportPolicyExperiment: 'settings:read',
   recordSurveyResponse: 'surveys:write',
   createSurveyLink: 'surveys:write',
   connectIntegration: 'integrations:write',
@@ -342,6 +343,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       position: 1,
       when: `subject contains "${marker}"`,
       set: { sla: ids.slaPolicy, queue: 'matrix' },
+      experiment: { holdoutPercent: 10 },
     }),
   );
   const delivery = randomUUID();

@@ -332,6 +332,8 @@ export {
 } from './routing/index.js';
 export {
   countOpenTickets,
+  listExperimentTickets,
+  type ExperimentTicket,
   countSupportEvents,
   deleteSlaPolicy,
   deleteSupportPolicy,

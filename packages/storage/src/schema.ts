@@ -213,6 +213,7 @@ export interface Database {
     rule_text: string;
     rule: Json<unknown>;
     sets: Json<unknown>;
+    experiment: Json<unknown> | null;
     redecision: Json<unknown> | null;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };

@@ -1,4 +1,4 @@
-import { validateTicketRule, type PolicySet, type SupportPolicy } from '@strata/core';
+import { validateTicketRule, type PolicyExperiment, type PolicySet, type SupportPolicy } from '@strata/core';
 import { listQueues, listSlaPolicies, listSupportPolicies, loadFieldSchema, type WorkspaceScope } from '@strata/storage';
 
 /** A support policy as a client writes it: the rule is text (target ticket). */
@@ -7,6 +7,7 @@ export interface SupportPolicyInput {
   position: number;
   when: string;
   set: PolicySet;
+  experiment?: PolicyExperiment | undefined;
 }
 
 /** A mistake in a policy, naming the field and how to fix it. */
@@ -45,7 +46,18 @@ export async function checkSupportPolicy(scope: WorkspaceScope, key: string, inp
     });
   }
   if (!rule.ok || issues.length > 0) return { ok: false, issues };
-  return { ok: true, policy: { key, name: input.name, position: input.position, whenText: rule.text, when: rule.rule, set: input.set } };
+  return {
+    ok: true,
+    policy: {
+      key,
+      name: input.name,
+      position: input.position,
+      whenText: rule.text,
+      when: rule.rule,
+      set: input.set,
+      ...(input.experiment ? { experiment: input.experiment } : {}),
+    },
+  };
 }
 
 /** The support policies that hold an SLA policy: they are re-decided when it changes, and it cannot go while they use it. */

@@ -6,10 +6,11 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  * picked, with the last round-robin pick. Agents' online/away status, per workspace and email,
  * across queues. Every assignment of a ticket, with its queue, reason and cause: the newest is the
  * ticket's current one, and `tickets.assignee` follows it. The triage queue's weights, a
- * workspace setting (none: the defaults).
+ * workspace setting (none: the defaults). A support policy's experiment (its holdout share).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE workspaces ADD COLUMN triage_weights jsonb`.execute(db);
+  await sql`ALTER TABLE support_policies ADD COLUMN experiment jsonb`.execute(db);
   await sql`
     CREATE TABLE support_queues (
       workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
@@ -55,4 +56,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP INDEX tickets_open_by_assignee; DROP TABLE ticket_assignments, agent_statuses, support_queues`.execute(db);
   await sql`ALTER TABLE workspaces DROP COLUMN triage_weights`.execute(db);
+  await sql`ALTER TABLE support_policies DROP COLUMN experiment`.execute(db);
 }
