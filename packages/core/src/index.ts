@@ -235,3 +235,4 @@ export {
   type MissingPolicy,
   type NumberExpression,
 } from './health/index.js';
+export { mrrChangeDays, registerMrrChangeField } from './lifecycle/index.js';

@@ -120,3 +120,4 @@ export {
   type AccountHealth,
   type WorkspaceHealthModel,
 } from './health/index.js';
+export { ensureLifecycleFieldsRegistered } from './lifecycle/index.js';

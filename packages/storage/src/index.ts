@@ -289,3 +289,4 @@ export {
   type ManualHealthValue,
   type StoredHealthModel,
 } from './health/index.js';
+export { mrrChangeSql, readMrrHistory, recordMrrChanges, type MrrChange } from './lifecycle/index.js';

@@ -22,6 +22,7 @@ import * as textSignals from './migrations/0018-text-signals.js';
 import * as health from './migrations/0019-health.js';
 import * as churnRisk from './migrations/0020-churn-risk.js';
 import * as inlineSummaryReads from './migrations/0021-inline-summary-reads.js';
+import * as lifecycle from './migrations/0023-lifecycle.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0019-health': health,
   '0020-churn-risk': churnRisk,
   '0021-inline-summary-reads': inlineSummaryReads,
+  '0023-lifecycle': lifecycle,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -195,6 +195,13 @@ export interface Database {
     scored: number | null;
     to_score: number | null;
   };
+  account_mrr_history: {
+    workspace_id: string;
+    account_id: string;
+    at: Timestamp;
+    message_id: string;
+    mrr: number | null;
+  };
   churn_scores: {
     workspace_id: string;
     account_id: string;

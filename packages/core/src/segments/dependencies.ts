@@ -56,12 +56,17 @@ export interface TimeOffset {
 }
 
 /**
- * Instants whose passing can flip the rule: event, ticket or survey rows by their time, or a date
- * held in a trait or column. `level` is whose they are: a person's or an account's.
+ * Instants whose passing can flip the rule: event, ticket or survey rows by their time, a date
+ * held in a trait or column, or the changes a trait's kept history records (an account's `mrr`,
+ * which `mrr_change_90d` reads). `level` is whose they are: a person's or an account's.
  */
 export interface TimeLeaf {
   level: Target;
-  source: { kind: 'rows'; table: RowSourceName; event?: string } | { kind: 'trait'; name: string } | { kind: 'column'; column: string };
+  source:
+    | { kind: 'rows'; table: RowSourceName; event?: string }
+    | { kind: 'trait'; name: string }
+    | { kind: 'column'; column: string }
+    | { kind: 'history'; trait: string };
   offsets: TimeOffset[];
 }
 
@@ -210,7 +215,9 @@ class DependencyWalker {
       const owner: Target = subject.scope === 'person-account' ? 'account' : level;
       if (subject.computed) {
         // Its registration says what it changes with; unregistered, it is missing whatever changes.
-        for (const topic of computedField(level, subject.name)?.topics ?? []) this.topics.add(`${prefix}${topic}`);
+        const spec = computedField(level, subject.name);
+        for (const topic of spec?.topics ?? []) this.topics.add(`${prefix}${topic}`);
+        for (const leaf of spec?.timeLeaves ?? []) this.leaves.push({ level, ...leaf });
         if (offsets.length > 0) this.sweepWhole = true;
         return;
       }

@@ -69,6 +69,8 @@ export const wellKnownFields: Record<'person' | 'account', Record<string, FieldT
     canceled_at: 'datetime',
     first_invoice_at: 'datetime',
     stripe_customer_id: 'string',
+    /** The end of the subscription's current period, when it will renew (null when it ends instead). */
+    renews_at: 'datetime',
   },
 };
 

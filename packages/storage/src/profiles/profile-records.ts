@@ -156,12 +156,13 @@ export async function loadAccountRecord(
 ): Promise<AccountRecord | undefined> {
   const { db, workspaceId } = scope;
   const needs = reading ? needsOf(reading.rule, reading.now) : { ...everything, people: everything };
-  // Computed fields stored by their domains (a churn risk) load with the row, as SQL reads them.
+  // Computed fields stored by their domains (a churn risk) load with the row, as SQL reads them at the rule's instant.
   const computed = computedFieldSqls('account');
+  const now = reading?.now ?? scope.clock();
   const account = await db
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'created_at'])
-    .select(computed.map(({ name, read }) => read('accounts').as(`computed:${name}`)))
+    .select(computed.map(({ name, read }) => read('accounts', now).as(`computed:${name}`)))
     .where('workspace_id', '=', workspaceId)
     .where('account_id', '=', accountId)
     .executeTakeFirst();

@@ -1,0 +1,1 @@
+export { mrrChangeDays, registerMrrChangeField } from './mrr-change.js';

@@ -1,0 +1,1 @@
+export { ensureLifecycleFieldsRegistered } from './lifecycle-fields.js';

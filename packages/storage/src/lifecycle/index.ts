@@ -1,0 +1,1 @@
+export { mrrChangeSql, readMrrHistory, recordMrrChanges, type MrrChange } from './mrr-history.js';
