@@ -125,6 +125,8 @@ export const predefinedSegmentTargets: Record<string, Target> = {
   churned: 'account',
   'accounts-active': 'account',
   'accounts-inactive': 'account',
+  'renewal-due': 'account',
+  expanding: 'account',
   'key-accounts': 'account',
   'highest-potential': 'account',
   'low-value': 'account',

@@ -88,6 +88,22 @@ export const predefinedSegments: readonly PredefinedSegment[] = [
     target: 'account',
     rule: 'all(people where in segment "inactive")',
   },
+  // The customer journey (docs/health.md, "Lifecycle").
+  {
+    key: 'renewal-due',
+    name: 'Renewal due',
+    description:
+      'Accounts whose subscription renews within 90 days (renews_at, the period end Stripe reports): time to prepare the renewal.',
+    target: 'account',
+    rule: 'renews_at within next 90 days',
+  },
+  {
+    key: 'expanding',
+    name: 'Expanding',
+    description: 'Accounts paying more than 90 days ago (MRR history); accounts younger than that are not counted.',
+    target: 'account',
+    rule: 'mrr_change_90d > 0',
+  },
   // The value x health quadrant (docs/health.md): thresholds are the workspace's health settings.
   {
     key: 'key-accounts',
