@@ -54,7 +54,8 @@ const edgePeople: Array<{ userId: string; traits?: Record<string, unknown>; even
 ];
 
 // The benchmark's workspace at size xs: the sample company plus the edge people, the predefined
-// segments (13 of them counted: the quadrant's four read stored scores) and the 39 bench segments, each backfilled as the API does; then the rows
+// segments (15 of them counted: the quadrant's four and the stages after at-risk read stored
+// scores) and the 39 bench segments, each backfilled as the API does; then the rows
 // copied into DuckDB once.
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -110,7 +111,7 @@ it('puts the edge people where the rule language says, so the edges are in the c
 it('counts every benchmark segment alike in Strata, plain SQL on PostgreSQL and DuckDB, and set-based SQL on DuckDB', async () => {
   const strata = await countWithStrata(database.db, workspace.id, at);
   const keys = Object.keys(strata);
-  expect(keys).toHaveLength(52);
+  expect(keys).toHaveLength(54);
   const naive = await runNaiveOnPostgres(database.pool, keys, workspace.id, at);
   const naiveDuck = await runNaiveOnDuckDb(duck.connection, keys, workspace.id, at);
   const setBased = await runSetBasedOnDuckDb(duck.connection, keys, workspace.id, at);

@@ -235,4 +235,16 @@ export {
   type MissingPolicy,
   type NumberExpression,
 } from './health/index.js';
-export { mrrChangeDays, registerMrrChangeField } from './lifecycle/index.js';
+export {
+  checkLifecycleStages,
+  defaultLifecycleStageRules,
+  lifecycleSegmentKey,
+  lifecycleSegmentRule,
+  lifecycleStages,
+  mrrChangeDays,
+  registerLifecycleStageField,
+  registerMrrChangeField,
+  type LifecycleStage,
+  type LifecycleStageIssue,
+  type LifecycleStageRule,
+} from './lifecycle/index.js';

@@ -120,4 +120,4 @@ export {
   type AccountHealth,
   type WorkspaceHealthModel,
 } from './health/index.js';
-export { ensureLifecycleFieldsRegistered } from './lifecycle/index.js';
+export { ensureLifecycleFieldsRegistered, saveLifecycleStages } from './lifecycle/index.js';

@@ -34,6 +34,7 @@ import {
 } from './routes/segments/index.js';
 import { registerSurveyPages, registerSurveyRoutes, registerTextModelRoutes, registerTicketRoutes } from './routes/support/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
+import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
@@ -193,6 +194,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });
       registerQuadrantRoutes(scope, { auth });
+      registerLifecycleRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });

@@ -85,6 +85,8 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getQuadrant: 'segments:read',
   getHealthSettings: 'settings:read',
   putHealthSettings: 'health:write',
+  getLifecycleSettings: 'settings:read',
+  putLifecycleSettings: 'segments:write',
   recordSurveyResponse: 'surveys:write',
   createSurveyLink: 'surveys:write',
   connectIntegration: 'integrations:write',

@@ -289,4 +289,12 @@ export {
   type ManualHealthValue,
   type StoredHealthModel,
 } from './health/index.js';
-export { mrrChangeSql, readMrrHistory, recordMrrChanges, type MrrChange } from './lifecycle/index.js';
+export {
+  lifecycleStageSql,
+  mrrChangeSql,
+  readLifecycleStages,
+  readMrrHistory,
+  recordMrrChanges,
+  writeLifecycleStages,
+  type MrrChange,
+} from './lifecycle/index.js';

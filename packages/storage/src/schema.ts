@@ -15,6 +15,7 @@ export interface Database {
     business_hours: Json<BusinessHoursSetting> | null;
     raw_events_months: number | null;
     health_settings: Json<{ quadrant?: { highValue: number; healthy: number; poorHealth: number } }> | null;
+    lifecycle_stages: Json<Array<{ stage: string; when: string }>> | null;
     created_at: CreatedAt;
   };
   api_keys: {

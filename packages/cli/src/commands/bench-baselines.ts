@@ -11,7 +11,7 @@ import { listLiveVersions, selectRuleMembers, setWorkspaceSql, workspaceScope, t
 import { ago, churned, fillBaselineSql, now, renewalDue, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
 
 /**
- * The benchmark's 52 segments as plain SQL over the raw tables, written the way a user would
+ * The benchmark's 54 segments as plain SQL over the raw tables, written the way a user would
  * without Strata: one correlated subquery per condition, referenced segments written out. The
  * same text runs on PostgreSQL and on DuckDB. `{now}` and `{ws}` are filled in as literals.
  */
@@ -103,6 +103,9 @@ const fixed: Record<string, string> = {
   ),
   'renewal-due': account(renewalDue),
   expanding: account(`${mrrAt(now)} - ${mrrAt(ago('90 days'))} > 0`),
+  // The stages tried before `at-risk`; the later ones read it, a stored score, so they are not compared.
+  'lifecycle-churned': account(churned),
+  'lifecycle-trial': account(`${trial} AND NOT coalesce(${churned}, false)`),
 };
 
 /** Runs `work` on a client of its own in a transaction that sets the workspace for row-level security. */

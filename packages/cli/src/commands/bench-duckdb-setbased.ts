@@ -3,7 +3,7 @@ import { duckCount, timeEachSegment } from './bench-baselines.js';
 import { ago, churned, fillBaselineSql, now, renewalDue, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
 
 /**
- * The benchmark's 52 segments written by hand for DuckDB as set-based SQL: each condition is one
+ * The benchmark's 54 segments written by hand for DuckDB as set-based SQL: each condition is one
  * GROUP BY over events, tickets, surveys or memberships, left-joined to the profile table, with
  * window edges as plain predicates and referenced segments as CTEs; no correlated subquery. The
  * meaning is exactly that of `naiveSql` (same window edges, the same NULLs, days in UTC), so the
@@ -148,6 +148,8 @@ const fixed: Record<string, string> = {
   'renewal-due': account(renewalDue),
   // No MRR 90 days ago: NULL, not a member.
   expanding: account('mrr_now.v - mrr_then.v > 0', { mrr_now: mrrAt(now), mrr_then: mrrAt(ago('90 days')) }),
+  'lifecycle-churned': account(churned),
+  'lifecycle-trial': account(`${trial} AND NOT coalesce(${churned}, false)`),
 };
 
 /**

@@ -1,1 +1,12 @@
 export { mrrChangeDays, registerMrrChangeField } from './mrr-change.js';
+export {
+  checkLifecycleStages,
+  defaultLifecycleStageRules,
+  lifecycleSegmentKey,
+  lifecycleSegmentRule,
+  lifecycleStages,
+  registerLifecycleStageField,
+  type LifecycleStage,
+  type LifecycleStageIssue,
+  type LifecycleStageRule,
+} from './lifecycle-stages.js';

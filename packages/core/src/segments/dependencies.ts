@@ -216,7 +216,11 @@ class DependencyWalker {
       if (subject.computed) {
         // Its registration says what it changes with; unregistered, it is missing whatever changes.
         const spec = computedField(level, subject.name);
-        for (const topic of spec?.topics ?? []) this.topics.add(`${prefix}${topic}`);
+        for (const topic of spec?.topics ?? []) {
+          this.topics.add(`${prefix}${topic}`);
+          // Memberships it reads are references: the segments are decided first, and never read themselves.
+          if (prefix === '' && topic.startsWith('segment:')) this.segments.add(topic.slice('segment:'.length));
+        }
         for (const leaf of spec?.timeLeaves ?? []) this.leaves.push({ level, ...leaf });
         if (offsets.length > 0) this.sweepWhole = true;
         return;

@@ -131,6 +131,13 @@ export const predefinedSegmentTargets: Record<string, Target> = {
   'highest-potential': 'account',
   'low-value': 'account',
   'at-risk': 'account',
+  'lifecycle-trial': 'account',
+  'lifecycle-onboarding': 'account',
+  'lifecycle-adoption': 'account',
+  'lifecycle-renewal': 'account',
+  'lifecycle-expansion': 'account',
+  'lifecycle-at-risk': 'account',
+  'lifecycle-churned': 'account',
 };
 
 /** A schema with only what every workspace knows; the server adds the workspace's own fields. */

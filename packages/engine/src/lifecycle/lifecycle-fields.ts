@@ -1,10 +1,10 @@
-import { registerMrrChangeField } from '@strata/core';
-import { mrrChangeSql, registerComputedFieldSql } from '@strata/storage';
+import { registerLifecycleStageField, registerMrrChangeField } from '@strata/core';
+import { lifecycleStageSql, mrrChangeSql, registerComputedFieldSql } from '@strata/storage';
 
 let registered = false;
 
 /**
- * Makes the lifecycle rule fields of accounts (`mrr_change_90d`) known in this process, once, to
+ * Makes the lifecycle rule fields of accounts (`mrr_change_90d`, `lifecycle_stage`) known in this process, once, to
  * the checker, the evaluator and SQL. Health models read them, so registering the health fields
  * registers these too.
  */
@@ -13,4 +13,6 @@ export function ensureLifecycleFieldsRegistered(): void {
   registered = true;
   registerMrrChangeField();
   registerComputedFieldSql('account', 'mrr_change_90d', mrrChangeSql);
+  registerLifecycleStageField();
+  registerComputedFieldSql('account', 'lifecycle_stage', lifecycleStageSql);
 }

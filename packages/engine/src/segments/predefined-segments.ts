@@ -1,4 +1,4 @@
-import type { Target } from '@strata/core';
+import { defaultLifecycleStageRules, lifecycleSegmentKey, lifecycleSegmentRule, type Target } from '@strata/core';
 
 /** A segment every workspace starts with; editable like any other, never deletable. */
 export interface PredefinedSegment {
@@ -133,4 +133,13 @@ export const predefinedSegments: readonly PredefinedSegment[] = [
     target: 'account',
     rule: 'quadrant = "at-risk"',
   },
+  // The lifecycle stages (docs/health.md, "Lifecycle"), in the order they are tried: each after the
+  // segments its rule reads. Edited through the lifecycle settings, which rewrite them together.
+  ...defaultLifecycleStageRules.map((rule, i, all) => ({
+    key: lifecycleSegmentKey(rule.stage),
+    name: `Lifecycle: ${rule.stage}`,
+    description: `Accounts in the ${rule.stage} stage: the first stage whose rule holds (Settings, Lifecycle).`,
+    target: 'account' as const,
+    rule: lifecycleSegmentRule(all, i),
+  })),
 ];

@@ -9,6 +9,9 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  * 90-day window changes the field with no new data.
  *
  * Accounts that already have an `mrr` start their history with it, at the time it was set.
+ *
+ * The workspace's lifecycle stage rules (`GET|PUT /settings/lifecycle`), in the order they are
+ * tried; NULL while the workspace keeps the defaults.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -29,9 +32,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       coalesce(trait_times -> 'mrr' ->> 1, ''), strata_number(traits -> 'mrr')
     FROM accounts WHERE traits ? 'mrr'
   `.execute(db);
+  await sql`ALTER TABLE workspaces ADD COLUMN lifecycle_stages jsonb`.execute(db);
   await enableWorkspaceRowLevelSecurity(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`ALTER TABLE workspaces DROP COLUMN lifecycle_stages`.execute(db);
   await sql`DROP TABLE account_mrr_history`.execute(db);
 }
