@@ -1,6 +1,6 @@
 import { registerHealthFields } from '@strata/core';
 import { registerHealthFieldSql } from '@strata/storage';
-import { ensureLifecycleFieldsRegistered } from '../lifecycle/lifecycle-fields.js';
+import { ensureLifecycleFieldsRegistered } from '../lifecycle/index.js';
 
 let registered = false;
 

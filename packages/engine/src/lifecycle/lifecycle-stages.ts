@@ -6,8 +6,7 @@ import {
   type LifecycleStageRule,
 } from '@strata/core';
 import { loadFieldSchema, writeLifecycleStages, type WorkspaceScope } from '@strata/storage';
-import { updateSegment } from '../segments/index.js';
-import type { SegmentRunOptions } from '../segments/segment-service.js';
+import { updateSegment, type SegmentRunOptions } from '../segments/index.js';
 
 /**
  * Saves a workspace's lifecycle stage rules: checks them (every mistake, at its field), rewrites
