@@ -29,6 +29,7 @@ const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
+const LifecyclePage = named(() => import('./screens/settings/LifecyclePage'), 'LifecyclePage');
 const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
@@ -72,6 +73,7 @@ export const routes: RouteObject[] = [
               { path: 'integrations', element: <IntegrationsPage /> },
               { path: 'business-hours', element: <BusinessHoursPage /> },
               { path: 'text-models', element: <TextModelsPage /> },
+              { path: 'lifecycle', element: <LifecyclePage /> },
               { path: 'workspace', element: <WorkspacePage /> },
               { path: 'system', element: <SystemPage /> },
             ],

@@ -13,6 +13,7 @@ export const settingsPages = [
   { path: 'integrations', label: 'Integrations', permission: 'integrations:read' },
   { path: 'business-hours', label: 'Business hours', permission: 'settings:read' },
   { path: 'text-models', label: 'Text models', permission: 'settings:read' },
+  { path: 'lifecycle', label: 'Lifecycle', permission: 'settings:read' },
   { path: 'workspace', label: 'Workspace', permission: 'settings:read' },
   { path: 'system', label: 'System', permission: 'system:read' },
 ] as const;
