@@ -241,10 +241,12 @@ export {
   lifecycleSegmentKey,
   lifecycleSegmentRule,
   lifecycleStages,
+  mrrChangeAt,
   mrrChangeDays,
   registerLifecycleStageField,
   registerMrrChangeField,
   type LifecycleStage,
   type LifecycleStageIssue,
   type LifecycleStageRule,
+  type MrrPoint,
 } from './lifecycle/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { parseSegmentMessages, validateRule, baseFieldSchema } from '@strata/core';
+import { baseFieldSchema, evaluateRule, parseSegmentMessages, validateRule } from '@strata/core';
 import { createSegment, ensureLifecycleFieldsRegistered, ingestMessages, LiveSegmentWorker, sweepTime } from '@strata/engine';
 import {
   createWorkspace,
@@ -91,8 +91,17 @@ it('keeps each MRR set in the history, whatever order it arrives in, and mrr_cha
   expect(await changeOf('down')).toBe(-50);
   expect(await changeOf('young')).toBeNull();
   expect(await changeOf('unknown')).toBeNull();
-  const inSql = await selectRuleMembers(scope.db, checked.rule, { workspaceId: workspace.id, now: clock() }).execute();
-  expect(inSql.map((m) => ids.find((r) => r.account_id === m.id)!.group_id).sort()).toEqual(['down', 'leaving', 'up']);
+  // SQL and the evaluator (which reads the loaded history at the instant it decides) agree, now and as of a past day.
+  for (const at of [clock(), new Date(now - 50 * day), new Date(now - 100 * day)]) {
+    const inSql = await selectRuleMembers(scope.db, checked.rule, { workspaceId: workspace.id, now: at }).execute();
+    const inMemory: string[] = [];
+    for (const { account_id, group_id } of ids) {
+      const record = await loadAccountRecord(scope, account_id, { rule: checked.rule, now: at });
+      if (evaluateRule(checked.rule, record!, at, 'UTC')) inMemory.push(group_id);
+    }
+    expect(inSql.map((m) => ids.find((r) => r.account_id === m.id)!.group_id).sort()).toEqual(inMemory.sort());
+    if (at === clock()) expect(inMemory).toEqual(['down', 'leaving', 'up']);
+  }
   expect((await readMrrHistory(scope, idOf('up'))).map((p) => p.mrr)).toEqual([100, 300]);
 
   // A write: "up" falls below its MRR of 90 days ago and leaves at once.

@@ -1,4 +1,4 @@
-export { mrrChangeDays, registerMrrChangeField } from './mrr-change.js';
+export { mrrChangeAt, mrrChangeDays, registerMrrChangeField, type MrrPoint } from './mrr-change.js';
 export {
   checkLifecycleStages,
   defaultLifecycleStageRules,

@@ -17,8 +17,8 @@ export interface ComputedFieldSpec {
   topics: readonly string[];
   /** Instants whose passing changes its value with no new data (an MRR change leaving a 90-day window), for the time sweep. */
   timeLeaves?: ReadonlyArray<Omit<TimeLeaf, 'level'>>;
-  /** Its value for a loaded profile; anything not of `type` is missing, as for traits. */
-  read(record: PersonRecord | AccountRecord): unknown;
+  /** Its value for a loaded profile at `now` (epoch milliseconds); anything not of `type` is missing, as for traits. */
+  read(record: PersonRecord | AccountRecord, now: number): unknown;
 }
 
 const registered = new Map<string, ComputedFieldSpec>();

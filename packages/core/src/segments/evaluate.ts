@@ -185,7 +185,7 @@ export function present(value: unknown, type: FieldType): unknown {
 /** @internal shared with explain.ts */
 export function valueOf(value: Value, profile: Profile, at: Moment): unknown {
   if (value.kind === 'field')
-    return value.computed ? computedField(profile.target, value.name)?.read(profile.record) : fieldOf(value, profile.record);
+    return value.computed ? computedField(profile.target, value.name)?.read(profile.record, at.now) : fieldOf(value, profile.record);
   return aggregate(value, profile, at);
 }
 

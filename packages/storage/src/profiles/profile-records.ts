@@ -14,6 +14,7 @@ import {
 import type { Database, IdentityKind } from '../schema.js';
 import { computedFieldSqls, findMemberships } from '../segments/index.js';
 import { loadHealthColumns } from '../health/index.js';
+import { readMrrHistory } from '../lifecycle/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The most rows (events, tickets, answers) and people one record may hold: explain's bound. */
@@ -41,6 +42,8 @@ interface RecordNeeds {
   segments: boolean;
   /** Stored health scores (computed fields with the `health` topic). */
   health: boolean;
+  /** An account's MRR history (`mrr_change_90d`, which changes with `trait:mrr`). */
+  mrrHistory: boolean;
   people?: RecordNeeds | undefined;
 }
 
@@ -127,12 +130,21 @@ function needsOf(rule: SegmentRule, now: Date): RecordNeeds {
       accounts: mine.some((t) => t === 'accounts' || t.startsWith('account-trait:')),
       segments: mine.some((t) => t.startsWith('segment:')),
       health: mine.includes('health'),
+      mrrHistory: mine.includes('trait:mrr'),
     };
   };
   return { ...level('', reads.own), people: topics.includes('people') ? level('person:', reads.people) : undefined };
 }
 
-const everything: RecordNeeds = { events: 'all', tickets: true, surveys: true, accounts: true, segments: true, health: true };
+const everything: RecordNeeds = {
+  events: 'all',
+  tickets: true,
+  surveys: true,
+  accounts: true,
+  segments: true,
+  health: true,
+  mrrHistory: true,
+};
 
 /**
  * One profile with what a rule can read, in the evaluator's shape: what explanations are
@@ -177,7 +189,7 @@ export async function loadAccountRecord(
         .execute()
     : [];
   if (links.length > recordLimits.people) throw new RecordTooLargeError('people');
-  const [people, events, tickets, surveys, segments, health] = await Promise.all([
+  const [people, events, tickets, surveys, segments, health, mrrHistory] = await Promise.all([
     needs.people
       ? loadPeople(
           scope,
@@ -190,6 +202,7 @@ export async function loadAccountRecord(
     needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
     needs.segments ? loadSegments(scope, [accountId]) : new Map<string, Set<string>>(),
     needs.health ? loadHealthColumns(scope, accountId) : {},
+    needs.mrrHistory ? readMrrHistory(scope, accountId) : undefined,
   ]);
   return {
     id: account.account_id,
@@ -198,6 +211,7 @@ export async function loadAccountRecord(
       created_at: account.created_at.toISOString(),
       ...Object.fromEntries(computed.map(({ name }) => [name, (account as Record<string, unknown>)[`computed:${name}`]])),
       ...health,
+      ...(mrrHistory ? { mrr_history: mrrHistory.map((p) => ({ at: p.at.getTime(), mrr: p.mrr })) } : {}),
     },
     traits: account.traits,
     people,
