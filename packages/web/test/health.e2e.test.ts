@@ -70,7 +70,7 @@ describe('health in the web UI', () => {
     await page.goto(`${baseUrl}/accounts/${row.group_id}`);
     const health = region('Health');
     await expect.poll(() => health.getByRole('table', { name: 'Health measures' }).isVisible(), { timeout: 60_000 }).toBe(true);
-    await expect.poll(() => health.getByRole('table', { name: 'Health measures' }).getByRole('row').count()).toBe(8);
+    await expect.poll(() => health.getByRole('table', { name: 'Health measures' }).getByRole('row').count()).toBe(9);
     await expect.poll(() => health.textContent()).toMatch(/(rising|falling|steady) over 30 days/);
     await ui.checkScreen('account-health');
     // Its lifecycle stage: the stage segment that holds it, or none.

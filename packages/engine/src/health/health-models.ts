@@ -17,6 +17,7 @@ import {
   saveHealthModel,
   type WorkspaceScope,
 } from '@strata/storage';
+import { ensureHealthFieldsRegistered } from './health-fields.js';
 
 /** A model in force in a workspace, with its version (the built-in default is version 0 until edited). */
 export interface WorkspaceHealthModel extends HealthModel {
@@ -29,6 +30,8 @@ const builtInModels: Record<string, HealthModelInput> = { [defaultHealthModelKey
 
 /** A built-in model, checked against a workspace's fields (they read only fields every workspace knows). */
 async function builtIn(scope: WorkspaceScope, key: string): Promise<WorkspaceHealthModel> {
+  // They read computed fields too (`mrr_change_90d`): any program checking them knows those.
+  ensureHealthFieldsRegistered();
   const checked = validateHealthModel(key, builtInModels[key], await loadFieldSchema(scope));
   if (!checked.ok) throw new Error(`invariant: the built-in health model ${key} is invalid: ${JSON.stringify(checked.issues)}`);
   return { ...checked.model, version: 0, predefined: true };
