@@ -130,6 +130,20 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     });
     expect(created.statusCode, created.body).toBe(201);
     expect(await members('big-and-unhealthy')).toEqual(['acme']);
+    // The same from the people's side: a person rule reads the health of the person's accounts.
+    const people = await app.inject({
+      method: 'POST',
+      url: '/api/v1/segments',
+      headers: admin(),
+      payload: {
+        key: 'in-poor-health',
+        name: 'In poor health',
+        target: 'person',
+        rule: 'account.health_score < 40 and account.health_band = "poor"',
+      },
+    });
+    expect(people.statusCode, people.body).toBe(201);
+    expect(await members('in-poor-health')).toEqual(['ada']);
 
     // Eight logins today: 4 per seat scores 80; (2·80 + 100) / 3 = 86.67, band good; the segment follows.
     await send(logins(0, 8));
@@ -137,6 +151,8 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     expect(after.score).toBeCloseTo(260 / 3, 9);
     expect(after.band).toBe('good');
     expect(await members('big-and-unhealthy')).toEqual([]);
+    // The account's stored health changed: its people's segments re-evaluated live.
+    expect(await members('in-poor-health')).toEqual([]);
 
     // Scored first by the built-in model when the account arrived, then by the edited one.
     // The log is read below the oldest running transaction of the cluster (other tests' too): poll.

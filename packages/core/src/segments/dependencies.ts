@@ -23,7 +23,8 @@ import { sources, type RowSourceName } from './sources.js';
  *
  * - `trait:NAME`, `seen` (first/last seen), `identity` (user_id), `event:NAME` (`event:*` for any),
  *   `tickets`, `surveys`, `segment:KEY`, `accounts` (a person joined or left an account),
- *   `account-trait:NAME` (a trait of one of a person's accounts), `people` (an account's people).
+ *   `account-trait:NAME` (a trait of one of a person's accounts), `account-TOPIC` (what changes a
+ *   computed field of one of them: `account-health`), `people` (an account's people).
  * - Inside an account rule's people rollups, the person's topics prefixed `person:`.
  *
  * A change names the same topics; `topicMatches` decides whether a change concerns a rule.
@@ -213,6 +214,16 @@ class DependencyWalker {
     const subject: Value = node.subject;
     if (subject.kind === 'field') {
       const owner: Target = subject.scope === 'person-account' ? 'account' : level;
+      if (subject.computed && subject.scope === 'person-account') {
+        // An account's computed field from a person: it changes with the person's accounts and with
+        // what changes it on each of them, which reaches the person as `account-TOPIC`.
+        const spec = computedField('account', subject.name);
+        this.topics.add(`${prefix}accounts`);
+        for (const topic of spec?.topics ?? []) this.topics.add(`${prefix}account-${topic}`);
+        for (const leaf of spec?.timeLeaves ?? []) this.leaves.push({ level: 'account', ...leaf });
+        if (offsets.length > 0) this.sweepWhole = true;
+        return;
+      }
       if (subject.computed) {
         // Its registration says what it changes with; unregistered, it is missing whatever changes.
         const spec = computedField(level, subject.name);

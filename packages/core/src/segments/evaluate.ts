@@ -191,6 +191,8 @@ export function valueOf(value: Value, profile: Profile, at: Moment): unknown {
 
 /** @internal shared with explain.ts */
 export function fieldOf(field: FieldRef, record: { columns: Record<string, unknown>; traits: Record<string, unknown> }): unknown {
+  // A computed field read through another profile (`account.health_score` from a person): its value as loaded.
+  if (field.computed) return own(record.columns, field.name);
   return field.column ? own(record.columns, field.column) : own(record.traits, field.name);
 }
 

@@ -127,7 +127,7 @@ function needsOf(rule: SegmentRule, now: Date): RecordNeeds {
       events: names.length === 0 ? 'none' : !covered ? (names.includes('*') ? 'all' : names.map((name) => ({ name }))) : eventReads,
       tickets: mine.includes('tickets'),
       surveys: mine.includes('surveys'),
-      accounts: mine.some((t) => t === 'accounts' || t.startsWith('account-trait:')),
+      accounts: mine.some((t) => t === 'accounts' || t.startsWith('account-')),
       segments: mine.some((t) => t.startsWith('segment:')),
       health: mine.includes('health'),
       mrrHistory: mine.includes('trait:mrr'),
@@ -157,7 +157,12 @@ export async function loadPersonRecord(
   personId: string,
   reading?: { rule: SegmentRule; now: Date },
 ): Promise<PersonRecord | undefined> {
-  const records = await loadPeople(scope, [personId], reading ? needsOf(reading.rule, reading.now) : everything);
+  const records = await loadPeople(
+    scope,
+    [personId],
+    reading ? needsOf(reading.rule, reading.now) : everything,
+    reading?.now ?? scope.clock(),
+  );
   return records[0];
 }
 
@@ -195,6 +200,7 @@ export async function loadAccountRecord(
           scope,
           links.map((l) => l.person_id),
           needs.people,
+          now,
         )
       : [],
     loadEvents(db, workspaceId, 'account_id', [accountId], needs.events),
@@ -222,7 +228,7 @@ export async function loadAccountRecord(
   };
 }
 
-async function loadPeople(scope: WorkspaceScope, personIds: string[], needs: RecordNeeds): Promise<PersonRecord[]> {
+async function loadPeople(scope: WorkspaceScope, personIds: string[], needs: RecordNeeds, now: Date): Promise<PersonRecord[]> {
   const { db, workspaceId } = scope;
   if (personIds.length === 0) return [];
   const ids = sql<boolean>`person_id = ANY(${personIds}::uuid[])`;
@@ -238,6 +244,8 @@ async function loadPeople(scope: WorkspaceScope, personIds: string[], needs: Rec
         .selectFrom('person_accounts as pa')
         .innerJoin('accounts as a', (j) => j.onRef('a.workspace_id', '=', 'pa.workspace_id').onRef('a.account_id', '=', 'pa.account_id'))
         .select(['pa.person_id', 'a.group_id', 'a.traits', 'a.created_at'])
+        // The accounts' computed fields (`account.health_score`), as SQL reads them at the rule's instant.
+        .select(computedFieldSqls('account').map(({ name, read }) => read('a', now).as(`computed:${name}`)))
         .where('pa.workspace_id', '=', workspaceId)
         .where(sql<boolean>`pa.person_id = ANY(${personIds}::uuid[])`)
         // In joining order: a person's first account gives them its timezone (calendar windows).
@@ -256,7 +264,14 @@ async function loadPeople(scope: WorkspaceScope, personIds: string[], needs: Rec
     traits: p.traits,
     accounts: links
       .filter((l) => l.person_id === p.person_id)
-      .map((l) => ({ columns: { group_id: l.group_id, created_at: l.created_at.toISOString() }, traits: l.traits })),
+      .map((l) => ({
+        columns: {
+          group_id: l.group_id,
+          created_at: l.created_at.toISOString(),
+          ...Object.fromEntries(computedFieldSqls('account').map(({ name }) => [name, (l as Record<string, unknown>)[`computed:${name}`]])),
+        },
+        traits: l.traits,
+      })),
     events: events.get(p.person_id) ?? [],
     tickets: tickets.get(p.person_id) ?? [],
     surveys: surveys.get(p.person_id) ?? [],

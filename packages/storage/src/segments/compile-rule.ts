@@ -338,7 +338,8 @@ function fieldValue(field: FieldRef, tableAlias: string, now: Date): Expr {
   if (field.column) return sql.ref(`${tableAlias}.${field.column}`);
   if (field.computed) {
     // An unregistered computed field is missing, as the evaluator reads it.
-    const read = computedFieldSql(field.scope as Target, field.name);
+    // `account.health_score` from a person reads the account row joined as `tableAlias`.
+    const read = computedFieldSql(field.scope === 'person-account' ? 'account' : (field.scope as Target), field.name);
     return read ? read(tableAlias, now) : sql`NULL`;
   }
   return typedJson(sql`${sql.ref(`${tableAlias}.traits`)} -> ${field.name}`, field.type);
