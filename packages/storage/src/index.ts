@@ -253,6 +253,7 @@ export {
   traitChurnFeature,
   upsertChurnScores,
   type AccountFeatures,
+  type ChurnLabel,
   type ChurnBand,
   type ChurnFeature,
   type ChurnModelAssessment,

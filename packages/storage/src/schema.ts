@@ -190,6 +190,7 @@ export interface Database {
     model: Json<unknown> | null;
     assessment: Json<unknown> | null;
     keep_features: Generated<string[]>;
+    label_segment: string | null;
     error: string | null;
     requested_at: Timestamp | null;
     trained_at: Timestamp | null;

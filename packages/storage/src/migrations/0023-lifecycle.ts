@@ -11,7 +11,8 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  * Accounts that already have an `mrr` start their history with it, at the time it was set.
  *
  * The workspace's lifecycle stage rules (`GET|PUT /settings/lifecycle`), in the order they are
- * tried; NULL while the workspace keeps the defaults.
+ * tried; NULL while the workspace keeps the defaults. The churn model's label segment: when set,
+ * an account churned when it first entered that segment (its membership history), not by traits.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -33,10 +34,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     FROM accounts WHERE traits ? 'mrr'
   `.execute(db);
   await sql`ALTER TABLE workspaces ADD COLUMN lifecycle_stages jsonb`.execute(db);
+  await sql`ALTER TABLE churn_models ADD COLUMN label_segment text`.execute(db);
   await enableWorkspaceRowLevelSecurity(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`ALTER TABLE churn_models DROP COLUMN label_segment`.execute(db);
   await sql`ALTER TABLE workspaces DROP COLUMN lifecycle_stages`.execute(db);
   await sql`DROP TABLE account_mrr_history`.execute(db);
 }
