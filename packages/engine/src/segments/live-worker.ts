@@ -302,7 +302,11 @@ async function expandWork(
     // A trait, or what changes a computed field (`health`), reaches the account's people as `account-TOPIC`.
     const computed = new Set(computedFields('account').flatMap((f) => f.topics));
     await propagate('account', (t) =>
-      t === '*' ? ['account-trait:*', ...[...computed].map((c) => `account-${c}`)] : t.startsWith('trait:') || computed.has(t) ? [`account-${t}`] : [],
+      t === '*'
+        ? ['account-trait:*', ...[...computed].map((c) => `account-${c}`)]
+        : t.startsWith('trait:') || computed.has(t)
+          ? [`account-${t}`]
+          : [],
     );
   }
   return work.profiles();
