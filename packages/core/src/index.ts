@@ -306,3 +306,18 @@ export {
   type ProportionComparison,
   type Sample,
 } from './stats/index.js';
+export {
+  checkLifecycleStages,
+  defaultLifecycleStageRules,
+  lifecycleSegmentKey,
+  lifecycleSegmentRule,
+  lifecycleStages,
+  mrrChangeAt,
+  mrrChangeDays,
+  registerLifecycleStageField,
+  registerMrrChangeField,
+  type LifecycleStage,
+  type LifecycleStageIssue,
+  type LifecycleStageRule,
+  type MrrPoint,
+} from './lifecycle/index.js';

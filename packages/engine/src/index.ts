@@ -187,3 +187,4 @@ export {
   type AccountHealth,
   type WorkspaceHealthModel,
 } from './health/index.js';
+export { ensureLifecycleFieldsRegistered, saveLifecycleStages } from './lifecycle/index.js';

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createWorkspace, inWorkspaceTransaction, lockProfiles, queueHealthWork, readHealthBacklog, workspaceScope } from '@strata/storage';
+import {
+  createWorkspace,
+  inWorkspaceTransaction,
+  lockProfiles,
+  queueHealthWork,
+  readHealthBacklog,
+  workspaceScope,
+  type ChangeCause,
+} from '@strata/storage';
 import { scoreQueuedHealth } from '../src/health/index.js';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
@@ -26,7 +34,7 @@ it('health scoring passes over an account a live batch holds, so the batch can q
       trait_times: '{}',
     })
     .execute();
-  const cause = { kind: 'traits', names: ['seats'] } as const;
+  const cause: ChangeCause = { kind: 'traits', names: ['seats'] };
   await inWorkspaceTransaction(scope, (tx) => queueHealthWork(tx, [accountId], cause));
 
   // A live batch: it takes the account's profile lock, then (after scoring has tried) queues it again.

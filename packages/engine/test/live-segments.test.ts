@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSegmentMessages, type Target } from '@strata/core';
-import { createSegment, ingestMessages, LiveSegmentWorker, sweepTime } from '@strata/engine';
+import { createSegment, ensureLifecycleFieldsRegistered, ingestMessages, LiveSegmentWorker, sweepTime } from '@strata/engine';
 import { sql } from 'kysely';
 import { createWorkspace, ensureEventPartitions, selectRuleMembers, listLiveVersions, workspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
 let database: TestDatabase;
 beforeAll(async () => {
+  ensureLifecycleFieldsRegistered();
   database = await createTestDatabase();
   await ensureEventPartitions(database.db, ['2026-01', '2026-02', '2026-03', '2026-04', '2026-10', '2026-11']);
 });
@@ -32,6 +33,8 @@ const segments: Array<{ key: string; target: Target; rule: string }> = [
   { key: 'all-pro', target: 'account', rule: 'all(people where in segment "pro-people")' },
   { key: 'ending', target: 'account', rule: 'trial_ends_at within next 3 days' },
   { key: 'big-quiet', target: 'account', rule: 'in segment "big" and not in segment "team-logins"' },
+  // From the MRR history: the same whatever order the MRR changes arrive in.
+  { key: 'growing', target: 'account', rule: 'mrr_change_90d > 0' },
   // Calendar windows move only at local midnights (the workspace is in New York, which changes to DST on 8 March).
   { key: 'this-week', target: 'person', rule: 'did "login" within this week' },
   {
@@ -71,7 +74,8 @@ const message = fc.oneof(
     plan: fc.constantFrom('pro', 'enterprise', 'free'),
     mrr: fc.constantFrom(0, 500, 2000),
     trialEnds: fc.option(fc.integer({ min: 0, max: 10 * 24 }).map((h) => h * 3_600_000)),
-    at: offset,
+    // Back past 90 days, so that MRR changes leave `mrr_change_90d`'s window while the clock moves.
+    at: fc.integer({ min: -100 * 24, max: 0 }).map((h) => h * 3_600_000),
   }),
   // An explicit merge: the anonymous person's events, traits and summaries move to the identified one.
   fc.record({ type: fc.constant('alias' as const), p: person, at: offset }),

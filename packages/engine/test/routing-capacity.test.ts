@@ -18,14 +18,14 @@ const agents = ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'];
 const seatArb = (email: string) =>
   fc.record({
     email: fc.constant(email),
-    skills: fc.constant([]),
+    skills: fc.constant<string[]>([]),
     languages: fc.subarray(['en', 'de']),
     capacity: fc.integer({ min: 1, max: 3 }),
   });
 const queueArb = fc
   .subarray(agents, { minLength: 1 })
   .chain((emails) => fc.tuple(...emails.map(seatArb)))
-  .map((seats) => seats as AgentSeat[]);
+  .map((seats): AgentSeat[] => seats);
 const stepArb = fc.oneof(
   fc.record({
     kind: fc.constant('ticket' as const),

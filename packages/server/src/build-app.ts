@@ -43,6 +43,7 @@ import {
 import { registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
+import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
@@ -210,6 +211,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerAgentRoutes(scope, { auth });
       registerTicketAssignmentRoutes(scope, { auth });
       registerTriageRoutes(scope, { auth });
+      registerLifecycleRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerHelpDeskSyncRoutes(scope, { auth, secrets });

@@ -130,6 +130,20 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     });
     expect(created.statusCode, created.body).toBe(201);
     expect(await members('big-and-unhealthy')).toEqual(['acme']);
+    // The same from the people's side: a person rule reads the health of the person's accounts.
+    const people = await app.inject({
+      method: 'POST',
+      url: '/api/v1/segments',
+      headers: admin(),
+      payload: {
+        key: 'in-poor-health',
+        name: 'In poor health',
+        target: 'person',
+        rule: 'account.health_score < 40 and account.health_band = "poor"',
+      },
+    });
+    expect(people.statusCode, people.body).toBe(201);
+    expect(await members('in-poor-health')).toEqual(['ada']);
 
     // Eight logins today: 4 per seat scores 80; (2·80 + 100) / 3 = 86.67, band good; the segment follows.
     await send(logins(0, 8));
@@ -137,6 +151,8 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     expect(after.score).toBeCloseTo(260 / 3, 9);
     expect(after.band).toBe('good');
     expect(await members('big-and-unhealthy')).toEqual([]);
+    // The account's stored health changed: its people's segments re-evaluated live.
+    expect(await members('in-poor-health')).toEqual([]);
 
     // Scored first by the built-in model when the account arrived, then by the edited one.
     // The log is read below the oldest running transaction of the cluster (other tests' too): poll.
@@ -178,11 +194,12 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
   });
 
   it('places accounts on the value x health quadrant, with thresholds as a setting that segments on quadrant follow', async () => {
-    // Value: MRR 2000 of 5000 (weight 70) and 2 seats of 100 (weight 30): 28 + 0.6 = 28.6; health 100.
+    // Value: MRR 2000 of 5000 (weight 60), 2 seats of 100 (weight 25) and no MRR history 90 days
+    // back, so no growth (weight 15): 24 + 0.5 + 0 = 24.5; health 100.
     const quadrant = await app.inject({ url: '/api/v1/analytics/quadrant', headers: admin() });
     expect(quadrant.statusCode, quadrant.body).toBe(200);
     expect(quadrant.json()).toEqual([
-      { groupId: 'acme', value: expect.closeTo(28.6, 9) as number, health: 100, quadrant: 'highest-potential' },
+      { groupId: 'acme', value: expect.closeTo(24.5, 9) as number, health: 100, quadrant: 'highest-potential' },
     ]);
 
     const created = await app.inject({

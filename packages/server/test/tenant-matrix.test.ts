@@ -103,6 +103,8 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getTriageSettings: 'settings:read',
   putTriageSettings: 'policies:write',
   getSupportPolicyExperiment: 'settings:read',
+  getLifecycleSettings: 'settings:read',
+  putLifecycleSettings: 'segments:write',
   recordSurveyResponse: 'surveys:write',
   createSurveyLink: 'surveys:write',
   connectIntegration: 'integrations:write',

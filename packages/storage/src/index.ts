@@ -274,6 +274,7 @@ export {
   traitChurnFeature,
   upsertChurnScores,
   type AccountFeatures,
+  type ChurnLabel,
   type ChurnBand,
   type ChurnFeature,
   type ChurnModelAssessment,
@@ -358,3 +359,12 @@ export {
   type TicketSelection,
   writeSlaWarningMinutes,
 } from './support-policies/index.js';
+export {
+  lifecycleStageSql,
+  mrrChangeSql,
+  readLifecycleStages,
+  readMrrHistory,
+  recordMrrChanges,
+  writeLifecycleStages,
+  type MrrChange,
+} from './lifecycle/index.js';

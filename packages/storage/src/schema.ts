@@ -16,6 +16,7 @@ export interface Database {
     raw_events_months: number | null;
     health_settings: Json<{ quadrant?: { highValue: number; healthy: number; poorHealth: number } }> | null;
     sla_warning_minutes: number | null;
+    lifecycle_stages: Json<Array<{ stage: string; when: string }>> | null;
     created_at: CreatedAt;
     triage_weights: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
   };
@@ -191,6 +192,7 @@ export interface Database {
     model: Json<unknown> | null;
     assessment: Json<unknown> | null;
     keep_features: Generated<string[]>;
+    label_segment: string | null;
     error: string | null;
     requested_at: Timestamp | null;
     trained_at: Timestamp | null;
@@ -233,6 +235,13 @@ export interface Database {
     cause: string;
     decision: Json<unknown>;
     decided_at: Timestamp;
+  };
+  account_mrr_history: {
+    workspace_id: string;
+    account_id: string;
+    at: Timestamp;
+    message_id: string;
+    mrr: number | null;
   };
   churn_scores: {
     workspace_id: string;

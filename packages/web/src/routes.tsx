@@ -31,6 +31,7 @@ const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 
 const QueuesPage = named(() => import('./screens/settings/QueuesPage'), 'QueuesPage');
 const CannedResponsesPage = named(() => import('./screens/settings/CannedResponsesPage'), 'CannedResponsesPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
+const LifecyclePage = named(() => import('./screens/settings/LifecyclePage'), 'LifecyclePage');
 const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
@@ -76,6 +77,7 @@ export const routes: RouteObject[] = [
               { path: 'text-models', element: <TextModelsPage /> },
               { path: 'queues', element: <QueuesPage /> },
               { path: 'canned-responses', element: <CannedResponsesPage /> },
+              { path: 'lifecycle', element: <LifecyclePage /> },
               { path: 'workspace', element: <WorkspacePage /> },
               { path: 'system', element: <SystemPage /> },
             ],

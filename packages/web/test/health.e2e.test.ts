@@ -70,9 +70,37 @@ describe('health in the web UI', () => {
     await page.goto(`${baseUrl}/accounts/${row.group_id}`);
     const health = region('Health');
     await expect.poll(() => health.getByRole('table', { name: 'Health measures' }).isVisible(), { timeout: 60_000 }).toBe(true);
-    await expect.poll(() => health.getByRole('table', { name: 'Health measures' }).getByRole('row').count()).toBe(8);
+    await expect.poll(() => health.getByRole('table', { name: 'Health measures' }).getByRole('row').count()).toBe(9);
     await expect.poll(() => health.textContent()).toMatch(/(rising|falling|steady) over 30 days/);
     await ui.checkScreen('account-health');
+    // Its lifecycle stage: the stage segment that holds it, or none.
+    const stage = await database.owner
+      .selectFrom('segment_members as m')
+      .innerJoin('accounts as a', (j) => j.onRef('a.workspace_id', '=', 'm.workspace_id').onRef('a.account_id', '=', 'm.member_id'))
+      .select('m.segment_key')
+      .where('a.group_id', '=', row.group_id)
+      .where('m.segment_key', 'like', 'lifecycle-%')
+      .executeTakeFirst();
+    const badge = page.getByLabel('Lifecycle stage');
+    await expect
+      .poll(() => badge.textContent())
+      .toBe(stage ? `stage: ${stage.segment_key.slice('lifecycle-'.length)}` : 'no lifecycle stage');
+  });
+
+  it('edits the lifecycle stage rules in Settings: the order they are tried in', async () => {
+    await page.goto(`${baseUrl}/settings/lifecycle`);
+    await expect.poll(() => page.getByRole('textbox', { name: /^Rule of the .* stage$/ }).count(), { timeout: 60_000 }).toBe(7);
+    await page.getByRole('button', { name: 'Move renewal up' }).click();
+    await page.getByRole('button', { name: 'Save lifecycle stages' }).click();
+    await expect.poll(() => page.getByText('Lifecycle stages saved').isVisible(), { timeout: 60_000 }).toBe(true);
+    const saved = await database.owner
+      .selectFrom('workspaces')
+      .select('lifecycle_stages')
+      .where('slug', '=', 'demo')
+      .executeTakeFirstOrThrow();
+    const order = (saved.lifecycle_stages as Array<{ stage: string }>).map((s) => s.stage);
+    expect(order.indexOf('renewal')).toBe(order.indexOf('expansion') - 1);
+    await ui.checkScreen('lifecycle-settings');
     expect(ui.cspViolations).toEqual([]);
     expect(ui.pageErrors).toEqual([]);
   });

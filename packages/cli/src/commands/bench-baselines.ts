@@ -8,10 +8,10 @@ import { to as copyTo } from 'pg-copy-streams';
 import { healthTopic, inlineSegmentReferences, ruleDependencies } from '@strata/core';
 import { churnRiskTopic } from '@strata/engine';
 import { listLiveVersions, selectRuleMembers, setWorkspaceSql, workspaceScope, type Database } from '@strata/storage';
-import { ago, churned, fillBaselineSql, now, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
+import { ago, churned, fillBaselineSql, now, renewalDue, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
 
 /**
- * The benchmark's 50 segments as plain SQL over the raw tables, written the way a user would
+ * The benchmark's 54 segments as plain SQL over the raw tables, written the way a user would
  * without Strata: one correlated subquery per condition, referenced segments written out. The
  * same text runs on PostgreSQL and on DuckDB. `{now}` and `{ws}` are filled in as literals.
  */
@@ -24,6 +24,10 @@ const peopleOf = (where: string) =>
 const loginWithin = (person: string, interval: string) =>
   `EXISTS (SELECT 1 FROM events e WHERE e.workspace_id = ${person}.workspace_id AND e.person_id = ${person}.person_id AND e.name = 'login' AND ${within(interval)})`;
 const enterprise = `EXISTS (SELECT 1 FROM person_accounts pa JOIN accounts a ON a.workspace_id = pa.workspace_id AND a.account_id = pa.account_id WHERE pa.workspace_id = p.workspace_id AND pa.person_id = p.person_id AND ${trait('a', 'plan')} = 'enterprise')`;
+
+/** The MRR an account's history holds at `at` (the latest value set at or before it). */
+const mrrAt = (at: string) =>
+  `(SELECT h.mrr FROM account_mrr_history h WHERE h.workspace_id = a.workspace_id AND h.account_id = a.account_id AND h."at" <= ${at} ORDER BY h."at" DESC LIMIT 1)`;
 
 const person = (where: string) => `SELECT count(*) AS n FROM people p WHERE p.workspace_id = '{ws}' AND (${where})`;
 const account = (where: string) => `SELECT count(*) AS n FROM accounts a WHERE a.workspace_id = '{ws}' AND (${where})`;
@@ -97,6 +101,11 @@ const fixed: Record<string, string> = {
   'accounts-inactive': account(
     `EXISTS (SELECT 1 ${peopleOf('')}) AND NOT EXISTS (SELECT 1 ${peopleOf(`NOT coalesce(q.last_seen_at < ${ago('14 days')}, false)`)})`,
   ),
+  'renewal-due': account(renewalDue),
+  expanding: account(`${mrrAt(now)} - ${mrrAt(ago('90 days'))} > 0`),
+  // The stages tried before `at-risk`; the later ones read it, a stored score, so they are not compared.
+  'lifecycle-churned': account(churned),
+  'lifecycle-trial': account(`${trial} AND NOT coalesce(${churned}, false)`),
 };
 
 /** Runs `work` on a client of its own in a transaction that sets the workspace for row-level security. */
@@ -165,6 +174,7 @@ const exportedTables: Record<string, string> = {
   events: 'workspace_id, person_id, account_id, name, properties, timestamp',
   tickets: 'workspace_id, ticket_id, person_id, account_id, priority, csat, created_at',
   surveys: 'workspace_id, survey_id, person_id, account_id, nps, submitted_at',
+  account_mrr_history: 'workspace_id, account_id, at, mrr',
 };
 const duckTypes: Record<string, string> = {
   people: 'workspace_id VARCHAR, person_id VARCHAR, user_id VARCHAR, traits JSON, first_seen_at TIMESTAMPTZ, last_seen_at TIMESTAMPTZ',
@@ -174,6 +184,7 @@ const duckTypes: Record<string, string> = {
   tickets:
     'workspace_id VARCHAR, ticket_id VARCHAR, person_id VARCHAR, account_id VARCHAR, priority VARCHAR, csat DOUBLE, created_at TIMESTAMPTZ',
   surveys: 'workspace_id VARCHAR, survey_id VARCHAR, person_id VARCHAR, account_id VARCHAR, nps DOUBLE, submitted_at TIMESTAMPTZ',
+  account_mrr_history: 'workspace_id VARCHAR, account_id VARCHAR, "at" TIMESTAMPTZ, mrr DOUBLE',
 };
 
 /** An in-memory DuckDB holding one workspace's rows, shared by the DuckDB baselines so they read the same load. */

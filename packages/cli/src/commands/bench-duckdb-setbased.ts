@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckCount, timeEachSegment } from './bench-baselines.js';
-import { ago, churned, fillBaselineSql, now, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
+import { ago, churned, fillBaselineSql, now, renewalDue, time, trait, trial, utcDay, withinLast } from './bench-sql-fragments.js';
 
 /**
- * The benchmark's 50 segments written by hand for DuckDB as set-based SQL: each condition is one
+ * The benchmark's 54 segments written by hand for DuckDB as set-based SQL: each condition is one
  * GROUP BY over events, tickets, surveys or memberships, left-joined to the profile table, with
  * window edges as plain predicates and referenced segments as CTEs; no correlated subquery. The
  * meaning is exactly that of `naiveSql` (same window edges, the same NULLs, days in UTC), so the
@@ -21,6 +21,9 @@ const perAccount = (aggregate: string, joins = '') =>
 const perAccountTickets = (aggregate: string, filter: string) =>
   `SELECT t.account_id, ${aggregate} AS v FROM tickets t WHERE t.workspace_id = ${ws} AND ${filter} GROUP BY t.account_id`;
 const eventCount = (filter: string) => perPerson('count(*)', filter);
+/** Each account's MRR at `at`, as column `v`: the latest value its history holds then (NULL included, so no arg_max). */
+const mrrAt = (at: string) =>
+  `SELECT account_id, mrr AS v FROM (SELECT h.account_id, h.mrr, row_number() OVER (PARTITION BY h.account_id ORDER BY h."at" DESC) AS r FROM account_mrr_history h WHERE h.workspace_id = ${ws} AND h."at" <= ${at}) latest WHERE r = 1`;
 
 // Referenced segments, each a set of ids.
 const activePeople = `SELECT e.person_id FROM events e WHERE e.workspace_id = ${ws} AND ${withinLast('e.timestamp', '7 days')} GROUP BY e.person_id HAVING count(DISTINCT ${utcDay('e.timestamp')}) >= 3`;
@@ -142,6 +145,11 @@ const fixed: Record<string, string> = {
   'accounts-inactive': account('coalesce(everyone.v, false)', {
     everyone: perAccount(`bool_and(coalesce(q.last_seen_at < ${ago('14 days')}, false))`),
   }),
+  'renewal-due': account(renewalDue),
+  // No MRR 90 days ago: NULL, not a member.
+  expanding: account('mrr_now.v - mrr_then.v > 0', { mrr_now: mrrAt(now), mrr_then: mrrAt(ago('90 days')) }),
+  'lifecycle-churned': account(churned),
+  'lifecycle-trial': account(`${trial} AND NOT coalesce(${churned}, false)`),
 };
 
 /**

@@ -14,6 +14,8 @@ export const trait = (alias: string, name: string) => `(${alias}.traits->>'${nam
 export const time = (alias: string, name: string) => `(${trait(alias, name)})::timestamptz`;
 export const trial = `(${trait('a', 'status')} = 'trialing' OR ${trait('a', 'subscription_status')} = 'trialing' OR (${trait('a', 'is_trial')})::boolean = true)`;
 export const churned = `(${trait('a', 'churned_at')} IS NOT NULL OR ${trait('a', 'status')} = 'churned' OR ${trait('a', 'subscription_status')} = 'canceled')`;
+/** `renews_at within next 90 days`: closed at both ends, as Strata's `within next`. */
+export const renewalDue = `${time('a', 'renews_at')} >= ${now} AND ${time('a', 'renews_at')} <= ${now} + INTERVAL '90 days'`;
 
 /** Replaces the placeholders with the instant and the workspace as SQL literals. */
 export function fillBaselineSql(text: string, workspaceId: string, at: Date): string {

@@ -46,4 +46,15 @@ describe('subscriptionTraits', () => {
       churned_at: new Date(1_800_000_000_000).toISOString(),
     });
   });
+
+  it('renews at the end of the current period, from the subscription or its first item, unless it ends then', () => {
+    const end = new Date(1_800_000_000_000).toISOString();
+    expect(subscriptionTraits({ ...subscription, current_period_end: 1_800_000_000 }, false)).toMatchObject({ renews_at: end });
+    const items = { data: [{ ...subscription.items!.data[0]!, current_period_end: 1_900_000_000 }, { current_period_end: 1_800_000_000 }] };
+    expect(subscriptionTraits({ ...subscription, items }, false)).toMatchObject({ renews_at: end });
+    expect(subscriptionTraits({ ...subscription, current_period_end: 1_800_000_000, cancel_at_period_end: true }, false)).toMatchObject({
+      renews_at: null,
+    });
+    expect(subscriptionTraits({ ...subscription, current_period_end: 1_800_000_000 }, true)).toMatchObject({ renews_at: null });
+  });
 });

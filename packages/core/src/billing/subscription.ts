@@ -27,7 +27,11 @@ export interface StripeSubscription {
   canceled_at?: number | null;
   ended_at?: number | null;
   cancel_at_period_end?: boolean;
-  items?: { data: Array<{ price?: StripePrice | null; plan?: StripePrice | null; quantity?: number | null }> } | null;
+  /** API versions before 2025-03-31 give the period end here; later ones on each item. */
+  current_period_end?: number | null;
+  items?: {
+    data: Array<{ price?: StripePrice | null; plan?: StripePrice | null; quantity?: number | null; current_period_end?: number | null }>;
+  } | null;
   plan?: StripePrice | null;
   metadata?: Record<string, string>;
 }
@@ -94,6 +98,17 @@ export function customerIdOf(subscription: { customer: string | { id: string } }
   return typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
 }
 
+/**
+ * When the subscription next renews: the end of its current period, unless it ends then instead
+ * (deleted, canceled, or set to cancel at the period end). Items may end their periods at
+ * different times; the first is when the account next faces a renewal.
+ */
+function renewsAt(subscription: StripeSubscription, status: string): string | null {
+  if (status === 'canceled' || subscription.cancel_at_period_end === true) return null;
+  const itemEnds = (subscription.items?.data ?? []).flatMap((item) => (item.current_period_end == null ? [] : [item.current_period_end]));
+  return isoSeconds(subscription.current_period_end ?? (itemEnds.length > 0 ? Math.min(...itemEnds) : null));
+}
+
 /** The account traits a subscription in this state implies; a deleted subscription has churned. */
 export function subscriptionTraits(subscription: StripeSubscription, deleted: boolean): Record<string, unknown> {
   const items = subscription.items?.data ?? [];
@@ -117,6 +132,7 @@ export function subscriptionTraits(subscription: StripeSubscription, deleted: bo
     currency,
     trial_ends_at: isoSeconds(subscription.trial_end),
     canceled_at: isoSeconds(canceledAt),
+    renews_at: renewsAt(subscription, status),
     ...(deleted ? { churned_at: isoSeconds(subscription.ended_at ?? subscription.canceled_at) } : {}),
   };
 }

@@ -6,7 +6,7 @@ export const defaultHealthModelKey = 'default';
 /**
  * The predefined account model, from what the generator and the integrations provide: usage
  * (active people in 30 days per seat), feature breadth, support load, sentiment and CSAT (90 days),
- * voice (last NPS) and billing (not delinquent). A workspace edits it like any other model.
+ * voice (last NPS) and billing (not delinquent, MRR trend over 90 days). A workspace edits it like any other model.
  */
 export const defaultHealthModel: HealthModelInput = {
   name: 'Account health',
@@ -69,6 +69,16 @@ export const defaultHealthModel: HealthModelInput = {
       missing: 'neutral',
     },
     { key: 'billing', name: 'Not delinquent', expression: 'not delinquent = true', weight: 10, missing: 'neutral' },
+    {
+      // Relative to the MRR of 90 days ago: a 30% cut scores 0, flat 75, 10% growth 100; accounts
+      // whose MRR history is younger than 90 days (or that never paid) are missing, so neutral.
+      key: 'mrr-trend',
+      name: 'MRR change on 90 days ago',
+      expression: 'mrr_change_90d / (mrr - mrr_change_90d)',
+      weight: 10,
+      scoring: { type: 'linear', min: -0.3, max: 0.1 },
+      missing: 'neutral',
+    },
   ],
   bands: [
     { key: 'poor', name: 'Poor', min: 0 },

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerMrrChangeField } from '../lifecycle/mrr-change.js';
 import type { AccountRecord } from '../segments/evaluate.js';
 import { baseFieldSchema } from '../segments/field-schema.js';
 import { defaultHealthModel } from './default-health-model.js';
@@ -62,6 +63,13 @@ describe('measure expressions', () => {
 });
 
 describe('validating a model', () => {
+  // Its MRR trend reads a computed field, registered by every program that checks models.
+  let unregister: () => void = () => undefined;
+  beforeAll(() => {
+    unregister = registerMrrChangeField();
+  });
+  afterAll(() => unregister());
+
   it('the default model is valid in a workspace that has no data yet', () => {
     const checked = validateHealthModel('default', defaultHealthModel, schema);
     expect(checked.ok ? checked.model.measures.map((m) => m.program?.kind) : checked.issues).toEqual([
@@ -72,6 +80,7 @@ describe('validating a model', () => {
       'number',
       'number',
       'condition',
+      'number',
     ]);
   });
 

@@ -12,8 +12,18 @@ export const defaultValueModel: HealthModelInput = {
   target: 'account',
   method: 'weighted',
   measures: [
-    { key: 'revenue', name: 'MRR', expression: 'mrr', weight: 70, scoring: { type: 'linear', min: 0, max: 5000 }, missing: 'zero' },
-    { key: 'seats', name: 'Seats', expression: 'seats', weight: 30, scoring: { type: 'linear', min: 0, max: 100 }, missing: 'zero' },
+    { key: 'revenue', name: 'MRR', expression: 'mrr', weight: 60, scoring: { type: 'linear', min: 0, max: 5000 }, missing: 'zero' },
+    { key: 'seats', name: 'Seats', expression: 'seats', weight: 25, scoring: { type: 'linear', min: 0, max: 100 }, missing: 'zero' },
+    {
+      // Growth on the MRR of 90 days ago: none (or a cut) scores 0, +50% scores 100; no MRR
+      // history that old is no growth shown yet.
+      key: 'expansion',
+      name: 'MRR growth on 90 days ago',
+      expression: 'mrr_change_90d / (mrr - mrr_change_90d)',
+      weight: 15,
+      scoring: { type: 'linear', min: 0, max: 0.5 },
+      missing: 'zero',
+    },
   ],
   bands: [
     { key: 'low', name: 'Low', min: 0 },

@@ -282,6 +282,9 @@ class Checker {
     if (scope.kind === 'ticket') return this.ticketField(path, span);
     if (scope.kind === 'profile') {
       if (path.length === 2 && path[0] === 'account' && scope.target === 'person') {
+        // An account's computed fields (health_score, churn_risk) read from a person as its traits do.
+        const computed = ownValue(builtinColumns.account, path[1]!) ? undefined : computedFields('account').find((f) => f.name === path[1]);
+        if (computed) return { kind: 'field', scope: 'person-account', name: computed.name, type: computed.type, computed: true };
         return this.lookup(path[1]!, schema.account, 'person-account', span, 'account.', builtinColumns.account);
       }
       if (path.length !== 1) return this.unknown(name, span, Object.keys(schema[scope.target]));

@@ -1,4 +1,5 @@
 import type { FieldType } from '../ingestion/field-type.js';
+import type { TimeLeaf } from './dependencies.js';
 import type { AccountRecord, PersonRecord } from './evaluate.js';
 import type { Target } from './ir.js';
 
@@ -14,8 +15,10 @@ export interface ComputedFieldSpec {
   type: FieldType;
   /** What its value changes with, as topics of a rule on its target (`trait:mrr`, `tickets`, `event:login`). */
   topics: readonly string[];
-  /** Its value for a loaded profile; anything not of `type` is missing, as for traits. */
-  read(record: PersonRecord | AccountRecord): unknown;
+  /** Instants whose passing changes its value with no new data (an MRR change leaving a 90-day window), for the time sweep. */
+  timeLeaves?: ReadonlyArray<Omit<TimeLeaf, 'level'>>;
+  /** Its value for a loaded profile at `now` (epoch milliseconds); anything not of `type` is missing, as for traits. */
+  read(record: PersonRecord | AccountRecord, now: number): unknown;
 }
 
 const registered = new Map<string, ComputedFieldSpec>();

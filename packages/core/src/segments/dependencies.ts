@@ -23,7 +23,8 @@ import { sources, type RowSourceName } from './sources.js';
  *
  * - `trait:NAME`, `seen` (first/last seen), `identity` (user_id), `event:NAME` (`event:*` for any),
  *   `tickets`, `surveys`, `segment:KEY`, `accounts` (a person joined or left an account),
- *   `account-trait:NAME` (a trait of one of a person's accounts), `people` (an account's people).
+ *   `account-trait:NAME` (a trait of one of a person's accounts), `account-TOPIC` (what changes a
+ *   computed field of one of them: `account-health`), `people` (an account's people).
  * - Inside an account rule's people rollups, the person's topics prefixed `person:`.
  *
  * A change names the same topics; `topicMatches` decides whether a change concerns a rule.
@@ -56,12 +57,17 @@ export interface TimeOffset {
 }
 
 /**
- * Instants whose passing can flip the rule: event, ticket or survey rows by their time, or a date
- * held in a trait or column. `level` is whose they are: a person's or an account's.
+ * Instants whose passing can flip the rule: event, ticket or survey rows by their time, a date
+ * held in a trait or column, or the changes a trait's kept history records (an account's `mrr`,
+ * which `mrr_change_90d` reads). `level` is whose they are: a person's or an account's.
  */
 export interface TimeLeaf {
   level: Target;
-  source: { kind: 'rows'; table: RowSourceName; event?: string } | { kind: 'trait'; name: string } | { kind: 'column'; column: string };
+  source:
+    | { kind: 'rows'; table: RowSourceName; event?: string }
+    | { kind: 'trait'; name: string }
+    | { kind: 'column'; column: string }
+    | { kind: 'history'; trait: string };
   offsets: TimeOffset[];
 }
 
@@ -208,9 +214,25 @@ class DependencyWalker {
     const subject: Value = node.subject;
     if (subject.kind === 'field') {
       const owner: Target = subject.scope === 'person-account' ? 'account' : level;
+      if (subject.computed && subject.scope === 'person-account') {
+        // An account's computed field from a person: it changes with the person's accounts and with
+        // what changes it on each of them, which reaches the person as `account-TOPIC`.
+        const spec = computedField('account', subject.name);
+        this.topics.add(`${prefix}accounts`);
+        for (const topic of spec?.topics ?? []) this.topics.add(`${prefix}account-${topic}`);
+        for (const leaf of spec?.timeLeaves ?? []) this.leaves.push({ level: 'account', ...leaf });
+        if (offsets.length > 0) this.sweepWhole = true;
+        return;
+      }
       if (subject.computed) {
         // Its registration says what it changes with; unregistered, it is missing whatever changes.
-        for (const topic of computedField(level, subject.name)?.topics ?? []) this.topics.add(`${prefix}${topic}`);
+        const spec = computedField(level, subject.name);
+        for (const topic of spec?.topics ?? []) {
+          this.topics.add(`${prefix}${topic}`);
+          // Memberships it reads are references: the segments are decided first, and never read themselves.
+          if (prefix === '' && topic.startsWith('segment:')) this.segments.add(topic.slice('segment:'.length));
+        }
+        for (const leaf of spec?.timeLeaves ?? []) this.leaves.push({ level, ...leaf });
         if (offsets.length > 0) this.sweepWhole = true;
         return;
       }

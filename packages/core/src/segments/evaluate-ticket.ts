@@ -40,7 +40,7 @@ function evaluate(condition: Condition, ticket: TicketRecord, now: number, zones
       return Boolean(ticket.person?.segments.has(condition.key) || ticket.account?.segments.has(condition.key));
     case 'predicate':
       if (condition.subject.kind !== 'field') return false; // the checker refuses aggregates in ticket rules
-      return decide(condition, ticketValue(condition.subject, ticket), condition.subject.type, now, zones);
+      return decide(condition, ticketValue(condition.subject, ticket, now), condition.subject.type, now, zones);
     case 'did':
     case 'quantified':
       return false; // the checker refuses these in ticket rules
@@ -48,7 +48,7 @@ function evaluate(condition: Condition, ticket: TicketRecord, now: number, zones
 }
 
 /** A field of the ticket, of its requester or of its account; undefined (missing) when it has none. */
-function ticketValue(field: FieldRef, ticket: TicketRecord): unknown {
+function ticketValue(field: FieldRef, ticket: TicketRecord, now: number): unknown {
   if (field.scope === 'ticket') return own(ticket.fields, field.column ?? field.name);
   const owner =
     field.scope === 'ticket-person'
@@ -57,5 +57,5 @@ function ticketValue(field: FieldRef, ticket: TicketRecord): unknown {
         ? { target: 'account' as const, record: ticket.account }
         : undefined; // the checker gives a ticket rule no other scope
   if (!owner?.record) return undefined;
-  return field.computed ? computedField(owner.target, field.name)?.read(owner.record) : fieldOf(field, owner.record);
+  return field.computed ? computedField(owner.target, field.name)?.read(owner.record, now) : fieldOf(field, owner.record);
 }

@@ -192,12 +192,14 @@ export function present(value: unknown, type: FieldType): unknown {
 /** @internal shared with explain.ts */
 export function valueOf(value: Value, profile: Profile, at: Moment): unknown {
   if (value.kind === 'field')
-    return value.computed ? computedField(profile.target, value.name)?.read(profile.record) : fieldOf(value, profile.record);
+    return value.computed ? computedField(profile.target, value.name)?.read(profile.record, at.now) : fieldOf(value, profile.record);
   return aggregate(value, profile, at);
 }
 
 /** @internal shared with explain.ts */
 export function fieldOf(field: FieldRef, record: { columns: Record<string, unknown>; traits: Record<string, unknown> }): unknown {
+  // A computed field read through another profile (`account.health_score` from a person): its value as loaded.
+  if (field.computed) return own(record.columns, field.name);
   return field.column ? own(record.columns, field.column) : own(record.traits, field.name);
 }
 

@@ -69,6 +69,8 @@ export const wellKnownFields: Record<'person' | 'account', Record<string, FieldT
     canceled_at: 'datetime',
     first_invoice_at: 'datetime',
     stripe_customer_id: 'string',
+    /** The end of the subscription's current period, when it will renew (null when it ends instead). */
+    renews_at: 'datetime',
   },
 };
 
@@ -123,10 +125,19 @@ export const predefinedSegmentTargets: Record<string, Target> = {
   churned: 'account',
   'accounts-active': 'account',
   'accounts-inactive': 'account',
+  'renewal-due': 'account',
+  expanding: 'account',
   'key-accounts': 'account',
   'highest-potential': 'account',
   'low-value': 'account',
   'at-risk': 'account',
+  'lifecycle-trial': 'account',
+  'lifecycle-onboarding': 'account',
+  'lifecycle-adoption': 'account',
+  'lifecycle-renewal': 'account',
+  'lifecycle-expansion': 'account',
+  'lifecycle-at-risk': 'account',
+  'lifecycle-churned': 'account',
 };
 
 /** A schema with only what every workspace knows; the server adds the workspace's own fields. */

@@ -3,7 +3,7 @@ import { baseFieldSchema } from '../segments/field-schema.js';
 import { validateTicketRule } from '../segments/validate-rule.js';
 import { defaultBusinessHours } from '../support/business-hours.js';
 import { decideTicket, sameDecision, type DecisionInput } from './decide-ticket.js';
-import type { SlaPolicy, SupportPolicy } from './policy-model.js';
+import { holdoutBucket, type SlaPolicy, type SupportPolicy } from './policy-model.js';
 
 const policy = (key: string, position: number, set: SupportPolicy['set']): SupportPolicy => {
   const checked = validateTicketRule('channel = "email"', { schema: baseFieldSchema() });
@@ -23,6 +23,7 @@ const createdAt = new Date('2026-03-06T16:30:00Z');
 const input = (policies: SupportPolicy[], matching: string[]): DecisionInput => ({
   policies,
   matching: new Set(matching),
+  unit: 'acct-1',
   ticket: { priority: 'low', createdAt, firstResponseAt: null, solvedAt: null },
   slaPolicies: new Map([
     ['gold', gold],
@@ -81,5 +82,26 @@ describe('deciding a ticket', () => {
     expect(answered.sla?.breached).toEqual([]);
     expect(sameDecision(decision, answered)).toBe(false);
     expect(sameDecision(answered, decideTicket(answeredInput))).toBe(true);
+  });
+});
+
+describe('experiments', () => {
+  it('hold out about the share asked, the same customers every time, and say which policy held them out', () => {
+    const units = Array.from({ length: 10_000 }, (_, i) => `acct-${i}`);
+    const held = units.filter((u) => holdoutBucket('faster', u) < 20).length;
+    expect(held / units.length).toBeGreaterThan(0.18);
+    expect(held / units.length).toBeLessThan(0.22);
+    // Another policy's holdout is drawn independently of this one's.
+    const both = units.filter((u) => holdoutBucket('faster', u) < 20 && holdoutBucket('kinder', u) < 20).length;
+    expect(both / units.length).toBeGreaterThan(0.03);
+    expect(both / units.length).toBeLessThan(0.05);
+
+    const experiment = { ...policy('faster', 1, { priority: 'urgent' }), experiment: { holdoutPercent: 20 } };
+    const heldUnit = units.find((u) => holdoutBucket('faster', u) < 20)!;
+    const treatedUnit = units.find((u) => holdoutBucket('faster', u) >= 20)!;
+    const held1 = decideTicket({ ...input([experiment], ['faster']), unit: heldUnit });
+    expect(held1).toMatchObject({ priority: 'low', heldOut: ['faster'], matched: [] });
+    expect(decideTicket({ ...input([experiment], ['faster']), unit: heldUnit })).toEqual(held1);
+    expect(decideTicket({ ...input([experiment], ['faster']), unit: treatedUnit })).toMatchObject({ priority: 'urgent', heldOut: [] });
   });
 });

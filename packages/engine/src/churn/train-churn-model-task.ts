@@ -32,7 +32,10 @@ export const trainChurnModelTask: Task<TrainPayload> = {
 };
 
 /** Queues a training run for one workspace in the caller's transaction; `keep` replaces the leaks the user keeps. */
-export async function requestChurnTraining(tx: WorkspaceScope, options: { keep?: readonly string[] } = {}): Promise<void> {
-  await markChurnModelQueued(tx, tx.clock(), options.keep);
+export async function requestChurnTraining(
+  tx: WorkspaceScope,
+  options: { keep?: readonly string[]; labelSegment?: string | null } = {},
+): Promise<void> {
+  await markChurnModelQueued(tx, tx.clock(), options.keep, options.labelSegment);
   await enqueue(tx.db, trainChurnModelTask, { workspaceId: tx.workspaceId }, { key: `train-churn-model:${tx.workspaceId}` });
 }

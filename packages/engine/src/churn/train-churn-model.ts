@@ -15,6 +15,7 @@ import {
   setChurnScoringProgress,
   upsertChurnScores,
   type ChurnFeature,
+  type ChurnLabel,
   type ChurnModelAssessment,
   type WorkspaceScope,
 } from '@strata/storage';
@@ -30,12 +31,17 @@ export type ChurnTrainingOutcome =
   | { status: 'failed'; error: string };
 
 /** The accounts at each instant as examples, one after the other, grouped by account. */
-async function examplesAt(scope: WorkspaceScope, features: ChurnFeature[], instants: readonly Date[]): Promise<LabelledExamples> {
+async function examplesAt(
+  scope: WorkspaceScope,
+  features: ChurnFeature[],
+  instants: readonly Date[],
+  label: ChurnLabel,
+): Promise<LabelledExamples> {
   const rows = [];
   const outcomes = [];
   const groups = [];
   for (const instant of instants) {
-    const snapshot = await listChurnExamples(scope, features, instant);
+    const snapshot = await listChurnExamples(scope, features, instant, label);
     rows.push(...snapshot.accounts.map((a) => a.row));
     outcomes.push(...snapshot.outcomes);
     groups.push(...snapshot.accounts.map((a) => a.accountId));
@@ -51,11 +57,13 @@ async function examplesAt(scope: WorkspaceScope, features: ChurnFeature[], insta
 export async function trainWorkspaceChurnModel(scope: WorkspaceScope): Promise<ChurnTrainingOutcome> {
   const now = scope.clock();
   await markChurnModelTraining(scope);
-  const keep = (await findChurnModel(scope))?.keepFeatures ?? [];
+  const stored = await findChurnModel(scope);
+  const keep = stored?.keepFeatures ?? [];
+  const label: ChurnLabel = { segment: stored?.labelSegment ?? null };
   const features = await listChurnFeatures(scope);
   const snapshots = churnSnapshots(now, churnHorizonDays, (await findEarliestAccountStart(scope)) ?? now);
-  const earlier = await examplesAt(scope, features, snapshots.training);
-  const later = await examplesAt(scope, features, snapshots.heldOut);
+  const earlier = await examplesAt(scope, features, snapshots.training, label);
+  const later = await examplesAt(scope, features, snapshots.heldOut, label);
   if (earlier.rows.length === 0 || later.rows.length === 0) {
     const needed = (snapshots.heldOut.length - 1) * 30 + 2 * churnHorizonDays;
     const error = `too little history: the churn model needs accounts that began at least ${needed} days ago, to train on one period and measure on a later one`;
@@ -74,7 +82,7 @@ export async function trainWorkspaceChurnModel(scope: WorkspaceScope): Promise<C
     testedAsOf: snapshots.heldOut.map((t) => t.toISOString()),
     horizonDays: churnHorizonDays,
   };
-  const current = await listAccountFeatures(scope, features, now);
+  const current = await listAccountFeatures(scope, features, now, label);
   const version = await saveChurnModel(scope, assessed.model, assessment, now, current.length);
 
   const queueWork = async (tx: WorkspaceScope, accountIds: string[]) =>

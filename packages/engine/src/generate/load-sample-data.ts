@@ -78,6 +78,7 @@ export async function loadSampleData(scope: WorkspaceScope, pool: Pool, options:
       const ticketLines: string[] = [];
       const messageLines: string[] = [];
       const surveyLines: string[] = [];
+      const mrrLines: string[] = [];
       for (const account of batch) {
         const accountId = randomUUID();
         const support = generateSupport(account, createRandom(options.seed * 7919 + account.index + 17), anchor);
@@ -87,6 +88,8 @@ export async function loadSampleData(scope: WorkspaceScope, pool: Pool, options:
         accountLines.push(
           [ws, accountId, account.groupId, JSON.stringify(traits), traitTimes(traits, accountAt), accountAt].map(copyValue).join('\t'),
         );
+        for (const point of support.mrrHistory)
+          mrrLines.push([ws, accountId, new Date(point.at).toISOString(), 'generated', point.mrr].map(copyValue).join('\t'));
         const random = createRandom(options.seed * 1_000_003 + account.index);
         const personIds = new Map<string, string>();
         for (const person of account.people) {
@@ -143,6 +146,7 @@ export async function loadSampleData(scope: WorkspaceScope, pool: Pool, options:
         result.surveys += support.surveys.length;
       }
       await copyRows(client, 'accounts', ['workspace_id', 'account_id', 'group_id', 'traits', 'trait_times', 'created_at'], accountLines);
+      await copyRows(client, 'account_mrr_history', ['workspace_id', 'account_id', 'at', 'message_id', 'mrr'], mrrLines);
       await copyRows(
         client,
         'people',

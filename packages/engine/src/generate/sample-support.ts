@@ -1,5 +1,6 @@
 import { npsCategory, type TicketChannel, type TicketPriority, type TicketStatus } from '@strata/core';
 import type { SampleAccount, SampleEvent, SamplePerson } from './sample-company.js';
+import { nextRenewal, sampleMrrAt, sampleMrrHistory, type SampleMrrPoint } from './sample-mrr.js';
 
 /**
  * Support, survey and billing history for a generated account, linked to how the account is
@@ -49,6 +50,8 @@ export interface SampleSupport {
   billingTraits: Record<string, unknown>;
   /** Account events from billing (no person). */
   billingEvents: SampleEvent[];
+  /** The account's MRR over time, oldest first; its last point is the `mrr` trait. */
+  mrrHistory: SampleMrrPoint[];
 }
 
 const day = 86_400_000;
@@ -228,7 +231,7 @@ function billing(
   mood: Mood,
   random: () => number,
   anchor: number,
-): Pick<SampleSupport, 'billingTraits' | 'billingEvents'> {
+): Pick<SampleSupport, 'billingTraits' | 'billingEvents' | 'mrrHistory'> {
   const status = account.traits['status'];
   const plan = account.traits['plan'];
   const signedUp = account.startsAt;
@@ -238,11 +241,15 @@ function billing(
     delinquent: false,
   };
   const events: SampleEvent[] = [{ name: 'subscription_started', type: 'track', at: signedUp, properties: { plan } }];
+  const trialEnd = signedUp + 14 * day;
+  // Nothing paid yet: the MRR has been 0 since sign-up.
+  const unpaid = [{ at: signedUp, mrr: 0 }];
   if (status === 'trialing') {
     traits['subscription_status'] = 'trialing';
-    return { billingTraits: traits, billingEvents: events };
+    // A trialing subscription's period ends with the trial.
+    traits['renews_at'] = new Date(trialEnd).toISOString();
+    return { billingTraits: traits, billingEvents: events, mrrHistory: unpaid };
   }
-  const trialEnd = signedUp + 14 * day;
   if (status === 'trial_expired') {
     // Lapsing trials never pay: the trial ends, the subscription is canceled, no invoice is paid.
     traits['subscription_status'] = 'canceled';
@@ -254,9 +261,9 @@ function billing(
       at: Math.min(anchor - 1000, account.endsAt ?? trialEnd),
       properties: { reason: 'trial_ended' },
     });
-    return { billingTraits: traits, billingEvents: events };
+    return { billingTraits: traits, billingEvents: events, mrrHistory: unpaid };
   }
-  if (plan === 'free') return { billingTraits: { ...traits, subscription_status: 'active' }, billingEvents: events };
+  if (plan === 'free') return { billingTraits: { ...traits, subscription_status: 'active' }, billingEvents: events, mrrHistory: unpaid };
   const seats = Number(account.traits['seats'] ?? 1);
   const amount = Number(account.traits['mrr']) || seats * 30;
   const end = account.endsAt ?? anchor;
@@ -277,5 +284,13 @@ function billing(
     traits['delinquent'] = true;
     events.push({ name: 'payment_failed', type: 'track', at: anchor - random() * 10 * day, properties: { amount, currency: 'usd' } });
   } else traits['subscription_status'] = 'active';
-  return { billingTraits: traits, billingEvents: events };
+  const churned = status === 'churned';
+  const mrrHistory = sampleMrrHistory(
+    { mrr: Number(account.traits['mrr']) || 0, paid: amount, from: trialEnd, end, churned, mood },
+    random,
+  );
+  for (const event of events) if (event.name === 'invoice_paid') event.properties['amount'] = sampleMrrAt(mrrHistory, event.at) ?? amount;
+  // Enterprise contracts renew yearly, the others monthly.
+  if (!churned) traits['renews_at'] = new Date(nextRenewal(trialEnd, plan === 'enterprise' ? 365 : 30, anchor)).toISOString();
+  return { billingTraits: traits, billingEvents: events, mrrHistory };
 }

@@ -1,5 +1,6 @@
 import { registerHealthFields } from '@strata/core';
 import { registerHealthFieldSql } from '@strata/storage';
+import { ensureLifecycleFieldsRegistered } from '../lifecycle/index.js';
 
 let registered = false;
 
@@ -12,5 +13,7 @@ export function ensureHealthFieldsRegistered(): void {
   if (registered) return;
   registerHealthFields();
   registerHealthFieldSql();
+  // Health models read the lifecycle fields (the value model's MRR change).
+  ensureLifecycleFieldsRegistered();
   registered = true;
 }

@@ -17,6 +17,7 @@ import {
   saveHealthModel,
   type WorkspaceScope,
 } from '@strata/storage';
+import { ensureHealthFieldsRegistered } from './health-fields.js';
 
 /** A model in force in a workspace, with its version (the built-in default is version 0 until edited). */
 export interface WorkspaceHealthModel extends HealthModel {
@@ -26,9 +27,13 @@ export interface WorkspaceHealthModel extends HealthModel {
 
 /** Models every workspace has until it edits them: account health, and account value (the quadrant's other axis). */
 const builtInModels: Record<string, HealthModelInput> = { [defaultHealthModelKey]: defaultHealthModel, [valueModelKey]: defaultValueModel };
+/** Own keys only: `?model=toString` names no model, not Object.prototype's method. */
+const isBuiltIn = (key: string) => Object.hasOwn(builtInModels, key);
 
 /** A built-in model, checked against a workspace's fields (they read only fields every workspace knows). */
 async function builtIn(scope: WorkspaceScope, key: string): Promise<WorkspaceHealthModel> {
+  // They read computed fields too (`mrr_change_90d`): any program checking them knows those.
+  ensureHealthFieldsRegistered();
   const checked = validateHealthModel(key, builtInModels[key], await loadFieldSchema(scope));
   if (!checked.ok) throw new Error(`invariant: the built-in health model ${key} is invalid: ${JSON.stringify(checked.issues)}`);
   return { ...checked.model, version: 0, predefined: true };
@@ -38,7 +43,7 @@ const fromStored = (key: string, version: number, definition: unknown): Workspac
   ...(definition as Omit<HealthModel, 'key'>),
   key,
   version,
-  predefined: key in builtInModels,
+  predefined: isBuiltIn(key),
 });
 
 /** A workspace's models, `default` first: the stored ones, and the built-in ones it has not edited. */
@@ -52,7 +57,7 @@ export async function workspaceHealthModels(scope: WorkspaceScope): Promise<Work
 export async function workspaceHealthModel(scope: WorkspaceScope, key: string): Promise<WorkspaceHealthModel | undefined> {
   const stored = await findHealthModel(scope, key);
   if (stored) return fromStored(stored.key, stored.version, stored.definition);
-  return key in builtInModels ? builtIn(scope, key) : undefined;
+  return isBuiltIn(key) ? builtIn(scope, key) : undefined;
 }
 
 /** Models whose scores rule fields read: a change of theirs concerns segments (`health_score`, `quadrant`). */
@@ -69,7 +74,7 @@ export async function putHealthModel(
   const { key: modelKey, ...definition } = checked.model;
   const existing = await findHealthModel(scope, modelKey);
   const version = await saveHealthModel(scope, modelKey, definition);
-  return { ok: true, model: fromStored(key, version, definition), created: !existing && !(key in builtInModels) };
+  return { ok: true, model: fromStored(key, version, definition), created: !existing && !isBuiltIn(key) };
 }
 
 /**
@@ -77,7 +82,7 @@ export async function putHealthModel(
  * scores are recomputed); returns false when there was no stored model.
  */
 export async function deleteHealthModel(scope: WorkspaceScope, key: string): Promise<{ existed: boolean; builtIn: boolean }> {
-  return { existed: await deleteHealthModelRows(scope, key), builtIn: key in builtInModels };
+  return { existed: await deleteHealthModelRows(scope, key), builtIn: isBuiltIn(key) };
 }
 
 /**

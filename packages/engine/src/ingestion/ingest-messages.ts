@@ -15,6 +15,8 @@ import {
   lockMemberships,
   lockPeople,
   monthKey,
+  recordMrrChanges,
+  type MrrChange,
   movePerson,
   registerFields,
   updateAccounts,
@@ -155,6 +157,8 @@ export async function ingestMessages(scope: WorkspaceScope, request: IngestReque
       const membershipTraits: Array<{ key: string; traits: Record<string, unknown>; at: Date; messageId: string }> = [];
       const events: EventRow[] = [];
       const touchedAccounts = new Set<string>();
+      // Every MRR a message sets, applied or older than the trait's value: the history keeps both.
+      const mrrChanges: MrrChange[] = [];
       for (const item of todo) {
         const { message } = item;
         const personId = resolution.personOf(item);
@@ -167,6 +171,14 @@ export async function ingestMessages(scope: WorkspaceScope, request: IngestReque
           const account = accounts.get(message.groupId);
           if (!account) throw new Error(`invariant: account ${message.groupId} was not locked`);
           if (message.traits) applyTraits({ traits: account.traits, times: account.traitTimes }, message.traits, item.at, item.messageId);
+          const mrr = message.traits?.['mrr'];
+          if (mrr !== undefined)
+            mrrChanges.push({
+              accountId: account.accountId,
+              at: item.at,
+              messageId: item.messageId,
+              mrr: typeof mrr === 'number' && Number.isFinite(mrr) ? mrr : null,
+            });
           touchedAccounts.add(account.groupId);
           const traitNames = Object.keys(message.traits ?? {});
           work.add(
@@ -243,6 +255,7 @@ export async function ingestMessages(scope: WorkspaceScope, request: IngestReque
         tx,
         [...touchedAccounts].map((g) => accounts.get(g)!),
       );
+      await recordMrrChanges(tx, mrrChanges);
       await upsertMemberships(tx, [...memberships.values()]);
       await insertEvents(tx, events);
       await registerFields(tx, collectFieldSightings(todo.map((t) => t.message)));

@@ -15,6 +15,7 @@ export {
   updateSegment,
   type SegmentOutcome,
   type SegmentProblem,
+  type SegmentRunOptions,
 } from './segment-service.js';
 export { predefinedSegments, type PredefinedSegment } from './predefined-segments.js';
 export { loadLiveSegments, type LiveSegment } from './live-segments.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Target } from '@strata/core';
+import { computedFields, type Target } from '@strata/core';
 import type { Pool } from 'pg';
 import {
   claimSegmentWork,
@@ -298,8 +298,17 @@ async function expandWork(
     }
   };
   if (anyDependsOn(segments, 'account', 'person:')) await propagate('person', (t) => [`person:${t}`]);
-  if (anyDependsOn(segments, 'person', 'account-trait:'))
-    await propagate('account', (t) => (t === '*' ? ['account-trait:*'] : t.startsWith('trait:') ? [`account-${t}`] : []));
+  if (anyDependsOn(segments, 'person', 'account-')) {
+    // A trait, or what changes a computed field (`health`), reaches the account's people as `account-TOPIC`.
+    const computed = new Set(computedFields('account').flatMap((f) => f.topics));
+    await propagate('account', (t) =>
+      t === '*'
+        ? ['account-trait:*', ...[...computed].map((c) => `account-${c}`)]
+        : t.startsWith('trait:') || computed.has(t)
+          ? [`account-${t}`]
+          : [],
+    );
+  }
   return work.profiles();
 }
 

@@ -1,4 +1,4 @@
-import type { Target } from '@strata/core';
+import { defaultLifecycleStageRules, lifecycleSegmentKey, lifecycleSegmentRule, type Target } from '@strata/core';
 
 /** A segment every workspace starts with; editable like any other, never deletable. */
 export interface PredefinedSegment {
@@ -88,6 +88,22 @@ export const predefinedSegments: readonly PredefinedSegment[] = [
     target: 'account',
     rule: 'all(people where in segment "inactive")',
   },
+  // The customer journey (docs/health.md, "Lifecycle").
+  {
+    key: 'renewal-due',
+    name: 'Renewal due',
+    description:
+      'Accounts whose subscription renews within 90 days (renews_at, the period end Stripe reports): time to prepare the renewal.',
+    target: 'account',
+    rule: 'renews_at within next 90 days',
+  },
+  {
+    key: 'expanding',
+    name: 'Expanding',
+    description: 'Accounts paying more than 90 days ago (MRR history); accounts younger than that are not counted.',
+    target: 'account',
+    rule: 'mrr_change_90d > 0',
+  },
   // The value x health quadrant (docs/health.md): thresholds are the workspace's health settings.
   {
     key: 'key-accounts',
@@ -117,4 +133,13 @@ export const predefinedSegments: readonly PredefinedSegment[] = [
     target: 'account',
     rule: 'quadrant = "at-risk"',
   },
+  // The lifecycle stages (docs/health.md, "Lifecycle"), in the order they are tried: each after the
+  // segments its rule reads. Edited through the lifecycle settings, which rewrite them together.
+  ...defaultLifecycleStageRules.map((rule, i, all) => ({
+    key: lifecycleSegmentKey(rule.stage),
+    name: `Lifecycle: ${rule.stage}`,
+    description: `Accounts in the ${rule.stage} stage: the first stage whose rule holds (Settings, Lifecycle).`,
+    target: 'account' as const,
+    rule: lifecycleSegmentRule(all, i),
+  })),
 ];

@@ -10,10 +10,23 @@ export const churnHorizonDays = 90;
  * When an account churned: its `churned_at` trait, else when a cancelled `subscription_status`
  * or a churned `status` was written (the trait's time). NULL for an account that has not churned.
  */
-const churnedAt = sql`coalesce(
+const churnedByTraits = sql`coalesce(
   strata_timestamptz(a.traits -> 'churned_at'),
   CASE WHEN strata_text(a.traits -> 'subscription_status') IN ('canceled', 'cancelled') THEN strata_timestamptz(a.trait_times -> 'subscription_status' -> 0) END,
   CASE WHEN strata_text(a.traits -> 'status') IN ('churned', 'canceled', 'cancelled') THEN strata_timestamptz(a.trait_times -> 'status' -> 0) END)`;
+/**
+ * When an account churned under a label segment: when it first entered the segment, from the
+ * segment's change log. NULL for an account never in it.
+ */
+const churnedBySegment = (key: string) => sql`(SELECT min(c.at) FROM segment_changes c
+  WHERE c.workspace_id = a.workspace_id AND c.segment_key = ${key} AND c.member_id = a.account_id AND c.kind = 'enter')`;
+
+/** What says an account churned: its traits, or entering a chosen segment (`labelSegment`). */
+export interface ChurnLabel {
+  segment: string | null;
+}
+const churnedAt = (label: ChurnLabel) => (label.segment === null ? churnedByTraits : churnedBySegment(label.segment));
+
 /** When an account began: the earliest of when Strata first saw it and its signup or creation traits. */
 const startedAt = sql`least(a.created_at, strata_timestamptz(a.traits -> 'signed_up_at'), strata_timestamptz(a.traits -> 'created_at'))`;
 
@@ -46,11 +59,12 @@ export async function listAccountFeatures(
   scope: WorkspaceScope,
   features: readonly ChurnFeature[],
   asOf: Date,
+  label: ChurnLabel = { segment: null },
 ): Promise<AccountFeatures[]> {
   const columns = features.map((f, i) => sql`${f.sql(asOf)} AS ${sql.id(`f${i}`)}`);
   const { rows } = await sql<Record<string, unknown> & { account_id: string; group_id: string; churned_at: Date | null }>`
     SELECT * FROM (
-      SELECT a.account_id, a.group_id, ${churnedAt} AS churned_at, ${startedAt} AS started_at ${columns.length > 0 ? sql`, ${sql.join(columns)}` : sql``}
+      SELECT a.account_id, a.group_id, ${churnedAt(label)} AS churned_at, ${startedAt} AS started_at ${columns.length > 0 ? sql`, ${sql.join(columns)}` : sql``}
       FROM accounts a
       WHERE a.workspace_id = ${scope.workspaceId}
     ) s
@@ -75,8 +89,9 @@ export async function listChurnExamples(
   scope: WorkspaceScope,
   features: readonly ChurnFeature[],
   asOf: Date,
+  label: ChurnLabel = { segment: null },
 ): Promise<{ accounts: AccountFeatures[]; outcomes: number[] }> {
-  const accounts = await listAccountFeatures(scope, features, asOf);
+  const accounts = await listAccountFeatures(scope, features, asOf, label);
   const horizon = asOf.getTime() + churnHorizonDays * 86_400_000;
   return { accounts, outcomes: accounts.map((a) => (a.churnedAt !== null && a.churnedAt.getTime() <= horizon ? 1 : 0)) };
 }

@@ -24,6 +24,8 @@ export interface ChurnModelRecord {
   model: ChurnModel | null;
   assessment: ChurnModelAssessment | null;
   keepFeatures: string[];
+  /** The segment whose first entry is an account's churn; null: churn is read from traits (`churned_at`, statuses). */
+  labelSegment: string | null;
   error: string | null;
   requestedAt: Date | null;
   trainedAt: Date | null;
@@ -40,6 +42,7 @@ export async function findChurnModel(scope: WorkspaceScope): Promise<ChurnModelR
     model: row.model as ChurnModel | null,
     assessment: row.assessment as ChurnModelAssessment | null,
     keepFeatures: row.keep_features,
+    labelSegment: row.label_segment,
     error: row.error,
     requestedAt: row.requested_at,
     trainedAt: row.trained_at,
@@ -48,9 +51,20 @@ export async function findChurnModel(scope: WorkspaceScope): Promise<ChurnModelR
   };
 }
 
-/** Marks a run as asked for (keeping the features the user keeps, when given); the model so far stays in use. */
-export async function markChurnModelQueued(scope: WorkspaceScope, at: Date, keepFeatures?: readonly string[]): Promise<void> {
-  const keep = keepFeatures === undefined ? {} : { keep_features: [...keepFeatures] };
+/**
+ * Marks a run as asked for (keeping the features the user keeps and the label segment, when
+ * given; null returns to the trait label); the model so far stays in use.
+ */
+export async function markChurnModelQueued(
+  scope: WorkspaceScope,
+  at: Date,
+  keepFeatures?: readonly string[],
+  labelSegment?: string | null,
+): Promise<void> {
+  const keep = {
+    ...(keepFeatures === undefined ? {} : { keep_features: [...keepFeatures] }),
+    ...(labelSegment === undefined ? {} : { label_segment: labelSegment }),
+  };
   await scope.db
     .insertInto('churn_models')
     .values({ workspace_id: scope.workspaceId, status: 'queued', requested_at: at, ...keep })

@@ -6,6 +6,7 @@ export {
   listChurnExamples,
   listChurnFeatures,
   type AccountFeatures,
+  type ChurnLabel,
 } from './churn-examples.js';
 export {
   findChurnModel,

@@ -14,6 +14,7 @@ import {
 import type { Database, IdentityKind } from '../schema.js';
 import { computedFieldSqls, findMemberships } from '../segments/index.js';
 import { loadHealthColumns } from '../health/index.js';
+import { readMrrHistory } from '../lifecycle/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** The most rows (events, tickets, answers) and people one record may hold: explain's bound. */
@@ -41,6 +42,8 @@ interface RecordNeeds {
   segments: boolean;
   /** Stored health scores (computed fields with the `health` topic). */
   health: boolean;
+  /** An account's MRR history (`mrr_change_90d`, which changes with `trait:mrr`). */
+  mrrHistory: boolean;
   people?: RecordNeeds | undefined;
 }
 
@@ -124,15 +127,24 @@ function needsOf(rule: SegmentRule, now: Date): RecordNeeds {
       events: names.length === 0 ? 'none' : !covered ? (names.includes('*') ? 'all' : names.map((name) => ({ name }))) : eventReads,
       tickets: mine.includes('tickets'),
       surveys: mine.includes('surveys'),
-      accounts: mine.some((t) => t === 'accounts' || t.startsWith('account-trait:')),
+      accounts: mine.some((t) => t === 'accounts' || t.startsWith('account-')),
       segments: mine.some((t) => t.startsWith('segment:')),
       health: mine.includes('health'),
+      mrrHistory: mine.includes('trait:mrr'),
     };
   };
   return { ...level('', reads.own), people: topics.includes('people') ? level('person:', reads.people) : undefined };
 }
 
-const everything: RecordNeeds = { events: 'all', tickets: true, surveys: true, accounts: true, segments: true, health: true };
+const everything: RecordNeeds = {
+  events: 'all',
+  tickets: true,
+  surveys: true,
+  accounts: true,
+  segments: true,
+  health: true,
+  mrrHistory: true,
+};
 
 /**
  * One profile with what a rule can read, in the evaluator's shape: what explanations are
@@ -145,7 +157,12 @@ export async function loadPersonRecord(
   personId: string,
   reading?: { rule: SegmentRule; now: Date },
 ): Promise<PersonRecord | undefined> {
-  const records = await loadPeople(scope, [personId], reading ? needsOf(reading.rule, reading.now) : everything);
+  const records = await loadPeople(
+    scope,
+    [personId],
+    reading ? needsOf(reading.rule, reading.now) : everything,
+    reading?.now ?? scope.clock(),
+  );
   return records[0];
 }
 
@@ -170,12 +187,13 @@ export async function loadAccountRecords(
   if (accountIds.length === 0) return new Map();
   const ids = [...accountIds];
   const needs = reading ? needsOf(reading.rule, reading.now) : { ...everything, people: everything };
-  // Computed fields stored by their domains (a churn risk) load with the row, as SQL reads them.
+  // Computed fields stored by their domains (a churn risk) load with the row, as SQL reads them at the rule's instant.
   const computed = computedFieldSqls('account');
+  const now = reading?.now ?? scope.clock();
   const accounts = await db
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'created_at'])
-    .select(computed.map(({ name, read }) => read('accounts').as(`computed:${name}`)))
+    .select(computed.map(({ name, read }) => read('accounts', now).as(`computed:${name}`)))
     .where('workspace_id', '=', workspaceId)
     .where(sql<boolean>`account_id = ANY(${ids}::uuid[])`)
     .execute();
@@ -191,14 +209,16 @@ export async function loadAccountRecords(
   const peopleOf = group(links.map((l) => ({ owner: l.account_id, item: l.person_id })));
   if ([...peopleOf.values()].some((people) => people.length > recordLimits.people)) throw new RecordTooLargeError('people');
   const perRecord = recordLimits.rows * accounts.length;
-  const [people, events, tickets, surveys, segments, health] = await Promise.all([
-    needs.people ? loadPeople(scope, [...new Set(links.map((l) => l.person_id))], needs.people, perRecord) : [],
+  const [people, events, tickets, surveys, segments, health, mrrHistories] = await Promise.all([
+    needs.people ? loadPeople(scope, [...new Set(links.map((l) => l.person_id))], needs.people, now, perRecord) : [],
     loadEvents(db, workspaceId, 'account_id', ids, needs.events, perRecord),
     needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'account_id', ids, perRecord) : new Map<string, SupportRecord[]>(),
     needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'account_id', ids, perRecord) : new Map<string, SupportRecord[]>(),
     needs.segments ? loadSegments(scope, ids) : new Map<string, Set<string>>(),
     needs.health ? loadHealthColumns(scope, ids) : new Map<string, Record<string, unknown>>(),
+    needs.mrrHistory ? Promise.all(ids.map(async (id) => [id, await readMrrHistory(scope, id)] as const)) : [],
   ]);
+  const mrrHistory = new Map(mrrHistories);
   const personById = new Map(people.map((p) => [p.id, p]));
   const records = new Map<string, AccountRecord>();
   for (const account of accounts) {
@@ -211,6 +231,7 @@ export async function loadAccountRecords(
         created_at: account.created_at.toISOString(),
         ...Object.fromEntries(computed.map(({ name }) => [name, (account as Record<string, unknown>)[`computed:${name}`]])),
         ...health.get(id),
+        ...(needs.mrrHistory ? { mrr_history: (mrrHistory.get(id) ?? []).map((p) => ({ at: p.at.getTime(), mrr: p.mrr })) } : {}),
       },
       traits: account.traits,
       people: itsPeople,
@@ -233,6 +254,7 @@ async function loadPeople(
   scope: WorkspaceScope,
   personIds: string[],
   needs: RecordNeeds,
+  now: Date,
   rowLimit: number = recordLimits.rows,
 ): Promise<PersonRecord[]> {
   const { db, workspaceId } = scope;
@@ -250,6 +272,8 @@ async function loadPeople(
         .selectFrom('person_accounts as pa')
         .innerJoin('accounts as a', (j) => j.onRef('a.workspace_id', '=', 'pa.workspace_id').onRef('a.account_id', '=', 'pa.account_id'))
         .select(['pa.person_id', 'a.group_id', 'a.traits', 'a.created_at'])
+        // The accounts' computed fields (`account.health_score`), as SQL reads them at the rule's instant.
+        .select(computedFieldSqls('account').map(({ name, read }) => read('a', now).as(`computed:${name}`)))
         .where('pa.workspace_id', '=', workspaceId)
         .where(sql<boolean>`pa.person_id = ANY(${personIds}::uuid[])`)
         // In joining order: a person's first account gives them its timezone (calendar windows).
@@ -268,7 +292,14 @@ async function loadPeople(
     traits: p.traits,
     accounts: links
       .filter((l) => l.person_id === p.person_id)
-      .map((l) => ({ columns: { group_id: l.group_id, created_at: l.created_at.toISOString() }, traits: l.traits })),
+      .map((l) => ({
+        columns: {
+          group_id: l.group_id,
+          created_at: l.created_at.toISOString(),
+          ...Object.fromEntries(computedFieldSqls('account').map(({ name }) => [name, (l as Record<string, unknown>)[`computed:${name}`]])),
+        },
+        traits: l.traits,
+      })),
     events: events.get(p.person_id) ?? [],
     tickets: tickets.get(p.person_id) ?? [],
     surveys: surveys.get(p.person_id) ?? [],

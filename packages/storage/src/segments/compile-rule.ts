@@ -187,7 +187,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
       if (subject.kind === 'field' && subject.scope === 'person-account' && profile.target === 'person') {
         const link = alias(state, 'pa');
         const account = alias(state, 'pacc');
-        const value = fieldValue(subject, account);
+        const value = fieldValue(subject, account, state.now);
         return memberOf(
           profile,
           sql`SELECT ${sql.ref(`${link}.person_id`)} FROM person_accounts ${sql.id(link)}
@@ -197,7 +197,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
       }
       if (subject.kind === 'field' && isOwnDateTrait(subject, profile)) return dateTraitPredicate(node, subject, profile, state);
       if (subject.kind === 'field')
-        return predicate(node.operator, fieldValue(subject, profile.alias), subject.type, node.operands, state, {
+        return predicate(node.operator, fieldValue(subject, profile.alias, state.now), subject.type, node.operands, state, {
           target: profile.target,
           id: idOf(profile),
         });
@@ -336,12 +336,13 @@ export function alias(state: State, prefix: string): string {
 }
 
 /** The typed value of a profile field: a column, or a trait read as the field's type (NULL otherwise). @internal shared with compile-ticket-rule.ts */
-export function fieldValue(field: FieldRef, tableAlias: string): Expr {
+export function fieldValue(field: FieldRef, tableAlias: string, now: Date): Expr {
   if (field.column) return sql.ref(`${tableAlias}.${field.column}`);
   if (field.computed) {
     // An unregistered computed field is missing, as the evaluator reads it.
-    const read = computedFieldSql(field.scope as Target, field.name);
-    return read ? read(tableAlias) : sql`NULL`;
+    // `account.health_score` from a person reads the account row joined as `tableAlias`.
+    const read = computedFieldSql(field.scope === 'person-account' ? 'account' : (field.scope as Target), field.name);
+    return read ? read(tableAlias, now) : sql`NULL`;
   }
   return typedJson(sql`${sql.ref(`${tableAlias}.traits`)} -> ${field.name}`, field.type);
 }

@@ -60,6 +60,6 @@ function ticketValue(field: FieldRef, ticket: (column: string) => Expr, state: S
     throw new Error(`invariant: ${field.scope} field in a ticket rule`);
   const spec = owners[field.scope];
   const r = alias(state, 'to');
-  const value = fieldValue({ ...field, scope: spec.target }, r);
+  const value = fieldValue({ ...field, scope: spec.target }, r, state.now);
   return sql`(SELECT ${value} FROM ${sql.table(spec.table)} ${sql.id(r)} WHERE ${sql.ref(`${r}.workspace_id`)} = ${state.workspaceId} AND ${sql.ref(`${r}.${spec.id}`)} = ${ticket(spec.id)})`;
 }

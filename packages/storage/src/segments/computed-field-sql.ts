@@ -1,8 +1,11 @@
 import type { RawBuilder } from 'kysely';
 import type { Target } from '@strata/core';
 
-/** How SQL reads a computed field of the profile row aliased `alias` (`people` or `accounts`): a value of the field's type, NULL when missing. */
-export type ComputedFieldReader = (alias: string) => RawBuilder<unknown>;
+/**
+ * How SQL reads a computed field of the profile row aliased `alias` (`people` or `accounts`) at
+ * the instant `now` the rule is decided at: a value of the field's type, NULL when missing.
+ */
+export type ComputedFieldReader = (alias: string, now: Date) => RawBuilder<unknown>;
 
 const readers = new Map<string, ComputedFieldReader>();
 const keyOf = (target: Target, name: string) => `${target}:${name}`;

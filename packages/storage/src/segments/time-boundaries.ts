@@ -41,6 +41,16 @@ export async function findInstantsBetween(
       .where('at', '>', from)
       .where('at', '<=', to)
       .execute();
+  } else if (source.kind === 'history') {
+    if (source.trait !== 'mrr' || level !== 'account') throw new Error(`invariant: no history is kept of ${level} trait ${source.trait}`);
+    rows = await db
+      .selectFrom('account_mrr_history')
+      .select('account_id as id')
+      .distinct()
+      .where('workspace_id', '=', workspaceId)
+      .where('at', '>', from)
+      .where('at', '<=', to)
+      .execute();
   } else {
     const table = level === 'person' ? 'people' : 'accounts';
     const id = sql.ref(level === 'person' ? 'person_id' : 'account_id');

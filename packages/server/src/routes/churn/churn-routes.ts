@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requestChurnTraining } from '@strata/engine';
-import { findChurnModel, findChurnScoreByGroupId, inWorkspaceTransaction, recordAudit, type ChurnModelRecord } from '@strata/storage';
+import {
+  findChurnModel,
+  findChurnScoreByGroupId,
+  findSegment,
+  inWorkspaceTransaction,
+  recordAudit,
+  type ChurnModelRecord,
+} from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { auditBy } from '../audit/index.js';
@@ -47,6 +54,10 @@ const modelSchema = z.object({
   leaks: z.array(z.object({ feature: z.string(), auc: z.number(), kept: z.boolean() })).describe('features that alone reach AUC 0.95'),
   identifiers: z.array(z.string()).describe('categories left out because they name the account (about one value per account)'),
   keepFeatures: z.array(z.string()).describe('leaks the workspace keeps in the model anyway'),
+  labelSegment: z
+    .string()
+    .nullable()
+    .describe("the account segment whose first entry is an account's churn; null: churn is read from churned_at and the statuses"),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   scoring: z
     .object({ done: z.number().int(), total: z.number().int() })
@@ -76,6 +87,7 @@ function modelView(record: ChurnModelRecord | undefined): z.output<typeof modelS
     leaks: assessment?.leaks ?? [],
     identifiers: assessment?.identifiers ?? [],
     keepFeatures: record?.keepFeatures ?? [],
+    labelSegment: record?.labelSegment ?? null,
     warnings: assessment?.warnings ?? [],
     scoring: record?.toScore == null ? null : { done: record.scored ?? 0, total: record.toScore },
     error: record?.error ?? null,
@@ -147,6 +159,15 @@ export function registerChurnRoutes(app: FastifyInstance, deps: { auth: Authenti
               .max(100)
               .optional()
               .describe('features to keep even when the leak guard would leave them out; replaces the list kept so far'),
+            labelSegment: z
+              .string()
+              .min(1)
+              .max(200)
+              .nullable()
+              .optional()
+              .describe(
+                'an account segment: an account churned when it first entered it (its membership history); null returns to the traits; kept for later runs',
+              ),
           })
           .default({}),
         response: { 202: modelSchema },
@@ -154,8 +175,21 @@ export function registerChurnRoutes(app: FastifyInstance, deps: { auth: Authenti
     },
     async (request, reply) => {
       const caller = await deps.auth(request, 'settings:write');
+      const { keep, labelSegment } = request.body;
+      if (labelSegment) {
+        const segment = await findSegment(caller.scope, labelSegment);
+        if (segment?.target !== 'account')
+          throw new AppError(
+            'INVALID_INPUT',
+            `labelSegment: ${segment ? `"${labelSegment}" is a segment of people` : `no segment "${labelSegment}"`}; name an account segment (GET /api/v1/segments lists them)`,
+            [{ field: 'labelSegment', code: 'invalid-value', message: 'must name an account segment' }],
+          );
+      }
       await inWorkspaceTransaction(caller.scope, async (tx) => {
-        await requestChurnTraining(tx, request.body.keep === undefined ? {} : { keep: request.body.keep });
+        await requestChurnTraining(tx, {
+          ...(keep === undefined ? {} : { keep }),
+          ...(labelSegment === undefined ? {} : { labelSegment }),
+        });
         await recordAudit(tx, {
           ...auditBy(request, caller),
           kind: 'churn-model.train-requested',

@@ -5,6 +5,7 @@ import { api, ApiError, unwrap } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../shell/PageState';
 import { AccountHealth } from './AccountHealth';
 import { ChurnRisk } from './ChurnRisk';
+import { LifecycleStage } from './LifecycleStage';
 import { billingKeys, showTime, showValue } from './format';
 import { Section } from './Section';
 import { Segments } from './Segments';
@@ -42,6 +43,7 @@ export function AccountPage() {
             {name}
           </Title>
           <Badge variant="default">account</Badge>
+          <LifecycleStage groupId={groupId} />
         </Group>
         <Text size="sm" c="dimmed">
           <Code>{groupId}</Code>

@@ -15,6 +15,7 @@ export const settingsPages = [
   { path: 'text-models', label: 'Text models', permission: 'settings:read' },
   { path: 'queues', label: 'Queues', permission: 'settings:read' },
   { path: 'canned-responses', label: 'Canned responses', permission: 'tickets:read' },
+  { path: 'lifecycle', label: 'Lifecycle', permission: 'settings:read' },
   { path: 'workspace', label: 'Workspace', permission: 'settings:read' },
   { path: 'system', label: 'System', permission: 'system:read' },
 ] as const;

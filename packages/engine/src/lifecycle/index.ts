@@ -1,0 +1,2 @@
+export { ensureLifecycleFieldsRegistered } from './lifecycle-fields.js';
+export { saveLifecycleStages } from './lifecycle-stages.js';

@@ -1,0 +1,2 @@
+export { mrrChangeSql, readMrrHistory, recordMrrChanges, type MrrChange } from './mrr-history.js';
+export { lifecycleStageSql, readLifecycleStages, writeLifecycleStages } from './lifecycle-stages.js';
