@@ -79,6 +79,7 @@ export {
 export { issueSurveyLink, verifySurveyLink, type SurveyLinkCheck, type SurveyLinkClaims } from './support/index.js';
 export {
   checkSupportPolicy,
+  customerEntitlements,
   decideTickets,
   fireSlaTimer,
   slaTimerTask,
@@ -91,6 +92,8 @@ export {
   type CheckedPolicy,
   type DecisionChange,
   type DecisionRun,
+  type Entitlement,
+  type Entitlements,
   type PolicyIssue,
   type PolicyPreview,
   type SupportPolicyInput,

@@ -39,7 +39,7 @@ import {
   registerTicketDecisionRoutes,
   registerTicketRoutes,
 } from './routes/support/index.js';
-import { registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
+import { registerEntitlementRoutes, registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
@@ -199,6 +199,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTicketDecisionRoutes(scope, { auth });
       registerSlaPolicyRoutes(scope, { auth });
       registerSupportPolicyRoutes(scope, { auth });
+      registerEntitlementRoutes(scope, { auth });
       registerChurnRoutes(scope, { auth });
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });

@@ -193,4 +193,31 @@ describe('SLA and support policies', () => {
     });
     expect(hook.statusCode, hook.body).toBe(201);
   });
+
+  it('answers what a customer is entitled to, with the policy and segment behind it', async () => {
+    const phone = await call('PUT', '/api/v1/support-policies/phone-for-high-value', {
+      name: 'Phone for high value',
+      position: 5,
+      when: 'in segment "high-value"',
+      set: { channels: ['phone', 'email'], sla: 'gold' },
+    });
+    expect(phone.statusCode, phone.body).toBe(201);
+    type Entitlements = Record<'channels' | 'sla' | 'queue' | 'priority', { value: unknown; policy: string | null; segments: string[] }>;
+    const of = async (path: string) => (await call('GET', `/api/v1/${path}/entitlements`)).json<Entitlements>();
+    expect((await of('accounts/acme')).channels).toEqual({ value: null, policy: null, segments: [] });
+
+    await group('acme', 5000);
+    const account = await until('acme to be entitled to phone', async () => {
+      const now = await of('accounts/acme');
+      return now.channels.policy === null ? undefined : now;
+    });
+    expect(account).toMatchObject({
+      channels: { value: ['phone', 'email'], policy: 'phone-for-high-value', segments: ['high-value'] },
+      sla: { value: 'gold', policy: 'phone-for-high-value' },
+      // The email queue's rule reads the ticket's channel: a customer who has not written yet is not in it.
+      queue: { value: null, policy: null },
+    });
+    expect((await of('people/ada')).channels).toEqual(account.channels);
+    expect((await call('GET', '/api/v1/people/nobody/entitlements')).statusCode).toBe(404);
+  });
 });

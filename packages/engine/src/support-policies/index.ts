@@ -4,3 +4,4 @@ export { previewPolicies, type PolicyPreview } from './preview-policies.js';
 export { redecideOpenTickets, redecideOpenTicketsTask, requestRedecision } from './redecide-open-tickets-task.js';
 export { supportPolicyDecisions } from './segment-decisions.js';
 export { fireSlaTimer, slaTimerTask } from './sla-timers.js';
+export { customerEntitlements, type Entitlement, type Entitlements } from './entitlements.js';
