@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackgroundRuntime } from '@strata/engine';
@@ -219,5 +220,22 @@ describe('SLA and support policies', () => {
     });
     expect((await of('people/ada')).channels).toEqual(account.channels);
     expect((await call('GET', '/api/v1/people/nobody/entitlements')).statusCode).toBe(404);
+  });
+
+  it('validates every rule of the worked examples in docs/support-policies.md', async () => {
+    const lowCsat = await call('POST', '/api/v1/segments', {
+      key: 'low-csat',
+      name: 'Low CSAT',
+      target: 'account',
+      rule: 'avg(tickets.csat within last 90 days) < 3',
+    });
+    expect(lowCsat.statusCode, lowCsat.body).toBe(201);
+    const doc = readFileSync(new URL('../../../docs/support-policies.md', import.meta.url), 'utf8');
+    const rules = [...doc.matchAll(/"when": "((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    expect(rules.length).toBeGreaterThanOrEqual(6);
+    for (const rule of rules) {
+      const checked = await call('POST', '/api/v1/segments/validate', { target: 'ticket', rule });
+      expect(checked.json(), rule).toMatchObject({ ok: true });
+    }
   });
 });
