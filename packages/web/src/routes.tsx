@@ -30,6 +30,7 @@ const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPa
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
 const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
+const SupportPoliciesPage = named(() => import('./screens/support-policies/SupportPoliciesPage'), 'SupportPoliciesPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
 export const routes: RouteObject[] = [
@@ -71,6 +72,7 @@ export const routes: RouteObject[] = [
               { path: 'users', element: <UsersPage /> },
               { path: 'integrations', element: <IntegrationsPage /> },
               { path: 'business-hours', element: <BusinessHoursPage /> },
+              { path: 'support-policies', element: <SupportPoliciesPage /> },
               { path: 'text-models', element: <TextModelsPage /> },
               { path: 'workspace', element: <WorkspacePage /> },
               { path: 'system', element: <SystemPage /> },

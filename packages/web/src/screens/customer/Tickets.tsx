@@ -4,6 +4,7 @@ import { api, unwrap } from '../../api/client';
 import { ErrorState } from '../../shell/PageState';
 import { useCan } from '../settings/permissions';
 import { SentimentCorrection } from './SentimentCorrection';
+import { TicketDecision } from './TicketDecision';
 import { showTime } from './format';
 import type { Customer } from './customer';
 
@@ -47,6 +48,7 @@ export function Tickets({ customer }: { customer: Customer }) {
             <Table.Th>Sentiment</Table.Th>
             <Table.Th>Language</Table.Th>
             <Table.Th>Topics</Table.Th>
+            <Table.Th>Policy</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -112,6 +114,9 @@ export function Tickets({ customer }: { customer: Customer }) {
                     ))
                   )}
                 </Group>
+              </Table.Td>
+              <Table.Td>
+                <TicketDecision ticketId={t.id} subject={t.subject} />
               </Table.Td>
             </Table.Tr>
           ))}

@@ -12,6 +12,7 @@ export const settingsPages = [
   { path: 'users', label: 'Users and roles', permission: 'users:read' },
   { path: 'integrations', label: 'Integrations', permission: 'integrations:read' },
   { path: 'business-hours', label: 'Business hours', permission: 'settings:read' },
+  { path: 'support-policies', label: 'Support policies', permission: 'settings:read' },
   { path: 'text-models', label: 'Text models', permission: 'settings:read' },
   { path: 'workspace', label: 'Workspace', permission: 'settings:read' },
   { path: 'system', label: 'System', permission: 'system:read' },
