@@ -296,17 +296,6 @@ export {
   type TicketFacts,
 } from './support-policies/index.js';
 export {
-  compareMeans,
-  compareProportions,
-  summarize,
-  wilsonInterval,
-  type Counts,
-  type Interval,
-  type MeanComparison,
-  type ProportionComparison,
-  type Sample,
-} from './stats/index.js';
-export {
   checkLifecycleStages,
   defaultLifecycleStageRules,
   lifecycleSegmentKey,

@@ -97,6 +97,7 @@ export {
 export { issueSurveyLink, verifySurveyLink, type SurveyLinkCheck, type SurveyLinkClaims } from './support/index.js';
 export {
   checkSupportPolicy,
+  customerEntitlements,
   decideTickets,
   fireSlaTimer,
   slaTimerTask,
@@ -110,6 +111,8 @@ export {
   type CheckedPolicy,
   type DecisionChange,
   type DecisionRun,
+  type Entitlement,
+  type Entitlements,
   type PolicyIssue,
   type ExperimentMetric,
   type PolicyExperimentReadout,

@@ -40,7 +40,7 @@ import {
   registerTicketDecisionRoutes,
   registerTicketRoutes,
 } from './routes/support/index.js';
-import { registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
+import { registerEntitlementRoutes, registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
@@ -203,6 +203,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSlaPolicyRoutes(scope, { auth });
       registerSupportPolicyRoutes(scope, { auth });
       registerCannedResponseRoutes(scope, { auth });
+      registerEntitlementRoutes(scope, { auth });
       registerChurnRoutes(scope, { auth });
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackgroundRuntime } from '@strata/engine';
@@ -210,5 +211,49 @@ describe('SLA and support policies', () => {
       events: ['sla.warning', 'sla.breached', 'ticket.decided'],
     });
     expect(hook.statusCode, hook.body).toBe(201);
+  });
+
+  it('answers what a customer is entitled to, with the policy and segment behind it', async () => {
+    const phone = await call('PUT', '/api/v1/support-policies/phone-for-high-value', {
+      name: 'Phone for high value',
+      position: 5,
+      when: 'in segment "high-value"',
+      set: { channels: ['phone', 'email'], sla: 'gold' },
+    });
+    expect(phone.statusCode, phone.body).toBe(201);
+    type Entitlements = Record<'channels' | 'sla' | 'queue' | 'priority', { value: unknown; policy: string | null; segments: string[] }>;
+    const of = async (path: string) => (await call('GET', `/api/v1/${path}/entitlements`)).json<Entitlements>();
+    expect((await of('accounts/acme')).channels).toEqual({ value: null, policy: null, segments: [] });
+
+    await group('acme', 5000);
+    const account = await until('acme to be entitled to phone', async () => {
+      const now = await of('accounts/acme');
+      return now.channels.policy === null ? undefined : now;
+    });
+    expect(account).toMatchObject({
+      channels: { value: ['phone', 'email'], policy: 'phone-for-high-value', segments: ['high-value'] },
+      sla: { value: 'gold', policy: 'phone-for-high-value' },
+      // The email queue's rule reads the ticket's channel: a customer who has not written yet is not in it.
+      queue: { value: null, policy: null },
+    });
+    expect((await of('people/ada')).channels).toEqual(account.channels);
+    expect((await call('GET', '/api/v1/people/nobody/entitlements')).statusCode).toBe(404);
+  });
+
+  it('validates every rule of the worked examples in docs/support-policies.md', async () => {
+    const lowCsat = await call('POST', '/api/v1/segments', {
+      key: 'low-csat',
+      name: 'Low CSAT',
+      target: 'account',
+      rule: 'avg(tickets.csat within last 90 days) < 3',
+    });
+    expect(lowCsat.statusCode, lowCsat.body).toBe(201);
+    const doc = readFileSync(new URL('../../../docs/support-policies.md', import.meta.url), 'utf8');
+    const rules = [...doc.matchAll(/"when": "((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    expect(rules.length).toBeGreaterThanOrEqual(6);
+    for (const rule of rules) {
+      const checked = await call('POST', '/api/v1/segments/validate', { target: 'ticket', rule });
+      expect(checked.json(), rule).toMatchObject({ ok: true });
+    }
   });
 });

@@ -151,6 +151,8 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   deleteSupportPolicy: 'settings:write',
   previewSupportPolicies: 'settings:read',
   listTicketDecisions: 'tickets:read',
+  getPersonEntitlements: 'people:read',
+  getAccountEntitlements: 'people:read',
   getSlaSettings: 'settings:read',
   putSlaSettings: 'settings:write',
   // Any credential, acting on itself: who am I, sign me out.

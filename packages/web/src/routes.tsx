@@ -33,6 +33,7 @@ const CannedResponsesPage = named(() => import('./screens/settings/CannedRespons
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
 const LifecyclePage = named(() => import('./screens/settings/LifecyclePage'), 'LifecyclePage');
 const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
+const SupportPoliciesPage = named(() => import('./screens/support-policies/SupportPoliciesPage'), 'SupportPoliciesPage');
 const NotFoundPage = named(() => import('./screens/not-found/NotFoundPage'), 'NotFoundPage');
 
 export const routes: RouteObject[] = [
@@ -74,6 +75,7 @@ export const routes: RouteObject[] = [
               { path: 'users', element: <UsersPage /> },
               { path: 'integrations', element: <IntegrationsPage /> },
               { path: 'business-hours', element: <BusinessHoursPage /> },
+              { path: 'support-policies', element: <SupportPoliciesPage /> },
               { path: 'text-models', element: <TextModelsPage /> },
               { path: 'queues', element: <QueuesPage /> },
               { path: 'canned-responses', element: <CannedResponsesPage /> },

@@ -1,4 +1,4 @@
-import { compareMeans, compareProportions, summarize, type Interval } from '@strata/core';
+import { compareMeans, compareProportions, summarize, type Interval } from '../stats/index.js';
 import { listExperimentTickets, type ExperimentTicket, type StoredSupportPolicy, type WorkspaceScope } from '@strata/storage';
 
 /** One measure of the readout: the treatment against the holdout, with the statistics of core/stats. */

@@ -6,6 +6,7 @@ import { ErrorState } from '../../shell/PageState';
 import { useCan } from '../settings/permissions';
 import { SentimentCorrection } from './SentimentCorrection';
 import { SuggestionList, SuggestionsToggle } from './SuggestedResponses';
+import { TicketDecision } from './TicketDecision';
 import { showTime } from './format';
 import type { Customer } from './customer';
 
@@ -51,6 +52,7 @@ export function Tickets({ customer }: { customer: Customer }) {
             <Table.Th>Sentiment</Table.Th>
             <Table.Th>Language</Table.Th>
             <Table.Th>Topics</Table.Th>
+            <Table.Th>Policy</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -125,10 +127,13 @@ export function Tickets({ customer }: { customer: Customer }) {
                     )}
                   </Group>
                 </Table.Td>
+                <Table.Td>
+                  <TicketDecision ticketId={t.id} subject={t.subject} />
+                </Table.Td>
               </Table.Tr>
               {suggesting === t.id && (
                 <Table.Tr>
-                  <Table.Td colSpan={6}>
+                  <Table.Td colSpan={7}>
                     <SuggestionList ticketId={t.id} name={t.subject ?? 'this ticket'} />
                   </Table.Td>
                 </Table.Tr>

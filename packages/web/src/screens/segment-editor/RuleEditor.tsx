@@ -3,14 +3,14 @@ import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { forceLinting, linter, lintKeymap } from '@codemirror/lint';
 import { Annotation, EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
-import type { FieldSchema, Target } from '@strata/core';
+import type { FieldSchema, RuleTarget } from '@strata/core';
 import { useEffect, useRef } from 'react';
 import { completeRule, lintRule, type Fields } from './rule-language';
 
 interface Props {
   value: string;
   onChange: (text: string) => void;
-  target: Target;
+  target: RuleTarget;
   fields: Fields | undefined;
   schema: FieldSchema | undefined;
   segmentKey: string | undefined;

@@ -7,9 +7,12 @@ import {
   builtinColumns,
   diagnosticDocs,
   operatorSpecs,
+  ticketTargetFields,
   validateRule,
+  validateTicketRule,
   type FieldSchema,
   type FieldType,
+  type RuleTarget,
   type Target,
 } from '@strata/core';
 
@@ -38,9 +41,12 @@ export function suggestedFix(message: string): string | undefined {
  * Core's diagnostics as CodeMirror's: underlined at their span, with the message, what the code
  * means, and a "did you mean" as a button that writes the suggestion in place.
  */
-export function lintRule(text: string, target: Target, schema: FieldSchema, segmentKey?: string): LintDiagnostic[] {
+export function lintRule(text: string, target: RuleTarget, schema: FieldSchema, segmentKey?: string): LintDiagnostic[] {
   if (text.trim() === '') return [];
-  const result = validateRule(text, { target, schema, ...(segmentKey ? { segmentKey } : {}) });
+  const result =
+    target === 'ticket'
+      ? validateTicketRule(text, { schema })
+      : validateRule(text, { target, schema, ...(segmentKey ? { segmentKey } : {}) });
   if (result.ok) return [];
   return result.diagnostics.map((d) => {
     // A zero-width span (at the end of the text) still needs a character to underline.
@@ -90,7 +96,7 @@ const wordCompletions: Completion[] = ['and', 'or', 'not', 'in segment "', 'with
  * Autocomplete: inside quotes after `in segment` the segment keys of the target, after `events`
  * or `did` the event names; elsewhere the target's fields, operators, aggregates and keywords.
  */
-export function completeRule(context: CompletionContext, target: Target, fields: Fields | undefined): CompletionResult | null {
+export function completeRule(context: CompletionContext, target: RuleTarget, fields: Fields | undefined): CompletionResult | null {
   if (!fields) return null;
   const before = context.state.sliceDoc(Math.max(0, context.pos - 200), context.pos);
   const quoted = /(in segment|events|did)\s+"([^"]*)$/.exec(before);
@@ -98,13 +104,15 @@ export function completeRule(context: CompletionContext, target: Target, fields:
     const names =
       quoted[1] === 'in segment'
         ? Object.entries(fields.segments)
-            .filter(([, s]) => s.target === target)
+            // A ticket rule reads the requester's and the account's segments alike.
+            .filter(([, s]) => target === 'ticket' || s.target === target)
             .map(([label]) => ({ label, type: 'variable', detail: 'segment' }))
         : Object.keys(fields.events).map((label) => ({ label, type: 'constant', detail: 'event' }));
     return { from: context.pos - quoted[2]!.length, options: names, validFor: /^[\w.:-]*$/ };
   }
   const word = context.matchBefore(/[A-Za-z_][\w.]*/);
   if (!word && !context.explicit) return null;
+  if (target === 'ticket') return { from: word?.from ?? context.pos, options: ticketCompletions(fields), validFor: /^[\w.]*$/ };
   const own = { ...fields[target], ...Object.fromEntries(Object.entries(builtinColumns[target]).map(([k, v]) => [k, v.type])) };
   return {
     from: word?.from ?? context.pos,
@@ -118,4 +126,18 @@ export function completeRule(context: CompletionContext, target: Target, fields:
     ],
     validFor: /^[\w.]*$/,
   };
+}
+
+/** A ticket rule's words: the ticket's fields, its requester's and account's (prefixed), operators and keywords. */
+function ticketCompletions(fields: Fields): Completion[] {
+  const ticket = Object.fromEntries(Object.entries(ticketTargetFields(fieldSchemaOf(fields))).map(([k, v]) => [k, v.type]));
+  const prefixed = (prefix: Target, record: Record<string, string>) =>
+    Object.fromEntries(Object.entries(record).map(([k, v]) => [`${prefix}.${k}`, v]));
+  return [
+    ...typed(ticket, 'property', 2),
+    ...typed(prefixed('person', fields.person), 'property'),
+    ...typed(prefixed('account', fields.account), 'property'),
+    ...operatorCompletions,
+    ...wordCompletions.filter((w) => w.label === 'and' || w.label === 'or' || w.label === 'not' || w.label.startsWith('in segment')),
+  ];
 }

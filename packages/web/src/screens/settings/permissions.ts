@@ -12,6 +12,7 @@ export const settingsPages = [
   { path: 'users', label: 'Users and roles', permission: 'users:read' },
   { path: 'integrations', label: 'Integrations', permission: 'integrations:read' },
   { path: 'business-hours', label: 'Business hours', permission: 'settings:read' },
+  { path: 'support-policies', label: 'Support policies', permission: 'settings:read' },
   { path: 'text-models', label: 'Text models', permission: 'settings:read' },
   { path: 'queues', label: 'Queues', permission: 'settings:read' },
   { path: 'canned-responses', label: 'Canned responses', permission: 'tickets:read' },
