@@ -10,7 +10,7 @@ export async function createTestApp(
   options: { now?: () => Date; secrets?: SecretBox | null; publicUrl?: string; sessions?: { idleMs: number; absoluteMs: number } } = {},
 ) {
   const strataApp = await buildApp({
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env['TEST_LOG'] ?? 'silent' }),
     ...(options.now ? { now: options.now } : {}),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.sessions ? { sessions: options.sessions } : {}),

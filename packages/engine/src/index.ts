@@ -57,6 +57,24 @@ export {
   type TextContext,
   type TextSignals,
 } from './support/index.js';
+export {
+  CannedResponseInputError,
+  checkResponseTemplate,
+  htmlChannels,
+  isLanguageCode,
+  previewCannedResponse,
+  renderResponseTemplate,
+  repliesInHtml,
+  saveCannedResponse,
+  suggestResponses,
+  ticketTemplateData,
+  type CannedResponseInput,
+  type CannedResponseProblem,
+  type PreviewTarget,
+  type ResponsePreview,
+  type ResponseSuggestion,
+  type TemplateProblem,
+} from './support/index.js';
 export { loadBusinessHours } from './support/index.js';
 export {
   changeTicket,
@@ -84,6 +102,7 @@ export {
   fireSlaTimer,
   slaTimerTask,
   policiesUsingSla,
+  policyExperimentReadout,
   previewPolicies,
   redecideOpenTickets,
   redecideOpenTicketsTask,
@@ -95,6 +114,8 @@ export {
   type Entitlement,
   type Entitlements,
   type PolicyIssue,
+  type ExperimentMetric,
+  type PolicyExperimentReadout,
   type PolicyPreview,
   type SupportPolicyInput,
 } from './support-policies/index.js';
@@ -103,12 +124,40 @@ export { configureIntegration, resolveWebhookTarget } from './integrations/index
 export { providerNames, webhookProviders, type ProviderName } from './integrations/index.js';
 export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/index.js';
 export type { WebhookProvider, WebhookResult } from './integrations/index.js';
+export {
+  HelpDeskConnectionInputError,
+  helpDeskProviders,
+  intercomVersion,
+  isHelpDeskProvider,
+  rateLimitedRetries,
+  retryAfterSeconds,
+  saveHelpDeskConnection,
+  syncAttempts,
+  syncFreshdeskTicket,
+  syncIntercomConversation,
+  syncTicketDecision,
+  syncTicketTask,
+  syncZendeskTicket,
+  type HelpDeskUpdate,
+  type TicketDecisionSync,
+} from './integrations/index.js';
 export * from './jobs/index.js';
 export * from './changes/index.js';
 export * from './webhooks/index.js';
 export * from './runtime/index.js';
 export * from './outbound/index.js';
 export * from './privacy/index.js';
+export {
+  InvalidCursorError,
+  routeTicket,
+  setAgentAvailability,
+  triageQueue,
+  triageWeights,
+  UnknownQueueError,
+  type RouteOptions,
+  type TriageItem,
+  type TriagePage,
+} from './routing/index.js';
 export {
   churnBandBounds,
   churnBandOf,

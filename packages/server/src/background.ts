@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { BackgroundRuntime, type SecretBox, type TaskServices } from '@strata/engine';
 import type { StrataDb } from '@strata/storage';
 import type { StrataConfig } from './config.js';
+import { outboundSend } from './outbound-post.js';
 
 /**
  * The background runtime of a `strata start` or `strata worker` process: live segments, change
@@ -19,7 +20,7 @@ export function createBackgroundRuntime(
     db: db.db,
     pool: db.pool,
     now: options.now,
-    services: { secrets: options.secrets, post: options.post },
+    services: { secrets: options.secrets, post: options.post, send: outboundSend(config) },
     segments: {
       workers: config.liveWorkers,
       sweepIntervalMs: config.timeSweepSeconds * 1000,

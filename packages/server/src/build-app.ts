@@ -24,7 +24,7 @@ import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerChurnRoutes } from './routes/churn/index.js';
-import { registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
+import { registerHelpDeskSyncRoutes, registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
 import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
 import {
   registerSegmentActivityRoutes,
@@ -33,6 +33,7 @@ import {
   registerSegmentRuleRoutes,
 } from './routes/segments/index.js';
 import {
+  registerCannedResponseRoutes,
   registerSurveyPages,
   registerSurveyRoutes,
   registerTextModelRoutes,
@@ -41,6 +42,7 @@ import {
 } from './routes/support/index.js';
 import { registerEntitlementRoutes, registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
+import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
@@ -200,12 +202,18 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSlaPolicyRoutes(scope, { auth });
       registerSupportPolicyRoutes(scope, { auth });
       registerEntitlementRoutes(scope, { auth });
+      registerCannedResponseRoutes(scope, { auth });
       registerChurnRoutes(scope, { auth });
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });
       registerQuadrantRoutes(scope, { auth });
+      registerQueueRoutes(scope, { auth });
+      registerAgentRoutes(scope, { auth });
+      registerTicketAssignmentRoutes(scope, { auth });
+      registerTriageRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
+      registerHelpDeskSyncRoutes(scope, { auth, secrets });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
       registerSystemRoutes(scope, { db, auth, now });
       registerAuthRoutes(scope, { db, identify, now, sessions, publicUrl: options.publicUrl });

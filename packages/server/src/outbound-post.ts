@@ -11,3 +11,15 @@ export function outboundPost(config: StrataConfig): TaskServices['post'] {
     return { status: response.status, body: response.body };
   };
 }
+
+/** How background tasks call help-desk APIs: any method, through the same guard, with the answer's headers. */
+export function outboundSend(config: Pick<StrataConfig, 'allowPrivateWebhooks'>): NonNullable<TaskServices['send']> {
+  return async (request) => {
+    const response = await sendOutboundRequest(request, {
+      allowPrivate: config.allowPrivateWebhooks,
+      timeoutMs: 10_000,
+      maxResponseBytes: 16_384,
+    });
+    return { status: response.status, headers: response.headers, body: response.body };
+  };
+}

@@ -58,6 +58,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 interface Decision {
   priority: string | null;
   queue: string | null;
+  assignee: string | null;
   sla: { key: string; firstResponseDueAt: string | null; resolutionDueAt: string | null; breached: string[] } | null;
   matched: Array<{ policy: string; attribute: string }>;
   decidedAt: string;
@@ -93,6 +94,19 @@ describe('SLA and support policies', () => {
   });
 
   it('lists policies by position and will not delete an SLA policy in use', async () => {
+    const noQueue = await call('PUT', '/api/v1/support-policies/email', {
+      name: 'Email queue',
+      position: 20,
+      when: 'channel = "email"',
+      set: { queue: 'email' },
+    });
+    expect(noQueue.statusCode).toBe(400);
+    expect(noQueue.body).toContain('set.queue: unknown queue \\"email\\"');
+    for (const [key, agent] of [
+      ['email', 'eve@support.example'],
+      ['vip', 'vic@support.example'],
+    ])
+      expect((await call('PUT', `/api/v1/queues/${key}`, { name: key, agents: [{ email: agent }] })).statusCode).toBe(201);
     const late = await call('PUT', '/api/v1/support-policies/email', {
       name: 'Email queue',
       position: 20,
@@ -141,6 +155,10 @@ describe('SLA and support policies', () => {
       return now.priority === 'urgent' ? now : undefined;
     });
     expect(raised).toMatchObject({ queue: 'vip', sla: { key: 'gold', breached: [] } });
+    // The new queue routes it to its agent (a job).
+    await until('the ticket to be routed to the VIP queue', async () =>
+      (await policy()).assignee === 'vic@support.example' ? true : undefined,
+    );
     const createdAt = Date.parse(created.json<{ createdAt: string }>().createdAt);
     expect(Date.parse(raised.sla!.firstResponseDueAt!)).toBe(createdAt + 30 * 60_000);
 

@@ -67,6 +67,12 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getTicket: 'tickets:read',
   addTicketMessage: 'tickets:write',
   correctTicketSentiment: 'tickets:write',
+  listCannedResponses: 'tickets:read',
+  getCannedResponse: 'tickets:read',
+  putCannedResponse: 'policies:write',
+  deleteCannedResponse: 'policies:write',
+  listTicketSuggestions: 'tickets:read',
+  previewCannedResponse: 'tickets:read',
   getSentimentModel: 'settings:read',
   getTopicModel: 'settings:read',
   trainSentimentModel: 'settings:write',
@@ -85,12 +91,28 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getQuadrant: 'segments:read',
   getHealthSettings: 'settings:read',
   putHealthSettings: 'health:write',
+  listQueues: 'settings:read',
+  getQueue: 'settings:read',
+  putQueue: 'policies:write',
+  deleteQueue: 'policies:write',
+  listAgents: 'tickets:read',
+  setAgentStatus: 'queue:work',
+  routeTicket: 'tickets:write',
+  listTicketAssignments: 'tickets:read',
+  getTriage: 'tickets:read',
+  getTriageSettings: 'settings:read',
+  putTriageSettings: 'policies:write',
+  getSupportPolicyExperiment: 'settings:read',
   recordSurveyResponse: 'surveys:write',
   createSurveyLink: 'surveys:write',
   connectIntegration: 'integrations:write',
   getIntegration: 'integrations:read',
   listIntegrations: 'integrations:read',
   disconnectIntegration: 'integrations:write',
+  connectHelpDeskSync: 'integrations:write',
+  getHelpDeskSync: 'integrations:read',
+  disconnectHelpDeskSync: 'integrations:write',
+  getTicketSync: 'tickets:read',
   getBusinessHours: 'settings:read',
   setBusinessHours: 'settings:write',
   getWorkspace: 'settings:read',
@@ -148,7 +170,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
  * PUTs whose path names what to create in the caller's own workspace: another workspace's key
  * with the scope creates its own thing of that name (a 2xx), which B must not notice.
  */
-const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration', 'putSlaPolicy', 'putSupportPolicy']);
+const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration', 'putSlaPolicy', 'putSupportPolicy', 'putCannedResponse']);
 
 /**
  * Operations on a person by userId: the matrix's own ingestion calls with A's keys (bodies carry
@@ -179,6 +201,7 @@ interface Seeded {
     delivery: string;
     slaPolicy: string;
     supportPolicy: string;
+    cannedResponse: string;
   };
 }
 
@@ -238,6 +261,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     webhook: `matrix-${tag}-hook`,
     slaPolicy: `matrix-${tag}-sla`,
     supportPolicy: `matrix-${tag}-policy`,
+    cannedResponse: `matrix-${tag}-response`,
   };
   const ok = async (answer: Promise<{ status: number; text: string }>) => {
     const { status, text } = await answer;
@@ -288,6 +312,13 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       secret: hookSecret,
     }),
   );
+  await ok(
+    call('PUT', `/api/v1/canned-responses/${ids.cannedResponse}`, admin, {
+      title: `${marker} Response`,
+      body: `${marker} reply to {{ person.name }}`,
+      segments: [ids.segment],
+    }),
+  );
   await ok(call('PUT', '/api/v1/integrations/stripe', admin, { secret: `whsec_${marker}` }));
   const integration = await ok(call('GET', '/api/v1/integrations/stripe', admin));
   const urlToken = String(integration['webhookUrl']).split('/').pop()!;
@@ -307,12 +338,14 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
     }),
   );
+  await ok(call('PUT', '/api/v1/queues/matrix', admin, { name: `${marker} Queue`, agents: [{ email: `agent-${tag}@members.example` }] }));
   await ok(
     call('PUT', `/api/v1/support-policies/${ids.supportPolicy}`, admin, {
       name: `${marker} Policy`,
       position: 1,
       when: `subject contains "${marker}"`,
       set: { sla: ids.slaPolicy, queue: 'matrix' },
+      experiment: { holdoutPercent: 10 },
     }),
   );
   const delivery = randomUUID();
@@ -541,10 +574,13 @@ beforeAll(async () => {
     'webhooks/{key}': { value: b.ids.webhook },
     'sla-policies/{key}': { value: b.ids.slaPolicy },
     'support-policies/{key}': { value: b.ids.supportPolicy },
+    'canned-responses/{key}': { value: b.ids.cannedResponse },
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
     'health-models/{key}': { value: 'default', shared: true },
     'measures/{measure}': { value: 'csm-rating', shared: true },
+    'queues/{key}': { value: 'matrix-queue', shared: true },
+    'agents/{email}': { value: 'matrix-agent@example.com', shared: true },
     'users/{id}': { value: viewerOfB.id },
     'keys/{id}': { value: liveKeyOfB.key.id },
   };
@@ -580,6 +616,10 @@ beforeAll(async () => {
     end: '17:00',
     holidays: [],
     role: 'viewer',
+    queue: 'matrix-queue',
+    agents: [{ email: 'matrix-agent@example.com' }],
+    status: 'away',
+    weights: { priority: 1, sla: 1, churnRisk: 1, value: 1, sentiment: 1 },
     when: 'channel = "email"',
     targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
   };

@@ -177,6 +177,7 @@ export {
   findPersonByIdentity,
   findProfileId,
   loadAccountRecord,
+  loadAccountRecords,
   loadPersonRecord,
   RecordTooLargeError,
   recordLimits,
@@ -198,6 +199,25 @@ export {
   type TicketRef,
   type TicketRow,
   type TicketUpdate,
+} from './support/index.js';
+export {
+  deleteCannedResponse,
+  findCannedResponse,
+  listCannedResponses,
+  upsertCannedResponse,
+  type CannedResponseRecord,
+} from './support/index.js';
+export { findCustomerByUserId, findTicketCustomer, type TicketCustomer } from './support/index.js';
+export {
+  deleteHelpDeskConnection,
+  findHelpDeskConnection,
+  insertTicketSyncAttempt,
+  listTicketSyncAttempts,
+  upsertHelpDeskConnection,
+  type HelpDeskConnection,
+  type HelpDeskProvider,
+  type TicketSyncAttempt,
+  type TicketSyncOutcome,
 } from './support/index.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './support/index.js';
 export {
@@ -291,7 +311,29 @@ export {
   type StoredHealthModel,
 } from './health/index.js';
 export {
+  agentStatuses,
+  deleteQueue,
+  findQueue,
+  listAssignments,
+  listQueues,
+  lockAgents,
+  openTicketLoad,
+  openTicketsRoutedTo,
+  recordAssignment,
+  recordRoundRobinPick,
+  saveQueue,
+  setAgentStatus,
+  type StoredQueue,
+  type TicketAssignment,
+  listOpenTicketsForTriage,
+  readTriageWeights,
+  writeTriageWeights,
+  type TriageRow,
+} from './routing/index.js';
+export {
   countOpenTickets,
+  listExperimentTickets,
+  type ExperimentTicket,
   countSupportEvents,
   deleteSlaPolicy,
   deleteSupportPolicy,

@@ -23,6 +23,8 @@ import * as health from './migrations/0019-health.js';
 import * as churnRisk from './migrations/0020-churn-risk.js';
 import * as inlineSummaryReads from './migrations/0021-inline-summary-reads.js';
 import * as supportPolicies from './migrations/0022-support-policies.js';
+import * as cannedResponses from './migrations/0024-canned-responses.js';
+import * as routing from './migrations/0025-routing.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +50,8 @@ const migrations: Record<string, Migration> = {
   '0020-churn-risk': churnRisk,
   '0021-inline-summary-reads': inlineSummaryReads,
   '0022-support-policies': supportPolicies,
+  '0024-canned-responses': cannedResponses,
+  '0025-routing': routing,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

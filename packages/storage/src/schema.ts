@@ -17,6 +17,7 @@ export interface Database {
     health_settings: Json<{ quadrant?: { highValue: number; healthy: number; poorHealth: number } }> | null;
     sla_warning_minutes: number | null;
     created_at: CreatedAt;
+    triage_weights: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
   };
   api_keys: {
     workspace_id: string;
@@ -212,6 +213,7 @@ export interface Database {
     rule_text: string;
     rule: Json<unknown>;
     sets: Json<unknown>;
+    experiment: Json<unknown> | null;
     redecision: Json<unknown> | null;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };
@@ -240,6 +242,38 @@ export interface Database {
     contributions: Json<unknown>;
     model_version: number;
     scored_at: Timestamp;
+  };
+  canned_responses: {
+    workspace_id: string;
+    response_key: string;
+    title: string;
+    body: string;
+    segments: string[] | null;
+    languages: string[] | null;
+    tags: string[];
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  help_desk_connections: {
+    workspace_id: string;
+    provider: 'zendesk' | 'freshdesk' | 'intercom';
+    base_url: string;
+    credentials_ciphertext: string;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  ticket_sync_attempts: {
+    workspace_id: string;
+    attempt_id: string;
+    ticket_id: string;
+    provider: 'zendesk' | 'freshdesk' | 'intercom';
+    external_ticket_id: string;
+    request: Json<unknown>;
+    outcome: 'synced' | 'retrying' | 'failed';
+    http_status: number | null;
+    error: string | null;
+    attempt: number;
+    attempted_at: Timestamp;
   };
   health_models: {
     workspace_id: string;
@@ -550,6 +584,42 @@ export interface Database {
     bucket: string;
     failed_at: Timestamp;
   };
+  support_queues: {
+    workspace_id: string;
+    key: string;
+    name: string;
+    assignment: 'round-robin' | 'least-loaded' | 'manual';
+    language_fallback: 'any-agent' | 'unassigned';
+    agents: ColumnType<AgentSeatRow[], string, string>;
+    last_assigned: string | null;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  agent_statuses: {
+    workspace_id: string;
+    email: string;
+    status: 'online' | 'away';
+    changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  ticket_assignments: {
+    workspace_id: string;
+    ticket_id: string;
+    assignment_id: Generated<string>;
+    queue_key: string;
+    assignee: string | null;
+    reason: string;
+    language_fallback: boolean;
+    cause: string;
+    at: ColumnType<Date, Date | string | undefined, never>;
+  };
+}
+
+/** A queue's agent seat as stored (`support_queues.agents`). */
+export interface AgentSeatRow {
+  email: string;
+  skills: string[];
+  languages: string[];
+  capacity: number;
 }
 
 export type SegmentVersionState = 'building' | 'active' | 'retired';

@@ -17,7 +17,7 @@ const EditSegmentPage = named(() => import('./screens/segment-editor/SegmentEdit
 const CustomersPage = named(() => import('./screens/customers/CustomersPage'), 'CustomersPage');
 const PersonPage = named(() => import('./screens/customer/PersonPage'), 'PersonPage');
 const AccountPage = named(() => import('./screens/customer/AccountPage'), 'AccountPage');
-const QueuePage = named(() => import('./screens/coming-later/ComingLaterPage'), 'QueuePage');
+const TriagePage = named(() => import('./screens/triage/TriagePage'), 'TriagePage');
 const HealthPage = named(() => import('./screens/health/HealthPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
 const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
@@ -28,6 +28,8 @@ const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage
 const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage'), 'IntegrationsPage');
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
+const QueuesPage = named(() => import('./screens/settings/QueuesPage'), 'QueuesPage');
+const CannedResponsesPage = named(() => import('./screens/settings/CannedResponsesPage'), 'CannedResponsesPage');
 const WorkspacePage = named(() => import('./screens/settings/WorkspacePage'), 'WorkspacePage');
 const SystemPage = named(() => import('./screens/settings/SystemPage'), 'SystemPage');
 const SupportPoliciesPage = named(() => import('./screens/support-policies/SupportPoliciesPage'), 'SupportPoliciesPage');
@@ -59,7 +61,7 @@ export const routes: RouteObject[] = [
           { path: 'customers', element: <CustomersPage /> },
           { path: 'people/:userId', element: <PersonPage /> },
           { path: 'accounts/:groupId', element: <AccountPage /> },
-          { path: 'queue', element: <QueuePage /> },
+          { path: 'queue', element: <TriagePage /> },
           { path: 'health', element: <HealthPage /> },
           { path: 'health/churn-model', element: <ChurnModelPage /> },
           { path: 'playbooks', element: <PlaybooksPage /> },
@@ -74,6 +76,8 @@ export const routes: RouteObject[] = [
               { path: 'business-hours', element: <BusinessHoursPage /> },
               { path: 'support-policies', element: <SupportPoliciesPage /> },
               { path: 'text-models', element: <TextModelsPage /> },
+              { path: 'queues', element: <QueuesPage /> },
+              { path: 'canned-responses', element: <CannedResponsesPage /> },
               { path: 'workspace', element: <WorkspacePage /> },
               { path: 'system', element: <SystemPage /> },
             ],

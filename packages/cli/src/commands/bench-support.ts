@@ -58,7 +58,7 @@ export interface Quantiles {
   max: number;
 }
 
-function quantiles(values: number[]): Quantiles {
+export function quantiles(values: number[]): Quantiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
   return { p50: at(0.5), p99: at(0.99), max: Math.round(sorted.at(-1) ?? 0) };

@@ -14,6 +14,7 @@ import {
 } from './bench-segments.js';
 import { countWithStrata, disagreements, loadIntoDuckDb, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
 import { runSetBasedOnDuckDb } from './bench-duckdb-setbased.js';
+import { measureHealthLatency } from './bench-health.js';
 import { measureSupportLatency, measureTicketThroughput } from './bench-support.js';
 import { describeMachine } from './bench-server.js';
 import { driveIngestion, ingestBatch } from './bench-ingest.js';
@@ -297,6 +298,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const expiry = await measureExpiryLag(url, keys);
       progress('latency from an acknowledged ticket or survey answer to the membership change it causes (40 probes each)');
       const support = await measureSupportLatency(url, keys, 40);
+      progress('latency from an account write to its new health score (40 probes)');
+      const health = await measureHealthLatency(url, keys, 40);
       progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
       const preview = await drivePreviews(url, adminKey);
       // Counted again: the support step created two segments of its own, which the list shows too.
@@ -311,6 +314,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         ...live3k,
         ...memory,
         support_latency_ms: support,
+        health_latency_ms: health,
         recompute_s: round(recompute.seconds),
         recompute_ms_per_segment: recompute.perSegment,
         naive_sql_recompute_s: round(naive.seconds),

@@ -23,6 +23,7 @@ const createdAt = new Date('2026-03-06T16:30:00Z');
 const input = (policies: SupportPolicy[], matching: string[]): DecisionInput => ({
   policies,
   matching: new Set(matching),
+  unit: 'acme',
   ticket: { priority: 'low', createdAt, firstResponseAt: null, solvedAt: null },
   slaPolicies: new Map([
     ['gold', gold],

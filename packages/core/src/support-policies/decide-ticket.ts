@@ -1,6 +1,7 @@
 import type { BusinessHours } from '../support/business-hours.js';
 import type { TicketChannel, TicketPriority } from '../support/ticket-model.js';
 import {
+  holdoutBucket,
   orderPolicies,
   policyAttributes,
   type PolicyAttribute,
@@ -31,6 +32,8 @@ export interface TicketDecision {
   channels: TicketChannel[] | null;
   sla: DecidedSla | null;
   matched: Array<{ policy: string; attribute: PolicyAttribute }>;
+  /** Policies whose rule held but that left this customer out, as their experiment's holdout. */
+  heldOut: string[];
 }
 
 /** What a decision reads of the ticket itself. */
@@ -47,6 +50,8 @@ export interface DecisionInput {
   policies: readonly SupportPolicy[];
   /** Keys of the policies whose rule holds for the ticket now. */
   matching: ReadonlySet<string>;
+  /** Who an experiment assigns (the ticket's account, else its requester, else the ticket). */
+  unit: string;
   ticket: TicketFacts;
   slaPolicies: ReadonlyMap<string, SlaPolicy>;
   /** The workspace's business hours, for SLAs counted in them. */
@@ -62,8 +67,13 @@ export interface DecisionInput {
 export function decideTicket(input: DecisionInput): TicketDecision {
   const chosen: PolicySet = {};
   const matched: TicketDecision['matched'] = [];
+  const heldOut: string[] = [];
   for (const policy of orderPolicies(input.policies)) {
     if (!input.matching.has(policy.key)) continue;
+    if (policy.experiment && holdoutBucket(policy.key, input.unit) < policy.experiment.holdoutPercent) {
+      heldOut.push(policy.key);
+      continue;
+    }
     for (const attribute of policyAttributes) {
       if (policy.set[attribute] === undefined || chosen[attribute] !== undefined) continue;
       (chosen as Record<PolicyAttribute, unknown>)[attribute] = policy.set[attribute];
@@ -81,6 +91,7 @@ export function decideTicket(input: DecisionInput): TicketDecision {
     channels: chosen.channels ?? null,
     sla: slaPolicy ? decideSla(slaPolicy, priority ?? 'normal', input) : null,
     matched,
+    heldOut,
   };
 }
 

@@ -1,8 +1,10 @@
 export {
   defaultSlaWarningMinutes,
+  holdoutBucket,
   orderPolicies,
   policyAttributes,
   type PolicyAttribute,
+  type PolicyExperiment,
   type PolicySet,
   type SlaPolicy,
   type SlaTarget,

@@ -45,6 +45,26 @@ export interface SupportPolicy {
   whenText: string;
   when: TicketRule;
   set: PolicySet;
+  /** Run as an experiment: this share of matching customers keep the handling they would get without it. */
+  experiment?: PolicyExperiment | undefined;
+}
+
+export interface PolicyExperiment {
+  /** 1-50: the percentage of customers (by account, else requester) held out. */
+  holdoutPercent: number;
+}
+
+/**
+ * A customer's bucket (0-99) for a policy's experiment: FNV-1a of the policy key and the unit's id,
+ * so one customer sees one treatment under a policy, on every ticket, whichever process decides.
+ */
+export function holdoutBucket(policyKey: string, unitId: string): number {
+  let hash = 0x811c9dc5;
+  for (const char of `${policyKey}:${unitId}`) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % 100;
 }
 
 /** Policies in the order they apply: by position, then key, so equal positions are still one order. */

@@ -1,3 +1,4 @@
+export { rankBm25, type Bm25Match, type Bm25Options } from './bm25.js';
 export { classificationQuality, type ClassificationQuality } from './classification-metrics.js';
 export { crossValidate } from './cross-validate.js';
 export { naiveBayesProbabilities, trainNaiveBayes, type LabelledFeatures, type NaiveBayesModel } from './naive-bayes.js';

@@ -3,7 +3,7 @@ import {
   findAccountHealth,
   healthScoresOn,
   listManualHealthValues,
-  loadAccountRecord,
+  loadAccountRecords,
   recordHealthBandChanges,
   saveAccountHealth,
   type AccountHealthRow,
@@ -74,8 +74,9 @@ export async function recomputeAccountHealth(
   const rows: AccountHealthRow[] = [];
   const bandChanges: HealthBandChange[] = [];
   const changed: string[] = [];
+  const records = await loadAccountRecords(scope, accountIds, { rule, now: at });
   for (const accountId of accountIds) {
-    const record = await loadAccountRecord(scope, accountId, { rule, now: at });
+    const record = records.get(accountId);
     if (!record) continue;
     const scored = scoreAccount(model, record, at, timezone, manual.get(accountId) ?? new Map());
     const trend = healthTrend(scored.score, earlier.get(accountId));

@@ -4,7 +4,6 @@ import {
   enqueueSegmentWork,
   findLinkedProfiles,
   inWorkspaceTransaction,
-  lockProfiles,
   queueHealthWork,
   type WorkspaceScope,
 } from '@strata/storage';
@@ -15,9 +14,9 @@ import { fieldModelKeys, modelReadingRule, workspaceHealthModels } from './healt
 /**
  * The live engine's health step, run in its batch transaction: the accounts whose changed topics a
  * model's measures read (directly, or through their people) are queued to be scored
- * (`health_work`), not scored here. Scoring loads each account's record, about 10 ms an account:
- * measured at size s, 10.7-14.9 s for the accounts of a batch of 1,000 people, against about 1 s
- * for all 50 segments of the batch, which would wait behind it with the batch's locks held.
+ * (`health_work`), not scored here. Scoring one account at a time was measured at size s at
+ * 10.7-14.9 s for the accounts of a batch of 1,000 people, against about 1 s for all 50 segments
+ * of the batch, which would wait behind it with the batch's locks held.
  */
 export async function queueHealthForWork(scope: WorkspaceScope, work: readonly ProfileWork[]): Promise<void> {
   const models = (await workspaceHealthModels(scope)).filter((m) => m.target === 'account');
@@ -46,8 +45,8 @@ export async function scoreQueuedHealth(scope: WorkspaceScope, limit: number): P
   return inWorkspaceTransaction(scope, async (tx) => {
     const claimed = await claimHealthWork(tx, limit);
     if (claimed.length === 0) return 0;
+    // The claim holds the accounts' profile locks: no live batch evaluates them meanwhile.
     const ids = claimed.map((c) => c.accountId);
-    await lockProfiles(tx, ids);
     const rescored = new Set<string>();
     for (const model of (await workspaceHealthModels(tx)).filter((m) => m.target === 'account')) {
       const { changed } = await recomputeAccountHealth(tx, model, ids);

@@ -3,3 +3,20 @@ export { configureIntegration, resolveWebhookTarget } from './integrations.js';
 export { providerNames, webhookProviders, type ProviderName } from './providers.js';
 export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './signatures.js';
 export type { WebhookProvider, WebhookResult } from './webhook-provider.js';
+export {
+  HelpDeskConnectionInputError,
+  helpDeskProviders,
+  intercomVersion,
+  isHelpDeskProvider,
+  rateLimitedRetries,
+  retryAfterSeconds,
+  saveHelpDeskConnection,
+  syncAttempts,
+  syncFreshdeskTicket,
+  syncIntercomConversation,
+  syncTicketDecision,
+  syncTicketTask,
+  syncZendeskTicket,
+  type HelpDeskUpdate,
+  type TicketDecisionSync,
+} from './help-desk-sync/index.js';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { addJobs, type Database, type JobRequest } from '@strata/storage';
+import type { OutboundRequest } from '../outbound/index.js';
 
 /** What a task's run gets besides its payload. */
 export interface TaskContext {
@@ -21,6 +22,18 @@ export interface TaskServices {
   secrets?: { open(sealed: Buffer): string } | undefined;
   /** Posts through the outbound guard (private addresses refused unless allowed). */
   post(request: OutboundPost): Promise<{ status: number; body: string }>;
+  /**
+   * Any method through the same guard, with the answer's headers (help-desk APIs: PUT, and
+   * Retry-After on a 429). Undefined in processes built without it (tests that call nothing).
+   */
+  send?: ((request: OutboundRequest) => Promise<OutboundAnswer>) | undefined;
+}
+
+/** What `send` answers: status, headers and at most the first bytes of the body. */
+export interface OutboundAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
 }
 
 export interface OutboundPost {

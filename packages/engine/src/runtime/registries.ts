@@ -2,9 +2,11 @@ import type { Subscriber } from '../changes/index.js';
 import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
+import { syncTicketTask } from '../integrations/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { redecideOpenTicketsTask, slaTimerTask, supportPolicyDecisions } from '../support-policies/index.js';
+import { routeTicketTask } from '../routing/index.js';
 import { deliverWebhookTask, membershipWebhooks, pruneWebhookMessagesTask } from '../webhooks/index.js';
 
 /**
@@ -21,6 +23,8 @@ export const tasks = {
   'recompute-health-history': recomputeHealthHistoryTask,
   'redecide-open-tickets': redecideOpenTicketsTask,
   'sla-timer': slaTimerTask,
+  'route-ticket': routeTicketTask,
+  'sync-ticket': syncTicketTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

@@ -9,6 +9,8 @@ import {
 } from '@strata/storage';
 import { announceSupportEvents } from './announce-support-events.js';
 import { loadDecisionContext } from './decision-context.js';
+import { queueRouting } from '../routing/index.js';
+import { syncTicketDecision } from '../integrations/index.js';
 // sla-timers.ts calls back into decideTickets when a breach fires: timers cause decisions, decisions schedule timers.
 import { scheduleSlaTimers } from './sla-timers.js';
 
@@ -71,5 +73,41 @@ export async function decideTickets(scope: WorkspaceScope, selection: TicketSele
     scope,
     changes.map((c) => ({ ticketId: c.ticketId, sla: c.after.sla })),
   );
+  await syncToHelpDesks(scope, changes);
+  // A new queue routes the ticket to one of its agents (a job: see queueRouting).
+  await queueRouting(
+    scope,
+    changes.flatMap((c) =>
+      c.after.queue !== null && c.after.queue !== c.before?.queue ? [{ ticketId: c.ticketId, queue: c.after.queue, cause: c.cause }] : [],
+    ),
+  );
   return { decided: matches.length, lastTicketId: matches.at(-1)?.ticketId ?? null, changes };
+}
+
+/**
+ * Writes a changed priority or tags back to the help desk a ticket came from (a job per ticket,
+ * replaced by a newer decision while it waits). Tickets from the API have nowhere to go back to.
+ */
+async function syncToHelpDesks(scope: WorkspaceScope, changes: readonly DecisionChange[]): Promise<void> {
+  const moved = changes.filter(
+    (c) =>
+      c.after.priority !== null &&
+      (c.after.priority !== c.before?.priority || c.after.tags.join('\n') !== (c.before?.tags ?? []).join('\n')),
+  );
+  if (moved.length === 0) return;
+  const fromHelpDesks = await scope.db
+    .selectFrom('tickets')
+    .select('ticket_id')
+    .where('workspace_id', '=', scope.workspaceId)
+    .where(
+      'ticket_id',
+      'in',
+      moved.map((c) => c.ticketId),
+    )
+    .where('source', 'in', ['zendesk', 'freshdesk', 'intercom'])
+    .execute();
+  const synced = new Set(fromHelpDesks.map((t) => t.ticket_id));
+  for (const change of moved)
+    if (synced.has(change.ticketId))
+      await syncTicketDecision(scope, { ticketId: change.ticketId, priority: change.after.priority!, tags: change.after.tags });
 }

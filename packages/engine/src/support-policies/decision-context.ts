@@ -20,6 +20,14 @@ export async function loadDecisionContext(scope: WorkspaceScope): Promise<Decisi
   return {
     policies,
     decide: (match, given = policies) =>
-      decideTicket({ policies: given, matching: new Set(match.matching), ticket: match.facts, slaPolicies: slas, hours, now }),
+      decideTicket({
+        policies: given,
+        matching: new Set(match.matching),
+        unit: match.unit,
+        ticket: match.facts,
+        slaPolicies: slas,
+        hours,
+        now,
+      }),
   };
 }

@@ -53,6 +53,8 @@ export async function customerEntitlements(
   const decision = decideTicket({
     policies,
     matching,
+    // The experiment unit a ticket of theirs would have: its account, else its requester.
+    unit: ticket.account?.id ?? ticket.person?.id ?? ticket.id,
     ticket: { priority: null, createdAt: now, firstResponseAt: null, solvedAt: null },
     slaPolicies: new Map(slaPolicies.map((p) => [p.key, p])),
     hours: workspaceBusinessHours(timezone, businessHours),

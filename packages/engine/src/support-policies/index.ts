@@ -5,3 +5,4 @@ export { redecideOpenTickets, redecideOpenTicketsTask, requestRedecision } from 
 export { supportPolicyDecisions } from './segment-decisions.js';
 export { fireSlaTimer, slaTimerTask } from './sla-timers.js';
 export { customerEntitlements, type Entitlement, type Entitlements } from './entitlements.js';
+export { policyExperimentReadout, type ExperimentMetric, type PolicyExperimentReadout } from './policy-experiment.js';

@@ -15,6 +15,24 @@ export {
   type TextContext,
   type TextSignals,
 } from './text/index.js';
+export {
+  CannedResponseInputError,
+  checkResponseTemplate,
+  htmlChannels,
+  isLanguageCode,
+  previewCannedResponse,
+  renderResponseTemplate,
+  repliesInHtml,
+  saveCannedResponse,
+  suggestResponses,
+  ticketTemplateData,
+  type CannedResponseInput,
+  type CannedResponseProblem,
+  type PreviewTarget,
+  type ResponsePreview,
+  type ResponseSuggestion,
+  type TemplateProblem,
+} from './canned/index.js';
 export { loadBusinessHours } from './business-hours-setting.js';
 export { deriveTicket } from './ticket-derivation.js';
 export {

@@ -11,6 +11,7 @@ import {
   claimWebhookDelivery,
   enqueueSegmentWork,
   findCurrentDecisions,
+  listAssignments,
   findExternalIdsOf,
   findTicket,
   insertTicket,
@@ -117,7 +118,7 @@ export interface TicketView {
   resolutionBusinessMinutes: number | null;
   messages: TicketMessageView[];
   /** What the support policies decided for it now; null before its first decision. */
-  policy: (TicketDecision & { decidedAt: Date }) | null;
+  policy: (Omit<TicketDecision, 'assignee'> & { assignee: string | null; decidedAt: Date }) | null;
 }
 
 export type TicketOutcome =
@@ -309,12 +310,15 @@ function messageView(m: TicketMessageRow): TicketMessageView {
 }
 
 async function viewOf(scope: WorkspaceScope, row: TicketRow, known?: TicketMessageRow[]): Promise<TicketView> {
-  const [ids, messages, decisions] = await Promise.all([
+  const [ids, messages, decisions, assignments] = await Promise.all([
     findExternalIdsOf(scope, { personId: row.person_id, accountId: row.account_id }),
     known ?? listTicketMessages(scope, row.ticket_id),
     findCurrentDecisions(scope, [row.ticket_id]),
+    listAssignments(scope, row.ticket_id),
   ]);
   const decision = decisions.get(row.ticket_id);
+  // The agent the policy's queue gave the ticket (routing), once it has been routed there.
+  const routed = assignments[0]?.queue === decision?.decision.queue ? (assignments[0]?.assignee ?? null) : null;
   return {
     id: row.ticket_id,
     externalId: row.external_id,
@@ -346,6 +350,6 @@ async function viewOf(scope: WorkspaceScope, row: TicketRow, known?: TicketMessa
     resolutionMinutes: row.resolution_minutes,
     resolutionBusinessMinutes: row.resolution_business_minutes,
     messages: messages.map(messageView),
-    policy: decision ? { ...decision.decision, decidedAt: decision.decidedAt } : null,
+    policy: decision ? { ...decision.decision, assignee: routed, decidedAt: decision.decidedAt } : null,
   };
 }

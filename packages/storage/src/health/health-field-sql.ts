@@ -61,22 +61,32 @@ export async function writeQuadrantThresholds(scope: WorkspaceScope, thresholds:
 }
 
 /**
- * @internal The health fields of an account as the evaluator reads them (`columns.health_score`
- * and so on, and what `quadrant` is computed from): what the SQL above reads, loaded onto the record.
+ * @internal The health fields of accounts as the evaluator reads them (`columns.health_score`
+ * and so on, and what `quadrant` is computed from): what the SQL above reads, loaded onto records.
  */
-export async function loadHealthColumns(scope: WorkspaceScope, accountId: string): Promise<Record<string, unknown>> {
+export async function loadHealthColumns(
+  scope: WorkspaceScope,
+  accountIds: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
   const rows = await scope.db
     .selectFrom('account_health')
-    .select(['model_key', 'score', 'band', 'trend'])
+    .select(['account_id', 'model_key', 'score', 'band', 'trend'])
     .where('workspace_id', '=', scope.workspaceId)
-    .where('account_id', '=', accountId)
+    .where('account_id', 'in', accountIds)
     .where('model_key', 'in', ['default', 'value'])
     .execute();
-  const health = rows.find((r) => r.model_key === 'default');
-  const value = rows.find((r) => r.model_key === 'value');
-  return {
-    ...(health ? Object.fromEntries(Object.entries(healthColumns).map(([field, column]) => [field, health[column]])) : {}),
-    ...(value ? { value_score: value.score } : {}),
-    quadrant_thresholds: await readQuadrantThresholds(scope),
-  };
+  const thresholds = await readQuadrantThresholds(scope);
+  const byKey = new Map(rows.map((r) => [`${r.account_id}/${r.model_key}`, r]));
+  return new Map(
+    accountIds.map((accountId) => {
+      const health = byKey.get(`${accountId}/default`);
+      const value = byKey.get(`${accountId}/value`);
+      const columns = {
+        ...(health ? Object.fromEntries(Object.entries(healthColumns).map(([field, column]) => [field, health[column]])) : {}),
+        ...(value ? { value_score: value.score } : {}),
+        quadrant_thresholds: thresholds,
+      };
+      return [accountId, columns];
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ChangeCause } from '../segments/index.js';
+import { profileLockKey, type ChangeCause } from '../segments/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /*
@@ -20,8 +20,12 @@ export async function queueHealthWork(scope: WorkspaceScope, accountIds: readonl
 }
 
 /**
- * Takes up to `limit` queued accounts, oldest first, in the caller's transaction: they leave the
- * queue when it commits, and stay in it if it fails. Another worker skips them meanwhile.
+ * Takes up to `limit` queued accounts, oldest first, in the caller's transaction, with their
+ * profile locks (`lockProfiles`): they leave the queue when it commits, and stay in it if it
+ * fails. Another worker skips them meanwhile. An account whose lock another transaction holds (a
+ * live batch evaluating it, which queues it again) is left for later rather than waited for: this
+ * claim holds queue rows, and waiting for a profile while holding them would deadlock with that
+ * batch, which takes profiles first and queues after.
  */
 export async function claimHealthWork(
   scope: WorkspaceScope,
@@ -29,10 +33,13 @@ export async function claimHealthWork(
 ): Promise<Array<{ accountId: string; cause: ChangeCause; queuedAt: Date }>> {
   const { db, workspaceId } = scope;
   const { rows } = await sql<{ account_id: string; cause: ChangeCause; queued_at: Date }>`
-    DELETE FROM health_work w USING (
+    WITH candidates AS MATERIALIZED (
       SELECT account_id FROM health_work WHERE workspace_id = ${workspaceId}
       ORDER BY queued_at, account_id LIMIT ${limit} FOR UPDATE SKIP LOCKED
-    ) taken
+    ), taken AS MATERIALIZED (
+      SELECT account_id FROM candidates WHERE pg_try_advisory_xact_lock(${profileLockKey(workspaceId, sql`account_id::text`)})
+    )
+    DELETE FROM health_work w USING taken
     WHERE w.workspace_id = ${workspaceId} AND w.account_id = taken.account_id
     RETURNING w.account_id, w.cause, w.queued_at`.execute(db);
   return rows

@@ -8,6 +8,7 @@ export {
   findPersonByIdentity,
   findProfileId,
   loadAccountRecord,
+  loadAccountRecords,
   loadPersonRecord,
   RecordTooLargeError,
   recordLimits,

@@ -154,60 +154,87 @@ export async function loadAccountRecord(
   accountId: string,
   reading?: { rule: SegmentRule; now: Date },
 ): Promise<AccountRecord | undefined> {
+  return (await loadAccountRecords(scope, [accountId], reading)).get(accountId);
+}
+
+/**
+ * Several accounts' records in one round of statements (health scoring reads a hundred at a
+ * time): each holds what `loadAccountRecord` would load for it, within the same per-record limits.
+ */
+export async function loadAccountRecords(
+  scope: WorkspaceScope,
+  accountIds: readonly string[],
+  reading?: { rule: SegmentRule; now: Date },
+): Promise<Map<string, AccountRecord>> {
   const { db, workspaceId } = scope;
+  if (accountIds.length === 0) return new Map();
+  const ids = [...accountIds];
   const needs = reading ? needsOf(reading.rule, reading.now) : { ...everything, people: everything };
   // Computed fields stored by their domains (a churn risk) load with the row, as SQL reads them.
   const computed = computedFieldSqls('account');
-  const account = await db
+  const accounts = await db
     .selectFrom('accounts')
     .select(['account_id', 'group_id', 'traits', 'created_at'])
     .select(computed.map(({ name, read }) => read('accounts').as(`computed:${name}`)))
     .where('workspace_id', '=', workspaceId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
-  if (!account) return undefined;
+    .where(sql<boolean>`account_id = ANY(${ids}::uuid[])`)
+    .execute();
+  if (accounts.length === 0) return new Map();
   const links = needs.people
     ? await db
         .selectFrom('person_accounts')
-        .select('person_id')
+        .select(['account_id', 'person_id'])
         .where('workspace_id', '=', workspaceId)
-        .where('account_id', '=', accountId)
-        .limit(recordLimits.people + 1)
+        .where(sql<boolean>`account_id = ANY(${ids}::uuid[])`)
         .execute()
     : [];
-  if (links.length > recordLimits.people) throw new RecordTooLargeError('people');
+  const peopleOf = group(links.map((l) => ({ owner: l.account_id, item: l.person_id })));
+  if ([...peopleOf.values()].some((people) => people.length > recordLimits.people)) throw new RecordTooLargeError('people');
+  const perRecord = recordLimits.rows * accounts.length;
   const [people, events, tickets, surveys, segments, health] = await Promise.all([
-    needs.people
-      ? loadPeople(
-          scope,
-          links.map((l) => l.person_id),
-          needs.people,
-        )
-      : [],
-    loadEvents(db, workspaceId, 'account_id', [accountId], needs.events),
-    needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
-    needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'account_id', [accountId]) : new Map<string, SupportRecord[]>(),
-    needs.segments ? loadSegments(scope, [accountId]) : new Map<string, Set<string>>(),
-    needs.health ? loadHealthColumns(scope, accountId) : {},
+    needs.people ? loadPeople(scope, [...new Set(links.map((l) => l.person_id))], needs.people, perRecord) : [],
+    loadEvents(db, workspaceId, 'account_id', ids, needs.events, perRecord),
+    needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'account_id', ids, perRecord) : new Map<string, SupportRecord[]>(),
+    needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'account_id', ids, perRecord) : new Map<string, SupportRecord[]>(),
+    needs.segments ? loadSegments(scope, ids) : new Map<string, Set<string>>(),
+    needs.health ? loadHealthColumns(scope, ids) : new Map<string, Record<string, unknown>>(),
   ]);
-  return {
-    id: account.account_id,
-    columns: {
-      group_id: account.group_id,
-      created_at: account.created_at.toISOString(),
-      ...Object.fromEntries(computed.map(({ name }) => [name, (account as Record<string, unknown>)[`computed:${name}`]])),
-      ...health,
-    },
-    traits: account.traits,
-    people,
-    events: events.get(accountId) ?? [],
-    tickets: tickets.get(accountId) ?? [],
-    surveys: surveys.get(accountId) ?? [],
-    segments: segments.get(accountId) ?? new Set(),
-  };
+  const personById = new Map(people.map((p) => [p.id, p]));
+  const records = new Map<string, AccountRecord>();
+  for (const account of accounts) {
+    const id = account.account_id;
+    const itsPeople = (peopleOf.get(id) ?? []).flatMap((p) => personById.get(p) ?? []);
+    const record: AccountRecord = {
+      id,
+      columns: {
+        group_id: account.group_id,
+        created_at: account.created_at.toISOString(),
+        ...Object.fromEntries(computed.map(({ name }) => [name, (account as Record<string, unknown>)[`computed:${name}`]])),
+        ...health.get(id),
+      },
+      traits: account.traits,
+      people: itsPeople,
+      events: events.get(id) ?? [],
+      tickets: tickets.get(id) ?? [],
+      surveys: surveys.get(id) ?? [],
+      segments: segments.get(id) ?? new Set(),
+    };
+    // The same bound as one record loaded alone: its own rows of each kind, and its people's.
+    const own = [record.events, record.tickets, record.surveys];
+    const theirs = (['events', 'tickets', 'surveys'] as const).map((kind) => itsPeople.reduce((n, p) => n + p[kind].length, 0));
+    if (own.some((rows) => rows.length > recordLimits.rows) || theirs.some((n) => n > recordLimits.rows))
+      throw new RecordTooLargeError('rows');
+    records.set(id, record);
+  }
+  return records;
 }
 
-async function loadPeople(scope: WorkspaceScope, personIds: string[], needs: RecordNeeds): Promise<PersonRecord[]> {
+async function loadPeople(
+  scope: WorkspaceScope,
+  personIds: string[],
+  needs: RecordNeeds,
+  rowLimit: number = recordLimits.rows,
+): Promise<PersonRecord[]> {
   const { db, workspaceId } = scope;
   if (personIds.length === 0) return [];
   const ids = sql<boolean>`person_id = ANY(${personIds}::uuid[])`;
@@ -230,9 +257,9 @@ async function loadPeople(scope: WorkspaceScope, personIds: string[], needs: Rec
         .orderBy('pa.account_id')
         .execute();
   const [events, tickets, surveys, segments] = await Promise.all([
-    loadEvents(db, workspaceId, 'person_id', personIds, needs.events),
-    needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'person_id', personIds) : new Map<string, SupportRecord[]>(),
-    needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'person_id', personIds) : new Map<string, SupportRecord[]>(),
+    loadEvents(db, workspaceId, 'person_id', personIds, needs.events, rowLimit),
+    needs.tickets ? loadSupport(db, workspaceId, 'tickets', 'person_id', personIds, rowLimit) : new Map<string, SupportRecord[]>(),
+    needs.surveys ? loadSupport(db, workspaceId, 'surveys', 'person_id', personIds, rowLimit) : new Map<string, SupportRecord[]>(),
     needs.segments ? loadSegments(scope, personIds) : new Map<string, Set<string>>(),
   ]);
   return people.map((p) => ({
@@ -266,6 +293,7 @@ async function loadEvents(
   owner: 'person_id' | 'account_id',
   ids: string[],
   names: RecordNeeds['events'],
+  rowLimit: number = recordLimits.rows,
 ): Promise<Map<string, EventRecord[]>> {
   if (names === 'none' || ids.length === 0) return new Map();
   let query = db
@@ -285,8 +313,8 @@ async function loadEvents(
     );
     query = query.where(sql<boolean>`(${sql.join(terms, sql` OR `)})`);
   }
-  const rows = await query.limit(recordLimits.rows + 1).execute();
-  if (rows.length > recordLimits.rows) throw new RecordTooLargeError('rows');
+  const rows = await query.limit(rowLimit + 1).execute();
+  if (rows.length > rowLimit) throw new RecordTooLargeError('rows');
   return group(
     rows.map((r) => ({
       owner: r[owner],
@@ -301,12 +329,13 @@ async function loadSupport(
   table: 'tickets' | 'surveys',
   owner: 'person_id' | 'account_id',
   ids: string[],
+  rowLimit: number = recordLimits.rows,
 ): Promise<Map<string, SupportRecord[]>> {
   if (ids.length === 0) return new Map();
   const rows = await sql<Record<string, unknown>>`
     SELECT * FROM ${sql.table(table)} WHERE workspace_id = ${workspaceId} AND ${sql.ref(owner)} = ANY(${ids}::uuid[])
-    LIMIT ${recordLimits.rows + 1}`.execute(db);
-  if (rows.rows.length > recordLimits.rows) throw new RecordTooLargeError('rows');
+    LIMIT ${rowLimit + 1}`.execute(db);
+  if (rows.rows.length > rowLimit) throw new RecordTooLargeError('rows');
   return group(
     rows.rows.map((r) => {
       const at = (table === 'tickets' ? r['created_at'] : r['submitted_at']) as Date;

@@ -44,6 +44,7 @@ export {
   limitStatementTime,
   listenForSegmentWork,
   lockProfiles,
+  profileLockKey,
   lockSegmentDefinitions,
   readSegmentBacklog,
   readWorkFailures,

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder } from 'kysely';
 import type { Pool } from 'pg';
 import type { Target } from '@strata/core';
 import type { Database } from '../schema.js';
@@ -303,9 +303,14 @@ export async function lockProfiles(scope: WorkspaceScope, profileIds: readonly s
   if (profileIds.length === 0) return;
   const sorted = [...new Set(profileIds)].sort();
   await sql`
-    SELECT pg_advisory_xact_lock(hashtextextended(${workspaceId} || ':' || id, 7))
+    SELECT pg_advisory_xact_lock(${profileLockKey(workspaceId, sql.ref('id'))})
     FROM unnest(${sorted}::text[]) WITH ORDINALITY AS t(id, n)
     ORDER BY n`.execute(db);
+}
+
+/** The advisory lock key of a profile (`id`: an expression of its id as text), as `lockProfiles` takes it. */
+export function profileLockKey(workspaceId: string, id: Expression<unknown>): RawBuilder<bigint> {
+  return sql<bigint>`hashtextextended(${workspaceId} || ':' || ${id}, 7)`;
 }
 
 /**

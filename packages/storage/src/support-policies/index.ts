@@ -18,3 +18,4 @@ export {
 export { countOpenTickets, matchTicketPolicies, type TicketPolicyMatch, type TicketSelection } from './ticket-policy-matches.js';
 export { findCurrentDecisions, insertTicketDecisions, listTicketDecisions, type StoredDecision } from './ticket-decisions.js';
 export { countSupportEvents, recordSupportEvents, type SupportEventInput } from './support-events.js';
+export { listExperimentTickets, type ExperimentTicket } from './experiment-tickets.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { PolicySet, SupportPolicy, TicketRule } from '@strata/core';
+import type { PolicyExperiment, PolicySet, SupportPolicy, TicketRule } from '@strata/core';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** Progress of re-deciding the open tickets after a policy changed. */
@@ -16,8 +16,17 @@ export interface StoredSupportPolicy extends SupportPolicy {
   redecision: RedecisionProgress | null;
 }
 
-type Row = { policy_key: string; name: string; position: number; rule_text: string; rule: unknown; sets: unknown; redecision: unknown };
-const columns = ['policy_key', 'name', 'position', 'rule_text', 'rule', 'sets', 'redecision'] as const;
+type Row = {
+  policy_key: string;
+  name: string;
+  position: number;
+  rule_text: string;
+  rule: unknown;
+  sets: unknown;
+  experiment: unknown;
+  redecision: unknown;
+};
+const columns = ['policy_key', 'name', 'position', 'rule_text', 'rule', 'sets', 'experiment', 'redecision'] as const;
 const toPolicy = (row: Row): StoredSupportPolicy => ({
   key: row.policy_key,
   name: row.name,
@@ -25,6 +34,7 @@ const toPolicy = (row: Row): StoredSupportPolicy => ({
   whenText: row.rule_text,
   when: row.rule as TicketRule,
   set: row.sets as PolicySet,
+  ...(row.experiment ? { experiment: row.experiment as PolicyExperiment } : {}),
   redecision: row.redecision as RedecisionProgress | null,
 });
 
@@ -62,6 +72,7 @@ export async function saveSupportPolicy(scope: WorkspaceScope, policy: SupportPo
       rule_text: policy.whenText,
       rule: JSON.stringify(policy.when),
       sets: JSON.stringify(policy.set),
+      experiment: policy.experiment ? JSON.stringify(policy.experiment) : null,
       updated_at: scope.clock(),
     })
     .onConflict((oc) =>
@@ -71,6 +82,7 @@ export async function saveSupportPolicy(scope: WorkspaceScope, policy: SupportPo
         rule_text: eb.ref('excluded.rule_text'),
         rule: eb.ref('excluded.rule'),
         sets: eb.ref('excluded.sets'),
+        experiment: eb.ref('excluded.experiment'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )

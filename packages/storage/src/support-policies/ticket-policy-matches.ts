@@ -6,6 +6,8 @@ import type { WorkspaceScope } from '../workspace-scope.js';
 /** A ticket with what a decision reads: the facts of the ticket and the policies whose rule holds for it. */
 export interface TicketPolicyMatch {
   ticketId: string;
+  /** Who experiments assign: the ticket's account, else its requester, else the ticket itself. */
+  unit: string;
   isOpen: boolean;
   facts: TicketFacts;
   /** Keys of the matching policies. */
@@ -31,6 +33,7 @@ export async function matchTicketPolicies(
   let query = scope.db
     .selectFrom('tickets as t')
     .select(['t.ticket_id', 't.priority', 't.created_at', 't.first_response_at', 't.solved_at', 't.is_open'])
+    .select(sql<string>`coalesce(t.account_id, t.person_id, t.ticket_id)::text`.as('unit'))
     .select(
       sql<Date | null>`(SELECT min(c.created_at) FROM ticket_messages c
         WHERE c.workspace_id = t.workspace_id AND c.ticket_id = t.ticket_id AND c.author = 'customer' AND t.first_response_at IS NOT NULL
@@ -56,6 +59,7 @@ export async function matchTicketPolicies(
   const rows = (await query.execute()) as Array<Record<string, unknown>>;
   return rows.map((row) => ({
     ticketId: row['ticket_id'] as string,
+    unit: row['unit'] as string,
     isOpen: row['is_open'] as boolean,
     facts: {
       priority: row['priority'] as TicketPriority | null,

@@ -13,6 +13,25 @@ export {
   type TicketRow,
   type TicketUpdate,
 } from './tickets.js';
+export {
+  deleteCannedResponse,
+  findCannedResponse,
+  listCannedResponses,
+  upsertCannedResponse,
+  type CannedResponseRecord,
+} from './canned-responses.js';
+export { findCustomerByUserId, findTicketCustomer, type TicketCustomer } from './ticket-customer.js';
+export {
+  deleteHelpDeskConnection,
+  findHelpDeskConnection,
+  insertTicketSyncAttempt,
+  listTicketSyncAttempts,
+  upsertHelpDeskConnection,
+  type HelpDeskConnection,
+  type HelpDeskProvider,
+  type TicketSyncAttempt,
+  type TicketSyncOutcome,
+} from './help-desk-sync.js';
 export { upsertSurvey, type NewSurveyRow, type SurveyRow } from './surveys.js';
 export {
   correctLatestCustomerSentiment,

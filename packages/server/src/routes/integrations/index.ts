@@ -1,2 +1,3 @@
+export { registerHelpDeskSyncRoutes } from './help-desk-sync-routes.js';
 export { registerIntegrationRoutes } from './integrations.js';
 export { registerWebhookRoutes } from './provider-webhooks.js';

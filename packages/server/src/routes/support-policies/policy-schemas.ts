@@ -35,11 +35,21 @@ const policySet = z.strictObject({
   responseSet: policyKey.optional().describe('a set of canned responses, by key'),
   channels: z.array(z.enum(ticketChannels)).min(1).max(ticketChannels.length).optional().describe('channels the customer is offered'),
 });
+const experiment = z
+  .strictObject({
+    holdoutPercent: z
+      .number()
+      .int('a whole percentage')
+      .min(1, 'at least 1 percent, or leave the experiment out')
+      .max(50, 'at most 50 percent: the holdout is the smaller group'),
+  })
+  .describe('run as an experiment: this share of matching customers (by account) keep the handling they would get without the policy');
 export const supportPolicyBody = z.strictObject({
   name: z.string().min(1).max(200),
   position: z.number().int().min(0).max(1_000_000).describe('lower applies first; for each attribute the first matching policy wins'),
   when: z.string().min(1).max(10_000).describe('a rule about the ticket, such as in segment "high-value" and channel = "email"'),
   set: policySet,
+  experiment: experiment.optional(),
 });
 export const previewBody = z.union([
   supportPolicyBody.extend({ key: policyKey.default('preview') }),
@@ -65,6 +75,7 @@ export const supportPolicySchema = z.object({
   position: z.number(),
   when: z.string().describe('the canonical text of the rule'),
   set: policySet,
+  experiment: experiment.nullable(),
   redecision,
 });
 
@@ -81,12 +92,13 @@ const decidedSla = z
 export const decisionSchema = z.object({
   priority: z.string().nullable().describe("the first matching policy's, else the ticket's own"),
   queue: z.string().nullable(),
-  assignee: z.null(),
+  assignee: z.string().nullable().describe("the agent the decision's queue assigned (routing), null until routed"),
   tags: z.array(z.string()),
   responseSet: z.string().nullable(),
   channels: z.array(z.string()).nullable(),
   sla: decidedSla,
   matched: z.array(z.object({ policy: z.string(), attribute: z.enum(policyAttributes) })),
+  heldOut: z.array(z.string()).describe('policies whose rule held but whose experiment kept this customer in its holdout'),
   decidedAt: z.date(),
 });
 export const previewSchema = z.object({
@@ -95,4 +107,30 @@ export const previewSchema = z.object({
   samples: z.array(
     z.object({ id: z.string(), before: decisionSchema.omit({ decidedAt: true }), after: decisionSchema.omit({ decidedAt: true }) }),
   ),
+});
+
+const interval = z.object({ low: z.number(), high: z.number() });
+/** `GET /support-policies/{key}/experiment`. */
+export const experimentReadoutSchema = z.object({
+  policy: z.string(),
+  holdoutPercent: z.number(),
+  arms: z.object({
+    treatment: z.object({ tickets: z.number(), accounts: z.number() }),
+    holdout: z.object({ tickets: z.number(), accounts: z.number() }),
+  }),
+  metrics: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      kind: z.enum(['proportion', 'mean']),
+      better: z.enum(['higher', 'lower']),
+      treatment: z.object({ n: z.number(), value: z.number().nullable() }),
+      holdout: z.object({ n: z.number(), value: z.number().nullable() }),
+      difference: z.number().nullable().describe('treatment minus holdout'),
+      ci: interval.nullable().describe('95% interval of the difference'),
+      pValue: z.number().nullable().describe('two-sided; null when there is nothing to test'),
+      warnings: z.array(z.string()),
+    }),
+  ),
+  warnings: z.array(z.string()),
 });

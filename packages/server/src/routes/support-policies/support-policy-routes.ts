@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { checkSupportPolicy, previewPolicies, requestRedecision, type CheckedPolicy, type SupportPolicyInput } from '@strata/engine';
+import {
+  checkSupportPolicy,
+  policyExperimentReadout,
+  previewPolicies,
+  requestRedecision,
+  type CheckedPolicy,
+  type SupportPolicyInput,
+} from '@strata/engine';
 import {
   deleteSupportPolicy,
   findSupportPolicy,
@@ -15,7 +22,14 @@ import {
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { auditBy } from '../audit/index.js';
-import { keyParams, previewBody, previewSchema, supportPolicyBody, supportPolicySchema } from './policy-schemas.js';
+import {
+  experimentReadoutSchema,
+  keyParams,
+  previewBody,
+  previewSchema,
+  supportPolicyBody,
+  supportPolicySchema,
+} from './policy-schemas.js';
 
 const view = (policy: StoredSupportPolicy): z.output<typeof supportPolicySchema> => ({
   key: policy.key,
@@ -23,6 +37,7 @@ const view = (policy: StoredSupportPolicy): z.output<typeof supportPolicySchema>
   position: policy.position,
   when: policy.whenText,
   set: policy.set,
+  experiment: policy.experiment ?? null,
   redecision: policy.redecision,
 });
 
@@ -68,6 +83,30 @@ export function registerSupportPolicyRoutes(app: FastifyInstance, deps: { auth: 
       const policy = await findSupportPolicy(scope, request.params.key);
       if (!policy) throw new AppError('NOT_FOUND', `no support policy "${request.params.key}": list them with GET /support-policies`);
       return view(policy);
+    },
+  );
+  api.get(
+    '/support-policies/:key/experiment',
+    {
+      schema: {
+        operationId: 'getSupportPolicyExperiment',
+        summary:
+          "A policy's experiment: the tickets it handled against those its holdout kept out, on CSAT, first response, resolution, reopens and the accounts' retention, each with an interval and a p-value",
+        tags: ['support-policies'],
+        params: keyParams,
+        response: { 200: experimentReadoutSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'settings:read');
+      const policy = await findSupportPolicy(scope, request.params.key);
+      if (!policy) throw new AppError('NOT_FOUND', `no support policy "${request.params.key}": list them with GET /support-policies`);
+      if (!policy.experiment)
+        throw new AppError(
+          'NOT_FOUND',
+          `support policy "${policy.key}" runs no experiment: PUT it with experiment: {holdoutPercent} to hold some customers out`,
+        );
+      return policyExperimentReadout(scope, policy);
     },
   );
   api.put(

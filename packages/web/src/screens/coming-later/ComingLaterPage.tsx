@@ -24,12 +24,6 @@ export function ComingLaterPage({ title, children }: { title: string; children: 
   );
 }
 
-export const QueuePage = () => (
-  <ComingLaterPage title="Queue">
-    The triage queue will list open tickets ordered by the priority and SLA their customers' segments give them. Until then, the API lists
-    tickets at <Code>GET /api/v1/tickets</Code>.
-  </ComingLaterPage>
-);
 export const PlaybooksPage = () => (
   <ComingLaterPage title="Playbooks">
     Playbooks (plays that run when a customer enters a segment) come with the playbooks capability. Membership webhooks already notify your

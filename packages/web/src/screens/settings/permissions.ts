@@ -14,6 +14,8 @@ export const settingsPages = [
   { path: 'business-hours', label: 'Business hours', permission: 'settings:read' },
   { path: 'support-policies', label: 'Support policies', permission: 'settings:read' },
   { path: 'text-models', label: 'Text models', permission: 'settings:read' },
+  { path: 'queues', label: 'Queues', permission: 'settings:read' },
+  { path: 'canned-responses', label: 'Canned responses', permission: 'tickets:read' },
   { path: 'workspace', label: 'Workspace', permission: 'settings:read' },
   { path: 'system', label: 'System', permission: 'system:read' },
 ] as const;

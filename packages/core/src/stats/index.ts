@@ -1,0 +1,11 @@
+export {
+  compareMeans,
+  compareProportions,
+  summarize,
+  wilsonInterval,
+  type Counts,
+  type Interval,
+  type MeanComparison,
+  type ProportionComparison,
+  type Sample,
+} from './tests.js';
