@@ -109,7 +109,7 @@ describe('the queue page', () => {
     // The countdown ticks without a reload.
     const before = await first.getByText(/breached/).textContent();
     await expect.poll(() => first.getByText(/breached/).textContent(), { timeout: 5_000 }).not.toBe(before);
-    await ui.checkScreen('queue', { waitFor: 'load' });
+    await ui.checkScreen('queue-tickets', { waitFor: 'load' });
 
     await page.getByLabel('Assigned to me').check();
     await expect.poll(() => rows().count()).toBe(2);

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Checkbox, Group, NativeSelect, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, NativeSelect, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -11,7 +11,8 @@ import { SlaCountdown } from './SlaCountdown';
 const pageSize = 25;
 // Scores move as SLA clocks run: the list follows on its own.
 const refetchInterval = 30_000;
-const priorityColor: Record<string, string> = { urgent: 'red', high: 'orange', normal: 'blue', low: 'gray' };
+// Words in each colour's darkest shade, none of them orange: light badges and orange.9 fail WCAG contrast.
+const priorityColor: Record<string, string> = { urgent: 'red', high: 'violet', normal: 'blue', low: 'gray' };
 const sentimentColor: Record<string, string> = { negative: 'red', neutral: 'gray', positive: 'green' };
 const termName: Record<string, string> = {
   priority: 'Priority',
@@ -99,17 +100,17 @@ export function TriagePage() {
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm">{t.subject ?? '(no subject)'}</Text>
-                        <Text size="xs" c="dimmed">
+                        <Text size="xs" c="gray.7">
                           {[t.queue && `queue ${t.queue}`, t.language].filter(Boolean).join(' · ')}
                         </Text>
                       </Table.Td>
                       <Table.Td>
                         {t.priority ? (
-                          <Badge size="sm" variant="light" color={priorityColor[t.priority] ?? 'gray'}>
+                          <Text size="sm" fw={700} tt="uppercase" c={`${priorityColor[t.priority] ?? 'gray'}.9`}>
                             {t.priority}
-                          </Badge>
+                          </Text>
                         ) : (
-                          <Text size="sm" c="dimmed">
+                          <Text size="sm" c="gray.7">
                             none
                           </Text>
                         )}
@@ -118,7 +119,7 @@ export function TriagePage() {
                         {t.sla ? (
                           <SlaCountdown dueAt={t.sla.dueAt} milestone={t.sla.milestone} />
                         ) : (
-                          <Text size="sm" c="dimmed">
+                          <Text size="sm" c="gray.7">
                             no SLA
                           </Text>
                         )}
@@ -131,7 +132,7 @@ export function TriagePage() {
                             </Anchor>
                           )}
                           {t.customer.groupId && (
-                            <Anchor component={Link} to={`/accounts/${encodeURIComponent(t.customer.groupId)}`} size="xs" c="dimmed">
+                            <Anchor component={Link} to={`/accounts/${encodeURIComponent(t.customer.groupId)}`} size="xs" c="gray.7">
                               {t.customer.accountName ?? t.customer.groupId}
                               {t.customer.churnRisk !== null && ` · churn risk ${Math.round(t.customer.churnRisk * 100)}%`}
                             </Anchor>
@@ -140,11 +141,11 @@ export function TriagePage() {
                       </Table.Td>
                       <Table.Td>
                         {t.sentiment ? (
-                          <Badge size="sm" variant="light" color={sentimentColor[t.sentiment] ?? 'gray'}>
+                          <Text size="sm" fw={600} c={`${sentimentColor[t.sentiment] ?? 'gray'}.9`}>
                             {t.sentiment}
-                          </Badge>
+                          </Text>
                         ) : (
-                          <Text size="sm" c="dimmed">
+                          <Text size="sm" c="gray.7">
                             unknown
                           </Text>
                         )}
