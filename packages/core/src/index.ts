@@ -254,6 +254,7 @@ export {
 export {
   assignmentMethods,
   languageFallbacks,
+  queueHelpDesks,
   pickAgent,
   type AgentSeat,
   type AgentStatus,
@@ -261,6 +262,7 @@ export {
   type AssignmentInput,
   type AssignmentMethod,
   type LanguageFallback,
+  type QueueHelpDesk,
   type QueueDefinition,
   defaultTriageWeights,
   slaUrgency,

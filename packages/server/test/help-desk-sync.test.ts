@@ -295,6 +295,45 @@ describe('help-desk sync', { shuffle: false }, () => {
     expect(call?.body).toEqual({ ticket: { priority: 'urgent', additional_tags: ['strata-outage'] } });
   });
 
+  it("moves a ticket decided into a queue to the queue's group in its help desk", async () => {
+    const queue = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/queues/billing',
+      headers: admin(),
+      payload: { name: 'Billing', agents: [], assignment: 'manual', helpDeskGroups: { zendesk: '3601', intercom: 'team-9' } },
+    });
+    expect(queue.statusCode, queue.body).toBe(201);
+    expect(queue.json()).toMatchObject({ helpDeskGroups: { zendesk: '3601', intercom: 'team-9' } });
+    const unknownDesk = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/queues/billing',
+      headers: admin(),
+      payload: { name: 'Billing', agents: [], helpDeskGroups: { zendsk: '1' } },
+    });
+    expect(unknownDesk.statusCode).toBe(400);
+    expect(unknownDesk.body).toContain('helpDeskGroups');
+    const policy = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/support-policies/zendesk-billing',
+      headers: admin(),
+      payload: { name: 'Billing to billing', position: 2, when: 'source = "zendesk" and subject contains "invoice"', set: { queue: 'billing' } },
+    });
+    expect(policy.statusCode, policy.body).toBe(201);
+    const outcome = await writeTicket(scope(), {
+      source: 'zendesk',
+      externalId: '301',
+      requester: { userId: 'ada' },
+      subject: 'Wrong invoice',
+      tags: [],
+    });
+    if (outcome.kind !== 'stored') throw new Error(`ticket not stored: ${outcome.kind}`);
+    const answer = await settled(outcome.ticket.id);
+    expect(answer.state).toBe('synced');
+    expect(answer.items[0]?.request).toMatchObject({ group: '3601' });
+    const [call] = requestsTo('/zendesk/api/v2/tickets/301.json');
+    expect(call?.body).toMatchObject({ ticket: { group_id: 3601 } });
+  });
+
   it('sent every request as the providers document them', () => {
     expect(mismatches).toEqual([]);
   });

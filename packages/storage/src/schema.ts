@@ -600,6 +600,7 @@ export interface Database {
     assignment: 'round-robin' | 'least-loaded' | 'manual';
     language_fallback: 'any-agent' | 'unassigned';
     agents: ColumnType<AgentSeatRow[], string, string>;
+    help_desk_groups: ColumnType<Partial<Record<'zendesk' | 'freshdesk' | 'intercom', string>>, string | undefined, string>;
     last_assigned: string | null;
     created_at: CreatedAt;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

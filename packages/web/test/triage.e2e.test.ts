@@ -80,10 +80,13 @@ describe('the queue page', () => {
     await page.getByRole('button', { name: 'Add agent' }).click();
     await page.getByLabel('Agent 2 email').fill('bo@example.com');
     await page.getByLabel('Agent 2 languages').fill('en, de');
+    await page.getByLabel('Zendesk group id').fill('3601');
     await ui.checkScreen('settings-queues', { waitFor: 'load' });
     await page.getByRole('button', { name: 'Save queue' }).click();
     const queueRow = page.getByRole('table', { name: 'Queues' }).getByRole('row', { name: /Tier 1/ });
     await expect.poll(() => queueRow.textContent().catch(() => '')).toContain(`${owner.email}, bo@example.com`);
+    const saved = (await api('GET', '/api/v1/queues/tier-1', undefined)) as unknown as { helpDeskGroups: object };
+    expect(saved.helpDeskGroups).toEqual({ zendesk: '3601' });
 
     const ticket = (userId: string, subject: string, priority: string, minutesAgo: number) =>
       api(

@@ -1,10 +1,12 @@
 export {
   assignmentMethods,
   languageFallbacks,
+  queueHelpDesks,
   type AgentSeat,
   type AgentStatus,
   type AssignmentMethod,
   type LanguageFallback,
+  type QueueHelpDesk,
   type QueueDefinition,
 } from './queue.js';
 export { pickAgent, type Assignment, type AssignmentInput } from './pick-agent.js';

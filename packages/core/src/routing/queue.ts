@@ -22,6 +22,10 @@ export interface AgentSeat {
   capacity: number;
 }
 
+/** Help desks a decision's queue is written back to, as their group (or team) of agents. */
+export const queueHelpDesks = ['zendesk', 'freshdesk', 'intercom'] as const;
+export type QueueHelpDesk = (typeof queueHelpDesks)[number];
+
 export interface QueueDefinition {
   key: string;
   name: string;
@@ -29,4 +33,9 @@ export interface QueueDefinition {
   languageFallback: LanguageFallback;
   /** In order: round-robin goes down this list, least-loaded breaks ties by it. */
   agents: AgentSeat[];
+  /**
+   * The queue's group in each help desk tickets come from: a Zendesk or Freshdesk group id, an
+   * Intercom team id. A ticket decided into the queue is moved to that group there.
+   */
+  helpDeskGroups: { [desk in QueueHelpDesk]?: string | undefined };
 }

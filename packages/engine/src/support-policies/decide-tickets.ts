@@ -85,14 +85,17 @@ export async function decideTickets(scope: WorkspaceScope, selection: TicketSele
 }
 
 /**
- * Writes a changed priority or tags back to the help desk a ticket came from (a job per ticket,
- * replaced by a newer decision while it waits). Tickets from the API have nowhere to go back to.
+ * Writes a changed priority, tags or queue back to the help desk a ticket came from (a job per
+ * ticket, replaced by a newer decision while it waits). The queue goes as its group there, when
+ * the queue names one for that help desk. Tickets from the API have nowhere to go back to.
  */
 async function syncToHelpDesks(scope: WorkspaceScope, changes: readonly DecisionChange[]): Promise<void> {
   const moved = changes.filter(
     (c) =>
       c.after.priority !== null &&
-      (c.after.priority !== c.before?.priority || c.after.tags.join('\n') !== (c.before?.tags ?? []).join('\n')),
+      (c.after.priority !== c.before?.priority ||
+        c.after.queue !== (c.before?.queue ?? null) ||
+        c.after.tags.join('\n') !== (c.before?.tags ?? []).join('\n')),
   );
   if (moved.length === 0) return;
   const fromHelpDesks = await scope.db
@@ -109,5 +112,10 @@ async function syncToHelpDesks(scope: WorkspaceScope, changes: readonly Decision
   const synced = new Set(fromHelpDesks.map((t) => t.ticket_id));
   for (const change of moved)
     if (synced.has(change.ticketId))
-      await syncTicketDecision(scope, { ticketId: change.ticketId, priority: change.after.priority!, tags: change.after.tags });
+      await syncTicketDecision(scope, {
+        ticketId: change.ticketId,
+        priority: change.after.priority!,
+        tags: change.after.tags,
+        ...(change.after.queue === null ? {} : { queue: change.after.queue }),
+      });
 }

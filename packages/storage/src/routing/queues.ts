@@ -14,6 +14,7 @@ type QueueRow = {
   assignment: QueueDefinition['assignment'];
   language_fallback: QueueDefinition['languageFallback'];
   agents: QueueDefinition['agents'];
+  help_desk_groups: QueueDefinition['helpDeskGroups'];
   last_assigned: string | null;
   created_at: Date;
   updated_at: Date;
@@ -25,12 +26,13 @@ const toQueue = (r: QueueRow): StoredQueue => ({
   assignment: r.assignment,
   languageFallback: r.language_fallback,
   agents: r.agents,
+  helpDeskGroups: r.help_desk_groups,
   lastAssigned: r.last_assigned,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
 
-const columns = ['key', 'name', 'assignment', 'language_fallback', 'agents', 'last_assigned', 'created_at', 'updated_at'] as const;
+const columns = ['key', 'name', 'assignment', 'language_fallback', 'agents', 'help_desk_groups', 'last_assigned', 'created_at', 'updated_at'] as const;
 
 export async function listQueues(scope: WorkspaceScope): Promise<StoredQueue[]> {
   const rows = await scope.db
@@ -65,6 +67,7 @@ export async function saveQueue(scope: WorkspaceScope, queue: QueueDefinition): 
       assignment: queue.assignment,
       language_fallback: queue.languageFallback,
       agents: JSON.stringify(queue.agents),
+      help_desk_groups: JSON.stringify(queue.helpDeskGroups),
     })
     .onConflict((c) =>
       c.columns(['workspace_id', 'key']).doUpdateSet({
@@ -72,6 +75,7 @@ export async function saveQueue(scope: WorkspaceScope, queue: QueueDefinition): 
         assignment: queue.assignment,
         language_fallback: queue.languageFallback,
         agents: JSON.stringify(queue.agents),
+        help_desk_groups: JSON.stringify(queue.helpDeskGroups),
         updated_at: sql`now()`,
       }),
     )

@@ -9,6 +9,8 @@ export interface TicketDecisionSync {
   priority: TicketPriority;
   /** The help desk's group (Zendesk, Freshdesk) or team (Intercom) id. */
   group?: string | undefined;
+  /** The decision's queue: its group in the ticket's help desk is looked up when the job runs. */
+  queue?: string | undefined;
   tags?: string[] | undefined;
 }
 
@@ -27,6 +29,7 @@ export async function syncTicketDecision(scope: WorkspaceScope, decision: Ticket
       update: {
         priority: decision.priority,
         ...(decision.group === undefined ? {} : { group: decision.group }),
+        ...(decision.queue === undefined ? {} : { queue: decision.queue }),
         ...(decision.tags === undefined ? {} : { tags: decision.tags }),
       },
       rateLimited: 0,

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { ticketPriorities } from '@strata/core';
 import {
   findHelpDeskConnection,
+  findQueue,
   findTicket,
   insertTicketSyncAttempt,
   workspaceScope,
+  type HelpDeskProvider,
   type TicketSyncOutcome,
   type WorkspaceScope,
 } from '@strata/storage';
@@ -23,6 +25,8 @@ const payload = z.object({
   update: z.object({
     priority: z.enum(ticketPriorities),
     group: z.string().optional(),
+    /** A queue whose group in the ticket's help desk becomes `group` (a queue with none there sends none). */
+    queue: z.string().optional(),
     tags: z.array(z.string()).optional(),
   }),
   /** 429s answered so far for this decision; each one re-queues the job after its Retry-After. */
@@ -49,10 +53,11 @@ export const syncTicketTask: Task<z.output<typeof payload>> = {
     // A ticket deleted (its person erased) or not from a help desk has nowhere to go.
     if (!ticket || !isHelpDeskProvider(ticket.source) || ticket.external_id === null) return;
     const provider = ticket.source;
+    const group = job.update.group ?? (job.update.queue === undefined ? undefined : await queueGroup(scope, job.update.queue, provider));
     const update = {
       externalTicketId: ticket.external_id,
       priority: job.update.priority,
-      ...(job.update.group === undefined ? {} : { group: job.update.group }),
+      ...(group === undefined ? {} : { group }),
       // Freshdesk replaces the whole list: send the tags the ticket has and the decision's.
       ...(job.update.tags === undefined
         ? {}
@@ -96,6 +101,12 @@ export const syncTicketTask: Task<z.output<typeof payload>> = {
     if (!final) throw new Error(`ticket ${ticket.ticket_id} sync to ${provider}: ${result.error}`);
   },
 };
+
+/** The queue's group in this help desk, read when the job runs so an edited queue's new group is used. */
+async function queueGroup(scope: WorkspaceScope, queueKey: string, provider: HelpDeskProvider): Promise<string | undefined> {
+  const queue = await findQueue(scope, queueKey);
+  return queue?.helpDeskGroups[provider];
+}
 
 async function requeueAfter(scope: WorkspaceScope, job: z.output<typeof payload>, seconds: number): Promise<void> {
   const runAt = new Date(scope.clock().getTime() + seconds * 1000);

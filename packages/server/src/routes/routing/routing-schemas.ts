@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assignmentMethods, languageFallbacks } from '@strata/core';
+import { assignmentMethods, languageFallbacks, queueHelpDesks, type QueueHelpDesk } from '@strata/core';
 
 const language = z
   .string()
@@ -13,6 +13,12 @@ const agentSeat = z.object({
   capacity: z.number().int('a whole number of open tickets').min(1).max(1000).default(10),
 });
 
+const groupId = z.string().trim().min(1).max(100);
+/** The queue's group id in each help desk (Intercom: a team id); one not listed is left alone there. */
+const helpDeskGroups = z.strictObject(
+  Object.fromEntries(queueHelpDesks.map((desk) => [desk, groupId.optional()])) as Record<QueueHelpDesk, z.ZodOptional<typeof groupId>>,
+);
+
 export const queueBody = z.object({
   name: z.string().trim().min(1).max(200),
   agents: z
@@ -21,6 +27,7 @@ export const queueBody = z.object({
     .refine((agents) => new Set(agents.map((a) => a.email)).size === agents.length, 'each agent once: an email is listed twice'),
   assignment: z.enum(assignmentMethods).default('round-robin'),
   languageFallback: z.enum(languageFallbacks).default('any-agent'),
+  helpDeskGroups: helpDeskGroups.default({}),
 });
 
 export const queueSchema = z.object({
@@ -29,6 +36,7 @@ export const queueSchema = z.object({
   agents: z.array(z.object({ email: z.string(), skills: z.array(z.string()), languages: z.array(z.string()), capacity: z.number() })),
   assignment: z.enum(assignmentMethods),
   languageFallback: z.enum(languageFallbacks),
+  helpDeskGroups: z.object({ zendesk: z.string().optional(), freshdesk: z.string().optional(), intercom: z.string().optional() }),
   lastAssigned: z.string().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),

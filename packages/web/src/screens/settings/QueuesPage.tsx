@@ -93,6 +93,11 @@ function QueueForm({ queue, onDone }: { queue: Queue | undefined; onDone: () => 
   const [name, setName] = useState(queue?.name ?? '');
   const [assignment, setAssignment] = useState<Queue['assignment']>(queue?.assignment ?? 'round-robin');
   const [languageFallback, setLanguageFallback] = useState<Queue['languageFallback']>(queue?.languageFallback ?? 'any-agent');
+  const [groups, setGroups] = useState({
+    zendesk: queue?.helpDeskGroups.zendesk ?? '',
+    freshdesk: queue?.helpDeskGroups.freshdesk ?? '',
+    intercom: queue?.helpDeskGroups.intercom ?? '',
+  });
   const [seats, setSeats] = useState<SeatDraft[]>(
     queue?.agents.map((a) => ({
       email: a.email,
@@ -112,6 +117,12 @@ function QueueForm({ queue, onDone }: { queue: Queue | undefined; onDone: () => 
             name,
             assignment,
             languageFallback,
+            // An empty box means no group there: the help desk keeps its own.
+            helpDeskGroups: Object.fromEntries(
+              Object.entries(groups)
+                .map(([desk, id]) => [desk, id.trim()])
+                .filter(([, id]) => id !== ''),
+            ),
             agents: seats
               .filter((s) => s.email.trim() !== '')
               .map((s) => ({ email: s.email.trim(), languages: words(s.languages), skills: words(s.skills), capacity: s.capacity })),
@@ -173,6 +184,26 @@ function QueueForm({ queue, onDone }: { queue: Queue | undefined; onDone: () => 
               { value: 'any-agent', label: 'Any agent takes it' },
               { value: 'unassigned', label: 'It waits, unassigned' },
             ]}
+          />
+        </Group>
+        <Group grow align="flex-start">
+          <TextInput
+            label="Zendesk group id"
+            description="tickets from Zendesk move to this group"
+            value={groups.zendesk}
+            onChange={(e) => setGroups({ ...groups, zendesk: e.currentTarget.value })}
+          />
+          <TextInput
+            label="Freshdesk group id"
+            description="tickets from Freshdesk move to this group"
+            value={groups.freshdesk}
+            onChange={(e) => setGroups({ ...groups, freshdesk: e.currentTarget.value })}
+          />
+          <TextInput
+            label="Intercom team id"
+            description="conversations from Intercom are assigned to this team"
+            value={groups.intercom}
+            onChange={(e) => setGroups({ ...groups, intercom: e.currentTarget.value })}
           />
         </Group>
         <Table aria-label="Agent seats">
