@@ -316,7 +316,12 @@ describe('help-desk sync', { shuffle: false }, () => {
       method: 'PUT',
       url: '/api/v1/support-policies/zendesk-billing',
       headers: admin(),
-      payload: { name: 'Billing to billing', position: 2, when: 'source = "zendesk" and subject contains "invoice"', set: { queue: 'billing' } },
+      payload: {
+        name: 'Billing to billing',
+        position: 2,
+        when: 'source = "zendesk" and subject contains "invoice"',
+        set: { queue: 'billing' },
+      },
     });
     expect(policy.statusCode, policy.body).toBe(201);
     const outcome = await writeTicket(scope(), {

@@ -32,7 +32,17 @@ const toQueue = (r: QueueRow): StoredQueue => ({
   updatedAt: r.updated_at,
 });
 
-const columns = ['key', 'name', 'assignment', 'language_fallback', 'agents', 'help_desk_groups', 'last_assigned', 'created_at', 'updated_at'] as const;
+const columns = [
+  'key',
+  'name',
+  'assignment',
+  'language_fallback',
+  'agents',
+  'help_desk_groups',
+  'last_assigned',
+  'created_at',
+  'updated_at',
+] as const;
 
 export async function listQueues(scope: WorkspaceScope): Promise<StoredQueue[]> {
   const rows = await scope.db
