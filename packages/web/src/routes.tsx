@@ -18,6 +18,7 @@ const CustomersPage = named(() => import('./screens/customers/CustomersPage'), '
 const PersonPage = named(() => import('./screens/customer/PersonPage'), 'PersonPage');
 const AccountPage = named(() => import('./screens/customer/AccountPage'), 'AccountPage');
 const TriagePage = named(() => import('./screens/triage/TriagePage'), 'TriagePage');
+const TicketPage = named(() => import('./screens/ticket/TicketPage'), 'TicketPage');
 const HealthPage = named(() => import('./screens/health/HealthPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
 const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
@@ -63,6 +64,7 @@ export const routes: RouteObject[] = [
           { path: 'people/:userId', element: <PersonPage /> },
           { path: 'accounts/:groupId', element: <AccountPage /> },
           { path: 'queue', element: <TriagePage /> },
+          { path: 'tickets/:id', element: <TicketPage /> },
           { path: 'health', element: <HealthPage /> },
           { path: 'health/churn-model', element: <ChurnModelPage /> },
           { path: 'playbooks', element: <PlaybooksPage /> },

@@ -15,6 +15,7 @@ import {
 import { countWithStrata, disagreements, loadIntoDuckDb, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
 import { runSetBasedOnDuckDb } from './bench-duckdb-setbased.js';
 import { measureHealthLatency } from './bench-health.js';
+import { measureTicketRedecision } from './bench-redecision.js';
 import { measureSupportLatency, measureTicketThroughput } from './bench-support.js';
 import { describeMachine } from './bench-server.js';
 import { driveIngestion, ingestBatch } from './bench-ingest.js';
@@ -70,7 +71,7 @@ export function registerBenchCommand(program: Command): void {
     .addOption(
       new Option(
         '--only <steps>',
-        'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s',
+        'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s, ticket re-decision',
       ).choices(['live', 'web', 'support']),
     )
     .option(
@@ -201,7 +202,16 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       if (options.only === 'support') {
         progress('posting 1000 tickets from new requesters through POST /api/v1/tickets, 8 at a time, text analysis on');
         const ticketsPerS = await measureTicketThroughput(processes.url, writeKey, 1000, 8);
-        return { size: options.size, machine: describeMachine(), tickets_per_s: Math.round(ticketsPerS), only: 'support' };
+        progress('latency from a membership change to the open ticket decided again by a support policy (40 probes)');
+        const redecision = await measureTicketRedecision(processes.url, { write: writeKey, admin: adminKey }, 40);
+        return {
+          size: options.size,
+          machine: describeMachine(),
+          tickets_per_s: Math.round(ticketsPerS),
+          ticket_redecision_ms: redecision.change,
+          ticket_redecision_ack_ms: redecision.ack,
+          only: 'support',
+        };
       }
       const live = options.only === 'live';
       const recompute = live ? undefined : await timeRecompute(scoped, workspace.id);
@@ -300,6 +310,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const support = await measureSupportLatency(url, keys, 40);
       progress('latency from an account write to its new health score (40 probes)');
       const health = await measureHealthLatency(url, keys, 40);
+      progress('latency from a membership change to the open ticket decided again by a support policy (40 probes)');
+      const redecision = await measureTicketRedecision(url, keys, 40);
       progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
       const preview = await drivePreviews(url, adminKey);
       // Counted again: the support step created two segments of its own, which the list shows too.
@@ -315,6 +327,8 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         ...memory,
         support_latency_ms: support,
         health_latency_ms: health,
+        ticket_redecision_ms: redecision.change,
+        ticket_redecision_ack_ms: redecision.ack,
         recompute_s: round(recompute.seconds),
         recompute_ms_per_segment: recompute.perSegment,
         naive_sql_recompute_s: round(naive.seconds),
@@ -417,16 +431,12 @@ function summaryTable(results: Record<string, unknown>): string {
  * DuckDB load, at one instant; all four must agree.
  */
 async function runBaselines(strata: StrataDb, dataDir: string, workspaceId: string, progress: (text: string) => void) {
-  const segmentKeys = (
-    await workspaceScope(strata.db, workspaceId, () => new Date())
-      .db.selectFrom('segments')
-      .select('segment_key')
-      .where('workspace_id', '=', workspaceId)
-      .execute()
-  ).map((r) => r.segment_key);
   progress('the same segments as plain SQL on PostgreSQL, then on DuckDB, then set-based on DuckDB, at one instant; all must agree');
   const baselineAt = new Date();
+  // Only the segments Strata's own count covers: those on stored scores (health, the quadrant,
+  // churn risk) have no plain SQL over the raw rows to compare with.
   const strataCounts = await countWithStrata(strata.db, workspaceId, baselineAt);
+  const segmentKeys = Object.keys(strataCounts);
   const naive = await runNaiveOnPostgres(strata.pool, segmentKeys, workspaceId, baselineAt);
   const loaded = await loadIntoDuckDb(strata.pool, dataDir, workspaceId);
   try {

@@ -19,12 +19,20 @@ export function TicketDecision({ ticketId, subject }: { ticketId: string; subjec
   );
 }
 
-function DecisionDetails({ ticketId }: { ticketId: string }) {
+/** The decision now and every earlier one, newest first: the popover's body, and a section of the ticket page. */
+export function DecisionDetails({ ticketId, refreshMs }: { ticketId: string; refreshMs?: number }) {
   const path = { params: { path: { id: ticketId } } };
-  const ticket = useQuery({ queryKey: ['ticket', ticketId], queryFn: () => unwrap(api.GET('/api/v1/tickets/{id}', path)) });
+  // On the ticket page the decision is read again every few seconds: segments change while it is open.
+  const refetchInterval = refreshMs ?? false;
+  const ticket = useQuery({
+    queryKey: ['ticket', ticketId],
+    queryFn: () => unwrap(api.GET('/api/v1/tickets/{id}', path)),
+    refetchInterval,
+  });
   const history = useQuery({
     queryKey: ['ticket', ticketId, 'decisions'],
     queryFn: () => unwrap(api.GET('/api/v1/tickets/{id}/decisions', path)),
+    refetchInterval,
   });
   if (ticket.isPending || history.isPending) return <Text size="sm">Loading the decision…</Text>;
   if (ticket.isError || history.isError) return <Text size="sm">The decision could not be loaded.</Text>;

@@ -1,6 +1,7 @@
-import { Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
+import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ErrorState } from '../../shell/PageState';
 import { useCan } from '../settings/permissions';
@@ -65,7 +66,9 @@ export function Tickets({ customer }: { customer: Customer }) {
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{t.subject ?? '(no subject)'}</Text>
+                  <Anchor component={Link} to={`/tickets/${t.id}`} size="sm">
+                    {t.subject ?? '(no subject)'}
+                  </Anchor>
                   <Text size="xs" c="dimmed">
                     {[t.source, t.externalId, t.priority, t.channel].filter(Boolean).join(' · ')}
                   </Text>

@@ -99,7 +99,9 @@ export function TriagePage() {
                         </Tooltip>
                       </Table.Td>
                       <Table.Td>
-                        <Text size="sm">{t.subject ?? '(no subject)'}</Text>
+                        <Anchor component={Link} to={`/tickets/${t.id}`} size="sm">
+                          {t.subject ?? '(no subject)'}
+                        </Anchor>
                         <Text size="xs" c="gray.7">
                           {[t.queue && `queue ${t.queue}`, t.language].filter(Boolean).join(' · ')}
                         </Text>
