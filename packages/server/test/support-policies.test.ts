@@ -169,6 +169,28 @@ describe('SLA and support policies', () => {
     expect(decisions[0]).toMatchObject({ priority: 'normal', sla: null, queue: 'email' });
   });
 
+  it('reorders every policy at once, refusing a list that leaves one out or names one twice', async () => {
+    const before = (await call('GET', '/api/v1/support-policies')).json<Array<{ key: string }>>().map((p) => p.key);
+    expect(before.length).toBeGreaterThan(1);
+    const reversed = [...before].reverse();
+    const missing = await call('POST', '/api/v1/support-policies/reorder', { keys: reversed.slice(1) });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain(`keys: missing: ${before.at(-1)!}`);
+    const twice = await call('POST', '/api/v1/support-policies/reorder', { keys: [...reversed, reversed[0], 'nope'] });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('no support policy \\"nope\\"');
+    expect(twice.body).toContain(`listed more than once: ${reversed[0]}`);
+    expect((await call('GET', '/api/v1/support-policies')).json<Array<{ key: string }>>().map((p) => p.key)).toEqual(before);
+
+    const reordered = await call('POST', '/api/v1/support-policies/reorder', { keys: reversed });
+    expect(reordered.statusCode, reordered.body).toBe(200);
+    const listed = (await call('GET', '/api/v1/support-policies')).json<Array<{ key: string; position: number }>>();
+    expect(listed.map((p) => p.key)).toEqual(reversed);
+    expect(listed.map((p) => p.position)).toEqual(reversed.map((_, i) => (i + 1) * 10));
+    // Put back, so the tests after this one see the order they expect.
+    expect((await call('POST', '/api/v1/support-policies/reorder', { keys: before })).statusCode).toBe(200);
+  });
+
   it('previews a policy without saving it, then re-decides the open tickets when it is saved', async () => {
     const body = { name: 'Email first', position: 0, when: 'channel = "email"', set: { priority: 'high' } };
     const preview = await call('POST', '/api/v1/support-policies/preview', body);

@@ -150,6 +150,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   putSupportPolicy: 'settings:write',
   deleteSupportPolicy: 'settings:write',
   previewSupportPolicies: 'settings:read',
+  reorderSupportPolicies: 'settings:write',
   listTicketDecisions: 'tickets:read',
   getPersonEntitlements: 'people:read',
   getAccountEntitlements: 'people:read',
@@ -623,6 +624,7 @@ beforeAll(async () => {
     status: 'away',
     weights: { priority: 1, sla: 1, churnRisk: 1, value: 1, sentiment: 1 },
     when: 'channel = "email"',
+    keys: [b.ids.supportPolicy],
     targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
   };
 

@@ -350,6 +350,7 @@ export {
   readSlaWarningMinutes,
   recordSupportEvents,
   saveSlaPolicy,
+  reorderSupportPolicies,
   saveSupportPolicy,
   type RedecisionProgress,
   type StoredDecision,

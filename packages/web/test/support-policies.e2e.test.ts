@@ -94,6 +94,31 @@ describe('support policies in the web UI', () => {
     await ui.checkScreen('support-policies');
   }, 120_000);
 
+  it('reorders the policies with the arrow buttons and by dragging a row', async () => {
+    const created = await page.request.put(`${baseUrl}/api/v1/support-policies/email-tags`, {
+      headers: { origin: baseUrl },
+      data: { name: 'Email tags', position: 50, when: 'channel = "email"', set: { tags: ['email'] } },
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    await page.goto(`${baseUrl}/settings/support-policies`);
+    const names = () =>
+      section('Support policies')
+        .getByRole('row')
+        .evaluateAll((rows) => rows.slice(1).map((r) => r.getAttribute('aria-label')));
+    await expect.poll(names).toEqual(['High value first', 'Email tags']);
+    await page.getByRole('button', { name: 'Move Email tags up' }).click();
+    await expect.poll(names).toEqual(['Email tags', 'High value first']);
+    // Dragging the second row onto the first puts it back first; the order is saved either way.
+    const table = section('Support policies');
+    await table.getByRole('row', { name: 'High value first' }).dragTo(table.getByRole('row', { name: 'Email tags' }));
+    await expect.poll(names).toEqual(['High value first', 'Email tags']);
+    const saved = await page.request.get(`${baseUrl}/api/v1/support-policies`);
+    expect(((await saved.json()) as Array<{ key: string; position: number }>).map((p) => [p.key, p.position])).toEqual([
+      ['high-value-first', 10],
+      ['email-tags', 20],
+    ]);
+  });
+
   it("shows the decision on a high-value customer's ticket: priority, SLA due times, policy and history", async () => {
     await page.goto(`${baseUrl}/people/${customer.userId}`);
     const ticket = section('Tickets').getByRole('row').filter({ hasText: customer.subject }).first();

@@ -11,6 +11,7 @@ export {
   findSupportPolicy,
   listSupportPolicies,
   recordRedecision,
+  reorderSupportPolicies,
   saveSupportPolicy,
   type RedecisionProgress,
   type StoredSupportPolicy,

@@ -101,6 +101,17 @@ export async function deleteSupportPolicy(scope: WorkspaceScope, key: string): P
   return result.numDeletedRows > 0n;
 }
 
+/** Sets each policy's position (keys in their new order get 10, 20, 30, ...); the caller checks every policy is listed once. */
+export async function reorderSupportPolicies(scope: WorkspaceScope, keys: readonly string[]): Promise<void> {
+  for (const [i, key] of keys.entries())
+    await scope.db
+      .updateTable('support_policies')
+      .set({ position: (i + 1) * 10 })
+      .where('workspace_id', '=', scope.workspaceId)
+      .where('policy_key', '=', key)
+      .execute();
+}
+
 /** Records how far re-deciding the open tickets after the policy's change has come (nothing when it was deleted). */
 export async function recordRedecision(scope: WorkspaceScope, key: string, progress: RedecisionProgress): Promise<void> {
   await scope.db

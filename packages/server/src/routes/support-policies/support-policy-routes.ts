@@ -15,6 +15,7 @@ import {
   inWorkspaceTransaction,
   listSupportPolicies,
   recordAudit,
+  reorderSupportPolicies,
   saveSupportPolicy,
   type StoredSupportPolicy,
   type WorkspaceScope,
@@ -167,6 +168,48 @@ export function registerSupportPolicyRoutes(app: FastifyInstance, deps: { auth: 
         });
       });
       return reply.status(204).send(null);
+    },
+  );
+  api.post(
+    '/support-policies/reorder',
+    {
+      schema: {
+        operationId: 'reorderSupportPolicies',
+        summary: 'Put every support policy in a new order at once (positions become 10, 20, 30, ...); open tickets are decided again',
+        tags: ['support-policies'],
+        body: z.object({ keys: z.array(z.string()).min(1).max(500).describe("every policy's key, once, first to apply first") }),
+        response: { 200: z.array(supportPolicySchema) },
+      },
+    },
+    async (request) => {
+      const caller = await deps.auth(request, 'settings:write');
+      const { keys } = request.body;
+      const policies = await inWorkspaceTransaction(caller.scope, async (tx) => {
+        const before = await listSupportPolicies(tx);
+        const known = new Set(before.map((p) => p.key));
+        const unknown = keys.filter((k) => !known.has(k));
+        const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+        const missing = before.map((p) => p.key).filter((k) => !keys.includes(k));
+        const problems = [
+          unknown.length > 0 && `no support policy ${unknown.map((k) => `"${k}"`).join(', ')}`,
+          twice.length > 0 && `listed more than once: ${twice.join(', ')}`,
+          missing.length > 0 && `missing: ${missing.join(', ')} (list every policy once)`,
+        ].filter(Boolean);
+        if (problems.length > 0) throw new AppError('INVALID_INPUT', `keys: ${problems.join('; ')}`);
+        await reorderSupportPolicies(tx, keys);
+        const after = await listSupportPolicies(tx);
+        // One re-decision for the new order, reported on the policy that now applies first.
+        if (after.some((p, i) => p.key !== before[i]?.key)) await requestRedecision(tx, keys[0]!);
+        await recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'support-policy.reordered',
+          subject: keys[0]!,
+          before: before.map((p) => p.key),
+          after: keys,
+        });
+        return after;
+      });
+      return policies.map(view);
     },
   );
   api.post(

@@ -1,7 +1,10 @@
-import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { ActionIcon, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { IconArrowDown, IconArrowUp, IconGripVertical } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { api, unwrap } from '../../api/client';
 import { ErrorState, Loading } from '../../shell/PageState';
+import { notify } from '../../shell/notify';
 import { useCan } from '../settings/permissions';
 import { PolicyForm } from './PolicyForm';
 import { SlaPolicies } from './SlaPolicies';
@@ -18,12 +21,35 @@ export function SupportPoliciesPage() {
   });
   const slas = useQuery({ queryKey: slaKey, queryFn: loadSlaPolicies });
   const [editing, setEditing] = useState<Policy | 'new' | undefined>();
+  const [dragged, setDragged] = useState<string | undefined>();
+  const client = useQueryClient();
+  const reorder = useMutation({
+    mutationFn: (keys: string[]) => unwrap(api.POST('/api/v1/support-policies/reorder', { body: { keys } })),
+    onSuccess: (saved) => {
+      client.setQueryData(policiesKey, saved);
+      notify({
+        color: 'green',
+        title: 'Order saved',
+        message: `${saved[0]?.name ?? 'The first policy'} now applies first; open tickets are decided again.`,
+      });
+    },
+    onError: (error) => notify({ color: 'red', title: 'The order was not saved', message: error.message }),
+  });
   if (policies.isPending || slas.isPending) return <Loading label="Loading the support policies…" />;
   if (policies.isError)
     return <ErrorState title="The support policies could not be loaded" error={policies.error} onRetry={() => void policies.refetch()} />;
   if (slas.isError)
     return <ErrorState title="The SLA policies could not be loaded" error={slas.error} onRetry={() => void slas.refetch()} />;
   const writable = can('settings:write');
+  const keys = policies.data.map((p) => p.key);
+  /** Moves `key` to where `target` is (dragging) or by one place (the arrow buttons), and saves the whole order. */
+  const move = (key: string, to: number) => {
+    const from = keys.indexOf(key);
+    if (from < 0 || to < 0 || to >= keys.length || to === from) return;
+    const next = keys.filter((k) => k !== key);
+    next.splice(to, 0, key);
+    reorder.mutate(next);
+  };
   return (
     <Stack gap="lg" maw={960}>
       <Paper withBorder p="md" aria-labelledby="policies-title" component="section">
@@ -39,6 +65,7 @@ export function SupportPoliciesPage() {
         </Group>
         <Text size="sm" c="dimmed" mb="md">
           In order: for each attribute the first matching policy wins; a ticket no policy matches keeps its own priority.
+          {writable && ' Drag a row by its handle, or use the arrows, to change the order.'}
         </Text>
         {policies.data.length === 0 ? (
           <Text size="sm">No support policies yet.</Text>
@@ -46,7 +73,7 @@ export function SupportPoliciesPage() {
           <Table aria-label="Support policies" verticalSpacing={4}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Position</Table.Th>
+                <Table.Th>Order</Table.Th>
                 <Table.Th>Policy</Table.Th>
                 <Table.Th>When</Table.Th>
                 <Table.Th>Sets</Table.Th>
@@ -54,9 +81,52 @@ export function SupportPoliciesPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {policies.data.map((p) => (
-                <Table.Tr key={p.key}>
-                  <Table.Td>{p.position}</Table.Td>
+              {policies.data.map((p, i) => (
+                <Table.Tr
+                  key={p.key}
+                  draggable={writable && !reorder.isPending}
+                  onDragStart={(event) => {
+                    event.dataTransfer.effectAllowed = 'move';
+                    setDragged(p.key);
+                  }}
+                  onDragOver={(event) => dragged && event.preventDefault()}
+                  onDrop={(event) => {
+                    event.preventDefault();
+                    if (dragged) move(dragged, i);
+                    setDragged(undefined);
+                  }}
+                  onDragEnd={() => setDragged(undefined)}
+                  data-dragging={dragged === p.key || undefined}
+                  aria-label={p.name}
+                >
+                  <Table.Td>
+                    <Group gap={2} wrap="nowrap">
+                      {writable && (
+                        <>
+                          <IconGripVertical size={16} aria-hidden className="drag-handle" />
+                          <ActionIcon
+                            variant="subtle"
+                            size="sm"
+                            aria-label={`Move ${p.name} up`}
+                            disabled={i === 0 || reorder.isPending}
+                            onClick={() => move(p.key, i - 1)}
+                          >
+                            <IconArrowUp size={14} />
+                          </ActionIcon>
+                          <ActionIcon
+                            variant="subtle"
+                            size="sm"
+                            aria-label={`Move ${p.name} down`}
+                            disabled={i === keys.length - 1 || reorder.isPending}
+                            onClick={() => move(p.key, i + 1)}
+                          >
+                            <IconArrowDown size={14} />
+                          </ActionIcon>
+                        </>
+                      )}
+                      <Text size="sm">{i + 1}</Text>
+                    </Group>
+                  </Table.Td>
                   <Table.Td>
                     {writable ? (
                       <Button variant="subtle" size="compact-sm" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
