@@ -167,6 +167,49 @@ describe('health through the API and the live engine', { shuffle: false }, () =>
     ]);
   });
 
+  it('previews an edited model on the accounts without saving it, beside the saved scores', async () => {
+    // 4 logins per seat of 20 scores 20: (2·20 + 100) / 3 = 46.67, band poor, against 86.67 saved.
+    const preview = await app.inject({
+      method: 'POST',
+      url: '/api/v1/health-models/default/preview',
+      headers: admin(),
+      payload: usageModel(20),
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    const answer = preview.json<{
+      sampled: number;
+      bins: Array<{ from: number; count: number; savedCount: number }>;
+      bands: unknown;
+      bandChanges: number;
+      samples: Array<{ groupId: string; saved: number; preview: number; band: string }>;
+    }>();
+    expect(answer.sampled).toBe(1);
+    expect(answer.bins.filter((b) => b.count > 0).map((b) => [b.from, b.count])).toEqual([[40, 1]]);
+    expect(answer.bins.filter((b) => b.savedCount > 0).map((b) => [b.from, b.savedCount])).toEqual([[80, 1]]);
+    expect(answer.bands).toEqual([
+      { key: 'poor', name: 'Poor', count: 1 },
+      { key: 'good', name: 'Good', count: 0 },
+    ]);
+    expect(answer.bandChanges).toBe(1);
+    expect(answer.samples).toHaveLength(1);
+    expect(answer.samples[0]).toMatchObject({ groupId: 'acme', band: 'poor' });
+    expect(answer.samples[0]!.saved).toBeCloseTo(260 / 3, 9);
+    expect(answer.samples[0]!.preview).toBeCloseTo(140 / 3, 9);
+
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/health-models/default/preview',
+      headers: admin(),
+      payload: { ...usageModel(20), measures: [{ key: 'usage', name: 'U', expression: 'count(events "login") / seatz', weight: 1 }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { details: [{ field: 'measures[0].expression', code: 'unknown-field' }] } });
+    // Nothing was saved: the model and the account's score are as before.
+    const model = await app.inject({ url: '/api/v1/health-models/default', headers: admin() });
+    expect(model.json()).toMatchObject({ version: 1 });
+    expect((await health('acme')).score).toBeCloseTo(260 / 3, 9);
+  });
+
   it('recomputes history from the data after a model change, with progress', async () => {
     // Now 2 logins per seat score 100.
     const put = await app.inject({ method: 'PUT', url: '/api/v1/health-models/default', headers: admin(), payload: usageModel(2) });

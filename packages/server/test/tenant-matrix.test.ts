@@ -84,6 +84,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   listHealthModels: 'segments:read',
   getHealthModel: 'segments:read',
   putHealthModel: 'health:write',
+  previewHealthModel: 'segments:read',
   deleteHealthModel: 'health:write',
   getAccountHealth: 'people:read',
   getAccountHealthHistory: 'people:read',

@@ -18,4 +18,5 @@ export {
   requestHealthRecompute,
   rescoreWorkspace,
 } from './health-tasks.js';
+export { previewHealthModel, previewSampleSize, type HealthModelPreview } from './preview-health-model.js';
 export { quadrantPoints, type QuadrantPoint } from './quadrant.js';

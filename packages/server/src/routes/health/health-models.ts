@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   deleteHealthModel,
+  previewHealthModel,
+  previewSampleSize,
   putHealthModel,
   requestHealthRecompute,
   workspaceHealthModel,
@@ -13,7 +15,7 @@ import { findHealthRecompute, inWorkspaceTransaction, recordAudit, type Workspac
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { auditBy } from '../audit/index.js';
-import { healthModelBody, healthModelSchema } from './health-schemas.js';
+import { healthModelBody, healthModelSchema, healthPreviewSchema } from './health-schemas.js';
 
 const keyParams = z.object({ key: z.string().min(1).max(64) });
 
@@ -67,6 +69,26 @@ export function registerHealthModelRoutes(app: FastifyInstance, deps: { auth: Au
       const model = await workspaceHealthModel(scope, request.params.key);
       if (!model) throw new AppError('NOT_FOUND', `no health model "${request.params.key}": list them with GET /health-models`);
       return modelView(scope, model);
+    },
+  );
+  api.post(
+    '/health-models/:key/preview',
+    {
+      schema: {
+        operationId: 'previewHealthModel',
+        summary: `Score a sample of accounts (up to ${previewSampleSize}) under an edited model without saving it: the distribution beside the saved one's, and mistakes as saving would name them`,
+        tags: ['health'],
+        params: keyParams,
+        body: healthModelBody,
+        response: { 200: healthPreviewSchema },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'segments:read');
+      const outcome = await previewHealthModel(scope, request.params.key, request.body);
+      if (!outcome.ok)
+        throw new AppError('INVALID_INPUT', outcome.issues.map((i) => `${i.field}: ${i.message}`).join('; '), outcome.issues);
+      return outcome.preview;
     },
   );
   api.put(

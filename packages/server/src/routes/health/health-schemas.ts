@@ -71,3 +71,14 @@ export const healthHistorySchema = z.object({
   model: z.string(),
   days: z.array(z.object({ day: z.string(), score: z.number(), band: z.string().nullable() })),
 });
+
+export const healthPreviewSchema = z.object({
+  sampled: z.number().describe('accounts scored: the first ones by id, the same on every preview'),
+  accounts: z.number().describe('accounts in the workspace'),
+  bins: z
+    .array(z.object({ from: z.number(), to: z.number(), count: z.number(), savedCount: z.number() }))
+    .describe('scores in bins of ten points, under the edited model (count) and the saved one (savedCount)'),
+  bands: z.array(z.object({ key: z.string(), name: z.string(), count: z.number() })),
+  bandChanges: z.number().describe('sampled accounts whose band the edit would change'),
+  samples: z.array(z.object({ groupId: z.string(), saved: z.number().nullable(), preview: z.number(), band: z.string().nullable() })),
+});
