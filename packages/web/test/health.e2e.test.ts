@@ -54,15 +54,39 @@ describe('health in the web UI', () => {
   it('saves an edited model as a new version and recomputes its history', async () => {
     const weight = page.getByRole('textbox', { name: 'Weight of CSAT (90 days)' });
     await weight.fill('30');
+    // The preview scores the accounts under the edit before anything is saved, beside the saved scores.
+    await expect
+      .poll(() => page.getByText(/^100 of 100 accounts scored; \d+ would change band\./).isVisible(), { timeout: 90_000 })
+      .toBe(true);
+    const previewBins = (await page.getByRole('table', { name: 'Scores with the edit and now' }).getByRole('row').allTextContents()).slice(
+      1,
+    );
+    expect(previewBins).toHaveLength(10);
+    // Once the edit's preview has come back: the saved model's column counts every account too.
+    const savedColumn = () =>
+      page
+        .getByRole('table', { name: 'Scores with the edit and now' })
+        .getByRole('row')
+        .evaluateAll((rows) => rows.slice(1).reduce((sum, r) => sum + Number(r.children[2]?.textContent ?? 0), 0));
+    await expect.poll(savedColumn, { timeout: 90_000 }).toBe(100);
+    await expect.poll(() => page.getByText('scoring…').count(), { timeout: 90_000 }).toBe(0);
+    await ui.checkScreen('health-model-preview', { waitFor: 'load' });
     await page.getByRole('button', { name: 'Save as a new version' }).click();
-    await expect.poll(() => page.getByText('Account health saved').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('Account health saved').isVisible(), { timeout: 30_000 }).toBe(true);
     const defaultRow = page.getByRole('table', { name: 'Health models' }).getByRole('row').filter({ hasText: '(default)' });
-    await expect.poll(() => defaultRow.textContent()).toMatch(/1(running|done)/);
+    await expect.poll(() => defaultRow.textContent(), { timeout: 30_000 }).toMatch(/1(running|done)/);
 
     const expression = page.getByRole('textbox', { name: 'Expression of CSAT (90 days)' });
     await expression.fill('avg(surveys.csatt within last 90 days)');
-    await page.getByRole('button', { name: 'Save as a new version' }).click();
-    await expect.poll(() => page.getByText(/measures\[4\]\.expression/).isVisible()).toBe(true);
+    // The mistake shows under the expression as it is typed, and saving waits until it is fixed.
+    await expect.poll(() => expression.getAttribute('aria-invalid'), { timeout: 30_000 }).toBe('true');
+    const describedBy = (await expression.getAttribute('aria-describedby')) ?? '';
+    const message = await page.locator(`[id="${describedBy.split(' ').find((id) => id.endsWith('-error'))}"]`).textContent();
+    expect(message?.length).toBeGreaterThan(10);
+    expect(await page.getByRole('button', { name: 'Save as a new version' }).isDisabled()).toBe(true);
+    await expression.fill('avg(surveys.csat within last 90 days)');
+    await expect.poll(() => expression.getAttribute('aria-invalid'), { timeout: 30_000 }).not.toBe('true');
+    expect(await page.getByRole('button', { name: 'Save as a new version' }).isDisabled()).toBe(false);
   });
 
   it("shows an account's score, band, trend and each measure's part", async () => {

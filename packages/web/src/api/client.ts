@@ -16,6 +16,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds to wait before trying again (429, 503), from Retry-After. */
     readonly retryAfterSeconds: number | undefined,
+    /** What the answer's `error.details` says, such as the issues of a refused model, each naming its field. */
+    readonly details: unknown = undefined,
   ) {
     super(message);
   }
@@ -28,13 +30,14 @@ interface Answer<T> {
 }
 
 function errorOf(response: Response, body: unknown): ApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   const retryAfter = Number(response.headers.get('retry-after'));
   return new ApiError(
     response.status,
     typeof error?.code === 'string' ? error.code : 'HTTP_' + String(response.status),
     typeof error?.message === 'string' ? error.message : `Strata answered ${response.status} ${response.statusText}`,
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    error?.details,
   );
 }
 
