@@ -96,6 +96,8 @@ describe('health in the web UI', () => {
     await expect.poll(() => health.getByRole('table', { name: 'Health measures' }).isVisible(), { timeout: 60_000 }).toBe(true);
     await expect.poll(() => health.getByRole('table', { name: 'Health measures' }).getByRole('row').count()).toBe(9);
     await expect.poll(() => health.textContent()).toMatch(/(rising|falling|steady) over 30 days/);
+    // Each measure's part as a bar, read out as points of 100.
+    expect(await health.getByRole('progressbar', { name: / adds \d+(\.\d)? of 100 points$/ }).count()).toBe(8);
     await ui.checkScreen('account-health');
     // Its lifecycle stage: the stage segment that holds it, or none.
     const stage = await database.owner

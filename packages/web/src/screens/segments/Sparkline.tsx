@@ -15,7 +15,7 @@ export function sparklinePoints(values: number[], width: number = sparklineSize.
  * A segment's size over the last days as a small line, drawn as plain SVG (a chart library per
  * row of a 50-row table would cost more than the table). Screen readers read the label instead.
  */
-export function Sparkline({ values }: { values: number[] }) {
+export function Sparkline({ values, label }: { values: number[]; label?: string }) {
   const first = values[0] ?? 0;
   const last = values.at(-1) ?? 0;
   const { width, height } = sparklineSize;
@@ -23,7 +23,7 @@ export function Sparkline({ values }: { values: number[] }) {
     <svg
       className="sparkline"
       role="img"
-      aria-label={`Size over ${values.length} days: ${first.toLocaleString('en')} to ${last.toLocaleString('en')}`}
+      aria-label={label ?? `Size over ${values.length} days: ${first.toLocaleString('en')} to ${last.toLocaleString('en')}`}
       width={width}
       height={height}
       viewBox={`0 0 ${width} ${height}`}
