@@ -49,6 +49,7 @@ interface Item {
   sla: { minutesLeft: number; milestone: string } | null;
   queue: string | null;
   assignee: string | null;
+  customer: { segments: string[] };
 }
 
 it('orders open tickets by priority, SLA time left, churn risk, value and sentiment, explains each part, and pages with a cursor', async () => {
@@ -105,7 +106,18 @@ it('orders open tickets by priority, SLA time left, churn risk, value and sentim
     })
     .execute();
 
+  // A segment the big account is in, and one its person is in: both show on the ticket (a
+  // segment is filled when it is created).
+  expect((await call('POST', '/api/v1/segments', { key: 'big-one', name: 'Big', target: 'account', rule: 'name = "big"' })).status).toBe(
+    201,
+  );
+  expect(
+    (await call('POST', '/api/v1/segments', { key: 'u3-person', name: 'U3', target: 'person', rule: 'email is not set' })).status,
+  ).toBe(201);
+
   const page = (await call('GET', '/api/v1/triage')).body as { items: Item[]; nextCursor: string | null };
+  expect(page.items.find((i) => i.id === risky)!.customer.segments).toEqual(expect.arrayContaining(['big-one', 'u3-person']));
+  expect(page.items.find((i) => i.id === calm)!.customer.segments).not.toContain('big-one');
   expect(page.nextCursor).toBeNull();
   const byId = new Map(page.items.map((i) => [i.id, i]));
   // By hand (weights 40/30/15/10/5 of 100; sentiment neutral on these subjects):

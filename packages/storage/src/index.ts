@@ -141,6 +141,7 @@ export {
   listMemberHistory,
   listMembersAsOf,
   listProfileSegments,
+  listSegmentsOfProfiles,
   listSegmentChanges,
   listSegmentMembers,
   type ChangeCause,

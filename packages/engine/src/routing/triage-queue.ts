@@ -1,5 +1,11 @@
 import { defaultTriageWeights, triageScore, triageTerms, type TicketDecision, type TriagePart, type TriageWeights } from '@strata/core';
-import { findCurrentDecisions, listOpenTicketsForTriage, readTriageWeights, type WorkspaceScope } from '@strata/storage';
+import {
+  findCurrentDecisions,
+  listOpenTicketsForTriage,
+  listSegmentsOfProfiles,
+  readTriageWeights,
+  type WorkspaceScope,
+} from '@strata/storage';
 
 export interface TriageItem {
   id: string;
@@ -15,7 +21,15 @@ export interface TriageItem {
   assignee: string | null;
   language: string | null;
   sentiment: string | null;
-  customer: { userId: string | null; groupId: string | null; accountName: string | null; churnRisk: number | null; value: number | null };
+  customer: {
+    userId: string | null;
+    groupId: string | null;
+    accountName: string | null;
+    churnRisk: number | null;
+    value: number | null;
+    /** The segments the requester and their account are in now, keys sorted. */
+    segments: string[];
+  };
   createdAt: Date;
 }
 
@@ -48,6 +62,7 @@ export async function triageQueue(
     scope,
     rows.map((r) => r.ticketId),
   );
+  const profiles = new Map(rows.map((r) => [r.ticketId, [r.personId, r.accountId].filter((id): id is string => id !== null)]));
   const items = rows
     .map((row): TriageItem => {
       const decision = decisions.get(row.ticketId)?.decision;
@@ -69,7 +84,14 @@ export async function triageQueue(
         assignee: row.assignee,
         language: row.language,
         sentiment: row.worstSentimentLabel,
-        customer: { userId: row.userId, groupId: row.groupId, accountName: row.accountName, churnRisk: row.churnRisk, value: row.value },
+        customer: {
+          userId: row.userId,
+          groupId: row.groupId,
+          accountName: row.accountName,
+          churnRisk: row.churnRisk,
+          value: row.value,
+          segments: [],
+        },
         createdAt: row.createdAt,
       };
     })
@@ -78,6 +100,13 @@ export async function triageQueue(
   const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
   const start = after === undefined ? 0 : items.findIndex((item) => inTriageOrder(item, after) > 0);
   const page = start < 0 ? [] : items.slice(start, start + options.limit);
+  // Segments only for the page shown: one read, whatever the number of open tickets.
+  const segments = await listSegmentsOfProfiles(
+    scope,
+    page.flatMap((item) => profiles.get(item.id) ?? []),
+  );
+  for (const item of page)
+    item.customer.segments = [...new Set((profiles.get(item.id) ?? []).flatMap((id) => segments.get(id) ?? []))].sort();
   const more = start >= 0 && start + options.limit < items.length;
   return { items: page, nextCursor: more ? encodeCursor(page.at(-1)!) : null };
 }

@@ -13,6 +13,8 @@ export interface TriageRow {
   firstResponseAt: Date | null;
   worstSentiment: number | null;
   worstSentimentLabel: string | null;
+  personId: string | null;
+  accountId: string | null;
   userId: string | null;
   groupId: string | null;
   accountName: string | null;
@@ -37,6 +39,8 @@ export async function listOpenTicketsForTriage(scope: WorkspaceScope, options: {
     first_response_at: Date | null;
     worst_sentiment: number | null;
     worst_sentiment_label: string | null;
+    person_id: string | null;
+    account_id: string | null;
     user_id: string | null;
     group_id: string | null;
     account_name: string | null;
@@ -45,7 +49,7 @@ export async function listOpenTicketsForTriage(scope: WorkspaceScope, options: {
     routed_queue: string | null;
   }>`
     SELECT t.ticket_id, t.subject, t.priority, t.status, t.language, t.assignee, t.created_at, t.first_response_at,
-      t.worst_sentiment, t.worst_sentiment_label, p.user_id, a.group_id, a.traits ->> 'name' AS account_name,
+      t.worst_sentiment, t.worst_sentiment_label, t.person_id, t.account_id, p.user_id, a.group_id, a.traits ->> 'name' AS account_name,
       c.probability AS churn_risk, v.score AS value,
       (SELECT ta.queue_key FROM ticket_assignments ta
         WHERE ta.workspace_id = t.workspace_id AND ta.ticket_id = t.ticket_id
@@ -68,6 +72,8 @@ export async function listOpenTicketsForTriage(scope: WorkspaceScope, options: {
     firstResponseAt: r.first_response_at,
     worstSentiment: r.worst_sentiment,
     worstSentimentLabel: r.worst_sentiment_label,
+    personId: r.person_id,
+    accountId: r.account_id,
     userId: r.user_id,
     groupId: r.group_id,
     accountName: r.account_name,

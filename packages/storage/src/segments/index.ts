@@ -30,6 +30,7 @@ export {
   listMemberHistory,
   listMembersAsOf,
   listProfileSegments,
+  listSegmentsOfProfiles,
   listSegmentChanges,
   listSegmentMembers,
   type ChangeCause,

@@ -252,3 +252,18 @@ export async function listProfileSegments(scope: WorkspaceScope, memberId: strin
     .execute();
   return rows.map((r) => ({ key: r.segment_key, enteredAt: r.entered_at }));
 }
+
+/** The segments each of some profiles is in now, keys sorted: one read for a page of a list. */
+export async function listSegmentsOfProfiles(scope: WorkspaceScope, memberIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byMember = new Map<string, string[]>();
+  if (memberIds.length === 0) return byMember;
+  const rows = await scope.db
+    .selectFrom('segment_members')
+    .select(['member_id', 'segment_key'])
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('member_id', 'in', [...new Set(memberIds)])
+    .orderBy('segment_key')
+    .execute();
+  for (const r of rows) byMember.set(r.member_id, [...(byMember.get(r.member_id) ?? []), r.segment_key]);
+  return byMember;
+}

@@ -33,6 +33,7 @@ const triageItemSchema = z.object({
     accountName: z.string().nullable(),
     churnRisk: z.number().nullable(),
     value: z.number().nullable(),
+    segments: z.array(z.string()).describe('the segments the requester and their account are in now'),
   }),
   createdAt: z.date(),
 });

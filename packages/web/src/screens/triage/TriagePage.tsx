@@ -1,4 +1,4 @@
-import { Anchor, Button, Checkbox, Group, NativeSelect, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Group, NativeSelect, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -9,6 +9,8 @@ import { Agents } from './Agents';
 import { SlaCountdown } from './SlaCountdown';
 
 const pageSize = 25;
+/** Segment badges shown per customer; the rest are counted (and listed in the tooltip). */
+const shownSegments = 4;
 // Scores move as SLA clocks run: the list follows on its own.
 const refetchInterval = 30_000;
 // Words in each colour's darkest shade, none of them orange: light badges and orange.9 fail WCAG contrast.
@@ -138,6 +140,18 @@ export function TriagePage() {
                               {t.customer.accountName ?? t.customer.groupId}
                               {t.customer.churnRisk !== null && ` · churn risk ${Math.round(t.customer.churnRisk * 100)}%`}
                             </Anchor>
+                          )}
+                          {t.customer.segments.length > 0 && (
+                            <Group gap={2} mt={2} title={t.customer.segments.join(', ')}>
+                              {t.customer.segments.slice(0, shownSegments).map((key) => (
+                                <Badge key={key} size="xs" variant="default">
+                                  {key}
+                                </Badge>
+                              ))}
+                              {t.customer.segments.length > shownSegments && (
+                                <Text size="xs">{`+${t.customer.segments.length - shownSegments}`}</Text>
+                              )}
+                            </Group>
                           )}
                         </Stack>
                       </Table.Td>
