@@ -54,6 +54,11 @@ describe('measure expressions', () => {
     expect(text.slice(checked.diagnostics[0]!.span.start, checked.diagnostics[0]!.span.end)).toBe('seatz');
     const notNumber = checkMeasureExpression('mrr / plan', { target: 'account', schema });
     expect(notNumber).toMatchObject({ ok: false, diagnostics: [{ code: 'type-mismatch' }] });
+    // A lone value that fails its check: its own mistake, not "expected a comparison".
+    const lone = 'avg(surveys.csatt within last 90 days)';
+    const unknown = checkMeasureExpression(lone, { target: 'account', schema });
+    expect(unknown).toMatchObject({ ok: false, diagnostics: [{ code: 'unknown-field' }] });
+    if (!unknown.ok) expect(unknown.diagnostics[0]!.message).toContain('csat');
     // No arithmetic and no valid condition: the condition's own mistake is reported.
     expect(checkMeasureExpression('mrr >=', { target: 'account', schema })).toMatchObject({
       ok: false,

@@ -40,7 +40,7 @@ export function checkMeasureExpression(
   const reader = new ExpressionReader(pieces, text, options);
   const expression = reader.read();
   // A text with no arithmetic that fails both ways is most likely a condition with a mistake.
-  if (!looksArithmetic && reader.diagnostics.length > 0 && !reader.operandParsed)
+  if (!looksArithmetic && reader.diagnostics.length > 0 && !reader.operandParsed && !reader.operandShaped)
     return { ok: false, diagnostics: asCondition.diagnostics };
   if (reader.diagnostics.length > 0 || !expression) return { ok: false, diagnostics: reader.diagnostics };
   return { ok: true, program: { kind: 'number', expression } };
@@ -136,6 +136,8 @@ class ExpressionReader {
   readonly diagnostics: Diagnostic[] = [];
   /** Whether some operand read as a rule-language value (tells an arithmetic mistake from a condition's). */
   operandParsed = false;
+  /** Whether some operand has a value's shape even if it failed its check (an unknown field in an aggregate, say). */
+  operandShaped = false;
 
   constructor(
     private readonly pieces: Piece[],
@@ -205,6 +207,8 @@ class ExpressionReader {
       span: { start: start + Math.min(d.span.start, text.length), end: start + Math.min(d.span.end, text.length) },
     });
     if (!checked.ok) {
+      // A value that only fails its check (`avg(surveys.csatt ...)`): its own mistake is the one to show.
+      if (checked.diagnostics.every((d) => d.code !== 'syntax-error')) this.operandShaped = true;
       this.diagnostics.push(...checked.diagnostics.map(shift));
       return undefined;
     }
