@@ -55,6 +55,7 @@ it('under concurrent tickets and agents coming and going, no agent holds more th
           assignment,
           languageFallback: 'any-agent' as const,
           agents: agentSeats,
+          helpDeskGroups: {},
         }));
         await inWorkspaceTransaction(scope, async (tx) => {
           for (const q of queues) await saveQueue(tx, q);

@@ -63,11 +63,10 @@ describe('health in the web UI', () => {
     );
     expect(previewBins).toHaveLength(10);
     // Once the edit's preview has come back: the saved model's column counts every account too.
-    const savedColumn = () =>
-      page
-        .getByRole('table', { name: 'Scores with the edit and now' })
-        .getByRole('row')
-        .evaluateAll((rows) => rows.slice(1).reduce((sum, r) => sum + Number(r.children[2]?.textContent ?? 0), 0));
+    const savedColumn = async () =>
+      (
+        await page.getByRole('table', { name: 'Scores with the edit and now' }).locator('tbody tr td:nth-child(3)').allTextContents()
+      ).reduce((sum, cell) => sum + Number(cell), 0);
     await expect.poll(savedColumn, { timeout: 90_000 }).toBe(100);
     await expect.poll(() => page.getByText('scoring…').count(), { timeout: 90_000 }).toBe(0);
     await ui.checkScreen('health-model-preview', { waitFor: 'load' });

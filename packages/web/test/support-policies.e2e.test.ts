@@ -101,10 +101,10 @@ describe('support policies in the web UI', () => {
     });
     expect(created.status(), await created.text()).toBe(201);
     await page.goto(`${baseUrl}/settings/support-policies`);
-    const names = () =>
-      section('Support policies')
-        .getByRole('row')
-        .evaluateAll((rows) => rows.slice(1).map((r) => r.getAttribute('aria-label')));
+    const names = async () => {
+      const rows = section('Support policies').locator('tbody tr');
+      return Promise.all(Array.from({ length: await rows.count() }, (_, i) => rows.nth(i).getAttribute('aria-label')));
+    };
     await expect.poll(names).toEqual(['High value first', 'Email tags']);
     await page.getByRole('button', { name: 'Move Email tags up' }).click();
     await expect.poll(names).toEqual(['Email tags', 'High value first']);

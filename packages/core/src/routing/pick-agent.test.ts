@@ -8,6 +8,7 @@ const queue = (agents: AgentSeat[], extra: Partial<QueueDefinition> = {}): Queue
   assignment: 'round-robin',
   languageFallback: 'any-agent',
   agents,
+  helpDeskGroups: {},
   ...extra,
 });
 const input = (q: QueueDefinition, extra: Partial<AssignmentInput> = {}): AssignmentInput => ({

@@ -120,7 +120,7 @@ function QueueForm({ queue, onDone }: { queue: Queue | undefined; onDone: () => 
             // An empty box means no group there: the help desk keeps its own.
             helpDeskGroups: Object.fromEntries(
               Object.entries(groups)
-                .map(([desk, id]) => [desk, id.trim()])
+                .map(([desk, id]): [string, string] => [desk, id.trim()])
                 .filter(([, id]) => id !== ''),
             ),
             agents: seats
