@@ -52,13 +52,15 @@ export async function queueHealthForWork(scope: WorkspaceScope, work: readonly P
 }
 
 /**
- * Scores up to `limit` queued profiles of a workspace in one transaction, accounts first: each
- * under every model of its kind, holding their profile locks as live evaluation does; the profiles
- * whose score, band or trend changed under a model rule fields read get segment work with the
- * `health` topic (and the cause they were queued with), so segments on `health_score` follow.
- * Returns how many profiles it took.
+ * Scores up to `limit` queued accounts of a workspace in one transaction, then up to `limit`
+ * queued people in another (both each turn, so a steady stream of one kind never starves the
+ * other): each under every model of its kind, holding their profile locks as live evaluation
+ * does; the profiles whose score, band or trend changed under a model rule fields read get segment
+ * work with the `health` topic (and the cause they were queued with), so segments on
+ * `health_score` follow. Returns how many profiles it took.
  */
 export async function scoreQueuedHealth(scope: WorkspaceScope, limit: number): Promise<number> {
+  let taken = 0;
   for (const target of ['account', 'person'] as const) {
     const scored = await inWorkspaceTransaction(scope, async (tx) => {
       const claimed = await claimHealthWork(tx, limit, target);
@@ -79,7 +81,7 @@ export async function scoreQueuedHealth(scope: WorkspaceScope, limit: number): P
       );
       return claimed.length;
     });
-    if (scored > 0) return scored;
+    taken += scored;
   }
-  return 0;
+  return taken;
 }
