@@ -96,6 +96,7 @@ export {
   type AccountRecord,
   type EventRecord,
   type PersonRecord,
+  type Profile,
   type SupportRecord,
 } from './segments/evaluate.js';
 export { aggregateDocs, diagnosticDocs, renderRuleLanguageDoc } from './segments/rule-language-doc.js';
@@ -231,6 +232,7 @@ export {
   evaluateMeasure,
   healthMethods,
   healthTopic,
+  peopleHealthModelKey,
   healthTrend,
   registerHealthFields,
   missingPolicies,

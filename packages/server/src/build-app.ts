@@ -41,7 +41,12 @@ import {
   registerTicketRoutes,
 } from './routes/support/index.js';
 import { registerEntitlementRoutes, registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
-import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
+import {
+  registerAccountHealthRoutes,
+  registerHealthModelRoutes,
+  registerPersonHealthRoutes,
+  registerQuadrantRoutes,
+} from './routes/health/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
@@ -207,6 +212,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerChurnRoutes(scope, { auth });
       registerHealthModelRoutes(scope, { auth });
       registerAccountHealthRoutes(scope, { auth });
+      registerPersonHealthRoutes(scope, { auth });
       registerQuadrantRoutes(scope, { auth });
       registerQueueRoutes(scope, { auth });
       registerAgentRoutes(scope, { auth });

@@ -27,6 +27,7 @@ import * as lifecycle from './migrations/0023-lifecycle.js';
 import * as cannedResponses from './migrations/0024-canned-responses.js';
 import * as routing from './migrations/0025-routing.js';
 import * as queueHelpDeskGroups from './migrations/0030-queue-help-desk-groups.js';
+import * as personHealth from './migrations/0031-person-health.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0024-canned-responses': cannedResponses,
   '0025-routing': routing,
   '0030-queue-help-desk-groups': queueHelpDeskGroups,
+  '0031-person-health': personHealth,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -330,12 +330,48 @@ export interface Database {
     workspace_id: string;
     change_id: Generated<number>;
     model_key: string;
-    account_id: string;
+    /** Exactly one of `account_id` and `person_id` is set: the profile whose band changed. */
+    account_id: string | null;
+    person_id: string | null;
     from_band: string | null;
     to_band: string | null;
     score: number;
     at: Timestamp;
     txid: Generated<string>;
+  };
+  person_health: {
+    workspace_id: string;
+    model_key: string;
+    person_id: string;
+    model_version: number;
+    score: number;
+    band: string | null;
+    trend: 'up' | 'down' | 'flat';
+    measures: Json<unknown>;
+    computed_at: Timestamp;
+  };
+  person_health_days: {
+    workspace_id: string;
+    model_key: string;
+    person_id: string;
+    day: ColumnType<string, string, string>;
+    score: number;
+    band: string | null;
+  };
+  person_health_manual_values: {
+    workspace_id: string;
+    model_key: string;
+    person_id: string;
+    measure_key: string;
+    value: number;
+    set_by: string;
+    set_at: Timestamp;
+  };
+  person_health_work: {
+    workspace_id: string;
+    person_id: string;
+    cause: Json;
+    queued_at: Generated<Timestamp>;
   };
   health_work: {
     workspace_id: string;

@@ -9,7 +9,8 @@ export const healthTopic = 'health';
 
 /**
  * Registers the rule fields `health_score` (0-100), `health_band` and `health_trend` (`up`,
- * `down`, `flat`) of accounts, under the workspace's `default` model. They read what the health
+ * `down`, `flat`): of accounts under the workspace's `default` model, of people under its people's
+ * model, the first person model by key (`peopleHealthModelKey`). They read what the health
  * engine stored, loaded onto the record as columns; `quadrant` from the default and `value` scores; storage's `registerHealthFieldSql` is the SQL
  * side. Returns the unregistration.
  */
@@ -19,13 +20,15 @@ export function registerHealthFields(): () => void {
     { name: 'health_band', type: 'string' },
     { name: 'health_trend', type: 'string' },
   ] as const;
-  const unregister = fields.map((field) =>
-    registerComputedField({
-      ...field,
-      target: 'account',
-      topics: [healthTopic],
-      read: (record) => record.columns[field.name],
-    }),
+  const unregister = (['account', 'person'] as const).flatMap((target) =>
+    fields.map((field) =>
+      registerComputedField({
+        ...field,
+        target,
+        topics: [healthTopic],
+        read: (record) => record.columns[field.name],
+      }),
+    ),
   );
   // Computed from the two stored scores and the workspace's thresholds, all loaded as columns.
   unregister.push(
@@ -42,4 +45,15 @@ export function registerHealthFields(): () => void {
     }),
   );
   return () => unregister.forEach((u) => u());
+}
+
+/**
+ * The person model whose scores people's `health_score`, `health_band` and `health_trend` read:
+ * the first by key of the workspace's person models (none is built in), or undefined when it has none.
+ */
+export function peopleHealthModelKey(models: ReadonlyArray<{ key: string; target: string }>): string | undefined {
+  return models
+    .filter((m) => m.target === 'person')
+    .map((m) => m.key)
+    .sort()[0];
 }

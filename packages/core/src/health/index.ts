@@ -18,7 +18,7 @@ export {
 export { bandOf, healthTrend, scoreHealth, scoreValue, type HealthResult, type MeasureResult } from './score-health.js';
 export { validateHealthModel, type HealthModelInput, type HealthModelIssue } from './validate-health-model.js';
 export { defaultHealthModel, defaultHealthModelKey } from './default-health-model.js';
-export { healthTopic, registerHealthFields } from './health-fields.js';
+export { healthTopic, peopleHealthModelKey, registerHealthFields } from './health-fields.js';
 export {
   defaultQuadrantThresholds,
   defaultValueModel,

@@ -123,12 +123,17 @@ describe('validating a model', () => {
     expect(checked.ok ? [] : checked.issues.map((i) => i.field)).toEqual(['method', 'measures', 'bands[0].min']);
   });
 
-  it('refuses a person model, which nothing scores yet', () => {
-    const checked = validateHealthModel(
-      'people',
-      { ...defaultHealthModel, target: 'person', measures: [{ key: 'a', name: 'A', expression: 'count(events "login") >= 1', weight: 1 }] },
-      schema,
-    );
-    expect(checked.ok ? [] : checked.issues.map((i) => [i.field, i.code])).toEqual([['target', 'unsupported']]);
+  it('checks a person model against the person schema: person fields and account.FIELD, not account fields', () => {
+    const person = (expression: string) =>
+      validateHealthModel(
+        'engagement',
+        { ...defaultHealthModel, target: 'person', measures: [{ key: 'a', name: 'A', expression, weight: 1 }] },
+        schema,
+      );
+    const ok = person('count(events "login" within last 30 days) + account.seats');
+    expect(ok.ok ? [ok.model.target, ok.model.measures[0]!.program?.kind] : ok.issues).toEqual(['person', 'number']);
+    // Checked as a person rule: an account's aggregate over its people is refused, naming the measure.
+    const wrong = person('count(people where did "login" within last 30 days)');
+    expect(wrong.ok ? [] : wrong.issues.map((i) => i.field)).toEqual(['measures[0].expression']);
   });
 });

@@ -67,8 +67,6 @@ export function validateHealthModel(
     return { ok: false, issues };
   }
   const { measures, bands, ...rest } = parsed.data;
-  if (rest.target === 'person')
-    issues.push({ field: 'target', code: 'unsupported', message: 'only account models are scored so far: use "account"' });
   const checked: HealthModel['measures'] = [];
   for (const [i, m] of measures.entries()) {
     const { expression, manual, scoring: measureScoring, ...common } = m;

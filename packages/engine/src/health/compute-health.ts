@@ -1,13 +1,23 @@
-import { evaluateMeasure, healthTrend, scoreHealth, type AccountRecord, type MeasureResult } from '@strata/core';
 import {
-  findAccountHealth,
+  evaluateMeasure,
+  healthTrend,
+  scoreHealth,
+  type AccountRecord,
+  type MeasureResult,
+  type PersonRecord,
+  type Profile,
+  type Target,
+} from '@strata/core';
+import {
+  findProfileHealth,
   healthScoresOn,
   listManualHealthValues,
   loadAccountRecords,
+  loadPersonRecords,
   recordHealthBandChanges,
-  saveAccountHealth,
-  type AccountHealthRow,
+  saveProfileHealth,
   type HealthBandChange,
+  type ProfileHealthRow,
   type WorkspaceScope,
 } from '@strata/storage';
 import { modelReadingRule, type WorkspaceHealthModel } from './health-models.js';
@@ -19,9 +29,9 @@ export const trendDays = 30;
 /** `YYYY-MM-DD` of an instant in UTC: history days are UTC days. */
 export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 
-/** An account's health under one model, as the API answers it. */
-export interface AccountHealth {
-  accountId: string;
+/** A profile's health under one model (an account's or a person's, as the model's target says), as the API answers it. */
+export interface ProfileHealth {
+  profileId: string;
   model: string;
   modelVersion: number;
   score: number;
@@ -32,9 +42,25 @@ export interface AccountHealth {
 }
 
 /**
- * Scores one account's record at an instant: each measure evaluated on the record (manual ones
+ * Scores one profile's record at an instant: each measure evaluated on the record (manual ones
  * from the values a person set), then the model's method. Pure apart from its inputs.
  */
+export function scoreProfile(
+  model: WorkspaceHealthModel,
+  profile: Profile,
+  at: Date,
+  timezone: string,
+  manual: ReadonlyMap<string, number>,
+): { score: number; band: string | null; measures: MeasureResult[] } {
+  const moment = { now: at.getTime(), timezone };
+  const values = new Map(
+    model.measures.map((m) => [m.key, m.manual || !m.program ? manual.get(m.key) : evaluateMeasure(m.program, profile, moment)]),
+  );
+  const result = scoreHealth(model, values, (m) => model.measures.find((x) => x.key === m.key)?.program?.kind === 'condition');
+  return { score: result.score, band: result.band ?? null, measures: result.measures };
+}
+
+/** `scoreProfile` of an account. */
 export function scoreAccount(
   model: WorkspaceHealthModel,
   record: AccountRecord,
@@ -42,56 +68,71 @@ export function scoreAccount(
   timezone: string,
   manual: ReadonlyMap<string, number>,
 ): { score: number; band: string | null; measures: MeasureResult[] } {
-  const moment = { now: at.getTime(), timezone };
-  const values = new Map(
-    model.measures.map((m) => [
-      m.key,
-      m.manual || !m.program ? manual.get(m.key) : evaluateMeasure(m.program, { target: 'account', record }, moment),
-    ]),
-  );
-  const result = scoreHealth(model, values, (m) => model.measures.find((x) => x.key === m.key)?.program?.kind === 'condition');
-  return { score: result.score, band: result.band ?? null, measures: result.measures };
+  return scoreProfile(model, { target: 'account', record }, at, timezone, manual);
+}
+
+/** The records of some profiles of a target, loading what `reading` reads. */
+export async function loadHealthRecords(
+  scope: WorkspaceScope,
+  target: Target,
+  ids: readonly string[],
+  reading?: Parameters<typeof loadAccountRecords>[2],
+): Promise<Map<string, Profile>> {
+  const wrap = <R extends AccountRecord | PersonRecord>(records: Map<string, R>, as: (record: R) => Profile) =>
+    new Map([...records].map(([id, record]) => [id, as(record)]));
+  return target === 'account'
+    ? wrap(await loadAccountRecords(scope, ids, reading), (record) => ({ target: 'account', record }))
+    : wrap(await loadPersonRecords(scope, ids, reading), (record) => ({ target: 'person', record }));
 }
 
 /**
- * Recomputes accounts' current health under a model and stores it with the day's history row, in
- * the caller's transaction. A band that differs from the stored one is logged as a band change
- * (`health.band_changed`). Returns the accounts whose score, band or trend changed: rules on the
- * health fields must re-evaluate for them.
+ * Recomputes profiles' current health under a model (accounts or people, as its target says) and
+ * stores it with the day's history row, in the caller's transaction. A band that differs from the
+ * stored one is logged as a band change (`health.band_changed`). Returns the profiles whose
+ * score, band or trend changed: rules on the health fields must re-evaluate for them.
  */
-export async function recomputeAccountHealth(
+export async function recomputeHealth(
   scope: WorkspaceScope,
   model: WorkspaceHealthModel,
-  accountIds: readonly string[],
-): Promise<{ changed: string[]; results: AccountHealth[] }> {
-  if (accountIds.length === 0 || model.target !== 'account') return { changed: [], results: [] };
+  profileIds: readonly string[],
+): Promise<{ changed: string[]; results: ProfileHealth[] }> {
+  if (profileIds.length === 0) return { changed: [], results: [] };
+  const { target } = model;
   const at = scope.clock();
   const timezone = await workspaceTimezone(scope);
   const rule = modelReadingRule(model);
-  const previous = new Map((await findAccountHealth(scope, model.key, accountIds)).map((r) => [r.accountId, r]));
-  const earlier = await healthScoresOn(scope, model.key, accountIds, utcDay(new Date(at.getTime() - trendDays * dayMs)));
-  const manual = await manualValuesByAccount(scope, model.key, accountIds);
-  const rows: AccountHealthRow[] = [];
+  const previous = new Map((await findProfileHealth(scope, target, model.key, profileIds)).map((r) => [r.profileId, r]));
+  const earlier = await healthScoresOn(scope, target, model.key, profileIds, utcDay(new Date(at.getTime() - trendDays * dayMs)));
+  const manual = await manualValuesByProfile(scope, target, model.key, profileIds);
+  const rows: ProfileHealthRow[] = [];
   const bandChanges: HealthBandChange[] = [];
   const changed: string[] = [];
-  const records = await loadAccountRecords(scope, accountIds, { rule, now: at });
-  for (const accountId of accountIds) {
-    const record = records.get(accountId);
-    if (!record) continue;
-    const scored = scoreAccount(model, record, at, timezone, manual.get(accountId) ?? new Map());
-    const trend = healthTrend(scored.score, earlier.get(accountId));
-    rows.push({ accountId, modelKey: model.key, modelVersion: model.version, ...scored, trend, computedAt: at });
-    const before = previous.get(accountId);
+  const records = await loadHealthRecords(scope, target, profileIds, { rule, now: at });
+  for (const profileId of profileIds) {
+    const profile = records.get(profileId);
+    if (!profile) continue;
+    const scored = scoreProfile(model, profile, at, timezone, manual.get(profileId) ?? new Map());
+    const trend = healthTrend(scored.score, earlier.get(profileId));
+    rows.push({ profileId, modelKey: model.key, modelVersion: model.version, ...scored, trend, computedAt: at });
+    const before = previous.get(profileId);
     if (!before || before.band !== scored.band)
-      bandChanges.push({ modelKey: model.key, accountId, fromBand: before?.band ?? null, toBand: scored.band, score: scored.score, at });
-    if (!before || before.score !== scored.score || before.band !== scored.band || before.trend !== trend) changed.push(accountId);
+      bandChanges.push({
+        modelKey: model.key,
+        target,
+        profileId,
+        fromBand: before?.band ?? null,
+        toBand: scored.band,
+        score: scored.score,
+        at,
+      });
+    if (!before || before.score !== scored.score || before.band !== scored.band || before.trend !== trend) changed.push(profileId);
   }
-  await saveAccountHealth(scope, rows, utcDay(at));
+  await saveProfileHealth(scope, target, rows, utcDay(at));
   await recordHealthBandChanges(scope, bandChanges);
   return {
     changed,
     results: rows.map((r) => ({
-      accountId: r.accountId,
+      profileId: r.profileId,
       model: r.modelKey,
       modelVersion: r.modelVersion,
       score: r.score,
@@ -103,14 +144,20 @@ export async function recomputeAccountHealth(
   };
 }
 
-async function manualValuesByAccount(scope: WorkspaceScope, modelKey: string, accountIds: readonly string[]) {
-  const byAccount = new Map<string, Map<string, number>>();
-  for (const v of await listManualHealthValues(scope, modelKey, accountIds)) {
-    let values = byAccount.get(v.accountId);
-    if (!values) byAccount.set(v.accountId, (values = new Map<string, number>()));
+/** Each profile's hand-set values under a model, by measure key. */
+export async function manualValuesByProfile(
+  scope: WorkspaceScope,
+  target: Target,
+  modelKey: string,
+  profileIds: readonly string[],
+): Promise<Map<string, Map<string, number>>> {
+  const byProfile = new Map<string, Map<string, number>>();
+  for (const v of await listManualHealthValues(scope, target, modelKey, profileIds)) {
+    let values = byProfile.get(v.profileId);
+    if (!values) byProfile.set(v.profileId, (values = new Map<string, number>()));
     values.set(v.measureKey, v.value);
   }
-  return byAccount;
+  return byProfile;
 }
 
 /** The workspace's timezone, for calendar windows in measures. */

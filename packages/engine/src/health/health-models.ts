@@ -2,6 +2,7 @@ import {
   defaultHealthModel,
   defaultHealthModelKey,
   defaultValueModel,
+  peopleHealthModelKey,
   validateHealthModel,
   valueModelKey,
   type HealthModelInput,
@@ -60,8 +61,16 @@ export async function workspaceHealthModel(scope: WorkspaceScope, key: string): 
   return isBuiltIn(key) ? builtIn(scope, key) : undefined;
 }
 
-/** Models whose scores rule fields read: a change of theirs concerns segments (`health_score`, `quadrant`). */
-export const fieldModelKeys: ReadonlySet<string> = new Set([defaultHealthModelKey, valueModelKey]);
+/** Account models whose scores rule fields read: a change of theirs concerns segments (`health_score`, `quadrant`). */
+const accountFieldModelKeys: ReadonlySet<string> = new Set([defaultHealthModelKey, valueModelKey]);
+
+/**
+ * Whether rule fields read a model's scores, among the workspace's `models`: on accounts `default`
+ * and `value`, on people the first person model by key. A change of its scores concerns segments.
+ */
+export function isFieldModel(model: HealthModel, models: readonly HealthModel[]): boolean {
+  return model.target === 'account' ? accountFieldModelKeys.has(model.key) : model.key === peopleHealthModelKey(models);
+}
 
 /** Creates or replaces a model (a new version); mistakes come back as issues naming their field. */
 export async function putHealthModel(

@@ -10,49 +10,54 @@ import {
   type ChangeCause,
   type WorkspaceScope,
 } from '@strata/storage';
-import { healthTopic } from '@strata/core';
+import { healthTopic, type Target } from '@strata/core';
 import { enqueue, type Task } from '../jobs/index.js';
-import { recomputeAccountHealth } from './compute-health.js';
-import { recomputeAccountHistory } from './health-history.js';
-import { fieldModelKeys, workspaceHealthModel, workspaceHealthModels, type WorkspaceHealthModel } from './health-models.js';
+import { recomputeHealth } from './compute-health.js';
+import { recomputeProfileHistory } from './health-history.js';
+import { isFieldModel, workspaceHealthModel, workspaceHealthModels, type WorkspaceHealthModel } from './health-models.js';
 
-/** Accounts rescored per transaction. */
+/** Profiles rescored per transaction. */
 const batchSize = 200;
 /** How many days of history a model change recomputes. */
 export const historyDays = 90;
 
-async function accountIdsOf(scope: WorkspaceScope): Promise<string[]> {
-  const rows = await scope.db
-    .selectFrom('accounts')
-    .select('account_id')
-    .where('workspace_id', '=', scope.workspaceId)
-    .orderBy('account_id')
-    .execute();
-  return rows.map((r) => r.account_id);
+async function profileIdsOf(scope: WorkspaceScope, target: Target): Promise<string[]> {
+  const rows =
+    target === 'account'
+      ? await scope.db
+          .selectFrom('accounts')
+          .select('account_id as id')
+          .where('workspace_id', '=', scope.workspaceId)
+          .orderBy('id')
+          .execute()
+      : await scope.db.selectFrom('people').select('person_id as id').where('workspace_id', '=', scope.workspaceId).orderBy('id').execute();
+  return rows.map((r) => r.id);
 }
 
 /**
- * Rescores every account of a workspace under a model, a batch per transaction, and queues
- * segment work (`health` topic) for the accounts whose rule fields (default and value models) changed.
+ * Rescores every profile of a workspace that a model scores (its accounts, or its people), a
+ * batch per transaction, and queues segment work (`health` topic) for the profiles whose rule
+ * fields changed (when rule fields read the model: `isFieldModel`).
  */
 export async function rescoreWorkspace(
   scope: WorkspaceScope,
   model: WorkspaceHealthModel,
   cause: ChangeCause,
   onBatch?: (done: number, total: number, tx: WorkspaceScope) => Promise<void>,
-  perAccount?: (tx: WorkspaceScope, accountId: string) => Promise<void>,
+  perProfile?: (tx: WorkspaceScope, profileId: string) => Promise<void>,
 ): Promise<number> {
-  const ids = await accountIdsOf(scope);
+  const ids = await profileIdsOf(scope, model.target);
+  const readByFields = isFieldModel(model, await workspaceHealthModels(scope));
   for (let start = 0; start < ids.length; start += batchSize) {
     const batch = ids.slice(start, start + batchSize);
     await inWorkspaceTransaction(scope, async (tx) => {
       await lockProfiles(tx, batch);
-      if (perAccount) for (const id of batch) await perAccount(tx, id);
-      const { changed } = await recomputeAccountHealth(tx, model, batch);
-      if (fieldModelKeys.has(model.key))
+      if (perProfile) for (const id of batch) await perProfile(tx, id);
+      const { changed } = await recomputeHealth(tx, model, batch);
+      if (readByFields)
         await enqueueSegmentWork(
           tx,
-          changed.map((profileId) => ({ target: 'account' as const, profileId, topics: [healthTopic], cause })),
+          changed.map((profileId) => ({ target: model.target, profileId, topics: [healthTopic], cause })),
         );
       await onBatch?.(Math.min(start + batchSize, ids.length), ids.length, tx);
     });
@@ -63,7 +68,7 @@ export async function rescoreWorkspace(
 type RefreshPayload = { workspaceId?: string | undefined };
 
 /**
- * Rescores every account daily, so scores follow time (windows that slide, renewals that near)
+ * Rescores every account and person daily, so scores follow time (windows that slide, renewals that near)
  * and each day has its history row.
  */
 export const refreshHealthTask: Task<RefreshPayload> = {
@@ -75,8 +80,8 @@ export const refreshHealthTask: Task<RefreshPayload> = {
   async run(payload, { db, now, log }) {
     const refresh = async (scope: WorkspaceScope) => {
       for (const model of await workspaceHealthModels(scope)) {
-        const accounts = await rescoreWorkspace(scope, model, { kind: 'time' });
-        log('info', 'health refreshed', { workspaceId: scope.workspaceId, model: model.key, accounts });
+        const profiles = await rescoreWorkspace(scope, model, { kind: 'time' });
+        log('info', 'health refreshed', { workspaceId: scope.workspaceId, model: model.key, target: model.target, profiles });
       }
     };
     if (payload.workspaceId) await refresh(workspaceScope(db, payload.workspaceId, now));
@@ -88,7 +93,7 @@ type HistoryPayload = { workspaceId: string; modelKey: string };
 
 /**
  * After a model changes: its history of the last `historyDays` days recomputed from the data, then
- * the current scores, with progress (`health_recomputes`: done of total accounts).
+ * the current scores, with progress (`health_recomputes`: done of total profiles, accounts or people).
  */
 export const recomputeHealthHistoryTask: Task<HistoryPayload> = {
   name: 'recompute-health-history',
@@ -118,9 +123,9 @@ export async function recomputeHealthHistory(scope: WorkspaceScope, model: Works
       total = all;
       await markRecompute(tx, model.key, 'running', done, all, null, startedAt);
     },
-    async (tx, accountId) => {
-      const manual = new Map((await listManualHealthValues(tx, model.key, [accountId])).map((v) => [v.measureKey, v.value]));
-      await recomputeAccountHistory(tx, model, accountId, historyDays, manual);
+    async (tx, profileId) => {
+      const manual = new Map((await listManualHealthValues(tx, model.target, model.key, [profileId])).map((v) => [v.measureKey, v.value]));
+      await recomputeProfileHistory(tx, model, profileId, historyDays, manual);
     },
   );
   await saveHealthRecompute(scope, {

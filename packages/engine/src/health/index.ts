@@ -7,9 +7,18 @@ export {
   workspaceHealthModels,
   type WorkspaceHealthModel,
 } from './health-models.js';
-export { recomputeAccountHealth, scoreAccount, trendDays, utcDay, workspaceTimezone, type AccountHealth } from './compute-health.js';
+export {
+  loadHealthRecords,
+  recomputeHealth,
+  scoreAccount,
+  scoreProfile,
+  trendDays,
+  utcDay,
+  workspaceTimezone,
+  type ProfileHealth,
+} from './compute-health.js';
 export { queueHealthForWork, scoreQueuedHealth } from './live-health.js';
-export { recordAsOf, recomputeAccountHistory } from './health-history.js';
+export { personAsOf, recordAsOf, recomputeProfileHistory } from './health-history.js';
 export {
   historyDays,
   recomputeHealthHistory,

@@ -1,6 +1,6 @@
 import { defaultHealthModelKey, quadrantOf, valueModelKey, type Quadrant } from '@strata/core';
 import { inWorkspaceTransaction, lockProfiles, readQuadrantThresholds, type WorkspaceScope } from '@strata/storage';
-import { recomputeAccountHealth } from './compute-health.js';
+import { recomputeHealth } from './compute-health.js';
 import { workspaceHealthModel } from './health-models.js';
 
 /** One point of the value x health scatter. */
@@ -45,8 +45,7 @@ export async function quadrantPoints(scope: WorkspaceScope): Promise<QuadrantPoi
     const batch = ids.slice(start, start + batchSize);
     await inWorkspaceTransaction(scope, async (tx) => {
       await lockProfiles(tx, batch);
-      for (const key of [defaultHealthModelKey, valueModelKey])
-        await recomputeAccountHealth(tx, (await workspaceHealthModel(tx, key))!, batch);
+      for (const key of [defaultHealthModelKey, valueModelKey]) await recomputeHealth(tx, (await workspaceHealthModel(tx, key))!, batch);
     });
   }
   const thresholds = await readQuadrantThresholds(scope);

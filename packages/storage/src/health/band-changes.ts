@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
+import type { Target } from '@strata/core';
 import type { ChangeCursor } from '../changes/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
-/** An account's move from one band to another (`health.band_changed`); null is "below every band" or "not scored before". */
+/** A profile's move from one band to another (`health.band_changed`); null is "below every band" or "not scored before". */
 export interface HealthBandChange {
   modelKey: string;
-  accountId: string;
+  /** Whose band: an account's (account models) or a person's (person models). */
+  target: Target;
+  profileId: string;
   fromBand: string | null;
   toBand: string | null;
   score: number;
@@ -20,7 +23,8 @@ export async function recordHealthBandChanges(scope: WorkspaceScope, changes: re
       changes.map((c) => ({
         workspace_id: scope.workspaceId,
         model_key: c.modelKey,
-        account_id: c.accountId,
+        account_id: c.target === 'account' ? c.profileId : null,
+        person_id: c.target === 'person' ? c.profileId : null,
         from_band: c.fromBand,
         to_band: c.toBand,
         score: c.score,
@@ -30,9 +34,13 @@ export async function recordHealthBandChanges(scope: WorkspaceScope, changes: re
     .execute();
 }
 
-/** A logged band change as subscribers (playbooks) read it, with the account's groupId. */
+/**
+ * A logged band change as subscribers (playbooks) read it: an account's carries its `groupId`, a
+ * person's its `userId` (the other is null).
+ */
 export interface LoggedHealthBandChange extends HealthBandChange, ChangeCursor {
-  groupId: string;
+  groupId: string | null;
+  userId: string | null;
 }
 
 /**
@@ -48,30 +56,40 @@ export async function readHealthBandChangesAfter(
     txid: string;
     change_id: number;
     model_key: string;
-    account_id: string;
+    account_id: string | null;
+    person_id: string | null;
     group_id: string | null;
+    user_id: string | null;
     from_band: string | null;
     to_band: string | null;
     score: number;
     at: Date;
   }>`
-    SELECT c.txid::text AS txid, c.change_id, c.model_key, c.account_id, a.group_id, c.from_band, c.to_band, c.score, c.at
+    SELECT c.txid::text AS txid, c.change_id, c.model_key, c.account_id, c.person_id, a.group_id, p.user_id,
+      c.from_band, c.to_band, c.score, c.at
     FROM health_band_changes c
     LEFT JOIN accounts a ON a.workspace_id = c.workspace_id AND a.account_id = c.account_id
+    LEFT JOIN people p ON p.workspace_id = c.workspace_id AND p.person_id = c.person_id
     WHERE c.workspace_id = ${scope.workspaceId}
       AND c.txid < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
       AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
     ORDER BY c.txid, c.change_id
     LIMIT ${limit}`.execute(scope.db);
-  return rows.rows.map((r) => ({
-    txid: r.txid,
-    changeId: Number(r.change_id),
-    modelKey: r.model_key,
-    accountId: r.account_id,
-    groupId: r.group_id ?? r.account_id,
-    fromBand: r.from_band,
-    toBand: r.to_band,
-    score: r.score,
-    at: r.at,
-  }));
+  return rows.rows.map((r) => {
+    const person = r.person_id !== null;
+    return {
+      txid: r.txid,
+      changeId: Number(r.change_id),
+      modelKey: r.model_key,
+      target: person ? 'person' : 'account',
+      profileId: (person ? r.person_id : r.account_id)!,
+      // A deleted profile keeps its change: Strata's own id stands in for the external one.
+      groupId: person ? null : (r.group_id ?? r.account_id),
+      userId: person ? (r.user_id ?? r.person_id) : null,
+      fromBand: r.from_band,
+      toBand: r.to_band,
+      score: r.score,
+      at: r.at,
+    };
+  });
 }

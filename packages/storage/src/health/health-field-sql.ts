@@ -7,8 +7,9 @@ import type { WorkspaceScope } from '../workspace-scope.js';
 const healthColumns = { health_score: 'score', health_band: 'band', health_trend: 'trend' } as const;
 
 /**
- * Registers the SQL of the health rule fields: each reads the account's stored row of the
- * `default` model (NULL, so missing, when not scored yet), as the evaluator reads the same values
+ * Registers the SQL of the health rule fields: on accounts each reads the account's stored row of
+ * the `default` model (NULL, so missing, when not scored yet), on people the person's row of the
+ * people's model (core's `registerHealthFields` says which), as the evaluator reads the same values
  * loaded onto the record. `quadrant` is core's `quadrantOf` written as a CASE over the `default`
  * and `value` scores and the workspace's thresholds. Returns the unregistration.
  */
@@ -21,6 +22,19 @@ export function registerHealthFieldSql(): () => void {
         WHERE h.workspace_id = ${sql.ref(`${a}.workspace_id`)} AND h.account_id = ${sql.ref(`${a}.account_id`)} AND h.model_key = 'default')`,
     ),
   );
+  // People's fields read the workspace's first person model by key (core's `peopleHealthModelKey`; byte order,
+  // as JavaScript sorts); person models are all stored, none is built in.
+  for (const [field, column] of Object.entries(healthColumns))
+    unregister.push(
+      registerComputedFieldSql(
+        'person',
+        field,
+        (p) => sql`(SELECT h.${sql.ref(column)} FROM person_health h
+          WHERE h.workspace_id = ${sql.ref(`${p}.workspace_id`)} AND h.person_id = ${sql.ref(`${p}.person_id`)}
+            AND h.model_key = (SELECT min(m.model_key COLLATE "C") FROM health_models m
+              WHERE m.workspace_id = ${sql.ref(`${p}.workspace_id`)} AND m.definition ->> 'target' = 'person'))`,
+      ),
+    );
   const d = defaultQuadrantThresholds;
   const threshold = (name: keyof QuadrantThresholds) =>
     sql`coalesce((w.health_settings -> 'quadrant' ->> ${name})::float8, ${d[name]}::float8)`;

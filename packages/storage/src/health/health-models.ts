@@ -48,8 +48,16 @@ export async function saveHealthModel(scope: WorkspaceScope, key: string, defini
 /** Removes a model with its scores, history and hand-set values; its versions stay for the record. Returns whether it existed. */
 export async function deleteHealthModel(scope: WorkspaceScope, key: string): Promise<boolean> {
   const { db, workspaceId } = scope;
-  for (const table of ['account_health', 'account_health_days', 'health_manual_values', 'health_recomputes'] as const)
-    await db.deleteFrom(table).where('workspace_id', '=', workspaceId).where('model_key', '=', key).execute();
+  const tables = [
+    'account_health',
+    'account_health_days',
+    'health_manual_values',
+    'person_health',
+    'person_health_days',
+    'person_health_manual_values',
+    'health_recomputes',
+  ] as const;
+  for (const table of tables) await db.deleteFrom(table).where('workspace_id', '=', workspaceId).where('model_key', '=', key).execute();
   const deleted = await db
     .deleteFrom('health_models')
     .where('workspace_id', '=', workspaceId)

@@ -1,13 +1,13 @@
 export { deleteHealthModel, findHealthModel, listHealthModels, saveHealthModel, type StoredHealthModel } from './health-models.js';
 export {
-  findAccountHealth,
+  findProfileHealth,
   healthScoresOn,
   listHealthDays,
-  saveAccountHealth,
+  saveProfileHealth,
   saveHealthDays,
-  type AccountHealthRow,
+  type ProfileHealthRow,
   type HealthDay,
-} from './account-health.js';
+} from './profile-health.js';
 export { readHealthBandChangesAfter, recordHealthBandChanges, type HealthBandChange, type LoggedHealthBandChange } from './band-changes.js';
 export { listManualHealthValues, saveManualHealthValue, type ManualHealthValue } from './manual-values.js';
 export { findHealthRecompute, saveHealthRecompute, type HealthRecompute } from './health-recomputes.js';

@@ -60,6 +60,8 @@ export async function erasePersonRows(scope: WorkspaceScope, person: PersonIdent
       'trait_instants',
       sql`DELETE FROM trait_instants WHERE workspace_id = ${ws} AND target = 'person' AND profile_id = ANY(${ids}::uuid[])`,
     ],
+    // Person models' band changes (their scores, history and hand-set values go with the person row).
+    ['health_band_changes', sql`DELETE FROM health_band_changes WHERE workspace_id = ${ws} AND person_id = ANY(${ids}::uuid[])`],
     ['events', sql`DELETE FROM events WHERE workspace_id = ${ws} AND person_id = ANY(${ids}::uuid[])`],
     [
       'surveys',

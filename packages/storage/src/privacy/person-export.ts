@@ -104,6 +104,20 @@ export function personExportSections(scope: WorkspaceScope, person: PersonIdenti
       ),
     },
     {
+      name: 'health',
+      rows: all(() =>
+        sql<Row>`SELECT model_key AS "model", score, band, trend, measures, computed_at AS "computedAt" FROM person_health
+        WHERE workspace_id = ${ws} AND person_id = ANY(${ids}::uuid[]) ORDER BY model_key`.execute(db),
+      ),
+    },
+    {
+      name: 'healthHistory',
+      rows: all(() =>
+        sql<Row>`SELECT model_key AS "model", day::text AS "day", score, band FROM person_health_days
+        WHERE workspace_id = ${ws} AND person_id = ANY(${ids}::uuid[]) ORDER BY model_key, day`.execute(db),
+      ),
+    },
+    {
       name: 'webhookMessages',
       rows: all(() =>
         sql<Row>`SELECT webhook_key AS "webhook", event, payload, status, created_at AS "createdAt",

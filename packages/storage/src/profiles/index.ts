@@ -10,6 +10,7 @@ export {
   loadAccountRecord,
   loadAccountRecords,
   loadPersonRecord,
+  loadPersonRecords,
   RecordTooLargeError,
   recordLimits,
 } from './profile-records.js';

@@ -166,6 +166,22 @@ export async function loadPersonRecord(
   return records[0];
 }
 
+/** Several people's records in one round of statements (person health scoring reads a hundred at a time), keyed by person id. */
+export async function loadPersonRecords(
+  scope: WorkspaceScope,
+  personIds: readonly string[],
+  reading?: { rule: SegmentRule; now: Date },
+): Promise<Map<string, PersonRecord>> {
+  const records = await loadPeople(
+    scope,
+    [...personIds],
+    reading ? needsOf(reading.rule, reading.now) : everything,
+    reading?.now ?? scope.clock(),
+    recordLimits.rows * personIds.length,
+  );
+  return new Map(records.map((r) => [r.id, r]));
+}
+
 export async function loadAccountRecord(
   scope: WorkspaceScope,
   accountId: string,
@@ -260,9 +276,13 @@ async function loadPeople(
   const { db, workspaceId } = scope;
   if (personIds.length === 0) return [];
   const ids = sql<boolean>`person_id = ANY(${personIds}::uuid[])`;
+  // Computed fields of people (`health_score`, topic `health`) load with the row, as SQL reads them at
+  // the rule's instant; only when read, so an account's people load as quickly as before.
+  const computed = needs.health ? computedFieldSqls('person') : [];
   const people = await db
     .selectFrom('people')
     .select(['person_id', 'user_id', 'traits', 'first_seen_at', 'last_seen_at'])
+    .select(computed.map(({ name, read }) => read('people', now).as(`computed:${name}`)))
     .where('workspace_id', '=', workspaceId)
     .where(ids)
     .execute();
@@ -288,7 +308,12 @@ async function loadPeople(
   ]);
   return people.map((p) => ({
     id: p.person_id,
-    columns: { user_id: p.user_id, first_seen_at: p.first_seen_at.toISOString(), last_seen_at: p.last_seen_at.toISOString() },
+    columns: {
+      user_id: p.user_id,
+      first_seen_at: p.first_seen_at.toISOString(),
+      last_seen_at: p.last_seen_at.toISOString(),
+      ...Object.fromEntries(computed.map(({ name }) => [name, (p as Record<string, unknown>)[`computed:${name}`]])),
+    },
     traits: p.traits,
     accounts: links
       .filter((l) => l.person_id === p.person_id)

@@ -14,7 +14,10 @@ export const measureSchema = z.object({
   key: z.string(),
   name: z.string(),
   expression: z.string().optional().describe('rule-language text: a number (arithmetic over values) or a condition (1 or 0)'),
-  manual: z.boolean().optional().describe('set per account by a person (PUT /accounts/{groupId}/health/measures/{key})'),
+  manual: z
+    .boolean()
+    .optional()
+    .describe('set per profile by a person (PUT /accounts/{groupId}/health/measures/{key}, or /people/{userId}/... for a person model)'),
   weight: z.number(),
   scoring: scoring.optional(),
   missing: z.enum(['skip', 'zero', 'neutral']),
@@ -37,7 +40,7 @@ export const healthModelSchema = z.object({
       error: z.string().nullable(),
     })
     .nullable()
-    .describe('the latest history recompute after a change: accounts done of total'),
+    .describe('the latest history recompute after a change: profiles (accounts or people, as the target says) done of total'),
 });
 
 /** The body of PUT /health-models/{key}; checked fully by the health domain, which names each field. */
@@ -46,8 +49,8 @@ export const healthModelBody = z
   .passthrough()
   .describe('{name, target, method, measures: [{key, name, expression | manual, weight, scoring?, missing?}], bands: [{key, name, min}]}');
 
-export const accountHealthSchema = z.object({
-  groupId: z.string(),
+/** A profile's health as served; each schema below adds the profile's external id (`groupId` or `userId`). */
+const healthFields = {
   model: z.string(),
   modelVersion: z.number().int(),
   score: z.number().describe('0-100'),
@@ -64,13 +67,16 @@ export const accountHealthSchema = z.object({
     }),
   ),
   computedAt: z.date(),
-});
-
-export const healthHistorySchema = z.object({
-  groupId: z.string(),
+};
+const historyFields = {
   model: z.string(),
   days: z.array(z.object({ day: z.string(), score: z.number(), band: z.string().nullable() })),
-});
+};
+
+export const accountHealthSchema = z.object({ groupId: z.string(), ...healthFields });
+export const personHealthSchema = z.object({ userId: z.string(), ...healthFields });
+export const healthHistorySchema = z.object({ groupId: z.string(), ...historyFields });
+export const personHealthHistorySchema = z.object({ userId: z.string(), ...historyFields });
 
 export const healthPreviewSchema = z.object({
   sampled: z.number().describe('accounts scored: the first ones by id, the same on every preview'),
