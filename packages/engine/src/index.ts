@@ -120,7 +120,7 @@ export {
   type SupportPolicyInput,
 } from './support-policies/index.js';
 export { SecretBox, parseMasterKey } from './integrations/index.js';
-export { configureIntegration, resolveWebhookTarget } from './integrations/index.js';
+export { chargebeeCredentials, configureIntegration, resolveWebhookTarget, type ChargebeeCredentials } from './integrations/index.js';
 export { providerNames, webhookProviders, type ProviderName } from './integrations/index.js';
 export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/index.js';
 export type { WebhookProvider, WebhookResult } from './integrations/index.js';

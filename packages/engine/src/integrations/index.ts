@@ -1,3 +1,4 @@
+export { chargebeeCredentials, type ChargebeeCredentials } from './chargebee.js';
 export { SecretBox, parseMasterKey } from './secret-box.js';
 export { configureIntegration, resolveWebhookTarget } from './integrations.js';
 export { providerNames, webhookProviders, type ProviderName } from './providers.js';

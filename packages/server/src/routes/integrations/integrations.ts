@@ -3,7 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { businessHoursSchema } from '@strata/core';
-import { configureIntegration, loadBusinessHours, providerNames, webhookProviders, type SecretBox } from '@strata/engine';
+import {
+  chargebeeCredentials,
+  configureIntegration,
+  loadBusinessHours,
+  providerNames,
+  webhookProviders,
+  type SecretBox,
+  type WebhookProvider,
+} from '@strata/engine';
 import {
   deleteIntegration,
   findIntegration,
@@ -43,7 +51,31 @@ const putBody = z.object({
     .max(1000)
     .optional()
     .describe("the provider's signing secret (Stripe whsec_…, Zendesk signing secret, Intercom client secret, Delighted webhook secret)"),
+  username: z.string().optional().describe("Chargebee only: the username set in Chargebee's webhook settings (HTTP Basic)"),
+  password: z.string().optional().describe("Chargebee only: the password set in Chargebee's webhook settings (HTTP Basic)"),
 });
+
+/**
+ * The secret to seal for a provider: its signing secret, or for Chargebee, which authenticates by
+ * HTTP Basic, the username and password as JSON. Throws the 400 that names each missing field.
+ */
+function secretFor(provider: WebhookProvider, body: z.output<typeof putBody>): string | undefined {
+  if (provider.name === 'chargebee') {
+    const parsed = chargebeeCredentials.safeParse(body);
+    if (!parsed.success)
+      throw new AppError(
+        'INVALID_INPUT',
+        'Chargebee authenticates by HTTP Basic: send {"username": "...", "password": "..."} as set in its webhook settings (password at least 8 characters)',
+        parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message })),
+      );
+    return JSON.stringify(parsed.data);
+  }
+  if (provider.signs && body.secret === undefined)
+    throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
+      { field: 'secret', message: 'required' },
+    ]);
+  return body.secret;
+}
 const hoursSchema = z.object({
   timezone: z.string(),
   workingDays: z.array(z.number()),
@@ -88,7 +120,8 @@ export function registerIntegrationRoutes(
     {
       schema: {
         operationId: 'connectIntegration',
-        summary: "Connect a provider: store its signing secret (encrypted) and get this workspace's webhook URL",
+        summary:
+          "Connect a provider: store its signing secret (Chargebee: its webhook username and password), encrypted, and get this workspace's webhook URL",
         tags: ['integrations'],
         params: providerParams,
         body: putBody,
@@ -98,20 +131,17 @@ export function registerIntegrationRoutes(
     async (request) => {
       const caller = await deps.auth(request, 'integrations:write');
       const provider = webhookProviders[request.params.provider]!;
-      if (provider.signs && request.body.secret === undefined)
-        throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
-          { field: 'secret', message: 'required' },
-        ]);
+      const secret = secretFor(provider, request.body);
       const box = requireSecrets(deps.secrets());
       const row = await inWorkspaceTransaction(caller.scope, async (tx) => {
         const before = await findIntegration(tx, provider.name);
-        const row = await configureIntegration(tx, box, provider, request.body.secret);
+        const row = await configureIntegration(tx, box, provider, secret);
         await recordAudit(tx, {
           ...auditBy(request, caller),
           kind: 'integration.updated',
           subject: provider.name,
           before: before ? { hasSecret: before.secret_ciphertext !== null } : null,
-          after: { hasSecret: row.secret_ciphertext !== null, secret: request.body.secret ?? null },
+          after: { hasSecret: row.secret_ciphertext !== null, secret: secret ?? null },
         });
         return row;
       });
