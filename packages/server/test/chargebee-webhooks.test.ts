@@ -113,6 +113,11 @@ describe('Chargebee webhooks', { shuffle: false }, () => {
     const refusedAgain = await post(noSubscription);
     expect(refusedAgain.statusCode).toBe(400);
     expect(refusedAgain.body).toContain('content.subscription');
+    const badTime = event('subscription_changed', 'ev_bad_time');
+    badTime.content['subscription']!['next_billing_at'] = 'next month';
+    const refusedTime = await post(badTime);
+    expect(refusedTime.statusCode).toBe(400);
+    expect(refusedTime.body).toContain('content.subscription.next_billing_at');
     expect(await storedCounts()).toEqual(before);
   });
 

@@ -10,27 +10,38 @@ export interface ChargebeeSubscription {
   id: string;
   customer_id: string;
   status: string;
-  currency_code?: string | null;
-  plan_id?: string | null;
-  plan_quantity?: number | null;
-  plan_unit_price?: number | null;
-  plan_amount?: number | null;
-  billing_period?: number | null;
-  billing_period_unit?: string | null;
-  addons?: Array<{ id?: string; quantity?: number | null; unit_price?: number | null; amount?: number | null }> | null;
-  subscription_items?: Array<{
-    item_price_id?: string;
-    item_type?: string;
-    quantity?: number | null;
-    unit_price?: number | null;
-    amount?: number | null;
-  }> | null;
+  currency_code?: string | null | undefined;
+  plan_id?: string | null | undefined;
+  plan_quantity?: number | null | undefined;
+  plan_unit_price?: number | null | undefined;
+  plan_amount?: number | null | undefined;
+  billing_period?: number | null | undefined;
+  billing_period_unit?: string | null | undefined;
+  addons?:
+    | Array<{
+        id?: string | undefined;
+        quantity?: number | null | undefined;
+        unit_price?: number | null | undefined;
+        amount?: number | null | undefined;
+      }>
+    | null
+    | undefined;
+  subscription_items?:
+    | Array<{
+        item_price_id?: string | undefined;
+        item_type?: string | undefined;
+        quantity?: number | null | undefined;
+        unit_price?: number | null | undefined;
+        amount?: number | null | undefined;
+      }>
+    | null
+    | undefined;
   /** Chargebee's own figure for the subscription, in minor units a month; preferred when given. */
-  mrr?: number | null;
-  trial_end?: number | null;
-  current_term_end?: number | null;
-  next_billing_at?: number | null;
-  cancelled_at?: number | null;
+  mrr?: number | null | undefined;
+  trial_end?: number | null | undefined;
+  current_term_end?: number | null | undefined;
+  next_billing_at?: number | null | undefined;
+  cancelled_at?: number | null | undefined;
 }
 
 const monthsPer: Record<string, number> = { day: 12 / 365, week: 12 / 52, month: 1, year: 12 };

@@ -6,16 +6,44 @@ import { ingestMessages } from '../ingestion/index.js';
 import { header } from './signatures.js';
 import { invalid, type WebhookProvider, type WebhookResult } from './webhook-provider.js';
 
+const seconds = z.number().int().nullish();
+const amount = z.number().nullish();
+/** The subscription fields Strata reads, typed so a malformed one is refused naming its field. */
+const subscriptionSchema = z
+  .object({
+    id: z.string(),
+    customer_id: z.string().min(1),
+    status: z.string(),
+    currency_code: z.string().nullish(),
+    plan_id: z.string().nullish(),
+    plan_quantity: amount,
+    plan_unit_price: amount,
+    plan_amount: amount,
+    billing_period: amount,
+    billing_period_unit: z.string().nullish(),
+    addons: z.array(z.object({ quantity: amount, unit_price: amount, amount }).passthrough()).nullish(),
+    subscription_items: z
+      .array(
+        z
+          .object({ item_price_id: z.string().optional(), item_type: z.string().optional(), quantity: amount, unit_price: amount, amount })
+          .passthrough(),
+      )
+      .nullish(),
+    mrr: amount,
+    trial_end: seconds,
+    current_term_end: seconds,
+    next_billing_at: seconds,
+    cancelled_at: seconds,
+  })
+  .passthrough();
+
 /** The event envelope Chargebee posts (API v2): `content` holds the resources the event is about. */
 const event = z.object({
   id: z.string().min(1),
   occurred_at: z.number().int().positive(),
   event_type: z.string(),
   content: z.object({
-    subscription: z
-      .object({ id: z.string(), customer_id: z.string().min(1), status: z.string() })
-      .passthrough()
-      .optional(),
+    subscription: subscriptionSchema.optional(),
     customer: z
       .object({ id: z.string().min(1) })
       .passthrough()
