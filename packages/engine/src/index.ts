@@ -122,6 +122,18 @@ export {
 export { SecretBox, parseMasterKey } from './integrations/index.js';
 export { chargebeeCredentials, configureIntegration, resolveWebhookTarget, type ChargebeeCredentials } from './integrations/index.js';
 export { providerNames, webhookProviders, type ProviderName } from './integrations/index.js';
+export {
+  buildHelpDeskWebhook,
+  helpDeskIntegrationName,
+  helpDeskKeyPattern,
+  helpDeskPresetNames,
+  helpDeskWebhookInput,
+  helpDeskWebhookProvider,
+  reservedHelpDeskKeys,
+  type ConfigIssue,
+  type HelpDeskWebhookConfig,
+  type HelpDeskWebhookInput,
+} from './integrations/index.js';
 export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/index.js';
 export type { WebhookProvider, WebhookResult } from './integrations/index.js';
 export {

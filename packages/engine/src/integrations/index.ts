@@ -21,3 +21,15 @@ export {
   type HelpDeskUpdate,
   type TicketDecisionSync,
 } from './help-desk-sync/index.js';
+export {
+  buildHelpDeskWebhook,
+  helpDeskIntegrationName,
+  helpDeskKeyPattern,
+  helpDeskPresetNames,
+  helpDeskWebhookInput,
+  helpDeskWebhookProvider,
+  reservedHelpDeskKeys,
+  type ConfigIssue,
+  type HelpDeskWebhookConfig,
+  type HelpDeskWebhookInput,
+} from './webhook-helpdesk/index.js';

@@ -20,30 +20,15 @@ import {
   recordAudit,
   writeBusinessHours,
   type Database,
-  type IntegrationRow,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
+import { integrationSchema, integrationView } from './integration-view.js';
 import { auditBy } from '../audit/index.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { publicBase } from '../../http/public-url.js';
 import { requireSecrets } from '../../http/secrets.js';
 
 const providerParams = z.object({ provider: z.enum(providerNames) });
-const integrationSchema = z.object({
-  provider: z.string(),
-  webhookUrl: z.string().describe("paste into the provider's webhook settings; it names this workspace"),
-  hasSecret: z.boolean(),
-  updatedAt: z.date(),
-  lastDeliveryAt: z.date().nullable().describe('when the last delivery came, accepted or refused; null before the first'),
-  deliveries: z.object({
-    accepted: z.number().int().describe('deliveries answered 200 (duplicates and ignored events included)'),
-    refused: z.number().int().describe('deliveries refused: bad signature, not JSON, an invalid field, …'),
-  }),
-  lastError: z
-    .object({ at: z.date(), message: z.string().describe('why: the answer Strata gave the provider, never the payload') })
-    .nullable()
-    .describe('the last refused delivery'),
-});
 const putBody = z.object({
   secret: z
     .string()
@@ -90,15 +75,6 @@ export function registerIntegrationRoutes(
   deps: { db: () => Kysely<Database>; auth: Authenticated; secrets: () => SecretBox | undefined; publicUrl: string | undefined },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const view = (row: IntegrationRow, base: string) => ({
-    provider: row.provider,
-    webhookUrl: `${base}/webhooks/${row.provider}/${row.url_token}`,
-    hasSecret: row.secret_ciphertext !== null,
-    updatedAt: row.updated_at,
-    lastDeliveryAt: row.last_delivery_at,
-    deliveries: { accepted: row.deliveries_accepted, refused: row.deliveries_refused },
-    lastError: row.last_error_at && row.last_error !== null ? { at: row.last_error_at, message: row.last_error } : null,
-  });
   api.get(
     '/integrations',
     {
@@ -112,7 +88,7 @@ export function registerIntegrationRoutes(
     async (request) => {
       const { scope } = await deps.auth(request, 'integrations:read');
       const base = publicBase(app, deps.publicUrl);
-      return { items: (await listIntegrations(scope)).map((row) => view(row, base)) };
+      return { items: (await listIntegrations(scope)).map((row) => integrationView(row, base)) };
     },
   );
   api.put(
@@ -145,7 +121,7 @@ export function registerIntegrationRoutes(
         });
         return row;
       });
-      return view(row, publicBase(app, deps.publicUrl));
+      return integrationView(row, publicBase(app, deps.publicUrl));
     },
   );
   api.get(
@@ -167,7 +143,7 @@ export function registerIntegrationRoutes(
           'NOT_FOUND',
           `${request.params.provider} is not connected; PUT /api/v1/integrations/${request.params.provider} first`,
         );
-      return view(row, publicBase(app, deps.publicUrl));
+      return integrationView(row, publicBase(app, deps.publicUrl));
     },
   );
   api.delete(
