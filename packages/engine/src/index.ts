@@ -13,6 +13,7 @@ export {
   type ImportRow,
 } from './import/index.js';
 export { ColumnTypeInference, coerceTypedCell, columnTypes, inferColumnTypes, parseCsvTime, type ColumnType } from './import/index.js';
+export { detectCrmPreset, type CrmPreset } from './import/index.js';
 export { SegmentEngine, type SegmentEngineOptions } from './segments/index.js';
 export { LiveSegmentWorker, type LiveWorkerOptions } from './segments/index.js';
 export { SegmentMetrics } from './segments/index.js';
