@@ -141,6 +141,7 @@ export {
   type StripePrice,
   type StripeSubscription,
 } from './billing/subscription.js';
+export { chargebeeStatus, chargebeeSubscriptionTraits, type ChargebeeSubscription } from './billing/chargebee-subscription.js';
 export {
   apiKeyScopePermissions,
   apiKeyScopes,

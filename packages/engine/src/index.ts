@@ -13,6 +13,7 @@ export {
   type ImportRow,
 } from './import/index.js';
 export { ColumnTypeInference, coerceTypedCell, columnTypes, inferColumnTypes, parseCsvTime, type ColumnType } from './import/index.js';
+export { detectCrmPreset, type CrmPreset } from './import/index.js';
 export { SegmentEngine, type SegmentEngineOptions } from './segments/index.js';
 export { LiveSegmentWorker, type LiveWorkerOptions } from './segments/index.js';
 export { SegmentMetrics } from './segments/index.js';
@@ -120,8 +121,20 @@ export {
   type SupportPolicyInput,
 } from './support-policies/index.js';
 export { SecretBox, parseMasterKey } from './integrations/index.js';
-export { configureIntegration, resolveWebhookTarget } from './integrations/index.js';
+export { chargebeeCredentials, configureIntegration, resolveWebhookTarget, type ChargebeeCredentials } from './integrations/index.js';
 export { providerNames, webhookProviders, type ProviderName } from './integrations/index.js';
+export {
+  buildHelpDeskWebhook,
+  helpDeskIntegrationName,
+  helpDeskKeyPattern,
+  helpDeskPresetNames,
+  helpDeskWebhookInput,
+  helpDeskWebhookProvider,
+  reservedHelpDeskKeys,
+  type ConfigIssue,
+  type HelpDeskWebhookConfig,
+  type HelpDeskWebhookInput,
+} from './integrations/index.js';
 export { maxSignatureAgeSeconds, type SignatureCheck, type SignatureFailure } from './integrations/index.js';
 export type { WebhookProvider, WebhookResult } from './integrations/index.js';
 export {

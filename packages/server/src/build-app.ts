@@ -24,7 +24,12 @@ import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes } from './routes/ingestion/index.js';
 import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerChurnRoutes } from './routes/churn/index.js';
-import { registerHelpDeskSyncRoutes, registerIntegrationRoutes, registerWebhookRoutes } from './routes/integrations/index.js';
+import {
+  registerHelpDeskSyncRoutes,
+  registerHelpDeskWebhookRoutes,
+  registerIntegrationRoutes,
+  registerWebhookRoutes,
+} from './routes/integrations/index.js';
 import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
 import {
   registerSegmentActivityRoutes,
@@ -221,6 +226,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerLifecycleRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
+      registerHelpDeskWebhookRoutes(scope, { auth, secrets, publicUrl: options.publicUrl });
       registerHelpDeskSyncRoutes(scope, { auth, secrets });
       registerMembershipWebhookRoutes(scope, { db, auth, now, secrets });
       registerSystemRoutes(scope, { db, auth, now });

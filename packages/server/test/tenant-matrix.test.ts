@@ -118,6 +118,9 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   connectHelpDeskSync: 'integrations:write',
   getHelpDeskSync: 'integrations:read',
   disconnectHelpDeskSync: 'integrations:write',
+  connectHelpDeskWebhook: 'integrations:write',
+  getHelpDeskWebhook: 'integrations:read',
+  disconnectHelpDeskWebhook: 'integrations:write',
   getTicketSync: 'tickets:read',
   getBusinessHours: 'settings:read',
   setBusinessHours: 'settings:write',
@@ -177,7 +180,14 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
  * PUTs whose path names what to create in the caller's own workspace: another workspace's key
  * with the scope creates its own thing of that name (a 2xx), which B must not notice.
  */
-const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration', 'putSlaPolicy', 'putSupportPolicy', 'putCannedResponse']);
+const upsertsInCallersWorkspace = new Set([
+  'putWebhook',
+  'connectIntegration',
+  'connectHelpDeskWebhook',
+  'putSlaPolicy',
+  'putSupportPolicy',
+  'putCannedResponse',
+]);
 
 /**
  * Operations on a person by userId: the matrix's own ingestion calls with A's keys (bodies carry
@@ -328,6 +338,12 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   );
   await ok(call('PUT', '/api/v1/integrations/stripe', admin, { secret: `whsec_${marker}` }));
   const integration = await ok(call('GET', '/api/v1/integrations/stripe', admin));
+  await ok(
+    call('PUT', '/api/v1/integrations/webhook-helpdesk/matrix-desk', admin, {
+      preset: 'zoho-desk',
+      auth: { type: 'hmac', header: 'X-Matrix-Signature', secret: `hd_${marker}` },
+    }),
+  );
   const urlToken = String(integration['webhookUrl']).split('/').pop()!;
   await ok(
     call('PUT', '/api/v1/settings/business-hours', admin, {
@@ -584,6 +600,7 @@ beforeAll(async () => {
     'canned-responses/{key}': { value: b.ids.cannedResponse },
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
+    'webhook-helpdesk/{key}': { value: 'matrix-desk', shared: true },
     'health-models/{key}': { value: 'default', shared: true },
     'measures/{measure}': { value: 'csm-rating', shared: true },
     'queues/{key}': { value: 'matrix-queue', shared: true },

@@ -171,6 +171,7 @@ export {
 } from './segments/index.js';
 export { describeWorkFailure, nextAttemptAt, workRetryPolicy } from './segments/index.js';
 export {
+  findAccountByChargebeeCustomer,
   findAccountByStripeCustomer,
   findExternalIdsOf,
   findFirstAccountOf,

@@ -418,6 +418,8 @@ export interface Database {
     deliveries_refused: Generated<number>;
     last_error_at: Timestamp | null;
     last_error: string | null;
+    /** A webhook help desk's field mapping and authentication (JSON); null for built-in providers. */
+    config: Json<unknown> | null;
   };
   webhook_deliveries: {
     workspace_id: string;

@@ -6,11 +6,13 @@ import { parse } from 'csv-parse';
 import { SingleBar, Presets } from 'cli-progress';
 import {
   columnTypes,
+  detectCrmPreset,
   importKinds,
   importRows,
   inferColumnTypes,
   normaliseSpreadsheetId,
   type ColumnType,
+  type CrmPreset,
   type ImportKind,
   type ImportMapping,
   type ImportRow,
@@ -102,8 +104,9 @@ export function registerImportCommand(program: Command): void {
           if (++scanned % 5000 === 0) bar.update(scan.bytesRead, { rows: scanned });
         });
         const unknown = Object.keys(forcedTypes).filter((column) => !seen.has(column));
+        const preset = kind === 'accounts' && !flags.groupId && !fields ? applyCrmPreset(mapping, [...seen]) : undefined;
         if (unknown.length > 0) throw new Error(`--type: ${unknown.map((c) => `column "${c}"`).join(', ')} is not in the file`);
-        mapping.columnTypes = { ...inferred, ...forcedTypes };
+        mapping.columnTypes = { ...inferred, ...preset?.columnTypes, ...forcedTypes };
         bar.update(0, { phase: 'importing', rows: 0, bad: 0 });
         const input = createReadStream(file);
         const rows = readRows(input, joins, asId);
@@ -132,6 +135,23 @@ export function registerImportCommand(program: Command): void {
         await database.close();
       }
     });
+}
+
+/**
+ * An accounts file given no --group-id or --field: a Salesforce or HubSpot company export is
+ * recognised by its column names and imported by its preset (said on stderr, so a wrong guess shows).
+ */
+function applyCrmPreset(mapping: ImportMapping, columns: string[]): CrmPreset | undefined {
+  const preset = detectCrmPreset(columns);
+  if (!preset) return undefined;
+  mapping.groupIdColumn = preset.groupIdColumn;
+  mapping.fields = preset.fields;
+  mapping.domainTraits = preset.domainTraits;
+  const traits = Object.entries(preset.fields).map(([trait, column]) => (trait === column ? trait : `${trait} <- "${column}"`));
+  process.stderr.write(
+    `recognised a ${preset.crm === 'salesforce' ? 'Salesforce' : 'HubSpot'} company export: groupId <- "${preset.groupIdColumn}"; traits ${traits.join(', ')}\n`,
+  );
+  return preset;
 }
 
 function parseFieldFlag(text: string): [string, string] {

@@ -63,12 +63,13 @@ export const wellKnownFields: Record<'person' | 'account', Record<string, FieldT
     signed_up_at: 'datetime',
     trial_ends_at: 'datetime',
     churned_at: 'datetime',
-    // Kept current from Stripe (see billing in the engine).
+    // Kept current from Stripe and Chargebee (see billing in the engine).
     currency: 'string',
     delinquent: 'boolean',
     canceled_at: 'datetime',
     first_invoice_at: 'datetime',
     stripe_customer_id: 'string',
+    chargebee_customer_id: 'string',
     /** The end of the subscription's current period, when it will renew (null when it ends instead). */
     renews_at: 'datetime',
   },

@@ -9,3 +9,4 @@ export {
   type ImportRow,
 } from './row-to-message.js';
 export { ColumnTypeInference, coerceTypedCell, columnTypes, inferColumnTypes, parseCsvTime, type ColumnType } from './column-types.js';
+export { detectCrmPreset, domainOf, type CrmPreset } from './crm-presets.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { coerceTypedCell, parseCsvTime, type ColumnType } from './column-types.js';
+import { domainOf } from './crm-presets.js';
 import type { RowOrdinals } from './row-ordinals.js';
 
 /** What a CSV file holds. */
@@ -27,6 +28,8 @@ export interface ImportMapping {
   columnTypes?: Record<string, ColumnType> | undefined;
   /** Keep id cells as written; by default a spreadsheet's `17850.0` is the id `17850`. */
   keepIdFormat?: boolean | undefined;
+  /** Traits holding a website, kept as the bare domain (`https://www.acme.com/` is `acme.com`): a CRM preset's `domain`. */
+  domainTraits?: string[] | undefined;
 }
 
 /** One CSV record with the line it started on. */
@@ -115,6 +118,10 @@ export function rowToMessage(row: ImportRow, mapping: ImportMapping, source: str
     const cell = type ? coerceTypedCell(text, type) : { ok: true as const, value: coerceCell(text) };
     if (!cell.ok) problems.push(`column "${column}" holds "${text.trim()}", which is not ${cell.problem} (--type ${column}=${type})`);
     else if (cell.value !== undefined) fields[name] = cell.value;
+  }
+  for (const trait of mapping.domainTraits ?? []) {
+    const website = fields[trait];
+    if (typeof website === 'string') fields[trait] = domainOf(website);
   }
   if (problems.length > 0) return { ok: false, problems };
 

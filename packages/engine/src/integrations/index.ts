@@ -1,3 +1,4 @@
+export { chargebeeCredentials, type ChargebeeCredentials } from './chargebee.js';
 export { SecretBox, parseMasterKey } from './secret-box.js';
 export { configureIntegration, resolveWebhookTarget } from './integrations.js';
 export { providerNames, webhookProviders, type ProviderName } from './providers.js';
@@ -20,3 +21,15 @@ export {
   type HelpDeskUpdate,
   type TicketDecisionSync,
 } from './help-desk-sync/index.js';
+export {
+  buildHelpDeskWebhook,
+  helpDeskIntegrationName,
+  helpDeskKeyPattern,
+  helpDeskPresetNames,
+  helpDeskWebhookInput,
+  helpDeskWebhookProvider,
+  reservedHelpDeskKeys,
+  type ConfigIssue,
+  type HelpDeskWebhookConfig,
+  type HelpDeskWebhookInput,
+} from './webhook-helpdesk/index.js';

@@ -13,24 +13,26 @@ function newUrlToken(): string {
 export async function configureIntegration(
   scope: WorkspaceScope,
   box: SecretBox,
-  provider: WebhookProvider,
-  secret: string | undefined,
+  provider: Pick<WebhookProvider, 'name'>,
+  secret: string | null | undefined,
+  config?: unknown,
 ): Promise<IntegrationRow> {
   return upsertIntegration(scope, {
     provider: provider.name,
-    secretCiphertext: secret === undefined ? null : box.seal(secret),
+    secretCiphertext: secret == null ? null : box.seal(secret),
     newUrlToken: newUrlToken(),
+    config,
   });
 }
 
-/** The workspace and the clear secret a webhook URL stands for, or undefined for an unknown token. */
+/** The workspace, the clear secret and the configuration a webhook URL stands for, or undefined for an unknown token. */
 export async function resolveWebhookTarget(
   db: Kysely<Database>,
   box: SecretBox,
   provider: string,
   urlToken: string,
-): Promise<{ workspaceId: string; secret: string | null } | undefined> {
+): Promise<{ workspaceId: string; secret: string | null; config: unknown } | undefined> {
   const row = await findIntegrationByToken(db, provider, urlToken);
   if (!row) return undefined;
-  return { workspaceId: row.workspace_id, secret: row.secret_ciphertext ? box.open(row.secret_ciphertext) : null };
+  return { workspaceId: row.workspace_id, secret: row.secret_ciphertext ? box.open(row.secret_ciphertext) : null, config: row.config };
 }

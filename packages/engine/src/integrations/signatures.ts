@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Why a webhook was refused; nothing is stored for any of these. */
 export type SignatureFailure = 'missing-signature' | 'malformed-signature' | 'bad-signature' | 'stale-timestamp' | 'future-timestamp';
@@ -34,4 +34,20 @@ export function checkTimestamp(signedAtMs: number, nowMs: number): SignatureChec
   if (signedAtMs < nowMs - maxSignatureAgeSeconds * 1000) return { ok: false, reason: 'stale-timestamp' };
   if (signedAtMs > nowMs + maxClockSkewSeconds * 1000) return { ok: false, reason: 'future-timestamp' };
   return { ok: true };
+}
+
+/** Compares through fixed-length digests, so neither the time taken nor a length check tells how much matched. */
+function sameText(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** Checks an HTTP Basic `Authorization` header against the configured credentials (Chargebee, help desks). */
+export function checkBasicAuth(headers: Headers, expected: { username: string; password: string }): SignatureCheck {
+  const authorization = header(headers, 'authorization');
+  if (!authorization) return { ok: false, reason: 'missing-signature' };
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+  if (!match) return { ok: false, reason: 'malformed-signature' };
+  const given = Buffer.from(match[1]!, 'base64').toString('utf8');
+  return sameText(given, `${expected.username}:${expected.password}`) ? { ok: true } : { ok: false, reason: 'bad-signature' };
 }

@@ -1,12 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import {
-  mergeTicketTopics,
-  type TicketChannel,
-  type TicketDecision,
-  type TicketPriority,
-  type TicketSource,
-  type TicketStatus,
-} from '@strata/core';
+import { mergeTicketTopics, type TicketChannel, type TicketDecision, type TicketPriority, type TicketStatus } from '@strata/core';
 import {
   claimWebhookDelivery,
   enqueueSegmentWork,
@@ -58,7 +51,8 @@ export interface TicketMessageInput {
 
 /** One change to a ticket, from the API or a help desk's webhook. */
 export interface TicketWrite extends TicketFields {
-  source: TicketSource;
+  /** A built-in `TicketSource`, or the key of a help desk connected by webhook (`freshservice`). */
+  source: string;
   externalId?: string | undefined;
   requester?: Requester | undefined;
   /** The sender's time of this state: fields older than what is stored are ignored. */

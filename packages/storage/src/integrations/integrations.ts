@@ -4,12 +4,13 @@ import type { WorkspaceScope } from '../workspace-scope.js';
 
 export type IntegrationRow = Selectable<Database['integrations']>;
 
-/** Sets a provider's (encrypted) secret; the URL token is kept once issued so configured webhooks keep working. */
+/** Sets a provider's (encrypted) secret and, for a help desk connected by webhook, its mapping; the URL token is kept once issued so configured webhooks keep working. */
 export async function upsertIntegration(
   scope: WorkspaceScope,
-  input: { provider: string; secretCiphertext: Buffer | null; newUrlToken: string },
+  input: { provider: string; secretCiphertext: Buffer | null; newUrlToken: string; config?: unknown },
 ): Promise<IntegrationRow> {
   const { db, workspaceId } = scope;
+  const config = input.config === undefined ? null : JSON.stringify(input.config);
   return db
     .insertInto('integrations')
     .values({
@@ -17,9 +18,12 @@ export async function upsertIntegration(
       provider: input.provider,
       secret_ciphertext: input.secretCiphertext,
       url_token: input.newUrlToken,
+      config,
     })
     .onConflict((oc) =>
-      oc.columns(['workspace_id', 'provider']).doUpdateSet({ secret_ciphertext: input.secretCiphertext, updated_at: scope.clock() }),
+      oc
+        .columns(['workspace_id', 'provider'])
+        .doUpdateSet({ secret_ciphertext: input.secretCiphertext, config, updated_at: scope.clock() }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -1,6 +1,7 @@
 export { findAccountProfile, findPersonProfile, type AccountProfile, type PersonProfile } from './profiles.js';
 export { loadFieldSchema } from './field-schema.js';
 export {
+  findAccountByChargebeeCustomer,
   findAccountByStripeCustomer,
   findExternalIdsOf,
   findFirstAccountOf,

@@ -465,6 +465,19 @@ export async function findAccountByStripeCustomer(scope: WorkspaceScope, custome
   return row.rows[0]?.group_id;
 }
 
+/**
+ * The account whose `chargebee_customer_id` trait holds this Chargebee customer id. A statement
+ * of its own rather than a trait-name parameter: each matches its partial index word for word.
+ */
+export async function findAccountByChargebeeCustomer(scope: WorkspaceScope, customerId: string): Promise<string | undefined> {
+  const { db, workspaceId } = scope;
+  const row = await sql<{ group_id: string }>`
+    SELECT group_id FROM accounts
+    WHERE workspace_id = ${workspaceId} AND traits ? 'chargebee_customer_id' AND traits ->> 'chargebee_customer_id' = ${customerId}
+    ORDER BY created_at LIMIT 1`.execute(db);
+  return row.rows[0]?.group_id;
+}
+
 /** userId of people and groupId of accounts, by Strata id. */
 export async function findExternalIdsOf(
   scope: WorkspaceScope,

@@ -3,7 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { businessHoursSchema } from '@strata/core';
-import { configureIntegration, loadBusinessHours, providerNames, webhookProviders, type SecretBox } from '@strata/engine';
+import {
+  chargebeeCredentials,
+  configureIntegration,
+  loadBusinessHours,
+  providerNames,
+  webhookProviders,
+  type SecretBox,
+  type WebhookProvider,
+} from '@strata/engine';
 import {
   deleteIntegration,
   findIntegration,
@@ -12,30 +20,15 @@ import {
   recordAudit,
   writeBusinessHours,
   type Database,
-  type IntegrationRow,
 } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
+import { integrationSchema, integrationView } from './integration-view.js';
 import { auditBy } from '../audit/index.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { publicBase } from '../../http/public-url.js';
 import { requireSecrets } from '../../http/secrets.js';
 
 const providerParams = z.object({ provider: z.enum(providerNames) });
-const integrationSchema = z.object({
-  provider: z.string(),
-  webhookUrl: z.string().describe("paste into the provider's webhook settings; it names this workspace"),
-  hasSecret: z.boolean(),
-  updatedAt: z.date(),
-  lastDeliveryAt: z.date().nullable().describe('when the last delivery came, accepted or refused; null before the first'),
-  deliveries: z.object({
-    accepted: z.number().int().describe('deliveries answered 200 (duplicates and ignored events included)'),
-    refused: z.number().int().describe('deliveries refused: bad signature, not JSON, an invalid field, …'),
-  }),
-  lastError: z
-    .object({ at: z.date(), message: z.string().describe('why: the answer Strata gave the provider, never the payload') })
-    .nullable()
-    .describe('the last refused delivery'),
-});
 const putBody = z.object({
   secret: z
     .string()
@@ -43,7 +36,31 @@ const putBody = z.object({
     .max(1000)
     .optional()
     .describe("the provider's signing secret (Stripe whsec_…, Zendesk signing secret, Intercom client secret, Delighted webhook secret)"),
+  username: z.string().optional().describe("Chargebee only: the username set in Chargebee's webhook settings (HTTP Basic)"),
+  password: z.string().optional().describe("Chargebee only: the password set in Chargebee's webhook settings (HTTP Basic)"),
 });
+
+/**
+ * The secret to seal for a provider: its signing secret, or for Chargebee, which authenticates by
+ * HTTP Basic, the username and password as JSON. Throws the 400 that names each missing field.
+ */
+function secretFor(provider: WebhookProvider, body: z.output<typeof putBody>): string | undefined {
+  if (provider.name === 'chargebee') {
+    const parsed = chargebeeCredentials.safeParse(body);
+    if (!parsed.success)
+      throw new AppError(
+        'INVALID_INPUT',
+        'Chargebee authenticates by HTTP Basic: send {"username": "...", "password": "..."} as set in its webhook settings (password at least 8 characters)',
+        parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message })),
+      );
+    return JSON.stringify(parsed.data);
+  }
+  if (provider.signs && body.secret === undefined)
+    throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
+      { field: 'secret', message: 'required' },
+    ]);
+  return body.secret;
+}
 const hoursSchema = z.object({
   timezone: z.string(),
   workingDays: z.array(z.number()),
@@ -58,15 +75,6 @@ export function registerIntegrationRoutes(
   deps: { db: () => Kysely<Database>; auth: Authenticated; secrets: () => SecretBox | undefined; publicUrl: string | undefined },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const view = (row: IntegrationRow, base: string) => ({
-    provider: row.provider,
-    webhookUrl: `${base}/webhooks/${row.provider}/${row.url_token}`,
-    hasSecret: row.secret_ciphertext !== null,
-    updatedAt: row.updated_at,
-    lastDeliveryAt: row.last_delivery_at,
-    deliveries: { accepted: row.deliveries_accepted, refused: row.deliveries_refused },
-    lastError: row.last_error_at && row.last_error !== null ? { at: row.last_error_at, message: row.last_error } : null,
-  });
   api.get(
     '/integrations',
     {
@@ -80,7 +88,7 @@ export function registerIntegrationRoutes(
     async (request) => {
       const { scope } = await deps.auth(request, 'integrations:read');
       const base = publicBase(app, deps.publicUrl);
-      return { items: (await listIntegrations(scope)).map((row) => view(row, base)) };
+      return { items: (await listIntegrations(scope)).map((row) => integrationView(row, base)) };
     },
   );
   api.put(
@@ -88,7 +96,8 @@ export function registerIntegrationRoutes(
     {
       schema: {
         operationId: 'connectIntegration',
-        summary: "Connect a provider: store its signing secret (encrypted) and get this workspace's webhook URL",
+        summary:
+          "Connect a provider: store its signing secret (Chargebee: its webhook username and password), encrypted, and get this workspace's webhook URL",
         tags: ['integrations'],
         params: providerParams,
         body: putBody,
@@ -98,24 +107,21 @@ export function registerIntegrationRoutes(
     async (request) => {
       const caller = await deps.auth(request, 'integrations:write');
       const provider = webhookProviders[request.params.provider]!;
-      if (provider.signs && request.body.secret === undefined)
-        throw new AppError('INVALID_INPUT', `${provider.name} signs its webhooks: send {"secret": "..."} with its signing secret`, [
-          { field: 'secret', message: 'required' },
-        ]);
+      const secret = secretFor(provider, request.body);
       const box = requireSecrets(deps.secrets());
       const row = await inWorkspaceTransaction(caller.scope, async (tx) => {
         const before = await findIntegration(tx, provider.name);
-        const row = await configureIntegration(tx, box, provider, request.body.secret);
+        const row = await configureIntegration(tx, box, provider, secret);
         await recordAudit(tx, {
           ...auditBy(request, caller),
           kind: 'integration.updated',
           subject: provider.name,
           before: before ? { hasSecret: before.secret_ciphertext !== null } : null,
-          after: { hasSecret: row.secret_ciphertext !== null, secret: request.body.secret ?? null },
+          after: { hasSecret: row.secret_ciphertext !== null, secret: secret ?? null },
         });
         return row;
       });
-      return view(row, publicBase(app, deps.publicUrl));
+      return integrationView(row, publicBase(app, deps.publicUrl));
     },
   );
   api.get(
@@ -137,7 +143,7 @@ export function registerIntegrationRoutes(
           'NOT_FOUND',
           `${request.params.provider} is not connected; PUT /api/v1/integrations/${request.params.provider} first`,
         );
-      return view(row, publicBase(app, deps.publicUrl));
+      return integrationView(row, publicBase(app, deps.publicUrl));
     },
   );
   api.delete(

@@ -1,13 +1,23 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { resolveWebhookTarget, webhookProviders, type SecretBox, type WebhookProvider, type WebhookResult } from '@strata/engine';
+import {
+  helpDeskIntegrationName,
+  helpDeskWebhookProvider,
+  resolveWebhookTarget,
+  webhookProviders,
+  type HelpDeskWebhookConfig,
+  type SecretBox,
+  type WebhookProvider,
+  type WebhookResult,
+} from '@strata/engine';
 import { recordWebhookDelivery, workspaceScope, type Database, type WorkspaceScope } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import { requireSecrets } from '../../http/secrets.js';
 import { unstorableInputError } from '../../http/storable-input.js';
 
 /**
- * `POST /webhooks/{provider}/{token}`: the token names the workspace (and alone authenticates
+ * `POST /webhooks/{provider}/{token}` (and `/webhooks/helpdesk/{key}/{token}` for a help desk
+ * connected by webhook, whose stored mapping makes its provider): the token names the workspace (and alone authenticates
  * providers that do not sign); the signature is checked over the raw bytes before anything is
  * parsed or stored. Registered in its own scope, whose body parser keeps the raw body.
  *
@@ -25,31 +35,54 @@ export function registerWebhookRoutes(
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
+  /** Counts and answers one delivery to the integration `name` whose URL carries `token`; `providerFor` reads its configuration. */
+  async function receive(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    name: string,
+    token: string,
+    providerFor: (config: unknown) => WebhookProvider,
+  ) {
+    const box = requireSecrets(deps.secrets());
+    const target = await resolveWebhookTarget(deps.db(), box, name, token);
+    if (!target) throw new AppError('NOT_FOUND', 'no such webhook; copy the URL from GET /api/v1/integrations');
+    const provider = providerFor(target.config);
+    const now = deps.now();
+    // The delivery's scope: the workspace its URL names, its clock stopped at the delivery's arrival.
+    const scope = workspaceScope(deps.db(), target.workspaceId, () => now);
+    const record = (refused?: string) =>
+      recordWebhookDelivery(scope, { provider: name, urlToken: token, at: now, refused }).catch((error: unknown) =>
+        request.log.error({ err: error, provider: name }, 'the webhook delivery could not be counted'),
+      );
+    let result: WebhookResult;
+    try {
+      result = await handleDelivery(request, provider, scope, target.secret, box.suppressionKey);
+    } catch (error) {
+      await record(refusalReason(error));
+      throw error;
+    }
+    await record();
+    return reply.status(200).send(result);
+  }
+
   app.post<{ Params: { provider: string; token: string } }>(
     '/webhooks/:provider/:token',
     { schema: { hide: true } },
     async (request, reply) => {
       const provider = webhookProviders[request.params.provider];
       if (!provider) throw new AppError('NOT_FOUND', `unknown provider "${request.params.provider}"`);
-      const box = requireSecrets(deps.secrets());
-      const target = await resolveWebhookTarget(deps.db(), box, provider.name, request.params.token);
-      if (!target) throw new AppError('NOT_FOUND', 'no such webhook; copy the URL from GET /api/v1/integrations/' + provider.name);
-      const now = deps.now();
-      // The delivery's scope: the workspace its URL names, its clock stopped at the delivery's arrival.
-      const scope = workspaceScope(deps.db(), target.workspaceId, () => now);
-      const record = (refused?: string) =>
-        recordWebhookDelivery(scope, { provider: provider.name, urlToken: request.params.token, at: now, refused }).catch(
-          (error: unknown) => request.log.error({ err: error, provider: provider.name }, 'the webhook delivery could not be counted'),
-        );
-      let result: WebhookResult;
-      try {
-        result = await handleDelivery(request, provider, scope, target.secret, box.suppressionKey);
-      } catch (error) {
-        await record(refusalReason(error));
-        throw error;
-      }
-      await record();
-      return reply.status(200).send(result);
+      return receive(request, reply, provider.name, request.params.token, () => provider);
+    },
+  );
+
+  app.post<{ Params: { key: string; token: string } }>(
+    '/webhooks/helpdesk/:key/:token',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const { key, token } = request.params;
+      return receive(request, reply, helpDeskIntegrationName(key), token, (config) =>
+        helpDeskWebhookProvider(key, config as HelpDeskWebhookConfig),
+      );
     },
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { helpDeskKeyPattern } from '@strata/engine';
 import type { TicketRef } from '@strata/storage';
 import { decisionSchema } from '../support-policies/index.js';
 
@@ -58,7 +59,13 @@ export const ticketSchema = z.object({
   policy: decisionSchema.nullable().describe('what the support policies decided for the ticket now; null before its first decision'),
 });
 export const idParams = z.object({ id: z.string().min(1).max(256) });
-export const sourceQuery = z.object({ source: z.enum(['api', 'zendesk', 'freshdesk', 'intercom']).optional() });
+export const sourceQuery = z.object({
+  source: z
+    .string()
+    .regex(helpDeskKeyPattern)
+    .optional()
+    .describe('api, zendesk, freshdesk, intercom, or the key of a help desk connected by webhook (freshservice)'),
+});
 
 /** `{id}` is Strata's ticket id (a UUID) or an external id, of the API's own tickets first unless `source` says. */
 export function refOf(id: string, source: string | undefined): TicketRef {
