@@ -6,11 +6,12 @@ import { basicUser } from '../../http/authenticate.js';
 import { ingestionSchema } from '../../http/openapi-ingestion.js';
 import { acceptMessages, type IncomingMessages, type IngestionRouteDeps } from './accept-messages.js';
 import { registerBrowserRoutes } from './segment-browser.js';
+import { registerPostHogRoutes } from './posthog.js';
 
 const singleTypes: MessageType[] = ['identify', 'track', 'group', 'page', 'screen', 'alias'];
 
 /**
- * Segment's HTTP Tracking API and the paths its browser client uses.
+ * Segment's HTTP Tracking API, the paths its browser client uses, and PostHog's capture API.
  * Bodies are read raw whatever their Content-Type (RudderStack labels gzipped JSON as a form,
  * browsers send `text/plain` to avoid a preflight), decompressed under the size limit, then parsed.
  */
@@ -31,6 +32,7 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
   app.post('/v1/batch', { schema: ingestionSchema('batch') }, handle(undefined));
   app.post('/v1/import', { schema: ingestionSchema('import') }, handle(undefined));
   registerBrowserRoutes(app, deps, handle);
+  registerPostHogRoutes(app, deps);
 }
 
 /** A Segment body: one message (its type implied by the path) or a `batch` envelope; the key by HTTP Basic or `writeKey`. */
