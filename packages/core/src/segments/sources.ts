@@ -75,7 +75,7 @@ export const sources: { [K in SourceName]: K extends 'people' ? PeopleSourceSpec
   events: {
     name: 'events',
     rows: 'records',
-    doc: 'product events of the person (or recorded in the account\'s context); `events "login"` only those named `login`; `where` filters on their properties',
+    doc: 'product events of the person (or recorded in the account\'s context); `events "login"` only those named `login`; `where` filters on their properties, and on what the client sent as their context as `context.campaign.source`, `context.page.path`, `context.locale`',
     targets: ['person', 'account'],
     takesEventName: true,
     fieldScope: 'event',
