@@ -32,7 +32,7 @@ const admin = () => ({ authorization: `Bearer ${ws.adminKey}` });
 const person = async (userId: string) =>
   app.inject({ method: 'GET', url: `/api/v1/people/${encodeURIComponent(userId)}`, headers: admin() });
 const account = async (groupId: string) => app.inject({ method: 'GET', url: `/api/v1/accounts/${groupId}`, headers: admin() });
-const stats = async (): Promise<Record<string, number>> =>
+const stats = async (): Promise<{ stored: number; rejected: number; deduplicated: number }> =>
   (await app.inject({ method: 'GET', url: '/api/v1/ingestion/stats', headers: admin() })).json();
 const capture = (path: string, payload: string | Buffer, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/json', ...headers }, payload });

@@ -58,7 +58,7 @@ const setOrigins = (allowedOrigins: string[]) =>
 async function openSite(key: string): Promise<{ tab: Page; outcome: string }> {
   const tab = await browser.newPage();
   await tab.goto(`${site.origin}/?key=${encodeURIComponent(key)}&strata=${encodeURIComponent(strataUrl)}`);
-  const outcome = await tab.evaluate(() => (window as unknown as { sent: Promise<string> }).sent);
+  const outcome = await tab.evaluate(() => (globalThis as unknown as { sent: Promise<string> }).sent);
   return { tab, outcome };
 }
 

@@ -27,7 +27,7 @@ const post = (path: string, body: unknown, key = ws.writeKey) =>
   });
 const get = (path: string) => app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${ws.adminKey}` } });
 const person = async (userId: string): Promise<Record<string, any>> => (await get(`/api/v1/people/${encodeURIComponent(userId)}`)).json();
-const eventNames = (profile: { events: Array<{ name: string }> }) => profile.events.map((e) => e.name).sort();
+const eventNames = (profile: Record<string, any>) => (profile['events'] as Array<{ name: string }>).map((e) => e.name).sort();
 
 /** Segment's documented examples, moved to a minute apart ending now (ingestion refuses 2015). */
 function specExamples(): Array<Record<string, unknown>> {
