@@ -2,7 +2,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ingestionLimits, parseSegmentMessages, type EventTimeWindow, type MessageType } from '@strata/core';
 import { ingestMessages, IngestionRefusedError } from '@strata/engine';
-import { addIngestionCounts, readIngestionSettings, workspaceScope, type ApiKey, type Database } from '@strata/storage';
+import {
+  addIngestionCounts,
+  readIngestionSettings,
+  workspaceScope,
+  type ApiKey,
+  type Database,
+  type IngestionSettings,
+} from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import { requireKeyPermission, type KeyResolver } from '../../http/authenticate.js';
 import type { IngestRateLimiter } from '../../http/ingest-rate-limit.js';
@@ -57,8 +64,10 @@ export async function acceptMessages(
   const receivedAt = deps.now();
   const key = requireKeyPermission(incoming.secret ? await deps.keys().resolve(incoming.secret) : undefined, 'ingest');
   const scope = workspaceScope(deps.db(), key.workspaceId, deps.now);
-  const settings = await readIngestionSettings(scope);
-  admitBrowser(request, reply, key, settings.allowedOrigins);
+  // Settings cost a query: read only for what needs them (a page's request, a message with an IP), so server clients' path stays as it was.
+  let settings: Promise<IngestionSettings> | undefined;
+  const readSettings = () => (settings ??= readIngestionSettings(scope));
+  if (request.headers.origin !== undefined) admitBrowser(request, reply, key, (await readSettings()).allowedOrigins);
   deps.rateLimiter.admit(key.id);
   const rejected = async (count: number, error: AppError) => {
     await addIngestionCounts(scope, { stored: 0, rejected: count, deduplicated: 0 });
@@ -94,7 +103,7 @@ export async function acceptMessages(
       batchSentAt: incoming.batchSentAt,
       limits: { eventTimes: deps.eventTimeWindow, maxNewPartitions: maxNewPartitionsPerRequest },
       suppressionKey: deps.suppressionKey?.(),
-      keepIp: settings.allowIp,
+      keepIp: parsed.messages.some((m) => m.context != null && Object.hasOwn(m.context, 'ip')) && (await readSettings()).allowIp,
     });
   } catch (error) {
     if (!(error instanceof IngestionRefusedError)) throw error;
