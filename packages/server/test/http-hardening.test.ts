@@ -258,7 +258,7 @@ describe('CORS', () => {
     expect(get.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('allows exactly the configured origins on /api/v1, and leaves ingestion to each workspace's allowed origins', async () => {
+  it('allows exactly the configured origins on /api/v1, and leaves ingestion to the allowed origins of each workspace', async () => {
     const { app } = await appWith({ corsOrigins: ['https://app.example.com'] });
     const allowed = await preflight(app, '/api/v1/segments', 'https://app.example.com');
     expect(allowed.statusCode).toBe(204);
