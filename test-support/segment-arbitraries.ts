@@ -23,6 +23,8 @@ const day = 86_400_000;
 export const plans = ['free', 'pro', 'enterprise', 'PRO'];
 export const features = ['export', 'reports', 'api'];
 export const eventNames = ['login', 'feature_used', 'invite_sent'];
+/** Values of `context.campaign.source` on events. */
+export const campaignSources = ['newsletter', 'ads'];
 /**
  * Text on which regular-expression engines disagree unless told exactly what to do: newlines,
  * letters outside ASCII (é, ß, Ж), digits of other scripts (٣), both cases, a character outside
@@ -320,6 +322,11 @@ const eventWhere: fc.Arbitrary<Condition | undefined> = fc.option(
     predicatesFor('number', fc.constantFrom(5, 60, 300)).map((p) => ({
       kind: 'predicate' as const,
       subject: field('event', 'duration_s', 'number'),
+      ...p,
+    })),
+    predicatesFor('string', fc.constantFrom(...campaignSources)).map((p) => ({
+      kind: 'predicate' as const,
+      subject: field('event-context', 'campaign.source', 'string'),
       ...p,
     })),
   ),

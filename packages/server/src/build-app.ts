@@ -21,7 +21,7 @@ import { identifyCaller, managementAuth } from './http/management-auth.js';
 import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.js';
 import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerWebUi } from './http/web-ui.js';
-import { registerIngestionRoutes } from './routes/ingestion/index.js';
+import { registerIngestionRoutes, registerIngestionSettingsRoutes } from './routes/ingestion/index.js';
 import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerChurnRoutes } from './routes/churn/index.js';
 import {
@@ -182,6 +182,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       eventTimeWindow: options.eventTimeWindow ?? defaultEventTimeWindow,
       rateLimiter,
       suppressionKey: () => services?.secrets?.suppressionKey,
+      publicUrl: options.publicUrl,
     });
     done();
   });
@@ -237,6 +238,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerWorkspaceRoutes(scope, { auth });
       registerPeoplePrivacyRoutes(scope, { auth, now, secrets });
       registerRetentionRoutes(scope, { auth });
+      registerIngestionSettingsRoutes(scope, { auth });
       done();
     },
     { prefix: '/api/v1' },

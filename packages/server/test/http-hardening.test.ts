@@ -258,7 +258,7 @@ describe('CORS', () => {
     expect(get.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it('allows exactly the configured origins on /api/v1, and leaves ingestion as it was', async () => {
+  it('allows exactly the configured origins on /api/v1, and leaves ingestion to the allowed origins of each workspace', async () => {
     const { app } = await appWith({ corsOrigins: ['https://app.example.com'] });
     const allowed = await preflight(app, '/api/v1/segments', 'https://app.example.com');
     expect(allowed.statusCode).toBe(204);
@@ -275,14 +275,15 @@ describe('CORS', () => {
     expect([get.statusCode, get.headers['access-control-allow-origin']]).toEqual([200, 'https://app.example.com']);
     expect(String(get.headers['access-control-expose-headers'])).toContain('x-request-id');
 
-    // Ingestion: no CORS answers, as before; Segment's browser client posts as a simple request.
+    // Ingestion is not governed by STRATA_CORS_ORIGINS but by each workspace's allowedOrigins
+    // (none by default): Segment's browser client posts as a simple request, which is refused.
     const simple = await app.inject({
       method: 'POST',
       url: '/v1/track',
       headers: { origin: 'https://shop.example.com', 'content-type': 'text/plain' },
       payload: JSON.stringify({ writeKey: ws.writeKey, userId: 'ada', event: 'viewed' }),
     });
-    expect(simple.statusCode, simple.body).toBe(200);
+    expect(simple.statusCode, simple.body).toBe(403);
     expect(simple.headers['access-control-allow-origin']).toBeUndefined();
     expect((await preflight(app, '/v1/track', 'https://app.example.com')).headers['access-control-allow-origin']).toBeUndefined();
   });

@@ -148,6 +148,8 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   erasePerson: 'people:erase',
   getRetention: 'settings:read',
   setRetention: 'settings:write',
+  getIngestionSettings: 'settings:read',
+  setIngestionSettings: 'settings:write',
   listSlaPolicies: 'settings:read',
   getSlaPolicy: 'settings:read',
   putSlaPolicy: 'settings:write',

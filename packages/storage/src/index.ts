@@ -93,6 +93,7 @@ export {
   type PersonState,
 } from './ingestion/index.js';
 export { addIngestionCounts, readIngestionStats, type IngestionStats } from './ingestion/index.js';
+export { originAllowedByAnyWorkspace, readIngestionSettings, writeIngestionSettings, type IngestionSettings } from './ingestion/index.js';
 export * from './audit/index.js';
 export * from './privacy/index.js';
 export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './ingestion/index.js';

@@ -19,6 +19,9 @@ export interface Database {
     lifecycle_stages: Json<Array<{ stage: string; when: string }>> | null;
     created_at: CreatedAt;
     triage_weights: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+    /** Origins browsers may send events from (migration 0028); `*` any, only when set explicitly. */
+    allowed_origins: Generated<string[]>;
+    allow_ip: Generated<boolean>;
   };
   api_keys: {
     workspace_id: string;
@@ -82,6 +85,8 @@ export interface Database {
     person_id: string | null;
     account_id: string | null;
     properties: Json;
+    /** The message's `context` (migration 0028); NULL for events stored before it. */
+    context: Json | null;
     timestamp: Timestamp;
     received_at: Timestamp;
     sent_at: Timestamp | null;

@@ -13,6 +13,7 @@ import {
 } from '@strata/storage';
 import {
   calendarArb,
+  campaignSources,
   eventNames,
   features,
   instant,
@@ -77,6 +78,17 @@ const eventArb = fc.record({
   properties: fc.record(
     { feature: maybe(fc.constantFrom(...features)), duration_s: maybe(fc.constantFrom(5, 60, 300, 400)) },
     { requiredKeys: [] },
+  ),
+  // Events stored before contexts were kept have none; a campaign may lack a source or hold another type.
+  context: maybe(
+    fc.record(
+      {
+        campaign: maybe(
+          fc.oneof(fc.record({ source: maybe(fc.oneof(fc.constantFrom(...campaignSources), fc.constant(3))) }), fc.constant('x')),
+        ),
+      },
+      { requiredKeys: [] },
+    ),
   ),
 });
 const ticketArb = fc.record({
@@ -172,8 +184,8 @@ async function store(world: World): Promise<{ workspaceId: string; timezone: str
     p.events.forEach((e, j) => {
       const messageId = `m-${i}-${j}`;
       const account = linked.length > 0 ? accounts[linked[j % linked.length]!] : undefined;
-      record.events.push({ messageId, name: e.name, at: e.at, properties: e.properties });
-      account?.events.push({ messageId, name: e.name, at: e.at, properties: e.properties });
+      record.events.push({ messageId, name: e.name, at: e.at, properties: e.properties, context: e.context });
+      account?.events.push({ messageId, name: e.name, at: e.at, properties: e.properties, context: e.context });
       eventRows.push({
         workspace_id: ws,
         message_id: messageId,
@@ -182,6 +194,7 @@ async function store(world: World): Promise<{ workspaceId: string; timezone: str
         person_id: id,
         account_id: account?.id ?? null,
         properties: JSON.stringify(e.properties),
+        context: e.context === undefined ? null : JSON.stringify(e.context),
         timestamp: iso(e.at),
         received_at: iso(e.at),
       });

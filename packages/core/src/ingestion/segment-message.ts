@@ -44,7 +44,13 @@ const common = {
 };
 
 const shapes = {
-  identify: z.object({ ...common, type: z.literal('identify'), traits: object.nullish() }),
+  identify: z.object({
+    ...common,
+    type: z.literal('identify'),
+    traits: object.nullish(),
+    // Not Segment's: PostHog's `$set_once` arrives as this, so both clients take one path.
+    traitsOnce: object.nullish().describe('Strata extension: traits set only where the person has none yet'),
+  }),
   track: z.object({ ...common, type: z.literal('track'), event: z.string().min(1).max(256), properties: object.nullish() }),
   group: z.object({ ...common, type: z.literal('group'), groupId: id, traits: object.nullish() }),
   page: z.object({

@@ -1,8 +1,7 @@
 import type { FieldType } from '../ingestion/field-type.js';
-import { ownValue } from '../own-keys.js';
 import type { AggregateName, FieldRef, Source } from './ir.js';
 import { isoTime } from './registry.js';
-import type { Row, SourceSpec } from './sources.js';
+import { rowValue, type Row, type SourceSpec } from './sources.js';
 
 /**
  * The result type of an aggregate over a source, or why it does not apply. `field-type` refusals
@@ -105,7 +104,7 @@ function ordered(name: 'first' | 'last'): AggregateSpec {
       // Without a field the answer is the row's time itself.
       const row = name === 'first' ? byTime(rows)[0] : byTime(rows).at(-1);
       if (!row) return undefined;
-      return field ? ownValue(row.fields, field.name) : new Date(row.at).toISOString();
+      return field ? rowValue(row, field) : new Date(row.at).toISOString();
     },
     doc:
       name === 'first'

@@ -290,6 +290,9 @@ class Checker {
       if (path.length !== 1) return this.unknown(name, span, Object.keys(schema[scope.target]));
       return this.profileField(path[0]!, scope.target, span, '');
     }
+    // `context.campaign.source`: a path into the event's context, which no registry types; typed by the values compared against.
+    if (path.length >= 2 && path[0] === 'context' && scope.source.fieldScope === 'event')
+      return { kind: 'field', scope: 'event-context', name: path.slice(1).join('.'), type: typeOfOperands(operands) };
     if (path.length !== 1) return this.unknown(name, span, []);
     const rowFields = scope.source.fields?.(schema);
     if (rowFields) return this.lookup(name, rowFields, scope.source.fieldScope, span, '', {});
@@ -305,11 +308,7 @@ class Checker {
           .find(Boolean);
     if (anywhere) return { kind: 'field', scope: 'event', name, type: anywhere };
     // An event not seen yet: its properties are typed by the values compared against.
-    const literal =
-      operands.find((o): o is Literal => o.kind !== 'duration' && o.kind !== 'list') ??
-      (operands[0]?.kind === 'list' ? operands[0].items[0] : undefined);
-    const type: FieldType = literal?.kind === 'number' ? 'number' : literal?.kind === 'boolean' ? 'boolean' : 'string';
-    const guess: FieldRef = { kind: 'field', scope: 'event', name, type };
+    const guess: FieldRef = { kind: 'field', scope: 'event', name, type: typeOfOperands(operands) };
     this.guessed.add(guess);
     return guess;
   }
@@ -409,4 +408,12 @@ function reaches(from: string, to: string, segments: FieldSchema['segments']): b
     stack.push(...(ownValue(segments, key)?.references ?? []));
   }
   return false;
+}
+
+/** The type of a field nothing declares, from the first literal it is compared against; string when none. */
+function typeOfOperands(operands: Operand[]): FieldType {
+  const literal =
+    operands.find((o): o is Literal => o.kind !== 'duration' && o.kind !== 'list') ??
+    (operands[0]?.kind === 'list' ? operands[0].items[0] : undefined);
+  return literal?.kind === 'number' ? 'number' : literal?.kind === 'boolean' ? 'boolean' : 'string';
 }

@@ -16,7 +16,7 @@ import {
   type WindowKind,
 } from './ir.js';
 import { isoTime, operators, shiftTime, type Zones } from './registry.js';
-import { sources, type Row } from './sources.js';
+import { rowValue, sources, type Row } from './sources.js';
 
 /** One product event as the evaluator sees it. */
 export interface EventRecord {
@@ -25,6 +25,8 @@ export interface EventRecord {
   /** Epoch milliseconds. */
   at: number;
   properties: Record<string, unknown>;
+  /** The message's `context`; absent for events stored without one. */
+  context?: Record<string, unknown> | undefined;
 }
 
 /** A ticket or a survey answer: its fields, with `id` to order ties. */
@@ -112,7 +114,8 @@ export function evaluateCondition(condition: Condition, profile: Profile, at: Mo
         (e) =>
           e.name === condition.event &&
           inWindow(e.at, condition.window, at.now, zones) &&
-          (!condition.where || evaluateRow(condition.where, e.properties, at.now, zones)),
+          (!condition.where ||
+            evaluateRow(condition.where, { id: e.messageId, at: e.at, fields: e.properties, context: e.context }, at.now, zones)),
       );
     }
     case 'quantified': {
@@ -135,18 +138,16 @@ export function evaluateCondition(condition: Condition, profile: Profile, at: Mo
 }
 
 /** A condition inside `where` of events, tickets or surveys: fields are the row's own; timezones are the owner's. */
-function evaluateRow(condition: Condition, fields: Record<string, unknown>, now: number, zones: Zones): boolean {
+function evaluateRow(condition: Condition, row: Row, now: number, zones: Zones): boolean {
   switch (condition.kind) {
     case 'and':
-      return condition.conditions.every((c) => evaluateRow(c, fields, now, zones));
+      return condition.conditions.every((c) => evaluateRow(c, row, now, zones));
     case 'or':
-      return condition.conditions.some((c) => evaluateRow(c, fields, now, zones));
+      return condition.conditions.some((c) => evaluateRow(c, row, now, zones));
     case 'not':
-      return !evaluateRow(condition.condition, fields, now, zones);
+      return !evaluateRow(condition.condition, row, now, zones);
     case 'predicate':
-      return (
-        condition.subject.kind === 'field' && decide(condition, own(fields, condition.subject.name), condition.subject.type, now, zones)
-      );
+      return condition.subject.kind === 'field' && decide(condition, rowValue(row, condition.subject), condition.subject.type, now, zones);
     case 'did':
     case 'in-segment':
     case 'quantified':
@@ -237,8 +238,8 @@ function aggregate(value: Aggregate, profile: Profile, at: Moment): unknown {
   const zones = zonesOf(profile, at.timezone);
   const rows = spec
     .rowsOf(profile.record, source)
-    .filter((r) => inWindow(r.at, source.window, at.now, zones) && (!source.where || evaluateRow(source.where, r.fields, at.now, zones)));
+    .filter((r) => inWindow(r.at, source.window, at.now, zones) && (!source.where || evaluateRow(source.where, r, at.now, zones)));
   const field = source.field;
-  const values = field ? rows.map((r) => present(own(r.fields, field.name), field.type)).filter((v) => v !== undefined) : [];
+  const values = field ? rows.map((r) => present(rowValue(r, field), field.type)).filter((v) => v !== undefined) : [];
   return fn.evaluate({ rows, total: rows.length, values, field });
 }

@@ -33,7 +33,9 @@ export interface TicketRule {
  * properties. In a ticket rule, `ticket-person` and `ticket-account` are its requester's and its
  * account's (`person.plan`, `account.plan`), so the IR prints back without knowing its target.
  */
-export type FieldScope = 'person' | 'account' | 'person-account' | 'event' | 'ticket' | 'survey' | 'ticket-person' | 'ticket-account';
+/** `event-context` is a path into an event's `context` (`context.campaign.source` has the name `campaign.source`). */
+export type FieldScope =
+  'person' | 'account' | 'person-account' | 'event' | 'event-context' | 'ticket' | 'survey' | 'ticket-person' | 'ticket-account';
 
 export interface FieldRef {
   kind: 'field';

@@ -76,6 +76,7 @@ const fieldPrefixes: Record<FieldScope, string> = {
   account: '',
   'person-account': 'account.',
   event: '',
+  'event-context': 'context.',
   ticket: '',
   survey: '',
   'ticket-person': 'person.',

@@ -2,13 +2,27 @@ import type { FieldType } from '../ingestion/field-type.js';
 import type { SourceName } from './ast.js';
 import type { AccountRecord, PersonRecord } from './evaluate.js';
 import type { FieldSchema } from './field-schema.js';
-import type { Source, Target } from './ir.js';
+import type { FieldRef, Source, Target } from './ir.js';
+import { ownValue } from '../own-keys.js';
 
 /** One row of a source as the evaluator reads it: an id to order ties, its time, its fields. */
 export interface Row {
   id: string;
   at: number;
   fields: Record<string, unknown>;
+  /** An event's `context`, read by `context.…` fields. */
+  context?: Record<string, unknown> | undefined;
+}
+
+/** The value a row holds for a field: its own field, or for `context.a.b` the path in its context (missing when any step is). */
+export function rowValue(row: Row, field: FieldRef): unknown {
+  if (field.scope !== 'event-context') return ownValue(row.fields, field.name);
+  let value: unknown = row.context;
+  for (const step of field.name.split('.')) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = ownValue(value as Record<string, unknown>, step);
+  }
+  return value;
 }
 
 /** Sources whose rows are records with a time (all but `people`): what time leaves and SQL tables name. */
@@ -61,7 +75,7 @@ export const sources: { [K in SourceName]: K extends 'people' ? PeopleSourceSpec
   events: {
     name: 'events',
     rows: 'records',
-    doc: 'product events of the person (or recorded in the account\'s context); `events "login"` only those named `login`; `where` filters on their properties',
+    doc: 'product events of the person (or recorded in the account\'s context); `events "login"` only those named `login`; `where` filters on their properties, and on what the client sent as their context as `context.campaign.source`, `context.page.path`, `context.locale`',
     targets: ['person', 'account'],
     takesEventName: true,
     fieldScope: 'event',
@@ -70,7 +84,7 @@ export const sources: { [K in SourceName]: K extends 'people' ? PeopleSourceSpec
     rowsOf: (record, source) =>
       record.events
         .filter((e) => source.event === undefined || e.name === source.event)
-        .map((e) => ({ id: e.messageId, at: e.at, fields: e.properties })),
+        .map((e) => ({ id: e.messageId, at: e.at, fields: e.properties, context: e.context })),
   },
   tickets: {
     name: 'tickets',

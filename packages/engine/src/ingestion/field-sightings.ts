@@ -25,6 +25,7 @@ export function collectFieldSightings(messages: SegmentMessage[]): FieldSighting
     switch (message.type) {
       case 'identify':
         see('person', '', message.traits);
+        see('person', '', message.traitsOnce);
         break;
       case 'group': {
         see('account', '', message.traits);

@@ -48,6 +48,8 @@ export interface IngestRequest {
   limits?: IngestLimits | undefined;
   /** Checks messages against the workspace's erased people (SecretBox.suppressionKey); unset checks nothing. */
   suppressionKey?: Buffer | undefined;
+  /** Keep `context.ip` on stored events (the workspace's `allowIp` setting); dropped otherwise. */
+  keepIp?: boolean | undefined;
 }
 
 /** What one request may do; breaking either refuses it whole with `IngestionRefusedError`. */
@@ -162,11 +164,10 @@ export async function ingestMessages(scope: WorkspaceScope, request: IngestReque
       for (const item of todo) {
         const { message } = item;
         const personId = resolution.personOf(item);
-        if (personId !== null && message.type === 'identify')
-          work.add('person', personId, ['identity', 'seen', ...Object.keys(message.traits ?? {}).map((k) => `trait:${k}`)], {
-            kind: 'traits',
-            names: Object.keys(message.traits ?? {}),
-          });
+        if (personId !== null && message.type === 'identify') {
+          const names = [...Object.keys(message.traits ?? {}), ...Object.keys(message.traitsOnce ?? {})];
+          work.add('person', personId, ['identity', 'seen', ...names.map((k) => `trait:${k}`)], { kind: 'traits', names });
+        }
         if (message.type === 'group') {
           const account = accounts.get(message.groupId);
           if (!account) throw new Error(`invariant: account ${message.groupId} was not locked`);
@@ -215,6 +216,7 @@ export async function ingestMessages(scope: WorkspaceScope, request: IngestReque
             person_id: personId,
             account_id: account?.accountId ?? null,
             properties: message.properties ?? {},
+            context: storedContext(message, request.keepIp ?? false),
             timestamp: item.at.toISOString(),
             received_at: receivedAt.toISOString(),
             sent_at: (message.sentAt ?? request.batchSentAt)?.toISOString() ?? null,
@@ -265,6 +267,13 @@ export async function ingestMessages(scope: WorkspaceScope, request: IngestReque
       return { stored: todo.length, deduplicated, suppressed };
     }),
   );
+}
+
+/** The context an event keeps for rules to read: all of it but the IP address, which is personal data kept only when allowed. */
+function storedContext(message: SegmentMessage, keepIp: boolean): Record<string, unknown> | null {
+  if (!message.context) return null;
+  if (keepIp || !Object.hasOwn(message.context, 'ip')) return message.context;
+  return Object.fromEntries(Object.entries(message.context).filter(([name]) => name !== 'ip'));
 }
 
 function contextGroupId(message: SegmentMessage): string | undefined {

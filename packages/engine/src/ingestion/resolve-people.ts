@@ -35,7 +35,8 @@ const keyOf = (kind: IdentityKey['kind'], value: string) => `${kind}/${value}`;
 /**
  * Resolves identities in event-time order, applying identify traits by event time.
  * - identify/track with a userId and an anonymousId of an anonymous person merges that person in;
- * - alias(previousId, userId) merges the person of previousId into the person of userId;
+ * - alias(previousId, userId) merges the person of previousId into the person of userId, whose
+ *   canonical userId becomes userId; previousId then finds them as a userId and an anonymousId;
  * - an identified person is never merged by identify, only by an explicit alias.
  */
 export function resolvePeople(messages: TimedMessage[], input: ResolveInput): Resolution {
@@ -98,7 +99,16 @@ export function resolvePeople(messages: TimedMessage[], input: ResolveInput): Re
       if (previous && current && previous !== current) merge(previous, current);
       personId = current ?? previous ?? create(item.at);
       attach('user_id', userId, personId);
+      // As Segment: the new userId is canonical, and the previous id, whichever kind it was, keeps finding the person.
+      people.get(personId)!.userId = userId;
+      attach('user_id', message.previousId, personId);
       if (!previous) attach('anonymous_id', message.previousId, personId);
+      if (message.anonymousId != null) {
+        // The alias call's own device: an anonymous visitor on it joins the person, as on identify.
+        const byAnonymous = lookup('anonymous_id', message.anonymousId);
+        if (byAnonymous && byAnonymous !== personId && !identified.has(byAnonymous)) merge(byAnonymous, personId);
+        if (!byAnonymous) attach('anonymous_id', message.anonymousId, personId);
+      }
     } else {
       const byUser = message.userId != null ? lookup('user_id', message.userId) : undefined;
       const byAnonymous = message.anonymousId != null ? lookup('anonymous_id', message.anonymousId) : undefined;
@@ -120,6 +130,10 @@ export function resolvePeople(messages: TimedMessage[], input: ResolveInput): Re
       applyTraits({ traits: person.traits, times: person.traitTimes }, message.traits, item.at, item.messageId);
       const email = message.traits['email'];
       if (typeof email === 'string' && email !== '') attach('email', email.toLowerCase(), personId);
+    }
+    if (message.type === 'identify' && message.traitsOnce) {
+      const absent = Object.entries(message.traitsOnce).filter(([name]) => !Object.hasOwn(person.traits, name));
+      applyTraits({ traits: person.traits, times: person.traitTimes }, Object.fromEntries(absent), item.at, item.messageId);
     }
     personByMessage.set(item.messageId, personId);
   }

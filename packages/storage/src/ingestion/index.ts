@@ -25,3 +25,9 @@ export { addIngestionCounts, readIngestionStats, type IngestionStats } from './i
 export { ensureEventPartitions, monthKey, TooManyNewPartitionsError } from './event-partitions.js';
 export { copyRows, copyValue } from './copy-rows.js';
 export { mergeEventSummaries, pruneEventSummaries, rebuildEventSummaries } from './event-summaries.js';
+export {
+  originAllowedByAnyWorkspace,
+  readIngestionSettings,
+  writeIngestionSettings,
+  type IngestionSettings,
+} from './ingestion-settings.js';

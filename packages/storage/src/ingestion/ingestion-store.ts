@@ -263,6 +263,8 @@ export interface EventRow {
   person_id: string | null;
   account_id: string | null;
   properties: Record<string, unknown>;
+  /** What rules may read of the message's `context`; null when it sent none. */
+  context: Record<string, unknown> | null;
   timestamp: string;
   received_at: string;
   sent_at: string | null;
@@ -273,10 +275,10 @@ export async function insertEvents(scope: WorkspaceScope, events: EventRow[]): P
   const { db: tx, workspaceId } = scope;
   if (events.length === 0) return;
   await sql`
-    INSERT INTO events (workspace_id, message_id, type, name, person_id, account_id, properties, timestamp, received_at, sent_at, future)
-    SELECT ${workspaceId}::uuid, r.message_id, r.type, r.name, r.person_id, r.account_id, r.properties, r.timestamp, r.received_at, r.sent_at, r.future
+    INSERT INTO events (workspace_id, message_id, type, name, person_id, account_id, properties, context, timestamp, received_at, sent_at, future)
+    SELECT ${workspaceId}::uuid, r.message_id, r.type, r.name, r.person_id, r.account_id, r.properties, r.context, r.timestamp, r.received_at, r.sent_at, r.future
     FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS r(
-      message_id text, type text, name text, person_id uuid, account_id uuid, properties jsonb,
+      message_id text, type text, name text, person_id uuid, account_id uuid, properties jsonb, context jsonb,
       timestamp timestamptz, received_at timestamptz, sent_at timestamptz, future boolean)`.execute(tx);
 }
 

@@ -354,7 +354,7 @@ async function loadEvents(
   if (names === 'none' || ids.length === 0) return new Map();
   let query = db
     .selectFrom('events')
-    .select(['person_id', 'account_id', 'message_id', 'name', 'timestamp', 'properties'])
+    .select(['person_id', 'account_id', 'message_id', 'name', 'timestamp', 'properties', 'context'])
     .where('workspace_id', '=', workspaceId)
     .where(sql<boolean>`${sql.ref(owner)} = ANY(${ids}::uuid[])`);
   if (names !== 'all') {
@@ -374,7 +374,7 @@ async function loadEvents(
   return group(
     rows.map((r) => ({
       owner: r[owner],
-      item: { messageId: r.message_id, name: r.name, at: r.timestamp.getTime(), properties: r.properties },
+      item: { messageId: r.message_id, name: r.name, at: r.timestamp.getTime(), properties: r.properties, context: r.context ?? undefined },
     })),
   );
 }

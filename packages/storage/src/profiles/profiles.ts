@@ -14,6 +14,7 @@ export interface PersonProfile {
     name: string;
     groupId: string | null;
     properties: Record<string, unknown>;
+    context: Record<string, unknown> | null;
     timestamp: Date;
     receivedAt: Date;
   }>;
@@ -59,7 +60,7 @@ export async function findPersonProfile(scope: WorkspaceScope, userId: string, e
     db
       .selectFrom('events as e')
       .leftJoin('accounts as a', (j) => j.onRef('a.workspace_id', '=', 'e.workspace_id').onRef('a.account_id', '=', 'e.account_id'))
-      .select(['e.message_id', 'e.type', 'e.name', 'a.group_id', 'e.properties', 'e.timestamp', 'e.received_at'])
+      .select(['e.message_id', 'e.type', 'e.name', 'a.group_id', 'e.properties', 'e.context', 'e.timestamp', 'e.received_at'])
       .where('e.workspace_id', '=', workspaceId)
       .where('e.person_id', '=', person.person_id)
       .orderBy('e.timestamp', 'desc')
@@ -79,6 +80,7 @@ export async function findPersonProfile(scope: WorkspaceScope, userId: string, e
       name: e.name,
       groupId: e.group_id,
       properties: e.properties,
+      context: e.context,
       timestamp: e.timestamp,
       receivedAt: e.received_at,
     })),

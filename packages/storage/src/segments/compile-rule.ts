@@ -596,7 +596,11 @@ const sourceSql: { [K in SourceName]: K extends 'people' ? { kind: 'people' } : 
     timeColumn: 'timestamp',
     idColumn: 'message_id',
     nameColumn: 'name',
-    field: (alias, field) => typedJson(sql`${sql.ref(`${alias}.properties`)} -> ${field.name}`, field.type),
+    field: (alias, field) =>
+      field.scope === 'event-context'
+        ? // A path into the context, as `rowValue` walks it in memory.
+          typedJson(sql`${sql.ref(`${alias}.context`)} #> ${field.name.split('.')}::text[]`, field.type)
+        : typedJson(sql`${sql.ref(`${alias}.properties`)} -> ${field.name}`, field.type),
   },
   // Ticket and survey fields are columns of their own tables (see field-schema in core).
   tickets: {

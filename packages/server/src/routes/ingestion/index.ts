@@ -1,1 +1,3 @@
-export { registerIngestionRoutes, type IngestionRouteDeps } from './ingestion.js';
+export { registerIngestionRoutes } from './ingestion.js';
+export { registerIngestionSettingsRoutes } from './ingestion-settings-routes.js';
+export type { IngestionRouteDeps } from './accept-messages.js';

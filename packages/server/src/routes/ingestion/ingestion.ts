@@ -1,34 +1,19 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import { ingestionLimits, parseSegmentMessages, type EventTimeWindow, type MessageType } from '@strata/core';
-import { ingestMessages, IngestionRefusedError } from '@strata/engine';
-import { addIngestionCounts, workspaceScope, type Database } from '@strata/storage';
+import { ingestionLimits, type MessageType } from '@strata/core';
 import { AppError } from '../../http/app-error.js';
-import { basicUser, requireKeyPermission, type KeyResolver } from '../../http/authenticate.js';
-import type { IngestRateLimiter } from '../../http/ingest-rate-limit.js';
+import { basicUser } from '../../http/authenticate.js';
 import { ingestionSchema } from '../../http/openapi-ingestion.js';
-
-export interface IngestionRouteDeps {
-  db: () => Kysely<Database>;
-  keys: () => KeyResolver;
-  now: () => Date;
-  /** Event times accepted, around the server clock; older history goes through `strata import`. */
-  eventTimeWindow: EventTimeWindow;
-  /** Requests per write key; a refused request is neither stored nor counted as received (the client resends it). */
-  rateLimiter: IngestRateLimiter;
-  /** Checks messages against erased people; undefined while no secret key is configured. */
-  suppressionKey?: () => Buffer | undefined;
-}
-
-/** New monthly event partitions one request may create: a write key must not be able to make thousands. */
-export const maxNewPartitionsPerRequest = 24;
+import { acceptMessages, type IncomingMessages, type IngestionRouteDeps } from './accept-messages.js';
+import { registerBrowserRoutes } from './segment-browser.js';
+import { registerPostHogRoutes } from './posthog.js';
 
 const singleTypes: MessageType[] = ['identify', 'track', 'group', 'page', 'screen', 'alias'];
 
 /**
- * Segment's HTTP Tracking API. Bodies are read raw whatever their Content-Type (RudderStack
- * labels gzipped JSON as a form), decompressed under the size limit, then parsed as JSON.
+ * Segment's HTTP Tracking API, the paths its browser client uses, and PostHog's capture API.
+ * Bodies are read raw whatever their Content-Type (RudderStack labels gzipped JSON as a form,
+ * browsers send `text/plain` to avoid a preflight), decompressed under the size limit, then parsed.
  */
 export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRouteDeps): void {
   app.removeAllContentTypeParsers();
@@ -40,105 +25,80 @@ export function registerIngestionRoutes(app: FastifyInstance, deps: IngestionRou
     route.bodyLimit ??= ingestionLimits.maxRequestBytes;
   });
 
-  const handle = (impliedType: MessageType | undefined) => async (request: FastifyRequest) => {
-    const receivedAt = deps.now();
-    let body: Record<string, unknown> | undefined;
-    let unreadable: AppError | undefined;
-    try {
-      body = decodeBody(request);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      unreadable = error;
-    }
-    const secret = basicUser(request) ?? (typeof body?.['writeKey'] === 'string' ? body['writeKey'] : undefined);
-    const key = requireKeyPermission(secret ? await deps.keys().resolve(secret) : undefined, 'ingest');
-    deps.rateLimiter.admit(key.id);
-    const scope = workspaceScope(deps.db(), key.workspaceId, deps.now);
-    const rejected = async (count: number, error: AppError) => {
-      await addIngestionCounts(scope, { stored: 0, rejected: count, deduplicated: 0 });
-      return error;
-    };
-    if (unreadable) throw await rejected(1, unreadable);
-    if (body === undefined) throw await rejected(1, new AppError('INVALID_INPUT', 'request body must be a JSON object'));
-
-    let raw: unknown[];
-    if (impliedType) raw = [body];
-    else {
-      const batch = body['batch'];
-      if (!Array.isArray(batch))
-        throw await rejected(
-          1,
-          new AppError('INVALID_INPUT', 'batch must be an array of messages', [{ index: null, field: 'batch', code: 'missing-field' }]),
-        );
-      if (batch.length > ingestionLimits.maxBatchEvents) {
-        throw await rejected(
-          batch.length,
-          new AppError('INVALID_INPUT', `batch has ${batch.length} messages; the limit is ${ingestionLimits.maxBatchEvents} per batch`, [
-            { index: null, field: 'batch', code: 'too-many-messages' },
-          ]),
-        );
-      }
-      raw = batch;
-    }
-    const parsed = parseSegmentMessages(raw, impliedType);
-    if (!parsed.ok) {
-      const summary = parsed.issues
-        .slice(0, 5)
-        .map((i) => `[${i.index}] ${i.message}`)
-        .join('; ');
-      throw await rejected(
-        raw.length,
-        new AppError('INVALID_INPUT', `${parsed.issues.length} problem(s); nothing was stored: ${summary}`, parsed.issues),
-      );
-    }
-    const batchSentAt = impliedType ? undefined : parseDate(body['sentAt']);
-    try {
-      await ingestMessages(scope, {
-        messages: parsed.messages,
-        receivedAt,
-        batchSentAt,
-        limits: { eventTimes: deps.eventTimeWindow, maxNewPartitions: maxNewPartitionsPerRequest },
-        suppressionKey: deps.suppressionKey?.(),
-      });
-    } catch (error) {
-      if (!(error instanceof IngestionRefusedError)) throw error;
-      throw await rejected(
-        raw.length,
-        new AppError('INVALID_INPUT', `${error.issues.length} problem(s); nothing was stored: ${error.message}`, error.issues),
-      );
-    }
-    return { success: true };
-  };
+  const handle = (impliedType: MessageType | undefined) => (request: FastifyRequest, reply: Parameters<typeof acceptMessages>[2]) =>
+    acceptMessages(deps, request, reply, readSegmentBody(request, impliedType));
 
   for (const type of singleTypes) app.post(`/v1/${type}`, { schema: ingestionSchema(type) }, handle(type));
   app.post('/v1/batch', { schema: ingestionSchema('batch') }, handle(undefined));
   app.post('/v1/import', { schema: ingestionSchema('import') }, handle(undefined));
+  registerBrowserRoutes(app, deps, handle);
+  registerPostHogRoutes(app, deps);
 }
 
-function decodeBody(request: FastifyRequest): Record<string, unknown> | undefined {
+/** A Segment body: one message (its type implied by the path) or a `batch` envelope; the key by HTTP Basic or `writeKey`. */
+function readSegmentBody(request: FastifyRequest, impliedType: MessageType | undefined): IncomingMessages {
+  let body: Record<string, unknown> | undefined;
+  let unreadable: AppError | undefined;
+  try {
+    body = jsonObject(decompressBody(request));
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    unreadable = error;
+  }
+  const secret = basicUser(request) ?? (typeof body?.['writeKey'] === 'string' ? body['writeKey'] : undefined);
+  if (unreadable) return { secret, messages: unreadable };
+  if (body === undefined) return { secret, messages: new AppError('INVALID_INPUT', 'request body must be a JSON object') };
+  if (impliedType) return { secret, messages: [body], impliedType };
+  const batch = body['batch'];
+  if (!Array.isArray(batch))
+    return {
+      secret,
+      messages: new AppError('INVALID_INPUT', 'batch must be an array of messages', [
+        { index: null, field: 'batch', code: 'missing-field' },
+      ]),
+    };
+  return { secret, messages: batch, batchSentAt: parseDate(body['sentAt']) };
+}
+
+/** The body's bytes, gunzipped or inflated (by header, or by gzip's magic number) under the size limit. */
+export function decompressBody(request: FastifyRequest, forceGzip = false): Buffer | undefined {
   const raw = request.body;
   if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
   const encoding = String(request.headers['content-encoding'] ?? '').toLowerCase();
-  let text: Buffer = raw;
+  return decompress(raw, forceGzip ? 'gzip' : encoding);
+}
+
+/** Bytes in an encoding (`gzip`, `deflate`, or none, when gzip's magic number still says gzip). */
+export function decompress(raw: Buffer, encoding: string): Buffer {
   try {
     const limit = { maxOutputLength: ingestionLimits.maxRequestBytes };
-    if (encoding === 'gzip' || (raw[0] === 0x1f && raw[1] === 0x8b)) text = gunzipSync(raw, limit);
-    else if (encoding === 'deflate') text = inflateSync(raw, limit);
+    if (encoding === 'gzip' || (raw[0] === 0x1f && raw[1] === 0x8b)) return gunzipSync(raw, limit);
+    if (encoding === 'deflate') return inflateSync(raw, limit);
+    return raw;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || (error as Error).message.includes('Cannot create a Buffer')) {
       throw new AppError('PAYLOAD_TOO_LARGE', 'decompressed request body is over the 500 KB limit');
     }
     throw new AppError('INVALID_INPUT', `request body could not be decompressed (${encoding || 'gzip'})`);
   }
+}
+
+/** JSON text parsed; undefined when it is not an object (or there is none). */
+export function jsonObject(text: Buffer | string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  const value = parseJson(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+export function parseJson(text: Buffer | string): unknown {
   try {
-    const value: unknown = JSON.parse(text.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return JSON.parse(text.toString('utf8'));
   } catch {
     throw new AppError('INVALID_INPUT', 'request body is not valid JSON');
   }
 }
 
-function parseDate(value: unknown): Date | undefined {
+export function parseDate(value: unknown): Date | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;

@@ -22,6 +22,9 @@ const personSchema = z.object({
       name: z.string(),
       groupId: z.string().nullable(),
       properties: traits,
+      context: traits
+        .nullable()
+        .describe("the message's context (page, campaign, locale, userAgent, library; ip only when allowed); null when none"),
       timestamp: z.date(),
       receivedAt: z.date(),
     }),
