@@ -19,6 +19,7 @@ export interface Database {
     lifecycle_stages: Json<Array<{ stage: string; when: string }>> | null;
     created_at: CreatedAt;
     triage_weights: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+    analytics_settings: Json<Record<string, number>> | null;
   };
   api_keys: {
     workspace_id: string;
@@ -430,6 +431,26 @@ export interface Database {
     version: number;
     member_id: string;
     is_member: boolean;
+  };
+  segment_metric_days: {
+    workspace_id: string;
+    segment_key: string;
+    /** A calendar day in the workspace's time zone, read as 'YYYY-MM-DD' text. */
+    day: ColumnType<string, string, string>;
+    metrics: Json<Record<string, number | null>>;
+    computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  analytics_backfills: {
+    workspace_id: string;
+    backfill_id: string;
+    from_day: ColumnType<string, string, string>;
+    to_day: ColumnType<string, string, string>;
+    status: 'queued' | 'running' | 'done' | 'failed';
+    done: Generated<number>;
+    total: Generated<number>;
+    error: string | null;
+    started_at: Timestamp;
+    finished_at: Timestamp | null;
   };
   segment_changes: {
     workspace_id: string;
