@@ -24,8 +24,8 @@ export type RetentionWindow = (typeof retentionWindows)[number];
  * The facts one period (a day, a week, a month) of one segment, or of the workspace as a whole,
  * is read from: counts and sums, never ratios, so that every metric is derived in one place (the
  * registry) and a setting such as the gross margin applies to stored days too. A profile counts in
- * a period's facts if it was a member at any time in the period; `size`, MRR and retention are
- * read at the period's end.
+ * a period's facts if it was a member at any time in the period, a ticket or an answer if its
+ * profile was a member on its day; `size`, MRR and retention are read at the period's end.
  */
 export interface PeriodFacts {
   /** Members at the period's end. */

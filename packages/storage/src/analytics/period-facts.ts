@@ -62,8 +62,8 @@ interface FactsRow {
 
 /**
  * The statement behind readPeriodFacts (exported so a test can EXPLAIN it). Survey answers and
- * tickets count when their person (account, in an account segment) was a member at any time in
- * the period and they fall in it; MRR is each account's last value in its MRR history at the
+ * tickets count when they fall in the period and their person (account, in an account segment)
+ * was a member on their day; MRR is each account's last value in its MRR history at the
  * instant (the `mrr` trait for an account with no history at all). Money is summed as `numeric`
  * and rounded to cents in SQL; it leaves as a number because it feeds ratios and charts.
  */
@@ -97,13 +97,22 @@ export function periodFactsStatement(scope: WorkspaceScope, population: Populati
     return sql`jsonb_build_object('n', count(${c}), 'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY ${c}),
       'p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY ${c}))`;
   };
+  // A ticket or an answer is the segment's when its person (account) was a member at any time on
+  // its calendar day (workspace time zone): a week or a month counts what its days count.
+  const memberOnTheDay = (owner: RawBuilder<unknown>, time: RawBuilder<unknown>) => {
+    const localDay = sql`date_trunc('day', ${time} AT TIME ZONE (SELECT tz FROM zone))`;
+    return sql`EXISTS (SELECT 1 FROM spans m WHERE m.member_id = ${owner}
+      AND m.from_at < (${localDay} + interval '1 day') AT TIME ZONE (SELECT tz FROM zone)
+      AND (m.to_at IS NULL OR m.to_at > ${localDay} AT TIME ZONE (SELECT tz FROM zone)))`;
+  };
   const changes =
     'segment' in population
       ? sql`(SELECT count(*) FILTER (WHERE c.kind = 'enter')::int AS entered, count(*) FILTER (WHERE c.kind = 'exit')::int AS exited
           FROM segment_changes c WHERE c.workspace_id = ${ws} AND c.segment_key = ${population.segment} AND c.at >= ${start} AND c.at < ${end})`
       : sql`(SELECT 0 AS entered, 0 AS exited)`;
   return sql<FactsRow>`
-    WITH spans AS MATERIALIZED (${spansOf(scope, population, end)}),
+    WITH zone AS (SELECT w.timezone AS tz FROM workspaces w WHERE w.workspace_id = ${ws}),
+    spans AS MATERIALIZED (${spansOf(scope, population, end)}),
     during AS MATERIALIZED (SELECT DISTINCT s.member_id FROM spans s WHERE s.to_at IS NULL OR s.to_at > ${start}),
     at_end AS MATERIALIZED (SELECT DISTINCT s.member_id FROM spans s WHERE s.to_at IS NULL),
     member_tickets AS MATERIALIZED (
@@ -111,12 +120,13 @@ export function periodFactsStatement(scope: WorkspaceScope, population: Populati
              t.resolution_business_minutes, t.${ownerColumn} AS owner,
              (SELECT d.decision -> 'sla' FROM ticket_decisions d WHERE d.workspace_id = ${ws} AND d.ticket_id = t.ticket_id
               ORDER BY d.decision_id DESC LIMIT 1) AS sla
-      FROM tickets t JOIN during m ON t.${ownerColumn} = m.member_id
-      WHERE t.workspace_id = ${ws} AND t.created_at >= ${start} AND t.created_at < ${end}
+      FROM tickets t
+      WHERE t.workspace_id = ${ws} AND t.created_at >= ${start} AND t.created_at < ${end} AND ${memberOnTheDay(sql`t.${ownerColumn}`, sql.ref('t.created_at'))}
     ),
     member_surveys AS (
-      SELECT s.csat::float8 AS csat, s.nps::float8 AS nps FROM surveys s JOIN during m ON s.${ownerColumn} = m.member_id
+      SELECT s.csat::float8 AS csat, s.nps::float8 AS nps FROM surveys s
       WHERE s.workspace_id = ${ws} AND s.submitted_at >= ${start} AND s.submitted_at < ${end}
+        AND ${memberOnTheDay(sql`s.${ownerColumn}`, sql.ref('s.submitted_at'))}
     )
     SELECT
       (SELECT count(*)::int FROM at_end) AS size,
