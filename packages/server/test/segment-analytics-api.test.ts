@@ -234,6 +234,29 @@ describe('segment analytics', () => {
     expect(series[0]).toEqual({ at: '2026-04-11', logoRetention30: 0.5, revenueRetention30: 20 / 120, churnRate: 0.5 });
   });
 
+  it('warns about the segmentation with the numbers behind it, on floors the workspace sets', async () => {
+    type Warning = { code: string; segments: string[]; message: string } & Record<string, unknown>;
+    const codes = (warnings: Warning[]) => warnings.map((w) => `${w.code}:${w.segments.join('+')}`).sort();
+    // 5 people, all in `everyone`; pros holds 3. Nothing reads either; no account segment exists.
+    const before = await get<Warning[]>('/api/v1/analytics/warnings');
+    expect(codes(before)).toEqual(['giant:everyone', 'tiny:everyone', 'tiny:pros', 'uncovered:', 'unused:everyone', 'unused:pros']);
+    expect(before.find((w) => w.code === 'giant')).toMatchObject({ share: 1, ceilingShare: 0.8 });
+    expect(before.find((w) => w.code === 'uncovered')).toMatchObject({ target: 'account', profiles: 4, inNoSegment: 4 });
+
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings/analytics',
+      headers: admin(),
+      payload: { tinyMembers: 3, giantShare: 1, uncoveredShare: 1 },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(await get('/api/v1/settings/analytics')).toMatchObject({ tinyMembers: 3, giantShare: 1, grossMargin: 0.8 });
+    expect(codes(await get<Warning[]>('/api/v1/analytics/warnings'))).toEqual(['unused:everyone', 'unused:pros']);
+    const bad = await app.inject({ method: 'PUT', url: '/api/v1/settings/analytics', headers: admin(), payload: { grossMargin: 2 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('grossMargin');
+  });
+
   it('refuses a bad parameter, naming it', async () => {
     const bad = async (url: string, field: string) => {
       const response = await app.inject({ url, headers: admin() });
