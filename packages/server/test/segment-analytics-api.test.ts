@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveSegmentWorker } from '@strata/engine';
+import { sql } from 'kysely';
+import { backfillSegmentMetrics, LiveSegmentWorker, snapshotSegmentMetricsTask } from '@strata/engine';
+import { workspaceScope } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
 
@@ -156,8 +158,7 @@ describe('segment analytics', () => {
       from: '2026-03-02',
       to: '2026-03-03',
     });
-    const { backfillSegmentMetrics } = await import('@strata/engine');
-    const { workspaceScope } = await import('@strata/storage');
+    // The job, run here rather than by a job runner (the test app has none).
     await backfillSegmentMetrics(workspaceScope(database.db, ws.workspace.id, now), {
       id,
       fromDay: '2026-03-02',
@@ -232,6 +233,37 @@ describe('segment analytics', () => {
       '/api/v1/segments/pros/metrics?from=2026-04-11&to=2026-04-11&metrics=logoRetention30,revenueRetention30,churnRate',
     );
     expect(series[0]).toEqual({ at: '2026-04-11', logoRetention30: 0.5, revenueRetention30: 20 / 120, churnRate: 0.5 });
+  });
+
+  it('stores yesterday for every segment in the daily job', async () => {
+    // The clock is at 2026-04-12 noon (UTC workspace): yesterday is 2026-04-11.
+    await snapshotSegmentMetricsTask.run(
+      { workspaceId: ws.workspace.id },
+      {
+        db: database.db,
+        now,
+        attempt: 1,
+        maxAttempts: 3,
+        lastAttempt: false,
+        log: () => undefined,
+        services: { post: () => Promise.reject(new Error('no network here')) },
+      },
+    );
+    const stored = await database.owner
+      .selectFrom('segment_metric_days')
+      .select(['segment_key', sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day')])
+      .where('workspace_id', '=', ws.workspace.id)
+      .where('day', '=', '2026-04-11')
+      .orderBy('segment_key')
+      .execute();
+    expect(stored).toEqual([
+      { segment_key: 'everyone', day: '2026-04-11' },
+      { segment_key: 'pros', day: '2026-04-11' },
+    ]);
+    const { series } = await get<{ series: Point[] }>(
+      '/api/v1/segments/pros/metrics?from=2026-04-11&to=2026-04-11&metrics=size,logoRetention30',
+    );
+    expect(series[0]).toEqual({ at: '2026-04-11', size: 3, logoRetention30: 0.5 });
   });
 
   it('warns about the segmentation with the numbers behind it, on floors the workspace sets', async () => {
