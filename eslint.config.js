@@ -132,6 +132,7 @@ export default tseslint.config(
       'packages/core/src/segments/integrations-doc-rules.test.ts',
       'packages/core/src/segments/round-trip.test.ts',
       'packages/core/src/segments/contract-sentences.test.ts',
+      'packages/core/src/analytics/analytics-doc.test.ts',
     ],
     rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off' },
   },

@@ -209,3 +209,26 @@ export {
   type WorkspaceHealthModel,
 } from './health/index.js';
 export { ensureLifecycleFieldsRegistered, saveLifecycleStages } from './lifecycle/index.js';
+export {
+  backfillSegmentMetrics,
+  backfillSegmentMetricsTask,
+  compareSegments,
+  listAnalyticsWarnings,
+  maxBackfillDays,
+  overlapOfSegments,
+  readersOfSegments,
+  readWarningFacts,
+  requestMetricsBackfill,
+  segmentMetricSeries,
+  segmentReaderSources,
+  snapshotMetricDay,
+  snapshotSegmentMetricsTask,
+  warningSources,
+  type ComparedMetric,
+  type OverlapProblem,
+  type SegmentComparison,
+  type SegmentReaderSource,
+  type SeriesPoint,
+  type SeriesRequest,
+  type WarningSource,
+} from './analytics/index.js';

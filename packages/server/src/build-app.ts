@@ -54,6 +54,13 @@ import {
 } from './routes/health/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
+import {
+  registerAnalyticsSettingsRoutes,
+  registerCompareRoutes,
+  registerOverlapWarningRoutes,
+  registerSegmentMetricsRoutes,
+  registerSnapshotRoutes,
+} from './routes/analytics/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
@@ -225,6 +232,11 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTicketAssignmentRoutes(scope, { auth });
       registerTriageRoutes(scope, { auth });
       registerLifecycleRoutes(scope, { auth });
+      registerSegmentMetricsRoutes(scope, { auth });
+      registerCompareRoutes(scope, { auth });
+      registerOverlapWarningRoutes(scope, { auth });
+      registerSnapshotRoutes(scope, { auth });
+      registerAnalyticsSettingsRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerHelpDeskWebhookRoutes(scope, { auth, secrets, publicUrl: options.publicUrl });

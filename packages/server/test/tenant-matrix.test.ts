@@ -109,6 +109,14 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getSupportPolicyExperiment: 'settings:read',
   getLifecycleSettings: 'settings:read',
   putLifecycleSettings: 'segments:write',
+  getSegmentMetrics: 'segments:read',
+  compareSegments: 'segments:read',
+  getSegmentOverlap: 'segments:read',
+  listAnalyticsWarnings: 'segments:read',
+  backfillSegmentMetrics: 'segments:write',
+  getSegmentMetricsBackfill: 'segments:read',
+  getAnalyticsSettings: 'settings:read',
+  putAnalyticsSettings: 'settings:write',
   recordSurveyResponse: 'surveys:write',
   createSurveyLink: 'surveys:write',
   connectIntegration: 'integrations:write',
@@ -221,6 +229,7 @@ interface Seeded {
     slaPolicy: string;
     supportPolicy: string;
     cannedResponse: string;
+    backfill: string;
   };
 }
 
@@ -373,6 +382,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       experiment: { holdoutPercent: 10 },
     }),
   );
+  const backfill = await ok(call('POST', '/api/v1/analytics/snapshots/backfill', admin, { from: '2026-01-01', to: '2026-01-02' }));
   const delivery = randomUUID();
   await insertWebhookMessages(
     workspaceScope(database.db, ws.workspace.id, () => new Date()),
@@ -381,7 +391,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   return {
     ws,
     markers: [marker, urlToken, hookSecret, ws.adminKey, ws.readKey, ws.writeKey],
-    ids: { ...ids, ticket: ticketId, delivery },
+    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']) },
   };
 }
 
@@ -609,8 +619,9 @@ beforeAll(async () => {
     'agents/{email}': { value: 'matrix-agent@example.com', shared: true },
     'users/{id}': { value: viewerOfB.id },
     'keys/{id}': { value: liveKeyOfB.key.id },
+    'backfill/{id}': { value: b.ids.backfill },
   };
-  queryIds = { id: b.ids.userId, q: b.ids.userId };
+  queryIds = { id: b.ids.userId, q: b.ids.userId, segments: b.ids.segment };
   bodyHints = {
     userId: b.ids.userId,
     previousId: b.ids.userId,
@@ -649,6 +660,8 @@ beforeAll(async () => {
     when: 'channel = "email"',
     keys: [b.ids.supportPolicy],
     targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
+    from: '2026-01-01',
+    to: '2026-01-02',
   };
 
   const document = JSON.parse((await call('GET', '/api/v1/openapi.json', {})).text) as {

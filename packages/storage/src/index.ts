@@ -373,3 +373,23 @@ export {
   writeLifecycleStages,
   type MrrChange,
 } from './lifecycle/index.js';
+export {
+  findAnalyticsBackfill,
+  listActiveSegmentRules,
+  listSegmentScopedThings,
+  listSegmentSizes,
+  listSharedMembers,
+  periodFactsStatement,
+  readAnalyticsSettings,
+  readCoverage,
+  readMetricDays,
+  readPeriodFacts,
+  saveAnalyticsBackfill,
+  saveMetricDays,
+  writeAnalyticsSettings,
+  type AnalyticsBackfill,
+  type MetricDay,
+  type Period,
+  type Population,
+  type SegmentScopedThing,
+} from './analytics/index.js';

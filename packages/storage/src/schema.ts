@@ -22,6 +22,7 @@ export interface Database {
     /** Origins browsers may send events from (migration 0028); `*` any, only when set explicitly. */
     allowed_origins: Generated<string[]>;
     allow_ip: Generated<boolean>;
+    analytics_settings: Json<Record<string, number>> | null;
   };
   api_keys: {
     workspace_id: string;
@@ -473,6 +474,26 @@ export interface Database {
     version: number;
     member_id: string;
     is_member: boolean;
+  };
+  segment_metric_days: {
+    workspace_id: string;
+    segment_key: string;
+    /** A calendar day in the workspace's time zone, read as 'YYYY-MM-DD' text. */
+    day: ColumnType<string, string, string>;
+    metrics: Json<Record<string, number | null>>;
+    computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  analytics_backfills: {
+    workspace_id: string;
+    backfill_id: string;
+    from_day: ColumnType<string, string, string>;
+    to_day: ColumnType<string, string, string>;
+    status: 'queued' | 'running' | 'done' | 'failed';
+    done: Generated<number>;
+    total: Generated<number>;
+    error: string | null;
+    started_at: Timestamp;
+    finished_at: Timestamp | null;
   };
   segment_changes: {
     workspace_id: string;

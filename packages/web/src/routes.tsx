@@ -21,7 +21,7 @@ const TriagePage = named(() => import('./screens/triage/TriagePage'), 'TriagePag
 const TicketPage = named(() => import('./screens/ticket/TicketPage'), 'TicketPage');
 const HealthPage = named(() => import('./screens/health/HealthPage'), 'HealthPage');
 const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
-const DashboardsPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'DashboardsPage');
+const DashboardsPage = named(() => import('./screens/dashboards/DashboardsPage'), 'DashboardsPage');
 const ChurnModelPage = named(() => import('./screens/churn-model/ChurnModelPage'), 'ChurnModelPage');
 const SettingsPage = named(() => import('./screens/settings/SettingsPage'), 'SettingsPage');
 const KeysPage = named(() => import('./screens/settings/KeysPage'), 'KeysPage');

@@ -14,6 +14,7 @@ import {
 } from './bench-segments.js';
 import { countWithStrata, disagreements, loadIntoDuckDb, runNaiveOnDuckDb, runNaiveOnPostgres } from './bench-baselines.js';
 import { runSetBasedOnDuckDb } from './bench-duckdb-setbased.js';
+import { measureAnalytics } from './bench-analytics.js';
 import { measureHealthLatency } from './bench-health.js';
 import { measureTicketRedecision } from './bench-redecision.js';
 import { measureSupportLatency, measureTicketThroughput } from './bench-support.js';
@@ -53,7 +54,7 @@ interface BenchOptions {
   soak?: string;
   rate: string;
   interval: string;
-  only?: 'live' | 'web' | 'support';
+  only?: 'live' | 'web' | 'support' | 'analytics';
   workerProcesses: string;
 }
 
@@ -71,8 +72,8 @@ export function registerBenchCommand(program: Command): void {
     .addOption(
       new Option(
         '--only <steps>',
-        'run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s, ticket re-decision',
-      ).choices(['live', 'web', 'support']),
+        "run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s, ticket re-decision; analytics = generate, build, a day's snapshot and 90 days of metrics",
+      ).choices(['live', 'web', 'support', 'analytics']),
     )
     .option(
       '--worker-processes <n>',
@@ -84,8 +85,8 @@ export function registerBenchCommand(program: Command): void {
       const results = await runBench(options);
       const text = JSON.stringify(results, null, 2);
       process.stdout.write(`${text}\n`);
-      // The live step's summary; a web-only or support-only run has none.
-      if (options.only !== 'web' && options.only !== 'support') process.stderr.write(`\n${summaryTable(results)}\n`);
+      // The live step's summary; a web-only, support-only or analytics-only run has none.
+      if (options.only === undefined || options.only === 'live') process.stderr.write(`\n${summaryTable(results)}\n`);
       if (options.out) await writeFile(options.out, `${text}\n`);
     });
 }
@@ -213,6 +214,16 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
           only: 'support',
         };
       }
+      if (options.only === 'analytics') {
+        const analytics = await measureAnalytics(
+          workspaceScope(scoped, workspace.id, () => new Date()),
+          processes.url,
+          adminKey,
+          built[0]!.key,
+          progress,
+        );
+        return { size: options.size, machine: describeMachine(), segments: await segmentsOf(), ...analytics, only: 'analytics' };
+      }
       const live = options.only === 'live';
       const recompute = live ? undefined : await timeRecompute(scoped, workspace.id);
       const segmentCount = await segmentsOf();
@@ -319,6 +330,13 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       progress(`loading the segments list (${listed} segments) 5 times in Chromium`);
       const web = await measureSegmentsList(url, listed);
       const requests = await timeListRequests(url, adminKey);
+      const analytics = await measureAnalytics(
+        workspaceScope(scoped, workspace.id, () => new Date()),
+        url,
+        adminKey,
+        built[0]!.key,
+        progress,
+      );
       const memory = await processes.memory();
       const { naive, duck, setBased, mismatches, strataCounts } = baselines;
       return {
@@ -351,6 +369,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         web_segments_sparklines_ms: web.sparklines,
         web_api_segments_ms: requests.segments,
         web_api_activity_ms: requests.activity,
+        ...analytics,
       };
     } finally {
       await database.close();

@@ -1,3 +1,4 @@
+import { backfillSegmentMetricsTask, snapshotSegmentMetricsTask } from '../analytics/index.js';
 import type { Subscriber } from '../changes/index.js';
 import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
@@ -25,6 +26,8 @@ export const tasks = {
   'sla-timer': slaTimerTask,
   'route-ticket': routeTicketTask,
   'sync-ticket': syncTicketTask,
+  'snapshot-segment-metrics': snapshotSegmentMetricsTask,
+  'backfill-segment-metrics': backfillSegmentMetricsTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

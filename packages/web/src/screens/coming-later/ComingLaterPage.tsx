@@ -30,8 +30,3 @@ export const PlaybooksPage = () => (
     tools: see <Code>/api/docs</Code>.
   </ComingLaterPage>
 );
-export const DashboardsPage = () => (
-  <ComingLaterPage title="Dashboards">
-    Per-segment reports and charts come with the analytics capability. Meanwhile the Segments page shows each segment's size and freshness.
-  </ComingLaterPage>
-);
