@@ -1,7 +1,7 @@
 export { ingestMessages, type IngestLimits, type IngestRequest, type IngestResult } from './ingestion/index.js';
 export { IngestionRefusedError, type RefusalIssue } from './ingestion/index.js';
 export { loadSampleData, type LoadSampleOptions, type LoadSampleResult } from './generate/index.js';
-export { generateAccounts, sampleSizes, type SampleSize } from './generate/index.js';
+export { generateAccounts, plantedGroups, sampleSizes, type PlantedGroups, type SampleSize } from './generate/index.js';
 export { importRows, type ImportOptions, type ImportReport } from './import/index.js';
 export {
   coerceCell,
@@ -191,3 +191,16 @@ export {
   type WorkspaceHealthModel,
 } from './health/index.js';
 export { ensureLifecycleFieldsRegistered, saveLifecycleStages } from './lifecycle/index.js';
+export {
+  kRange,
+  maxK,
+  maxSampledProfiles,
+  silhouette,
+  suggestKmeansSegments,
+  type Distinguishing,
+  type KmeansRequest,
+  type KmeansSuggestions,
+  type Suggestion,
+  type SuggestionOutcome,
+  type SuggestionProblem,
+} from './analytics/index.js';

@@ -178,6 +178,7 @@ export {
   findProfileId,
   loadAccountRecord,
   loadAccountRecords,
+  loadPersonRecords,
   loadPersonRecord,
   RecordTooLargeError,
   recordLimits,

@@ -9,6 +9,7 @@ export {
   findProfileId,
   loadAccountRecord,
   loadAccountRecords,
+  loadPersonRecords,
   loadPersonRecord,
   RecordTooLargeError,
   recordLimits,

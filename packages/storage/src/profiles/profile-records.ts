@@ -166,6 +166,17 @@ export async function loadPersonRecord(
   return records[0];
 }
 
+/** Several people's records in one round of statements, each holding what `loadPersonRecord` would load for it. */
+export async function loadPersonRecords(
+  scope: WorkspaceScope,
+  personIds: readonly string[],
+  reading: { rule: SegmentRule; now: Date },
+): Promise<Map<string, PersonRecord>> {
+  const ids = [...personIds];
+  const records = await loadPeople(scope, ids, needsOf(reading.rule, reading.now), reading.now, recordLimits.rows * ids.length);
+  return new Map(records.map((record) => [record.id, record]));
+}
+
 export async function loadAccountRecord(
   scope: WorkspaceScope,
   accountId: string,
