@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRule } from '@strata/core';
-import { loadSampleData, plantedGroups, suggestKmeansSegments, type PlantedGroups, type Suggestion } from '@strata/engine';
+import {
+  loadSampleData,
+  plantedGroups,
+  suggestKmeansSegments,
+  suggestRfmSegments,
+  type PlantedGroups,
+  type Suggestion,
+} from '@strata/engine';
 import { createWorkspace, loadFieldSchema, selectRuleMembers, workspaceScope, type WorkspaceScope } from '@strata/storage';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database.js';
 
@@ -97,6 +104,19 @@ describe.each([7, 13])('on a generated company (xs, seed %i)', (companySeed) => 
     },
     120_000,
   );
+
+  it('writes RFM groups over paid invoices as rules that select the scored groups (thresholds rounded to whole days)', async () => {
+    const outcome = await suggestRfmSegments(scope, { target: 'account', event: 'invoice_paid' });
+    if (!outcome.ok) throw new Error(JSON.stringify(outcome.problem));
+    const names = outcome.value.suggestions.map((s) => s.name);
+
+    expect(names).toEqual(expect.arrayContaining(['Champions', 'At risk', 'Hibernating']));
+    for (const suggestion of outcome.value.suggestions) {
+      expect(suggestion.fidelity.precision).toBeGreaterThanOrEqual(0.8);
+      expect(suggestion.fidelity.recall).toBeGreaterThanOrEqual(0.8);
+      expect(suggestion.rule).toContain('"invoice_paid"');
+    }
+  }, 120_000);
 
   it('answers the same for the same seed, and the same rules for other seeds', async () => {
     const features = groupFeatures.lapsingTrials;

@@ -9,3 +9,4 @@ export {
 export { maxSampledProfiles } from './feature-matrix.js';
 export { silhouette, kRange } from './kmeans-clusters.js';
 export type { Suggestion, Distinguishing } from './suggestion.js';
+export { suggestRfmSegments, defaultRfmEvent, quintileScores, type RfmRequest } from './rfm-segments.js';
