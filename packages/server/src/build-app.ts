@@ -48,6 +48,7 @@ import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type M
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
 import { registerAuditRoutes } from './routes/audit/index.js';
+import { registerSuggestionRoutes } from './routes/analytics/index.js';
 import { registerWorkspaceRoutes } from './routes/workspaces/index.js';
 import { registerPeoplePrivacyRoutes, registerRetentionRoutes } from './routes/privacy/index.js';
 
@@ -213,6 +214,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTicketAssignmentRoutes(scope, { auth });
       registerTriageRoutes(scope, { auth });
       registerLifecycleRoutes(scope, { auth });
+      registerSuggestionRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerHelpDeskSyncRoutes(scope, { auth, secrets });

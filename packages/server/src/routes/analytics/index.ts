@@ -1,0 +1,1 @@
+export { registerSuggestionRoutes } from './suggestion-routes.js';
