@@ -207,3 +207,4 @@ export {
   type SuggestionOutcome,
   type SuggestionProblem,
 } from './analytics/index.js';
+export { csvCell, exportColumns, exportPageSize, segmentMembersCsv, type ExportColumns } from './export/index.js';

@@ -28,6 +28,7 @@ import { registerHelpDeskSyncRoutes, registerIntegrationRoutes, registerWebhookR
 import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
 import {
   registerSegmentActivityRoutes,
+  registerSegmentExportRoutes,
   registerSegmentMemberRoutes,
   registerSegmentRoutes,
   registerSegmentRuleRoutes,
@@ -198,6 +199,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
       registerSegmentActivityRoutes(scope, { auth, now });
+      registerSegmentExportRoutes(scope, { auth });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerTextModelRoutes(scope, { auth });
       registerTicketDecisionRoutes(scope, { auth });

@@ -143,6 +143,8 @@ export {
   listProfileSegments,
   listSegmentChanges,
   listSegmentMembers,
+  readMemberExportPage,
+  type MemberExportColumn,
   type ChangeCause,
   type MembershipChange,
   type RecordedChange,
