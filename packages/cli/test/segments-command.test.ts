@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseSegmentMessages } from '@strata/core';
@@ -73,3 +76,17 @@ it('names the mistake in a rule and exits non-zero', async () => {
     stderr: expect.stringContaining('unknown-field') as unknown,
   });
 });
+
+it('exports a segment as CSV to a file with a progress bar on standard error, and names an unknown field', async () => {
+  await strata('create', 'planned', '--target', 'person', '--rule', 'plan is set');
+  const out = join(mkdtempSync(join(tmpdir(), 'strata-export-')), 'planned.csv');
+  const exported = await strata('export', 'planned', '--fields', 'id,plan', '--out', out);
+  expect(exported.stderr).toContain(`exported 3 members of planned to ${out}`);
+  const [header, ...rows] = readFileSync(out, 'utf8').split('\r\n');
+  expect(header).toBe('id,plan');
+  expect(rows.sort()).toEqual(['', 'ada,pro', 'bob,free', 'cy,free']);
+  const toStdout = await strata('export', 'planned', '--fields', 'plan');
+  expect(toStdout.stdout.split('\r\n').filter((line) => line === 'free')).toHaveLength(2);
+  await expect(strata('export', 'planned', '--fields', 'id,shoe_size')).rejects.toThrow(/--fields: unknown "shoe_size"/);
+  await strata('delete', 'planned');
+}, 60_000);

@@ -1,7 +1,7 @@
 export { ingestMessages, type IngestLimits, type IngestRequest, type IngestResult } from './ingestion/index.js';
 export { IngestionRefusedError, type RefusalIssue } from './ingestion/index.js';
 export { loadSampleData, type LoadSampleOptions, type LoadSampleResult } from './generate/index.js';
-export { generateAccounts, sampleSizes, type SampleSize } from './generate/index.js';
+export { generateAccounts, plantedGroups, sampleSizes, type PlantedGroups, type SampleSize } from './generate/index.js';
 export { importRows, type ImportOptions, type ImportReport } from './import/index.js';
 export {
   coerceCell,
@@ -231,4 +231,23 @@ export {
   type SeriesPoint,
   type SeriesRequest,
   type WarningSource,
+  kRange,
+  maxK,
+  maxSampledProfiles,
+  silhouette,
+  suggestKmeansSegments,
+  suggestRfmSegments,
+  defaultRfmEvent,
+  mixedSegmentWarnings,
+  mixedSegmentDefaults,
+  type MixedSegmentOptions,
+  type MixedSegmentWarning,
+  type Distinguishing,
+  type RfmRequest,
+  type KmeansRequest,
+  type KmeansSuggestions,
+  type Suggestion,
+  type SuggestionOutcome,
+  type SuggestionProblem,
 } from './analytics/index.js';
+export { csvCell, exportColumns, exportPageSize, segmentMembersCsv, type ExportColumns } from './export/index.js';

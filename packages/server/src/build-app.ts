@@ -33,6 +33,7 @@ import {
 import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles/index.js';
 import {
   registerSegmentActivityRoutes,
+  registerSegmentExportRoutes,
   registerSegmentMemberRoutes,
   registerSegmentRoutes,
   registerSegmentRuleRoutes,
@@ -65,6 +66,7 @@ import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type M
 import { registerMembershipWebhookRoutes } from './routes/webhooks/index.js';
 import { registerAuthRoutes, registerUserRoutes } from './routes/users/index.js';
 import { registerAuditRoutes } from './routes/audit/index.js';
+import { registerSuggestionRoutes } from './routes/analytics/index.js';
 import { registerWorkspaceRoutes } from './routes/workspaces/index.js';
 import { registerPeoplePrivacyRoutes, registerRetentionRoutes } from './routes/privacy/index.js';
 
@@ -215,6 +217,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
       registerSegmentActivityRoutes(scope, { auth, now });
+      registerSegmentExportRoutes(scope, { auth });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
       registerTextModelRoutes(scope, { auth });
       registerTicketDecisionRoutes(scope, { auth });
@@ -237,6 +240,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerOverlapWarningRoutes(scope, { auth });
       registerSnapshotRoutes(scope, { auth });
       registerAnalyticsSettingsRoutes(scope, { auth });
+      registerSuggestionRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerHelpDeskWebhookRoutes(scope, { auth, secrets, publicUrl: options.publicUrl });

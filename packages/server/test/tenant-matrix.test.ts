@@ -54,6 +54,8 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   updateSegment: 'segments:write',
   deleteSegment: 'segments:write',
   getSegmentMembers: 'segments:read',
+  suggestSegments: 'segments:read',
+  exportSegmentMembers: 'segments:read',
   searchSegmentMembers: 'segments:read',
   explainSegmentMembership: 'segments:read',
   listSegmentChanges: 'segments:read',

@@ -145,6 +145,8 @@ export {
   listSegmentsOfProfiles,
   listSegmentChanges,
   listSegmentMembers,
+  readMemberExportPage,
+  type MemberExportColumn,
   type ChangeCause,
   type MembershipChange,
   type RecordedChange,

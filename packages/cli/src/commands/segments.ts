@@ -22,6 +22,7 @@ import {
   type WorkspaceScope,
 } from '@strata/storage';
 import { byCli } from '../cli-actor.js';
+import { registerSegmentExportCommand } from './segment-export.js';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -30,10 +31,11 @@ interface WorkspaceOption {
   workspace: string;
 }
 
-/** `strata segments list|show|create|update|delete|recompute`: the segments API from a terminal. */
+/** `strata segments list|show|create|update|delete|recompute|export`: the segments API from a terminal. */
 export function registerSegmentsCommand(program: Command): void {
   const segments = program.command('segments').description('define segments and look at their versions and members');
   const workspaceOption = () => new Option('--workspace <slug>', 'workspace').default('default');
+  registerSegmentExportCommand(segments);
 
   segments
     .command('list')

@@ -49,9 +49,22 @@ const icuOnly = new Set(
  */
 export function isValidTimezone(name: unknown): name is string {
   if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
+  const known = zoneValidity.get(name);
+  if (known !== undefined) return known;
   const key = name.toLowerCase();
-  return !icuOnly.has(key) && !key.startsWith('systemv/') && IANAZone.isValidZone(name);
+  const valid = !icuOnly.has(key) && !key.startsWith('systemv/') && IANAZone.isValidZone(name);
+  // Names come from traits, so the memo is bounded: starting over costs one Intl lookup per name.
+  if (zoneValidity.size >= maxRememberedZones) zoneValidity.clear();
+  zoneValidity.set(name, valid);
+  return valid;
 }
+
+/**
+ * Whether names are valid zones, remembered: asking Intl costs about a tenth of a millisecond, and
+ * the evaluator asks for every condition of every profile it decides.
+ */
+const zoneValidity = new Map<string, boolean>();
+const maxRememberedZones = 2000;
 
 /**
  * Epoch milliseconds of the start of the calendar unit `shift` units away from the one holding

@@ -37,6 +37,7 @@ export {
   type MembershipChange,
   type RecordedChange,
 } from './segment-members.js';
+export { readMemberExportPage, type MemberExportColumn } from './member-export-rows.js';
 export { memberSearchCandidates, searchSegmentMembers, segmentMemberSearch, type SegmentMemberHit } from './member-search.js';
 export {
   claimSegmentWork,

@@ -1,0 +1,2 @@
+export { csvCell, csvLine } from './csv-cell.js';
+export { exportColumns, exportPageSize, segmentMembersCsv, type ExportColumns } from './segment-members-csv.js';
