@@ -310,3 +310,17 @@ export {
   type LifecycleStageRule,
   type MrrPoint,
 } from './lifecycle/index.js';
+export {
+  enterBranch,
+  firstStep,
+  stepAfter,
+  stepAt,
+  waitMilliseconds,
+  type Playbook,
+  type PlaybookDefinition,
+  type PlaybookStep,
+  type PlaybookStepType,
+  type PlaybookTrigger,
+  type StepPath,
+  type StoredRule,
+} from './playbooks/index.js';

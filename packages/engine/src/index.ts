@@ -191,3 +191,15 @@ export {
   type WorkspaceHealthModel,
 } from './health/index.js';
 export { ensureLifecycleFieldsRegistered, saveLifecycleStages } from './lifecycle/index.js';
+export {
+  advanceEnrolment,
+  advanceEnrolmentTask,
+  checkPlaybook,
+  enrolmentAttempts,
+  playbookEnrolments,
+  scheduleEnrolment,
+  type CheckedPlaybook,
+  type PlaybookInput,
+  type PlaybookIssue,
+  type PlaybookStepInput,
+} from './playbooks/index.js';

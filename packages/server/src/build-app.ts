@@ -42,6 +42,7 @@ import {
 } from './routes/support/index.js';
 import { registerEntitlementRoutes, registerSlaPolicyRoutes, registerSupportPolicyRoutes } from './routes/support-policies/index.js';
 import { registerAccountHealthRoutes, registerHealthModelRoutes, registerQuadrantRoutes } from './routes/health/index.js';
+import { registerCsmTaskRoutes, registerPlaybookRoutes, registerPlaybookRunRoutes } from './routes/playbooks/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
 import { defaultMetricsAllow, registerMetricsRoute, registerSystemRoutes, type MetricsAccess } from './routes/system/index.js';
@@ -213,6 +214,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTicketAssignmentRoutes(scope, { auth });
       registerTriageRoutes(scope, { auth });
       registerLifecycleRoutes(scope, { auth });
+      registerPlaybookRoutes(scope, { auth });
+      registerPlaybookRunRoutes(scope, { auth });
+      registerCsmTaskRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerHelpDeskSyncRoutes(scope, { auth, secrets });

@@ -4,7 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsOfScopes, rolePermissions, type ApiKeyScope, type Permission } from '@strata/core';
-import { createApiKey, insertWebhookMessages, revokeApiKey, workspaceScope } from '@strata/storage';
+import {
+  createApiKey,
+  enrollPerson,
+  findProfileId,
+  insertCsmTask,
+  insertWebhookMessages,
+  moveEnrolment,
+  revokeApiKey,
+  workspaceScope,
+} from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
 import { resolver, type JsonSchema } from './openapi-arbitraries.js';
@@ -155,6 +164,15 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getAccountEntitlements: 'people:read',
   getSlaSettings: 'settings:read',
   putSlaSettings: 'settings:write',
+  listPlaybooks: 'settings:read',
+  getPlaybook: 'settings:read',
+  putPlaybook: 'playbooks:write',
+  deletePlaybook: 'playbooks:write',
+  listPlaybookRuns: 'settings:read',
+  retryPlaybookRun: 'playbooks:write',
+  listPersonPlaybooks: 'people:read',
+  listTasks: 'tickets:read',
+  updateTask: 'tickets:write',
   // Any credential, acting on itself: who am I, sign me out.
   me: 'signed-in',
   logout: 'signed-in',
@@ -172,7 +190,14 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
  * PUTs whose path names what to create in the caller's own workspace: another workspace's key
  * with the scope creates its own thing of that name (a 2xx), which B must not notice.
  */
-const upsertsInCallersWorkspace = new Set(['putWebhook', 'connectIntegration', 'putSlaPolicy', 'putSupportPolicy', 'putCannedResponse']);
+const upsertsInCallersWorkspace = new Set([
+  'putWebhook',
+  'connectIntegration',
+  'putSlaPolicy',
+  'putSupportPolicy',
+  'putCannedResponse',
+  'putPlaybook',
+]);
 
 /**
  * Operations on a person by userId: the matrix's own ingestion calls with A's keys (bodies carry
@@ -204,6 +229,9 @@ interface Seeded {
     slaPolicy: string;
     supportPolicy: string;
     cannedResponse: string;
+    playbook: string;
+    run: string;
+    task: string;
   };
 }
 
@@ -264,6 +292,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     slaPolicy: `matrix-${tag}-sla`,
     supportPolicy: `matrix-${tag}-policy`,
     cannedResponse: `matrix-${tag}-response`,
+    playbook: `matrix-${tag}-playbook`,
   };
   const ok = async (answer: Promise<{ status: number; text: string }>) => {
     const { status, text } = await answer;
@@ -350,6 +379,32 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       experiment: { holdoutPercent: 10 },
     }),
   );
+  await ok(
+    call('PUT', `/api/v1/playbooks/${ids.playbook}`, admin, {
+      name: `${marker} Playbook`,
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: ids.segment },
+      steps: [{ type: 'task', title: `${marker} Task`, assignee: `csm-${tag}@members.example` }],
+    }),
+  );
+  // A failed run and an open task, written as the runtime would: this app runs no workers.
+  const wsScope = workspaceScope(database.db, ws.workspace.id, () => new Date());
+  const personId = (await findProfileId(wsScope, 'person', ids.userId))!;
+  const run = (await enrollPerson(
+    wsScope,
+    { playbookKey: ids.playbook, version: 1, personId, cause: { note: marker }, firstStep: '0' },
+    undefined,
+  ))!;
+  await moveEnrolment(wsScope, run, { status: 'failed', nextStep: '0', error: `${marker} failure` });
+  const task = await insertCsmTask(wsScope, {
+    playbookKey: ids.playbook,
+    enrolmentId: run,
+    personId,
+    title: `${marker} Task`,
+    assignee: `csm-${tag}@members.example`,
+    reason: `${marker} reason`,
+    dueAt: null,
+  });
   const delivery = randomUUID();
   await insertWebhookMessages(
     workspaceScope(database.db, ws.workspace.id, () => new Date()),
@@ -358,7 +413,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   return {
     ws,
     markers: [marker, urlToken, hookSecret, ws.adminKey, ws.readKey, ws.writeKey],
-    ids: { ...ids, ticket: ticketId, delivery },
+    ids: { ...ids, ticket: ticketId, delivery, run, task },
   };
 }
 
@@ -577,6 +632,9 @@ beforeAll(async () => {
     'sla-policies/{key}': { value: b.ids.slaPolicy },
     'support-policies/{key}': { value: b.ids.supportPolicy },
     'canned-responses/{key}': { value: b.ids.cannedResponse },
+    'playbooks/{key}': { value: b.ids.playbook },
+    'runs/{id}': { value: b.ids.run },
+    'tasks/{id}': { value: b.ids.task },
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
     'health-models/{key}': { value: 'default', shared: true },
@@ -623,6 +681,8 @@ beforeAll(async () => {
     status: 'away',
     weights: { priority: 1, sla: 1, churnRisk: 1, value: 1, sentiment: 1 },
     when: 'channel = "email"',
+    trigger: { on: 'segment-entered', segment: b.ids.segment },
+    steps: [{ type: 'wait', minutes: 1 }],
     targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
   };
 

@@ -368,3 +368,26 @@ export {
   writeLifecycleStages,
   type MrrChange,
 } from './lifecycle/index.js';
+export {
+  countEnrolments,
+  deletePlaybook,
+  enrollPerson,
+  findPlaybook,
+  findPlaybookVersion,
+  insertCsmTask,
+  listCsmTasks,
+  listEnrolments,
+  listPlaybooks,
+  listStepRuns,
+  lockEnrolment,
+  moveEnrolment,
+  recordStepRun,
+  savePlaybook,
+  setCsmTaskStatus,
+  type CsmTask,
+  type EnrolmentFilter,
+  type PlaybookEnrolment,
+  type StepRun,
+  type StoredPlaybook,
+} from './playbooks/index.js';
+export type { PlaybookEnrolmentStatus } from './schema.js';

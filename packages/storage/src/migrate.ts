@@ -26,6 +26,7 @@ import * as supportPolicies from './migrations/0022-support-policies.js';
 import * as lifecycle from './migrations/0023-lifecycle.js';
 import * as cannedResponses from './migrations/0024-canned-responses.js';
 import * as routing from './migrations/0025-routing.js';
+import * as playbooks from './migrations/0026-playbooks.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '0023-lifecycle': lifecycle,
   '0024-canned-responses': cannedResponses,
   '0025-routing': routing,
+  '0026-playbooks': playbooks,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

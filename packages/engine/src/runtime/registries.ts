@@ -3,6 +3,7 @@ import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { syncTicketTask } from '../integrations/index.js';
+import { advanceEnrolmentTask, playbookEnrolments } from '../playbooks/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { redecideOpenTicketsTask, slaTimerTask, supportPolicyDecisions } from '../support-policies/index.js';
@@ -25,9 +26,10 @@ export const tasks = {
   'sla-timer': slaTimerTask,
   'route-ticket': routeTicketTask,
   'sync-ticket': syncTicketTask,
+  'advance-playbook-enrolment': advanceEnrolmentTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;
 
 /** Every change subscriber, in the order a pass serves them. Names are cursor keys: never rename one. */
-export const subscribers: readonly Subscriber[] = [membershipWebhooks, supportPolicyDecisions];
+export const subscribers: readonly Subscriber[] = [membershipWebhooks, supportPolicyDecisions, playbookEnrolments];

@@ -1,0 +1,10 @@
+export {
+  waitMilliseconds,
+  type Playbook,
+  type PlaybookDefinition,
+  type PlaybookStep,
+  type PlaybookStepType,
+  type PlaybookTrigger,
+  type StoredRule,
+} from './playbook-model.js';
+export { enterBranch, firstStep, stepAfter, stepAt, type StepPath } from './step-path.js';

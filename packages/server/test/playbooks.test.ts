@@ -1,0 +1,288 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advanceEnrolment, advanceEnrolmentTask, BackgroundRuntime, enrolmentAttempts } from '@strata/engine';
+import { workspaceScope } from '@strata/storage';
+import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
+import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
+
+let database: TestDatabase;
+let ws: TestWorkspace;
+let app: Awaited<ReturnType<typeof createTestApp>>;
+let runtime: BackgroundRuntime;
+// The app and the workers read one clock; tests move it past a wait instead of sleeping through it.
+let offsetMs = 0;
+const now = () => new Date(Date.now() + offsetMs);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ws = await createTestWorkspace(database);
+  app = await createTestApp(database, { now });
+  runtime = new BackgroundRuntime({
+    db: database.db,
+    pool: database.pool,
+    now,
+    services: { post: () => Promise.reject(new Error('these playbooks send nothing out')) },
+    subscriberPollMs: 200,
+  });
+  await runtime.start();
+  for (const [key, rule] of [
+    ['trialists', 'plan = "trial"'],
+    ['payers', 'plan = "pro"'],
+  ])
+    expect((await api('POST', '/api/v1/segments', { key, name: key, target: 'person', rule })).statusCode).toBe(201);
+  // Rules name fields the workspace has seen.
+  await identify({ plan: 'free', seats: 1 }, { userId: 'first-seen' });
+});
+afterAll(async () => {
+  await runtime.stop();
+  await app.close();
+  await database.drop();
+});
+
+const scope = () => workspaceScope(database.db, ws.workspace.id, now);
+async function api(method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) {
+  return app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${ws.adminKey}` },
+    ...(payload ? { payload } : {}),
+  });
+}
+async function identify(traits: Record<string, unknown>, who: { userId?: string; anonymousId?: string }) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/identify',
+    headers: { authorization: basicAuth(ws.writeKey) },
+    payload: { ...who, traits, messageId: `m-${randomBytes(6).toString('hex')}` },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+}
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+type Run = {
+  id: string;
+  userId: string;
+  status: string;
+  version: number;
+  nextStep: string | null;
+  error: string | null;
+  steps: Array<{ path: string; outcome: string }>;
+};
+async function runs(key: string, query = ''): Promise<Run[]> {
+  const response = await api('GET', `/api/v1/playbooks/${key}/runs${query}`);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<Run[]>();
+}
+const runOf = (key: string, userId: string, test: (run: Run) => boolean) => async () => (await runs(key, `?personId=${userId}`)).find(test);
+type Task = { id: string; title: string; assignee: string | null; status: string; reason: string | null };
+async function tasks(query = ''): Promise<Task[]> {
+  const response = await api('GET', `/api/v1/tasks${query}`);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json<Task[]>();
+}
+
+const onboarding = {
+  name: 'Trial onboarding',
+  enabled: true,
+  trigger: { on: 'segment-entered', segment: 'trialists' },
+  steps: [
+    { type: 'wait', minutes: 30 },
+    {
+      type: 'branch',
+      if: 'seats >= 5',
+      then: [{ type: 'task', title: 'Call the big trial', assignee: 'csm@example.com', dueInDays: 2 }],
+      else: [{ type: 'set-trait', trait: 'nudged', value: true }],
+    },
+  ],
+};
+
+describe('playbooks', { shuffle: false }, () => {
+  it('refuses a playbook with mistakes, naming each field, and stores nothing', async () => {
+    const bad = await api('PUT', '/api/v1/playbooks/broken', {
+      ...onboarding,
+      trigger: { on: 'segment-entered', segment: 'nope' },
+      filter: 'plan = ',
+      steps: [
+        { type: 'wait', minutes: 1 },
+        { type: 'branch', if: 'seats >=', then: [{ type: 'exit-when', if: 'bogus(' }] },
+      ],
+    });
+    expect(bad.statusCode, bad.body).toBe(400);
+    const fields = bad.json<{ error: { details: Array<{ field: string }> } }>().error.details.map((d) => d.field);
+    expect(fields).toContain('trigger.segment');
+    expect(fields).toContain('filter');
+    expect(fields).toContain('steps[1].if');
+    expect(fields).toContain('steps[1].then[0].if');
+    const unknownType = await api('PUT', '/api/v1/playbooks/broken', { ...onboarding, steps: [{ type: 'teleport' }] });
+    expect(unknownType.statusCode).toBe(400);
+    expect(unknownType.body).toContain('steps');
+    expect((await api('GET', '/api/v1/playbooks/broken')).statusCode).toBe(404);
+    expect((await api('GET', '/api/v1/playbooks')).json()).toEqual([]);
+  });
+
+  it('saves versions: the same definition again is no new version', async () => {
+    const created = await api('PUT', '/api/v1/playbooks/onboarding', onboarding);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({
+      key: 'onboarding',
+      version: 1,
+      steps: [{ type: 'wait' }, { type: 'branch', if: 'seats >= 5' }],
+    });
+    const again = await api('PUT', '/api/v1/playbooks/onboarding', onboarding);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ version: 1 });
+  });
+
+  it('enrolls a person entering the segment, waits, then branches on their profile', async () => {
+    await identify({ plan: 'trial', seats: 8 }, { userId: 'big' });
+    await identify({ plan: 'trial', seats: 1 }, { userId: 'small' });
+    // Both stop at the wait: nothing after it has run.
+    for (const userId of ['big', 'small']) {
+      const run = await until(
+        `${userId} enrolled`,
+        runOf('onboarding', userId, (r) => r.nextStep === '0'),
+      );
+      expect(run).toMatchObject({ status: 'active', version: 1, steps: [] });
+    }
+    expect(await tasks()).toEqual([]);
+    offsetMs += 31 * 60_000;
+    for (const run of await runs('onboarding')) await advanceEnrolment(scope(), run.id);
+    const big = await until(
+      'big done',
+      runOf('onboarding', 'big', (r) => r.status === 'completed'),
+    );
+    expect(big.steps.map((s) => [s.path, s.outcome])).toEqual([
+      ['0', 'waited'],
+      ['1', 'then'],
+      ['1.then.0', 'opened'],
+    ]);
+    const small = await until(
+      'small done',
+      runOf('onboarding', 'small', (r) => r.status === 'completed'),
+    );
+    expect(small.steps.map((s) => s.outcome)).toEqual(['waited', 'else', 'set']);
+    const person = await api('GET', '/api/v1/people/small');
+    expect(person.json<{ traits: Record<string, unknown> }>().traits).toMatchObject({ nudged: true });
+    expect(await tasks('?assignee=csm@example.com&status=open')).toMatchObject([
+      { title: 'Call the big trial', reason: 'playbook onboarding' },
+    ]);
+  });
+
+  it('runs each step once however many workers advance an enrolment at once', async () => {
+    await api('PUT', '/api/v1/playbooks/call-pro', {
+      name: 'Call new pro customers',
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: 'payers' },
+      steps: [
+        { type: 'wait', minutes: 5 },
+        { type: 'task', title: 'Welcome call' },
+      ],
+    });
+    await identify({ plan: 'pro' }, { userId: 'payer' });
+    const run = await until(
+      'payer enrolled',
+      runOf('call-pro', 'payer', () => true),
+    );
+    offsetMs += 6 * 60_000;
+    await Promise.all([1, 2, 3, 4].map(() => advanceEnrolment(scope(), run.id)));
+    await until(
+      'payer done',
+      runOf('call-pro', 'payer', (r) => r.status === 'completed'),
+    );
+    expect((await tasks()).filter((t) => t.title === 'Welcome call')).toHaveLength(1);
+  });
+
+  it('finishes an enrolment on the version it started on', async () => {
+    await identify({ plan: 'trial', seats: 9 }, { userId: 'early' });
+    const run = await until(
+      'early enrolled',
+      runOf('onboarding', 'early', () => true),
+    );
+    const changed = await api('PUT', '/api/v1/playbooks/onboarding', {
+      ...onboarding,
+      steps: [
+        { type: 'wait', minutes: 30 },
+        { type: 'task', title: 'v2 task' },
+      ],
+    });
+    expect(changed.json()).toMatchObject({ version: 2 });
+    offsetMs += 31 * 60_000;
+    await advanceEnrolment(scope(), run.id);
+    const done = await until(
+      'early done',
+      runOf('onboarding', 'early', (r) => r.status === 'completed'),
+    );
+    expect(done).toMatchObject({ version: 1 });
+    expect(done.steps.map((s) => s.path)).toEqual(['0', '1', '1.then.0']);
+    expect((await tasks()).map((t) => t.title)).not.toContain('v2 task');
+  });
+
+  it('stops enrolments before their next step when the playbook is disabled', async () => {
+    await identify({ plan: 'trial', seats: 9 }, { userId: 'late' });
+    const run = await until(
+      'late enrolled',
+      runOf('onboarding', 'late', () => true),
+    );
+    const disabled = await api('PUT', '/api/v1/playbooks/onboarding', { ...onboarding, enabled: false });
+    expect(disabled.statusCode).toBe(200);
+    offsetMs += 31 * 60_000;
+    await advanceEnrolment(scope(), run.id);
+    const stopped = await until(
+      'late stopped',
+      runOf('onboarding', 'late', (r) => r.status === 'stopped'),
+    );
+    expect(stopped.steps).toEqual([]);
+  });
+
+  it('dead-letters a run whose step keeps failing, lists it as failed and retries it', async () => {
+    await api('PUT', '/api/v1/playbooks/tag-pro', {
+      name: 'Tag pro customers',
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: 'payers' },
+      steps: [{ type: 'set-trait', trait: 'tagged', value: 'yes' }],
+    });
+    // Known only anonymously: no userId to write the trait for.
+    await identify({ plan: 'pro' }, { anonymousId: 'anon-1' });
+    const failedRun = async () => (await runs('tag-pro', '?status=failed'))[0];
+    const run = await until('the anonymous enrolment', async () => (await runs('tag-pro')).find((r) => r.userId === null));
+    const context = {
+      db: database.db,
+      now,
+      attempt: enrolmentAttempts,
+      maxAttempts: enrolmentAttempts,
+      lastAttempt: true,
+      log: () => undefined,
+      services: { post: () => Promise.reject(new Error('unused')) },
+    };
+    await advanceEnrolmentTask.run({ workspaceId: ws.workspace.id, enrolmentId: run.id }, context);
+    const failed = await until('the failed run', failedRun);
+    expect(failed).toMatchObject({ id: run.id, nextStep: '0' });
+    expect(failed.error).toContain('userId');
+    const retried = await api('POST', `/api/v1/playbooks/tag-pro/runs/${run.id}/retry`);
+    expect(retried.statusCode, retried.body).toBe(202);
+    expect(retried.json()).toMatchObject({ status: 'active', error: null });
+    const again = await api('POST', `/api/v1/playbooks/tag-pro/runs/${run.id}/retry`);
+    expect(again.statusCode).toBe(409);
+  });
+
+  it("lists a person's runs and completes a task", async () => {
+    const mine = await api('GET', '/api/v1/people/big/playbooks');
+    expect(mine.json<Run[]>().map((r) => r.status)).toEqual(['completed']);
+    const open = await tasks('?assignee=csm@example.com&status=open');
+    expect(open).toHaveLength(2);
+    const done = await api('PATCH', `/api/v1/tasks/${open[0]!.id}`, { status: 'done' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'done' });
+    expect((await tasks('?assignee=csm@example.com&status=open')).map((t) => t.id)).toEqual([open[1]!.id]);
+    expect((await api('DELETE', '/api/v1/playbooks/tag-pro')).statusCode).toBe(204);
+    expect((await api('GET', '/api/v1/playbooks/tag-pro/runs')).statusCode).toBe(404);
+  });
+});
