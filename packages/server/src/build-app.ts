@@ -214,7 +214,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerTicketAssignmentRoutes(scope, { auth });
       registerTriageRoutes(scope, { auth });
       registerLifecycleRoutes(scope, { auth });
-      registerPlaybookRoutes(scope, { auth });
+      registerPlaybookRoutes(scope, { auth, secrets });
       registerPlaybookRunRoutes(scope, { auth });
       registerCsmTaskRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });

@@ -1,7 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceEnrolment, advanceEnrolmentTask, BackgroundRuntime, enrolmentAttempts } from '@strata/engine';
+import {
+  advanceEnrolment,
+  advanceEnrolmentTask,
+  BackgroundRuntime,
+  enrolmentAttempts,
+  SecretBox,
+  sendOutboundRequest,
+  type TaskServices,
+} from '@strata/engine';
 import { workspaceScope } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
@@ -10,6 +21,18 @@ let database: TestDatabase;
 let ws: TestWorkspace;
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let runtime: BackgroundRuntime;
+let receiver: Server;
+let receiverUrl: string;
+const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+const secrets = new SecretBox(randomBytes(32));
+const services: TaskServices = {
+  secrets,
+  // The receiver is on loopback: allowed here as STRATA_ALLOW_PRIVATE_WEBHOOKS=true allows it.
+  post: async (request) => {
+    const response = await sendOutboundRequest({ ...request, method: 'POST' }, { allowPrivate: true, timeoutMs: 5000 });
+    return { status: response.status, body: response.body };
+  },
+};
 // The app and the workers read one clock; tests move it past a wait instead of sleeping through it.
 let offsetMs = 0;
 const now = () => new Date(Date.now() + offsetMs);
@@ -17,18 +40,23 @@ const now = () => new Date(Date.now() + offsetMs);
 beforeAll(async () => {
   database = await createTestDatabase();
   ws = await createTestWorkspace(database);
-  app = await createTestApp(database, { now });
-  runtime = new BackgroundRuntime({
-    db: database.db,
-    pool: database.pool,
-    now,
-    services: { post: () => Promise.reject(new Error('these playbooks send nothing out')) },
-    subscriberPollMs: 200,
+  app = await createTestApp(database, { now, secrets });
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
   });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  runtime = new BackgroundRuntime({ db: database.db, pool: database.pool, now, services, subscriberPollMs: 200 });
   await runtime.start();
   for (const [key, rule] of [
     ['trialists', 'plan = "trial"'],
     ['payers', 'plan = "pro"'],
+    ['enterprise', 'plan = "enterprise"'],
   ])
     expect((await api('POST', '/api/v1/segments', { key, name: key, target: 'person', rule })).statusCode).toBe(201);
   // Rules name fields the workspace has seen.
@@ -37,6 +65,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime.stop();
   await app.close();
+  receiver.closeAllConnections();
+  await new Promise((resolve) => receiver.close(resolve));
   await database.drop();
 });
 
@@ -141,6 +171,44 @@ describe('playbooks', { shuffle: false }, () => {
     expect(again.json()).toMatchObject({ version: 1 });
   });
 
+  // Before any test moves the clock: receivers check the signature's timestamp against theirs.
+  it('posts a webhook step that standardwebhooks verifies, once per run and step', async () => {
+    const bad = await api('PUT', '/api/v1/playbooks/notify', {
+      name: 'Notify the CRM',
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: 'enterprise' },
+      steps: [{ type: 'webhook', url: 'ftp://crm.example/in', secret: 'short' }],
+    });
+    expect(bad.json<{ error: { details: Array<{ field: string }> } }>().error.details.map((d) => d.field)).toEqual([
+      'steps[0].url',
+      'steps[0].secret',
+    ]);
+    const saved = await api('PUT', '/api/v1/playbooks/notify', {
+      name: 'Notify the CRM',
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: 'enterprise' },
+      steps: [{ type: 'webhook', url: receiverUrl }],
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const secret = saved.json<{ steps: Array<{ secret: string }> }>().steps[0]!.secret;
+    expect(secret).toMatch(/^whsec_/);
+    expect((await api('GET', '/api/v1/playbooks/notify')).body).not.toContain(secret);
+    await identify({ plan: 'enterprise' }, { userId: 'hooked' });
+    const run = await until(
+      'hooked delivered',
+      runOf('notify', 'hooked', (r) => r.status === 'completed'),
+    );
+    expect(run.steps.map((s) => s.outcome)).toEqual(['delivered']);
+    const [message] = received;
+    const payload = new Webhook(secret).verify(message!.body, message!.headers as Record<string, string>) as {
+      type: string;
+      data: { playbook: string; run: string; person: { userId: string } };
+    };
+    expect(payload).toMatchObject({ type: 'playbook.step', data: { playbook: 'notify', run: run.id, person: { userId: 'hooked' } } });
+    await advanceEnrolment(scope(), run.id, services);
+    expect(received).toHaveLength(1);
+  });
+
   it('enrolls a person entering the segment, waits, then branches on their profile', async () => {
     await identify({ plan: 'trial', seats: 8 }, { userId: 'big' });
     await identify({ plan: 'trial', seats: 1 }, { userId: 'small' });
@@ -154,7 +222,7 @@ describe('playbooks', { shuffle: false }, () => {
     }
     expect(await tasks()).toEqual([]);
     offsetMs += 31 * 60_000;
-    for (const run of await runs('onboarding')) await advanceEnrolment(scope(), run.id);
+    for (const run of await runs('onboarding')) await advanceEnrolment(scope(), run.id, services);
     const big = await until(
       'big done',
       runOf('onboarding', 'big', (r) => r.status === 'completed'),
@@ -192,7 +260,7 @@ describe('playbooks', { shuffle: false }, () => {
       runOf('call-pro', 'payer', () => true),
     );
     offsetMs += 6 * 60_000;
-    await Promise.all([1, 2, 3, 4].map(() => advanceEnrolment(scope(), run.id)));
+    await Promise.all([1, 2, 3, 4].map(() => advanceEnrolment(scope(), run.id, services)));
     await until(
       'payer done',
       runOf('call-pro', 'payer', (r) => r.status === 'completed'),
@@ -215,7 +283,7 @@ describe('playbooks', { shuffle: false }, () => {
     });
     expect(changed.json()).toMatchObject({ version: 2 });
     offsetMs += 31 * 60_000;
-    await advanceEnrolment(scope(), run.id);
+    await advanceEnrolment(scope(), run.id, services);
     const done = await until(
       'early done',
       runOf('onboarding', 'early', (r) => r.status === 'completed'),
@@ -234,7 +302,7 @@ describe('playbooks', { shuffle: false }, () => {
     const disabled = await api('PUT', '/api/v1/playbooks/onboarding', { ...onboarding, enabled: false });
     expect(disabled.statusCode).toBe(200);
     offsetMs += 31 * 60_000;
-    await advanceEnrolment(scope(), run.id);
+    await advanceEnrolment(scope(), run.id, services);
     const stopped = await until(
       'late stopped',
       runOf('onboarding', 'late', (r) => r.status === 'stopped'),
@@ -260,7 +328,7 @@ describe('playbooks', { shuffle: false }, () => {
       maxAttempts: enrolmentAttempts,
       lastAttempt: true,
       log: () => undefined,
-      services: { post: () => Promise.reject(new Error('unused')) },
+      services,
     };
     await advanceEnrolmentTask.run({ workspaceId: ws.workspace.id, enrolmentId: run.id }, context);
     const failed = await until('the failed run', failedRun);

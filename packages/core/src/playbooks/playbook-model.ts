@@ -14,6 +14,8 @@ export interface StoredRule {
  * after itself. A wait is a duration (`minutes`, `hours`, `days`, added up).
  */
 export type PlaybookStep =
+  /** Posts the person and the run, signed with Standard Webhooks; the secret is stored sealed (base64). */
+  | { type: 'webhook'; url: string; sealedSecret: string }
   | { type: 'task'; title: string; assignee?: string | undefined; dueInDays?: number | undefined; reason?: string | undefined }
   | { type: 'set-trait'; trait: string; value: string | number | boolean | null }
   | { type: 'wait'; minutes?: number | undefined; hours?: number | undefined; days?: number | undefined }

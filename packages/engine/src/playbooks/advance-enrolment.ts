@@ -24,13 +24,20 @@ import {
 } from '@strata/storage';
 import { workspaceTimezone } from '../health/index.js';
 import { ingestMessages } from '../ingestion/index.js';
-import { enqueue, type Task } from '../jobs/index.js';
+import { enqueue, type Task, type TaskServices } from '../jobs/index.js';
+import { postPlaybookWebhook } from './playbook-webhook.js';
 
 /** Attempts before an enrolment is dead-lettered (`failed`, listed in its runs, retryable): about 45 minutes of backoff. */
 export const enrolmentAttempts = 8;
 
 /** The most steps one job runs before it queues the rest, so a long playbook shares the workers. */
 const stepsPerJob = 50;
+
+/** What a step done outside the database came to, for its record. */
+export interface StepOutcome {
+  outcome: string;
+  detail: unknown;
+}
 
 /** What one step's transaction decided. */
 type Advance = { kind: 'next' } | { kind: 'paused' } | { kind: 'ended' };
@@ -46,10 +53,10 @@ export const advanceEnrolmentTask: Task<{ workspaceId: string; enrolmentId: stri
   name: 'advance-playbook-enrolment',
   payload: z.object({ workspaceId: z.string(), enrolmentId: z.string() }),
   maxAttempts: enrolmentAttempts,
-  async run({ workspaceId, enrolmentId }, { db, now, lastAttempt, log }) {
+  async run({ workspaceId, enrolmentId }, { db, now, lastAttempt, log, services }) {
     const scope = workspaceScope(db, workspaceId, now);
     try {
-      await advanceEnrolment(scope, enrolmentId);
+      await advanceEnrolment(scope, enrolmentId, services);
     } catch (error) {
       if (!lastAttempt) throw error;
       const message = error instanceof Error ? error.message : String(error);
@@ -73,14 +80,17 @@ export async function scheduleEnrolment(scope: WorkspaceScope, enrolmentId: stri
   );
 }
 
-export async function advanceEnrolment(scope: WorkspaceScope, enrolmentId: string): Promise<void> {
+export async function advanceEnrolment(scope: WorkspaceScope, enrolmentId: string, services: TaskServices): Promise<void> {
   for (let ran = 0; ran < stepsPerJob; ran++) {
-    // Effects outside the database (the trait a set-trait step writes through ingestion) happen
-    // before the step's transaction and are idempotent by themselves.
+    // Effects outside the database (the trait a set-trait step writes through ingestion, a
+    // webhook's POST) happen before the step's transaction and are idempotent by themselves: the
+    // identify's messageId and the webhook-id are the step's idempotency key.
     const ahead = await peek(scope, enrolmentId);
     if (!ahead) return;
+    let outside: StepOutcome | undefined;
     if (ahead.step.type === 'set-trait') await writeTrait(scope, ahead.enrolment, ahead.step);
-    const advance = await inWorkspaceTransaction(scope, (tx) => runStep(tx, enrolmentId, ahead.enrolment.nextStep!));
+    if (ahead.step.type === 'webhook') outside = await postPlaybookWebhook(scope, ahead.enrolment, ahead.step, services);
+    const advance = await inWorkspaceTransaction(scope, (tx) => runStep(tx, enrolmentId, ahead.enrolment.nextStep!, outside));
     if (advance.kind !== 'next') return;
   }
   await scheduleEnrolment(scope, enrolmentId);
@@ -98,7 +108,7 @@ async function peek(scope: WorkspaceScope, enrolmentId: string) {
 }
 
 /** Runs the step at `path` when the enrolment still stands there (another run may have moved it). */
-async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string): Promise<Advance> {
+async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, outside: StepOutcome | undefined): Promise<Advance> {
   const enrolment = await lockEnrolment(tx, enrolmentId);
   if (enrolment?.status !== 'active' || enrolment.nextStep !== path) return { kind: 'next' };
   const playbook = await findPlaybook(tx, enrolment.playbookKey);
@@ -150,6 +160,9 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string): P
     }
     case 'set-trait':
       await done('set', { trait: step.trait, value: step.value });
+      return moveTo(after());
+    case 'webhook':
+      await done(outside?.outcome ?? 'delivered', outside?.detail);
       return moveTo(after());
     default:
       return assertNever(step, definition);

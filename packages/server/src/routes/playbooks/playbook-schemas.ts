@@ -29,6 +29,15 @@ const plainSteps = [
     trait: traitName,
     value: z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]),
   }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: z.string().min(1).max(2_000),
+    secret: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('a Standard Webhooks secret, whsec_ + base64; generated when left out and answered once, by the PUT that made it'),
+  }),
   z.strictObject({ type: z.literal('exit-when'), if: ruleText.describe('a rule about the person; when it holds the enrolment ends') }),
 ] as const;
 
