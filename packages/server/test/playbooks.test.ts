@@ -350,6 +350,11 @@ describe('playbooks', { shuffle: false }, () => {
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ status: 'done' });
     expect((await tasks('?assignee=csm@example.com&status=open')).map((t) => t.id)).toEqual([open[1]!.id]);
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain('strata_playbook_runs{status="failed"} 0');
+    expect(metrics.body).toContain('strata_playbook_steps_total{type="webhook",outcome="delivered"} 1');
+    expect(metrics.body).toMatch(/strata_playbook_runs\{status="completed"\} [1-9]/);
     expect((await api('DELETE', '/api/v1/playbooks/tag-pro')).statusCode).toBe(204);
     expect((await api('GET', '/api/v1/playbooks/tag-pro/runs')).statusCode).toBe(404);
   });

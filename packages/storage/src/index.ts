@@ -369,7 +369,7 @@ export {
   type MrrChange,
 } from './lifecycle/index.js';
 export {
-  countEnrolments,
+  countPlaybookActivity,
   deletePlaybook,
   enrollPerson,
   findPlaybook,
@@ -386,6 +386,7 @@ export {
   setCsmTaskStatus,
   type CsmTask,
   type EnrolmentFilter,
+  type PlaybookCounts,
   type PlaybookEnrolment,
   type StepRun,
   type StoredPlaybook,

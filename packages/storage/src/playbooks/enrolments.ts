@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { PlaybookEnrolmentStatus } from '../schema.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
@@ -162,17 +161,4 @@ export async function listEnrolments(
   if (filter.status !== undefined) query = query.where('e.status', '=', filter.status);
   const rows = await query.orderBy('e.enrolment_id', 'desc').limit(filter.limit).execute();
   return rows.map((row) => ({ ...toEnrolment(row), userId: row.user_id }));
-}
-
-/** Enrolments per playbook and status, for /metrics. */
-export async function countEnrolments(
-  scope: WorkspaceScope,
-): Promise<Array<{ playbookKey: string; status: PlaybookEnrolmentStatus; count: number }>> {
-  const rows = await scope.db
-    .selectFrom('playbook_enrolments')
-    .select(['playbook_key', 'status', sql<number>`count(*)::int`.as('count')])
-    .where('workspace_id', '=', scope.workspaceId)
-    .groupBy(['playbook_key', 'status'])
-    .execute();
-  return rows.map((r) => ({ playbookKey: r.playbook_key, status: r.status, count: r.count }));
 }
