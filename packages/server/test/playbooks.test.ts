@@ -341,6 +341,44 @@ describe('playbooks', { shuffle: false }, () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('enrolls only people the filter holds for, and again only after reenrollAfterDays', async () => {
+    const trialists = { on: 'segment-entered', segment: 'trialists' };
+    await api('PUT', '/api/v1/playbooks/big-trials', {
+      name: 'Big trials',
+      enabled: true,
+      trigger: trialists,
+      filter: 'seats >= 50',
+      steps: [{ type: 'task', title: 'Big trial again' }],
+      reenrollAfterDays: 10,
+    });
+    // Enrolls on every entry and ends at once: its runs count the entries the subscriber handled.
+    await api('PUT', '/api/v1/playbooks/entries', {
+      name: 'Entries',
+      enabled: true,
+      trigger: trialists,
+      steps: [{ type: 'exit-when', if: 'seats >= 0' }],
+      reenrollAfterDays: 0,
+    });
+    const entriesHandled = (userId: string, n: number) =>
+      until(`${userId}'s entry ${n}`, async () => ((await runs('entries', `?personId=${userId}`)).length >= n ? true : undefined));
+    await identify({ plan: 'trial', seats: 2 }, { userId: 'tiny' });
+    await identify({ plan: 'trial', seats: 80 }, { userId: 'huge' });
+    await entriesHandled('tiny', 1);
+    await entriesHandled('huge', 1);
+    // Out and in again within ten days: not enrolled again.
+    await identify({ plan: 'free' }, { userId: 'huge' });
+    await identify({ plan: 'trial' }, { userId: 'huge' });
+    await entriesHandled('huge', 2);
+    expect(await runs('big-trials', '?personId=huge')).toHaveLength(1);
+    // After ten days: enrolled again.
+    offsetMs += 11 * 86_400_000;
+    await identify({ plan: 'free' }, { userId: 'huge' });
+    await identify({ plan: 'trial' }, { userId: 'huge' });
+    await entriesHandled('huge', 3);
+    expect(await runs('big-trials', '?personId=huge')).toHaveLength(2);
+    expect(await runs('big-trials', '?personId=tiny')).toEqual([]);
+  });
+
   it("lists a person's runs and completes a task", async () => {
     const mine = await api('GET', '/api/v1/people/big/playbooks');
     expect(mine.json<Run[]>().map((r) => r.status)).toEqual(['completed']);
