@@ -59,8 +59,11 @@ beforeAll(async () => {
     ['enterprise', 'plan = "enterprise"'],
   ])
     expect((await api('POST', '/api/v1/segments', { key, name: key, target: 'person', rule })).statusCode).toBe(201);
+  const accounts = { key: 'strategic', name: 'Strategic accounts', target: 'account', rule: 'tier = "strategic"' };
+  await group('seed-account', { tier: 'none' }, 'first-seen');
+  expect((await api('POST', '/api/v1/segments', accounts)).statusCode).toBe(201);
   // Rules name fields the workspace has seen.
-  await identify({ plan: 'free', seats: 1 }, { userId: 'first-seen' });
+  await identify({ plan: 'free', seats: 1, role: 'member' }, { userId: 'first-seen' });
 });
 afterAll(async () => {
   await runtime.stop();
@@ -88,6 +91,15 @@ async function identify(traits: Record<string, unknown>, who: { userId?: string;
   });
   expect(response.statusCode, response.body).toBe(200);
 }
+async function group(groupId: string, traits: Record<string, unknown>, userId: string) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/group',
+    headers: { authorization: basicAuth(ws.writeKey) },
+    payload: { userId, groupId, traits, messageId: `m-${randomBytes(6).toString('hex')}` },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+}
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -98,6 +110,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 type Run = {
+  cause: Record<string, unknown>;
   id: string;
   userId: string;
   status: string;
@@ -359,6 +372,15 @@ describe('playbooks', { shuffle: false }, () => {
       steps: [{ type: 'exit-when', if: 'seats >= 0' }],
       reenrollAfterDays: 0,
     });
+    // The exit must be evaluated before the entry is sent: evaluated together, they are no change.
+    const leaveAndEnterAgain = async (userId: string) => {
+      await identify({ plan: 'free' }, { userId });
+      await until(`${userId} out of trialists`, async () => {
+        const segments = (await api('GET', `/api/v1/people/${userId}/segments`)).json<Array<{ key: string }>>();
+        return segments.some((s) => s.key === 'trialists') ? undefined : true;
+      });
+      await identify({ plan: 'trial' }, { userId });
+    };
     const entriesHandled = (userId: string, n: number) =>
       until(`${userId}'s entry ${n}`, async () => ((await runs('entries', `?personId=${userId}`)).length >= n ? true : undefined));
     await identify({ plan: 'trial', seats: 2 }, { userId: 'tiny' });
@@ -366,17 +388,37 @@ describe('playbooks', { shuffle: false }, () => {
     await entriesHandled('tiny', 1);
     await entriesHandled('huge', 1);
     // Out and in again within ten days: not enrolled again.
-    await identify({ plan: 'free' }, { userId: 'huge' });
-    await identify({ plan: 'trial' }, { userId: 'huge' });
+    await leaveAndEnterAgain('huge');
     await entriesHandled('huge', 2);
     expect(await runs('big-trials', '?personId=huge')).toHaveLength(1);
     // After ten days: enrolled again.
     offsetMs += 11 * 86_400_000;
-    await identify({ plan: 'free' }, { userId: 'huge' });
-    await identify({ plan: 'trial' }, { userId: 'huge' });
+    await leaveAndEnterAgain('huge');
     await entriesHandled('huge', 3);
     expect(await runs('big-trials', '?personId=huge')).toHaveLength(2);
     expect(await runs('big-trials', '?personId=tiny')).toEqual([]);
+  });
+
+  it("enrolls an account's people the filter picks when the account enters a segment", async () => {
+    const saved = await api('PUT', '/api/v1/playbooks/strategic-admins', {
+      name: 'Strategic account admins',
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: 'strategic' },
+      filter: 'role = "admin"',
+      steps: [{ type: 'task', title: 'Introduce the account team' }],
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    await identify({ role: 'admin' }, { userId: 'acme-admin' });
+    await identify({ role: 'member' }, { userId: 'acme-member' });
+    await group('acme', { tier: 'standard' }, 'acme-admin');
+    await group('acme', { tier: 'standard' }, 'acme-member');
+    await group('acme', { tier: 'strategic' }, 'acme-admin');
+    const run = await until(
+      'the admin enrolled',
+      runOf('strategic-admins', 'acme-admin', (r) => r.status === 'completed'),
+    );
+    expect(run).toMatchObject({ cause: { trigger: 'segment-entered', segment: 'strategic', groupId: 'acme' } });
+    expect(await runs('strategic-admins', '?personId=acme-member')).toEqual([]);
   });
 
   it("lists a person's runs and completes a task", async () => {

@@ -375,6 +375,7 @@ export {
   findPlaybook,
   findPlaybookVersion,
   insertCsmTask,
+  listAccountPeopleIds,
   listCsmTasks,
   listEnrolments,
   listPlaybooks,

@@ -50,7 +50,7 @@ interface StepChecks {
 
 /**
  * Checks a playbook against the workspace, reporting every mistake: the segment its trigger names
- * must exist and select people, and each rule (the filter, `branch` and `exit-when`) must parse
+ * must exist (of people, or of accounts: each of the account's people is enrolled), and each rule (the filter, `branch` and `exit-when`) must parse
  * and check as a rule about a person.
  */
 export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput, secrets: Sealer): Promise<CheckedPlaybook> {
@@ -63,11 +63,7 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
       field: 'trigger.segment',
       message: `unknown segment "${input.trigger.segment}" (the workspace has ${known}): create it first with POST /api/v1/segments`,
     });
-  } else if (segment.target !== 'person')
-    issues.push({
-      field: 'trigger.segment',
-      message: `segment "${segment.key}" selects accounts; a playbook enrolls people: name a segment of people`,
-    });
+  }
   const rule = (text: string, field: string): StoredRule | undefined => checkedRule(text, field, schema, issues);
   const filter = input.filter === undefined ? undefined : rule(input.filter, 'filter');
   const generatedSecrets: Record<string, string> = {};

@@ -3,3 +3,4 @@ export { enrollPerson, listEnrolments, lockEnrolment, moveEnrolment, type Enrolm
 export { listStepRuns, recordStepRun, type StepRun } from './step-runs.js';
 export { insertCsmTask, listCsmTasks, setCsmTaskStatus, type CsmTask } from './csm-tasks.js';
 export { countPlaybookActivity, type PlaybookCounts } from './playbook-counts.js';
+export { listAccountPeopleIds } from './account-people.js';
