@@ -24,7 +24,8 @@ export async function postPlaybookWebhook(
   const id = playbookMessageId(enrolment);
   const body = JSON.stringify({
     type: 'playbook.step',
-    timestamp: sentAt.toISOString(),
+    // When the run reached the step: the same on every attempt, like the webhook-id.
+    timestamp: enrolment.updatedAt.toISOString(),
     data: {
       playbook: enrolment.playbookKey,
       version: enrolment.version,
