@@ -313,6 +313,7 @@ export {
 export {
   enterBranch,
   firstStep,
+  nextLocalTime,
   stepAfter,
   stepAt,
   waitMilliseconds,

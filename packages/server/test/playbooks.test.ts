@@ -117,7 +117,8 @@ type Run = {
   version: number;
   nextStep: string | null;
   error: string | null;
-  steps: Array<{ path: string; outcome: string }>;
+  startedAt: string;
+  steps: Array<{ path: string; outcome: string; detail: unknown }>;
 };
 async function runs(key: string, query = ''): Promise<Run[]> {
   const response = await api('GET', `/api/v1/playbooks/${key}/runs${query}`);
@@ -419,6 +420,40 @@ describe('playbooks', { shuffle: false }, () => {
     );
     expect(run).toMatchObject({ cause: { trigger: 'segment-entered', segment: 'strategic', groupId: 'acme' } });
     expect(await runs('strategic-admins', '?personId=acme-member')).toEqual([]);
+  });
+
+  it("waits until a time of day in the customer's own timezone", async () => {
+    expect((await api('POST', '/api/v1/segments', { key: 'owls', name: 'Owls', target: 'person', rule: 'plan = "owl"' })).statusCode).toBe(
+      201,
+    );
+    await api('PUT', '/api/v1/playbooks/morning', {
+      name: 'Morning follow-up',
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: 'owls' },
+      steps: [
+        { type: 'wait', hours: 1, until: '09:00' },
+        { type: 'task', title: 'Morning call' },
+      ],
+    });
+    await identify({ plan: 'owl', timezone: 'America/New_York' }, { userId: 'owl' });
+    const waiting = await until(
+      'owl enrolled',
+      runOf('morning', 'owl', () => true),
+    );
+    await advanceEnrolment(scope(), waiting.id, services);
+    expect((await runs('morning', '?personId=owl'))[0]).toMatchObject({ status: 'active', nextStep: '0', steps: [] });
+    offsetMs += 26 * 3_600_000;
+    await advanceEnrolment(scope(), waiting.id, services);
+    const done = await until(
+      'owl done',
+      runOf('morning', 'owl', (r) => r.status === 'completed'),
+    );
+    const waited = new Date((done.steps[0]!.detail as { until: string }).until);
+    const newYork = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit' });
+    expect(newYork.format(waited)).toBe('09:00');
+    const afterHour = waited.getTime() - new Date(done.startedAt).getTime();
+    expect(afterHour).toBeGreaterThanOrEqual(3_600_000);
+    expect(afterHour).toBeLessThanOrEqual(25 * 3_600_000);
   });
 
   it("lists a person's runs and completes a task", async () => {

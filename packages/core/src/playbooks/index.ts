@@ -8,3 +8,4 @@ export {
   type StoredRule,
 } from './playbook-model.js';
 export { enterBranch, firstStep, stepAfter, stepAt, type StepPath } from './step-path.js';
+export { nextLocalTime } from './local-time.js';

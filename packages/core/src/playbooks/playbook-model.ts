@@ -11,14 +11,22 @@ export interface StoredRule {
 
 /**
  * One step of a playbook. Steps run in order; `branch` runs one of its two lists, then goes on
- * after itself. A wait is a duration (`minutes`, `hours`, `days`, added up).
+ * after itself. A wait is a duration (`minutes`, `hours`, `days`, added up), then, with `until`,
+ * on to a time of day in the customer's timezone.
  */
 export type PlaybookStep =
   /** Posts the person and the run, signed with Standard Webhooks; the secret is stored sealed (base64). */
   | { type: 'webhook'; url: string; sealedSecret: string }
   | { type: 'task'; title: string; assignee?: string | undefined; dueInDays?: number | undefined; reason?: string | undefined }
   | { type: 'set-trait'; trait: string; value: string | number | boolean | null }
-  | { type: 'wait'; minutes?: number | undefined; hours?: number | undefined; days?: number | undefined }
+  | {
+      type: 'wait';
+      minutes?: number | undefined;
+      hours?: number | undefined;
+      days?: number | undefined;
+      /** Then on to the next time the customer's clock reads this (`HH:MM`, their timezone). */
+      until?: string | undefined;
+    }
   | { type: 'branch'; if: StoredRule; then: PlaybookStep[]; else: PlaybookStep[] }
   | { type: 'exit-when'; if: StoredRule };
 

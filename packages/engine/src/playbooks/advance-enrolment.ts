@@ -2,10 +2,12 @@ import { z } from 'zod';
 import {
   enterBranch,
   evaluateRule,
+  nextLocalTime,
   segmentMessageSchema,
   stepAfter,
   stepAt,
   waitMilliseconds,
+  zonesOf,
   type PlaybookDefinition,
   type PlaybookStep,
 } from '@strata/core';
@@ -133,8 +135,7 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
 
   switch (step.type) {
     case 'wait': {
-      // The enrolment reached this step when it last moved.
-      const until = new Date(enrolment.updatedAt.getTime() + waitMilliseconds(step));
+      const until = await waitEnd(tx, enrolment, step);
       if (tx.clock() < until) {
         await scheduleEnrolment(tx, enrolmentId, until);
         return { kind: 'paused' };
@@ -167,6 +168,16 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
     default:
       return assertNever(step, definition);
   }
+}
+
+/** When a wait ends: the run reached the step when it last moved; `until` goes on to the customer's time of day. */
+async function waitEnd(tx: WorkspaceScope, enrolment: PlaybookEnrolment, step: Extract<PlaybookStep, { type: 'wait' }>): Promise<Date> {
+  const afterDuration = new Date(enrolment.updatedAt.getTime() + waitMilliseconds(step));
+  if (step.until === undefined) return afterDuration;
+  const person = await loadPersonRecord(tx, enrolment.personId);
+  const workspace = await workspaceTimezone(tx);
+  const zone = person ? zonesOf({ target: 'person', record: person }, workspace).customer : workspace;
+  return nextLocalTime(afterDuration, step.until, zone);
 }
 
 async function ruleHolds(tx: WorkspaceScope, enrolment: PlaybookEnrolment, rule: Parameters<typeof evaluateRule>[0]): Promise<boolean> {

@@ -16,6 +16,13 @@ const plainSteps = [
     minutes: z.number().int().min(0).max(525_600).optional(),
     hours: z.number().int().min(0).max(8_760).optional(),
     days: z.number().int().min(0).max(365).optional(),
+    until: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM on a 24-hour clock, such as "09:00"')
+      .optional()
+      .describe(
+        "after the duration, wait on to this time of day in the customer's timezone (trait timezone, else their account's, else the workspace's)",
+      ),
   }),
   z.strictObject({
     type: z.literal('task'),
