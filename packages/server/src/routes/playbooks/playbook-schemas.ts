@@ -61,6 +61,9 @@ export const playbookStep: z.ZodType<PlaybookStepInput> = z.lazy(() =>
   ]),
 );
 
+// Recursive: the OpenAPI document can only refer to it by name, as a component.
+z.globalRegistry.add(playbookStep, { id: 'PlaybookStep' });
+
 export const playbookBody = z
   .strictObject({
     name: z.string().min(1).max(200),
