@@ -351,3 +351,18 @@ export {
   type WarningFacts,
   type WarningRule,
 } from './analytics/index.js';
+export {
+  enterBranch,
+  firstStep,
+  nextLocalTime,
+  stepAfter,
+  stepAt,
+  waitMilliseconds,
+  type Playbook,
+  type PlaybookDefinition,
+  type PlaybookStep,
+  type PlaybookStepType,
+  type PlaybookTrigger,
+  type StepPath,
+  type StoredRule,
+} from './playbooks/index.js';

@@ -250,4 +250,16 @@ export {
   type SuggestionOutcome,
   type SuggestionProblem,
 } from './analytics/index.js';
+export {
+  advanceEnrolment,
+  advanceEnrolmentTask,
+  checkPlaybook,
+  enrolmentAttempts,
+  playbookEnrolments,
+  scheduleEnrolment,
+  type CheckedPlaybook,
+  type PlaybookInput,
+  type PlaybookIssue,
+  type PlaybookStepInput,
+} from './playbooks/index.js';
 export { csvCell, exportColumns, exportPageSize, segmentMembersCsv, type ExportColumns } from './export/index.js';

@@ -53,6 +53,7 @@ import {
   registerPersonHealthRoutes,
   registerQuadrantRoutes,
 } from './routes/health/index.js';
+import { registerCsmTaskRoutes, registerPlaybookRoutes, registerPlaybookRunRoutes } from './routes/playbooks/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
 import {
@@ -241,6 +242,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSnapshotRoutes(scope, { auth });
       registerAnalyticsSettingsRoutes(scope, { auth });
       registerSuggestionRoutes(scope, { auth });
+      registerPlaybookRoutes(scope, { auth, secrets });
+      registerPlaybookRunRoutes(scope, { auth });
+      registerCsmTaskRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerHelpDeskWebhookRoutes(scope, { auth, secrets, publicUrl: options.publicUrl });

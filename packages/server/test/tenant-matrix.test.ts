@@ -4,7 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsOfScopes, rolePermissions, type ApiKeyScope, type Permission } from '@strata/core';
-import { createApiKey, insertWebhookMessages, revokeApiKey, workspaceScope } from '@strata/storage';
+import {
+  createApiKey,
+  enrollPerson,
+  findProfileId,
+  insertCsmTask,
+  insertWebhookMessages,
+  moveEnrolment,
+  revokeApiKey,
+  workspaceScope,
+} from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
 import { resolver, type JsonSchema } from './openapi-arbitraries.js';
@@ -175,6 +184,15 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getAccountEntitlements: 'people:read',
   getSlaSettings: 'settings:read',
   putSlaSettings: 'settings:write',
+  listPlaybooks: 'settings:read',
+  getPlaybook: 'settings:read',
+  putPlaybook: 'playbooks:write',
+  deletePlaybook: 'playbooks:write',
+  listPlaybookRuns: 'settings:read',
+  retryPlaybookRun: 'playbooks:write',
+  listPersonPlaybooks: 'people:read',
+  listTasks: 'tickets:read',
+  updateTask: 'tickets:write',
   // Any credential, acting on itself: who am I, sign me out.
   me: 'signed-in',
   logout: 'signed-in',
@@ -199,6 +217,7 @@ const upsertsInCallersWorkspace = new Set([
   'putSlaPolicy',
   'putSupportPolicy',
   'putCannedResponse',
+  'putPlaybook',
 ]);
 
 /**
@@ -232,6 +251,9 @@ interface Seeded {
     supportPolicy: string;
     cannedResponse: string;
     backfill: string;
+    playbook: string;
+    run: string;
+    task: string;
   };
 }
 
@@ -292,6 +314,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     slaPolicy: `matrix-${tag}-sla`,
     supportPolicy: `matrix-${tag}-policy`,
     cannedResponse: `matrix-${tag}-response`,
+    playbook: `matrix-${tag}-playbook`,
   };
   const ok = async (answer: Promise<{ status: number; text: string }>) => {
     const { status, text } = await answer;
@@ -385,6 +408,32 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     }),
   );
   const backfill = await ok(call('POST', '/api/v1/analytics/snapshots/backfill', admin, { from: '2026-01-01', to: '2026-01-02' }));
+  await ok(
+    call('PUT', `/api/v1/playbooks/${ids.playbook}`, admin, {
+      name: `${marker} Playbook`,
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: ids.segment },
+      steps: [{ type: 'task', title: `${marker} Task`, assignee: `csm-${tag}@members.example` }],
+    }),
+  );
+  // A failed run and an open task, written as the runtime would: this app runs no workers.
+  const wsScope = workspaceScope(database.db, ws.workspace.id, () => new Date());
+  const personId = (await findProfileId(wsScope, 'person', ids.userId))!;
+  const run = (await enrollPerson(
+    wsScope,
+    { playbookKey: ids.playbook, version: 1, personId, cause: { note: marker }, firstStep: '0' },
+    undefined,
+  ))!;
+  await moveEnrolment(wsScope, run, { status: 'failed', nextStep: '0', error: `${marker} failure` });
+  const task = await insertCsmTask(wsScope, {
+    playbookKey: ids.playbook,
+    enrolmentId: run,
+    personId,
+    title: `${marker} Task`,
+    assignee: `csm-${tag}@members.example`,
+    reason: `${marker} reason`,
+    dueAt: null,
+  });
   const delivery = randomUUID();
   await insertWebhookMessages(
     workspaceScope(database.db, ws.workspace.id, () => new Date()),
@@ -393,7 +442,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   return {
     ws,
     markers: [marker, urlToken, hookSecret, ws.adminKey, ws.readKey, ws.writeKey],
-    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']) },
+    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']), run, task },
   };
 }
 
@@ -612,6 +661,9 @@ beforeAll(async () => {
     'sla-policies/{key}': { value: b.ids.slaPolicy },
     'support-policies/{key}': { value: b.ids.supportPolicy },
     'canned-responses/{key}': { value: b.ids.cannedResponse },
+    'playbooks/{key}': { value: b.ids.playbook },
+    'runs/{id}': { value: b.ids.run },
+    'tasks/{id}': { value: b.ids.task },
     'deliveries/{id}': { value: b.ids.delivery },
     'integrations/{provider}': { value: 'stripe', shared: true },
     'webhook-helpdesk/{key}': { value: 'matrix-desk', shared: true },
@@ -661,6 +713,8 @@ beforeAll(async () => {
     weights: { priority: 1, sla: 1, churnRisk: 1, value: 1, sentiment: 1 },
     when: 'channel = "email"',
     keys: [b.ids.supportPolicy],
+    trigger: { on: 'segment-entered', segment: b.ids.segment },
+    steps: [{ type: 'wait', minutes: 1 }],
     targets: { normal: { firstResponseMinutes: 60, resolutionMinutes: 480 } },
     from: '2026-01-01',
     to: '2026-01-02',

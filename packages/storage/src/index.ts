@@ -395,3 +395,28 @@ export {
   type Population,
   type SegmentScopedThing,
 } from './analytics/index.js';
+export {
+  countPlaybookActivity,
+  deletePlaybook,
+  enrollPerson,
+  findPlaybook,
+  findPlaybookVersion,
+  insertCsmTask,
+  listAccountPeopleIds,
+  listCsmTasks,
+  listEnrolments,
+  listPlaybooks,
+  listStepRuns,
+  lockEnrolment,
+  moveEnrolment,
+  recordStepRun,
+  savePlaybook,
+  setCsmTaskStatus,
+  type CsmTask,
+  type EnrolmentFilter,
+  type PlaybookCounts,
+  type PlaybookEnrolment,
+  type StepRun,
+  type StoredPlaybook,
+} from './playbooks/index.js';
+export type { PlaybookEnrolmentStatus } from './schema.js';

@@ -26,6 +26,7 @@ import * as supportPolicies from './migrations/0022-support-policies.js';
 import * as lifecycle from './migrations/0023-lifecycle.js';
 import * as cannedResponses from './migrations/0024-canned-responses.js';
 import * as routing from './migrations/0025-routing.js';
+import * as playbooks from './migrations/0026-playbooks.js';
 import * as segmentAnalytics from './migrations/0027-segment-analytics.js';
 import * as browserIngestion from './migrations/0028-browser-ingestion.js';
 import * as webhookSources from './migrations/0029-webhook-sources.js';
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0023-lifecycle': lifecycle,
   '0024-canned-responses': cannedResponses,
   '0025-routing': routing,
+  '0026-playbooks': playbooks,
   '0027-segment-analytics': segmentAnalytics,
   '0028-browser-ingestion': browserIngestion,
   '0029-webhook-sources': webhookSources,

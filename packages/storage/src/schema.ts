@@ -686,7 +686,64 @@ export interface Database {
     cause: string;
     at: ColumnType<Date, Date | string | undefined, never>;
   };
+  playbooks: {
+    workspace_id: string;
+    playbook_key: string;
+    name: string;
+    enabled: boolean;
+    version: number;
+    definition: Json<unknown>;
+    created_at: CreatedAt;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+  playbook_versions: {
+    workspace_id: string;
+    playbook_key: string;
+    version: number;
+    definition: Json<unknown>;
+    created_at: CreatedAt;
+  };
+  playbook_enrolments: {
+    workspace_id: string;
+    enrolment_id: Generated<string>;
+    playbook_key: string;
+    version: number;
+    person_id: string;
+    cause: Json<unknown>;
+    status: PlaybookEnrolmentStatus;
+    next_step: string | null;
+    error: string | null;
+    started_at: Timestamp;
+    updated_at: Timestamp;
+    finished_at: Timestamp | null;
+  };
+  playbook_step_runs: {
+    workspace_id: string;
+    enrolment_id: string;
+    step_path: string;
+    step_type: string;
+    outcome: string;
+    detail: Json<unknown> | null;
+    at: Timestamp;
+  };
+  csm_tasks: {
+    workspace_id: string;
+    task_id: Generated<string>;
+    enrolment_id: string | null;
+    playbook_key: string | null;
+    person_id: string;
+    title: string;
+    assignee: string | null;
+    reason: string | null;
+    due_at: Timestamp | null;
+    status: 'open' | 'done';
+    created_at: Timestamp;
+    completed_at: Timestamp | null;
+  };
 }
+
+/** Where a playbook enrolment stands; `failed` is dead-lettered (retryable), the others ended. */
+export type PlaybookEnrolmentStatus = 'active' | 'completed' | 'exited' | 'stopped' | 'failed';
 
 /** A queue's agent seat as stored (`support_queues.agents`). */
 export interface AgentSeatRow {

@@ -4,6 +4,7 @@ import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { syncTicketTask } from '../integrations/index.js';
+import { advanceEnrolmentTask, playbookEnrolments } from '../playbooks/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { redecideOpenTicketsTask, slaTimerTask, supportPolicyDecisions } from '../support-policies/index.js';
@@ -28,9 +29,10 @@ export const tasks = {
   'sync-ticket': syncTicketTask,
   'snapshot-segment-metrics': snapshotSegmentMetricsTask,
   'backfill-segment-metrics': backfillSegmentMetricsTask,
+  'advance-playbook-enrolment': advanceEnrolmentTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;
 
 /** Every change subscriber, in the order a pass serves them. Names are cursor keys: never rename one. */
-export const subscribers: readonly Subscriber[] = [membershipWebhooks, supportPolicyDecisions];
+export const subscribers: readonly Subscriber[] = [membershipWebhooks, supportPolicyDecisions, playbookEnrolments];

@@ -65,26 +65,39 @@ export async function saveWebhook(
 }
 
 function parseWebhookUrl(text: string): string {
+  const problem = webhookUrlProblem(text);
+  if (problem) throw new WebhookInputError('url', problem);
+  return new URL(text).toString();
+}
+
+/** Why a webhook URL cannot be used, or undefined when it can (playbooks' webhook steps check theirs too). */
+export function webhookUrlProblem(text: string): string | undefined {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new WebhookInputError('url', 'url is not an absolute URL; use https://receiver.example.com/path');
+    return 'url is not an absolute URL; use https://receiver.example.com/path';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new WebhookInputError('url', `url must be http or https, not ${url.protocol.replace(':', '')}`);
-  if (url.username || url.password)
-    throw new WebhookInputError('url', 'url must not carry a user name or password; the signature authenticates Strata');
-  return url.toString();
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `url must be http or https, not ${url.protocol.replace(':', '')}`;
+  if (url.username || url.password) return 'url must not carry a user name or password; the signature authenticates Strata';
+  return undefined;
 }
 
 function checkSecret(secret: string): void {
+  const problem = webhookSecretProblem(secret);
+  if (problem) throw new WebhookInputError('secret', problem);
+}
+
+/** Why a signing secret is not one receivers' `standardwebhooks` accepts, or undefined when it is. */
+export function webhookSecretProblem(secret: string): string | undefined {
   const base64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
   const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? Buffer.from(base64, 'base64').length : 0;
   if (bytes < 24 || bytes > 64)
-    throw new WebhookInputError(
-      'secret',
-      'secret must be whsec_ followed by base64 of 24 to 64 random bytes; leave it out to have one generated',
-    );
-  new Webhook(secret); // throws on anything the receiver's library would refuse
+    return 'secret must be whsec_ followed by base64 of 24 to 64 random bytes; leave it out to have one generated';
+  try {
+    new Webhook(secret);
+  } catch (error) {
+    return `secret is refused by standardwebhooks: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return undefined;
 }

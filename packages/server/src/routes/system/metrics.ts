@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { subscribers, type SegmentEngine } from '@strata/engine';
-import { countSupportEvents, readSegmentBacklog, readWorkFailures, summariseSubscriberLag, type Database } from '@strata/storage';
+import {
+  countPlaybookActivity,
+  countSupportEvents,
+  readSegmentBacklog,
+  readWorkFailures,
+  summariseSubscriberLag,
+  type Database,
+} from '@strata/storage';
 import { metricsGate, type MetricsAccess } from './metrics-access.js';
 
 /**
@@ -32,6 +39,7 @@ export function registerMetricsRoute(
       100_000,
     );
     const supportEvents = await countSupportEvents(deps.db());
+    const playbooks = await countPlaybookActivity(deps.db());
     const oldestAge = ageSeconds(backlog.oldest, deps.now());
     const lines = [
       '# HELP strata_segment_backlog Profile changes queued for live evaluation, all workspaces.',
@@ -62,6 +70,12 @@ export function registerMetricsRoute(
       '# HELP strata_support_events_total Support events announced (ticket.decided, sla.warning, sla.breached), all workspaces.',
       '# TYPE strata_support_events_total counter',
       ...Object.entries(supportEvents).map(([type, n]) => `strata_support_events_total{type="${type}"} ${n}`),
+      '# HELP strata_playbook_runs Playbook runs (enrolments) by status, all workspaces.',
+      '# TYPE strata_playbook_runs gauge',
+      ...Object.entries(playbooks.runs).map(([status, n]) => `strata_playbook_runs{status="${status}"} ${n}`),
+      '# HELP strata_playbook_steps_total Playbook steps run, by step type and outcome, all workspaces.',
+      '# TYPE strata_playbook_steps_total counter',
+      ...playbooks.steps.map((s) => `strata_playbook_steps_total{type="${s.type}",outcome="${s.outcome}"} ${s.count}`),
     ];
     if (engine?.lastSweep) {
       lines.push(

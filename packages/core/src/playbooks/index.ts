@@ -1,0 +1,11 @@
+export {
+  waitMilliseconds,
+  type Playbook,
+  type PlaybookDefinition,
+  type PlaybookStep,
+  type PlaybookStepType,
+  type PlaybookTrigger,
+  type StoredRule,
+} from './playbook-model.js';
+export { enterBranch, firstStep, stepAfter, stepAt, type StepPath } from './step-path.js';
+export { nextLocalTime } from './local-time.js';

@@ -1,0 +1,9 @@
+export { advanceEnrolment, advanceEnrolmentTask, enrolmentAttempts, scheduleEnrolment } from './advance-enrolment.js';
+export {
+  checkPlaybook,
+  type CheckedPlaybook,
+  type PlaybookInput,
+  type PlaybookIssue,
+  type PlaybookStepInput,
+} from './playbook-checking.js';
+export { playbookEnrolments } from './segment-enrolments.js';

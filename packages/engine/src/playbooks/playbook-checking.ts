@@ -1,0 +1,137 @@
+import {
+  validateRule,
+  type FieldSchema,
+  type PlaybookDefinition,
+  type PlaybookStep,
+  type PlaybookTrigger,
+  type StoredRule,
+} from '@strata/core';
+import { listSegments, loadFieldSchema, type WorkspaceScope } from '@strata/storage';
+import { generateWebhookSecret, webhookSecretProblem, webhookUrlProblem } from '../webhooks/index.js';
+
+/** A step as a client writes it: rules (`if`) are text. */
+export type PlaybookStepInput =
+  | Exclude<PlaybookStep, { type: 'branch' | 'exit-when' | 'webhook' }>
+  /** The secret is generated when left out. */
+  | { type: 'webhook'; url: string; secret?: string | undefined }
+  | { type: 'branch'; if: string; then: PlaybookStepInput[]; else: PlaybookStepInput[] }
+  | { type: 'exit-when'; if: string };
+
+/** A playbook as a client writes it. */
+export interface PlaybookInput {
+  name: string;
+  enabled: boolean;
+  trigger: PlaybookTrigger;
+  filter?: string | undefined;
+  steps: PlaybookStepInput[];
+  reenrollAfterDays?: number | undefined;
+}
+
+/** A mistake in a playbook: the JSON path of the field at fault (`steps[2].if`) and how to fix it. */
+export interface PlaybookIssue {
+  field: string;
+  message: string;
+}
+
+export type CheckedPlaybook =
+  /** `generatedSecrets`: the secrets made for webhook steps that gave none, by field (`steps[2]`), to answer once. */
+  { ok: true; definition: PlaybookDefinition; generatedSecrets: Record<string, string> } | { ok: false; issues: PlaybookIssue[] };
+
+/** Seals webhook secrets for storage; undefined while STRATA_SECRET_KEY is not configured. */
+type Sealer = { seal(plaintext: string): Buffer } | undefined;
+
+/** What checking the steps needs besides the steps. */
+interface StepChecks {
+  rule: (text: string, field: string) => StoredRule | undefined;
+  issue: (field: string, message: string) => void;
+  secrets: Sealer;
+  generatedSecrets: Record<string, string>;
+}
+
+/**
+ * Checks a playbook against the workspace, reporting every mistake: the segment its trigger names
+ * must exist (of people, or of accounts: each of the account's people is enrolled), and each rule (the filter, `branch` and `exit-when`) must parse
+ * and check as a rule about a person.
+ */
+export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput, secrets: Sealer): Promise<CheckedPlaybook> {
+  const [schema, segments] = await Promise.all([loadFieldSchema(scope), listSegments(scope)]);
+  const issues: PlaybookIssue[] = [];
+  const segment = segments.find((s) => s.key === input.trigger.segment);
+  if (!segment) {
+    const known = segments.length > 0 ? `one of ${segments.map((s) => `"${s.key}"`).join(', ')}` : 'none yet';
+    issues.push({
+      field: 'trigger.segment',
+      message: `unknown segment "${input.trigger.segment}" (the workspace has ${known}): create it first with POST /api/v1/segments`,
+    });
+  }
+  const rule = (text: string, field: string): StoredRule | undefined => checkedRule(text, field, schema, issues);
+  const filter = input.filter === undefined ? undefined : rule(input.filter, 'filter');
+  const generatedSecrets: Record<string, string> = {};
+  const checks: StepChecks = { rule, issue: (field, message) => issues.push({ field, message }), secrets, generatedSecrets };
+  const steps = checkedSteps(input.steps, 'steps', checks);
+  if (issues.length > 0 || !steps) return { ok: false, issues };
+  return {
+    ok: true,
+    definition: {
+      name: input.name,
+      enabled: input.enabled,
+      trigger: input.trigger,
+      ...(filter ? { filter } : {}),
+      steps,
+      ...(input.reenrollAfterDays !== undefined ? { reenrollAfterDays: input.reenrollAfterDays } : {}),
+    },
+    generatedSecrets,
+  };
+}
+
+function checkedRule(text: string, field: string, schema: FieldSchema, issues: PlaybookIssue[]): StoredRule | undefined {
+  const result = validateRule(text, { target: 'person', schema });
+  if (result.ok) return { text: result.text, rule: result.rule };
+  for (const d of result.diagnostics)
+    issues.push({ field, message: `${d.message} (characters ${d.span.start + 1}-${d.span.end} of the rule)` });
+  return undefined;
+}
+
+/** The steps with their rules checked, or undefined when a rule failed (its issue is recorded). */
+function checkedSteps(steps: readonly PlaybookStepInput[], path: string, checks: StepChecks): PlaybookStep[] | undefined {
+  // Every step is checked, even after one failed, so that all mistakes are reported at once.
+  const checked = steps.map((step, i) => checkedStep(step, `${path}[${i}]`, checks));
+  return checked.every((s) => s !== undefined) ? checked : undefined;
+}
+
+function checkedStep(step: PlaybookStepInput, at: string, checks: StepChecks): PlaybookStep | undefined {
+  const { rule } = checks;
+  switch (step.type) {
+    case 'webhook':
+      return checkedWebhook(step, at, checks);
+    case 'branch': {
+      const condition = rule(step.if, `${at}.if`);
+      const then = checkedSteps(step.then, `${at}.then`, checks);
+      const otherwise = checkedSteps(step.else, `${at}.else`, checks);
+      return condition && then && otherwise ? { type: 'branch', if: condition, then, else: otherwise } : undefined;
+    }
+    case 'exit-when': {
+      const condition = rule(step.if, `${at}.if`);
+      return condition && { type: 'exit-when', if: condition };
+    }
+    case 'set-trait':
+    case 'task':
+    case 'wait':
+      return step;
+  }
+}
+
+function checkedWebhook(step: Extract<PlaybookStepInput, { type: 'webhook' }>, at: string, checks: StepChecks): PlaybookStep | undefined {
+  const urlProblem = webhookUrlProblem(step.url);
+  if (urlProblem) checks.issue(`${at}.url`, urlProblem);
+  const secretProblem = step.secret === undefined ? undefined : webhookSecretProblem(step.secret);
+  if (secretProblem) checks.issue(`${at}.secret`, secretProblem);
+  if (!checks.secrets) {
+    checks.issue(at, 'a webhook step keeps its signing secret encrypted, and STRATA_SECRET_KEY is not set: set it and restart');
+    return undefined;
+  }
+  if (urlProblem || secretProblem) return undefined;
+  const secret = step.secret ?? generateWebhookSecret();
+  if (step.secret === undefined) checks.generatedSecrets[at] = secret;
+  return { type: 'webhook', url: new URL(step.url).toString(), sealedSecret: checks.secrets.seal(secret).toString('base64') };
+}

@@ -1,0 +1,66 @@
+import { evaluateRule, firstStep } from '@strata/core';
+import {
+  enrollPerson,
+  listAccountPeopleIds,
+  listPlaybooks,
+  loadPersonRecord,
+  type LoggedSegmentChange,
+  type StoredPlaybook,
+  type WorkspaceScope,
+} from '@strata/storage';
+import type { Subscriber } from '../changes/index.js';
+import { workspaceTimezone } from '../health/index.js';
+import { scheduleEnrolment } from './advance-enrolment.js';
+
+const triggerOf = (change: LoggedSegmentChange) => (change.kind === 'enter' ? 'segment-entered' : 'segment-exited');
+
+/**
+ * Enrolls people in the playbooks a membership change triggers, in the transaction that moves the
+ * subscriber's cursor, and queues each new enrolment's first steps in it too. An account's change
+ * enrolls each of its people the filter holds for (an account play addressing admins filters on
+ * `role = "admin"`). A repeated batch enrolls nobody twice: `enrollPerson` refuses a person
+ * already in the playbook.
+ */
+export const playbookEnrolments: Subscriber = {
+  name: 'playbook-enrolments',
+  log: 'segment-changes',
+  async handle(changes, { scope }) {
+    const playbooks = (await listPlaybooks(scope)).filter((p) => p.enabled);
+    if (playbooks.length === 0) return;
+    let timezone: string | undefined;
+    const filterHolds = async (playbook: StoredPlaybook, personId: string) => {
+      if (!playbook.filter) return true;
+      const person = await loadPersonRecord(scope, personId);
+      timezone ??= await workspaceTimezone(scope);
+      return person !== undefined && evaluateRule(playbook.filter.rule, person, scope.clock(), timezone);
+    };
+    for (const change of changes) {
+      const triggered = playbooks.filter((p) => triggeredBy(p, change));
+      if (triggered.length === 0) continue;
+      const people = change.target === 'person' ? [change.memberId] : await listAccountPeopleIds(scope, change.memberId);
+      for (const playbook of triggered)
+        for (const personId of people) if (await filterHolds(playbook, personId)) await enroll(scope, playbook, personId, change);
+    }
+  },
+};
+
+async function enroll(scope: WorkspaceScope, playbook: StoredPlaybook, personId: string, change: LoggedSegmentChange): Promise<void> {
+  const cause = {
+    trigger: triggerOf(change),
+    segment: change.segmentKey,
+    changeId: change.changeId,
+    at: change.at.toISOString(),
+    ...(change.target === 'account' ? { groupId: change.id } : {}),
+  };
+  const enrolmentId = await enrollPerson(
+    scope,
+    { playbookKey: playbook.key, version: playbook.version, personId, cause, firstStep: firstStep(playbook.steps) ?? null },
+    playbook.reenrollAfterDays,
+  );
+  if (enrolmentId !== undefined) await scheduleEnrolment(scope, enrolmentId);
+}
+
+function triggeredBy(playbook: StoredPlaybook, change: LoggedSegmentChange): boolean {
+  // A playbook hears changes from its creation on, not the history before it.
+  return playbook.trigger.on === triggerOf(change) && playbook.trigger.segment === change.segmentKey && change.at >= playbook.createdAt;
+}

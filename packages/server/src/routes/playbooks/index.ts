@@ -1,0 +1,3 @@
+export { registerPlaybookRoutes } from './playbook-routes.js';
+export { registerPlaybookRunRoutes } from './run-routes.js';
+export { registerCsmTaskRoutes } from './task-routes.js';

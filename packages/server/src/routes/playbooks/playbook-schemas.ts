@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { PlaybookStepInput } from '@strata/engine';
+/** Keys of playbooks and the segments they name, as the tables check them. */
+const key = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and "-", at most 64, starting with a letter or digit');
+export const playbookKeyParams = z.object({ key });
+
+const ruleText = z.string().min(1).max(10_000);
+const trigger = z
+  .strictObject({ on: z.enum(['segment-entered', 'segment-exited']), segment: key.describe('a segment of people, by key') })
+  .describe('what enrolls a person: entering or leaving a segment');
+
+const traitName = z.string().min(1).max(200);
+const plainSteps = [
+  z.strictObject({
+    type: z.literal('wait'),
+    minutes: z.number().int().min(0).max(525_600).optional(),
+    hours: z.number().int().min(0).max(8_760).optional(),
+    days: z.number().int().min(0).max(365).optional(),
+    until: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM on a 24-hour clock, such as "09:00"')
+      .optional()
+      .describe(
+        "after the duration, wait on to this time of day in the customer's timezone (trait timezone, else their account's, else the workspace's)",
+      ),
+  }),
+  z.strictObject({
+    type: z.literal('task'),
+    title: z.string().min(1).max(500),
+    assignee: z.string().min(1).max(320).optional().describe("the CSM's email or name"),
+    dueInDays: z.number().int().min(0).max(365).optional(),
+    reason: z.string().min(1).max(2_000).optional().describe('why the task exists; the playbook by default'),
+  }),
+  z.strictObject({
+    type: z.literal('set-trait'),
+    trait: traitName,
+    value: z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]),
+  }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: z.string().min(1).max(2_000),
+    secret: z
+      .string()
+      .max(200)
+      .optional()
+      .describe('a Standard Webhooks secret, whsec_ + base64; generated when left out and answered once, by the PUT that made it'),
+  }),
+  z.strictObject({ type: z.literal('exit-when'), if: ruleText.describe('a rule about the person; when it holds the enrolment ends') }),
+] as const;
+
+/** A step of a playbook; `branch` holds two lists of steps. */
+export const playbookStep: z.ZodType<PlaybookStepInput> = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    ...plainSteps,
+    z.strictObject({
+      type: z.literal('branch'),
+      if: ruleText.describe('a rule about the person, decided when the step runs'),
+      then: z.array(playbookStep).max(50),
+      else: z.array(playbookStep).max(50).default([]),
+    }),
+  ]),
+);
+
+// Recursive: the OpenAPI document can only refer to it by name, as a component.
+z.globalRegistry.add(playbookStep, { id: 'PlaybookStep' });
+
+export const playbookBody = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    enabled: z.boolean().describe('the kill switch: false stops every enrolment before its next step'),
+    trigger,
+    filter: ruleText.optional().describe('only people this rule holds for when triggered are enrolled'),
+    steps: z.array(playbookStep).max(50),
+    reenrollAfterDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(3_650)
+      .optional()
+      .describe('enroll a person again this many days after their last enrolment started; once only when absent'),
+  })
+  .refine((p) => p.steps.length > 0, { message: 'give at least one step', path: ['steps'] });
+
+export const playbookSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  version: z.number().describe('grows by one on each change; an enrolment finishes on the version it started on'),
+  trigger,
+  filter: z.string().nullable(),
+  steps: z.array(playbookStep).describe('rules (`if`) in their canonical text'),
+  reenrollAfterDays: z.number().nullable(),
+  updatedAt: z.string(),
+});
+
+export const stepRunSchema = z.object({
+  path: z.string().describe('where the step is: "2.then.0" is the first then-step of the third step'),
+  type: z.string(),
+  outcome: z.string(),
+  detail: z.unknown(),
+  at: z.string(),
+});
+
+export const enrolmentStatuses = ['active', 'completed', 'exited', 'stopped', 'failed'] as const;
+export const runSchema = z.object({
+  id: z.string(),
+  playbook: z.string(),
+  version: z.number(),
+  userId: z.string().nullable(),
+  status: z.enum(enrolmentStatuses),
+  nextStep: z.string().nullable(),
+  error: z.string().nullable(),
+  cause: z.record(z.string(), z.unknown()),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  steps: z.array(stepRunSchema),
+});
+
+export const runsQuery = z.object({
+  status: z.enum(enrolmentStatuses).optional(),
+  personId: z.string().min(1).max(500).optional().describe("the person's userId"),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const taskSchema = z.object({
+  id: z.string(),
+  playbook: z.string().nullable(),
+  runId: z.string().nullable(),
+  personId: z.string(),
+  title: z.string(),
+  assignee: z.string().nullable(),
+  reason: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  status: z.enum(['open', 'done']),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+});
