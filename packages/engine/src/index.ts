@@ -214,6 +214,7 @@ export {
   backfillSegmentMetricsTask,
   compareSegments,
   listAnalyticsWarnings,
+  mixedWarningSource,
   maxBackfillDays,
   overlapOfSegments,
   readersOfSegments,

@@ -1,3 +1,4 @@
+import { mixedSegmentWarnings } from './mixed-segment-warnings.js';
 import { findWarnings, type AnalyticsWarning, type WarningFacts } from '@strata/core';
 import { listSegmentSizes, listSharedMembers, readAnalyticsSettings, readCoverage, type WorkspaceScope } from '@strata/storage';
 import { readersOfSegments } from './segment-readers.js';
@@ -10,6 +11,13 @@ import { readersOfSegments } from './segment-readers.js';
 export type WarningSource = (scope: WorkspaceScope, facts: WarningFacts) => Promise<AnalyticsWarning[]>;
 
 export const warningSources: WarningSource[] = [(_scope, facts) => Promise.resolve(findWarnings(facts))];
+
+/**
+ * `mixed` (under-segmentation) clusters each segment's members, seconds per segment on a big
+ * workspace: asked for explicitly (`?mixed=true`) rather than on every read of the warnings.
+ */
+export const mixedWarningSource: WarningSource = async (scope) =>
+  (await mixedSegmentWarnings(scope.db, scope.workspaceId, { clock: scope.clock })).map((w) => ({ ...w }));
 
 /** The facts the warnings read, gathered once. */
 export async function readWarningFacts(scope: WorkspaceScope): Promise<WarningFacts> {

@@ -1,4 +1,4 @@
-export { listAnalyticsWarnings, readWarningFacts, warningSources, type WarningSource } from './analytics-warnings.js';
+export { listAnalyticsWarnings, mixedWarningSource, readWarningFacts, warningSources, type WarningSource } from './analytics-warnings.js';
 export { compareSegments, type ComparedMetric, type SegmentComparison } from './compare-segments.js';
 export { segmentMetricSeries, type SeriesPoint, type SeriesRequest } from './segment-metric-series.js';
 export { overlapOfSegments, type OverlapProblem } from './segment-overlap.js';

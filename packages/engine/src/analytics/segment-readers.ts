@@ -1,5 +1,5 @@
 import { ruleDependencies, segmentsReadByPolicies, type SegmentRule } from '@strata/core';
-import { listActiveSegmentRules, listSegmentScopedThings, listSupportPolicies, type WorkspaceScope } from '@strata/storage';
+import { listActiveSegmentRules, listPlaybooks, listSegmentScopedThings, listSupportPolicies, type WorkspaceScope } from '@strata/storage';
 
 /** What reads segments, as `kind:key` per segment key; a source answers for one kind of reader. */
 export type SegmentReaderSource = (scope: WorkspaceScope, keys: readonly string[]) => Promise<Array<{ segment: string; reader: string }>>;
@@ -20,11 +20,17 @@ const segmentRules: SegmentReaderSource = async (scope) =>
     ruleDependencies(rule as SegmentRule).segments.map((segment) => ({ segment, reader: `segment:${key}` })),
   );
 
-/**
- * Every source of readers. Playbooks (migration 0026, merged separately) add theirs here: a
- * source answering `{segment, reader: 'playbook:KEY'}` for each segment a trigger or filter reads.
- */
-export const segmentReaderSources: SegmentReaderSource[] = [supportPolicies, scopedThings, segmentRules];
+// A playbook reads the segment its trigger names and any its filter refers to.
+const playbooks: SegmentReaderSource = async (scope) =>
+  (await listPlaybooks(scope)).flatMap((playbook) =>
+    [playbook.trigger.segment, ...(playbook.filter ? ruleDependencies(playbook.filter.rule).segments : [])].map((segment) => ({
+      segment,
+      reader: `playbook:${playbook.key}`,
+    })),
+  );
+
+/** Every source of readers. */
+export const segmentReaderSources: SegmentReaderSource[] = [supportPolicies, scopedThings, segmentRules, playbooks];
 
 /** The readers of each of `keys`, sorted. */
 export async function readersOfSegments(scope: WorkspaceScope, keys: readonly string[]): Promise<Map<string, string[]>> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listAnalyticsWarnings, overlapOfSegments } from '@strata/engine';
+import { listAnalyticsWarnings, mixedWarningSource, overlapOfSegments, warningSources } from '@strata/engine';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 
@@ -63,6 +63,12 @@ export function registerOverlapWarningRoutes(app: FastifyInstance, deps: { auth:
         summary:
           'Warnings about the segmentation (near-duplicate, contained, tiny, giant, empty, unused, too-many, uncovered, ...), with their numbers',
         tags: ['analytics'],
+        querystring: z.object({
+          mixed: z
+            .enum(['true', 'false'])
+            .default('false')
+            .describe('also look for mixed (under-segmented) segments by clustering each one: seconds per segment on a big workspace'),
+        }),
         response: {
           200: z.array(z.object({ code: z.string(), segments: z.array(z.string()), message: z.string() }).catchall(z.unknown())),
         },
@@ -70,7 +76,7 @@ export function registerOverlapWarningRoutes(app: FastifyInstance, deps: { auth:
     },
     async (request) => {
       const { scope } = await deps.auth(request, 'segments:read');
-      return listAnalyticsWarnings(scope);
+      return listAnalyticsWarnings(scope, request.query.mixed === 'true' ? [...warningSources, mixedWarningSource] : warningSources);
     },
   );
 }
