@@ -27,6 +27,7 @@ const SettingsPage = named(() => import('./screens/settings/SettingsPage'), 'Set
 const KeysPage = named(() => import('./screens/settings/KeysPage'), 'KeysPage');
 const UsersPage = named(() => import('./screens/settings/UsersPage'), 'UsersPage');
 const IntegrationsPage = named(() => import('./screens/settings/IntegrationsPage'), 'IntegrationsPage');
+const IngestionPage = named(() => import('./screens/settings/IngestionPage'), 'IngestionPage');
 const BusinessHoursPage = named(() => import('./screens/settings/BusinessHoursPage'), 'BusinessHoursPage');
 const TextModelsPage = named(() => import('./screens/settings/TextModelsPage'), 'TextModelsPage');
 const QueuesPage = named(() => import('./screens/settings/QueuesPage'), 'QueuesPage');
@@ -76,6 +77,7 @@ export const routes: RouteObject[] = [
               { path: 'keys', element: <KeysPage /> },
               { path: 'users', element: <UsersPage /> },
               { path: 'integrations', element: <IntegrationsPage /> },
+              { path: 'ingestion', element: <IngestionPage /> },
               { path: 'business-hours', element: <BusinessHoursPage /> },
               { path: 'support-policies', element: <SupportPoliciesPage /> },
               { path: 'text-models', element: <TextModelsPage /> },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,10 @@ async function signIn(email: string, password: string) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
+
+const chargebeeCustomerChanged = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../test-support/fixtures/chargebee/customer_changed.json'), 'utf8'),
+) as Record<string, unknown>;
 
 describe('the settings screen', () => {
   it('opens from the account menu at the first page the role may use', async () => {
@@ -157,6 +162,46 @@ describe('the settings screen', () => {
     const lastError = stripe.getByRole('note', { name: /^Last refused / });
     expect(await lastError.textContent()).toMatch(/^Last refused .+webhook refused: bad-signature$/);
     await checkScreen('settings-integrations');
+  });
+
+  it('connects Chargebee with the user name and password it will send, and a delivery with them is accepted', async () => {
+    const chargebee = page.getByRole('region', { name: 'Chargebee' });
+    await chargebee.getByLabel('Chargebee user name').fill('strata-hooks');
+    await chargebee.getByLabel('Chargebee password').fill('chargebee-browser-test');
+    await chargebee.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => chargebee.getByText(/^User name and password set/).isVisible()).toBe(true);
+    const url = await chargebee.getByLabel('the Chargebee webhook URL', { exact: true }).textContent();
+    expect(url).toMatch(new RegExp(`^${baseUrl}/webhooks/chargebee/\\S+$`));
+    const deliver = (password: string) =>
+      fetch(url!, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`strata-hooks:${password}`).toString('base64')}`,
+        },
+        // Chargebee's documented customer_changed event (the server tests' fixture), as a new event.
+        body: JSON.stringify({ ...chargebeeCustomerChanged, id: 'ev_browser_1', occurred_at: Math.floor(Date.now() / 1000) }),
+      });
+    expect((await deliver('not-the-password')).status).toBe(401);
+    expect((await deliver('chargebee-browser-test')).status).toBe(200);
+  });
+
+  it('lists the origins allowed to send events from a browser, kept after a reload', async () => {
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Ingestion' }).click();
+    await page.waitForURL(`${baseUrl}/settings/ingestion`);
+    const origins = page.getByRole('textbox', { name: /^Allowed origins/ });
+    await expect.poll(() => origins.inputValue()).toBe('');
+    await origins.fill('https://app.example.com\nnot an origin');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('alert', { name: 'The ingestion settings were not saved' }).textContent())
+      .toContain('allowedOrigins');
+    await origins.fill('https://app.example.com\nhttp://localhost:3000');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByText('Ingestion settings saved').isVisible()).toBe(true);
+    await page.reload();
+    await expect.poll(() => origins.inputValue()).toBe('https://app.example.com\nhttp://localhost:3000');
+    await checkScreen('settings-ingestion');
   });
 
   it('saves business hours and holidays, kept after a reload', async () => {

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, unwrap } from '../../api/client';
@@ -16,7 +16,15 @@ const providers = [
   { name: 'intercom', label: 'Intercom', secret: 'Client secret', signs: true },
   { name: 'delighted', label: 'Delighted', secret: 'Webhook secret', signs: true },
   { name: 'freshdesk', label: 'Freshdesk', secret: 'Freshdesk does not sign its webhooks; the URL is the secret', signs: false },
+  {
+    name: 'chargebee',
+    label: 'Chargebee',
+    secret: 'Chargebee sends the user name and password set here with each webhook (HTTP Basic): enter the same in its webhook settings',
+    signs: false,
+  },
 ] as const;
+/** Providers that authenticate deliveries with a user name and password (HTTP Basic) rather than a signature. */
+const basicAuth: ReadonlySet<string> = new Set(['chargebee']);
 type Provider = (typeof providers)[number];
 
 /** /settings/integrations: each provider's webhook URL to paste into it, its signing secret, and whether its deliveries arrive. */
@@ -55,16 +63,20 @@ function ProviderCard({ provider }: { provider: Provider }) {
     refetchInterval: 30_000,
   });
   const [secret, setSecret] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const basic = basicAuth.has(provider.name);
   const save = useMutation({
     mutationFn: () =>
       unwrap(
         api.PUT('/api/v1/integrations/{provider}', {
           params: { path: { provider: provider.name } },
-          body: secret ? { secret } : {},
+          body: basic ? { username, password } : secret ? { secret } : {},
         }),
       ),
     onSuccess: (saved) => {
       setSecret('');
+      setPassword('');
       client.setQueryData(queryKey, saved);
       notify({ color: 'teal', title: `${provider.label} connected`, message: 'Paste the webhook URL into its settings.' });
     },
@@ -99,7 +111,8 @@ function ProviderCard({ provider }: { provider: Provider }) {
             <>
               <CopyField label={`the ${provider.label} webhook URL`} value={connected.webhookUrl} />
               <Text size="sm" c="dimmed">
-                {connected.hasSecret ? 'Signing secret set' : 'No signing secret'} · changed {when(connected.updatedAt)}
+                {basic ? 'User name and password set' : connected.hasSecret ? 'Signing secret set' : 'No signing secret'} · changed{' '}
+                {when(connected.updatedAt)}
               </Text>
               <DeliveryStatus label={provider.label} integration={connected} />
             </>
@@ -127,8 +140,29 @@ function ProviderCard({ provider }: { provider: Provider }) {
                     autoComplete="off"
                   />
                 )}
+                {basic && (
+                  <>
+                    <TextInput
+                      label={`${provider.label} user name`}
+                      value={username}
+                      onChange={(e) => setUsername(e.currentTarget.value)}
+                      required
+                      w={180}
+                      autoComplete="off"
+                    />
+                    <PasswordInput
+                      label={`${provider.label} password`}
+                      value={password}
+                      onChange={(e) => setPassword(e.currentTarget.value)}
+                      required
+                      minLength={8}
+                      w={180}
+                      autoComplete="off"
+                    />
+                  </>
+                )}
                 <Button type="submit" variant={connected ? 'light' : 'filled'} loading={save.isPending}>
-                  {!connected ? 'Connect' : provider.signs ? 'Rotate secret' : 'Save'}
+                  {!connected ? 'Connect' : provider.signs ? 'Rotate secret' : basic ? 'Change password' : 'Save'}
                 </Button>
               </Group>
               {!provider.signs && (

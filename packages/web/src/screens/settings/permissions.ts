@@ -11,6 +11,7 @@ export const settingsPages = [
   { path: 'keys', label: 'API keys', permission: 'keys:manage' },
   { path: 'users', label: 'Users and roles', permission: 'users:read' },
   { path: 'integrations', label: 'Integrations', permission: 'integrations:read' },
+  { path: 'ingestion', label: 'Ingestion', permission: 'settings:read' },
   { path: 'business-hours', label: 'Business hours', permission: 'settings:read' },
   { path: 'support-policies', label: 'Support policies', permission: 'settings:read' },
   { path: 'text-models', label: 'Text models', permission: 'settings:read' },
