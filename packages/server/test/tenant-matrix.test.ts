@@ -137,6 +137,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   connectHelpDeskSync: 'integrations:write',
   getHelpDeskSync: 'integrations:read',
   disconnectHelpDeskSync: 'integrations:write',
+  listHelpDeskWebhooks: 'integrations:read',
   connectHelpDeskWebhook: 'integrations:write',
   getHelpDeskWebhook: 'integrations:read',
   disconnectHelpDeskWebhook: 'integrations:write',

@@ -186,6 +186,19 @@ describe('the settings screen', () => {
     expect((await deliver('chargebee-browser-test')).status).toBe(200);
   });
 
+  it('connects Freshservice by webhook with its preset, and lists it with its URL', async () => {
+    const helpDesks = page.getByRole('region', { name: 'Other help desks, by webhook' });
+    await expect.poll(() => helpDesks.getByText(/^None connected/).isVisible()).toBe(true);
+    await helpDesks.getByRole('textbox', { name: /^Key/ }).fill('freshservice');
+    await helpDesks.getByRole('button', { name: 'Connect help desk' }).click();
+    const url = helpDesks.getByLabel('the freshservice webhook URL', { exact: true });
+    await expect.poll(() => url.textContent().catch(() => '')).toMatch(new RegExp(`^${baseUrl}/webhooks/helpdesk/freshservice/\\S+$`));
+    // A built-in source's name is refused, naming the key.
+    await helpDesks.getByRole('textbox', { name: /^Key/ }).fill('zendesk');
+    await helpDesks.getByRole('button', { name: 'Connect help desk' }).click();
+    await expect.poll(() => helpDesks.getByRole('alert', { name: 'The help desk was not connected' }).textContent()).toContain('built-in');
+  });
+
   it('lists the origins allowed to send events from a browser, kept after a reload', async () => {
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Ingestion' }).click();
     await page.waitForURL(`${baseUrl}/settings/ingestion`);

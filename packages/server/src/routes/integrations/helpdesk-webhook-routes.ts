@@ -11,7 +11,14 @@ import {
   type HelpDeskWebhookConfig,
   type SecretBox,
 } from '@strata/engine';
-import { deleteIntegration, findIntegration, inWorkspaceTransaction, recordAudit, type IntegrationRow } from '@strata/storage';
+import {
+  deleteIntegration,
+  findIntegration,
+  inWorkspaceTransaction,
+  listIntegrations,
+  recordAudit,
+  type IntegrationRow,
+} from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { publicBase } from '../../http/public-url.js';
@@ -98,6 +105,24 @@ export function registerHelpDeskWebhookRoutes(
         return row;
       });
       return helpDeskView(key, row, publicBase(app, deps.publicUrl));
+    },
+  );
+  api.get(
+    '/integrations/webhook-helpdesk',
+    {
+      schema: {
+        operationId: 'listHelpDeskWebhooks',
+        summary: 'The help desks connected by webhook, by key, each with its URL and mapping',
+        tags: ['integrations'],
+        response: { 200: z.array(helpDeskSchema) },
+      },
+    },
+    async (request) => {
+      const { scope } = await deps.auth(request, 'integrations:read');
+      const prefix = helpDeskIntegrationName('');
+      return (await listIntegrations(scope))
+        .filter((row) => row.provider.startsWith(prefix))
+        .map((row) => helpDeskView(row.provider.slice(prefix.length), row, publicBase(app, deps.publicUrl)));
     },
   );
   api.get(

@@ -5,6 +5,7 @@ import { api, ApiError, unwrap } from '../../api/client';
 import { notify } from '../../shell/notify';
 import { ErrorState } from '../../shell/PageState';
 import { CopyField } from './CopyField';
+import { HelpDeskWebhooks } from './HelpDeskWebhooks';
 import { DeliveryStatus } from './DeliveryStatus';
 import { useCan } from './permissions';
 import { when } from './when';
@@ -41,6 +42,7 @@ export function IntegrationsPage() {
           <ProviderCard key={p.name} provider={p} />
         ))}
       </div>
+      <HelpDeskWebhooks />
     </Stack>
   );
 }
