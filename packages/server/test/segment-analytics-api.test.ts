@@ -284,6 +284,11 @@ describe('segment analytics', () => {
     expect(put.statusCode, put.body).toBe(200);
     expect(await get('/api/v1/settings/analytics')).toMatchObject({ tinyMembers: 3, giantShare: 1, grossMargin: 0.8 });
     expect(codes(await get<Warning[]>('/api/v1/analytics/warnings'))).toEqual(['unused:everyone', 'unused:pros']);
+    // Asked for, the mixed warnings run too: no segment here has the 20 members a split needs.
+    expect(codes(await get<Warning[]>('/api/v1/analytics/warnings?mixed=true'))).toEqual(['unused:everyone', 'unused:pros']);
+    const badQuery = await app.inject({ url: '/api/v1/analytics/warnings?mixed=maybe', headers: admin() });
+    expect(badQuery.statusCode).toBe(400);
+    expect(badQuery.body).toContain('mixed');
     const bad = await app.inject({ method: 'PUT', url: '/api/v1/settings/analytics', headers: admin(), payload: { grossMargin: 2 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('grossMargin');
