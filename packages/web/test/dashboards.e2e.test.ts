@@ -67,4 +67,29 @@ describe('dashboards in the web UI', () => {
     expect(ui.cspViolations).toEqual([]);
     expect(ui.pageErrors).toEqual([]);
   });
+
+  it('suggests account segments from the data and creates one in a click; exports a segment as CSV', async () => {
+    const suggestions = region('Suggested segments');
+    await suggestions.getByRole('button', { name: 'Suggest' }).click();
+    const table = suggestions.getByRole('table', { name: 'Suggested segments' });
+    await expect.poll(() => table.isVisible(), { timeout: 120_000 }).toBe(true);
+    expect(await table.getByRole('row').count()).toBeGreaterThan(2);
+    await table
+      .getByRole('button', { name: /^Create segment / })
+      .first()
+      .click();
+    const open = table.getByRole('link', { name: /^Open / });
+    await expect.poll(() => open.count(), { timeout: 60_000 }).toBe(1);
+    const key = (await open.textContent())!.slice('Open '.length);
+    const segment = await page.request.get(`${baseUrl}/api/v1/segments/${key}`);
+    expect(segment.status()).toBe(200);
+    await ui.checkScreen('suggested-segments', { waitFor: 'load' });
+
+    const exported = region('Export a segment');
+    const link = exported.getByRole('link', { name: /^Download .+\.csv$/ });
+    const href = await link.getAttribute('href');
+    const csv = await page.request.get(`${baseUrl}${href}`);
+    expect(csv.status(), await csv.text()).toBe(200);
+    expect((await csv.text()).split('\r\n')[0]).toMatch(/^id,entered_at/);
+  });
 });

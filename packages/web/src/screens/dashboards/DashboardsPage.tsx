@@ -4,6 +4,8 @@ import { ErrorState, Loading } from '../../shell/PageState';
 import { KpiComparison } from './KpiComparison';
 import { KpiTrend } from './KpiTrend';
 import { OverlapHeatmap } from './OverlapHeatmap';
+import { SegmentExport } from './SegmentExport';
+import { SuggestedSegments } from './SuggestedSegments';
 import { WarningsList } from './WarningsList';
 import { comparedSegments, segmentsQuery } from './dashboard-queries';
 
@@ -39,6 +41,8 @@ export function DashboardsPage() {
           {largest.length > 0 && <KpiTrend keys={largest} />}
           <OverlapHeatmap />
           <WarningsList />
+          <SuggestedSegments />
+          {all.length > 0 && <SegmentExport keys={all.map((s) => s.key).sort()} />}
         </>
       )}
     </Stack>
