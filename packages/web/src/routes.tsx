@@ -20,7 +20,11 @@ const AccountPage = named(() => import('./screens/customer/AccountPage'), 'Accou
 const TriagePage = named(() => import('./screens/triage/TriagePage'), 'TriagePage');
 const TicketPage = named(() => import('./screens/ticket/TicketPage'), 'TicketPage');
 const HealthPage = named(() => import('./screens/health/HealthPage'), 'HealthPage');
-const PlaybooksPage = named(() => import('./screens/coming-later/ComingLaterPage'), 'PlaybooksPage');
+const PlaybooksPage = named(() => import('./screens/playbooks/PlaybooksPage'), 'PlaybooksPage');
+const PlaybookPage = named(() => import('./screens/playbooks/PlaybookPage'), 'PlaybookPage');
+const NewPlaybookPage = named(() => import('./screens/playbooks/PlaybookEditorPage'), 'NewPlaybookPage');
+const EditPlaybookPage = named(() => import('./screens/playbooks/PlaybookEditorPage'), 'EditPlaybookPage');
+const TasksPage = named(() => import('./screens/playbooks/TasksPage'), 'TasksPage');
 const DashboardsPage = named(() => import('./screens/dashboards/DashboardsPage'), 'DashboardsPage');
 const ChurnModelPage = named(() => import('./screens/churn-model/ChurnModelPage'), 'ChurnModelPage');
 const SettingsPage = named(() => import('./screens/settings/SettingsPage'), 'SettingsPage');
@@ -69,6 +73,10 @@ export const routes: RouteObject[] = [
           { path: 'health', element: <HealthPage /> },
           { path: 'health/churn-model', element: <ChurnModelPage /> },
           { path: 'playbooks', element: <PlaybooksPage /> },
+          { path: 'playbooks/new', element: <NewPlaybookPage /> },
+          { path: 'playbooks/:key', element: <PlaybookPage /> },
+          { path: 'playbooks/:key/edit', element: <EditPlaybookPage /> },
+          { path: 'tasks', element: <TasksPage /> },
           { path: 'dashboards', element: <DashboardsPage /> },
           {
             path: 'settings',
