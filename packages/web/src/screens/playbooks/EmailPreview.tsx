@@ -14,7 +14,8 @@ export function EmailPreview({ step, path, owner }: { step: PlainObject; path: s
   const [userId, setUserId] = useState('');
   const text = (name: string) => (typeof step[name] === 'string' ? (step[name] as string) : '');
   const preview = useMutation({
-    mutationFn: () => renderEmail({ subject: text('subject'), text: text('text'), ...(text('html') ? { html: text('html') } : {}), userId: userId.trim() }),
+    mutationFn: () =>
+      renderEmail({ subject: text('subject'), text: text('text'), ...(text('html') ? { html: text('html') } : {}), userId: userId.trim() }),
   });
   const errors = fieldErrorsOf(preview.error);
   return (

@@ -40,13 +40,24 @@ export function ExperimentFields({ experiment, onChange }: { experiment: Experim
         <Paper key={i} withBorder p="sm" role="group" aria-label={`Arm ${i + 1}`}>
           <Stack gap="xs">
             <Group align="flex-end">
-              <ArmField i={i} name="key" label={`Arm ${i + 1}: Key`} value={arm.key} onChange={(key) => onChange({ ...experiment, arms: experiment.arms.map((a, j) => (j === i ? { ...a, key } : a)) })} />
+              <ArmField
+                i={i}
+                name="key"
+                label={`Arm ${i + 1}: Key`}
+                value={arm.key}
+                onChange={(key) => onChange({ ...experiment, arms: experiment.arms.map((a, j) => (j === i ? { ...a, key } : a)) })}
+              />
               <ArmWeight
                 i={i}
                 value={arm.weight}
                 onChange={(weight) => onChange({ ...experiment, arms: experiment.arms.map((a, j) => (j === i ? { ...a, weight } : a)) })}
               />
-              <ActionIcon variant="subtle" color="red.9" aria-label={`Remove arm ${i + 1}`} onClick={() => onChange({ ...experiment, arms: experiment.arms.filter((_, j) => j !== i) })}>
+              <ActionIcon
+                variant="subtle"
+                color="red.9"
+                aria-label={`Remove arm ${i + 1}`}
+                onClick={() => onChange({ ...experiment, arms: experiment.arms.filter((_, j) => j !== i) })}
+              >
                 <IconTrash size={16} />
               </ActionIcon>
             </Group>
@@ -59,7 +70,13 @@ export function ExperimentFields({ experiment, onChange }: { experiment: Experim
           </Stack>
         </Paper>
       ))}
-      <Button variant="light" w="fit-content" onClick={() => onChange({ ...experiment, arms: [...experiment.arms, { key: `arm-${experiment.arms.length + 1}`, weight: 0, steps: [] }] })}>
+      <Button
+        variant="light"
+        w="fit-content"
+        onClick={() =>
+          onChange({ ...experiment, arms: [...experiment.arms, { key: `arm-${experiment.arms.length + 1}`, weight: 0, steps: [] }] })
+        }
+      >
         Add arm
       </Button>
       <SegmentedControl
@@ -73,23 +90,65 @@ export function ExperimentFields({ experiment, onChange }: { experiment: Experim
         ]}
       />
       {'metric' in goal ? (
-        <Select label="Goal metric" data={metrics} value={goal.metric} onChange={(metric) => metric && setGoal({ metric })} w={240} error={errors.goal} allowDeselect={false} />
+        <Select
+          label="Goal metric"
+          data={metrics}
+          value={goal.metric}
+          onChange={(metric) => metric && setGoal({ metric })}
+          w={240}
+          error={errors.goal}
+          allowDeselect={false}
+        />
       ) : (
         <>
-          <RuleField path="experiment.goal.rule" label="Goal reached when (a rule about the person)" value={goal.rule} onChange={(rule) => setGoal({ ...goal, rule })} />
-          <NumberInput label="Within (days of enrolment)" min={1} w={240} value={goal.withinDays} onChange={(v) => setGoal({ ...goal, withinDays: typeof v === 'number' ? v : Number(v) || 1 })} error={errors.goal} />
+          <RuleField
+            path="experiment.goal.rule"
+            label="Goal reached when (a rule about the person)"
+            value={goal.rule}
+            onChange={(rule) => setGoal({ ...goal, rule })}
+          />
+          <NumberInput
+            label="Within (days of enrolment)"
+            min={1}
+            w={240}
+            value={goal.withinDays}
+            onChange={(v) => setGoal({ ...goal, withinDays: typeof v === 'number' ? v : Number(v) || 1 })}
+            error={errors.goal}
+          />
         </>
       )}
     </Stack>
   );
 }
 
-function ArmField({ i, name, label, value, onChange }: { i: number; name: string; label: string; value: string; onChange: (v: string) => void }) {
+function ArmField({
+  i,
+  name,
+  label,
+  value,
+  onChange,
+}: {
+  i: number;
+  name: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
   const error = useFieldError(`experiment.arms[${i}].${name}`);
   return <TextInput label={label} value={value} onChange={(e) => onChange(e.currentTarget.value)} error={error} w={200} required />;
 }
 
 function ArmWeight({ i, value, onChange }: { i: number; value: number; onChange: (v: number) => void }) {
   const error = useFieldError(`experiment.arms[${i}].weight`);
-  return <NumberInput label={`Arm ${i + 1}: Weight`} min={0} max={100} value={value} onChange={(v) => onChange(typeof v === 'number' ? v : Number(v) || 0)} error={error} w={160} />;
+  return (
+    <NumberInput
+      label={`Arm ${i + 1}: Weight`}
+      min={0}
+      max={100}
+      value={value}
+      onChange={(v) => onChange(typeof v === 'number' ? v : Number(v) || 0)}
+      error={error}
+      w={160}
+    />
+  );
 }

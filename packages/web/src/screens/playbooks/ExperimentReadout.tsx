@@ -74,7 +74,10 @@ export function ExperimentReadout({ playbookKey }: { playbookKey: string }) {
         : [],
     [data, baseline],
   );
-  const draw = useCallback(async (element: HTMLDivElement, dark: boolean) => (await import('./experiment-chart-draw')).drawExperimentChart(element, bars, dark), [bars]);
+  const draw = useCallback(
+    async (element: HTMLDivElement, dark: boolean) => (await import('./experiment-chart-draw')).drawExperimentChart(element, bars, dark),
+    [bars],
+  );
   const summary = `Goal rate by group: ${bars.map((b) => `${b.name} ${percent(b.rate)}${b.interval ? ` (95% interval ${percent(b.interval[0])} to ${percent(b.interval[1])})` : ''}`).join('; ')}`;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="experiment-title">

@@ -34,8 +34,22 @@ export function GuardFields({ guards, onChange }: { guards: Guards; onChange: (g
       />
       {cap && (
         <Group>
-          <NumberInput label="At most (emails)" min={1} w={160} value={cap.max} onChange={(v) => onChange({ frequencyCap: { ...cap, max: numberOr(v, 1) } })} error={errors.capMax} />
-          <NumberInput label="In (days)" min={1} w={160} value={cap.days} onChange={(v) => onChange({ frequencyCap: { ...cap, days: numberOr(v, 1) } })} error={errors.capDays} />
+          <NumberInput
+            label="At most (emails)"
+            min={1}
+            w={160}
+            value={cap.max}
+            onChange={(v) => onChange({ frequencyCap: { ...cap, max: numberOr(v, 1) } })}
+            error={errors.capMax}
+          />
+          <NumberInput
+            label="In (days)"
+            min={1}
+            w={160}
+            value={cap.days}
+            onChange={(v) => onChange({ frequencyCap: { ...cap, days: numberOr(v, 1) } })}
+            error={errors.capDays}
+          />
         </Group>
       )}
       <Checkbox
@@ -45,8 +59,20 @@ export function GuardFields({ guards, onChange }: { guards: Guards; onChange: (g
       />
       {quiet && (
         <Group>
-          <TextInput label="Quiet from (HH:MM)" w={160} value={quiet.start} onChange={(e) => onChange({ quietHours: { ...quiet, start: e.currentTarget.value } })} error={errors.quietStart} />
-          <TextInput label="Quiet until (HH:MM)" w={160} value={quiet.end} onChange={(e) => onChange({ quietHours: { ...quiet, end: e.currentTarget.value } })} error={errors.quietEnd} />
+          <TextInput
+            label="Quiet from (HH:MM)"
+            w={160}
+            value={quiet.start}
+            onChange={(e) => onChange({ quietHours: { ...quiet, start: e.currentTarget.value } })}
+            error={errors.quietStart}
+          />
+          <TextInput
+            label="Quiet until (HH:MM)"
+            w={160}
+            value={quiet.end}
+            onChange={(e) => onChange({ quietHours: { ...quiet, end: e.currentTarget.value } })}
+            error={errors.quietEnd}
+          />
         </Group>
       )}
     </Stack>

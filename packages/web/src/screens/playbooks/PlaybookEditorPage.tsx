@@ -23,7 +23,8 @@ export function EditPlaybookPage() {
   const key = useParams().key ?? '';
   const playbook = useQuery(playbookQuery(key));
   if (playbook.isPending) return <Loading label={`Loading ${key}…`} />;
-  if (playbook.isError) return <ErrorState title={`Could not load playbook ${key}`} error={playbook.error} onRetry={() => void playbook.refetch()} />;
+  if (playbook.isError)
+    return <ErrorState title={`Could not load playbook ${key}`} error={playbook.error} onRetry={() => void playbook.refetch()} />;
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -71,7 +71,12 @@ export function PlaybookForm({ initial, existing }: { initial: PlaybookDraft; ex
             </Section>
             <Section title="Trigger and filter">
               <TriggerFields trigger={draft.trigger} onChange={(trigger) => update({ trigger })} />
-              <RuleField path="filter" label="Filter: only people this rule holds for (optional)" value={draft.filter} onChange={(filter) => update({ filter })} />
+              <RuleField
+                path="filter"
+                label="Filter: only people this rule holds for (optional)"
+                value={draft.filter}
+                onChange={(filter) => update({ filter })}
+              />
             </Section>
             <Section title="Steps">
               {draft.experiment && (

@@ -16,7 +16,8 @@ export function PlaybookPage() {
   const [search, setSearch] = useSearchParams();
   const playbook = useQuery(playbookQuery(key));
   if (playbook.isPending) return <Loading label={`Loading ${key}…`} />;
-  if (playbook.isError) return <ErrorState title={`Could not load playbook ${key}`} error={playbook.error} onRetry={() => void playbook.refetch()} />;
+  if (playbook.isError)
+    return <ErrorState title={`Could not load playbook ${key}`} error={playbook.error} onRetry={() => void playbook.refetch()} />;
   const p = playbook.data;
   const writable = can('playbooks:write');
   // The experiment comes with another part of the server: read it when the answer has it.
@@ -42,7 +43,10 @@ export function PlaybookPage() {
       <Paper withBorder p="md">
         <Group gap="xl">
           <Text size="sm">
-            Key <Text span ff="monospace">{p.key}</Text>
+            Key{' '}
+            <Text span ff="monospace">
+              {p.key}
+            </Text>
           </Text>
           <Text size="sm">When a person {describeTrigger(p.trigger)}</Text>
           <Text size="sm">{p.steps.length} steps</Text>

@@ -30,7 +30,9 @@ export function PlaybooksPage() {
           )}
         </Group>
       </Group>
-      <Text c="gray.7">What a segment change (or another trigger) sets off for each person, step by step. The guide is docs/playbooks.md.</Text>
+      <Text c="gray.7">
+        What a segment change (or another trigger) sets off for each person, step by step. The guide is docs/playbooks.md.
+      </Text>
       {playbooks.isError ? (
         <ErrorState title="Could not load the playbooks" error={playbooks.error} onRetry={() => void playbooks.refetch()} />
       ) : playbooks.isPending ? (

@@ -7,7 +7,17 @@ import { usePlaybookFormData } from './form-context';
 import { useFieldError } from './field-errors';
 
 /** A rule about the person in the segment editor's CodeMirror, checked as typed, with the server's word on it underneath. */
-export function RuleField({ path, label, value, onChange }: { path: string; label: string; value: string; onChange: (text: string) => void }) {
+export function RuleField({
+  path,
+  label,
+  value,
+  onChange,
+}: {
+  path: string;
+  label: string;
+  value: string;
+  onChange: (text: string) => void;
+}) {
   const { fields, schema } = usePlaybookFormData();
   const problems = useMemo(() => (schema && value.trim() ? lintRule(value, 'person', schema) : []), [value, schema]);
   const error = useFieldError(path);

@@ -8,7 +8,13 @@ import { ErrorState, Loading } from '../../shell/PageState';
 import { playbooksKey, runsQuery, runStatuses, type Run, type RunStatus } from './playbook-queries';
 import { RunSteps, stepPlace } from './RunSteps';
 
-const statusColor: Record<RunStatus, string> = { active: 'blue.9', completed: 'teal.9', exited: 'gray.7', stopped: 'orange.9', failed: 'red.9' };
+const statusColor: Record<RunStatus, string> = {
+  active: 'blue.9',
+  completed: 'teal.9',
+  exited: 'gray.7',
+  stopped: 'orange.9',
+  failed: 'red.9',
+};
 
 /** A playbook's runs, newest first, filtered by status and person: each run's steps, a failed run's error and its Retry. */
 export function RunsList({ playbookKey, writable }: { playbookKey: string; writable: boolean }) {
@@ -40,7 +46,8 @@ export function RunsList({ playbookKey, writable }: { playbookKey: string; writa
           <Loading label="Loading the runs…" />
         ) : runs.data.length === 0 ? (
           <Text size="sm" c="gray.7">
-            No runs{status ? ` that are ${status}` : ''}{personId.trim() ? ` of ${personId.trim()}` : ''} yet.
+            No runs{status ? ` that are ${status}` : ''}
+            {personId.trim() ? ` of ${personId.trim()}` : ''} yet.
           </Text>
         ) : (
           <Table aria-label="Runs" verticalSpacing={4}>
@@ -60,7 +67,15 @@ export function RunsList({ playbookKey, writable }: { playbookKey: string; writa
                 <Fragment key={run.id}>
                   <Table.Tr aria-label={`Run ${run.id} of ${run.userId ?? 'an anonymous person'}`}>
                     <Table.Td>{run.id}</Table.Td>
-                    <Table.Td>{run.userId ? <Anchor component={Link} to={`/people/${encodeURIComponent(run.userId)}`}>{run.userId}</Anchor> : 'anonymous'}</Table.Td>
+                    <Table.Td>
+                      {run.userId ? (
+                        <Anchor component={Link} to={`/people/${encodeURIComponent(run.userId)}`}>
+                          {run.userId}
+                        </Anchor>
+                      ) : (
+                        'anonymous'
+                      )}
+                    </Table.Td>
                     <Table.Td>
                       <Badge variant="outline" color={statusColor[run.status]}>
                         {run.status}

@@ -46,7 +46,13 @@ export function SpecField({
       return <RuleField path={fieldPath} label={label} value={typeof value === 'string' ? value : ''} onChange={setText} />;
     case 'textarea':
       return (
-        <Textarea {...common} autosize minRows={2} value={typeof value === 'string' ? value : ''} onChange={(e) => setText(e.currentTarget.value)} />
+        <Textarea
+          {...common}
+          autosize
+          minRows={2}
+          value={typeof value === 'string' ? value : ''}
+          onChange={(e) => setText(e.currentTarget.value)}
+        />
       );
     case 'number':
       return (
@@ -59,9 +65,19 @@ export function SpecField({
         />
       );
     case 'checkbox':
-      return <Checkbox label={label} checked={value === true} onChange={(e) => set(e.currentTarget.checked ? true : undefined)} error={error} />;
+      return (
+        <Checkbox label={label} checked={value === true} onChange={(e) => set(e.currentTarget.checked ? true : undefined)} error={error} />
+      );
     case 'select':
-      return <Select {...common} data={[...(spec.options ?? [])]} value={typeof value === 'string' ? value : null} onChange={(v) => set(v ?? undefined)} w={200} />;
+      return (
+        <Select
+          {...common}
+          data={[...(spec.options ?? [])]}
+          value={typeof value === 'string' ? value : null}
+          onChange={(v) => set(v ?? undefined)}
+          w={200}
+        />
+      );
     case 'segment':
       return (
         <Select

@@ -74,7 +74,12 @@ export function StepCard({
         {type === 'branch' && (
           <Stack gap="xs" pl="md" className="playbook-branch">
             <StepList path={`${path}.then`} name={`${owner} then`} steps={list('then')} onChange={(then) => onChange({ ...step, then })} />
-            <StepList path={`${path}.else`} name={`${owner} else`} steps={list('else')} onChange={(steps) => onChange({ ...step, else: steps })} />
+            <StepList
+              path={`${path}.else`}
+              name={`${owner} else`}
+              steps={list('else')}
+              onChange={(steps) => onChange({ ...step, else: steps })}
+            />
           </Stack>
         )}
         {type === 'email' && <EmailPreview step={step} path={path} owner={owner} />}

@@ -65,7 +65,11 @@ export function StepList({
           w={220}
           allowDeselect={false}
         />
-        <Button variant="light" onClick={() => adding && onChange([...steps, newStep(adding)])} aria-label={`Add step to ${name.toLowerCase()}`}>
+        <Button
+          variant="light"
+          onClick={() => adding && onChange([...steps, newStep(adding)])}
+          aria-label={`Add step to ${name.toLowerCase()}`}
+        >
           Add step
         </Button>
       </Group>

@@ -6,7 +6,7 @@ import { api, unwrap } from '../../api/client';
 import { notify } from '../../shell/notify';
 import { ErrorState, Loading } from '../../shell/PageState';
 import { useCan } from '../settings/permissions';
-import { tasksKey, tasksQuery, type CsmTask } from './playbook-queries';
+import { runsQuery, tasksKey, tasksQuery, type CsmTask } from './playbook-queries';
 
 /** /tasks: the CSM tasks playbooks open, soonest due first, by assignee and status; done in a click. */
 export function TasksPage() {
@@ -35,14 +35,22 @@ export function TasksPage() {
             { value: 'all', label: 'All' },
           ]}
         />
-        <TextInput label="Assignee" placeholder="csm@example.com" value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)} w={260} />
+        <TextInput
+          label="Assignee"
+          placeholder="csm@example.com"
+          value={assignee}
+          onChange={(e) => setAssignee(e.currentTarget.value)}
+          w={260}
+        />
       </Group>
       {tasks.isError ? (
         <ErrorState title="Could not load the tasks" error={tasks.error} onRetry={() => void tasks.refetch()} />
       ) : tasks.isPending ? (
         <Loading label="Loading the tasks…" />
       ) : tasks.data.length === 0 ? (
-        <Text c="gray.7">No {status === 'all' ? '' : `${status} `}tasks{assignee.trim() ? ` for ${assignee.trim()}` : ''}.</Text>
+        <Text c="gray.7">
+          No {status === 'all' ? '' : `${status} `}tasks{assignee.trim() ? ` for ${assignee.trim()}` : ''}.
+        </Text>
       ) : (
         <Paper withBorder p="md">
           <Table aria-label="CSM tasks" verticalSpacing={6}>
@@ -71,7 +79,8 @@ export function TasksPage() {
 function TaskRow({ task, writable }: { task: CsmTask; writable: boolean }) {
   const client = useQueryClient();
   const mark = useMutation({
-    mutationFn: (status: 'open' | 'done') => unwrap(api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { status } })),
+    mutationFn: (status: 'open' | 'done') =>
+      unwrap(api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { status } })),
     onSuccess: async (saved) => {
       await client.invalidateQueries({ queryKey: tasksKey });
       notify({ color: 'teal', title: saved.status === 'done' ? 'Task done' : 'Task open again', message: saved.title });
@@ -92,9 +101,7 @@ function TaskRow({ task, writable }: { task: CsmTask; writable: boolean }) {
         )}
       </Table.Td>
       <Table.Td>
-        <Anchor component={Link} to={`/people/${encodeURIComponent(task.personId)}`}>
-          {task.personId}
-        </Anchor>
+        <TaskPerson task={task} />
       </Table.Td>
       <Table.Td>{task.assignee ?? '—'}</Table.Td>
       <Table.Td>
@@ -128,5 +135,21 @@ function TaskRow({ task, writable }: { task: CsmTask; writable: boolean }) {
         )}
       </Table.Td>
     </Table.Tr>
+  );
+}
+
+/**
+ * The task's person as a link to their page. A task names its person by internal id; the run that
+ * opened it has their userId (the page's address), so it is read from the playbook's latest runs.
+ */
+function TaskPerson({ task }: { task: CsmTask }) {
+  const resolvable = task.playbook !== null && task.runId !== null;
+  const runs = useQuery({ ...runsQuery(task.playbook ?? '', { limit: 500 }), enabled: resolvable });
+  const userId = runs.data?.find((r) => r.id === task.runId)?.userId;
+  if (!userId) return <Text size="sm">{resolvable && runs.isPending ? '…' : `person ${task.personId}`}</Text>;
+  return (
+    <Anchor component={Link} to={`/people/${encodeURIComponent(userId)}`}>
+      {userId}
+    </Anchor>
   );
 }

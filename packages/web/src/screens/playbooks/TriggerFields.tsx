@@ -18,7 +18,9 @@ export function TriggerFields({ trigger, onChange }: { trigger: Trigger; onChang
           // Fields the new type shares (a segment) are kept; the others go.
           onChange={(on) => {
             if (!on) return;
-            const kept = Object.fromEntries(triggerKinds[on]!.fields.filter((f) => trigger[f.name] !== undefined).map((f) => [f.name, trigger[f.name]]));
+            const kept = Object.fromEntries(
+              triggerKinds[on]!.fields.filter((f) => trigger[f.name] !== undefined).map((f) => [f.name, trigger[f.name]]),
+            );
             onChange({ on, ...kept });
           }}
           allowDeselect={false}
@@ -29,13 +31,27 @@ export function TriggerFields({ trigger, onChange }: { trigger: Trigger; onChang
         {fields
           .filter((f) => f.kind !== 'rule')
           .map((spec) => (
-            <SpecField key={spec.name} spec={spec} owner="Trigger" path="trigger" object={trigger} onChange={(next) => onChange(next as Trigger)} />
+            <SpecField
+              key={spec.name}
+              spec={spec}
+              owner="Trigger"
+              path="trigger"
+              object={trigger}
+              onChange={(next) => onChange(next as Trigger)}
+            />
           ))}
       </Group>
       {fields
         .filter((f) => f.kind === 'rule')
         .map((spec) => (
-          <SpecField key={spec.name} spec={spec} owner="Trigger" path="trigger" object={trigger} onChange={(next) => onChange(next as Trigger)} />
+          <SpecField
+            key={spec.name}
+            spec={spec}
+            owner="Trigger"
+            path="trigger"
+            object={trigger}
+            onChange={(next) => onChange(next as Trigger)}
+          />
         ))}
     </Stack>
   );

@@ -6,12 +6,14 @@ import { ApiError } from '../../api/client';
  * that way already; its request-schema checks say `body.steps.1.if`, which reads the same here.
  */
 export function fieldPath(field: string): string {
-  return field
-    .replace(/^(body|params)\./, '')
-    // The experiment's arms may be named from the experiment (arms.0.steps.1) or from the body.
-    .replace(/^arms\b/, 'experiment.arms')
-    .split('.')
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+  return (
+    field
+      .replace(/^(body|params)\./, '')
+      // The experiment's arms may be named from the experiment (arms.0.steps.1) or from the body.
+      .replace(/^arms\b/, 'experiment.arms')
+      .split('.')
+      .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '')
+  );
 }
 
 export interface FieldError {

@@ -39,7 +39,11 @@ export const tasksQuery = (filter: { assignee?: string | undefined; status?: 'op
       unwrap(
         api.GET('/api/v1/tasks', {
           params: {
-            query: { limit: 500, ...(filter.assignee ? { assignee: filter.assignee } : {}), ...(filter.status ? { status: filter.status } : {}) },
+            query: {
+              limit: 500,
+              ...(filter.assignee ? { assignee: filter.assignee } : {}),
+              ...(filter.status ? { status: filter.status } : {}),
+            },
           },
         }),
       ),
