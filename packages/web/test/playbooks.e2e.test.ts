@@ -63,7 +63,6 @@ async function api(method: string, path: string, body?: unknown, key = adminKey)
 }
 type Run = { id: string; userId: string; status: string; steps: Array<{ path: string; outcome: string }> };
 const runsOf = async (key: string) => (await api('GET', `/api/v1/playbooks/${key}/runs`)).json as Run[];
-const section = (name: string) => page.getByRole('region', { name, exact: true });
 const runsTable = () => page.getByRole('table', { name: 'Runs' });
 
 describe('the Playbooks screen', () => {

@@ -12,7 +12,7 @@ import { renderEmail } from './playbook-queries';
  */
 export function EmailPreview({ step, path, owner }: { step: PlainObject; path: string; owner: string }) {
   const [userId, setUserId] = useState('');
-  const text = (name: string) => (typeof step[name] === 'string' ? (step[name] as string) : '');
+  const text = (name: string) => (typeof step[name] === 'string' ? step[name] : '');
   const preview = useMutation({
     mutationFn: () =>
       renderEmail({ subject: text('subject'), text: text('text'), ...(text('html') ? { html: text('html') } : {}), userId: userId.trim() }),

@@ -36,7 +36,7 @@ export const triggerKinds: Record<string, { label: string; fields: FieldSpec[] }
 
 /** A trigger in words, for the list: "enters trial", "does Signed up". */
 export function describeTrigger(trigger: { on: string } & Record<string, unknown>): string {
-  const text = (name: string) => (typeof trigger[name] === 'string' ? (trigger[name] as string) : '?');
+  const text = (name: string) => (typeof trigger[name] === 'string' ? trigger[name] : '?');
   switch (trigger.on) {
     case 'segment-entered':
       return `enters ${text('segment')}`;
