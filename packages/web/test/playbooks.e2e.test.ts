@@ -90,6 +90,19 @@ describe('the Playbooks screen', () => {
     await page.getByRole('textbox', { name: /^Step 2: Task title/ }).fill('Call the trial');
     await page.getByRole('textbox', { name: /^Step 2: Assignee/ }).fill('csm@example.com');
     expect(await page.getByRole('textbox', { name: /^Step 1: Days/ }).inputValue()).toBe('1');
+    // Steps move, nest (a branch's then list) and go again.
+    const step = (name: string) => page.getByRole('group', { name, exact: true });
+    await page.getByRole('button', { name: 'Move Step 2 up', exact: true }).click();
+    expect(await step('Step 1: CSM task').count()).toBe(1);
+    await page.getByRole('button', { name: 'Move Step 1 down', exact: true }).click();
+    expect(await step('Step 2: CSM task').count()).toBe(1);
+    await page.getByRole('textbox', { name: 'Add to steps' }).click();
+    await page.getByRole('option', { name: 'Branch', exact: true }).click();
+    await page.getByRole('button', { name: 'Add step to steps' }).click();
+    await page.getByRole('button', { name: 'Add step to step 3 then' }).click();
+    expect(await step('Step 3 then step 1: Wait').count()).toBe(1);
+    await page.getByRole('button', { name: 'Remove Step 3', exact: true }).click();
+    expect(await step('Step 3: Branch').count()).toBe(0);
     await ui.checkScreen('playbook-editor');
     await page.getByRole('button', { name: 'Save playbook' }).click();
     await page.waitForURL(`${baseUrl}/playbooks/trial-call`);
@@ -202,6 +215,10 @@ describe('the Playbooks screen', () => {
         enabled: true,
         version: 3,
       });
+    // The editor opens on what is saved.
+    await page.goto(`${baseUrl}/playbooks/trial-call/edit`);
+    expect(await page.getByRole('textbox', { name: /^Step 2: Task title/ }).inputValue()).toBe('Call the trial');
+    expect(await page.getByRole('textbox', { name: /^Key/ }).isDisabled()).toBe(true);
     expect(ui.cspViolations).toEqual([]);
     expect(ui.pageErrors).toEqual([]);
   }, 120_000);
