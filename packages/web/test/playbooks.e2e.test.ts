@@ -196,7 +196,7 @@ describe('the Playbooks screen', () => {
     const row = page.getByRole('table', { name: 'Playbooks' }).getByRole('row').filter({ hasText: 'Trial call' });
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('1 completed');
     expect(await row.textContent()).toContain('enters trialists');
-    await ui.checkScreen('playbooks');
+    await ui.checkScreen('playbooks-list');
     const toggle = row.getByRole('switch', { name: 'Enabled: Trial call' });
     expect(await toggle.isChecked()).toBe(true);
     await toggle.click({ force: true });
