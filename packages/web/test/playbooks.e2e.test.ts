@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceEnrolment, BackgroundRuntime, type TaskServices } from '@strata/engine';
+import { advanceEnrolment, advanceEnrolmentTask, BackgroundRuntime, enrolmentAttempts, type TaskServices } from '@strata/engine';
 import { createApiKey, createWorkspace, ensureEventPartitions, workspaceScope, type WorkspaceScope } from '@strata/storage';
 import { bootstrapOwner } from '../../server/src/routes/users/index.js';
 import { openBrowserApp, owner, type BrowserApp } from './harness/browser-app.js';
@@ -22,6 +22,7 @@ let adminKey: string;
 let writeKey: string;
 let runtime: BackgroundRuntime;
 let scope: WorkspaceScope;
+let workspaceId: string;
 // The workers and the playbook steps read this clock: the test moves it past a wait instead of sleeping.
 let offsetMs = 0;
 const now = () => new Date(Date.now() + offsetMs);
@@ -30,6 +31,7 @@ const services: TaskServices = { post: () => Promise.reject(new Error('no webhoo
 beforeAll(async () => {
   database = await createTestDatabase();
   const workspace = await createWorkspace(database.db, { slug: 'default', name: 'Default' });
+  workspaceId = workspace.id;
   scope = workspaceScope(database.db, workspace.id, now);
   await ensureEventPartitions(database.db, [now().toISOString().slice(0, 7)]);
   await bootstrapOwner(database.db, { workspaceId: workspace.id, ...owner, baseUrl: 'http://127.0.0.1', now }, () => undefined);
@@ -219,6 +221,40 @@ describe('the Playbooks screen', () => {
     await page.goto(`${baseUrl}/playbooks/trial-call/edit`);
     expect(await page.getByRole('textbox', { name: /^Step 2: Task title/ }).inputValue()).toBe('Call the trial');
     expect(await page.getByRole('textbox', { name: /^Key/ }).isDisabled()).toBe(true);
+  }, 120_000);
+
+  it("shows a failed run's error and retries it", async () => {
+    await api('PUT', '/api/v1/playbooks/tag-trialists', {
+      name: 'Tag trialists',
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: 'trialists' },
+      steps: [{ type: 'set-trait', trait: 'tagged', value: 'yes' }],
+    });
+    // Known only anonymously: there is no userId to write the trait for, so the step fails.
+    await api('POST', '/v1/identify', { anonymousId: 'anon-1', traits: { plan: 'trial' } }, writeKey);
+    await expect.poll(async () => (await runsOf('tag-trialists')).length, { timeout: 60_000 }).toBe(1);
+    const [run] = await runsOf('tag-trialists');
+    // Its last attempt, as the job runner makes it after the backoff.
+    const context = {
+      db: database.db,
+      now,
+      attempt: enrolmentAttempts,
+      maxAttempts: enrolmentAttempts,
+      lastAttempt: true,
+      log: () => undefined,
+      services,
+    };
+    await advanceEnrolmentTask.run({ workspaceId, enrolmentId: run!.id }, context);
+    await expect.poll(async () => (await runsOf('tag-trialists'))[0]?.status, { timeout: 30_000 }).toBe('failed');
+    await page.goto(`${baseUrl}/playbooks/tag-trialists`);
+    await page.getByRole('textbox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'failed', exact: true }).click();
+    const failure = page.getByRole('alert').filter({ hasText: `Run ${run!.id} failed at step 1` });
+    await expect.poll(() => failure.textContent(), { timeout: 30_000 }).toContain('userId');
+    await ui.checkScreen('playbook-run-failed', { waitFor: 'load' });
+    await failure.getByRole('button', { name: `Retry run ${run!.id}` }).click();
+    await expect.poll(() => page.getByText('No runs that are failed yet.').isVisible(), { timeout: 30_000 }).toBe(true);
+    expect((await runsOf('tag-trialists'))[0]).toMatchObject({ id: run!.id, status: 'active', error: null });
     expect(ui.cspViolations).toEqual([]);
     expect(ui.pageErrors).toEqual([]);
   }, 120_000);
