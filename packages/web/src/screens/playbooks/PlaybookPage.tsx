@@ -49,7 +49,7 @@ export function PlaybookPage() {
             </Text>
           </Text>
           <Text size="sm">When a person {describeTrigger(p.trigger)}</Text>
-          <Text size="sm">{p.steps.length} steps</Text>
+          <Text size="sm">{p.steps.length === 1 ? '1 step' : `${p.steps.length} steps`}</Text>
           <Text size="sm">Version {p.version}</Text>
           <Group gap="xs">
             <Text size="sm">Enabled</Text>

@@ -8,6 +8,7 @@ import { ErrorState, Loading } from '../../shell/PageState';
 import { playbooksKey, runsQuery, runStatuses, type Run, type RunStatus } from './playbook-queries';
 import { RunSteps, stepPlace } from './RunSteps';
 
+const stepCount = (n: number) => (n === 1 ? '1 step' : `${n} steps`);
 const statusColor: Record<RunStatus, string> = {
   active: 'blue.9',
   completed: 'teal.9',
@@ -90,9 +91,9 @@ export function RunsList({ playbookKey, writable }: { playbookKey: string; writa
                         size="compact-sm"
                         aria-expanded={open === run.id}
                         onClick={() => setOpen(open === run.id ? undefined : run.id)}
-                        aria-label={`${open === run.id ? 'Hide' : 'Show'} ${run.steps.length} steps of run ${run.id}`}
+                        aria-label={`${open === run.id ? 'Hide' : 'Show'} ${stepCount(run.steps.length)} of run ${run.id}`}
                       >
-                        {open === run.id ? 'Hide' : 'Show'} {run.steps.length} steps
+                        {open === run.id ? 'Hide' : 'Show'} {stepCount(run.steps.length)}
                       </Button>
                     </Table.Td>
                   </Table.Tr>
