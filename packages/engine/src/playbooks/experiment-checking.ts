@@ -5,7 +5,9 @@ import type { PlaybookStepInput } from './playbook-checking.js';
 export interface ExperimentInput {
   arms: Array<{ key: string; weight: number; steps: PlaybookStepInput[] }>;
   holdoutPercent: number;
-  goal: { rule: string; withinDays?: number | undefined } | { metric: ExperimentGoalMetric; withinDays?: number | undefined; event?: string | undefined };
+  goal:
+    | { rule: string; withinDays?: number | undefined }
+    | { metric: ExperimentGoalMetric; withinDays?: number | undefined; event?: string | undefined };
 }
 
 /** The goal window when the client gives none: retention's usual 30 days. */

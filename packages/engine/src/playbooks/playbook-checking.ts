@@ -76,7 +76,10 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
     input.experiment &&
     checkedExperiment(input.experiment, { rule, issue: checks.issue, steps: (list, path) => checkedSteps(list, path, checks) });
   if (input.experiment && input.steps.length > 0)
-    checks.issue('steps', "with an experiment each enrolment runs its arm's steps instead: move these into experiment.arms and leave steps []");
+    checks.issue(
+      'steps',
+      "with an experiment each enrolment runs its arm's steps instead: move these into experiment.arms and leave steps []",
+    );
   if (issues.length > 0 || !steps || (input.experiment && !experiment)) return { ok: false, issues };
   return {
     ok: true,

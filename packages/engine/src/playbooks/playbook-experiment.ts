@@ -27,7 +27,10 @@ export interface PlaybookExperimentReadout extends ExperimentNumbers {
  * experiment (a change of name or trigger keeps the count; a change of arms, shares or goal
  * starts a new one). Rule goals are evaluated now for windows still open, before counting.
  */
-export async function playbookExperimentReadout(scope: WorkspaceScope, playbook: StoredPlaybook): Promise<PlaybookExperimentReadout | undefined> {
+export async function playbookExperimentReadout(
+  scope: WorkspaceScope,
+  playbook: StoredPlaybook,
+): Promise<PlaybookExperimentReadout | undefined> {
   const experiment = playbook.experiment;
   if (!experiment) return undefined;
   const versions = (await listPlaybookVersions(scope, playbook.key))

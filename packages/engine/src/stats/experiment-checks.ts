@@ -28,7 +28,8 @@ export function checkSampleRatio(groups: ReadonlyArray<{ observed: number; weigh
   const total = weighted.reduce((s, g) => s + g.observed, 0);
   const weights = weighted.reduce((s, g) => s + g.weight, 0);
   const degreesOfFreedom = weighted.length - 1;
-  if (degreesOfFreedom < 1 || total === 0) return { chiSquare: 0, degreesOfFreedom: Math.max(degreesOfFreedom, 0), pValue: null, mismatch: false };
+  if (degreesOfFreedom < 1 || total === 0)
+    return { chiSquare: 0, degreesOfFreedom: Math.max(degreesOfFreedom, 0), pValue: null, mismatch: false };
   const chiSquare = weighted.reduce((s, g) => {
     const expected = (total * g.weight) / weights;
     return s + (g.observed - expected) ** 2 / expected;

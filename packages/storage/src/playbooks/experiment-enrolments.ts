@@ -13,7 +13,10 @@ export interface ExperimentEnrolment {
 }
 
 /** Every version of a playbook with its definition, oldest first. */
-export async function listPlaybookVersions(scope: WorkspaceScope, key: string): Promise<Array<{ version: number; definition: PlaybookDefinition }>> {
+export async function listPlaybookVersions(
+  scope: WorkspaceScope,
+  key: string,
+): Promise<Array<{ version: number; definition: PlaybookDefinition }>> {
   const rows = await scope.db
     .selectFrom('playbook_versions')
     .select(['version', 'definition'])
@@ -25,7 +28,11 @@ export async function listPlaybookVersions(scope: WorkspaceScope, key: string): 
 }
 
 /** The enrolments of these versions of a playbook that were assigned an arm. */
-export async function listExperimentEnrolments(scope: WorkspaceScope, key: string, versions: readonly number[]): Promise<ExperimentEnrolment[]> {
+export async function listExperimentEnrolments(
+  scope: WorkspaceScope,
+  key: string,
+  versions: readonly number[],
+): Promise<ExperimentEnrolment[]> {
   if (versions.length === 0) return [];
   const rows = await scope.db
     .selectFrom('playbook_enrolments')

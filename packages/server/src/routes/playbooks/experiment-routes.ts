@@ -37,7 +37,9 @@ const readoutSchema = z.object({
   ),
   holdout: z.object(group).nullable(),
   sampleRatio: z.object({ chiSquare: z.number(), degreesOfFreedom: z.number(), pValue: z.number().nullable(), mismatch: z.boolean() }),
-  warnings: z.array(z.object({ code: z.enum(['sample-ratio-mismatch', 'too-early', 'small-sample']), message: z.string(), arm: z.string().optional() })),
+  warnings: z.array(
+    z.object({ code: z.enum(['sample-ratio-mismatch', 'too-early', 'small-sample']), message: z.string(), arm: z.string().optional() }),
+  ),
 });
 
 /** The readout of a playbook's A/B test: each arm against the holdout, with its statistics and warnings. */
@@ -60,7 +62,10 @@ export function registerPlaybookExperimentRoutes(app: FastifyInstance, deps: { a
       if (!playbook) throw noPlaybook(request.params.key);
       const readout = await playbookExperimentReadout(scope, playbook);
       if (!readout)
-        throw new AppError('NOT_FOUND', `playbook "${playbook.key}" runs no experiment: add one with PUT /api/v1/playbooks/${playbook.key} {experiment}`);
+        throw new AppError(
+          'NOT_FOUND',
+          `playbook "${playbook.key}" runs no experiment: add one with PUT /api/v1/playbooks/${playbook.key} {experiment}`,
+        );
       return readout;
     },
   );

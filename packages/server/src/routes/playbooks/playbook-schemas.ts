@@ -65,7 +65,9 @@ export const playbookStep: z.ZodType<PlaybookStepInput> = z.lazy(() =>
 // Recursive: the OpenAPI document can only refer to it by name, as a component.
 z.globalRegistry.add(playbookStep, { id: 'PlaybookStep' });
 
-const armKey = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and "-", at most 32, starting with a letter or digit');
+const armKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and "-", at most 32, starting with a letter or digit');
 const withinDays = z.number().int().min(1).max(365).optional().describe('the goal window after each enrolment, in days; 30 when left out');
 const experiment = z
   .strictObject({
@@ -79,13 +81,22 @@ const experiment = z
       )
       .min(1, 'give at least one arm')
       .max(10),
-    holdoutPercent: z.number().min(0).max(50).describe('the percentage of enrolments held out: no steps, measured as the baseline (0 to 50)'),
+    holdoutPercent: z
+      .number()
+      .min(0)
+      .max(50)
+      .describe('the percentage of enrolments held out: no steps, measured as the baseline (0 to 50)'),
     goal: z.union([
       z.strictObject({ rule: ruleText.describe('a rule about the person; reached when it holds within the window'), withinDays }),
       z.strictObject({
         metric: z.enum(experimentGoalMetrics),
         withinDays,
-        event: z.string().min(1).max(200).optional().describe('conversion: the event that counts as converting; "Order Completed" by default'),
+        event: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('conversion: the event that counts as converting; "Order Completed" by default'),
       }),
     ]),
   })

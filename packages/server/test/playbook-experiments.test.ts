@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignArm, type PlaybookExperiment } from '@strata/core';
+import { BackgroundRuntime, SecretBox, type TaskServices } from '@strata/engine';
+import { findProfileId, workspaceScope } from '@strata/storage';
+import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
+import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
+
+let database: TestDatabase;
+let ws: TestWorkspace;
+let app: Awaited<ReturnType<typeof createTestApp>>;
+let runtime: BackgroundRuntime;
+const secrets = new SecretBox(randomBytes(32));
+const services: TaskServices = {
+  secrets,
+  post: () => Promise.reject(new Error('these playbooks post nothing')),
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ws = await createTestWorkspace(database);
+  app = await createTestApp(database, { secrets });
+  runtime = new BackgroundRuntime({ db: database.db, pool: database.pool, now: () => new Date(), services, subscriberPollMs: 200 });
+  await runtime.start();
+  // Rules name fields the workspace has seen.
+  await identifyAll([{ userId: 'first-seen', traits: { plan: 'free', nudged: false } }]);
+  expect(
+    (await api('POST', '/api/v1/segments', { key: 'trialists', name: 'Trialists', target: 'person', rule: 'plan = "trial"' })).statusCode,
+  ).toBe(201);
+});
+afterAll(async () => {
+  await runtime.stop();
+  await app.close();
+  await database.drop();
+});
+
+async function api(method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) {
+  return app.inject({ method, url, headers: { authorization: `Bearer ${ws.adminKey}` }, ...(payload ? { payload } : {}) });
+}
+async function identifyAll(people: Array<{ userId: string; traits: Record<string, unknown> }>) {
+  const batch = people.map((p) => ({ type: 'identify', ...p, messageId: `m-${randomBytes(8).toString('hex')}` }));
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/batch',
+    headers: { authorization: basicAuth(ws.writeKey) },
+    payload: { batch },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+}
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+type Run = { userId: string; arm: string | null; status: string; steps: Array<{ type: string }> };
+type Detail = { field: string };
+const fieldsOf = (body: string) => (JSON.parse(body) as { error: { details: Detail[] } }).error.details.map((d) => d.field);
+
+/** mulberry32: seeded, so the simulated customers decide the same way on every run. */
+function seeded(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const nudge = {
+  name: 'Trial nudge A/B',
+  enabled: true,
+  trigger: { on: 'segment-entered', segment: 'trialists' },
+  steps: [],
+  experiment: {
+    holdoutPercent: 50,
+    arms: [{ key: 'nudge', weight: 100, steps: [{ type: 'set-trait', trait: 'nudged', value: true }] }],
+    goal: { rule: 'plan = "pro"', withinDays: 14 },
+  },
+};
+
+describe('playbook experiments', { shuffle: false }, () => {
+  it('refuses weights that do not sum to 100, a repeated arm key, a goal rule that does not check, and stores nothing', async () => {
+    const bad = await api('PUT', '/api/v1/playbooks/broken', {
+      ...nudge,
+      experiment: {
+        holdoutPercent: 10,
+        arms: [
+          { key: 'call', weight: 60, steps: [{ type: 'task', title: 'Call' }] },
+          { key: 'call', weight: 30, steps: [{ type: 'branch', if: 'seats >=', then: [] }] },
+        ],
+        goal: { rule: 'plan = ', withinDays: 7 },
+      },
+    });
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(fieldsOf(bad.body)).toEqual(
+      expect.arrayContaining(['experiment.arms', 'experiment.arms[1].key', 'experiment.arms[1].steps[0].if', 'experiment.goal.rule']),
+    );
+    expect(bad.body).toContain('must sum to 100');
+    const held = await api('PUT', '/api/v1/playbooks/broken', { ...nudge, experiment: { ...nudge.experiment, holdoutPercent: 60 } });
+    expect(held.statusCode).toBe(400);
+    expect(fieldsOf(held.body)).toEqual(['body.experiment.holdoutPercent']);
+    const metric = await api('PUT', '/api/v1/playbooks/broken', {
+      ...nudge,
+      experiment: { ...nudge.experiment, goal: { metric: 'revenue' } },
+    });
+    expect(metric.statusCode).toBe(400);
+    expect(fieldsOf(metric.body)[0]).toMatch(/^body\.experiment\.goal/);
+    const noArms = await api('PUT', '/api/v1/playbooks/broken', { ...nudge, experiment: { ...nudge.experiment, arms: [] } });
+    expect(fieldsOf(noArms.body)).toEqual(['body.experiment.arms']);
+    const both = await api('PUT', '/api/v1/playbooks/broken', { ...nudge, steps: [{ type: 'wait', minutes: 5 }] });
+    expect(fieldsOf(both.body)).toEqual(['steps']);
+    expect((await api('GET', '/api/v1/playbooks/broken')).statusCode).toBe(404);
+    expect((await api('GET', '/api/v1/playbooks/broken/experiment')).statusCode).toBe(404);
+  });
+
+  it('assigns each enrolment its arm by hash, runs only that arm, and the readout finds a known effect', { timeout: 300_000 }, async () => {
+    const saved = await api('PUT', '/api/v1/playbooks/trial-nudge', nudge);
+    expect(saved.statusCode, saved.body).toBe(201);
+    expect(saved.json()).toMatchObject({ version: 1, experiment: { holdoutPercent: 50, goal: { rule: 'plan = "pro"' } } });
+    const people = Array.from({ length: 300 }, (_, i) => `trial-${i}`);
+    await identifyAll(people.map((userId) => ({ userId, traits: { plan: 'trial' } })));
+    const runs = await until('300 runs, each finished', async () => {
+      const response = await api('GET', '/api/v1/playbooks/trial-nudge/runs?limit=500');
+      const list = response.json<Run[]>();
+      return list.length === 300 && list.every((r) => r.status === 'completed') ? list : undefined;
+    });
+    // Recorded at enrolment: the arm the hash of (playbook, version, person) gives.
+    const scope = workspaceScope(database.db, ws.workspace.id, () => new Date());
+    const personOf = new Map<string, string>();
+    for (const run of runs) personOf.set(run.userId, (await findProfileId(scope, 'person', run.userId))!);
+    // Assignment reads only the holdout and the arms' keys and weights.
+    const experiment = nudge.experiment as unknown as PlaybookExperiment;
+    for (const run of runs) expect(run.arm).toBe(assignArm('trial-nudge', 1, personOf.get(run.userId)!, experiment));
+    // The holdout runs no step; the arm runs its own.
+    for (const run of runs) expect(run.steps.map((s) => s.type)).toEqual(run.arm === 'holdout' ? [] : ['set-trait']);
+    const armOf = new Map(runs.map((r) => [r.userId, r.arm!]));
+
+    // The simulated customers: a nudged trial converts half the time, a held-out one a quarter.
+    const random = seeded(1818);
+    const converts = people.filter((p) => random() < (armOf.get(p) === 'nudge' ? 0.5 : 0.25));
+    await identifyAll(converts.map((userId) => ({ userId, traits: { plan: 'pro' } })));
+
+    const response = await api('GET', '/api/v1/playbooks/trial-nudge/experiment');
+    expect(response.statusCode, response.body).toBe(200);
+    const readout = response.json<{
+      arms: Array<{
+        key: string;
+        enrolled: number;
+        n: number;
+        reached: number;
+        rate: number;
+        lift: number;
+        ci: [number, number];
+        pValue: number;
+        baselineN: number;
+      }>;
+      holdout: { enrolled: number; reached: number; rate: number };
+      warnings: Array<{ code: string }>;
+      sampleRatio: { pValue: number };
+      kind: string;
+    }>();
+    const count = (arm: string) => people.filter((p) => armOf.get(p) === arm).length;
+    const reached = (arm: string) => converts.filter((p) => armOf.get(p) === arm).length;
+    const [n1, n0, r1, r0] = [count('nudge'), count('holdout'), reached('nudge'), reached('holdout')];
+    expect(readout.kind).toBe('proportion');
+    expect(readout.holdout).toMatchObject({ enrolled: n0, reached: r0 });
+    const arm = readout.arms[0]!;
+    expect(arm).toMatchObject({ key: 'nudge', enrolled: n1, n: n1, reached: r1, baselineN: n0 });
+    // The two-proportion z-test and Wald interval, worked out here from the counts.
+    const [p1, p0] = [r1 / n1, r0 / n0];
+    const pooled = (r1 + r0) / (n1 + n0);
+    const z = (p1 - p0) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0));
+    const se = Math.sqrt((p1 * (1 - p1)) / n1 + (p0 * (1 - p0)) / n0);
+    expect(arm.lift).toBeCloseTo(p1 - p0, 10);
+    expect(z).toBeGreaterThan(2.5);
+    expect(arm.pValue).toBeLessThan(0.05);
+    expect(arm.ci[0]).toBeCloseTo(p1 - p0 - 1.959964 * se, 5);
+    expect(arm.ci[0]).toBeGreaterThan(0);
+    expect(readout.warnings.map((w) => w.code)).not.toContain('sample-ratio-mismatch');
+    expect(readout.sampleRatio.pValue).toBeGreaterThan(0.001);
+  });
+});
