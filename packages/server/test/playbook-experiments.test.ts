@@ -11,6 +11,10 @@ let database: TestDatabase;
 let ws: TestWorkspace;
 let app: Awaited<ReturnType<typeof createTestApp>>;
 let runtime: BackgroundRuntime;
+// The app and the workers read one clock; the metric test moves it past the goal windows.
+let offsetMs = 0;
+const now = () => new Date(Date.now() + offsetMs);
+const dayMs = 86_400_000;
 const secrets = new SecretBox(randomBytes(32));
 const services: TaskServices = {
   secrets,
@@ -20,14 +24,16 @@ const services: TaskServices = {
 beforeAll(async () => {
   database = await createTestDatabase();
   ws = await createTestWorkspace(database);
-  app = await createTestApp(database, { secrets });
-  runtime = new BackgroundRuntime({ db: database.db, pool: database.pool, now: () => new Date(), services, subscriberPollMs: 200 });
+  app = await createTestApp(database, { now, secrets });
+  runtime = new BackgroundRuntime({ db: database.db, pool: database.pool, now, services, subscriberPollMs: 200 });
   await runtime.start();
   // Rules name fields the workspace has seen.
-  await identifyAll([{ userId: 'first-seen', traits: { plan: 'free', nudged: false } }]);
-  expect(
-    (await api('POST', '/api/v1/segments', { key: 'trialists', name: 'Trialists', target: 'person', rule: 'plan = "trial"' })).statusCode,
-  ).toBe(201);
+  await identifyAll([{ userId: 'first-seen', traits: { plan: 'free', nudged: false, stage: 'new' } }]);
+  for (const [key, rule] of [
+    ['trialists', 'plan = "trial"'],
+    ['renewing', 'stage = "renewing"'],
+  ])
+    expect((await api('POST', '/api/v1/segments', { key, name: key, target: 'person', rule })).statusCode).toBe(201);
 });
 afterAll(async () => {
   await runtime.stop();
@@ -36,6 +42,7 @@ afterAll(async () => {
 });
 
 async function api(method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) {
+  // The admin key: the management API and the write paths (tickets, surveys) alike.
   return app.inject({ method, url, headers: { authorization: `Bearer ${ws.adminKey}` }, ...(payload ? { payload } : {}) });
 }
 async function identifyAll(people: Array<{ userId: string; traits: Record<string, unknown> }>) {
@@ -185,5 +192,110 @@ describe('playbook experiments', { shuffle: false }, () => {
     expect(arm.ci[0]).toBeGreaterThan(0);
     expect(readout.warnings.map((w) => w.code)).not.toContain('sample-ratio-mismatch');
     expect(readout.sampleRatio.pValue).toBeGreaterThan(0.001);
+
+    // A goal once reached stays reached: converters who downgrade again still count.
+    await identifyAll(converts.slice(0, 10).map((userId) => ({ userId, traits: { plan: 'free' } })));
+    const again = (await api('GET', '/api/v1/playbooks/trial-nudge/experiment')).json<typeof readout>();
+    expect(again.arms[0]!.reached + again.holdout.reached).toBe(converts.length);
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.body).toContain(`strata_playbook_experiment_runs{arm="holdout"} ${n0}`);
+    expect(metrics.body).toContain(`strata_playbook_experiment_runs{arm="nudge"} ${n1}`);
+  });
+
+  it('measures conversion, CSAT, tickets per account and retention over each goal window', { timeout: 300_000 }, async () => {
+    const metrics = ['conversion', 'csat', 'tickets-per-account', 'retention'] as const;
+    for (const metric of metrics) {
+      const saved = await api('PUT', `/api/v1/playbooks/renewal-${metric}`, {
+        name: `Renewal (${metric})`,
+        enabled: true,
+        trigger: { on: 'segment-entered', segment: 'renewing' },
+        steps: [],
+        experiment: {
+          holdoutPercent: 50,
+          arms: [{ key: 'call', weight: 100, steps: [{ type: 'task', title: 'Call before renewal' }] }],
+          goal: { metric, withinDays: 7 },
+        },
+      });
+      expect(saved.statusCode, saved.body).toBe(201);
+    }
+    const people = Array.from({ length: 24 }, (_, i) => `renew-${i}`);
+    const start = now().getTime();
+    await identifyAll(people.map((userId) => ({ userId, traits: { stage: 'renewing' } })));
+    const armsOf = new Map<string, Map<string, string>>();
+    for (const metric of metrics)
+      armsOf.set(
+        metric,
+        await until(`24 runs of renewal-${metric}`, async () => {
+          const list = (await api('GET', `/api/v1/playbooks/renewal-${metric}/runs?limit=500`)).json<Run[]>();
+          return list.length === 24 ? new Map(list.map((r) => [r.userId, r.arm!])) : undefined;
+        }),
+      );
+
+    // A day into the window each person has an account; some act, answer, write in or churn.
+    offsetMs = dayMs;
+    const at = (days: number) => new Date(start + days * dayMs).toISOString();
+    const writeKeyed = (url: string, payload: object) =>
+      app.inject({ method: 'POST', url, headers: { authorization: basicAuth(ws.writeKey) }, payload });
+    for (const [i, userId] of people.entries()) {
+      const groupId = `acct-${i}`;
+      // churned_at dates a churn exactly; a status alone is dated by its last write.
+      const churn = i % 3 === 0 ? { status: 'churned', churned_at: at(1) } : { status: 'active' };
+      expect((await writeKeyed('/v1/group', { userId, groupId, traits: churn, messageId: `g-${i}` })).statusCode).toBe(200);
+      const event = i % 3 === 1 ? 'Order Completed' : 'Pricing Viewed';
+      expect((await writeKeyed('/v1/track', { userId, event, timestamp: at(1), messageId: `t-${i}` })).statusCode).toBe(200);
+      if (i % 2 === 0)
+        for (const score of [(i % 5) + 1, 5]) {
+          const answer = await api('POST', '/api/v1/surveys/responses', { userId, kind: 'csat', score, submittedAt: at(1 + score / 10) });
+          expect(answer.statusCode, answer.body).toBe(201);
+        }
+      for (let t = 0; t < i % 3; t++) {
+        const ticket = await api('POST', '/api/v1/tickets', { userId, subject: `Question ${t}`, createdAt: at(2) });
+        expect(ticket.statusCode, ticket.body).toBe(201);
+      }
+    }
+    // After the 7-day windows: what happens now counts for nobody.
+    offsetMs = 9 * dayMs;
+    for (const [i, userId] of people.entries()) {
+      expect(
+        (await writeKeyed('/v1/group', { userId, groupId: `acct-${i}`, traits: { status: 'churned' }, messageId: `late-g-${i}` }))
+          .statusCode,
+      ).toBe(200);
+      expect(
+        (await writeKeyed('/v1/track', { userId, event: 'Order Completed', timestamp: at(9), messageId: `late-t-${i}` })).statusCode,
+      ).toBe(200);
+      expect((await api('POST', '/api/v1/surveys/responses', { userId, kind: 'csat', score: 1, submittedAt: at(9) })).statusCode).toBe(201);
+      expect((await api('POST', '/api/v1/tickets', { userId, subject: 'Late', createdAt: at(9) })).statusCode).toBe(201);
+    }
+
+    // Each person's measure, worked out from what the test wrote.
+    const measure: Record<(typeof metrics)[number], (i: number) => number | null> = {
+      conversion: (i) => (i % 3 === 1 ? 1 : 0),
+      csat: (i) => (i % 2 === 0 ? ((i % 5) + 1 + 5) / 2 : null),
+      'tickets-per-account': (i) => i % 3,
+      retention: (i) => (i % 3 === 0 ? 0 : 1),
+    };
+    type Group = { enrolled: number; n: number; reached: number | null; rate: number | null; mean: number | null };
+    for (const metric of metrics) {
+      const response = await api('GET', `/api/v1/playbooks/renewal-${metric}/experiment`);
+      expect(response.statusCode, response.body).toBe(200);
+      const readout = response.json<{ kind: string; arms: Array<Group & { key: string; baselineN: number }>; holdout: Group }>();
+      const expected = (arm: string) => {
+        const members = people.map((p, i) => ({ p, i })).filter(({ p }) => armsOf.get(metric)!.get(p) === arm);
+        const values = members.map(({ i }) => measure[metric](i)).filter((v): v is number => v !== null);
+        const sum = values.reduce((a, v) => a + v, 0);
+        return { enrolled: members.length, n: values.length, sum };
+      };
+      for (const [arm, got] of [
+        ['call', readout.arms[0]!],
+        ['holdout', readout.holdout],
+      ] as const) {
+        const want = expected(arm);
+        expect(got.enrolled, `${metric} ${arm}`).toBe(want.enrolled);
+        expect(got.n, `${metric} ${arm}`).toBe(want.n);
+        if (readout.kind === 'proportion') expect(got.reached, `${metric} ${arm}`).toBe(want.sum);
+        else expect(got.mean!, `${metric} ${arm}`).toBeCloseTo(want.sum / want.n, 10);
+      }
+      expect(readout.kind).toBe(metric === 'csat' || metric === 'tickets-per-account' ? 'mean' : 'proportion');
+    }
   });
 });
