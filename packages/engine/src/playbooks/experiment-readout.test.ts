@@ -12,7 +12,7 @@ function seeded(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const bernoulli = (random: () => number, n: number, p: number) => Array.from({ length: n }, () => (random() < p ? 1 : 0));
+const bernoulli = (random: () => number, n: number, p: number): number[] => Array.from({ length: n }, () => (random() < p ? 1 : 0));
 // Box-Muller: standard normal draws from two uniforms.
 const normal = (random: () => number, n: number, mean: number, sd: number) =>
   Array.from({ length: n }, () => mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));

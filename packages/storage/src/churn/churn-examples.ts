@@ -9,6 +9,7 @@ export const churnHorizonDays = 90;
 /**
  * When an account churned: its `churned_at` trait, else when a cancelled `subscription_status`
  * or a churned `status` was written (the trait's time). NULL for an account that has not churned.
+ * An SQL expression over an account aliased `a`; playbook experiments' retention reads it too.
  */
 export const churnedByTraits = sql`coalesce(
   strata_timestamptz(a.traits -> 'churned_at'),

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ExperimentGoalMetric } from '@strata/core';
-import { churnedByTraits } from '../churn/churn-examples.js';
+import { churnedByTraits } from '../churn/index.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /**
