@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignArm, type PlaybookExperiment } from '@strata/core';
-import { BackgroundRuntime, SecretBox, type TaskServices } from '@strata/engine';
+import { BackgroundRuntime, checkExperimentGoalTask, SecretBox, type TaskServices } from '@strata/engine';
 import { findProfileId, workspaceScope } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
@@ -64,7 +64,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     await sleep(250);
   }
 }
-type Run = { userId: string; arm: string | null; status: string; steps: Array<{ type: string }> };
+type Run = { id: string; userId: string; arm: string | null; status: string; steps: Array<{ type: string }> };
 type Detail = { field: string };
 const fieldsOf = (body: string) => (JSON.parse(body) as { error: { details: Detail[] } }).error.details.map((d) => d.field);
 
@@ -297,5 +297,40 @@ describe('playbook experiments', { shuffle: false }, () => {
       }
       expect(readout.kind).toBe(metric === 'csat' || metric === 'tickets-per-account' ? 'mean' : 'proportion');
     }
+  });
+
+  it('checks a rule goal when its window ends, and a goal reached after the window does not count', { timeout: 300_000 }, async () => {
+    const saved = await api('PUT', '/api/v1/playbooks/upgrade-window', {
+      ...nudge,
+      name: 'Upgrade within a day',
+      experiment: { ...nudge.experiment, holdoutPercent: 0, goal: { rule: 'plan = "pro"', withinDays: 1 } },
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const base = offsetMs;
+    await identifyAll(['win-early', 'win-late'].map((userId) => ({ userId, traits: { plan: 'trial' } })));
+    const runs = await until('both runs', async () => {
+      const list = (await api('GET', '/api/v1/playbooks/upgrade-window/runs')).json<Run[]>();
+      return list.length === 2 ? list : undefined;
+    });
+    const idOf = (userId: string) => runs.find((r) => r.userId === userId)!.id;
+    // Inside the window, with no readout to see it: upgraded, then back to trial before anyone looks.
+    offsetMs = base + 0.5 * dayMs;
+    await identifyAll([{ userId: 'win-early', traits: { plan: 'pro' } }]);
+    // The end-of-window job, queued at enrolment for the window's end by the database's clock, is run
+    // here by hand on the test's clock: it sees the goal while it holds.
+    const context = { db: database.db, now, attempt: 1, maxAttempts: 25, lastAttempt: false, log: () => undefined, services };
+    await checkExperimentGoalTask.run({ workspaceId: ws.workspace.id, enrolmentId: idOf('win-early') }, context);
+    offsetMs = base + 2 * dayMs;
+    await identifyAll([
+      { userId: 'win-early', traits: { plan: 'trial' } },
+      { userId: 'win-late', traits: { plan: 'pro' } },
+    ]);
+    await checkExperimentGoalTask.run({ workspaceId: ws.workspace.id, enrolmentId: idOf('win-late') }, context);
+    const readout = (await api('GET', '/api/v1/playbooks/upgrade-window/experiment')).json<{
+      baseline: string;
+      arms: Array<{ key: string; enrolled: number; reached: number }>;
+    }>();
+    expect(readout.baseline).toBe('nudge');
+    expect(readout.arms).toMatchObject([{ key: 'nudge', enrolled: 2, reached: 1 }]);
   });
 });
