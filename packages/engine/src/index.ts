@@ -263,4 +263,18 @@ export {
   type PlaybookIssue,
   type PlaybookStepInput,
 } from './playbooks/index.js';
+export {
+  checkExperimentGoalTask,
+  defaultConversionEvent,
+  defaultGoalDays,
+  playbookExperimentReadout,
+  readExperiment,
+  type ArmReadout,
+  type ExperimentInput,
+  type ExperimentNumbers,
+  type ExperimentWarning,
+  type GroupNumbers,
+  type MeasuredGroup,
+  type PlaybookExperimentReadout,
+} from './playbooks/index.js';
 export { csvCell, exportColumns, exportPageSize, segmentMembersCsv, type ExportColumns } from './export/index.js';

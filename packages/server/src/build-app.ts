@@ -54,6 +54,7 @@ import {
   registerQuadrantRoutes,
 } from './routes/health/index.js';
 import { registerCsmTaskRoutes, registerPlaybookRoutes, registerPlaybookRunRoutes } from './routes/playbooks/index.js';
+import { registerPlaybookExperimentRoutes } from './routes/playbooks/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
 import {
@@ -244,6 +245,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSuggestionRoutes(scope, { auth });
       registerPlaybookRoutes(scope, { auth, secrets });
       registerPlaybookRunRoutes(scope, { auth });
+      registerPlaybookExperimentRoutes(scope, { auth });
       registerCsmTaskRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });

@@ -419,4 +419,13 @@ export {
   type StepRun,
   type StoredPlaybook,
 } from './playbooks/index.js';
+export {
+  listExperimentEnrolments,
+  listPlaybookVersions,
+  lockExperimentEnrolment,
+  markGoalReached,
+  measureEnrolments,
+  type EnrolmentOutcome,
+  type ExperimentEnrolment,
+} from './playbooks/index.js';
 export type { PlaybookEnrolmentStatus } from './schema.js';

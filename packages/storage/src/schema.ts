@@ -716,6 +716,10 @@ export interface Database {
     started_at: Timestamp;
     updated_at: Timestamp;
     finished_at: Timestamp | null;
+    /** The experiment arm assigned at enrolment (migration 0034); NULL without an experiment. */
+    arm: string | null;
+    /** When the experiment's goal rule was first seen to hold (migration 0034). */
+    goal_reached_at: Timestamp | null;
   };
   playbook_step_runs: {
     workspace_id: string;

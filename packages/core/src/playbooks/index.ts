@@ -1,5 +1,10 @@
 export {
+  experimentGoalMetrics,
   waitMilliseconds,
+  type ExperimentArm,
+  type ExperimentGoal,
+  type ExperimentGoalMetric,
+  type PlaybookExperiment,
   type Playbook,
   type PlaybookDefinition,
   type PlaybookStep,
@@ -9,3 +14,4 @@ export {
 } from './playbook-model.js';
 export { enterBranch, firstStep, stepAfter, stepAt, type StepPath } from './step-path.js';
 export { nextLocalTime } from './local-time.js';
+export { assignArm, assignmentBucket, holdoutArm, stepsOf } from './experiment-assignment.js';

@@ -42,6 +42,32 @@ export interface PlaybookDefinition {
   steps: PlaybookStep[];
   /** A person enrolls again only this many days after their last enrolment started; never again when absent. */
   reenrollAfterDays?: number | undefined;
+  /** An A/B test: each enrolment runs one arm's steps instead of `steps`, or none in the holdout. */
+  experiment?: PlaybookExperiment | undefined;
+}
+
+/** What an experiment measures, over the `withinDays` after each enrolment. */
+export type ExperimentGoal =
+  /** Reached when the rule holds for the person within the window. */
+  | { rule: StoredRule; withinDays: number }
+  /** A measure of the person's own data in the window; `event` names conversion's event. */
+  | { metric: ExperimentGoalMetric; withinDays: number; event?: string | undefined };
+
+export const experimentGoalMetrics = ['conversion', 'csat', 'retention', 'tickets-per-account'] as const;
+export type ExperimentGoalMetric = (typeof experimentGoalMetrics)[number];
+
+/** One arm: its share of the non-held-out people (weights sum to 100) and the steps it runs. */
+export interface ExperimentArm {
+  key: string;
+  weight: number;
+  steps: PlaybookStep[];
+}
+
+export interface PlaybookExperiment {
+  arms: ExperimentArm[];
+  /** The percentage of enrolments that run no steps and are measured as the baseline. */
+  holdoutPercent: number;
+  goal: ExperimentGoal;
 }
 
 /** A playbook with its key and current version. */

@@ -6,6 +6,7 @@ import {
   segmentMessageSchema,
   stepAfter,
   stepAt,
+  stepsOf,
   waitMilliseconds,
   zonesOf,
   type PlaybookDefinition,
@@ -104,7 +105,7 @@ async function peek(scope: WorkspaceScope, enrolmentId: string) {
     const enrolment = await lockEnrolment(tx, enrolmentId);
     if (enrolment?.status !== 'active' || enrolment.nextStep === null) return undefined;
     const definition = await findPlaybookVersion(tx, enrolment.playbookKey, enrolment.version);
-    const step = definition && stepAt(definition.steps, enrolment.nextStep);
+    const step = definition && stepAt(stepsOf(definition, enrolment.arm), enrolment.nextStep);
     return step ? { enrolment, step } : undefined;
   });
 }
@@ -119,7 +120,9 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
     return { kind: 'ended' };
   }
   const definition = await findPlaybookVersion(tx, enrolment.playbookKey, enrolment.version);
-  const step = definition && stepAt(definition.steps, path);
+  // An experiment's enrolment runs its arm's steps; paths are within them.
+  const steps = definition ? stepsOf(definition, enrolment.arm) : [];
+  const step = definition && stepAt(steps, path);
   if (!definition || !step) throw new Error(`playbook ${enrolment.playbookKey} version ${enrolment.version} has no step ${path}`);
   const done = (outcome: string, detail?: unknown) =>
     recordStepRun(tx, { enrolmentId, stepPath: path, stepType: step.type, outcome, detail });
@@ -131,7 +134,7 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
     );
     return next === undefined ? { kind: 'ended' } : { kind: 'next' };
   };
-  const after = () => stepAfter(definition.steps, path);
+  const after = () => stepAfter(steps, path);
 
   switch (step.type) {
     case 'wait': {
@@ -146,7 +149,7 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
     case 'branch': {
       const holds = await ruleHolds(tx, enrolment, step.if.rule);
       await done(holds ? 'then' : 'else');
-      return moveTo(enterBranch(definition.steps, path, holds ? 'then' : 'else'));
+      return moveTo(enterBranch(steps, path, holds ? 'then' : 'else'));
     }
     case 'exit-when': {
       const holds = await ruleHolds(tx, enrolment, step.if.rule);

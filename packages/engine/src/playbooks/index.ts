@@ -7,3 +7,14 @@ export {
   type PlaybookStepInput,
 } from './playbook-checking.js';
 export { playbookEnrolments } from './segment-enrolments.js';
+export { checkExperimentGoalTask, recordReachedGoals } from './experiment-goal.js';
+export { defaultGoalDays, type ExperimentInput } from './experiment-checking.js';
+export {
+  readExperiment,
+  type ArmReadout,
+  type ExperimentNumbers,
+  type ExperimentWarning,
+  type GroupNumbers,
+  type MeasuredGroup,
+} from './experiment-readout.js';
+export { defaultConversionEvent, playbookExperimentReadout, type PlaybookExperimentReadout } from './playbook-experiment.js';

@@ -8,6 +8,7 @@ import {
 } from '@strata/core';
 import { listSegments, loadFieldSchema, type WorkspaceScope } from '@strata/storage';
 import { generateWebhookSecret, webhookSecretProblem, webhookUrlProblem } from '../webhooks/index.js';
+import { checkedExperiment, type ExperimentInput } from './experiment-checking.js';
 
 /** A step as a client writes it: rules (`if`) are text. */
 export type PlaybookStepInput =
@@ -25,6 +26,8 @@ export interface PlaybookInput {
   filter?: string | undefined;
   steps: PlaybookStepInput[];
   reenrollAfterDays?: number | undefined;
+  /** Arms that run instead of `steps`, a holdout and a goal (experiment-checking.ts). */
+  experiment?: ExperimentInput | undefined;
 }
 
 /** A mistake in a playbook: the JSON path of the field at fault (`steps[2].if`) and how to fix it. */
@@ -69,7 +72,15 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
   const generatedSecrets: Record<string, string> = {};
   const checks: StepChecks = { rule, issue: (field, message) => issues.push({ field, message }), secrets, generatedSecrets };
   const steps = checkedSteps(input.steps, 'steps', checks);
-  if (issues.length > 0 || !steps) return { ok: false, issues };
+  const experiment =
+    input.experiment &&
+    checkedExperiment(input.experiment, { rule, issue: checks.issue, steps: (list, path) => checkedSteps(list, path, checks) });
+  if (input.experiment && input.steps.length > 0)
+    checks.issue(
+      'steps',
+      "with an experiment each enrolment runs its arm's steps instead: move these into experiment.arms and leave steps []",
+    );
+  if (issues.length > 0 || !steps || (input.experiment && !experiment)) return { ok: false, issues };
   return {
     ok: true,
     definition: {
@@ -79,6 +90,7 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
       ...(filter ? { filter } : {}),
       steps,
       ...(input.reenrollAfterDays !== undefined ? { reenrollAfterDays: input.reenrollAfterDays } : {}),
+      ...(experiment ? { experiment } : {}),
     },
     generatedSecrets,
   };

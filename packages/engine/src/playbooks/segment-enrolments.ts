@@ -1,4 +1,4 @@
-import { evaluateRule, firstStep } from '@strata/core';
+import { assignArm, evaluateRule, firstStep, stepsOf } from '@strata/core';
 import {
   enrollPerson,
   listAccountPeopleIds,
@@ -11,6 +11,7 @@ import {
 import type { Subscriber } from '../changes/index.js';
 import { workspaceTimezone } from '../health/index.js';
 import { scheduleEnrolment } from './advance-enrolment.js';
+import { scheduleGoalCheck } from './experiment-goal.js';
 
 const triggerOf = (change: LoggedSegmentChange) => (change.kind === 'enter' ? 'segment-entered' : 'segment-exited');
 
@@ -52,12 +53,16 @@ async function enroll(scope: WorkspaceScope, playbook: StoredPlaybook, personId:
     at: change.at.toISOString(),
     ...(change.target === 'account' ? { groupId: change.id } : {}),
   };
+  // The arm is drawn here and stored with the enrolment: it is the one the person runs, whatever changes later.
+  const arm = playbook.experiment ? assignArm(playbook.key, playbook.version, personId, playbook.experiment) : null;
   const enrolmentId = await enrollPerson(
     scope,
-    { playbookKey: playbook.key, version: playbook.version, personId, cause, firstStep: firstStep(playbook.steps) ?? null },
+    { playbookKey: playbook.key, version: playbook.version, personId, cause, firstStep: firstStep(stepsOf(playbook, arm)) ?? null, arm },
     playbook.reenrollAfterDays,
   );
-  if (enrolmentId !== undefined) await scheduleEnrolment(scope, enrolmentId);
+  if (enrolmentId === undefined) return;
+  await scheduleEnrolment(scope, enrolmentId);
+  if (playbook.experiment) await scheduleGoalCheck(scope, enrolmentId, playbook.experiment);
 }
 
 function triggeredBy(playbook: StoredPlaybook, change: LoggedSegmentChange): boolean {

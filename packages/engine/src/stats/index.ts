@@ -9,3 +9,11 @@ export {
   type ProportionComparison,
   type Sample,
 } from './tests.js';
+export {
+  checkSampleRatio,
+  meanDetectableEffect,
+  proportionDetectableEffect,
+  sampleRatioAlpha,
+  sizePerGroupToDetect,
+  type SampleRatioCheck,
+} from './experiment-checks.js';

@@ -9,8 +9,9 @@ export const churnHorizonDays = 90;
 /**
  * When an account churned: its `churned_at` trait, else when a cancelled `subscription_status`
  * or a churned `status` was written (the trait's time). NULL for an account that has not churned.
+ * An SQL expression over an account aliased `a`; playbook experiments' retention reads it too.
  */
-const churnedByTraits = sql`coalesce(
+export const churnedByTraits = sql`coalesce(
   strata_timestamptz(a.traits -> 'churned_at'),
   CASE WHEN strata_text(a.traits -> 'subscription_status') IN ('canceled', 'cancelled') THEN strata_timestamptz(a.trait_times -> 'subscription_status' -> 0) END,
   CASE WHEN strata_text(a.traits -> 'status') IN ('churned', 'canceled', 'cancelled') THEN strata_timestamptz(a.trait_times -> 'status' -> 0) END)`;

@@ -1,5 +1,6 @@
 export { accountChurnFeatures, churnLabelTraits, traitChurnFeature, type ChurnFeature } from './churn-features.js';
 export {
+  churnedByTraits,
   churnHorizonDays,
   findEarliestAccountStart,
   listAccountFeatures,

@@ -14,6 +14,8 @@ export interface PlaybookEnrolment {
   startedAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+  /** The experiment arm the enrolment runs (`holdout`: none); null without an experiment. */
+  arm: string | null;
 }
 
 type Row = {
@@ -28,6 +30,7 @@ type Row = {
   started_at: Date;
   updated_at: Date;
   finished_at: Date | null;
+  arm: string | null;
 };
 const columns = [
   'enrolment_id',
@@ -41,6 +44,7 @@ const columns = [
   'started_at',
   'updated_at',
   'finished_at',
+  'arm',
 ] as const;
 const toEnrolment = (row: Row): PlaybookEnrolment => ({
   id: String(row.enrolment_id),
@@ -54,6 +58,7 @@ const toEnrolment = (row: Row): PlaybookEnrolment => ({
   startedAt: row.started_at,
   updatedAt: row.updated_at,
   finishedAt: row.finished_at,
+  arm: row.arm,
 });
 
 /**
@@ -64,7 +69,14 @@ const toEnrolment = (row: Row): PlaybookEnrolment => ({
  */
 export async function enrollPerson(
   scope: WorkspaceScope,
-  enrolment: { playbookKey: string; version: number; personId: string; cause: Record<string, unknown>; firstStep: string | null },
+  enrolment: {
+    playbookKey: string;
+    version: number;
+    personId: string;
+    cause: Record<string, unknown>;
+    firstStep: string | null;
+    arm?: string | null | undefined;
+  },
   reenrollAfterDays: number | undefined,
 ): Promise<string | undefined> {
   const { db, workspaceId } = scope;
@@ -103,6 +115,7 @@ export async function enrollPerson(
       started_at: now,
       updated_at: now,
       finished_at: enrolment.firstStep === null ? now : null,
+      arm: enrolment.arm ?? null,
     })
     .returning('enrolment_id')
     .executeTakeFirstOrThrow();

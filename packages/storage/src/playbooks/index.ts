@@ -4,3 +4,11 @@ export { listStepRuns, recordStepRun, type StepRun } from './step-runs.js';
 export { insertCsmTask, listCsmTasks, setCsmTaskStatus, type CsmTask } from './csm-tasks.js';
 export { countPlaybookActivity, type PlaybookCounts } from './playbook-counts.js';
 export { listAccountPeopleIds } from './account-people.js';
+export {
+  listExperimentEnrolments,
+  listPlaybookVersions,
+  lockExperimentEnrolment,
+  markGoalReached,
+  type ExperimentEnrolment,
+} from './experiment-enrolments.js';
+export { measureEnrolments, type EnrolmentOutcome } from './experiment-outcomes.js';

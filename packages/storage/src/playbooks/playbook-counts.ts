@@ -6,11 +6,14 @@ import { forEachWorkspace } from '../workspace-scope.js';
 export interface PlaybookCounts {
   runs: Record<PlaybookEnrolmentStatus, number>;
   steps: Array<{ type: string; outcome: string; count: number }>;
+  /** Experiment enrolments by arm key (`holdout` among them); arms of the same key in different playbooks add up. */
+  arms: Array<{ arm: string; count: number }>;
 }
 
 export async function countPlaybookActivity(db: Kysely<Database>): Promise<PlaybookCounts> {
   const runs: Record<PlaybookEnrolmentStatus, number> = { active: 0, completed: 0, exited: 0, stopped: 0, failed: 0 };
   const steps = new Map<string, { type: string; outcome: string; count: number }>();
+  const arms = new Map<string, number>();
   await forEachWorkspace(
     db,
     () => new Date(0),
@@ -27,7 +30,15 @@ export async function countPlaybookActivity(db: Kysely<Database>): Promise<Playb
         counted.count += row.n;
         steps.set(key, counted);
       }
+      const byArm = await sql<{ arm: string; n: number }>`
+        SELECT arm, count(*)::int AS n FROM playbook_enrolments WHERE workspace_id = ${workspaceId} AND arm IS NOT NULL
+        GROUP BY arm`.execute(scoped);
+      for (const row of byArm.rows) arms.set(row.arm, (arms.get(row.arm) ?? 0) + row.n);
     },
   );
-  return { runs, steps: [...steps.values()].sort((a, b) => a.type.localeCompare(b.type) || a.outcome.localeCompare(b.outcome)) };
+  return {
+    runs,
+    steps: [...steps.values()].sort((a, b) => a.type.localeCompare(b.type) || a.outcome.localeCompare(b.outcome)),
+    arms: [...arms].sort(([a], [b]) => a.localeCompare(b)).map(([arm, count]) => ({ arm, count })),
+  };
 }

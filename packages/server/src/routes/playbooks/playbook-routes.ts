@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkPlaybook, type PlaybookStepInput, type SecretBox } from '@strata/engine';
-import type { PlaybookStep } from '@strata/core';
+import type { PlaybookExperiment, PlaybookStep } from '@strata/core';
 import {
   deletePlaybook,
   findPlaybook,
@@ -46,8 +46,23 @@ export const playbookView = (playbook: StoredPlaybook, shownSecrets: Record<stri
   filter: playbook.filter?.text ?? null,
   steps: playbook.steps.map((step, i) => stepView(step, `steps[${i}]`, shownSecrets)),
   reenrollAfterDays: playbook.reenrollAfterDays ?? null,
+  experiment: playbook.experiment ? experimentView(playbook.experiment, shownSecrets) : null,
   updatedAt: playbook.updatedAt.toISOString(),
 });
+
+/** An experiment as a client wrote it: the goal rule as text, each arm's steps as the playbook's are shown. */
+function experimentView(experiment: PlaybookExperiment, shown: Record<string, string>) {
+  const { goal } = experiment;
+  return {
+    arms: experiment.arms.map((arm, a) => ({
+      key: arm.key,
+      weight: arm.weight,
+      steps: arm.steps.map((step, i) => stepView(step, `experiment.arms[${a}].steps[${i}]`, shown)),
+    })),
+    holdoutPercent: experiment.holdoutPercent,
+    goal: 'rule' in goal ? { rule: goal.rule.text, withinDays: goal.withinDays } : goal,
+  };
+}
 
 export const noPlaybook = (key: string) => new AppError('NOT_FOUND', `no playbook "${key}": list them with GET /api/v1/playbooks`);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { experimentGoalMetrics } from '@strata/core';
 import type { PlaybookStepInput } from '@strata/engine';
 /** Keys of playbooks and the segments they name, as the tables check them. */
 const key = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and "-", at most 64, starting with a letter or digit');
@@ -64,6 +65,43 @@ export const playbookStep: z.ZodType<PlaybookStepInput> = z.lazy(() =>
 // Recursive: the OpenAPI document can only refer to it by name, as a component.
 z.globalRegistry.add(playbookStep, { id: 'PlaybookStep' });
 
+const armKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lowercase letters, digits and "-", at most 32, starting with a letter or digit');
+const withinDays = z.number().int().min(1).max(365).optional().describe('the goal window after each enrolment, in days; 30 when left out');
+const experiment = z
+  .strictObject({
+    arms: z
+      .array(
+        z.strictObject({
+          key: armKey,
+          weight: z.number().positive().max(100).describe("the arm's percentage of the people not held out; the arms' weights sum to 100"),
+          steps: z.array(playbookStep).max(50).describe("what this arm's enrolments run, instead of the playbook's steps"),
+        }),
+      )
+      .min(1, 'give at least one arm')
+      .max(10),
+    holdoutPercent: z
+      .number()
+      .min(0)
+      .max(50)
+      .describe('the percentage of enrolments held out: no steps, measured as the baseline (0 to 50)'),
+    goal: z.union([
+      z.strictObject({ rule: ruleText.describe('a rule about the person; reached when it holds within the window'), withinDays }),
+      z.strictObject({
+        metric: z.enum(experimentGoalMetrics),
+        withinDays,
+        event: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('conversion: the event that counts as converting; "Order Completed" by default'),
+      }),
+    ]),
+  })
+  .describe('an A/B test: each enrolment is assigned an arm (or the holdout) by a hash of playbook, version and person');
+
 export const playbookBody = z
   .strictObject({
     name: z.string().min(1).max(200),
@@ -78,8 +116,9 @@ export const playbookBody = z
       .max(3_650)
       .optional()
       .describe('enroll a person again this many days after their last enrolment started; once only when absent'),
+    experiment: experiment.optional(),
   })
-  .refine((p) => p.steps.length > 0, { message: 'give at least one step', path: ['steps'] });
+  .refine((p) => p.steps.length > 0 || p.experiment !== undefined, { message: 'give at least one step', path: ['steps'] });
 
 export const playbookSchema = z.object({
   key: z.string(),
@@ -90,6 +129,7 @@ export const playbookSchema = z.object({
   filter: z.string().nullable(),
   steps: z.array(playbookStep).describe('rules (`if`) in their canonical text'),
   reenrollAfterDays: z.number().nullable(),
+  experiment: experiment.nullable(),
   updatedAt: z.string(),
 });
 
@@ -113,6 +153,7 @@ export const runSchema = z.object({
   cause: z.record(z.string(), z.unknown()),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  arm: z.string().nullable().describe('the experiment arm the run was assigned (`holdout`: no steps); null without an experiment'),
   steps: z.array(stepRunSchema),
 });
 

@@ -38,6 +38,7 @@ async function runsOf(scope: WorkspaceScope, filter: EnrolmentFilter): Promise<R
     cause: e.cause,
     startedAt: e.startedAt.toISOString(),
     finishedAt: e.finishedAt?.toISOString() ?? null,
+    arm: e.arm,
     steps: steps
       .filter((s) => s.enrolmentId === e.id)
       .map((s) => ({ path: s.stepPath, type: s.stepType, outcome: s.outcome, detail: s.detail, at: s.at.toISOString() })),

@@ -76,6 +76,9 @@ export function registerMetricsRoute(
       '# HELP strata_playbook_steps_total Playbook steps run, by step type and outcome, all workspaces.',
       '# TYPE strata_playbook_steps_total counter',
       ...playbooks.steps.map((s) => `strata_playbook_steps_total{type="${s.type}",outcome="${s.outcome}"} ${s.count}`),
+      '# HELP strata_playbook_experiment_runs Playbook runs in an experiment, by arm key (holdout included), all workspaces.',
+      '# TYPE strata_playbook_experiment_runs gauge',
+      ...playbooks.arms.map((a) => `strata_playbook_experiment_runs{arm="${a.arm}"} ${a.count}`),
     ];
     if (engine?.lastSweep) {
       lines.push(
