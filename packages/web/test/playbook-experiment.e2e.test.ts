@@ -83,7 +83,7 @@ describe('the experiment readout', () => {
       name: 'Upgrade test',
       enabled: true,
       trigger: { on: 'segment-entered', segment: 'trialists' },
-      steps: [{ type: 'set-trait', trait: 'nudged', value: true }],
+      steps: [],
       experiment: {
         holdoutPercent: 20,
         arms: [

@@ -99,7 +99,7 @@ export function ExperimentReadout({ playbookKey }: { playbookKey: string }) {
               <ul aria-label="Experiment warnings">
                 {data.warnings.map((w, i) => (
                   <li key={i}>
-                    <Text size="sm" c="orange.9">
+                    <Text size="sm" fw={500}>
                       {inWords(w)}
                     </Text>
                   </li>

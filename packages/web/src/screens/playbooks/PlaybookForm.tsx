@@ -79,12 +79,13 @@ export function PlaybookForm({ initial, existing }: { initial: PlaybookDraft; ex
               />
             </Section>
             <Section title="Steps">
-              {draft.experiment && (
+              {draft.experiment ? (
                 <Text size="sm" c="gray.7">
-                  With an experiment, each arm&apos;s steps run instead of these.
+                  With an experiment, each enrolment runs its arm&apos;s steps: edit them under Experiment.
                 </Text>
+              ) : (
+                <StepList path="steps" name="Steps" steps={draft.steps} onChange={(steps) => update({ steps })} />
               )}
-              <StepList path="steps" name="Steps" steps={draft.steps} onChange={(steps) => update({ steps })} />
             </Section>
             <Section title="Guards">
               <GuardFields guards={draft} onChange={update} />
@@ -93,7 +94,14 @@ export function PlaybookForm({ initial, existing }: { initial: PlaybookDraft; ex
               <Checkbox
                 label="Run this playbook as an experiment (arms and a holdout)"
                 checked={draft.experiment !== undefined}
-                onChange={(e) => update({ experiment: e.currentTarget.checked ? newExperiment(draft.steps) : undefined })}
+                onChange={(e) =>
+                  // The steps move into arm a and back, so turning the experiment on and off loses nothing.
+                  update(
+                    e.currentTarget.checked
+                      ? { experiment: newExperiment(draft.steps), steps: [] }
+                      : { experiment: undefined, steps: draft.experiment?.arms[0]?.steps ?? [] },
+                  )
+                }
               />
               {draft.experiment && <ExperimentFields experiment={draft.experiment} onChange={(experiment) => update({ experiment })} />}
             </Section>

@@ -68,7 +68,7 @@ export function bodyOf(draft: PlaybookDraft): PlainObject {
     enabled: draft.enabled,
     trigger: draft.trigger,
     ...(trimmedFilter ? { filter: trimmedFilter } : {}),
-    steps: draft.steps,
+    steps: draft.experiment ? [] : draft.steps,
     ...(draft.reenrollAfterDays !== undefined ? { reenrollAfterDays: draft.reenrollAfterDays } : {}),
     ...(draft.frequencyCap ? { frequencyCap: draft.frequencyCap } : {}),
     ...(draft.quietHours ? { quietHours: draft.quietHours } : {}),
