@@ -92,6 +92,8 @@ export interface Database {
     received_at: Timestamp;
     sent_at: Timestamp | null;
     future: Generated<boolean>;
+    /** The writing transaction (migration 0033), for readers after a cursor; NULL for events stored before it. */
+    txid: Generated<string | null>;
   };
   /** Per person and event name, kept by a trigger on `events` (migration 0017). */
   event_summaries: {
@@ -739,6 +741,21 @@ export interface Database {
     status: 'open' | 'done';
     created_at: Timestamp;
     completed_at: Timestamp | null;
+  };
+  /** A ticket becoming solved, logged by a trigger on `tickets` (migration 0033). */
+  ticket_solutions: {
+    workspace_id: string;
+    change_id: Generated<number>;
+    ticket_id: string;
+    person_id: string | null;
+    at: Timestamp;
+    txid: Generated<string>;
+  };
+  /** The last cron time a schedule playbook enrolled at (migration 0033). */
+  playbook_schedule_ticks: {
+    workspace_id: string;
+    playbook_key: string;
+    last_tick_at: Timestamp;
   };
 }
 

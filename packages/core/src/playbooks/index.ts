@@ -1,10 +1,13 @@
 export {
+  triggerSegment,
   waitMilliseconds,
+  type EventPropertyValue,
   type Playbook,
   type PlaybookDefinition,
   type PlaybookStep,
   type PlaybookStepType,
   type PlaybookTrigger,
+  type PlaybookTriggerKind,
   type StoredRule,
 } from './playbook-model.js';
 export { enterBranch, firstStep, stepAfter, stepAt, type StepPath } from './step-path.js';

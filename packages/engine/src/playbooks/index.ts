@@ -7,3 +7,5 @@ export {
   type PlaybookStepInput,
 } from './playbook-checking.js';
 export { playbookEnrolments } from './segment-enrolments.js';
+export { pollPlaybookTriggers, playbookTriggersTask, type TriggerPass } from './playbook-triggers-task.js';
+export { cronProblem, latestCronTime } from './schedule-enrolments.js';

@@ -62,5 +62,7 @@ async function enroll(scope: WorkspaceScope, playbook: StoredPlaybook, personId:
 
 function triggeredBy(playbook: StoredPlaybook, change: LoggedSegmentChange): boolean {
   // A playbook hears changes from its creation on, not the history before it.
-  return playbook.trigger.on === triggerOf(change) && playbook.trigger.segment === change.segmentKey && change.at >= playbook.createdAt;
+  const { trigger } = playbook;
+  if (trigger.on !== 'segment-entered' && trigger.on !== 'segment-exited') return false;
+  return trigger.on === triggerOf(change) && trigger.segment === change.segmentKey && change.at >= playbook.createdAt;
 }

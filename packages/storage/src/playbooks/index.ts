@@ -4,3 +4,7 @@ export { listStepRuns, recordStepRun, type StepRun } from './step-runs.js';
 export { insertCsmTask, listCsmTasks, setCsmTaskStatus, type CsmTask } from './csm-tasks.js';
 export { countPlaybookActivity, type PlaybookCounts } from './playbook-counts.js';
 export { listAccountPeopleIds } from './account-people.js';
+export { readTrackedEventsAfter, type TriggeringEvent } from './tracked-events-after.js';
+export { readTicketSolutionsAfter, type TicketSolution } from './ticket-solutions-after.js';
+export { findScheduleTick, saveScheduleTick } from './schedule-ticks.js';
+export { listSegmentMemberIds } from './segment-member-ids.js';

@@ -1,0 +1,63 @@
+import { sql, type Kysely } from 'kysely';
+import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
+
+/**
+ * What playbook triggers beyond segment changes read, each after a cursor kept in
+ * `change_cursors`, off the path that writes them:
+ * - `events.txid`: the writing transaction, so a reader after a cursor never misses an event that
+ *   commits late (as `segment_changes`). The default is set after the column is added, so existing
+ *   rows keep NULL (never read: triggers hear events from their creation on) and no partition is
+ *   rewritten.
+ * - `ticket_solutions`: a log row each time a ticket becomes solved, written by a trigger on
+ *   `tickets`, so every path that solves a ticket (API, help-desk sync, imports) is heard.
+ * - `playbook_schedule_ticks`: the last cron time a schedule playbook enrolled at, so a missed tick
+ *   after downtime runs once.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    ALTER TABLE events ADD COLUMN txid xid8;
+    ALTER TABLE events ALTER COLUMN txid SET DEFAULT pg_current_xact_id();
+    CREATE INDEX events_txid ON events (workspace_id, txid, event_id) WHERE txid IS NOT NULL;
+
+    CREATE TABLE ticket_solutions (
+      workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
+      change_id bigserial NOT NULL,
+      ticket_id uuid NOT NULL,
+      person_id uuid,
+      at timestamptz NOT NULL,
+      txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      PRIMARY KEY (workspace_id, change_id)
+    );
+    CREATE INDEX ticket_solutions_log ON ticket_solutions (workspace_id, txid, change_id);
+    CREATE FUNCTION strata_log_ticket_solution() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.status = 'solved' AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'solved') THEN
+        INSERT INTO ticket_solutions (workspace_id, ticket_id, person_id, at)
+        VALUES (NEW.workspace_id, NEW.ticket_id, NEW.person_id, coalesce(NEW.solved_at, now()));
+      END IF;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER tickets_log_solution AFTER INSERT OR UPDATE OF status ON tickets
+      FOR EACH ROW EXECUTE FUNCTION strata_log_ticket_solution();
+
+    CREATE TABLE playbook_schedule_ticks (
+      workspace_id uuid NOT NULL,
+      playbook_key text NOT NULL,
+      last_tick_at timestamptz NOT NULL,
+      PRIMARY KEY (workspace_id, playbook_key),
+      FOREIGN KEY (workspace_id, playbook_key) REFERENCES playbooks (workspace_id, playbook_key) ON DELETE CASCADE
+    )
+  `.execute(db);
+  await enableWorkspaceRowLevelSecurity(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    DROP TABLE playbook_schedule_ticks;
+    DROP TRIGGER tickets_log_solution ON tickets;
+    DROP FUNCTION strata_log_ticket_solution();
+    DROP TABLE ticket_solutions;
+    DROP INDEX events_txid;
+    ALTER TABLE events DROP COLUMN txid
+  `.execute(db);
+}
