@@ -22,6 +22,7 @@ import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.
 import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes, registerIngestionSettingsRoutes } from './routes/ingestion/index.js';
+import { registerInAppRoutes, registerInAppSettingsRoutes } from './routes/in-app/index.js';
 import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerChurnRoutes } from './routes/churn/index.js';
 import {
@@ -198,6 +199,10 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   });
   const secrets = () => services?.secrets;
   await app.register((scope, _options, done) => {
+    registerInAppRoutes(scope, { db, keys: keyResolver, now, secrets });
+    done();
+  });
+  await app.register((scope, _options, done) => {
     registerWebhookRoutes(scope, { db, now, secrets });
     done();
   });
@@ -243,6 +248,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerAnalyticsSettingsRoutes(scope, { auth });
       registerSuggestionRoutes(scope, { auth });
       registerPlaybookRoutes(scope, { auth, secrets });
+      registerInAppSettingsRoutes(scope, { auth, secrets });
       registerPlaybookRunRoutes(scope, { auth });
       registerCsmTaskRoutes(scope, { auth });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });

@@ -427,3 +427,4 @@ export {
   type StoredPlaybook,
 } from './playbooks/index.js';
 export type { PlaybookEnrolmentStatus } from './schema.js';
+export * from './in-app/index.js';

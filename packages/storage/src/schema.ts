@@ -751,6 +751,29 @@ export interface Database {
     at: Timestamp;
     txid: Generated<string>;
   };
+  /** A message an in-app step left for a person (migration 0033); one per run and step. */
+  in_app_messages: {
+    workspace_id: string;
+    message_id: Generated<string>;
+    person_id: string;
+    enrolment_id: string;
+    step_path: string;
+    playbook_key: string;
+    title: string;
+    body: string;
+    cta: Json<{ label: string; url: string }> | null;
+    status: Generated<'pending' | 'seen' | 'dismissed'>;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    seen_at: Timestamp | null;
+    dismissed_at: Timestamp | null;
+  };
+  /** The workspace's in-app identity-verification secret, sealed (migration 0033). */
+  in_app_secrets: {
+    workspace_id: string;
+    secret_ciphertext: Buffer;
+    rotated_at: Timestamp;
+  };
   /** The last cron time a schedule playbook enrolled at (migration 0033). */
   playbook_schedule_ticks: {
     workspace_id: string;

@@ -48,7 +48,15 @@ export type PlaybookStep =
       until?: string | undefined;
     }
   | { type: 'branch'; if: StoredRule; then: PlaybookStep[]; else: PlaybookStep[] }
-  | { type: 'exit-when'; if: StoredRule };
+  | { type: 'exit-when'; if: StoredRule }
+  /** Leaves a message for the product to show the person (`GET /v1/in-app`), until dismissed or `expiresInDays` (30). */
+  | {
+      type: 'in-app';
+      title: string;
+      body: string;
+      cta?: { label: string; url: string } | undefined;
+      expiresInDays?: number | undefined;
+    };
 
 export type PlaybookStepType = PlaybookStep['type'];
 

@@ -27,6 +27,7 @@ import {
 import { workspaceTimezone } from '../health/index.js';
 import { ingestMessages } from '../ingestion/index.js';
 import { enqueue, type Task, type TaskServices } from '../jobs/index.js';
+import { storeInAppMessage } from './in-app-step.js';
 import { postPlaybookWebhook } from './playbook-webhook.js';
 
 /** Attempts before an enrolment is dead-lettered (`failed`, listed in its runs, retryable): about 45 minutes of backoff. */
@@ -164,6 +165,9 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
       return moveTo(after());
     case 'webhook':
       await done(outside?.outcome ?? 'delivered', outside?.detail);
+      return moveTo(after());
+    case 'in-app':
+      if (await done('stored')) await storeInAppMessage(tx, enrolment, path, step);
       return moveTo(after());
     default:
       return assertNever(step, definition);

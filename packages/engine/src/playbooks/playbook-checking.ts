@@ -8,6 +8,7 @@ import {
 } from '@strata/core';
 import { listSegments, loadFieldSchema, type WorkspaceScope } from '@strata/storage';
 import { generateWebhookSecret, webhookSecretProblem, webhookUrlProblem } from '../webhooks/index.js';
+import { checkedInApp } from './in-app-step.js';
 import { triggerIssues } from './trigger-checking.js';
 
 /** A step as a client writes it: rules (`if`) are text. */
@@ -107,6 +108,8 @@ function checkedStep(step: PlaybookStepInput, at: string, checks: StepChecks): P
       const condition = rule(step.if, `${at}.if`);
       return condition && { type: 'exit-when', if: condition };
     }
+    case 'in-app':
+      return checkedInApp(step, at, checks);
     case 'set-trait':
     case 'task':
     case 'wait':

@@ -12,6 +12,10 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  *   `tickets`, so every path that solves a ticket (API, help-desk sync, imports) is heard.
  * - `playbook_schedule_ticks`: the last cron time a schedule playbook enrolled at, so a missed tick
  *   after downtime runs once.
+ *
+ * And what in-app steps leave for the product to show: `in_app_messages`, one per run and step
+ * (the step's idempotency key), and `in_app_secrets`, the workspace's identity-verification secret,
+ * sealed like integration secrets.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -46,6 +50,33 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_tick_at timestamptz NOT NULL,
       PRIMARY KEY (workspace_id, playbook_key),
       FOREIGN KEY (workspace_id, playbook_key) REFERENCES playbooks (workspace_id, playbook_key) ON DELETE CASCADE
+    );
+
+    CREATE TABLE in_app_messages (
+      workspace_id uuid NOT NULL,
+      message_id bigint GENERATED ALWAYS AS IDENTITY,
+      person_id uuid NOT NULL,
+      enrolment_id bigint NOT NULL,
+      step_path text NOT NULL,
+      playbook_key text NOT NULL,
+      title text NOT NULL,
+      body text NOT NULL,
+      cta jsonb,
+      status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'seen', 'dismissed')),
+      created_at timestamptz NOT NULL,
+      expires_at timestamptz NOT NULL,
+      seen_at timestamptz,
+      dismissed_at timestamptz,
+      PRIMARY KEY (workspace_id, message_id),
+      UNIQUE (workspace_id, enrolment_id, step_path),
+      FOREIGN KEY (workspace_id, enrolment_id) REFERENCES playbook_enrolments (workspace_id, enrolment_id) ON DELETE CASCADE,
+      FOREIGN KEY (workspace_id, person_id) REFERENCES people (workspace_id, person_id) ON DELETE CASCADE
+    );
+    CREATE INDEX in_app_messages_person ON in_app_messages (workspace_id, person_id, status, expires_at);
+    CREATE TABLE in_app_secrets (
+      workspace_id uuid PRIMARY KEY REFERENCES workspaces ON DELETE CASCADE,
+      secret_ciphertext bytea NOT NULL,
+      rotated_at timestamptz NOT NULL
     )
   `.execute(db);
   await enableWorkspaceRowLevelSecurity(db);
@@ -53,6 +84,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
+    DROP TABLE in_app_secrets, in_app_messages;
     DROP TABLE playbook_schedule_ticks;
     DROP TRIGGER tickets_log_solution ON tickets;
     DROP FUNCTION strata_log_ticket_solution();

@@ -30,6 +30,7 @@ function stepView(step: PlaybookStep, at: string, shown: Record<string, string>)
       return { type: 'branch', if: step.if.text, then: list(step.then, `${at}.then`), else: list(step.else, `${at}.else`) };
     case 'exit-when':
       return { type: 'exit-when', if: step.if.text };
+    case 'in-app':
     case 'set-trait':
     case 'task':
     case 'wait':

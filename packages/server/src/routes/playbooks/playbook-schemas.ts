@@ -67,6 +67,16 @@ const plainSteps = [
       .describe('a Standard Webhooks secret, whsec_ + base64; generated when left out and answered once, by the PUT that made it'),
   }),
   z.strictObject({ type: z.literal('exit-when'), if: ruleText.describe('a rule about the person; when it holds the enrolment ends') }),
+  z.strictObject({
+    type: z.literal('in-app'),
+    title: z.string().min(1).max(200),
+    body: z.string().min(1).max(5_000),
+    cta: z
+      .strictObject({ label: z.string().min(1).max(100), url: z.string().min(1).max(2_000).describe('an http(s) URL') })
+      .optional()
+      .describe('a call to action the product shows as a button'),
+    expiresInDays: z.number().int().min(1).max(365).optional().describe('the message is no longer shown after this; 30 by default'),
+  }),
 ] as const;
 
 /** A step of a playbook; `branch` holds two lists of steps. */
