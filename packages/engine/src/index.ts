@@ -29,6 +29,7 @@ export {
 } from './segments/index.js';
 export {
   checkSegmentRule,
+  changeManualMembers,
   createSegment,
   deleteSegment,
   ensurePredefinedSegments,

@@ -35,6 +35,7 @@ import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles
 import {
   registerSegmentActivityRoutes,
   registerSegmentExportRoutes,
+  registerManualMemberRoutes,
   registerSegmentMemberRoutes,
   registerSegmentRoutes,
   registerSegmentRuleRoutes,
@@ -222,6 +223,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
+      registerManualMemberRoutes(scope, { auth });
       registerSegmentActivityRoutes(scope, { auth, now });
       registerSegmentExportRoutes(scope, { auth });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });

@@ -448,6 +448,8 @@ export interface Database {
     description: Generated<string>;
     target: 'person' | 'account';
     predefined: Generated<boolean>;
+    /** Members set by hand, not by the rule (migration 0033). */
+    manual: Generated<boolean>;
     active_version: number | null;
     created_at: CreatedAt;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

@@ -49,6 +49,8 @@ export type PlaybookStep =
     }
   | { type: 'branch'; if: StoredRule; then: PlaybookStep[]; else: PlaybookStep[] }
   | { type: 'exit-when'; if: StoredRule }
+  /** Adds the person to (removes them from) a manual segment of people, as `POST /segments/{key}/members` does. */
+  | { type: 'add-to-segment' | 'remove-from-segment'; segment: string }
   /** Leaves a message for the product to show the person (`GET /v1/in-app`), until dismissed or `expiresInDays` (30). */
   | {
       type: 'in-app';

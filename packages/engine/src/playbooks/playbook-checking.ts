@@ -6,9 +6,10 @@ import {
   type PlaybookTrigger,
   type StoredRule,
 } from '@strata/core';
-import { listSegments, loadFieldSchema, type WorkspaceScope } from '@strata/storage';
+import { listSegments, loadFieldSchema, type SegmentDefinition, type WorkspaceScope } from '@strata/storage';
 import { generateWebhookSecret, webhookSecretProblem, webhookUrlProblem } from '../webhooks/index.js';
 import { checkedInApp } from './in-app-step.js';
+import { checkedSegmentStep } from './segment-steps.js';
 import { triggerIssues } from './trigger-checking.js';
 
 /** A step as a client writes it: rules (`if`) are text. */
@@ -48,6 +49,7 @@ interface StepChecks {
   issue: (field: string, message: string) => void;
   secrets: Sealer;
   generatedSecrets: Record<string, string>;
+  segments: readonly SegmentDefinition[];
 }
 
 /**
@@ -61,7 +63,7 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
   const rule = (text: string, field: string): StoredRule | undefined => checkedRule(text, field, schema, issues);
   const filter = input.filter === undefined ? undefined : rule(input.filter, 'filter');
   const generatedSecrets: Record<string, string> = {};
-  const checks: StepChecks = { rule, issue: (field, message) => issues.push({ field, message }), secrets, generatedSecrets };
+  const checks: StepChecks = { rule, issue: (field, message) => issues.push({ field, message }), secrets, generatedSecrets, segments };
   const steps = checkedSteps(input.steps, 'steps', checks);
   if (issues.length > 0 || !steps) return { ok: false, issues };
   return {
@@ -110,6 +112,9 @@ function checkedStep(step: PlaybookStepInput, at: string, checks: StepChecks): P
     }
     case 'in-app':
       return checkedInApp(step, at, checks);
+    case 'add-to-segment':
+    case 'remove-from-segment':
+      return checkedSegmentStep(step, at, checks);
     case 'set-trait':
     case 'task':
     case 'wait':

@@ -8,10 +8,13 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  *   commits late (as `segment_changes`). The default is set after the column is added, so existing
  *   rows keep NULL (never read: triggers hear events from their creation on) and no partition is
  *   rewritten.
- * - `ticket_solutions`: a log row each time a ticket becomes solved, written by a trigger on
+ * - `ticket_solutions`: a log row each time a ticket becomes solved (or closed unsolved), written by a trigger on
  *   `tickets`, so every path that solves a ticket (API, help-desk sync, imports) is heard.
  * - `playbook_schedule_ticks`: the last cron time a schedule playbook enrolled at, so a missed tick
  *   after downtime runs once.
+ *
+ * `segments.manual`: a segment whose members are set by hand (the API, playbook steps) rather
+ * than by its rule; live evaluation and recomputes leave it alone.
  *
  * And what in-app steps leave for the product to show: `in_app_messages`, one per run and step
  * (the step's idempotency key), and `in_app_secrets`, the workspace's identity-verification secret,
@@ -19,6 +22,7 @@ import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
+    ALTER TABLE segments ADD COLUMN manual boolean NOT NULL DEFAULT false;
     ALTER TABLE events ADD COLUMN txid xid8;
     ALTER TABLE events ALTER COLUMN txid SET DEFAULT pg_current_xact_id();
     CREATE INDEX events_txid ON events (workspace_id, txid, event_id) WHERE txid IS NOT NULL;
@@ -35,7 +39,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX ticket_solutions_log ON ticket_solutions (workspace_id, txid, change_id);
     CREATE FUNCTION strata_log_ticket_solution() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF NEW.status = 'solved' AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'solved') THEN
+      -- Closed counts when a ticket arrives closed without having been solved first (a sync that missed the step).
+      IF NEW.status IN ('solved', 'closed') AND (TG_OP = 'INSERT' OR OLD.status IS NULL OR OLD.status NOT IN ('solved', 'closed')) THEN
         INSERT INTO ticket_solutions (workspace_id, ticket_id, person_id, at)
         VALUES (NEW.workspace_id, NEW.ticket_id, NEW.person_id, coalesce(NEW.solved_at, now()));
       END IF;
@@ -90,6 +95,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     DROP FUNCTION strata_log_ticket_solution();
     DROP TABLE ticket_solutions;
     DROP INDEX events_txid;
-    ALTER TABLE events DROP COLUMN txid
+    ALTER TABLE events DROP COLUMN txid;
+    ALTER TABLE segments DROP COLUMN manual
   `.execute(db);
 }

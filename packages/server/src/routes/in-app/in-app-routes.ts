@@ -46,7 +46,6 @@ const messageSchema = z.object({
   expiresAt: z.string(),
   seenAt: z.string().nullable(),
 });
-const unauthorized = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /**
  * In-app messages as the product reads them, from its pages or its server: the write key (as
@@ -63,7 +62,8 @@ export function registerInAppRoutes(app: FastifyInstance, deps: InAppRouteDeps):
         summary: "A person's in-app messages to show (not dismissed, not expired), with the write key and their userHash",
         tags: ['in-app'],
         querystring: userQuery,
-        response: { 200: z.object({ messages: z.array(messageSchema) }), 401: unauthorized },
+        errors: [401],
+        response: { 200: z.object({ messages: z.array(messageSchema) }) },
       },
     },
     async (request, reply) => {
@@ -94,7 +94,8 @@ export function registerInAppRoutes(app: FastifyInstance, deps: InAppRouteDeps):
           tags: ['in-app'],
           params: z.object({ id: z.string().max(40) }),
           querystring: userQuery,
-          response: { 204: z.null(), 401: unauthorized },
+          errors: [401, 404],
+          response: { 204: z.null() },
         },
       },
       async (request, reply) => {
@@ -119,13 +120,17 @@ async function verifiedPerson(
   if (request.headers.origin !== undefined) admitBrowser(request, reply, key, (await readIngestionSettings(scope)).allowedOrigins);
   const header = request.headers['x-user-hash'];
   const given = query.userHash ?? (typeof header === 'string' ? header : undefined);
-  const identitySecret = await readInAppSecret(scope, requireSecrets(deps.secrets()));
-  if (given === undefined || identitySecret === undefined || !userHashMatches(identitySecret, query.userId, given))
+  if (given === undefined)
     throw new AppError(
       'UNAUTHORIZED',
-      given === undefined
-        ? 'send userHash (query) or X-User-Hash: the hex HMAC-SHA256 of the userId with the workspace in-app secret, computed by your server'
-        : 'userHash is not the HMAC-SHA256 of this userId with the workspace in-app secret (GET /api/v1/settings/in-app)',
+      'send userHash (query) or X-User-Hash: the hex HMAC-SHA256 of the userId with the workspace in-app secret, computed by your server',
+      { field: 'userHash' },
+    );
+  const identitySecret = await readInAppSecret(scope, requireSecrets(deps.secrets()));
+  if (identitySecret === undefined || !userHashMatches(identitySecret, query.userId, given))
+    throw new AppError(
+      'UNAUTHORIZED',
+      'userHash is not the HMAC-SHA256 of this userId with the workspace in-app secret (GET /api/v1/settings/in-app)',
       { field: 'userHash' },
     );
   return { scope, personId: await findProfileId(scope, 'person', query.userId) };

@@ -31,6 +31,8 @@ function stepView(step: PlaybookStep, at: string, shown: Record<string, string>)
     case 'exit-when':
       return { type: 'exit-when', if: step.if.text };
     case 'in-app':
+    case 'add-to-segment':
+    case 'remove-from-segment':
     case 'set-trait':
     case 'task':
     case 'wait':

@@ -68,6 +68,10 @@ const plainSteps = [
   }),
   z.strictObject({ type: z.literal('exit-when'), if: ruleText.describe('a rule about the person; when it holds the enrolment ends') }),
   z.strictObject({
+    type: z.enum(['add-to-segment', 'remove-from-segment']),
+    segment: key.describe('a manual segment of people, by key'),
+  }),
+  z.strictObject({
     type: z.literal('in-app'),
     title: z.string().min(1).max(200),
     body: z.string().min(1).max(5_000),
