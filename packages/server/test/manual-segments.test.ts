@@ -139,6 +139,16 @@ describe('manual segments', { shuffle: false }, () => {
     expect(await members('vip')).toEqual(['ada']);
     expect(await members('vip-pro')).toEqual(['ada']);
     expect((await api('DELETE', '/api/v1/segments/vip/members/nobody')).statusCode).toBe(404);
+    // Explain has no rule to read: membership as set, and who set it.
+    const explained = await api('GET', '/api/v1/segments/vip/explain?id=ada');
+    expect(explained.statusCode, explained.body).toBe(200);
+    expect(explained.json()).toMatchObject({
+      member: true,
+      conditions: [],
+      membership: { member: true },
+      history: [{ change: 'enter', cause: { kind: 'manual', by: 'api' } }],
+    });
+    expect((await api('GET', '/api/v1/segments/vip/explain?id=bob')).json()).toMatchObject({ member: false, membership: { member: false } });
     const changes = await api('GET', '/api/v1/segments/vip/changes');
     expect(changes.json<{ items: Array<{ id: string; change: string }> }>().items.at(-1)).toMatchObject({ id: 'bob', change: 'exit' });
   });

@@ -15,7 +15,7 @@ import {
 import { AppError } from '../../http/app-error.js';
 import { basicUser, bearerSecret, requireKeyPermission, type KeyResolver } from '../../http/authenticate.js';
 import { requireSecrets } from '../../http/secrets.js';
-import { admitBrowser } from '../ingestion/accept-messages.js';
+import { admitBrowser } from '../ingestion/index.js';
 import { readInAppSecret } from './in-app-secret.js';
 import { userHashMatches } from './user-hash.js';
 
