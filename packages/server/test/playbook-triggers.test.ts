@@ -246,11 +246,15 @@ describe('playbook triggers', { shuffle: false }, () => {
     expect(solved.statusCode, solved.body).toBe(200);
     const [run] = await pollUntilRuns('csat', 1);
     expect(run).toMatchObject({ userId: 'cy', cause: { trigger: 'ticket-solved', ticketId, externalId: 'T-9', subject: 'Export fails' } });
-    // Solved again without reopening is no new solution; reopened and solved again is one.
+    // Solved again without reopening, or closed after solved, is no new solution; reopened and solved again is one.
     expect((await api('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'solved' }, ws.writeKey)).statusCode).toBe(200);
+    expect((await api('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'closed' }, ws.writeKey)).statusCode).toBe(200);
     await finishRuns('csat');
     expect((await api('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'open' }, ws.writeKey)).statusCode).toBe(200);
     expect((await api('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'solved' }, ws.writeKey)).statusCode).toBe(200);
     expect(await pollUntilRuns('csat', 2)).toHaveLength(2);
+    // Two solutions in the log, not four: solving twice and closing added none.
+    const logged = await database.owner.selectFrom('ticket_solutions').select('change_id').where('ticket_id', '=', ticketId).execute();
+    expect(logged).toHaveLength(2);
   });
 });
