@@ -46,7 +46,11 @@ const userHash = (secret: string, userId: string) => createHmac('sha256', secret
 type Message = { id: string; title: string; body: string; cta: unknown; status: string; seenAt: string | null; expiresAt: string };
 async function inApp(userId: string, hash: string | undefined, headers: Record<string, string> = {}) {
   const query = new URLSearchParams({ userId, ...(hash === undefined ? {} : { userHash: hash }) });
-  return app.inject({ method: 'GET', url: `/v1/in-app?${query}`, headers: { authorization: basicAuth(ws.writeKey), ...headers } });
+  return app.inject({
+    method: 'GET',
+    url: `/v1/in-app?${query.toString()}`,
+    headers: { authorization: basicAuth(ws.writeKey), ...headers },
+  });
 }
 async function mark(id: string, what: 'seen' | 'dismissed', userId: string, hash: string) {
   return app.inject({
@@ -65,7 +69,11 @@ describe('in-app messages', { shuffle: false }, () => {
     expect(secret.length).toBeGreaterThanOrEqual(40);
     expect((await api('GET', '/api/v1/settings/in-app')).json()).toEqual({ identitySecret: secret });
     // A write key is no admin.
-    const asWriter = await app.inject({ method: 'GET', url: '/api/v1/settings/in-app', headers: { authorization: `Bearer ${ws.writeKey}` } });
+    const asWriter = await app.inject({
+      method: 'GET',
+      url: '/api/v1/settings/in-app',
+      headers: { authorization: `Bearer ${ws.writeKey}` },
+    });
     expect(asWriter.statusCode).toBe(403);
     // Stored sealed: the table never holds the secret's text.
     const stored = await database.owner.selectFrom('in_app_secrets').select('secret_ciphertext').execute();
@@ -91,7 +99,12 @@ describe('in-app messages', { shuffle: false }, () => {
       enabled: true,
       trigger: { on: 'event', event: 'limit-reached' },
       steps: [
-        { type: 'in-app', title: 'Upgrade to Pro', body: 'You reached 5 seats.', cta: { label: 'Upgrade', url: 'https://app.example.com/upgrade' } },
+        {
+          type: 'in-app',
+          title: 'Upgrade to Pro',
+          body: 'You reached 5 seats.',
+          cta: { label: 'Upgrade', url: 'https://app.example.com/upgrade' },
+        },
         { type: 'in-app', title: 'Tip of the day', body: 'Invite your team.', expiresInDays: 1 },
       ],
     });
@@ -125,7 +138,12 @@ describe('in-app messages', { shuffle: false }, () => {
     expect((await inApp('ada', undefined)).statusCode).toBe(401);
     expect((await inApp('ada', 'zz')).statusCode).toBe(401);
     expect(
-      (await app.inject({ url: `/v1/in-app?userId=ada&userHash=${userHash(secret, 'ada')}`, headers: { authorization: basicAuth('nope') } })).statusCode,
+      (
+        await app.inject({
+          url: `/v1/in-app?userId=ada&userHash=${userHash(secret, 'ada')}`,
+          headers: { authorization: basicAuth('nope') },
+        })
+      ).statusCode,
     ).toBe(401);
     // The hash may come as a header.
     expect((await inApp('ada', undefined, { 'x-user-hash': userHash(secret, 'ada') })).statusCode).toBe(200);

@@ -148,7 +148,10 @@ describe('manual segments', { shuffle: false }, () => {
       membership: { member: true },
       history: [{ change: 'enter', cause: { kind: 'manual', by: 'api' } }],
     });
-    expect((await api('GET', '/api/v1/segments/vip/explain?id=bob')).json()).toMatchObject({ member: false, membership: { member: false } });
+    expect((await api('GET', '/api/v1/segments/vip/explain?id=bob')).json()).toMatchObject({
+      member: false,
+      membership: { member: false },
+    });
     const changes = await api('GET', '/api/v1/segments/vip/changes');
     expect(changes.json<{ items: Array<{ id: string; change: string }> }>().items.at(-1)).toMatchObject({ id: 'bob', change: 'exit' });
   });

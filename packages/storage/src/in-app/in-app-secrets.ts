@@ -20,7 +20,9 @@ export async function saveInAppSecret(scope: WorkspaceScope, sealed: Buffer, opt
     .insertInto('in_app_secrets')
     .values({ workspace_id: scope.workspaceId, secret_ciphertext: sealed, rotated_at: now })
     .onConflict((oc) =>
-      options.ifAbsent ? oc.column('workspace_id').doNothing() : oc.column('workspace_id').doUpdateSet({ secret_ciphertext: sealed, rotated_at: now }),
+      options.ifAbsent
+        ? oc.column('workspace_id').doNothing()
+        : oc.column('workspace_id').doUpdateSet({ secret_ciphertext: sealed, rotated_at: now }),
     )
     .execute();
   return (await findInAppSecret(scope)) ?? sealed;

@@ -13,7 +13,10 @@ const secretResponse = z.object({
 });
 
 /** The in-app identity-verification secret: read by admins (made on first read), and rotated. */
-export function registerInAppSettingsRoutes(app: FastifyInstance, deps: { auth: Authenticated; secrets: () => SecretBox | undefined }): void {
+export function registerInAppSettingsRoutes(
+  app: FastifyInstance,
+  deps: { auth: Authenticated; secrets: () => SecretBox | undefined },
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
     '/settings/in-app',
