@@ -29,6 +29,7 @@ export {
 } from './segments/index.js';
 export {
   checkSegmentRule,
+  changeManualMembers,
   createSegment,
   deleteSegment,
   ensurePredefinedSegments,
@@ -256,8 +257,13 @@ export {
   advanceEnrolmentTask,
   checkPlaybook,
   enrolmentAttempts,
+  cronProblem,
+  latestCronTime,
   playbookEnrolments,
+  playbookTriggersTask,
+  pollPlaybookTriggers,
   scheduleEnrolment,
+  type TriggerPass,
   type CheckedPlaybook,
   type PlaybookInput,
   type PlaybookIssue,

@@ -22,6 +22,7 @@ import { defaultSessionPolicy, type SessionPolicy } from './http/session-cookie.
 import { documentObject, documentRoute } from './http/openapi-document.js';
 import { registerWebUi } from './http/web-ui.js';
 import { registerIngestionRoutes, registerIngestionSettingsRoutes } from './routes/ingestion/index.js';
+import { registerInAppRoutes, registerInAppSettingsRoutes } from './routes/in-app/index.js';
 import { registerKeyRoutes } from './routes/keys/index.js';
 import { registerChurnRoutes } from './routes/churn/index.js';
 import {
@@ -34,6 +35,7 @@ import { registerCustomerRoutes, registerProfileRoutes } from './routes/profiles
 import {
   registerSegmentActivityRoutes,
   registerSegmentExportRoutes,
+  registerManualMemberRoutes,
   registerSegmentMemberRoutes,
   registerSegmentRoutes,
   registerSegmentRuleRoutes,
@@ -199,6 +201,10 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
   });
   const secrets = () => services?.secrets;
   await app.register((scope, _options, done) => {
+    registerInAppRoutes(scope, { db, keys: keyResolver, now, secrets });
+    done();
+  });
+  await app.register((scope, _options, done) => {
     registerWebhookRoutes(scope, { db, now, secrets });
     done();
   });
@@ -218,6 +224,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerSegmentRuleRoutes(scope, { db, auth, now });
       registerSegmentRoutes(scope, { db, auth, now, engine: () => services?.engine });
       registerSegmentMemberRoutes(scope, { db, auth, now });
+      registerManualMemberRoutes(scope, { auth });
       registerSegmentActivityRoutes(scope, { auth, now });
       registerSegmentExportRoutes(scope, { auth });
       registerTicketRoutes(scope, { db, auth, now, suppressionKey: () => services?.secrets?.suppressionKey });
@@ -244,6 +251,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerAnalyticsSettingsRoutes(scope, { auth });
       registerSuggestionRoutes(scope, { auth });
       registerPlaybookRoutes(scope, { auth, secrets });
+      registerInAppSettingsRoutes(scope, { auth, secrets });
       registerPlaybookRunRoutes(scope, { auth });
       registerPlaybookExperimentRoutes(scope, { auth });
       registerCsmTaskRoutes(scope, { auth });

@@ -9,7 +9,9 @@ import {
   enrollPerson,
   findProfileId,
   insertCsmTask,
+  insertInAppMessage,
   insertWebhookMessages,
+  listPendingInAppMessages,
   moveEnrolment,
   revokeApiKey,
   workspaceScope,
@@ -57,6 +59,8 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   listFields: 'segments:read',
   previewSegmentRule: 'segments:read',
   createSegment: 'segments:write',
+  addSegmentMembers: 'segments:write',
+  removeSegmentMember: 'segments:write',
   listSegments: 'segments:read',
   getSegment: 'segments:read',
   listSegmentVersions: 'segments:read',
@@ -169,6 +173,11 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   getRetention: 'settings:read',
   setRetention: 'settings:write',
   getIngestionSettings: 'settings:read',
+  getInAppSettings: 'settings:write',
+  rotateInAppSecret: 'settings:write',
+  listInAppMessages: 'ingest',
+  markInAppMessageSeen: 'ingest',
+  dismissInAppMessage: 'ingest',
   setIngestionSettings: 'settings:write',
   listSlaPolicies: 'settings:read',
   getSlaPolicy: 'settings:read',
@@ -190,6 +199,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   putPlaybook: 'playbooks:write',
   deletePlaybook: 'playbooks:write',
   listPlaybookRuns: 'settings:read',
+  getPlaybookExperiment: 'settings:read',
   retryPlaybookRun: 'playbooks:write',
   listPersonPlaybooks: 'people:read',
   listTasks: 'tickets:read',
@@ -228,6 +238,12 @@ const upsertsInCallersWorkspace = new Set([
  */
 const namesakesInCallersWorkspace = new Set(['exportPerson', 'erasePerson']);
 
+/**
+ * Operations that also ask for the person's identity-verification hash (in-app messages): the
+ * matrix sends none, so a key that may ingest is still refused 401, whoever it belongs to.
+ */
+const identityVerified = new Set(['listInAppMessages', 'markInAppMessageSeen', 'dismissInAppMessage']);
+
 /** One of B's ids for a path parameter, by the collection it follows: `segments/{key}` and `webhooks/{key}` differ. */
 interface PathId {
   value: string;
@@ -255,6 +271,7 @@ interface Seeded {
     playbook: string;
     run: string;
     task: string;
+    inAppMessage: string;
   };
 }
 
@@ -414,7 +431,13 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
       name: `${marker} Playbook`,
       enabled: true,
       trigger: { on: 'segment-entered', segment: ids.segment },
-      steps: [{ type: 'task', title: `${marker} Task`, assignee: `csm-${tag}@members.example` }],
+      steps: [],
+      // An experiment of one arm, so that its readout is B's to read.
+      experiment: {
+        holdoutPercent: 0,
+        arms: [{ key: 'a', weight: 100, steps: [{ type: 'task', title: `${marker} Task`, assignee: `csm-${tag}@members.example` }] }],
+        goal: { rule: 'plan = "pro"', withinDays: 7 },
+      },
     }),
   );
   // A failed run and an open task, written as the runtime would: this app runs no workers.
@@ -422,7 +445,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   const personId = (await findProfileId(wsScope, 'person', ids.userId))!;
   const run = (await enrollPerson(
     wsScope,
-    { playbookKey: ids.playbook, version: 1, personId, cause: { note: marker }, firstStep: '0' },
+    { playbookKey: ids.playbook, version: 1, personId, cause: { note: marker }, firstStep: '0', arm: 'a' },
     undefined,
   ))!;
   await moveEnrolment(wsScope, run, { status: 'failed', nextStep: '0', error: `${marker} failure` });
@@ -435,6 +458,18 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     reason: `${marker} reason`,
     dueAt: null,
   });
+  // A message an in-app step left for the person, as the runtime would.
+  await insertInAppMessage(wsScope, {
+    personId,
+    enrolmentId: run,
+    stepPath: '1',
+    playbookKey: ids.playbook,
+    title: `${marker} In-app`,
+    body: `${marker} body`,
+    cta: null,
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
+  const inAppMessage = (await listPendingInAppMessages(wsScope, personId))[0]!.id;
   const delivery = randomUUID();
   await insertWebhookMessages(
     workspaceScope(database.db, ws.workspace.id, () => new Date()),
@@ -443,7 +478,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   return {
     ws,
     markers: [marker, urlToken, hookSecret, ws.adminKey, ws.readKey, ws.writeKey],
-    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']), run, task },
+    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']), run, task, inAppMessage },
   };
 }
 
@@ -675,8 +710,10 @@ beforeAll(async () => {
     'users/{id}': { value: viewerOfB.id },
     'keys/{id}': { value: liveKeyOfB.key.id },
     'backfill/{id}': { value: b.ids.backfill },
+    'in-app/{id}': { value: b.ids.inAppMessage },
+    'members/{userId}': { value: b.ids.userId },
   };
-  queryIds = { id: b.ids.userId, q: b.ids.userId, segments: b.ids.segment };
+  queryIds = { id: b.ids.userId, q: b.ids.userId, segments: b.ids.segment, userId: b.ids.userId };
   bodyHints = {
     userId: b.ids.userId,
     previousId: b.ids.userId,
@@ -770,6 +807,7 @@ function expected(operation: Operation, credential: Credential, namesBsThing: bo
   if (!holds(credential, needed)) return orInvalid(403);
   if (credential.kind === 'own-wrong-scope')
     throw new Error(`${credential.name} holds ${needed}: it is not short of it for ${operation.id}`);
+  if (identityVerified.has(operation.id)) return orInvalid(401);
   if (namesBsThing && !upsertsInCallersWorkspace.has(operation.id) && !namesakesInCallersWorkspace.has(operation.id)) return orInvalid(404);
   return 'acts-in-own-workspace';
 }

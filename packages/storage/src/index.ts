@@ -402,8 +402,15 @@ export {
   findPlaybook,
   findPlaybookVersion,
   insertCsmTask,
+  findScheduleTick,
   listAccountPeopleIds,
   listCsmTasks,
+  listSegmentMemberIds,
+  readTicketSolutionsAfter,
+  readTrackedEventsAfter,
+  saveScheduleTick,
+  type TicketSolution,
+  type TriggeringEvent,
   listEnrolments,
   listPlaybooks,
   listStepRuns,
@@ -429,3 +436,4 @@ export {
   type ExperimentEnrolment,
 } from './playbooks/index.js';
 export type { PlaybookEnrolmentStatus } from './schema.js';
+export * from './in-app/index.js';

@@ -92,6 +92,8 @@ export interface Database {
     received_at: Timestamp;
     sent_at: Timestamp | null;
     future: Generated<boolean>;
+    /** The writing transaction (migration 0033), for readers after a cursor; NULL for events stored before it. */
+    txid: Generated<string | null>;
   };
   /** Per person and event name, kept by a trigger on `events` (migration 0017). */
   event_summaries: {
@@ -446,6 +448,8 @@ export interface Database {
     description: Generated<string>;
     target: 'person' | 'account';
     predefined: Generated<boolean>;
+    /** Members set by hand, not by the rule (migration 0033). */
+    manual: Generated<boolean>;
     active_version: number | null;
     created_at: CreatedAt;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -743,6 +747,44 @@ export interface Database {
     status: 'open' | 'done';
     created_at: Timestamp;
     completed_at: Timestamp | null;
+  };
+  /** A ticket becoming solved, logged by a trigger on `tickets` (migration 0033). */
+  ticket_solutions: {
+    workspace_id: string;
+    change_id: Generated<number>;
+    ticket_id: string;
+    person_id: string | null;
+    at: Timestamp;
+    txid: Generated<string>;
+  };
+  /** A message an in-app step left for a person (migration 0033); one per run and step. */
+  in_app_messages: {
+    workspace_id: string;
+    message_id: Generated<string>;
+    person_id: string;
+    enrolment_id: string;
+    step_path: string;
+    playbook_key: string;
+    title: string;
+    body: string;
+    cta: Json<{ label: string; url: string }> | null;
+    status: Generated<'pending' | 'seen' | 'dismissed'>;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    seen_at: Timestamp | null;
+    dismissed_at: Timestamp | null;
+  };
+  /** The workspace's in-app identity-verification secret, sealed (migration 0033). */
+  in_app_secrets: {
+    workspace_id: string;
+    secret_ciphertext: Buffer;
+    rotated_at: Timestamp;
+  };
+  /** The last cron time a schedule playbook enrolled at (migration 0033). */
+  playbook_schedule_ticks: {
+    workspace_id: string;
+    playbook_key: string;
+    last_tick_at: Timestamp;
   };
 }
 

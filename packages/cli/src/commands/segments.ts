@@ -210,5 +210,9 @@ function describe(problem: SegmentProblem): string {
       return `"${problem.key}" is used by ${problem.by.join(', ')}; change those first`;
     case 'evaluation-failed':
       return `the rule of "${problem.key}" could not be evaluated (${problem.error}); nothing was saved`;
+    case 'manual-rule':
+      return problem.manual
+        ? `"${problem.key}" is a manual segment: set its members with POST /api/v1/segments/${problem.key}/members, not a rule`
+        : 'give a rule, or make the segment manual';
   }
 }

@@ -5,11 +5,14 @@ export {
   type ExperimentGoal,
   type ExperimentGoalMetric,
   type PlaybookExperiment,
+  triggerSegment,
+  type EventPropertyValue,
   type Playbook,
   type PlaybookDefinition,
   type PlaybookStep,
   type PlaybookStepType,
   type PlaybookTrigger,
+  type PlaybookTriggerKind,
   type StoredRule,
 } from './playbook-model.js';
 export { enterBranch, firstStep, stepAfter, stepAt, type StepPath } from './step-path.js';

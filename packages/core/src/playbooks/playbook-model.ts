@@ -1,7 +1,27 @@
 import type { SegmentRule } from '../segments/ir.js';
 
-/** What starts an enrolment: a person entering or leaving a segment. */
-export type PlaybookTrigger = { on: 'segment-entered' | 'segment-exited'; segment: string };
+/** A value an event trigger's `where` compares an event property with (equality). */
+export type EventPropertyValue = string | number | boolean | null;
+
+/** What starts an enrolment. */
+export type PlaybookTrigger =
+  /** A person (or an account, for its people) entering or leaving a segment. */
+  | { on: 'segment-entered' | 'segment-exited'; segment: string }
+  /** A person's tracked event of this name whose properties equal each of `where` (`a.b` reads a nested property). */
+  | { on: 'event'; event: string; where?: Record<string, EventPropertyValue> | undefined }
+  /** At each time of the cron (in the workspace's timezone), everyone in the segment then. */
+  | { on: 'schedule'; cron: string; segment: string }
+  /** A health score's band changed (to `to` when given): an account's people, or the person. */
+  | { on: 'health-band-changed'; to?: string | undefined }
+  /** A ticket became solved: its requester. */
+  | { on: 'ticket-solved' };
+
+export type PlaybookTriggerKind = PlaybookTrigger['on'];
+
+/** The segment a trigger reads, when it reads one (segment changes and schedules). */
+export function triggerSegment(trigger: PlaybookTrigger): string | undefined {
+  return 'segment' in trigger ? trigger.segment : undefined;
+}
 
 /** A rule as a playbook stores it: the canonical text a client sees, and the checked IR the runtime evaluates. */
 export interface StoredRule {
@@ -28,7 +48,17 @@ export type PlaybookStep =
       until?: string | undefined;
     }
   | { type: 'branch'; if: StoredRule; then: PlaybookStep[]; else: PlaybookStep[] }
-  | { type: 'exit-when'; if: StoredRule };
+  | { type: 'exit-when'; if: StoredRule }
+  /** Adds the person to (removes them from) a manual segment of people, as `POST /segments/{key}/members` does. */
+  | { type: 'add-to-segment' | 'remove-from-segment'; segment: string }
+  /** Leaves a message for the product to show the person (`GET /v1/in-app`), until dismissed or `expiresInDays` (30). */
+  | {
+      type: 'in-app';
+      title: string;
+      body: string;
+      cta?: { label: string; url: string } | undefined;
+      expiresInDays?: number | undefined;
+    };
 
 export type PlaybookStepType = PlaybookStep['type'];
 

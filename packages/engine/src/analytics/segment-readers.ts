@@ -1,4 +1,4 @@
-import { ruleDependencies, segmentsReadByPolicies, type SegmentRule } from '@strata/core';
+import { ruleDependencies, segmentsReadByPolicies, triggerSegment, type SegmentRule } from '@strata/core';
 import { listActiveSegmentRules, listPlaybooks, listSegmentScopedThings, listSupportPolicies, type WorkspaceScope } from '@strata/storage';
 
 /** What reads segments, as `kind:key` per segment key; a source answers for one kind of reader. */
@@ -23,7 +23,10 @@ const segmentRules: SegmentReaderSource = async (scope) =>
 // A playbook reads the segment its trigger names and any its filter refers to.
 const playbooks: SegmentReaderSource = async (scope) =>
   (await listPlaybooks(scope)).flatMap((playbook) =>
-    [playbook.trigger.segment, ...(playbook.filter ? ruleDependencies(playbook.filter.rule).segments : [])].map((segment) => ({
+    [
+      ...[triggerSegment(playbook.trigger)].filter((s) => s !== undefined),
+      ...(playbook.filter ? ruleDependencies(playbook.filter.rule).segments : []),
+    ].map((segment) => ({
       segment,
       reader: `playbook:${playbook.key}`,
     })),

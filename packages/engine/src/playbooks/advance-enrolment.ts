@@ -28,6 +28,8 @@ import {
 import { workspaceTimezone } from '../health/index.js';
 import { ingestMessages } from '../ingestion/index.js';
 import { enqueue, type Task, type TaskServices } from '../jobs/index.js';
+import { storeInAppMessage } from './in-app-step.js';
+import { changeSegmentOfRun } from './segment-steps.js';
 import { postPlaybookWebhook } from './playbook-webhook.js';
 
 /** Attempts before an enrolment is dead-lettered (`failed`, listed in its runs, retryable): about 45 minutes of backoff. */
@@ -167,6 +169,13 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
       return moveTo(after());
     case 'webhook':
       await done(outside?.outcome ?? 'delivered', outside?.detail);
+      return moveTo(after());
+    case 'in-app':
+      if (await done('stored')) await storeInAppMessage(tx, enrolment, path, step);
+      return moveTo(after());
+    case 'add-to-segment':
+    case 'remove-from-segment':
+      await done(await changeSegmentOfRun(tx, enrolment, step));
       return moveTo(after());
     default:
       return assertNever(step, definition);

@@ -18,3 +18,5 @@ export {
   type MeasuredGroup,
 } from './experiment-readout.js';
 export { defaultConversionEvent, playbookExperimentReadout, type PlaybookExperimentReadout } from './playbook-experiment.js';
+export { pollPlaybookTriggers, playbookTriggersTask, type TriggerPass } from './playbook-triggers-task.js';
+export { cronProblem, latestCronTime } from './schedule-enrolments.js';

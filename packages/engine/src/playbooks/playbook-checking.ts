@@ -6,9 +6,12 @@ import {
   type PlaybookTrigger,
   type StoredRule,
 } from '@strata/core';
-import { listSegments, loadFieldSchema, type WorkspaceScope } from '@strata/storage';
+import { listSegments, loadFieldSchema, type SegmentDefinition, type WorkspaceScope } from '@strata/storage';
 import { generateWebhookSecret, webhookSecretProblem, webhookUrlProblem } from '../webhooks/index.js';
 import { checkedExperiment, type ExperimentInput } from './experiment-checking.js';
+import { checkedInApp } from './in-app-step.js';
+import { checkedSegmentStep } from './segment-steps.js';
+import { triggerIssues } from './trigger-checking.js';
 
 /** A step as a client writes it: rules (`if`) are text. */
 export type PlaybookStepInput =
@@ -49,28 +52,21 @@ interface StepChecks {
   issue: (field: string, message: string) => void;
   secrets: Sealer;
   generatedSecrets: Record<string, string>;
+  segments: readonly SegmentDefinition[];
 }
 
 /**
- * Checks a playbook against the workspace, reporting every mistake: the segment its trigger names
- * must exist (of people, or of accounts: each of the account's people is enrolled), and each rule (the filter, `branch` and `exit-when`) must parse
+ * Checks a playbook against the workspace, reporting every mistake: its trigger (`triggerIssues`),
+ * and each rule (the filter, `branch` and `exit-when`) must parse
  * and check as a rule about a person.
  */
 export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput, secrets: Sealer): Promise<CheckedPlaybook> {
   const [schema, segments] = await Promise.all([loadFieldSchema(scope), listSegments(scope)]);
-  const issues: PlaybookIssue[] = [];
-  const segment = segments.find((s) => s.key === input.trigger.segment);
-  if (!segment) {
-    const known = segments.length > 0 ? `one of ${segments.map((s) => `"${s.key}"`).join(', ')}` : 'none yet';
-    issues.push({
-      field: 'trigger.segment',
-      message: `unknown segment "${input.trigger.segment}" (the workspace has ${known}): create it first with POST /api/v1/segments`,
-    });
-  }
+  const issues: PlaybookIssue[] = triggerIssues(input.trigger, segments);
   const rule = (text: string, field: string): StoredRule | undefined => checkedRule(text, field, schema, issues);
   const filter = input.filter === undefined ? undefined : rule(input.filter, 'filter');
   const generatedSecrets: Record<string, string> = {};
-  const checks: StepChecks = { rule, issue: (field, message) => issues.push({ field, message }), secrets, generatedSecrets };
+  const checks: StepChecks = { rule, issue: (field, message) => issues.push({ field, message }), secrets, generatedSecrets, segments };
   const steps = checkedSteps(input.steps, 'steps', checks);
   const experiment =
     input.experiment &&
@@ -126,6 +122,11 @@ function checkedStep(step: PlaybookStepInput, at: string, checks: StepChecks): P
       const condition = rule(step.if, `${at}.if`);
       return condition && { type: 'exit-when', if: condition };
     }
+    case 'in-app':
+      return checkedInApp(step, at, checks);
+    case 'add-to-segment':
+    case 'remove-from-segment':
+      return checkedSegmentStep(step, at, checks);
     case 'set-trait':
     case 'task':
     case 'wait':

@@ -1,17 +1,6 @@
-import { assignArm, evaluateRule, firstStep, stepsOf } from '@strata/core';
-import {
-  enrollPerson,
-  listAccountPeopleIds,
-  listPlaybooks,
-  loadPersonRecord,
-  type LoggedSegmentChange,
-  type StoredPlaybook,
-  type WorkspaceScope,
-} from '@strata/storage';
+import { listAccountPeopleIds, listPlaybooks, type LoggedSegmentChange, type StoredPlaybook, type WorkspaceScope } from '@strata/storage';
 import type { Subscriber } from '../changes/index.js';
-import { workspaceTimezone } from '../health/index.js';
-import { scheduleEnrolment } from './advance-enrolment.js';
-import { scheduleGoalCheck } from './experiment-goal.js';
+import { enrollTriggered, type TriggerCause } from './trigger-enrolment.js';
 
 const triggerOf = (change: LoggedSegmentChange) => (change.kind === 'enter' ? 'segment-entered' : 'segment-exited');
 
@@ -28,44 +17,28 @@ export const playbookEnrolments: Subscriber = {
   async handle(changes, { scope }) {
     const playbooks = (await listPlaybooks(scope)).filter((p) => p.enabled);
     if (playbooks.length === 0) return;
-    let timezone: string | undefined;
-    const filterHolds = async (playbook: StoredPlaybook, personId: string) => {
-      if (!playbook.filter) return true;
-      const person = await loadPersonRecord(scope, personId);
-      timezone ??= await workspaceTimezone(scope);
-      return person !== undefined && evaluateRule(playbook.filter.rule, person, scope.clock(), timezone);
-    };
     for (const change of changes) {
       const triggered = playbooks.filter((p) => triggeredBy(p, change));
       if (triggered.length === 0) continue;
       const people = change.target === 'person' ? [change.memberId] : await listAccountPeopleIds(scope, change.memberId);
-      for (const playbook of triggered)
-        for (const personId of people) if (await filterHolds(playbook, personId)) await enroll(scope, playbook, personId, change);
+      for (const playbook of triggered) await enrollTriggered(scope, playbook, people, causeOf(change));
     }
   },
 };
 
-async function enroll(scope: WorkspaceScope, playbook: StoredPlaybook, personId: string, change: LoggedSegmentChange): Promise<void> {
-  const cause = {
+function causeOf(change: LoggedSegmentChange): TriggerCause {
+  return {
     trigger: triggerOf(change),
     segment: change.segmentKey,
     changeId: change.changeId,
     at: change.at.toISOString(),
     ...(change.target === 'account' ? { groupId: change.id } : {}),
   };
-  // The arm is drawn here and stored with the enrolment: it is the one the person runs, whatever changes later.
-  const arm = playbook.experiment ? assignArm(playbook.key, playbook.version, personId, playbook.experiment) : null;
-  const enrolmentId = await enrollPerson(
-    scope,
-    { playbookKey: playbook.key, version: playbook.version, personId, cause, firstStep: firstStep(stepsOf(playbook, arm)) ?? null, arm },
-    playbook.reenrollAfterDays,
-  );
-  if (enrolmentId === undefined) return;
-  await scheduleEnrolment(scope, enrolmentId);
-  if (playbook.experiment) await scheduleGoalCheck(scope, enrolmentId, playbook.experiment);
 }
 
 function triggeredBy(playbook: StoredPlaybook, change: LoggedSegmentChange): boolean {
   // A playbook hears changes from its creation on, not the history before it.
-  return playbook.trigger.on === triggerOf(change) && playbook.trigger.segment === change.segmentKey && change.at >= playbook.createdAt;
+  const { trigger } = playbook;
+  if (trigger.on !== 'segment-entered' && trigger.on !== 'segment-exited') return false;
+  return trigger.on === triggerOf(change) && trigger.segment === change.segmentKey && change.at >= playbook.createdAt;
 }

@@ -21,3 +21,4 @@ export { predefinedSegments, type PredefinedSegment } from './predefined-segment
 export { loadLiveSegments, type LiveSegment } from './live-segments.js';
 export { WorkCollector } from './work-collector.js';
 export type { ProfileWork } from './evaluate-profiles.js';
+export { changeManualMembers } from './manual-segments.js';

@@ -19,6 +19,7 @@ import {
 import { BackfillFailedError, backfillVersion, diffRule, type BackfillProgress } from './backfill.js';
 import { predefinedSegments } from './predefined-segments.js';
 import { ensureHealthFieldsRegistered } from '../health/index.js';
+import { createManualSegment } from './manual-segments.js';
 
 /** What a user may get wrong when defining a segment; the server maps each to a status. */
 export type SegmentProblem =
@@ -28,7 +29,9 @@ export type SegmentProblem =
   | { code: 'predefined'; key: string }
   | { code: 'referenced'; key: string; by: string[] }
   /** The rule's first evaluation failed (its SQL raised an error, or ran past the statement timeout); nothing was kept. */
-  | { code: 'evaluation-failed'; key: string; error: string };
+  | { code: 'evaluation-failed'; key: string; error: string }
+  /** A rule given to a manual segment, or none to a rule segment. */
+  | { code: 'manual-rule'; key: string; manual: boolean };
 
 export type SegmentOutcome<T> = { ok: true; value: T } | { ok: false; problem: SegmentProblem };
 
@@ -76,9 +79,23 @@ export async function checkSegmentRule(
  */
 export async function createSegment(
   scope: WorkspaceScope,
-  input: { key: string; name: string; description?: string; target: Target; rule: string | SegmentRule; predefined?: boolean },
+  input: {
+    key: string;
+    name: string;
+    description?: string;
+    target: Target;
+    rule?: string | SegmentRule | undefined;
+    predefined?: boolean;
+    /** Members set by hand: no rule, nothing to fill. */
+    manual?: boolean;
+  },
   options: SegmentRunOptions,
 ): Promise<SegmentOutcome<SegmentDefinition>> {
+  if (input.manual === true || input.rule === undefined) {
+    if (input.manual !== true || input.rule !== undefined)
+      return { ok: false, problem: { code: 'manual-rule', key: input.key, manual: input.manual === true } };
+    return createManualSegment(scope, { ...input, description: input.description ?? '' });
+  }
   const checked = await checkSegmentRule(scope, input.target, input.rule, input.key);
   if (!checked.ok) return { ok: false, problem: { code: 'invalid-rule', diagnostics: checked.diagnostics } };
   const inserted = await insertSegment(scope, {
@@ -105,6 +122,7 @@ export async function createSegment(
 export async function previewSegmentEdit(scope: WorkspaceScope, key: string, rule: string | SegmentRule) {
   const segment = await findSegment(scope, key);
   if (!segment) return { ok: false as const, problem: { code: 'not-found' as const, key } };
+  if (segment.manual) return { ok: false as const, problem: { code: 'manual-rule' as const, key, manual: true } };
   const checked = await checkSegmentRule(scope, segment.target, rule, key);
   if (!checked.ok) return { ok: false as const, problem: { code: 'invalid-rule' as const, diagnostics: checked.diagnostics } };
   const diff = await diffRule(scope, key, checked.rule);
@@ -126,6 +144,7 @@ export async function updateSegment(
   const { db, workspaceId } = scope;
   const segment = await findSegment(scope, key);
   if (!segment) return { ok: false, problem: { code: 'not-found', key } };
+  if (edit.rule !== undefined && segment.manual) return { ok: false, problem: { code: 'manual-rule', key, manual: true } };
   if (edit.rule !== undefined) {
     const checked = await checkSegmentRule(scope, segment.target, edit.rule, key);
     if (!checked.ok) return { ok: false, problem: { code: 'invalid-rule', diagnostics: checked.diagnostics } };

@@ -12,7 +12,9 @@ export type ChangeCause =
   | { kind: 'segment'; key: string }
   | { kind: 'time' }
   | { kind: 'rule-change'; version: number }
-  | { kind: 'recompute' };
+  | { kind: 'recompute' }
+  /** A manual segment's member added or removed: `by` is `api` or `playbook:KEY` (migration 0033). */
+  | { kind: 'manual'; by: string };
 
 /** One enter or exit to apply. */
 export interface MembershipChange {

@@ -11,6 +11,8 @@ export interface SegmentDefinition {
   description: string;
   target: Target;
   predefined: boolean;
+  /** Members are set by hand (the API, playbook steps); its stored rule is never evaluated. */
+  manual: boolean;
   activeVersion: number | null;
   createdAt: Date;
   updatedAt: Date;
@@ -44,6 +46,7 @@ function toDefinition(row: {
   description: string;
   target: Target;
   predefined: boolean;
+  manual: boolean;
   active_version: number | null;
   created_at: Date;
   updated_at: Date;
@@ -54,6 +57,7 @@ function toDefinition(row: {
     description: row.description,
     target: row.target,
     predefined: row.predefined,
+    manual: row.manual,
     activeVersion: row.active_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -137,7 +141,16 @@ export async function findSegment(scope: WorkspaceScope, key: string): Promise<S
 /** Inserts a segment with its first version, `building`, in one transaction; false when the key is taken. */
 export async function insertSegment(
   scope: WorkspaceScope,
-  segment: { key: string; name: string; description: string; target: Target; predefined: boolean; rule: SegmentRule; text: string },
+  segment: {
+    key: string;
+    name: string;
+    description: string;
+    target: Target;
+    predefined: boolean;
+    manual?: boolean;
+    rule: SegmentRule;
+    text: string;
+  },
 ): Promise<boolean> {
   const { db, workspaceId } = scope;
   // Never a segment without a version: readers take every segment to have one.
@@ -151,6 +164,7 @@ export async function insertSegment(
       description: segment.description,
       target: segment.target,
       predefined: segment.predefined,
+      manual: segment.manual ?? false,
       active_version: null,
     })
     .onConflict((oc) => oc.doNothing())
@@ -213,7 +227,11 @@ export async function listSegmentVersions(scope: WorkspaceScope, key: string): P
   return rows.map(toVersion);
 }
 
-/** The versions that live evaluation keeps current: every active one and every building one. */
+/**
+ * The versions that live evaluation keeps current: every active one and every building one, of
+ * rule segments. Manual segments are not among them, so no live change, time sweep or recompute
+ * ever decides their members.
+ */
 export async function listLiveVersions(scope: WorkspaceScope): Promise<SegmentVersion[]> {
   const { db, workspaceId } = scope;
   const rows = await db
@@ -221,6 +239,7 @@ export async function listLiveVersions(scope: WorkspaceScope): Promise<SegmentVe
     .innerJoin('segments as s', (j) => j.onRef('s.workspace_id', '=', 'v.workspace_id').onRef('s.segment_key', '=', 'v.segment_key'))
     .select(versionColumns)
     .where('v.workspace_id', '=', workspaceId)
+    .where('s.manual', '=', false)
     .where('v.state', 'in', ['active', 'building'])
     .orderBy('v.segment_key')
     .orderBy('v.version')

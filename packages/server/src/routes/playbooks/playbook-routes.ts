@@ -30,6 +30,9 @@ function stepView(step: PlaybookStep, at: string, shown: Record<string, string>)
       return { type: 'branch', if: step.if.text, then: list(step.then, `${at}.then`), else: list(step.else, `${at}.else`) };
     case 'exit-when':
       return { type: 'exit-when', if: step.if.text };
+    case 'in-app':
+    case 'add-to-segment':
+    case 'remove-from-segment':
     case 'set-trait':
     case 'task':
     case 'wait':

@@ -6,9 +6,30 @@ const key = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, di
 export const playbookKeyParams = z.object({ key });
 
 const ruleText = z.string().min(1).max(10_000);
+const propertyValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
 const trigger = z
-  .strictObject({ on: z.enum(['segment-entered', 'segment-exited']), segment: key.describe('a segment of people, by key') })
-  .describe('what enrolls a person: entering or leaving a segment');
+  .discriminatedUnion('on', [
+    z.strictObject({ on: z.enum(['segment-entered', 'segment-exited']), segment: key.describe('a segment of people or accounts, by key') }),
+    z.strictObject({
+      on: z.literal('event'),
+      event: z.string().min(1).max(200).describe("a tracked event's name"),
+      where: z
+        .record(z.string().min(1).max(200), propertyValue)
+        .optional()
+        .describe('event properties that must equal these values; "a.b" reads a nested property'),
+    }),
+    z.strictObject({
+      on: z.literal('schedule'),
+      cron: z.string().min(1).max(200).describe("five cron fields (minute hour day month weekday) in the workspace's timezone"),
+      segment: key.describe('everyone in this segment at each cron time is enrolled'),
+    }),
+    z.strictObject({
+      on: z.literal('health-band-changed'),
+      to: z.string().min(1).max(200).optional().describe('only changes into this band'),
+    }),
+    z.strictObject({ on: z.literal('ticket-solved') }),
+  ])
+  .describe('what enrolls a person: a segment change, an event, a schedule, a health band change or a solved ticket');
 
 const traitName = z.string().min(1).max(200);
 const plainSteps = [
@@ -47,6 +68,20 @@ const plainSteps = [
       .describe('a Standard Webhooks secret, whsec_ + base64; generated when left out and answered once, by the PUT that made it'),
   }),
   z.strictObject({ type: z.literal('exit-when'), if: ruleText.describe('a rule about the person; when it holds the enrolment ends') }),
+  z.strictObject({
+    type: z.enum(['add-to-segment', 'remove-from-segment']),
+    segment: key.describe('a manual segment of people, by key'),
+  }),
+  z.strictObject({
+    type: z.literal('in-app'),
+    title: z.string().min(1).max(200),
+    body: z.string().min(1).max(5_000),
+    cta: z
+      .strictObject({ label: z.string().min(1).max(100), url: z.string().min(1).max(2_000).describe('an http(s) URL') })
+      .optional()
+      .describe('a call to action the product shows as a button'),
+    expiresInDays: z.number().int().min(1).max(365).optional().describe('the message is no longer shown after this; 30 by default'),
+  }),
 ] as const;
 
 /** A step of a playbook; `branch` holds two lists of steps. */

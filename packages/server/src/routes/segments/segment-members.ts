@@ -195,6 +195,8 @@ export function registerSegmentMemberRoutes(
       const current = (await listProfileSegments(scope, profileId)).find((s) => s.key === segment.key);
       return {
         ...explanation,
+        // A manual segment has no rule: its members are what was set, and no condition decides them.
+        ...(segment.manual ? { member: current !== undefined, conditions: [] } : {}),
         membership: { member: current !== undefined, since: current?.enteredAt ?? null },
         history: history.map((h) => ({ change: h.kind, at: h.at, version: h.version, cause: h.cause })),
       };

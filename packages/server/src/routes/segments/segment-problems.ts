@@ -22,6 +22,14 @@ export function segmentProblemError(problem: SegmentProblem): AppError {
         `rule: segment "${problem.key}" could not be evaluated (${problem.error}); nothing was saved. Simplify the rule, or raise STRATA_WORK_STATEMENT_TIMEOUT_MS if it timed out`,
         { error: problem.error },
       );
+    case 'manual-rule':
+      return new AppError(
+        'INVALID_INPUT',
+        problem.manual
+          ? `rule: "${problem.key}" is a manual segment: its members are set with POST /api/v1/segments/${problem.key}/members, not by a rule`
+          : 'rule: give the rule that decides the members, or "manual": true for a segment whose members you set by hand',
+        [{ field: 'rule', message: problem.manual ? 'a manual segment has no rule' : 'required unless manual is true' }],
+      );
     case 'referenced':
       return new AppError(
         'CONFLICT',

@@ -34,7 +34,8 @@ const createBody = z.object({
     error:
       'target must be "person" or "account": a segment selects people or accounts; a rule about tickets is the "when" of a support policy (PUT /api/v1/support-policies/{key})',
   }),
-  rule: ruleField,
+  rule: ruleField.optional().describe('rule text, or the IR that POST /segments/validate returns; left out of a manual segment'),
+  manual: z.boolean().optional().describe('true: members are set by hand (POST /segments/{key}/members, playbook steps), never by a rule'),
 });
 const updateBody = z.object({
   name: z.string().min(1).max(200).optional(),
@@ -67,6 +68,7 @@ const segmentSchema = z.object({
   description: z.string(),
   target: z.enum(['person', 'account']),
   predefined: z.boolean(),
+  manual: z.boolean().describe('members are set by hand, not by a rule (rule is empty)'),
   rule: z.string().describe('the rule of the version that serves (or of the first one, while it is being built)'),
   ir: z.record(z.string(), z.unknown()),
   version: z.number().nullable().describe('the version that serves; null until the first backfill finishes'),
@@ -139,6 +141,7 @@ export function registerSegmentRoutes(
       description: segment.description,
       target: segment.target,
       predefined: segment.predefined,
+      manual: segment.manual,
       rule: serving?.text ?? '',
       ir: (serving?.rule ?? {}) as unknown as Record<string, unknown>,
       version: active?.version ?? null,
@@ -203,7 +206,8 @@ export function registerSegmentRoutes(
           key: body.key,
           name: body.name,
           target: body.target,
-          rule: body.rule as string | SegmentRule,
+          rule: body.rule as string | SegmentRule | undefined,
+          ...(body.manual !== undefined ? { manual: body.manual } : {}),
           ...(body.description !== undefined ? { description: body.description } : {}),
         },
         { statementTimeoutMs: deps.engine()?.statementTimeoutMs },
