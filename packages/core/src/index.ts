@@ -355,6 +355,7 @@ export {
   enterBranch,
   firstStep,
   nextLocalTime,
+  quietHoursEnd,
   stepAfter,
   stepAt,
   waitMilliseconds,
@@ -363,6 +364,7 @@ export {
   type PlaybookStep,
   type PlaybookStepType,
   type PlaybookTrigger,
+  type QuietHours,
   type StepPath,
   type StoredRule,
 } from './playbooks/index.js';

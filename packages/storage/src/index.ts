@@ -420,3 +420,5 @@ export {
   type StoredPlaybook,
 } from './playbooks/index.js';
 export type { PlaybookEnrolmentStatus } from './schema.js';
+export * from './email/index.js';
+export type { EmailOutboxStatus, EmailSuppressionReason } from './schema.js';

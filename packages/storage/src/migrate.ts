@@ -32,6 +32,7 @@ import * as browserIngestion from './migrations/0028-browser-ingestion.js';
 import * as webhookSources from './migrations/0029-webhook-sources.js';
 import * as queueHelpDeskGroups from './migrations/0030-queue-help-desk-groups.js';
 import * as personHealth from './migrations/0031-person-health.js';
+import * as playbookEmail from './migrations/0032-playbook-email.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '0029-webhook-sources': webhookSources,
   '0030-queue-help-desk-groups': queueHelpDeskGroups,
   '0031-person-health': personHealth,
+  '0032-playbook-email': playbookEmail,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

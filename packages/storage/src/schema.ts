@@ -740,7 +740,44 @@ export interface Database {
     created_at: Timestamp;
     completed_at: Timestamp | null;
   };
+  email_settings: {
+    workspace_id: string;
+    host: string;
+    port: number;
+    secure: boolean;
+    username: string | null;
+    password_ciphertext: string | null;
+    from_address: string;
+    frequency_cap: Json<unknown> | null;
+    updated_at: Timestamp;
+  };
+  email_outbox: {
+    workspace_id: string;
+    enrolment_id: string;
+    step_path: string;
+    person_id: string;
+    playbook_key: string;
+    to_address: string;
+    message: Json<unknown>;
+    transactional: boolean;
+    status: EmailOutboxStatus;
+    attempts: Generated<number>;
+    last_error: string | null;
+    created_at: Timestamp;
+    sent_at: Timestamp | null;
+  };
+  email_suppressions: {
+    workspace_id: string;
+    email: string;
+    reason: EmailSuppressionReason;
+    created_at: Timestamp;
+  };
 }
+
+/** Where an outbox email stands: `failed` after its last attempt (its run failed too, retryable). */
+export type EmailOutboxStatus = 'pending' | 'sent' | 'failed';
+/** Why an address gets no more email: `unsubscribed` stops marketing email only. */
+export type EmailSuppressionReason = 'unsubscribed' | 'bounce' | 'manual';
 
 /** Where a playbook enrolment stands; `failed` is dead-lettered (retryable), the others ended. */
 export type PlaybookEnrolmentStatus = 'active' | 'completed' | 'exited' | 'stopped' | 'failed';

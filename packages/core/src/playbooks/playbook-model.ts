@@ -28,7 +28,11 @@ export type PlaybookStep =
       until?: string | undefined;
     }
   | { type: 'branch'; if: StoredRule; then: PlaybookStep[]; else: PlaybookStep[] }
-  | { type: 'exit-when'; if: StoredRule };
+  | { type: 'exit-when'; if: StoredRule }
+  /** Liquid templates over person, account, event and unsubscribeUrl; `transactional` goes to unsubscribed people too. */
+  | { type: 'email'; subject: string; text: string; html?: string | undefined; transactional?: boolean | undefined }
+  /** An email with the hosted one-click survey links (`surveyUrls`, by score, for the templates). */
+  | { type: 'survey'; kind: 'nps' | 'csat'; subject: string; text?: string | undefined };
 
 export type PlaybookStepType = PlaybookStep['type'];
 
@@ -42,6 +46,16 @@ export interface PlaybookDefinition {
   steps: PlaybookStep[];
   /** A person enrolls again only this many days after their last enrolment started; never again when absent. */
   reenrollAfterDays?: number | undefined;
+  /** At most `max` marketing emails to a person in any `days` days, across playbooks; the workspace's default when absent. */
+  frequencyCap?: { max: number; days: number } | undefined;
+  /** Emails wait out these hours (`HH:MM`, the customer's timezone); `start` after `end` spans midnight. */
+  quietHours?: QuietHours | undefined;
+}
+
+/** A daily window when no email goes out, on the customer's clock. */
+export interface QuietHours {
+  start: string;
+  end: string;
 }
 
 /** A playbook with its key and current version. */

@@ -28,6 +28,7 @@ import { workspaceTimezone } from '../health/index.js';
 import { ingestMessages } from '../ingestion/index.js';
 import { enqueue, type Task, type TaskServices } from '../jobs/index.js';
 import { postPlaybookWebhook } from './playbook-webhook.js';
+import { linkSigningOf, runEmailStep } from './playbook-email-step.js';
 
 /** Attempts before an enrolment is dead-lettered (`failed`, listed in its runs, retryable): about 45 minutes of backoff. */
 export const enrolmentAttempts = 8;
@@ -92,7 +93,7 @@ export async function advanceEnrolment(scope: WorkspaceScope, enrolmentId: strin
     let outside: StepOutcome | undefined;
     if (ahead.step.type === 'set-trait') await writeTrait(scope, ahead.enrolment, ahead.step);
     if (ahead.step.type === 'webhook') outside = await postPlaybookWebhook(scope, ahead.enrolment, ahead.step, services);
-    const advance = await inWorkspaceTransaction(scope, (tx) => runStep(tx, enrolmentId, ahead.enrolment.nextStep!, outside));
+    const advance = await inWorkspaceTransaction(scope, (tx) => runStep(tx, enrolmentId, ahead.enrolment.nextStep!, outside, services));
     if (advance.kind !== 'next') return;
   }
   await scheduleEnrolment(scope, enrolmentId);
@@ -110,7 +111,13 @@ async function peek(scope: WorkspaceScope, enrolmentId: string) {
 }
 
 /** Runs the step at `path` when the enrolment still stands there (another run may have moved it). */
-async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, outside: StepOutcome | undefined): Promise<Advance> {
+async function runStep(
+  tx: WorkspaceScope,
+  enrolmentId: string,
+  path: string,
+  outside: StepOutcome | undefined,
+  services: TaskServices,
+): Promise<Advance> {
   const enrolment = await lockEnrolment(tx, enrolmentId);
   if (enrolment?.status !== 'active' || enrolment.nextStep !== path) return { kind: 'next' };
   const playbook = await findPlaybook(tx, enrolment.playbookKey);
@@ -165,6 +172,16 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
     case 'webhook':
       await done(outside?.outcome ?? 'delivered', outside?.detail);
       return moveTo(after());
+    case 'email':
+    case 'survey': {
+      const result = await runEmailStep(tx, { enrolment, step, path, definition, links: linkSigningOf(services) });
+      if (result.kind === 'paused') {
+        if (result.until) await scheduleEnrolment(tx, enrolmentId, result.until);
+        return { kind: 'paused' };
+      }
+      await done(result.outcome, result.detail);
+      return moveTo(after());
+    }
     default:
       return assertNever(step, definition);
   }

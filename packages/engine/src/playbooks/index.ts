@@ -7,3 +7,5 @@ export {
   type PlaybookStepInput,
 } from './playbook-checking.js';
 export { playbookEnrolments } from './segment-enrolments.js';
+export { deliverPlaybookEmailTask, emailDeliveryAttempts } from './deliver-playbook-email.js';
+export { emailMessageId } from './playbook-email-step.js';

@@ -8,6 +8,7 @@ import {
 } from '@strata/core';
 import { listSegments, loadFieldSchema, type WorkspaceScope } from '@strata/storage';
 import { generateWebhookSecret, webhookSecretProblem, webhookUrlProblem } from '../webhooks/index.js';
+import { checkEmailSettingsFor, checkedEmailStep } from './email-step-checking.js';
 
 /** A step as a client writes it: rules (`if`) are text. */
 export type PlaybookStepInput =
@@ -25,6 +26,8 @@ export interface PlaybookInput {
   filter?: string | undefined;
   steps: PlaybookStepInput[];
   reenrollAfterDays?: number | undefined;
+  frequencyCap?: PlaybookDefinition['frequencyCap'];
+  quietHours?: PlaybookDefinition['quietHours'];
 }
 
 /** A mistake in a playbook: the JSON path of the field at fault (`steps[2].if`) and how to fix it. */
@@ -69,6 +72,7 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
   const generatedSecrets: Record<string, string> = {};
   const checks: StepChecks = { rule, issue: (field, message) => issues.push({ field, message }), secrets, generatedSecrets };
   const steps = checkedSteps(input.steps, 'steps', checks);
+  await checkEmailSettingsFor(scope, input, checks.issue);
   if (issues.length > 0 || !steps) return { ok: false, issues };
   return {
     ok: true,
@@ -79,6 +83,8 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
       ...(filter ? { filter } : {}),
       steps,
       ...(input.reenrollAfterDays !== undefined ? { reenrollAfterDays: input.reenrollAfterDays } : {}),
+      ...(input.frequencyCap !== undefined ? { frequencyCap: input.frequencyCap } : {}),
+      ...(input.quietHours !== undefined ? { quietHours: input.quietHours } : {}),
     },
     generatedSecrets,
   };
@@ -114,6 +120,9 @@ function checkedStep(step: PlaybookStepInput, at: string, checks: StepChecks): P
       const condition = rule(step.if, `${at}.if`);
       return condition && { type: 'exit-when', if: condition };
     }
+    case 'email':
+    case 'survey':
+      return checkedEmailStep(step, at, checks.issue);
     case 'set-trait':
     case 'task':
     case 'wait':

@@ -4,7 +4,7 @@ import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { syncTicketTask } from '../integrations/index.js';
-import { advanceEnrolmentTask, playbookEnrolments } from '../playbooks/index.js';
+import { advanceEnrolmentTask, deliverPlaybookEmailTask, playbookEnrolments } from '../playbooks/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { redecideOpenTicketsTask, slaTimerTask, supportPolicyDecisions } from '../support-policies/index.js';
@@ -30,6 +30,7 @@ export const tasks = {
   'snapshot-segment-metrics': snapshotSegmentMetricsTask,
   'backfill-segment-metrics': backfillSegmentMetricsTask,
   'advance-playbook-enrolment': advanceEnrolmentTask,
+  'deliver-playbook-email': deliverPlaybookEmailTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

@@ -30,6 +30,8 @@ function stepView(step: PlaybookStep, at: string, shown: Record<string, string>)
       return { type: 'branch', if: step.if.text, then: list(step.then, `${at}.then`), else: list(step.else, `${at}.else`) };
     case 'exit-when':
       return { type: 'exit-when', if: step.if.text };
+    case 'email':
+    case 'survey':
     case 'set-trait':
     case 'task':
     case 'wait':
@@ -46,6 +48,8 @@ export const playbookView = (playbook: StoredPlaybook, shownSecrets: Record<stri
   filter: playbook.filter?.text ?? null,
   steps: playbook.steps.map((step, i) => stepView(step, `steps[${i}]`, shownSecrets)),
   reenrollAfterDays: playbook.reenrollAfterDays ?? null,
+  frequencyCap: playbook.frequencyCap ?? null,
+  quietHours: playbook.quietHours ?? null,
   updatedAt: playbook.updatedAt.toISOString(),
 });
 

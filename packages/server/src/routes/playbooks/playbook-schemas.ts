@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PlaybookStepInput } from '@strata/engine';
+import { emailSteps, frequencyCap, quietHours } from './email-step-schemas.js';
 /** Keys of playbooks and the segments they name, as the tables check them. */
 const key = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and "-", at most 64, starting with a letter or digit');
 export const playbookKeyParams = z.object({ key });
@@ -46,6 +47,7 @@ const plainSteps = [
       .describe('a Standard Webhooks secret, whsec_ + base64; generated when left out and answered once, by the PUT that made it'),
   }),
   z.strictObject({ type: z.literal('exit-when'), if: ruleText.describe('a rule about the person; when it holds the enrolment ends') }),
+  ...emailSteps,
 ] as const;
 
 /** A step of a playbook; `branch` holds two lists of steps. */
@@ -78,6 +80,8 @@ export const playbookBody = z
       .max(3_650)
       .optional()
       .describe('enroll a person again this many days after their last enrolment started; once only when absent'),
+    frequencyCap: frequencyCap.optional(),
+    quietHours: quietHours.optional(),
   })
   .refine((p) => p.steps.length > 0, { message: 'give at least one step', path: ['steps'] });
 
@@ -90,6 +94,8 @@ export const playbookSchema = z.object({
   filter: z.string().nullable(),
   steps: z.array(playbookStep).describe('rules (`if`) in their canonical text'),
   reenrollAfterDays: z.number().nullable(),
+  frequencyCap: frequencyCap.nullable(),
+  quietHours: quietHours.nullable(),
   updatedAt: z.string(),
 });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { subscribers, type SegmentEngine } from '@strata/engine';
 import {
+  countOutboxEmails,
   countPlaybookActivity,
   countSupportEvents,
   readSegmentBacklog,
@@ -40,6 +41,10 @@ export function registerMetricsRoute(
     );
     const supportEvents = await countSupportEvents(deps.db());
     const playbooks = await countPlaybookActivity(deps.db());
+    const outbox = await countOutboxEmails(deps.db());
+    const suppressed = playbooks.steps
+      .filter((s) => (s.type === 'email' || s.type === 'survey') && s.outcome === 'suppressed')
+      .reduce((sum, s) => sum + s.count, 0);
     const oldestAge = ageSeconds(backlog.oldest, deps.now());
     const lines = [
       '# HELP strata_segment_backlog Profile changes queued for live evaluation, all workspaces.',
@@ -76,6 +81,11 @@ export function registerMetricsRoute(
       '# HELP strata_playbook_steps_total Playbook steps run, by step type and outcome, all workspaces.',
       '# TYPE strata_playbook_steps_total counter',
       ...playbooks.steps.map((s) => `strata_playbook_steps_total{type="${s.type}",outcome="${s.outcome}"} ${s.count}`),
+      '# HELP strata_emails_total Playbook emails sent, failed for good (dead-lettered), and suppressed (unsubscribed or on the suppression list), all workspaces.',
+      '# TYPE strata_emails_total counter',
+      `strata_emails_total{status="sent"} ${outbox.sent}`,
+      `strata_emails_total{status="failed"} ${outbox.failed}`,
+      `strata_emails_total{status="suppressed"} ${suppressed}`,
     ];
     if (engine?.lastSweep) {
       lines.push(

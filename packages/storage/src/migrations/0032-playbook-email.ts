@@ -1,0 +1,59 @@
+import { sql, type Kysely } from 'kysely';
+import { enableWorkspaceRowLevelSecurity } from '../row-level-security.js';
+
+/**
+ * Playbook email. A workspace's SMTP settings (the password sealed like integration secrets) and
+ * its default frequency cap. The email outbox: one row per enrolment and step (the primary key is
+ * the step's idempotency key), written in the step's transaction and sent by a job that marks it
+ * sent right after the SMTP server accepts it. The suppression list: addresses that get no more
+ * email (bounces, manual), or no more marketing email (`unsubscribed`).
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    CREATE TABLE email_settings (
+      workspace_id uuid PRIMARY KEY REFERENCES workspaces ON DELETE CASCADE,
+      host text NOT NULL,
+      port integer NOT NULL,
+      secure boolean NOT NULL,
+      username text,
+      password_ciphertext text,
+      from_address text NOT NULL,
+      -- {max, days}: the workspace's default frequency cap; a playbook's own cap wins.
+      frequency_cap jsonb,
+      updated_at timestamptz NOT NULL
+    );
+    CREATE TABLE email_outbox (
+      workspace_id uuid NOT NULL,
+      enrolment_id bigint NOT NULL,
+      step_path text NOT NULL,
+      person_id uuid NOT NULL,
+      playbook_key text NOT NULL,
+      to_address text NOT NULL,
+      -- The rendered message {subject, text, html, headers}: what is sent on every attempt.
+      message jsonb NOT NULL,
+      transactional boolean NOT NULL,
+      status text NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+      attempts integer NOT NULL DEFAULT 0,
+      last_error text,
+      created_at timestamptz NOT NULL,
+      sent_at timestamptz,
+      PRIMARY KEY (workspace_id, enrolment_id, step_path),
+      FOREIGN KEY (workspace_id, enrolment_id) REFERENCES playbook_enrolments (workspace_id, enrolment_id) ON DELETE CASCADE
+    );
+    -- The frequency cap counts a person's marketing email of the last days.
+    CREATE INDEX email_outbox_by_person ON email_outbox (workspace_id, person_id, created_at) WHERE NOT transactional;
+    CREATE TABLE email_suppressions (
+      workspace_id uuid NOT NULL REFERENCES workspaces ON DELETE CASCADE,
+      -- Lower-cased address.
+      email text NOT NULL,
+      reason text NOT NULL CHECK (reason IN ('unsubscribed', 'bounce', 'manual')),
+      created_at timestamptz NOT NULL,
+      PRIMARY KEY (workspace_id, email)
+    )
+  `.execute(db);
+  await enableWorkspaceRowLevelSecurity(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP TABLE email_suppressions, email_outbox, email_settings`.execute(db);
+}
