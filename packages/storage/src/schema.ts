@@ -531,9 +531,14 @@ export interface Database {
   webhook_messages: {
     workspace_id: string;
     message_id: string;
-    webhook_key: string;
+    /** Null for a playbook step's message, which carries its own url and secret. */
+    webhook_key: string | null;
     change_id: number | null;
     support_event_id: number | null;
+    url: string | null;
+    secret_ciphertext: string | null;
+    enrolment_id: string | null;
+    step_path: string | null;
     event: string;
     payload: Json<unknown>;
     status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | undefined, 'pending' | 'delivered' | 'failed'>;
