@@ -3,7 +3,14 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceEnrolment, BackgroundRuntime, deliverPlaybookEmailTask, emailDeliveryAttempts, SecretBox, type TaskServices } from '@strata/engine';
+import {
+  advanceEnrolment,
+  BackgroundRuntime,
+  deliverPlaybookEmailTask,
+  emailDeliveryAttempts,
+  SecretBox,
+  type TaskServices,
+} from '@strata/engine';
 import { workspaceScope } from '@strata/storage';
 import { createTestDatabase, createTestWorkspace, type TestDatabase, type TestWorkspace } from '../../../test-support/test-database.js';
 import { basicAuth, createTestApp } from '../../../test-support/test-server.js';
@@ -88,7 +95,12 @@ beforeAll(async () => {
       let raw = '';
       stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
       stream.on('end', () => {
-        inbox.push(parseMessage(raw, session.envelope.rcptTo.map((r) => r.address)));
+        inbox.push(
+          parseMessage(
+            raw,
+            session.envelope.rcptTo.map((r) => r.address),
+          ),
+        );
         callback();
       });
     },
@@ -146,7 +158,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
     await sleep(100);
   }
 }
-type Run = { id: string; userId: string; status: string; nextStep: string | null; error: string | null; steps: Array<{ path: string; outcome: string; detail: unknown }> };
+type Run = {
+  id: string;
+  userId: string;
+  status: string;
+  nextStep: string | null;
+  error: string | null;
+  steps: Array<{ path: string; outcome: string; detail: unknown }>;
+};
 async function runs(key: string, query = ''): Promise<Run[]> {
   const response = await api('GET', `/api/v1/playbooks/${key}/runs${query}`);
   expect(response.statusCode, response.body).toBe(200);
@@ -170,7 +189,12 @@ describe('playbook email', { shuffle: false }, () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const refused = await api('PUT', '/api/v1/settings/email', { host: '127.0.0.1', port: deadPort, secure: false, from: 'hello@acme.test' });
+    const refused = await api('PUT', '/api/v1/settings/email', {
+      host: '127.0.0.1',
+      port: deadPort,
+      secure: false,
+      from: 'hello@acme.test',
+    });
     expect(refused.statusCode, refused.body).toBe(400);
     expect(fields(refused.body)).toEqual(['host']);
     // A wrong password is refused by the server at login.
@@ -183,12 +207,18 @@ describe('playbook email', { shuffle: false }, () => {
       from: 'hello@acme.test',
     });
     expect(wrong.statusCode, wrong.body).toBe(400);
-    expect(wrong.json<{ error: { details: Array<{ message: string }> } }>().error.details[0]!.message).toMatch(/Invalid username or password/);
+    expect(wrong.json<{ error: { details: Array<{ message: string }> } }>().error.details[0]!.message).toMatch(
+      /Invalid username or password/,
+    );
     expect((await api('GET', '/api/v1/settings/email')).statusCode).toBe(404);
   });
 
   it('refuses an enabled email playbook while the workspace has no email settings', async () => {
-    const response = await api('PUT', '/api/v1/playbooks/welcome', emailPlaybook('trial', [{ type: 'email', subject: 'Hi', text: 'Hello' }]));
+    const response = await api(
+      'PUT',
+      '/api/v1/playbooks/welcome',
+      emailPlaybook('trial', [{ type: 'email', subject: 'Hi', text: 'Hello' }]),
+    );
     expect(response.statusCode, response.body).toBe(400);
     expect(fields(response.body)).toEqual(['steps[0]']);
     expect((await api('GET', '/api/v1/playbooks/welcome')).statusCode).toBe(404);
@@ -204,7 +234,13 @@ describe('playbook email', { shuffle: false }, () => {
       from: 'Acme <hello@acme.test>',
     });
     expect(saved.statusCode, saved.body).toBe(200);
-    expect(saved.json()).toMatchObject({ host: '127.0.0.1', port: smtpPort, user: 'strata', passwordSet: true, from: 'Acme <hello@acme.test>' });
+    expect(saved.json()).toMatchObject({
+      host: '127.0.0.1',
+      port: smtpPort,
+      user: 'strata',
+      passwordSet: true,
+      from: 'Acme <hello@acme.test>',
+    });
     expect(saved.body).not.toContain('hunter2');
     const stored = await scope().db.selectFrom('email_settings').selectAll().executeTakeFirstOrThrow();
     expect(stored.password_ciphertext).not.toContain('hunter2');
@@ -255,7 +291,10 @@ describe('playbook email', { shuffle: false }, () => {
     unsubscribeLink = link!;
     expect(mail!.headers['list-unsubscribe']).toBe(`<${link}>`);
     expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-    const run = await until('welcome completed', runOf('welcome', 'ada', (r) => r.status === 'completed'));
+    const run = await until(
+      'welcome completed',
+      runOf('welcome', 'ada', (r) => r.status === 'completed'),
+    );
     expect(run.steps).toMatchObject([{ path: '0', outcome: 'sent', detail: { to: 'ada@example.com' } }]);
     // The Message-ID is made of the run and step: a resend after a crash carries the same one.
     expect(mail!.headers['message-id']).toBe(`<strata.${ws.workspace.id}.${run.id}.0@playbooks.strata>`);
@@ -312,7 +351,10 @@ describe('playbook email', { shuffle: false }, () => {
     );
     expect(saved.statusCode, saved.body).toBe(201);
     await identify('ada', { plan: 'pro' });
-    const run = await until('upgrade completed', runOf('upgrade', 'ada', (r) => r.status === 'completed'));
+    const run = await until(
+      'upgrade completed',
+      runOf('upgrade', 'ada', (r) => r.status === 'completed'),
+    );
     expect(run.steps.map((s) => [s.path, s.outcome])).toEqual([
       ['0', 'suppressed'],
       ['1', 'sent'],
@@ -330,9 +372,15 @@ describe('playbook email', { shuffle: false }, () => {
     ]);
     await identify('bounced', { plan: 'pro', email: 'bounced@example.com' });
     await identify('silent', { plan: 'pro' });
-    const bounced = await until('bounced done', runOf('upgrade', 'bounced', (r) => r.status === 'completed'));
+    const bounced = await until(
+      'bounced done',
+      runOf('upgrade', 'bounced', (r) => r.status === 'completed'),
+    );
     expect(bounced.steps.map((s) => s.outcome)).toEqual(['suppressed', 'suppressed']);
-    const silent = await until('silent done', runOf('upgrade', 'silent', (r) => r.status === 'completed'));
+    const silent = await until(
+      'silent done',
+      runOf('upgrade', 'silent', (r) => r.status === 'completed'),
+    );
     expect(silent.steps.map((s) => s.outcome)).toEqual(['skipped', 'skipped']);
     expect(mailTo('bounced@example.com')).toEqual([]);
     expect((await api('DELETE', '/api/v1/suppressions/bounced@example.com')).statusCode).toBe(204);
@@ -347,7 +395,9 @@ describe('playbook email', { shuffle: false }, () => {
     );
     expect(saved.statusCode, saved.body).toBe(201);
     await identify('grace', { plan: 'surveyed', name: 'Grace', email: 'grace@example.com' });
-    const [mail] = await until('the survey email', () => (mailTo('grace@example.com').length > 0 ? mailTo('grace@example.com') : undefined));
+    const [mail] = await until('the survey email', () =>
+      mailTo('grace@example.com').length > 0 ? mailTo('grace@example.com') : undefined,
+    );
     expect(mail!.headers['subject']).toBe('One question, Grace');
     const links = [...mail!.text.matchAll(/^(\d+): (http:\/\/strata\.test\/s\/\S+)$/gm)];
     expect(links.map((m) => Number(m[1]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -358,16 +408,30 @@ describe('playbook email', { shuffle: false }, () => {
 
   it('dead-letters an email the server keeps refusing; the run fails and a retry sends it', async () => {
     refusedRecipients.add('fragile@example.com');
-    expect((await api('PUT', '/api/v1/playbooks/fragile', emailPlaybook('fragile', [{ type: 'email', subject: 'Hello', text: 'Hi' }]))).statusCode).toBe(201);
+    expect(
+      (await api('PUT', '/api/v1/playbooks/fragile', emailPlaybook('fragile', [{ type: 'email', subject: 'Hello', text: 'Hi' }])))
+        .statusCode,
+    ).toBe(201);
     await identify('fragile', { plan: 'fragile', email: 'fragile@example.com' });
-    const run = await until('fragile waiting on delivery', runOf('fragile', 'fragile', (r) => r.status === 'active' && r.nextStep === '0'));
+    const run = await until(
+      'fragile waiting on delivery',
+      runOf('fragile', 'fragile', (r) => r.status === 'active' && r.nextStep === '0'),
+    );
     const outbox = () => scope().db.selectFrom('email_outbox').selectAll().where('enrolment_id', '=', run.id).executeTakeFirst();
     await until('a first refused attempt', async () => ((await outbox())?.last_error ? true : undefined));
     // The last attempt, as the job runner would make it after the backoff.
     await expect(
       deliverPlaybookEmailTask.run(
         { workspaceId: ws.workspace.id, enrolmentId: run.id, stepPath: '0' },
-        { db: database.db, now, attempt: emailDeliveryAttempts, maxAttempts: emailDeliveryAttempts, lastAttempt: true, log: () => {}, services },
+        {
+          db: database.db,
+          now,
+          attempt: emailDeliveryAttempts,
+          maxAttempts: emailDeliveryAttempts,
+          lastAttempt: true,
+          log: () => {},
+          services,
+        },
       ),
     ).rejects.toThrow(/no mailbox/);
     const [failed] = await runs('fragile', '?status=failed');
@@ -377,7 +441,10 @@ describe('playbook email', { shuffle: false }, () => {
 
     refusedRecipients.delete('fragile@example.com');
     expect((await api('POST', `/api/v1/playbooks/fragile/runs/${run.id}/retry`)).statusCode).toBe(202);
-    await until('fragile completed', runOf('fragile', 'fragile', (r) => r.status === 'completed'));
+    await until(
+      'fragile completed',
+      runOf('fragile', 'fragile', (r) => r.status === 'completed'),
+    );
     expect(mailTo('fragile@example.com')).toHaveLength(1);
     expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/strata_emails_total\{status="suppressed"\} 3\b/);
   });
@@ -387,13 +454,18 @@ describe('playbook email', { shuffle: false }, () => {
     const saved = await api(
       'PUT',
       '/api/v1/playbooks/owls',
-      emailPlaybook('night-owls', [{ type: 'email', subject: 'Good morning', text: 'Hello' }], { quietHours: { start: '21:00', end: '08:00' } }),
+      emailPlaybook('night-owls', [{ type: 'email', subject: 'Good morning', text: 'Hello' }], {
+        quietHours: { start: '21:00', end: '08:00' },
+      }),
     );
     expect(saved.statusCode, saved.body).toBe(201);
     // 22:30 in Berlin on 27 March 2027 (CET); that night the clocks go forward, so 08:00 CEST is 06:00 UTC.
     setClock('2027-03-27T21:30:00Z');
     await identify('owl', { plan: 'owl', email: 'owl@example.com', timezone: 'Europe/Berlin' });
-    const run = await until('owl enrolled', runOf('owls', 'owl', (r) => r.nextStep === '0'));
+    const run = await until(
+      'owl enrolled',
+      runOf('owls', 'owl', (r) => r.nextStep === '0'),
+    );
     await sleep(500);
     expect(mailTo('owl@example.com')).toEqual([]);
     setClock('2027-03-28T05:59:00Z');
@@ -403,14 +475,20 @@ describe('playbook email', { shuffle: false }, () => {
     setClock('2027-03-28T06:00:00Z');
     await advanceEnrolment(scope(), run.id, services);
     await until('the morning email', () => (mailTo('owl@example.com').length === 1 ? true : undefined));
-    const done = await until('owls completed', runOf('owls', 'owl', (r) => r.status === 'completed'));
+    const done = await until(
+      'owls completed',
+      runOf('owls', 'owl', (r) => r.status === 'completed'),
+    );
     expect(done.steps.map((s) => s.outcome)).toEqual(['sent']);
   });
 
   it('holds the frequency cap when two playbooks email the same person at once', async () => {
     const cap = { frequencyCap: { max: 1, days: 7 } };
     for (const key of ['cap-a', 'cap-b'])
-      expect((await api('PUT', `/api/v1/playbooks/${key}`, emailPlaybook('capped', [{ type: 'email', subject: key, text: 'Hi' }], cap))).statusCode).toBe(201);
+      expect(
+        (await api('PUT', `/api/v1/playbooks/${key}`, emailPlaybook('capped', [{ type: 'email', subject: key, text: 'Hi' }], cap)))
+          .statusCode,
+      ).toBe(201);
     setClock('2027-04-01T12:00:00Z');
     await identify('busy', { plan: 'capped', email: 'busy@example.com', timezone: 'UTC' });
     const [a, b] = await until('both enrolled', async () => {

@@ -92,5 +92,7 @@ it('kill -9 of a worker with emails in flight: every run completes, each email a
   expect([...accepted.values()].every((n) => n === 1)).toBe(true);
   // The emails the kill cut off were sent again, under the same Message-ID, and accepted then.
   for (const id of cutOff) expect(smtp.arrivals.filter((a) => a.messageId === id).length).toBeGreaterThan(1);
-  console.info(`kill -9 during playbook email: ${smtp.arrivals.length} DATA, ${accepted.size} accepted, ${cutOff.length} cut off by the kill`);
+  console.info(
+    `kill -9 during playbook email: ${smtp.arrivals.length} DATA, ${accepted.size} accepted, ${cutOff.length} cut off by the kill`,
+  );
 }, 300_000);

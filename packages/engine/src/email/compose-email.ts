@@ -1,7 +1,6 @@
 import type { PersonRecord, PlaybookStep } from '@strata/core';
 import type { OutboxMessage } from '@strata/storage';
-import { issueSurveyLink } from '../support/index.js';
-import { surveyScoreRange } from '../support/surveys.js';
+import { issueSurveyLink, surveyScoreRange } from '../support/index.js';
 import { renderEmail, stepTemplates } from './email-templates.js';
 import { issueUnsubscribeToken, unsubscribeUrl } from './unsubscribe-links.js';
 

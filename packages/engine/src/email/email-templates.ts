@@ -1,5 +1,5 @@
 import type { PlaybookStep } from '@strata/core';
-import { checkResponseTemplate, renderResponseTemplate } from '../support/canned/index.js';
+import { checkResponseTemplate, renderResponseTemplate } from '../support/index.js';
 
 type EmailStep = Extract<PlaybookStep, { type: 'email' }>;
 type SurveyStep = Extract<PlaybookStep, { type: 'survey' }>;
@@ -53,14 +53,18 @@ export function stepTemplates(step: EmailStep | SurveyStep): EmailTemplates {
  * Renders the templates over `data`; missing values render empty, HTML escapes every output. The
  * unsubscribe link is appended to the text and the HTML when the template does not show it.
  */
-export async function renderEmail(templates: EmailTemplates, data: Record<string, unknown> & { unsubscribeUrl: string }): Promise<RenderedEmail> {
+export async function renderEmail(
+  templates: EmailTemplates,
+  data: Record<string, unknown> & { unsubscribeUrl: string },
+): Promise<RenderedEmail> {
   const subject = (await renderResponseTemplate(templates.subject, data, { html: false })).replace(/[\r\n]+/g, ' ').trim();
   let text = await renderResponseTemplate(templates.text, data, { html: false });
   if (!text.includes(data.unsubscribeUrl)) text = `${text.trimEnd()}\n\n--\nUnsubscribe: ${data.unsubscribeUrl}\n`;
   let html: string | null = null;
   if (templates.html !== undefined) {
     html = await renderResponseTemplate(templates.html, data, { html: true });
-    if (!html.includes(data.unsubscribeUrl)) html = `${html}\n<p style="font-size:12px;color:#666"><a href="${data.unsubscribeUrl}">Unsubscribe</a></p>`;
+    if (!html.includes(data.unsubscribeUrl))
+      html = `${html}\n<p style="font-size:12px;color:#666"><a href="${data.unsubscribeUrl}">Unsubscribe</a></p>`;
   }
   return { subject, text, html };
 }

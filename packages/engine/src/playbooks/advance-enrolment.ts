@@ -110,12 +110,7 @@ async function peek(scope: WorkspaceScope, enrolmentId: string) {
 }
 
 /** Runs the step at `path` when the enrolment still stands there (another run may have moved it). */
-async function runStep(
-  tx: WorkspaceScope,
-  enrolmentId: string,
-  path: string,
-  services: TaskServices,
-): Promise<Advance> {
+async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, services: TaskServices): Promise<Advance> {
   const enrolment = await lockEnrolment(tx, enrolmentId);
   if (enrolment?.status !== 'active' || enrolment.nextStep !== path) return { kind: 'next' };
   const playbook = await findPlaybook(tx, enrolment.playbookKey);

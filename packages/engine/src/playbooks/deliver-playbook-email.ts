@@ -52,15 +52,25 @@ export const deliverPlaybookEmailTask: Task<{ workspaceId: string; enrolmentId: 
       // Dead-lettered: the run fails at this step, listed with ?status=failed and retried from it.
       const enrolment = await lockEnrolment(tx, enrolmentId);
       if (enrolment?.status === 'active' && enrolment.nextStep === stepPath)
-        await moveEnrolment(tx, enrolmentId, { status: 'failed', nextStep: stepPath, error: `the email to ${to} was not delivered: ${error}` });
+        await moveEnrolment(tx, enrolmentId, {
+          status: 'failed',
+          nextStep: stepPath,
+          error: `the email to ${to} was not delivered: ${error}`,
+        });
     });
     throw new Error(`playbook email of run ${enrolmentId} step ${stepPath}: ${error}`);
   },
 };
 
-async function send(email: OutboxEmail, settings: EmailSettings | undefined, secrets: TaskServices['secrets'], messageId: string): Promise<void> {
+async function send(
+  email: OutboxEmail,
+  settings: EmailSettings | undefined,
+  secrets: TaskServices['secrets'],
+  messageId: string,
+): Promise<void> {
   if (!settings) throw new Error('no email settings: configure the SMTP server with PUT /api/v1/settings/email');
-  if (settings.sealedPassword !== null && !secrets) throw new Error('STRATA_SECRET_KEY is not configured: the SMTP password cannot be opened');
+  if (settings.sealedPassword !== null && !secrets)
+    throw new Error('STRATA_SECRET_KEY is not configured: the SMTP password cannot be opened');
   const password = settings.sealedPassword === null ? null : secrets!.open(Buffer.from(settings.sealedPassword, 'base64'));
   const transport = smtpTransport({ host: settings.host, port: settings.port, secure: settings.secure, user: settings.user, password });
   try {

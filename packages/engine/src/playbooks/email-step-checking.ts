@@ -7,7 +7,9 @@ type EmailStep = Extract<PlaybookStep, { type: 'email' | 'survey' }>;
 
 /** An email or survey step whose templates parse; each that does not is reported at its field (`steps[0].subject`). */
 export function checkedEmailStep(step: EmailStep, at: string, issue: (field: string, message: string) => void): PlaybookStep | undefined {
-  const problems = emailTemplateProblems(step.type === 'email' ? stepTemplates(step) : { subject: step.subject, ...(step.text !== undefined ? { text: step.text } : {}) });
+  const problems = emailTemplateProblems(
+    step.type === 'email' ? stepTemplates(step) : { subject: step.subject, ...(step.text !== undefined ? { text: step.text } : {}) },
+  );
   for (const problem of problems) issue(`${at}.${problem.field}`, problem.message);
   return problems.length === 0 ? step : undefined;
 }

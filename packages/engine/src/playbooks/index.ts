@@ -9,3 +9,4 @@ export {
 export { playbookEnrolments } from './segment-enrolments.js';
 export { deliverPlaybookEmailTask, emailDeliveryAttempts } from './deliver-playbook-email.js';
 export { emailMessageId } from './playbook-email-step.js';
+export { failPlaybookStep, resumePlaybookStep } from './playbook-webhook.js';

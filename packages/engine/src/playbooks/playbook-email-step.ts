@@ -37,7 +37,12 @@ export async function runEmailStep(
 ): Promise<EmailStepResult> {
   const { enrolment, step, path, definition } = run;
   const existing = await findOutboxEmail(tx, enrolment.id, path);
-  if (existing?.status === 'sent') return { kind: 'recorded', outcome: 'sent', detail: { to: existing.to, messageId: emailMessageId(tx.workspaceId, enrolment.id, path) } };
+  if (existing?.status === 'sent')
+    return {
+      kind: 'recorded',
+      outcome: 'sent',
+      detail: { to: existing.to, messageId: emailMessageId(tx.workspaceId, enrolment.id, path) },
+    };
   if (existing) {
     // Pending: its delivery job exists (it was queued with the row). Failed: a retried run sends it again.
     if (existing.status === 'failed') {
@@ -51,10 +56,7 @@ export async function runEmailStep(
   if (!run.links) throw new Error('STRATA_SECRET_KEY is not configured: unsubscribe links cannot be signed');
   const person = await loadPersonRecord(tx, enrolment.personId);
   if (!person) throw new Error(`the person ${enrolment.personId} of enrolment ${enrolment.id} no longer exists`);
-  const composed = await composeEmail(
-    { workspaceId: tx.workspaceId, step, person, cause: enrolment.cause as Record<string, unknown>, now: tx.clock() },
-    run.links,
-  );
+  const composed = await composeEmail({ workspaceId: tx.workspaceId, step, person, cause: enrolment.cause, now: tx.clock() }, run.links);
   if (composed.kind === 'no-address') return { kind: 'recorded', outcome: 'skipped', detail: { reason: composed.reason } };
   const transactional = step.type === 'email' && step.transactional === true;
   const suppression = await findEmailSuppression(tx, composed.to);

@@ -10,7 +10,7 @@ import {
   type WorkspaceScope,
 } from '@strata/storage';
 import { enqueue } from '../jobs/index.js';
-import { deliverWebhookTask } from '../webhooks/deliver-webhook.js';
+import { deliverWebhookTask } from '../webhooks/index.js';
 import { scheduleEnrolment } from './advance-enrolment.js';
 
 /** The webhook-id of a run's step: the same on every attempt, so receivers drop repeats (Standard Webhooks). */

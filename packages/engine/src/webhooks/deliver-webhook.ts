@@ -10,7 +10,7 @@ import {
   type WorkspaceScope,
 } from '@strata/storage';
 import type { Task } from '../jobs/index.js';
-import { failPlaybookStep, resumePlaybookStep } from '../playbooks/playbook-webhook.js';
+import { failPlaybookStep, resumePlaybookStep } from '../playbooks/index.js';
 
 /** 25 attempts: graphile-worker's backoff (e^min(n,10) s) spreads them over about four days. */
 export const deliveryAttempts = 25;
@@ -72,7 +72,13 @@ export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }
     }
     const nextAttemptAt = lastAttempt ? null : new Date(at.getTime() + Math.exp(Math.min(attempt, 10)) * 1000);
     await recordAttempt(scope, message, async (tx) => {
-      await recordWebhookAttempt(tx, message.id, { status: lastAttempt ? 'failed' : 'pending', httpStatus: status, error, at, nextAttemptAt });
+      await recordWebhookAttempt(tx, message.id, {
+        status: lastAttempt ? 'failed' : 'pending',
+        httpStatus: status,
+        error,
+        at,
+        nextAttemptAt,
+      });
       if (message.playbookStep && lastAttempt)
         await failPlaybookStep(tx, message.playbookStep, `the webhook ${webhook.url} was not delivered: ${error}`);
     });

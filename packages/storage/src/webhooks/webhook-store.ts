@@ -189,7 +189,11 @@ export async function insertPlaybookStepMessage(
 }
 
 /** A playbook step's webhook message, by run and step. */
-export async function findPlaybookStepMessage(scope: WorkspaceScope, enrolmentId: string, stepPath: string): Promise<WebhookMessage | undefined> {
+export async function findPlaybookStepMessage(
+  scope: WorkspaceScope,
+  enrolmentId: string,
+  stepPath: string,
+): Promise<WebhookMessage | undefined> {
   const row = await scope.db
     .selectFrom('webhook_messages')
     .selectAll()

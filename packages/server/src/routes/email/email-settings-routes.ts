@@ -7,7 +7,7 @@ import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { requireSecrets } from '../../http/secrets.js';
 import { auditBy } from '../audit/index.js';
-import { frequencyCap } from '../playbooks/email-step-schemas.js';
+import { frequencyCap } from '../playbooks/index.js';
 
 /** An address, alone or with a display name: `hello@example.com` or `Acme <hello@example.com>`. */
 const sender = z
@@ -48,7 +48,10 @@ const settingsView = (s: EmailSettings): z.output<typeof settingsSchema> => ({
 });
 
 /** The workspace's SMTP server and sender, for playbook email: GET|PUT /settings/email. */
-export function registerEmailSettingsRoutes(app: FastifyInstance, deps: { auth: Authenticated; secrets: () => SecretBox | undefined }): void {
+export function registerEmailSettingsRoutes(
+  app: FastifyInstance,
+  deps: { auth: Authenticated; secrets: () => SecretBox | undefined },
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
     '/settings/email',
@@ -86,15 +89,16 @@ export function registerEmailSettingsRoutes(app: FastifyInstance, deps: { auth: 
       const box = deps.secrets();
       // Left out, the password stays as stored while the user stays the same.
       const keptPassword = b.password === undefined && before?.user === (b.user ?? null) ? before.sealedPassword : null;
-      const password =
-        b.password ?? (keptPassword !== null ? requireSecrets(box).open(Buffer.from(keptPassword, 'base64')) : null);
+      const password = b.password ?? (keptPassword !== null ? requireSecrets(box).open(Buffer.from(keptPassword, 'base64')) : null);
       const problem = await smtpProblem({ host: b.host, port: b.port, secure: b.secure, user: b.user ?? null, password });
       if (problem)
         throw new AppError('INVALID_INPUT', `host: the SMTP server did not accept the connection: ${problem}`, [
-          { field: 'host', message: `the SMTP server ${b.host}:${b.port} did not accept the connection (${problem}): check host, port, secure, user and password` },
+          {
+            field: 'host',
+            message: `the SMTP server ${b.host}:${b.port} did not accept the connection (${problem}): check host, port, secure, user and password`,
+          },
         ]);
-      const sealedPassword =
-        b.password !== undefined ? requireSecrets(box).seal(b.password).toString('base64') : keptPassword;
+      const sealedPassword = b.password !== undefined ? requireSecrets(box).seal(b.password).toString('base64') : keptPassword;
       await writeEmailSettings(caller.scope, {
         host: b.host,
         port: b.port,

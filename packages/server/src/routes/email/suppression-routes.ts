@@ -13,7 +13,12 @@ import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { auditBy } from '../audit/index.js';
 
-const emailParams = z.object({ email: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'an email address, such as ada@example.com').max(320) });
+const emailParams = z.object({
+  email: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'an email address, such as ada@example.com')
+    .max(320),
+});
 const reasons = ['unsubscribed', 'bounce', 'manual'] as const;
 const suppressionSchema = z.object({
   email: z.string(),
@@ -109,7 +114,13 @@ export function registerSuppressionRoutes(app: FastifyInstance, deps: { auth: Au
       const before = await findEmailSuppression(caller.scope, request.params.email);
       if (!before || !(await deleteEmailSuppression(caller.scope, request.params.email)))
         throw new AppError('NOT_FOUND', `${request.params.email} is not on the suppression list`);
-      await recordAudit(caller.scope, { ...auditBy(request, caller), kind: 'suppression.deleted', subject: before.email, before: view(before), after: null });
+      await recordAudit(caller.scope, {
+        ...auditBy(request, caller),
+        kind: 'suppression.deleted',
+        subject: before.email,
+        before: view(before),
+        after: null,
+      });
       return reply.status(204).send(null);
     },
   );

@@ -37,7 +37,12 @@ export function registerUnsubscribePages(
     return box && token ? verifyUnsubscribeToken(box.linkKey, token) : undefined;
   };
   const invalid = (reply: FastifyReply) =>
-    page(reply, 400, 'This unsubscribe link is not valid', '<p>The link may have been cut short or changed. Please open it again from the email.</p>');
+    page(
+      reply,
+      400,
+      'This unsubscribe link is not valid',
+      '<p>The link may have been cut short or changed. Please open it again from the email.</p>',
+    );
 
   app.get<{ Querystring: { token?: string } }>('/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
     const claims = claimsOf(request.query.token);

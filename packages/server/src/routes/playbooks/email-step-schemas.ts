@@ -13,7 +13,9 @@ export const emailSteps = [
     transactional: z
       .boolean()
       .optional()
-      .describe('true for email a person needs whatever they chose (a receipt): it goes to unsubscribed people and skips quiet hours and the cap'),
+      .describe(
+        'true for email a person needs whatever they chose (a receipt): it goes to unsubscribed people and skips quiet hours and the cap',
+      ),
   }),
   z.strictObject({
     type: z.literal('survey'),
@@ -21,7 +23,9 @@ export const emailSteps = [
     subject: template(2_000),
     text: template(100_000)
       .optional()
-      .describe('the text around the links; `surveyLinks` (score and url) and `surveyUrl` are in the template; a question and one link per score by default'),
+      .describe(
+        'the text around the links; `surveyLinks` (score and url) and `surveyUrl` are in the template; a question and one link per score by default',
+      ),
   }),
 ] as const;
 
@@ -32,4 +36,6 @@ export const frequencyCap = z
 export const quietHours = z
   .strictObject({ start: clock, end: clock })
   .refine((q) => q.start !== q.end, { message: 'start and end must differ', path: ['end'] })
-  .describe("no marketing email between these times on the customer's clock (trait timezone, else their account's, else the workspace's); sends wait to `end`");
+  .describe(
+    "no marketing email between these times on the customer's clock (trait timezone, else their account's, else the workspace's); sends wait to `end`",
+  );

@@ -1,3 +1,4 @@
 export { registerPlaybookRoutes } from './playbook-routes.js';
 export { registerPlaybookRunRoutes } from './run-routes.js';
 export { registerCsmTaskRoutes } from './task-routes.js';
+export { frequencyCap } from './email-step-schemas.js';
