@@ -194,6 +194,13 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   listPersonPlaybooks: 'people:read',
   listTasks: 'tickets:read',
   updateTask: 'tickets:write',
+  getEmailSettings: 'settings:read',
+  putEmailSettings: 'settings:write',
+  renderPlaybookEmail: 'people:read',
+  listSuppressions: 'people:read',
+  getSuppression: 'people:read',
+  putSuppression: 'settings:write',
+  deleteSuppression: 'settings:write',
   // Any credential, acting on itself: who am I, sign me out.
   me: 'signed-in',
   logout: 'signed-in',
@@ -219,6 +226,7 @@ const upsertsInCallersWorkspace = new Set([
   'putSupportPolicy',
   'putCannedResponse',
   'putPlaybook',
+  'putSuppression',
 ]);
 
 /**
@@ -255,6 +263,7 @@ interface Seeded {
     playbook: string;
     run: string;
     task: string;
+    suppression: string;
   };
 }
 
@@ -435,6 +444,8 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     reason: `${marker} reason`,
     dueAt: null,
   });
+  const suppression = `matrix-${tag}-suppressed@example.com`;
+  await ok(call('PUT', `/api/v1/suppressions/${suppression}`, admin, { reason: 'bounce' }));
   const delivery = randomUUID();
   await insertWebhookMessages(
     workspaceScope(database.db, ws.workspace.id, () => new Date()),
@@ -443,7 +454,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   return {
     ws,
     markers: [marker, urlToken, hookSecret, ws.adminKey, ws.readKey, ws.writeKey],
-    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']), run, task },
+    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']), run, task, suppression },
   };
 }
 
@@ -675,6 +686,7 @@ beforeAll(async () => {
     'users/{id}': { value: viewerOfB.id },
     'keys/{id}': { value: liveKeyOfB.key.id },
     'backfill/{id}': { value: b.ids.backfill },
+    'suppressions/{email}': { value: b.ids.suppression },
   };
   queryIds = { id: b.ids.userId, q: b.ids.userId, segments: b.ids.segment };
   bodyHints = {
