@@ -449,6 +449,31 @@ describe('playbook email', { shuffle: false }, () => {
     expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/strata_emails_total\{status="suppressed"\} 3\b/);
   });
 
+  it('checks the suppression list again right before the send', async () => {
+    refusedRecipients.add('late@example.com');
+    await identify('late', { plan: 'fragile', email: 'late@example.com' });
+    const run = await until(
+      'late waiting on delivery',
+      runOf('fragile', 'late', (r) => r.status === 'active' && r.nextStep === '0'),
+    );
+    const outbox = () => scope().db.selectFrom('email_outbox').selectAll().where('enrolment_id', '=', run.id).executeTakeFirst();
+    await until('a first refused attempt', async () => ((await outbox())?.last_error ? true : undefined));
+    // Unsubscribed while the email waits for its next attempt: it is not sent.
+    expect((await api('PUT', '/api/v1/suppressions/late@example.com', { reason: 'unsubscribed' })).statusCode).toBe(200);
+    refusedRecipients.delete('late@example.com');
+    await deliverPlaybookEmailTask.run(
+      { workspaceId: ws.workspace.id, enrolmentId: run.id, stepPath: '0' },
+      { db: database.db, now, attempt: 2, maxAttempts: emailDeliveryAttempts, lastAttempt: false, log: () => {}, services },
+    );
+    const done = await until(
+      'late completed',
+      runOf('fragile', 'late', (r) => r.status === 'completed'),
+    );
+    expect(done.steps).toMatchObject([{ outcome: 'suppressed', detail: { reason: 'suppressed before it was sent' } }]);
+    await sleep(500);
+    expect(mailTo('late@example.com')).toEqual([]);
+  });
+
   // The tests below move the clock forward; the ones above rely on it being real.
   it("delays a send in quiet hours to the end of them on the customer's clock, across a DST change", async () => {
     const saved = await api(

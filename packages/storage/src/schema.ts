@@ -779,8 +779,8 @@ export interface Database {
   };
 }
 
-/** Where an outbox email stands: `failed` after its last attempt (its run failed too, retryable). */
-export type EmailOutboxStatus = 'pending' | 'sent' | 'failed';
+/** Where an outbox email stands: `failed` after its last attempt (its run failed too, retryable); `suppressed` when the address was suppressed before the send. */
+export type EmailOutboxStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
 /** Why an address gets no more email: `unsubscribed` stops marketing email only. */
 export type EmailSuppressionReason = 'unsubscribed' | 'bounce' | 'manual';
 

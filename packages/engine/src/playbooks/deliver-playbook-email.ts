@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  findEmailSuppression,
   findOutboxEmail,
   inWorkspaceTransaction,
   lockEnrolment,
@@ -35,6 +36,13 @@ export const deliverPlaybookEmailTask: Task<{ workspaceId: string; enrolmentId: 
     const attempt = await inWorkspaceTransaction(scope, async (tx) => {
       const email = await findOutboxEmail(tx, enrolmentId, stepPath, { lock: true });
       if (email?.status !== 'pending') return undefined;
+      // The suppression list is checked again right before the send: an unsubscribe since the step counts.
+      const suppression = await findEmailSuppression(tx, email.to);
+      if (suppression && (suppression.reason !== 'unsubscribed' || !email.transactional)) {
+        await recordOutboxAttempt(tx, enrolmentId, stepPath, { status: 'suppressed', error: null });
+        await scheduleEnrolment(tx, enrolmentId);
+        return undefined;
+      }
       try {
         await send(email, await readEmailSettings(tx), services.secrets, emailMessageId(workspaceId, enrolmentId, stepPath));
       } catch (failure) {

@@ -43,6 +43,8 @@ export async function runEmailStep(
       outcome: 'sent',
       detail: { to: existing.to, messageId: emailMessageId(tx.workspaceId, enrolment.id, path) },
     };
+  if (existing?.status === 'suppressed')
+    return { kind: 'recorded', outcome: 'suppressed', detail: { to: existing.to, reason: 'suppressed before it was sent' } };
   if (existing) {
     // Pending: its delivery job exists (it was queued with the row). Failed: a retried run sends it again.
     if (existing.status === 'failed') {

@@ -134,7 +134,7 @@ export async function listMarketingEmailTimes(scope: WorkspaceScope, personId: s
     .where('workspace_id', '=', scope.workspaceId)
     .where('person_id', '=', personId)
     .where('transactional', '=', false)
-    .where('status', '<>', 'failed')
+    .where('status', 'in', ['pending', 'sent'])
     .where('created_at', '>', since)
     .orderBy('created_at')
     .execute();
@@ -143,7 +143,7 @@ export async function listMarketingEmailTimes(scope: WorkspaceScope, personId: s
 
 /** Emails by outbox status over every workspace: counters for `/metrics`. */
 export async function countOutboxEmails(db: Kysely<Database>): Promise<Record<EmailOutboxStatus, number>> {
-  const counts: Record<EmailOutboxStatus, number> = { pending: 0, sent: 0, failed: 0 };
+  const counts: Record<EmailOutboxStatus, number> = { pending: 0, sent: 0, failed: 0, suppressed: 0 };
   await forEachWorkspace(
     db,
     () => new Date(0),

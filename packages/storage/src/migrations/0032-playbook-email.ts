@@ -35,7 +35,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- The rendered message {subject, text, html, headers}: what is sent on every attempt.
       message jsonb NOT NULL,
       transactional boolean NOT NULL,
-      status text NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+      -- suppressed: the address was suppressed between the step and the send.
+      status text NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'suppressed')),
       attempts integer NOT NULL DEFAULT 0,
       last_error text,
       created_at timestamptz NOT NULL,
