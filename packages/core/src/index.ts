@@ -360,6 +360,7 @@ export {
   holdoutArm,
   nextLocalTime,
   stepsOf,
+  quietHoursEnd,
   stepAfter,
   stepAt,
   triggerSegment,
@@ -375,6 +376,7 @@ export {
   type PlaybookStepType,
   type PlaybookTrigger,
   type PlaybookTriggerKind,
+  type QuietHours,
   type StepPath,
   type StoredRule,
 } from './playbooks/index.js';

@@ -268,6 +268,9 @@ export {
   type PlaybookInput,
   type PlaybookIssue,
   type PlaybookStepInput,
+  deliverPlaybookEmailTask,
+  emailDeliveryAttempts,
+  emailMessageId,
 } from './playbooks/index.js';
 export {
   checkExperimentGoalTask,
@@ -284,3 +287,4 @@ export {
   type PlaybookExperimentReadout,
 } from './playbooks/index.js';
 export { csvCell, exportColumns, exportPageSize, segmentMembersCsv, type ExportColumns } from './export/index.js';
+export * from './email/index.js';

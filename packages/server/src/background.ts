@@ -11,7 +11,14 @@ import { outboundSend } from './outbound-post.js';
 export function createBackgroundRuntime(
   db: StrataDb,
   config: StrataConfig,
-  options: { logger: Logger; now: () => Date; secrets: SecretBox | undefined; post: TaskServices['post'] },
+  options: {
+    logger: Logger;
+    now: () => Date;
+    secrets: SecretBox | undefined;
+    post: TaskServices['post'];
+    /** Where people reach this Strata, for links in emails: STRATA_PUBLIC_URL, else the listening address. */
+    publicUrl: string;
+  },
 ): BackgroundRuntime {
   const { logger } = options;
   if (config.liveWorkers === 0)
@@ -20,7 +27,7 @@ export function createBackgroundRuntime(
     db: db.db,
     pool: db.pool,
     now: options.now,
-    services: { secrets: options.secrets, post: options.post, send: outboundSend(config) },
+    services: { secrets: options.secrets, post: options.post, send: outboundSend(config), publicUrl: options.publicUrl },
     segments: {
       workers: config.liveWorkers,
       sweepIntervalMs: config.timeSweepSeconds * 1000,

@@ -55,6 +55,12 @@ import {
   registerPersonHealthRoutes,
   registerQuadrantRoutes,
 } from './routes/health/index.js';
+import {
+  registerEmailSettingsRoutes,
+  registerRenderEmailRoute,
+  registerSuppressionRoutes,
+  registerUnsubscribePages,
+} from './routes/email/index.js';
 import { registerCsmTaskRoutes, registerPlaybookRoutes, registerPlaybookRunRoutes } from './routes/playbooks/index.js';
 import { registerPlaybookExperimentRoutes } from './routes/playbooks/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
@@ -212,6 +218,10 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
     registerSurveyPages(scope, { db, now, secrets });
     done();
   });
+  await app.register((scope, _options, done) => {
+    registerUnsubscribePages(scope, { db, now, secrets });
+    done();
+  });
   await app.register(
     (scope, _options, done) => {
       // Browser pages of other origins may call the management API only when STRATA_CORS_ORIGINS names them.
@@ -255,6 +265,9 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerPlaybookRunRoutes(scope, { auth });
       registerPlaybookExperimentRoutes(scope, { auth });
       registerCsmTaskRoutes(scope, { auth });
+      registerEmailSettingsRoutes(scope, { auth, secrets });
+      registerSuppressionRoutes(scope, { auth });
+      registerRenderEmailRoute(scope, { auth, now, secrets, publicUrl: options.publicUrl });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });
       registerIntegrationRoutes(scope, { db, auth, secrets, publicUrl: options.publicUrl });
       registerHelpDeskWebhookRoutes(scope, { auth, secrets, publicUrl: options.publicUrl });

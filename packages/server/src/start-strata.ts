@@ -113,7 +113,13 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     const secretKey = config.secretKey ?? (config.databaseUrl ? undefined : embeddedSecretKey(dataDir));
     if (!secretKey) logger.warn('STRATA_SECRET_KEY is not set: integrations, survey links and webhooks are unavailable until it is');
     const secrets = secretKey ? new SecretBox(secretKey) : undefined;
-    runtime = createBackgroundRuntime(db, config, { logger, now, secrets, post: outboundPost(config) });
+    runtime = createBackgroundRuntime(db, config, {
+      logger,
+      now,
+      secrets,
+      post: outboundPost(config),
+      publicUrl: config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
+    });
     await runtime.start();
     strataApp.setServices({
       db: db.db,

@@ -40,6 +40,8 @@ export async function startWorker(
       now: options.now ?? (() => new Date()),
       secrets: secretKey ? new SecretBox(secretKey) : undefined,
       post: outboundPost(config),
+      // A worker has no address of its own: links in emails need STRATA_PUBLIC_URL, else they name the server's default port on loopback.
+      publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
     });
     await runtime.start();
   } catch (error) {

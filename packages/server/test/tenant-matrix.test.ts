@@ -204,6 +204,13 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   listPersonPlaybooks: 'people:read',
   listTasks: 'tickets:read',
   updateTask: 'tickets:write',
+  getEmailSettings: 'settings:read',
+  putEmailSettings: 'settings:write',
+  renderPlaybookEmail: 'people:read',
+  listSuppressions: 'people:read',
+  getSuppression: 'people:read',
+  putSuppression: 'settings:write',
+  deleteSuppression: 'settings:write',
   // Any credential, acting on itself: who am I, sign me out.
   me: 'signed-in',
   logout: 'signed-in',
@@ -229,6 +236,7 @@ const upsertsInCallersWorkspace = new Set([
   'putSupportPolicy',
   'putCannedResponse',
   'putPlaybook',
+  'putSuppression',
 ]);
 
 /**
@@ -272,6 +280,7 @@ interface Seeded {
     run: string;
     task: string;
     inAppMessage: string;
+    suppression: string;
   };
 }
 
@@ -470,6 +479,8 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
     expiresAt: new Date(Date.now() + 86_400_000),
   });
   const inAppMessage = (await listPendingInAppMessages(wsScope, personId))[0]!.id;
+  const suppression = `matrix-${tag}-suppressed@example.com`;
+  await ok(call('PUT', `/api/v1/suppressions/${suppression}`, admin, { reason: 'bounce' }));
   const delivery = randomUUID();
   await insertWebhookMessages(
     workspaceScope(database.db, ws.workspace.id, () => new Date()),
@@ -478,7 +489,7 @@ async function seed(ws: TestWorkspace, tag: string): Promise<Seeded> {
   return {
     ws,
     markers: [marker, urlToken, hookSecret, ws.adminKey, ws.readKey, ws.writeKey],
-    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']), run, task, inAppMessage },
+    ids: { ...ids, ticket: ticketId, delivery, backfill: String(backfill['id']), run, task, inAppMessage, suppression },
   };
 }
 
@@ -712,6 +723,7 @@ beforeAll(async () => {
     'backfill/{id}': { value: b.ids.backfill },
     'in-app/{id}': { value: b.ids.inAppMessage },
     'members/{userId}': { value: b.ids.userId },
+    'suppressions/{email}': { value: b.ids.suppression },
   };
   queryIds = { id: b.ids.userId, q: b.ids.userId, segments: b.ids.segment, userId: b.ids.userId };
   bodyHints = {

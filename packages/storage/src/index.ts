@@ -437,3 +437,5 @@ export {
 } from './playbooks/index.js';
 export type { PlaybookEnrolmentStatus } from './schema.js';
 export * from './in-app/index.js';
+export * from './email/index.js';
+export type { EmailOutboxStatus, EmailSuppressionReason } from './schema.js';

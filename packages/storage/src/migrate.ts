@@ -32,6 +32,7 @@ import * as browserIngestion from './migrations/0028-browser-ingestion.js';
 import * as webhookSources from './migrations/0029-webhook-sources.js';
 import * as queueHelpDeskGroups from './migrations/0030-queue-help-desk-groups.js';
 import * as personHealth from './migrations/0031-person-health.js';
+import * as playbookEmail from './migrations/0032-playbook-email.js';
 import * as playbookTriggers from './migrations/0033-playbook-triggers.js';
 import * as playbookExperiments from './migrations/0034-playbook-experiments.js';
 
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   '0029-webhook-sources': webhookSources,
   '0030-queue-help-desk-groups': queueHelpDeskGroups,
   '0031-person-health': personHealth,
+  '0032-playbook-email': playbookEmail,
   '0033-playbook-triggers': playbookTriggers,
   '0034-playbook-experiments': playbookExperiments,
 };

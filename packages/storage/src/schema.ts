@@ -535,9 +535,14 @@ export interface Database {
   webhook_messages: {
     workspace_id: string;
     message_id: string;
-    webhook_key: string;
+    /** Null for a playbook step's message, which carries its own url and secret. */
+    webhook_key: string | null;
     change_id: number | null;
     support_event_id: number | null;
+    url: string | null;
+    secret_ciphertext: string | null;
+    enrolment_id: string | null;
+    step_path: string | null;
     event: string;
     payload: Json<unknown>;
     status: ColumnType<'pending' | 'delivered' | 'failed', 'pending' | undefined, 'pending' | 'delivered' | 'failed'>;
@@ -786,7 +791,44 @@ export interface Database {
     playbook_key: string;
     last_tick_at: Timestamp;
   };
+  email_settings: {
+    workspace_id: string;
+    host: string;
+    port: number;
+    secure: boolean;
+    username: string | null;
+    password_ciphertext: string | null;
+    from_address: string;
+    frequency_cap: Json<unknown> | null;
+    updated_at: Timestamp;
+  };
+  email_outbox: {
+    workspace_id: string;
+    enrolment_id: string;
+    step_path: string;
+    person_id: string;
+    playbook_key: string;
+    to_address: string;
+    message: Json<unknown>;
+    transactional: boolean;
+    status: EmailOutboxStatus;
+    attempts: Generated<number>;
+    last_error: string | null;
+    created_at: Timestamp;
+    sent_at: Timestamp | null;
+  };
+  email_suppressions: {
+    workspace_id: string;
+    email: string;
+    reason: EmailSuppressionReason;
+    created_at: Timestamp;
+  };
 }
+
+/** Where an outbox email stands: `failed` after its last attempt (its run failed too, retryable); `suppressed` when the address was suppressed before the send. */
+export type EmailOutboxStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
+/** Why an address gets no more email: `unsubscribed` stops marketing email only. */
+export type EmailSuppressionReason = 'unsubscribed' | 'bounce' | 'manual';
 
 /** Where a playbook enrolment stands; `failed` is dead-lettered (retryable), the others ended. */
 export type PlaybookEnrolmentStatus = 'active' | 'completed' | 'exited' | 'stopped' | 'failed';

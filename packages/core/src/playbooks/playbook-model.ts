@@ -58,7 +58,11 @@ export type PlaybookStep =
       body: string;
       cta?: { label: string; url: string } | undefined;
       expiresInDays?: number | undefined;
-    };
+    }
+  /** Liquid templates over person, account, event and unsubscribeUrl; `transactional` goes to unsubscribed people too. */
+  | { type: 'email'; subject: string; text: string; html?: string | undefined; transactional?: boolean | undefined }
+  /** An email with the hosted one-click survey links (`surveyUrls`, by score, for the templates). */
+  | { type: 'survey'; kind: 'nps' | 'csat'; subject: string; text?: string | undefined };
 
 export type PlaybookStepType = PlaybookStep['type'];
 
@@ -74,6 +78,10 @@ export interface PlaybookDefinition {
   reenrollAfterDays?: number | undefined;
   /** An A/B test: each enrolment runs one arm's steps instead of `steps`, or none in the holdout. */
   experiment?: PlaybookExperiment | undefined;
+  /** At most `max` marketing emails to a person in any `days` days, across playbooks; the workspace's default when absent. */
+  frequencyCap?: { max: number; days: number } | undefined;
+  /** Emails wait out these hours (`HH:MM`, the customer's timezone); `start` after `end` spans midnight. */
+  quietHours?: QuietHours | undefined;
 }
 
 /** What an experiment measures, over the `withinDays` after each enrolment. */
@@ -98,6 +106,12 @@ export interface PlaybookExperiment {
   /** The percentage of enrolments that run no steps and are measured as the baseline. */
   holdoutPercent: number;
   goal: ExperimentGoal;
+}
+
+/** A daily window when no email goes out, on the customer's clock. */
+export interface QuietHours {
+  start: string;
+  end: string;
 }
 
 /** A playbook with its key and current version. */

@@ -19,7 +19,9 @@ export interface TaskContext {
 /** What the process gives its tasks: secrets to open and the guarded way out to the network. */
 export interface TaskServices {
   /** Undefined while STRATA_SECRET_KEY is not configured. */
-  secrets?: { open(sealed: Buffer): string } | undefined;
+  secrets?: { open(sealed: Buffer): string; readonly linkKey?: Buffer } | undefined;
+  /** Where people reach this Strata (STRATA_PUBLIC_URL, else the listening address), for links in emails. */
+  publicUrl?: string | undefined;
   /** Posts through the outbound guard (private addresses refused unless allowed). */
   post(request: OutboundPost): Promise<{ status: number; body: string }>;
   /**

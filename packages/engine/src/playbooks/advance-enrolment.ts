@@ -30,7 +30,8 @@ import { ingestMessages } from '../ingestion/index.js';
 import { enqueue, type Task, type TaskServices } from '../jobs/index.js';
 import { storeInAppMessage } from './in-app-step.js';
 import { changeSegmentOfRun } from './segment-steps.js';
-import { postPlaybookWebhook } from './playbook-webhook.js';
+import { runWebhookStep } from './playbook-webhook.js';
+import { linkSigningOf, runEmailStep } from './playbook-email-step.js';
 
 /** Attempts before an enrolment is dead-lettered (`failed`, listed in its runs, retryable): about 45 minutes of backoff. */
 export const enrolmentAttempts = 8;
@@ -87,15 +88,14 @@ export async function scheduleEnrolment(scope: WorkspaceScope, enrolmentId: stri
 
 export async function advanceEnrolment(scope: WorkspaceScope, enrolmentId: string, services: TaskServices): Promise<void> {
   for (let ran = 0; ran < stepsPerJob; ran++) {
-    // Effects outside the database (the trait a set-trait step writes through ingestion, a
-    // webhook's POST) happen before the step's transaction and are idempotent by themselves: the
-    // identify's messageId and the webhook-id are the step's idempotency key.
+    // The one effect outside the database, the trait a set-trait step writes through ingestion,
+    // happens before the step's transaction and is idempotent by itself: the identify's messageId
+    // is the step's idempotency key. Webhooks and emails go through outboxes written in the step's
+    // transaction instead.
     const ahead = await peek(scope, enrolmentId);
     if (!ahead) return;
-    let outside: StepOutcome | undefined;
     if (ahead.step.type === 'set-trait') await writeTrait(scope, ahead.enrolment, ahead.step);
-    if (ahead.step.type === 'webhook') outside = await postPlaybookWebhook(scope, ahead.enrolment, ahead.step, services);
-    const advance = await inWorkspaceTransaction(scope, (tx) => runStep(tx, enrolmentId, ahead.enrolment.nextStep!, outside));
+    const advance = await inWorkspaceTransaction(scope, (tx) => runStep(tx, enrolmentId, ahead.enrolment.nextStep!, services));
     if (advance.kind !== 'next') return;
   }
   await scheduleEnrolment(scope, enrolmentId);
@@ -113,7 +113,7 @@ async function peek(scope: WorkspaceScope, enrolmentId: string) {
 }
 
 /** Runs the step at `path` when the enrolment still stands there (another run may have moved it). */
-async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, outside: StepOutcome | undefined): Promise<Advance> {
+async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, services: TaskServices): Promise<Advance> {
   const enrolment = await lockEnrolment(tx, enrolmentId);
   if (enrolment?.status !== 'active' || enrolment.nextStep !== path) return { kind: 'next' };
   const playbook = await findPlaybook(tx, enrolment.playbookKey);
@@ -167,9 +167,22 @@ async function runStep(tx: WorkspaceScope, enrolmentId: string, path: string, ou
     case 'set-trait':
       await done('set', { trait: step.trait, value: step.value });
       return moveTo(after());
-    case 'webhook':
-      await done(outside?.outcome ?? 'delivered', outside?.detail);
+    case 'webhook': {
+      const result = await runWebhookStep(tx, enrolment, step, path);
+      if (result.kind === 'paused') return { kind: 'paused' };
+      await done(result.outcome, result.detail);
       return moveTo(after());
+    }
+    case 'email':
+    case 'survey': {
+      const result = await runEmailStep(tx, { enrolment, step, path, definition, links: linkSigningOf(services) });
+      if (result.kind === 'paused') {
+        if (result.until) await scheduleEnrolment(tx, enrolmentId, result.until);
+        return { kind: 'paused' };
+      }
+      await done(result.outcome, result.detail);
+      return moveTo(after());
+    }
     case 'in-app':
       if (await done('stored')) await storeInAppMessage(tx, enrolment, path, step);
       return moveTo(after());

@@ -12,6 +12,7 @@ import { checkedExperiment, type ExperimentInput } from './experiment-checking.j
 import { checkedInApp } from './in-app-step.js';
 import { checkedSegmentStep } from './segment-steps.js';
 import { triggerIssues } from './trigger-checking.js';
+import { checkEmailSettingsFor, checkedEmailStep } from './email-step-checking.js';
 
 /** A step as a client writes it: rules (`if`) are text. */
 export type PlaybookStepInput =
@@ -31,6 +32,8 @@ export interface PlaybookInput {
   reenrollAfterDays?: number | undefined;
   /** Arms that run instead of `steps`, a holdout and a goal (experiment-checking.ts). */
   experiment?: ExperimentInput | undefined;
+  frequencyCap?: PlaybookDefinition['frequencyCap'];
+  quietHours?: PlaybookDefinition['quietHours'];
 }
 
 /** A mistake in a playbook: the JSON path of the field at fault (`steps[2].if`) and how to fix it. */
@@ -76,6 +79,7 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
       'steps',
       "with an experiment each enrolment runs its arm's steps instead: move these into experiment.arms and leave steps []",
     );
+  await checkEmailSettingsFor(scope, input, checks.issue);
   if (issues.length > 0 || !steps || (input.experiment && !experiment)) return { ok: false, issues };
   return {
     ok: true,
@@ -87,6 +91,8 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
       steps,
       ...(input.reenrollAfterDays !== undefined ? { reenrollAfterDays: input.reenrollAfterDays } : {}),
       ...(experiment ? { experiment } : {}),
+      ...(input.frequencyCap !== undefined ? { frequencyCap: input.frequencyCap } : {}),
+      ...(input.quietHours !== undefined ? { quietHours: input.quietHours } : {}),
     },
     generatedSecrets,
   };
@@ -127,6 +133,9 @@ function checkedStep(step: PlaybookStepInput, at: string, checks: StepChecks): P
     case 'add-to-segment':
     case 'remove-from-segment':
       return checkedSegmentStep(step, at, checks);
+    case 'email':
+    case 'survey':
+      return checkedEmailStep(step, at, checks.issue);
     case 'set-trait':
     case 'task':
     case 'wait':

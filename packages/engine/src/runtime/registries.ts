@@ -4,7 +4,13 @@ import { trainChurnModelTask } from '../churn/index.js';
 import type { AnyTask } from '../jobs/index.js';
 import { recomputeHealthHistoryTask, refreshHealthTask } from '../health/index.js';
 import { syncTicketTask } from '../integrations/index.js';
-import { advanceEnrolmentTask, checkExperimentGoalTask, playbookEnrolments, playbookTriggersTask } from '../playbooks/index.js';
+import {
+  advanceEnrolmentTask,
+  checkExperimentGoalTask,
+  deliverPlaybookEmailTask,
+  playbookEnrolments,
+  playbookTriggersTask,
+} from '../playbooks/index.js';
 import { eventRetentionTask } from '../privacy/index.js';
 import { trainTextModelsTask } from '../support/index.js';
 import { redecideOpenTicketsTask, slaTimerTask, supportPolicyDecisions } from '../support-policies/index.js';
@@ -32,6 +38,7 @@ export const tasks = {
   'advance-playbook-enrolment': advanceEnrolmentTask,
   'check-experiment-goal': checkExperimentGoalTask,
   'poll-playbook-triggers': playbookTriggersTask,
+  'deliver-playbook-email': deliverPlaybookEmailTask,
 } as const satisfies Record<string, AnyTask>;
 
 export type TaskName = keyof typeof tasks;

@@ -1,12 +1,24 @@
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
-import { findWebhook, findWebhookMessage, inWorkspaceTransaction, recordWebhookAttempt, workspaceScope } from '@strata/storage';
+import {
+  findWebhook,
+  findWebhookMessage,
+  inWorkspaceTransaction,
+  recordWebhookAttempt,
+  workspaceScope,
+  type WebhookMessage,
+  type WorkspaceScope,
+} from '@strata/storage';
 import type { Task } from '../jobs/index.js';
+import { failPlaybookStep, resumePlaybookStep } from '../playbooks/index.js';
 
 /** 25 attempts: graphile-worker's backoff (e^min(n,10) s) spreads them over about four days. */
 export const deliveryAttempts = 25;
 
-/** Sends one webhook message; a non-2xx answer or a refused address is a failure that retries. */
+/**
+ * Sends one webhook message; a non-2xx answer or a refused address is a failure that retries. A
+ * playbook step's message goes to the step's URL, and its run goes on (or fails) with it.
+ */
 export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }> = {
   name: 'deliver-webhook',
   payload: z.object({ workspaceId: z.string(), messageId: z.string() }),
@@ -18,7 +30,9 @@ export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }
     const found = await inWorkspaceTransaction(scope, async (tx) => {
       const message = await findWebhookMessage(tx, messageId);
       if (!message || message.status === 'delivered') return undefined;
-      const webhook = await findWebhook(tx, message.webhookKey);
+      if (message.playbookStep)
+        return { message, webhook: { key: `of playbook run ${message.playbookStep.enrolmentId}`, ...message.playbookStep } };
+      const webhook = message.webhookKey === null ? undefined : await findWebhook(tx, message.webhookKey);
       return webhook ? { message, webhook } : undefined;
     });
     if (!found) return;
@@ -50,23 +64,30 @@ export const deliverWebhookTask: Task<{ workspaceId: string; messageId: string }
     }
     const at = scope.clock();
     if (error === null) {
-      await recordWebhookAttempt(scope, message.id, {
-        status: 'delivered',
-        httpStatus: status,
-        error: null,
-        at,
-        nextAttemptAt: null,
+      await recordAttempt(scope, message, async (tx) => {
+        await recordWebhookAttempt(tx, message.id, { status: 'delivered', httpStatus: status, error: null, at, nextAttemptAt: null });
+        if (message.playbookStep) await resumePlaybookStep(tx, message.playbookStep.enrolmentId);
       });
       return;
     }
     const nextAttemptAt = lastAttempt ? null : new Date(at.getTime() + Math.exp(Math.min(attempt, 10)) * 1000);
-    await recordWebhookAttempt(scope, message.id, {
-      status: lastAttempt ? 'failed' : 'pending',
-      httpStatus: status,
-      error,
-      at,
-      nextAttemptAt,
+    await recordAttempt(scope, message, async (tx) => {
+      await recordWebhookAttempt(tx, message.id, {
+        status: lastAttempt ? 'failed' : 'pending',
+        httpStatus: status,
+        error,
+        at,
+        nextAttemptAt,
+      });
+      if (message.playbookStep && lastAttempt)
+        await failPlaybookStep(tx, message.playbookStep, `the webhook ${webhook.url} was not delivered: ${error}`);
     });
     throw new Error(`webhook ${webhook.key} message ${message.id}: ${error}`);
   },
 };
+
+/** A playbook step's attempt is recorded with its run's move in one transaction; others alone, as they always were. */
+async function recordAttempt(scope: WorkspaceScope, message: WebhookMessage, record: (tx: WorkspaceScope) => Promise<void>): Promise<void> {
+  if (message.playbookStep) await inWorkspaceTransaction(scope, record);
+  else await record(scope);
+}

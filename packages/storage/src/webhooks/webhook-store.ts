@@ -77,10 +77,13 @@ export type WebhookMessageStatus = 'pending' | 'delivered' | 'failed';
 
 export interface WebhookMessage {
   id: string;
-  webhookKey: string;
+  /** Null for a playbook step's message: it goes to `playbookStep`'s URL. */
+  webhookKey: string | null;
+  /** A playbook `webhook` step's message: where it goes, the sealed secret, and the run and step it belongs to. */
+  playbookStep: { url: string; secretCiphertext: string; enrolmentId: string; stepPath: string } | null;
   /** The membership change it announces; null for a support event. */
   changeId: number | null;
-  event: WebhookEvent;
+  event: WebhookEvent | 'playbook.step';
   payload: Record<string, unknown>;
   status: WebhookMessageStatus;
   attempts: number;
@@ -96,8 +99,12 @@ function toMessage(r: Selectable<Database['webhook_messages']>): WebhookMessage 
   return {
     id: r.message_id,
     webhookKey: r.webhook_key,
+    playbookStep:
+      r.enrolment_id !== null
+        ? { url: r.url!, secretCiphertext: r.secret_ciphertext!, enrolmentId: String(r.enrolment_id), stepPath: r.step_path! }
+        : null,
     changeId: r.change_id === null ? null : Number(r.change_id),
-    event: r.event as WebhookEvent,
+    event: r.event as WebhookMessage['event'],
     payload: r.payload as Record<string, unknown>,
     status: r.status,
     attempts: r.attempts,
@@ -150,6 +157,51 @@ export async function insertSupportEventMessages(
     ON CONFLICT (workspace_id, webhook_key, support_event_id) DO NOTHING
     RETURNING message_id`.execute(db);
   return rows.rows.map((r) => r.message_id);
+}
+
+/**
+ * Adds a playbook `webhook` step's message in the step's transaction; its (run, step) is unique, so
+ * a step run again adds nothing. Answers whether it was added.
+ */
+export async function insertPlaybookStepMessage(
+  scope: WorkspaceScope,
+  message: { id: string; url: string; secretCiphertext: string; enrolmentId: string; stepPath: string; payload: unknown },
+): Promise<boolean> {
+  const now = scope.clock();
+  const row = await scope.db
+    .insertInto('webhook_messages')
+    .values({
+      workspace_id: scope.workspaceId,
+      message_id: message.id,
+      url: message.url,
+      secret_ciphertext: message.secretCiphertext,
+      enrolment_id: message.enrolmentId,
+      step_path: message.stepPath,
+      event: 'playbook.step',
+      payload: JSON.stringify(message.payload),
+      created_at: now,
+      next_attempt_at: now,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'enrolment_id', 'step_path']).doNothing())
+    .returning('message_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A playbook step's webhook message, by run and step. */
+export async function findPlaybookStepMessage(
+  scope: WorkspaceScope,
+  enrolmentId: string,
+  stepPath: string,
+): Promise<WebhookMessage | undefined> {
+  const row = await scope.db
+    .selectFrom('webhook_messages')
+    .selectAll()
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('enrolment_id', '=', enrolmentId)
+    .where('step_path', '=', stepPath)
+    .executeTakeFirst();
+  return row ? toMessage(row) : undefined;
 }
 
 export async function findWebhookMessage(scope: WorkspaceScope, id: string): Promise<WebhookMessage | undefined> {

@@ -128,7 +128,11 @@ export class WebhookReceiver {
  * port is the socket's remote port names an inode, and a process's /proc/<pid>/fd links to it.
  * Looked up once per connection, while it is open; undefined off Linux or for other processes.
  */
-async function owningPid(socket: Socket, serverPort: number, pids: readonly number[]): Promise<number | undefined> {
+export async function owningPid(
+  socket: Pick<Socket, 'remotePort'>,
+  serverPort: number,
+  pids: readonly number[],
+): Promise<number | undefined> {
   const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
   const table = await readFile('/proc/net/tcp', 'utf8').catch(() => '');
   const line = table

@@ -33,6 +33,8 @@ function stepView(step: PlaybookStep, at: string, shown: Record<string, string>)
     case 'in-app':
     case 'add-to-segment':
     case 'remove-from-segment':
+    case 'email':
+    case 'survey':
     case 'set-trait':
     case 'task':
     case 'wait':
@@ -50,6 +52,8 @@ export const playbookView = (playbook: StoredPlaybook, shownSecrets: Record<stri
   steps: playbook.steps.map((step, i) => stepView(step, `steps[${i}]`, shownSecrets)),
   reenrollAfterDays: playbook.reenrollAfterDays ?? null,
   experiment: playbook.experiment ? experimentView(playbook.experiment, shownSecrets) : null,
+  frequencyCap: playbook.frequencyCap ?? null,
+  quietHours: playbook.quietHours ?? null,
   updatedAt: playbook.updatedAt.toISOString(),
 });
 

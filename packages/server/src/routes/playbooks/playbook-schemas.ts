@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { experimentGoalMetrics } from '@strata/core';
 import type { PlaybookStepInput } from '@strata/engine';
+import { emailSteps, frequencyCap, quietHours } from './email-step-schemas.js';
 /** Keys of playbooks and the segments they name, as the tables check them. */
 const key = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and "-", at most 64, starting with a letter or digit');
 export const playbookKeyParams = z.object({ key });
@@ -82,6 +83,7 @@ const plainSteps = [
       .describe('a call to action the product shows as a button'),
     expiresInDays: z.number().int().min(1).max(365).optional().describe('the message is no longer shown after this; 30 by default'),
   }),
+  ...emailSteps,
 ] as const;
 
 /** A step of a playbook; `branch` holds two lists of steps. */
@@ -152,6 +154,8 @@ export const playbookBody = z
       .optional()
       .describe('enroll a person again this many days after their last enrolment started; once only when absent'),
     experiment: experiment.optional(),
+    frequencyCap: frequencyCap.optional(),
+    quietHours: quietHours.optional(),
   })
   .refine((p) => p.steps.length > 0 || p.experiment !== undefined, { message: 'give at least one step', path: ['steps'] });
 
@@ -165,6 +169,8 @@ export const playbookSchema = z.object({
   steps: z.array(playbookStep).describe('rules (`if`) in their canonical text'),
   reenrollAfterDays: z.number().nullable(),
   experiment: experiment.nullable(),
+  frequencyCap: frequencyCap.nullable(),
+  quietHours: quietHours.nullable(),
   updatedAt: z.string(),
 });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { subscribers, type SegmentEngine } from '@strata/engine';
 import {
+  countOutboxEmails,
   countPlaybookActivity,
   countSupportEvents,
   readSegmentBacklog,
@@ -40,6 +41,10 @@ export function registerMetricsRoute(
     );
     const supportEvents = await countSupportEvents(deps.db());
     const playbooks = await countPlaybookActivity(deps.db());
+    const outbox = await countOutboxEmails(deps.db());
+    const suppressed = playbooks.steps
+      .filter((s) => (s.type === 'email' || s.type === 'survey') && s.outcome === 'suppressed')
+      .reduce((sum, s) => sum + s.count, 0);
     const oldestAge = ageSeconds(backlog.oldest, deps.now());
     const lines = [
       '# HELP strata_segment_backlog Profile changes queued for live evaluation, all workspaces.',
@@ -79,6 +84,11 @@ export function registerMetricsRoute(
       '# HELP strata_playbook_experiment_runs Playbook runs in an experiment, by arm key (holdout included), all workspaces.',
       '# TYPE strata_playbook_experiment_runs gauge',
       ...playbooks.arms.map((a) => `strata_playbook_experiment_runs{arm="${a.arm}"} ${a.count}`),
+      '# HELP strata_emails_total Playbook emails sent, failed for good (dead-lettered), and suppressed (unsubscribed or on the suppression list), all workspaces.',
+      '# TYPE strata_emails_total counter',
+      `strata_emails_total{status="sent"} ${outbox.sent}`,
+      `strata_emails_total{status="failed"} ${outbox.failed}`,
+      `strata_emails_total{status="suppressed"} ${suppressed}`,
     ];
     if (engine?.lastSweep) {
       lines.push(

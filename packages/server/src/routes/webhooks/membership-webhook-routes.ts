@@ -78,9 +78,13 @@ const view = (w: WebhookRecord) => ({
   createdAt: w.createdAt,
   updatedAt: w.updatedAt,
 });
+function invariant(message: string): never {
+  throw new Error(`invariant: ${message}`);
+}
 const deliveryView = (m: WebhookMessage) => ({
   id: m.id,
-  event: m.event,
+  // Listed by webhook: a playbook step's message (which has none) never is.
+  event: m.event === 'playbook.step' ? invariant(`playbook message ${m.id} listed under a webhook`) : m.event,
   status: m.status,
   attempts: m.attempts,
   lastAttemptAt: m.lastAttemptAt,

@@ -1,0 +1,20 @@
+export { readEmailSettings, writeEmailSettings, type EmailSettings, type FrequencyCap } from './email-settings.js';
+export {
+  countOutboxEmails,
+  findOutboxEmail,
+  insertOutboxEmail,
+  listMarketingEmailTimes,
+  lockPersonEmail,
+  recordOutboxAttempt,
+  requeueOutboxEmail,
+  type OutboxEmail,
+  type OutboxMessage,
+} from './email-outbox.js';
+export {
+  deleteEmailSuppression,
+  findEmailSuppression,
+  listEmailSuppressions,
+  normalEmail,
+  suppressEmail,
+  type EmailSuppression,
+} from './email-suppressions.js';
