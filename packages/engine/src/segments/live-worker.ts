@@ -310,11 +310,7 @@ async function expandWork(
   if (anyDependsOn(segments, 'account', 'person:')) {
     const accountRules = segments.filter((s) => s.target === 'account');
     // Only the topics some account rule reads: most people's events concern no rollup.
-    await propagate(
-      'person',
-      (t) => (accountRules.some((s) => concerns(s, [`person:${t}`])) ? [`person:${t}`] : []),
-      deferred,
-    );
+    await propagate('person', (t) => (accountRules.some((s) => concerns(s, [`person:${t}`])) ? [`person:${t}`] : []), deferred);
   }
   if (anyDependsOn(segments, 'person', 'account-')) {
     // A trait, or what changes a computed field (`health`), reaches the account's people as `account-TOPIC`.
