@@ -16,13 +16,14 @@ import {
   segmentWorkChannel,
   type ClaimedWork,
   type Database,
+  type SegmentWork,
   atOneInstant,
   inWorkspaceTransaction,
   workspaceScope,
   type WorkspaceScope,
 } from '@strata/storage';
 import { evaluateProfiles, type EvaluationResult, type ProfileWork } from './evaluate-profiles.js';
-import { anyDependsOn, loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
+import { anyDependsOn, concerns, loadLiveSegments, onlySegmentTopic, type LiveSegment } from './live-segments.js';
 import { WorkCollector } from './work-collector.js';
 import { queueHealthForWork, scoreQueuedHealth } from '../health/index.js';
 import type { SegmentMetrics } from './segment-metrics.js';
@@ -189,12 +190,16 @@ export class LiveSegmentWorker {
       this.lastWorkspace = workspaceId;
       await lockSegmentDefinitions(scope, 'shared');
       const segments = await loadLiveSegments(scope);
-      const work = await expandWork(scope, segments, claimed);
+      const { work, deferred } = await expandWork(scope, segments, claimed);
       await lockProfiles(
         scope,
         work.map((w) => w.profileId),
       );
-      await queueHealthForWork(scope, work);
+      // The accounts' rollups of these people go to the queue, decided once per account however many
+      // of its people's batches queued them (see `expandWork`); the person batch already queued their
+      // health, so an account's `person:` topics are not health's again when it comes back.
+      await enqueueSegmentWork(scope, deferred);
+      await queueHealthForWork(scope, withoutPeopleTopics(work));
       // Evaluated, and failures stamped, at one instant.
       const at = atOneInstant(scope);
       const result = await evaluateProfiles(at, segments, work);
@@ -271,46 +276,65 @@ export class LiveSegmentWorker {
 }
 
 /**
- * One item per profile, plus what a change implies for the other level: a person's change
- * concerns the account rules that roll people up, an account's trait change concerns the person
- * rules that read `account.x`. Expanded only when some segment reads that way.
+ * One item per profile, plus what a change implies for the other level. An account's trait change
+ * concerns the person rules that read `account.x`: its people are decided in this batch. A
+ * person's change concerns the account rules that roll people up (`count(people where …)`): those
+ * accounts are queued (`deferred`), not decided here, and only for the topics an account rule
+ * reads. Rolling an account up reads all its people, so deciding it once for all the batches that
+ * queued it while the workers were behind is the cheaper way; and a batch of people then locks no
+ * account, so two workers (or worker processes) with people of one account do not wait for each
+ * other. Each is expanded only when some segment reads that way.
  */
 async function expandWork(
   scope: WorkspaceScope,
   segments: readonly LiveSegment[],
   claimed: readonly ClaimedWork[],
-): Promise<ProfileWork[]> {
+): Promise<{ work: ProfileWork[]; deferred: SegmentWork[] }> {
   const work = new WorkCollector();
   for (const item of claimed) work.add(item.target, item.profileId, item.topics, item.cause, item.attempts);
   const direct = work.profiles();
+  const deferred = new WorkCollector();
 
-  /** Adds, for each linked profile of the other level, the topics `topicsFor` derives. */
-  const propagate = async (from: Target, topicsFor: (topic: string) => string[]) => {
-    const items = direct.filter((w) => w.target === from && [...w.topics].some((t) => topicsFor(t).length > 0));
-    const byId = new Map(items.map((i) => [i.profileId, i]));
-    const links = await findLinkedProfiles(
-      scope,
-      from,
-      items.map((i) => i.profileId),
+  /** Adds, for each linked profile of the other level, the topics `topicsFor` derives, to `into`. */
+  const propagate = async (from: Target, topicsFor: (topic: string) => string[], into: WorkCollector) => {
+    const derived = new Map(
+      direct.filter((w) => w.target === from).map((w) => [w.profileId, { item: w, topics: [...w.topics].flatMap(topicsFor) }]),
     );
+    for (const [id, entry] of derived) if (entry.topics.length === 0) derived.delete(id);
+    const links = await findLinkedProfiles(scope, from, [...derived.keys()]);
     for (const link of links) {
-      const item = byId.get(link.from)!;
-      work.add(from === 'person' ? 'account' : 'person', link.to, [...item.topics].flatMap(topicsFor), item.cause, item.attempts ?? 0);
+      const { item, topics } = derived.get(link.from)!;
+      into.add(from === 'person' ? 'account' : 'person', link.to, topics, item.cause, item.attempts ?? 0);
     }
   };
-  if (anyDependsOn(segments, 'account', 'person:')) await propagate('person', (t) => [`person:${t}`]);
+  if (anyDependsOn(segments, 'account', 'person:')) {
+    const accountRules = segments.filter((s) => s.target === 'account');
+    // Only the topics some account rule reads: most people's events concern no rollup.
+    await propagate('person', (t) => (accountRules.some((s) => concerns(s, [`person:${t}`])) ? [`person:${t}`] : []), deferred);
+  }
   if (anyDependsOn(segments, 'person', 'account-')) {
     // A trait, or what changes a computed field (`health`), reaches the account's people as `account-TOPIC`.
     const computed = new Set(computedFields('account').flatMap((f) => f.topics));
-    await propagate('account', (t) =>
-      t === '*'
-        ? ['account-trait:*', ...[...computed].map((c) => `account-${c}`)]
-        : t.startsWith('trait:') || computed.has(t)
-          ? [`account-${t}`]
-          : [],
+    await propagate(
+      'account',
+      (t) =>
+        t === '*'
+          ? ['account-trait:*', ...[...computed].map((c) => `account-${c}`)]
+          : t.startsWith('trait:') || computed.has(t)
+            ? [`account-${t}`]
+            : [],
+      work,
     );
   }
-  return work.profiles();
+  return { work: work.profiles(), deferred: deferred.work() };
+}
+
+/**
+ * The work as health scoring should see it: an account's `person:` topics come from its people's
+ * batch (queued by `expandWork`), which queued the account's health already.
+ */
+function withoutPeopleTopics(work: readonly ProfileWork[]): ProfileWork[] {
+  return work.map((w) => (w.target === 'account' ? { ...w, topics: new Set([...w.topics].filter((t) => !t.startsWith('person:'))) } : w));
 }
 
 /**
