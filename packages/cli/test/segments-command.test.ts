@@ -88,5 +88,17 @@ it('exports a segment as CSV to a file with a progress bar on standard error, an
   const toStdout = await strata('export', 'planned', '--fields', 'plan');
   expect(toStdout.stdout.split('\r\n').filter((line) => line === 'free')).toHaveLength(2);
   await expect(strata('export', 'planned', '--fields', 'id,shoe_size')).rejects.toThrow(/--fields: unknown "shoe_size"/);
+  // Each export is audited, as the API's is; the refused one is not.
+  const audit = await database.owner
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('subject', '=', 'planned')
+    .where('kind', '=', 'segment.exported')
+    .orderBy('audit_id')
+    .execute();
+  expect(audit.map((e) => [e.actor_kind, e.actor_label, e.after])).toEqual([
+    ['cli', 'strata segments export', { fields: ['id', 'plan'], rows: 3 }],
+    ['cli', 'strata segments export', { fields: ['plan'], rows: 3 }],
+  ]);
   await strata('delete', 'planned');
 }, 60_000);

@@ -96,3 +96,47 @@ it('exports every member of a large segment, one page read at a time as the read
   expect(whole.body.split('\r\n').length - 2).toBe(total);
   expect(new Set(whole.body.split('\r\n').slice(1, -1)).size).toBe(total);
 }, 60_000);
+
+it('needs the permission a person export needs: a viewer, an agent and a read key are refused, and nothing is audited', async () => {
+  const signedIn = async (email: string, role: 'viewer' | 'agent') => {
+    const invited = await call('POST', '/api/v1/users', { email, role });
+    expect(invited.statusCode, invited.body).toBe(201);
+    const token = new URL(invited.json<{ inviteUrl: string }>().inviteUrl).hash.slice(1);
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/invitations/accept',
+      payload: { token, password: `a long ${role} password` },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    return { cookie: `strata_session=${/strata_session=([^;]+)/.exec(String(accepted.headers['set-cookie']))![1]!}` };
+  };
+  const exports = async () =>
+    (await database.owner.selectFrom('audit_log').select('kind').where('kind', '=', 'segment.exported').execute()).length;
+  const before = await exports();
+  for (const headers of [
+    await signedIn('vi@example.com', 'viewer'),
+    await signedIn('ag@example.com', 'agent'),
+    { authorization: `Bearer ${ws.readKey}` },
+  ]) {
+    // They may see the segment, not take its members' data away in bulk.
+    expect((await app.inject({ url: '/api/v1/segments/vips', headers })).statusCode).toBe(200);
+    const refused = await app.inject({ url: '/api/v1/segments/vips/members.csv', headers });
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.body).toContain('people:export');
+  }
+  expect(await exports()).toBe(before);
+});
+
+it('audits each export with the segment, the fields and the rows, before sending them', async () => {
+  const response = await call('GET', '/api/v1/segments/vips/members.csv?fields=id,email');
+  expect(response.statusCode).toBe(200);
+  const entries = await app.inject({ url: '/api/v1/audit?kind=segment.exported', headers: { authorization: `Bearer ${ws.adminKey}` } });
+  expect(entries.statusCode, entries.body).toBe(200);
+  const latest = entries.json<{ items: Array<Record<string, unknown>> }>().items[0];
+  expect(latest).toMatchObject({
+    kind: 'segment.exported',
+    subject: 'vips',
+    actor: { kind: 'key' },
+    after: { fields: ['id', 'email'], rows: 2 },
+  });
+});

@@ -68,7 +68,7 @@ const requiredPermission: Record<string, Permission | 'public' | 'signed-in'> = 
   deleteSegment: 'segments:write',
   getSegmentMembers: 'segments:read',
   suggestSegments: 'segments:read',
-  exportSegmentMembers: 'segments:read',
+  exportSegmentMembers: 'people:export',
   searchSegmentMembers: 'segments:read',
   explainSegmentMembership: 'segments:read',
   listSegmentChanges: 'segments:read',

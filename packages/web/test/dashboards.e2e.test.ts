@@ -92,4 +92,29 @@ describe('dashboards in the web UI', () => {
     expect(csv.status(), await csv.text()).toBe(200);
     expect((await csv.text()).split('\r\n')[0]).toMatch(/^id,entered_at/);
   });
+
+  it('shows a viewer the dashboards without the export, which needs people:export', async () => {
+    // The owner invites a viewer to demo with the session the page holds; the viewer signs in by the link.
+    const invited = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'viewer@example.com', role: 'viewer' }),
+      });
+      return { status: response.status, body: (await response.json()) as { inviteUrl: string } };
+    });
+    expect(invited.status).toBe(201);
+    await page.goto(invited.body.inviteUrl);
+    await page.getByRole('textbox', { name: 'Password' }).fill('the viewer passphrase');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${baseUrl}/segments`);
+    await page.getByRole('link', { name: 'Dashboards' }).click();
+    await page.waitForURL(`${baseUrl}/dashboards`);
+    await expect.poll(() => region('Suggested segments').isVisible(), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('table', { name: 'Segment KPIs' }).isVisible(), { timeout: 120_000 }).toBe(true);
+    expect(await region('Export a segment').count()).toBe(0);
+    // The page's own request, with the viewer's session: the server refuses it too.
+    const refused = await page.request.get(`${baseUrl}/api/v1/segments/inactive/members.csv`);
+    expect(refused.status()).toBe(403);
+  });
 });

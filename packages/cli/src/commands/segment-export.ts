@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { Presets, SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { exportColumns, segmentMembersCsv } from '@strata/engine';
-import { countSegmentMembers, findSegment, workspaceScope } from '@strata/storage';
+import { countSegmentMembers, findSegment, inWorkspaceTransaction, recordAudit, workspaceScope } from '@strata/storage';
+import { byCli } from '../cli-actor.js';
 import { openCommandDatabase } from '../database-for-command.js';
 import { readConfigOrExit } from '../read-config-or-exit.js';
 import { workspaceBySlug } from '../workspace-by-slug.js';
@@ -37,8 +38,18 @@ export function registerSegmentExportCommand(segments: Command): void {
         const columns = await exportColumns(scope, segment.target, names);
         if (!columns.ok)
           throw new Error(`--fields: unknown ${columns.unknown.map((f) => `"${f}"`).join(', ')}; known: ${columns.known.join(', ')}`);
+        const members = await countSegmentMembers(scope, key);
+        // Audited as the API's export is, before anything is written: personal data in bulk.
+        await inWorkspaceTransaction(scope, (tx) =>
+          recordAudit(tx, {
+            ...byCli('segments export'),
+            kind: 'segment.exported',
+            subject: key,
+            after: { fields: columns.names, rows: members },
+          }),
+        );
         const bar = new SingleBar({ format: 'exporting [{bar}] {value}/{total} members', stream: process.stderr }, Presets.shades_classic);
-        bar.start(await countSegmentMembers(scope, key), 0);
+        bar.start(members, 0);
         let exported = 0;
         const onPage = ({ rows }: { rows: number }) => bar.update((exported = rows));
         const csv = Readable.from(segmentMembersCsv(scope, segment, columns, { onPage }));

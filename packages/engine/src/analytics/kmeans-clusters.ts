@@ -29,7 +29,7 @@ export function standardise(values: ReadonlyArray<ReadonlyArray<number | null>>)
 const squaredDistance = (a: readonly number[], b: readonly number[]) => a.reduce((sum, x, i) => sum + (x - b[i]!) ** 2, 0);
 
 /** Restarts of k-means++ per k; the one with the least inertia is kept, which makes the result stable across seeds. */
-export const kmeansRestarts = 8;
+export const kmeansRestarts = 32;
 
 export interface Clustering {
   k: number;

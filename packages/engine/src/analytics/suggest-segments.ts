@@ -63,5 +63,8 @@ export async function suggestKmeansSegments(scope: WorkspaceScope, request: Kmea
     if (thresholds.length === 0) continue;
     suggestions.push(suggestionOf(matrix, inCluster, thresholds, { schema, now, method: 'kmeans' }));
   }
+  // Largest first; groups of one size by rule text, since the clusters' own numbering follows the
+  // sample's order, which the seed changes, and the same groups should come back in the same order.
+  suggestions.sort((a, b) => b.size - a.size || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return { ok: true, value: { suggestions, k: clustering.k, silhouette: clustering.silhouette, sampled: matrix.records.length } };
 }

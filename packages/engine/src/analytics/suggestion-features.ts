@@ -46,9 +46,9 @@ const number = (
 const sharedFeatures: SuggestionFeature[] = [
   number('events_7d', 'behaviour', 'count(events within last 7 days)', 'log'),
   number('events_30d', 'behaviour', 'count(events within last 30 days)', 'log'),
-  number('active_days_7d', 'behaviour', 'days(events within last 7 days)'),
-  number('active_days_30d', 'behaviour', 'days(events within last 30 days)'),
-  number('active_days_90d', 'behaviour', 'days(events within last 90 days)'),
+  number('active_days_7d', 'behaviour', 'days(events within last 7 days)', 'log'),
+  number('active_days_30d', 'behaviour', 'days(events within last 30 days)', 'log'),
+  number('active_days_90d', 'behaviour', 'days(events within last 90 days)', 'log'),
   { key: 'days_since_last_event', family: 'behaviour', kind: 'days-since', expression: 'last(events within last 365 days)', scale: 'log' },
   number('tickets_90d', 'support', 'count(tickets within last 90 days)', 'log'),
   // Sentiment and answers over all time: they are few rows, and a customer who said nothing for a

@@ -169,7 +169,7 @@ export function* generateAccounts(size: SampleSize, seed: number, anchor: number
     const inTrial = ageDays < 14 && lifecycle < 0.6;
     const lapsedTrial = !inTrial && lifecycle < 0.12;
     const churned = !inTrial && !lapsedTrial && lifecycle < 0.22 && ageDays > 45;
-    const drifting = !churned && !inTrial && lifecycle > 0.9;
+    const driftCandidate = !churned && !inTrial && lifecycle > 0.9;
     let planRoll = random();
     const plan = inTrial ? 'trial' : lapsedTrial ? 'free' : (plans.find((p) => (planRoll -= p.weight) < 0) ?? plans[0]).plan;
     const seats = plan === 'enterprise' ? 20 + Math.floor(random() * 180) : 2 + Math.floor(random() * 25);
@@ -183,9 +183,18 @@ export function* generateAccounts(size: SampleSize, seed: number, anchor: number
     } else if (lapsedTrial) {
       endsAt = Math.min(anchor, signedUpAt + 14 * day);
       fadesFrom = signedUpAt + 5 * day;
-    } else if (drifting) {
-      fadesFrom = anchor - (10 + random() * 50) * day;
-      endsAt = anchor - random() * 10 * day;
+    } else if (driftCandidate) {
+      // A drifting account is a paying customer that used the product normally, faded out over 3
+      // to 9 weeks and has been silent for the last 1 to 3 weeks while still paying: a change in
+      // behaviour, not the quiet week any small account has. An account too young for that (two
+      // weeks of normal use first) is not drifting; its draws are still taken, so the accounts
+      // generated after it stay the same.
+      const silentDays = 7 + random() * 14;
+      const fadeDays = 21 + random() * 40;
+      if (ageDays > silentDays + fadeDays + 14) {
+        endsAt = anchor - silentDays * day;
+        fadesFrom = endsAt - fadeDays * day;
+      }
     }
     const traits: Record<string, unknown> = {
       name,

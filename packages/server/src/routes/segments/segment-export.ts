@@ -3,11 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { exportColumns, segmentMembersCsv } from '@strata/engine';
-import { findSegment } from '@strata/storage';
+import { countSegmentMembers, findSegment, inWorkspaceTransaction, recordAudit } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
+import { auditBy } from '../audit/index.js';
 
-/** A segment's members as a CSV download, streamed page by page. */
+/**
+ * A segment's members as a CSV download, streamed page by page. Personal data in bulk: it needs
+ * the permission a person's export needs (`people:export`), and each export is audited.
+ */
 export function registerSegmentExportRoutes(app: FastifyInstance, deps: { auth: Authenticated }): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
@@ -15,7 +19,8 @@ export function registerSegmentExportRoutes(app: FastifyInstance, deps: { auth: 
     {
       schema: {
         operationId: 'exportSegmentMembers',
-        summary: "A segment's members as CSV (UTF-8, header row), with chosen traits and computed fields, streamed",
+        summary:
+          "A segment's members as CSV (UTF-8, header row), with chosen traits and computed fields, streamed; needs people:export and is audited",
         tags: ['segments'],
         params: z.object({ key: z.string() }),
         querystring: z.object({
@@ -36,7 +41,8 @@ export function registerSegmentExportRoutes(app: FastifyInstance, deps: { auth: 
       },
     },
     async (request, reply) => {
-      const { scope } = await deps.auth(request, 'segments:read');
+      const caller = await deps.auth(request, 'people:export');
+      const { scope } = caller;
       const segment = await findSegment(scope, request.params.key);
       if (!segment) throw new AppError('NOT_FOUND', `no segment "${request.params.key}" in this workspace`);
       const names = request.query.fields
@@ -50,6 +56,17 @@ export function registerSegmentExportRoutes(app: FastifyInstance, deps: { auth: 
           `fields: unknown ${columns.unknown.map((f) => `"${f}"`).join(', ')} for ${segment.target} segments; known: ${columns.known.join(', ')}`,
           { field: 'fields', unknown: columns.unknown },
         );
+      // Recorded before anything is sent, as a person's export is: an export cut off halfway has
+      // still let data out. `rows` is the segment's members as the export starts.
+      const rows = await countSegmentMembers(scope, segment.key);
+      await inWorkspaceTransaction(scope, (tx) =>
+        recordAudit(tx, {
+          ...auditBy(request, caller),
+          kind: 'segment.exported',
+          subject: segment.key,
+          after: { fields: columns.names, rows },
+        }),
+      );
       // Fastify sends a stream as it is read (with back-pressure) and skips the schema's
       // serializer for it; the type provider only knows the documented body type, a string.
       const body = Readable.from(segmentMembersCsv(scope, segment, columns)) as unknown as string;

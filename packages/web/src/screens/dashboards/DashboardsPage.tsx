@@ -1,6 +1,7 @@
 import { Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { ErrorState, Loading } from '../../shell/PageState';
+import { useCan } from '../settings/permissions';
 import { KpiComparison } from './KpiComparison';
 import { KpiTrend } from './KpiTrend';
 import { OverlapHeatmap } from './OverlapHeatmap';
@@ -15,6 +16,7 @@ import { comparedSegments, segmentsQuery } from './dashboard-queries';
  */
 export function DashboardsPage() {
   const segments = useQuery(segmentsQuery);
+  const can = useCan();
   const all = segments.data ?? [];
   // The largest segments of the target most segments have: one workspace column fits them all.
   const target = all.filter((s) => s.target === 'person').length >= all.length / 2 ? 'person' : 'account';
@@ -42,7 +44,8 @@ export function DashboardsPage() {
           <OverlapHeatmap />
           <WarningsList />
           <SuggestedSegments />
-          {all.length > 0 && <SegmentExport keys={all.map((s) => s.key).sort()} />}
+          {/* Members' data in bulk: shown only to those the export would not refuse. */}
+          {all.length > 0 && can('people:export') && <SegmentExport keys={all.map((s) => s.key).sort()} />}
         </>
       )}
     </Stack>
