@@ -271,6 +271,10 @@ export {
   deliverPlaybookEmailTask,
   emailDeliveryAttempts,
   emailMessageId,
+  installPredefinedPlaybook,
+  predefinedPlaybooks,
+  type InstallOutcome,
+  type PredefinedPlaybook,
 } from './playbooks/index.js';
 export {
   checkExperimentGoalTask,

@@ -62,7 +62,7 @@ import {
   registerUnsubscribePages,
 } from './routes/email/index.js';
 import { registerCsmTaskRoutes, registerPlaybookRoutes, registerPlaybookRunRoutes } from './routes/playbooks/index.js';
-import { registerPlaybookExperimentRoutes } from './routes/playbooks/index.js';
+import { registerPlaybookExperimentRoutes, registerPredefinedPlaybookRoutes } from './routes/playbooks/index.js';
 import { registerAgentRoutes, registerQueueRoutes, registerTicketAssignmentRoutes, registerTriageRoutes } from './routes/routing/index.js';
 import { registerLifecycleRoutes } from './routes/lifecycle/index.js';
 import {
@@ -264,6 +264,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerInAppSettingsRoutes(scope, { auth, secrets });
       registerPlaybookRunRoutes(scope, { auth });
       registerPlaybookExperimentRoutes(scope, { auth });
+      registerPredefinedPlaybookRoutes(scope, { auth, secrets });
       registerCsmTaskRoutes(scope, { auth });
       registerEmailSettingsRoutes(scope, { auth, secrets });
       registerSuppressionRoutes(scope, { auth });

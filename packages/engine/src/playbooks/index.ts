@@ -23,3 +23,4 @@ export { cronProblem, latestCronTime } from './schedule-enrolments.js';
 export { deliverPlaybookEmailTask, emailDeliveryAttempts } from './deliver-playbook-email.js';
 export { emailMessageId } from './playbook-email-step.js';
 export { failPlaybookStep, resumePlaybookStep } from './playbook-webhook.js';
+export { installPredefinedPlaybook, predefinedPlaybooks, type InstallOutcome, type PredefinedPlaybook } from './predefined-playbooks.js';
