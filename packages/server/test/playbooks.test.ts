@@ -221,6 +221,25 @@ describe('playbooks', { shuffle: false }, () => {
     expect(payload).toMatchObject({ type: 'playbook.step', data: { playbook: 'notify', run: run.id, person: { userId: 'hooked' } } });
     await advanceEnrolment(scope(), run.id, services);
     expect(received).toHaveLength(1);
+    // Saved again without the secret (as the kill switch does), the step keeps the one its receiver holds.
+    const again = await api('PUT', '/api/v1/playbooks/notify', {
+      name: 'Notify the CRM (renamed)',
+      enabled: true,
+      trigger: { on: 'segment-entered', segment: 'enterprise' },
+      steps: [{ type: 'webhook', url: receiverUrl }],
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json<{ version: number; steps: Array<{ secret?: string }> }>()).toMatchObject({ version: 2 });
+    expect(again.json<{ steps: Array<{ secret?: string }> }>().steps[0]!.secret).toBeUndefined();
+    await identify({ plan: 'enterprise' }, { userId: 'hooked-again' });
+    await until(
+      'hooked-again delivered',
+      runOf('notify', 'hooked-again', (r) => r.status === 'completed'),
+    );
+    const second = received[1]!;
+    expect(new Webhook(secret).verify(second.body, second.headers as Record<string, string>)).toMatchObject({
+      data: { person: { userId: 'hooked-again' } },
+    });
   });
 
   it('enrolls a person entering the segment, waits, then branches on their profile', async () => {
@@ -468,7 +487,7 @@ describe('playbooks', { shuffle: false }, () => {
     const metrics = await app.inject({ url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('strata_playbook_runs{status="failed"} 0');
-    expect(metrics.body).toContain('strata_playbook_steps_total{type="webhook",outcome="delivered"} 1');
+    expect(metrics.body).toContain('strata_playbook_steps_total{type="webhook",outcome="delivered"} 2');
     expect(metrics.body).toMatch(/strata_playbook_runs\{status="completed"\} [1-9]/);
     expect((await api('DELETE', '/api/v1/playbooks/tag-pro')).statusCode).toBe(204);
     expect((await api('GET', '/api/v1/playbooks/tag-pro/runs')).statusCode).toBe(404);

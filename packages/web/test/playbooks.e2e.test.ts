@@ -164,17 +164,37 @@ describe('the Playbooks screen', () => {
     await expect.poll(() => atField.textContent(), { timeout: 30_000 }).toMatch(/seets/);
     expect(await page.getByRole('list', { name: 'Mistakes' }).textContent()).toContain('steps[1].if');
     expect((await api('GET', '/api/v1/playbooks/broken')).status).toBe(404);
-    // A trigger this server does not run yet is refused at the trigger, by the same route.
+    // A schedule whose cron is not one is refused at the cron, by the same route.
     await page.getByRole('textbox', { name: 'Trigger', exact: true }).click();
-    await page.getByRole('option', { name: 'A person does an event' }).click();
-    await page.getByRole('textbox', { name: /^Trigger: Event name/ }).fill('Signed up');
+    await page.getByRole('option', { name: 'On a schedule, everyone in a segment' }).click();
+    await page.getByRole('textbox', { name: /^Trigger: Cron/ }).fill('every monday');
+    // The segment is kept from the segment trigger.
+    expect(await page.getByRole('textbox', { name: /^Trigger: Segment/ }).inputValue()).toMatch(/^Trialists/);
     await page.getByRole('button', { name: 'Save playbook' }).click();
     await expect
-      .poll(() => page.locator('.mantine-Select-error, .mantine-InputWrapper-error').first().textContent(), { timeout: 30_000 })
-      .toMatch(/.+/);
-    expect(await page.getByRole('list', { name: 'Mistakes' }).textContent()).toMatch(/trigger/);
+      .poll(async () => page.getByRole('list', { name: 'Mistakes' }).textContent(), { timeout: 30_000 })
+      .toContain('trigger.cron');
+    expect(await page.locator('.mantine-InputWrapper-error').first().textContent()).toMatch(/cron|fields/);
     await ui.checkScreen('playbook-editor-mistakes');
     expect((await api('GET', '/api/v1/playbooks/broken')).status).toBe(404);
+  }, 120_000);
+
+  it('saves an event trigger with the properties the event must have', async () => {
+    await page.goto(`${baseUrl}/playbooks/new`);
+    await page.getByRole('textbox', { name: /^Key/ }).fill('settings-help');
+    await page.getByRole('textbox', { name: /^Name/ }).fill('Settings help');
+    await page.getByRole('textbox', { name: 'Trigger', exact: true }).click();
+    await page.getByRole('option', { name: 'A person does an event' }).click();
+    await page.getByRole('textbox', { name: /^Trigger: Event name/ }).fill('page-viewed');
+    await page.getByRole('textbox', { name: /^Trigger: Only where the event has/ }).fill('path = "/settings/account"\nplan.seats = 5');
+    await page.getByRole('textbox', { name: 'Add to steps' }).click();
+    await page.getByRole('option', { name: 'CSM task', exact: true }).click();
+    await page.getByRole('button', { name: 'Add step to steps' }).click();
+    await page.getByRole('textbox', { name: /^Step 1: Task title/ }).fill('Offer help with settings');
+    await page.getByRole('button', { name: 'Save playbook' }).click();
+    await page.waitForURL(`${baseUrl}/playbooks/settings-help`);
+    const saved = (await api('GET', '/api/v1/playbooks/settings-help')).json as { trigger: unknown };
+    expect(saved.trigger).toEqual({ on: 'event', event: 'page-viewed', where: { path: '/settings/account', 'plan.seats': 5 } });
   }, 120_000);
 
   it('lists the CSM task with its person and marks it done', async () => {

@@ -26,13 +26,24 @@ export async function checkEmailSettingsFor(
     experiment?: { arms: ReadonlyArray<{ steps: readonly PlaybookStepInput[] }> } | undefined;
   },
   issue: (field: string, message: string) => void,
+  canSign = true,
 ): Promise<void> {
   if (!input.enabled) return;
   const fields = [
     ...emailStepFields(input.steps, 'steps'),
     ...(input.experiment?.arms ?? []).flatMap((arm, i) => emailStepFields(arm.steps, `experiment.arms[${i}].steps`)),
   ];
-  if (fields.length === 0 || (await readEmailSettings(scope))) return;
+  if (fields.length === 0) return;
+  if (!canSign) {
+    // Unsubscribe links are signed with a key derived from it: without it every send would fail for good.
+    for (const field of fields)
+      issue(
+        field,
+        'this step sends email, whose unsubscribe links are signed with STRATA_SECRET_KEY, and it is not set: set it and restart',
+      );
+    return;
+  }
+  if (await readEmailSettings(scope)) return;
   for (const field of fields)
     issue(
       field,

@@ -56,6 +56,8 @@ interface StepChecks {
   secrets: Sealer;
   generatedSecrets: Record<string, string>;
   segments: readonly SegmentDefinition[];
+  /** The sealed secrets of the saved version's webhook steps, by URL: a step saved again without a secret keeps its own. */
+  keptSecrets: ReadonlyMap<string, string>;
 }
 
 /**
@@ -63,13 +65,26 @@ interface StepChecks {
  * and each rule (the filter, `branch` and `exit-when`) must parse
  * and check as a rule about a person.
  */
-export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput, secrets: Sealer): Promise<CheckedPlaybook> {
+export async function checkPlaybook(
+  scope: WorkspaceScope,
+  input: PlaybookInput,
+  secrets: Sealer,
+  saved?: PlaybookDefinition,
+): Promise<CheckedPlaybook> {
   const [schema, segments] = await Promise.all([loadFieldSchema(scope), listSegments(scope)]);
   const issues: PlaybookIssue[] = triggerIssues(input.trigger, segments);
   const rule = (text: string, field: string): StoredRule | undefined => checkedRule(text, field, schema, issues);
   const filter = input.filter === undefined ? undefined : rule(input.filter, 'filter');
   const generatedSecrets: Record<string, string> = {};
-  const checks: StepChecks = { rule, issue: (field, message) => issues.push({ field, message }), secrets, generatedSecrets, segments };
+  const keptSecrets = new Map(webhookSteps(saved).map((step) => [step.url, step.sealedSecret] as const));
+  const checks: StepChecks = {
+    rule,
+    issue: (field, message) => issues.push({ field, message }),
+    secrets,
+    generatedSecrets,
+    segments,
+    keptSecrets,
+  };
   const steps = checkedSteps(input.steps, 'steps', checks);
   const experiment =
     input.experiment &&
@@ -79,7 +94,7 @@ export async function checkPlaybook(scope: WorkspaceScope, input: PlaybookInput,
       'steps',
       "with an experiment each enrolment runs its arm's steps instead: move these into experiment.arms and leave steps []",
     );
-  await checkEmailSettingsFor(scope, input, checks.issue);
+  await checkEmailSettingsFor(scope, input, checks.issue, secrets !== undefined);
   if (issues.length > 0 || !steps || (input.experiment && !experiment)) return { ok: false, issues };
   return {
     ok: true,
@@ -153,7 +168,19 @@ function checkedWebhook(step: Extract<PlaybookStepInput, { type: 'webhook' }>, a
     return undefined;
   }
   if (urlProblem || secretProblem) return undefined;
+  const url = new URL(step.url).toString();
+  // Saving again (the kill switch, an edit elsewhere) must not change a receiver's secret behind its back.
+  const kept = step.secret === undefined ? checks.keptSecrets.get(url) : undefined;
+  if (kept !== undefined) return { type: 'webhook', url, sealedSecret: kept };
   const secret = step.secret ?? generateWebhookSecret();
   if (step.secret === undefined) checks.generatedSecrets[at] = secret;
-  return { type: 'webhook', url: new URL(step.url).toString(), sealedSecret: checks.secrets.seal(secret).toString('base64') };
+  return { type: 'webhook', url, sealedSecret: checks.secrets.seal(secret).toString('base64') };
+}
+
+/** Every webhook step of a saved definition: its steps, branches and experiment arms. */
+function webhookSteps(definition: PlaybookDefinition | undefined): Array<Extract<PlaybookStep, { type: 'webhook' }>> {
+  const walk = (steps: readonly PlaybookStep[]): Array<Extract<PlaybookStep, { type: 'webhook' }>> =>
+    steps.flatMap((step) => (step.type === 'webhook' ? [step] : step.type === 'branch' ? [...walk(step.then), ...walk(step.else)] : []));
+  if (!definition) return [];
+  return [...walk(definition.steps), ...(definition.experiment?.arms ?? []).flatMap((arm) => walk(arm.steps))];
 }

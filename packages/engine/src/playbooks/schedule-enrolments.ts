@@ -40,7 +40,7 @@ export function latestCronTime(cron: string, now: Date, timezone: string): Date 
  * Enrolls, for each schedule playbook whose cron time has come since its last run (or since it
  * was created), everyone in its segment now: people, or each person of the accounts in an account
  * segment, as the filter allows. Ticks missed while nothing ran (downtime) collapse into one run
- * at the latest of them. The tick is kept per playbook, locked while it runs, so two processes do
+ * at the latest of them; ticks before the playbook's last save (while it was disabled) never run. The tick is kept per playbook, locked while it runs, so two processes do
  * not run one tick twice. Answers the runs started.
  */
 export async function enrollFromSchedules(scope: WorkspaceScope): Promise<number> {
@@ -49,7 +49,9 @@ export async function enrollFromSchedules(scope: WorkspaceScope): Promise<number
   for (const playbook of playbooks) {
     started += await inWorkspaceTransaction(scope, async (tx) => {
       const timezone = await workspaceTimezone(tx);
-      const since = (await findScheduleTick(tx, playbook.key)) ?? playbook.createdAt;
+      // Times before the last save never fire: switching a playbook back on does not run the ticks it slept through.
+      const last = (await findScheduleTick(tx, playbook.key)) ?? playbook.createdAt;
+      const since = last > playbook.updatedAt ? last : playbook.updatedAt;
       const tick = latestCronTime(playbook.trigger.cron, tx.clock(), timezone);
       if (tick <= since) return 0;
       const segment = await findSegment(tx, playbook.trigger.segment);

@@ -81,13 +81,15 @@ export async function enrollPerson(
 ): Promise<string | undefined> {
   const { db, workspaceId } = scope;
   const now = scope.clock();
-  await db
+  const person = await db
     .selectFrom('people')
     .select('person_id')
     .where('workspace_id', '=', workspaceId)
     .where('person_id', '=', enrolment.personId)
     .forUpdate()
-    .execute();
+    .executeTakeFirst();
+  // Merged away or erased since the trigger named them: nobody to enroll, and the trigger's batch goes on.
+  if (!person) return undefined;
   const last = await db
     .selectFrom('playbook_enrolments')
     .select(['status', 'started_at'])

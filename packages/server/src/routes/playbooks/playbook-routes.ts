@@ -124,7 +124,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, deps: { auth: Authe
     async (request, reply) => {
       const caller = await deps.auth(request, 'playbooks:write');
       const key = request.params.key;
-      const checked = await checkPlaybook(caller.scope, request.body, deps.secrets());
+      const checked = await checkPlaybook(caller.scope, request.body, deps.secrets(), await findPlaybook(caller.scope, key));
       if (!checked.ok)
         throw new AppError('INVALID_INPUT', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '), checked.issues);
       const { created, stored } = await inWorkspaceTransaction(caller.scope, async (tx) => {

@@ -1,7 +1,7 @@
 import { Switch } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notify } from '../../shell/notify';
-import { bodyOf, draftOf, generatedSecrets } from './playbook-draft';
+import { bodyOf, draftOf, generatedSecretsOf } from './playbook-draft';
 import { contractCall, playbooksKey, type Playbook } from './playbook-queries';
 
 /**
@@ -15,7 +15,7 @@ export function KillSwitch({ playbook, disabled }: { playbook: Playbook; disable
       contractCall<Playbook>('PUT', `/api/v1/playbooks/${encodeURIComponent(playbook.key)}`, bodyOf({ ...draftOf(playbook), enabled })),
     onSuccess: async (saved) => {
       await client.invalidateQueries({ queryKey: playbooksKey });
-      const secrets = generatedSecrets(saved.steps);
+      const secrets = generatedSecretsOf(saved);
       notify({
         color: saved.enabled ? 'teal' : 'orange',
         title: saved.enabled ? `${saved.name} is on` : `${saved.name} is off`,

@@ -10,7 +10,7 @@ import { ExperimentFields } from './ExperimentFields';
 import { FieldErrorsContext, fieldErrorsOf, useFieldError } from './field-errors';
 import { PlaybookFormDataContext } from './form-context';
 import { GuardFields } from './GuardFields';
-import { bodyOf, generatedSecrets, newExperiment, type PlaybookDraft } from './playbook-draft';
+import { bodyOf, generatedSecretsOf, newExperiment, type PlaybookDraft } from './playbook-draft';
 import { contractCall, playbooksKey, type Playbook } from './playbook-queries';
 import { RuleField } from './RuleField';
 import { StepList } from './StepList';
@@ -36,7 +36,7 @@ export function PlaybookForm({ initial, existing }: { initial: PlaybookDraft; ex
       await client.invalidateQueries({ queryKey: playbooksKey });
       notify({ color: 'teal', title: `Playbook saved (version ${saved.version})`, message: 'Runs that start from now take this version.' });
       // Secrets the save made are answered this once: stay to show them.
-      if (generatedSecrets(saved.steps).length === 0) void navigate(`/playbooks/${saved.key}`);
+      if (generatedSecretsOf(saved).length === 0) void navigate(`/playbooks/${saved.key}`);
     },
   });
   const remove = useMutation({
@@ -125,10 +125,10 @@ export function PlaybookForm({ initial, existing }: { initial: PlaybookDraft; ex
                 )}
               </Alert>
             )}
-            {save.isSuccess && generatedSecrets(save.data.steps).length > 0 && (
+            {save.isSuccess && generatedSecretsOf(save.data).length > 0 && (
               <Alert color="yellow" title="Webhook secrets made by this save, shown once: copy them to the receivers" role="status">
                 <Stack gap={4}>
-                  {generatedSecrets(save.data.steps).map((line) => (
+                  {generatedSecretsOf(save.data).map((line) => (
                     <Text key={line} size="sm" ff="monospace">
                       {line}
                     </Text>

@@ -3,6 +3,7 @@ import type { FieldSpec, PlainObject } from './form-fields';
 import { valueAt, withValueAt } from './form-fields';
 import { usePlaybookFormData } from './form-context';
 import { useFieldError } from './field-errors';
+import { PropertiesField } from './PropertiesField';
 import { RuleField } from './RuleField';
 
 /** `true`, `42`, `null` as JSON; anything else as the text typed. */
@@ -44,6 +45,17 @@ export function SpecField({
   switch (spec.kind) {
     case 'rule':
       return <RuleField path={fieldPath} label={label} value={typeof value === 'string' ? value : ''} onChange={setText} />;
+    case 'properties':
+      return (
+        <PropertiesField
+          label={label}
+          description={spec.description}
+          fieldPath={fieldPath}
+          serverError={error}
+          value={value}
+          onChange={set}
+        />
+      );
     case 'textarea':
       return (
         <Textarea

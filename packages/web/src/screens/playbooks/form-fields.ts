@@ -6,7 +6,7 @@ export interface FieldSpec {
   /** Where the value sits in the step or trigger; dotted for nested objects (`cta.label`). */
   name: string;
   label: string;
-  kind: 'text' | 'textarea' | 'number' | 'rule' | 'segment' | 'select' | 'checkbox' | 'value';
+  kind: 'text' | 'textarea' | 'number' | 'rule' | 'segment' | 'select' | 'checkbox' | 'value' | 'properties';
   required?: boolean;
   description?: string;
   options?: readonly string[];

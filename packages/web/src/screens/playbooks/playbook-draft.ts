@@ -86,8 +86,16 @@ export const newExperiment = (steps: PlainObject[]): Experiment => ({
   goal: { rule: '', withinDays: 14 },
 });
 
-/** Webhook secrets the save generated, by field (`steps[2]`): the one time they can be read. */
-export function generatedSecrets(steps: unknown[], path = 'steps'): string[] {
+/** Webhook secrets the save generated, by field (`steps[2]`, `experiment.arms[0].steps[1]`): the one time they can be read. */
+export function generatedSecretsOf(playbook: { steps: unknown[]; experiment?: unknown }): string[] {
+  const arms = (playbook.experiment as { arms?: Array<{ steps?: unknown }> } | null | undefined)?.arms ?? [];
+  return [
+    ...generatedSecrets(playbook.steps),
+    ...arms.flatMap((arm, a) => (Array.isArray(arm.steps) ? generatedSecrets(arm.steps, `experiment.arms[${a}].steps`) : [])),
+  ];
+}
+
+function generatedSecrets(steps: unknown[], path = 'steps'): string[] {
   return steps.flatMap((s, i) => {
     const step = s as Record<string, unknown>;
     const here = `${path}[${i}]`;

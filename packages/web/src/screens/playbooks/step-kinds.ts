@@ -33,7 +33,12 @@ export const stepKinds: Record<string, { label: string; fields: FieldSpec[] }> =
     label: 'Webhook',
     fields: [
       { name: 'url', label: 'URL', kind: 'text', required: true, placeholder: 'https://example.com/hooks/strata' },
-      { name: 'secret', label: 'Secret (whsec_…)', kind: 'text', description: 'left empty, a new one is made at each save and shown once' },
+      {
+        name: 'secret',
+        label: 'Secret (whsec_…)',
+        kind: 'text',
+        description: 'left empty: the saved step keeps its secret for the same URL; a new URL gets a new one, shown once',
+      },
     ],
   },
   email: {
@@ -60,6 +65,7 @@ export const stepKinds: Record<string, { label: string; fields: FieldSpec[] }> =
       { name: 'body', label: 'Body', kind: 'textarea', required: true },
       { name: 'cta.label', label: 'Call to action label', kind: 'text' },
       { name: 'cta.url', label: 'Call to action URL', kind: 'text' },
+      { name: 'expiresInDays', label: 'Expires in days (30 when empty)', kind: 'number' },
     ],
   },
   'add-to-segment': { label: 'Add to segment', fields: [{ name: 'segment', label: 'Manual segment', kind: 'segment', required: true }] },

@@ -1,9 +1,6 @@
 import type { FieldSpec } from './form-fields';
 
-/**
- * The triggers the form offers, each with its fields. Segment triggers run today; the others are
- * the contract's and are refused (400, shown at `trigger.on`) until the server has them.
- */
+/** The triggers the form offers, each with its fields (docs/playbooks.md, "Triggers"). */
 export const triggerKinds: Record<string, { label: string; fields: FieldSpec[] }> = {
   'segment-entered': {
     label: 'A person enters a segment',
@@ -17,7 +14,12 @@ export const triggerKinds: Record<string, { label: string; fields: FieldSpec[] }
     label: 'A person does an event',
     fields: [
       { name: 'event', label: 'Event name', kind: 'text', required: true, placeholder: 'Visited settings' },
-      { name: 'where', label: 'Only where (a rule)', kind: 'rule' },
+      {
+        name: 'where',
+        label: 'Only where the event has',
+        kind: 'properties',
+        description: 'one property per line, path = value: path = "/settings/account"; every line must hold',
+      },
     ],
   },
   schedule: {
