@@ -19,7 +19,13 @@ beforeAll(async () => {
   app = await createTestApp(database, { now, secrets });
   // A workspace has its predefined segments (trial, inactive, onboarding-stalled, ...) from the segment engine's upkeep.
   await ensurePredefinedSegments(workspaceScope(database.db, ws.workspace.id, now), {});
-  runtime = new BackgroundRuntime({ db: database.db, pool: database.pool, now, services: { secrets }, subscriberPollMs: 200 });
+  runtime = new BackgroundRuntime({
+    db: database.db,
+    pool: database.pool,
+    now,
+    services: { secrets, post: () => Promise.reject(new Error('no webhook in these tests')) },
+    subscriberPollMs: 200,
+  });
   await runtime.start();
 });
 afterAll(async () => {
@@ -43,11 +49,13 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 describe('predefined playbooks', () => {
   it('lists the six of the seeds, none installed yet', async () => {
-    const listed = (await api('GET', '/api/v1/predefined-playbooks')).json() as Array<{
-      key: string;
-      installed: boolean;
-      segments: string[];
-    }>;
+    const listed = (await api('GET', '/api/v1/predefined-playbooks')).json<
+      Array<{
+        key: string;
+        installed: boolean;
+        segments: string[];
+      }>
+    >();
     expect(listed.map((p) => p.key)).toEqual([
       'trial-onboarding',
       'first-invoice-explainer',
@@ -66,28 +74,26 @@ describe('predefined playbooks', () => {
       expect(installed.statusCode, installed.body).toBe(201);
       expect(installed.json()).toMatchObject({ key, enabled: false, version: 1 });
     }
-    const segments = ((await api('GET', '/api/v1/segments')).json() as Array<{ key: string }>).map((s) => s.key);
+    const segments = (await api('GET', '/api/v1/segments')).json<Array<{ key: string }>>().map((s) => s.key);
     expect(segments).toEqual(expect.arrayContaining(['promoters', 'detractors', 'first-invoice', 'trial', 'inactive']));
-    const listed = (await api('GET', '/api/v1/predefined-playbooks')).json() as Array<{ installed: boolean }>;
+    const listed = (await api('GET', '/api/v1/predefined-playbooks')).json<Array<{ installed: boolean }>>();
     expect(listed.every((p) => p.installed)).toBe(true);
     expect((await api('POST', '/api/v1/predefined-playbooks/detractor-call/install')).statusCode).toBe(409);
     expect((await api('POST', '/api/v1/predefined-playbooks/no-such-play/install')).statusCode).toBe(404);
   });
 
   it('stays disabled until a sender is set: enabling an email play without email settings names its email steps', async () => {
-    const stored = (await api('GET', '/api/v1/playbooks/trial-onboarding')).json() as Record<string, unknown>;
-    const { key: _key, version: _version, ...body } = stored;
-    const enabled = await api('PUT', '/api/v1/playbooks/trial-onboarding', { ...strip(body), enabled: true });
+    const stored = (await api('GET', '/api/v1/playbooks/trial-onboarding')).json<Record<string, unknown>>();
+    const enabled = await api('PUT', '/api/v1/playbooks/trial-onboarding', { ...strip(stored), enabled: true });
     expect(enabled.statusCode, enabled.body).toBe(400);
-    const fields = (enabled.json() as { error: { details: Array<{ field: string }> } }).error.details.map((d) => d.field);
+    const fields = enabled.json<{ error: { details: Array<{ field: string }> } }>().error.details.map((d) => d.field);
     expect(fields).toEqual(['steps[0]', 'steps[3]']);
     expect((await api('GET', '/api/v1/playbooks/trial-onboarding')).json()).toMatchObject({ enabled: false, version: 1 });
   });
 
   it('a detractor gets a call task once the detractor play is enabled', async () => {
-    const stored = (await api('GET', '/api/v1/playbooks/detractor-call')).json() as Record<string, unknown>;
-    const { key: _key, version: _version, ...body } = stored;
-    const enabled = await api('PUT', '/api/v1/playbooks/detractor-call', { ...strip(body), enabled: true });
+    const stored = (await api('GET', '/api/v1/playbooks/detractor-call')).json<Record<string, unknown>>();
+    const enabled = await api('PUT', '/api/v1/playbooks/detractor-call', { ...strip(stored), enabled: true });
     expect(enabled.statusCode, enabled.body).toBe(200);
     const identified = await app.inject({
       method: 'POST',
@@ -99,7 +105,7 @@ describe('predefined playbooks', () => {
     const answered = await api('POST', '/api/v1/surveys/responses', { userId: 'dora', kind: 'nps', score: 3 });
     expect(answered.statusCode, answered.body).toBeLessThan(300);
     const task = await until('the detractor call task', async () => {
-      const tasks = (await api('GET', '/api/v1/tasks')).json() as Array<{ title: string; playbook: string; reason: string | null }>;
+      const tasks = (await api('GET', '/api/v1/tasks')).json<Array<{ title: string; playbook: string; reason: string | null }>>();
       return tasks.find((t) => t.playbook === 'detractor-call');
     });
     expect(task.title).toBe('Call a detractor about their NPS answer');
@@ -109,5 +115,7 @@ describe('predefined playbooks', () => {
 
 /** A playbook as GET answers it, back into a PUT body: read-only fields out, nulls as absent. */
 function strip(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).filter(([k, v]) => v !== null && !['createdAt', 'updatedAt'].includes(k)));
+  return Object.fromEntries(
+    Object.entries(body).filter(([k, v]) => v !== null && !['key', 'version', 'createdAt', 'updatedAt'].includes(k)),
+  );
 }

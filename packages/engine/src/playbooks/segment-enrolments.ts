@@ -1,4 +1,4 @@
-import { listAccountPeopleIds, listPlaybooks, type LoggedSegmentChange, type StoredPlaybook, type WorkspaceScope } from '@strata/storage';
+import { listAccountPeopleIds, listPlaybooks, type LoggedSegmentChange, type StoredPlaybook } from '@strata/storage';
 import type { Subscriber } from '../changes/index.js';
 import { enrollTriggered, type TriggerCause } from './trigger-enrolment.js';
 
