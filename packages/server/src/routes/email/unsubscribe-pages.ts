@@ -2,23 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { verifyUnsubscribeToken, type SecretBox } from '@strata/engine';
 import { suppressEmail, workspaceScope, type Database } from '@strata/storage';
-
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
-
-function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
-  return reply
-    .status(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-    .send(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}button{font:inherit;padding:.4rem 1rem}</style></head>
-<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
-}
+import { escapeHtml, hostedPage } from '../../http/hosted-page.js';
 
 /**
  * Unsubscribe links, no login: the signed token names the workspace and the address. Opening the
@@ -37,7 +21,7 @@ export function registerUnsubscribePages(
     return box && token ? verifyUnsubscribeToken(box.linkKey, token) : undefined;
   };
   const invalid = (reply: FastifyReply) =>
-    page(
+    hostedPage(
       reply,
       400,
       'This unsubscribe link is not valid',
@@ -47,7 +31,7 @@ export function registerUnsubscribePages(
   app.get<{ Querystring: { token?: string } }>('/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
     const claims = claimsOf(request.query.token);
     if (!claims) return invalid(reply);
-    return page(
+    return hostedPage(
       reply,
       200,
       'Unsubscribe',
@@ -59,6 +43,6 @@ export function registerUnsubscribePages(
     const claims = claimsOf(request.query.token);
     if (!claims) return invalid(reply);
     await suppressEmail(workspaceScope(deps.db(), claims.workspaceId, deps.now), claims.email, 'unsubscribed');
-    return page(reply, 200, 'You are unsubscribed', `<p>${escapeHtml(claims.email)} gets no more marketing email from us.</p>`);
+    return hostedPage(reply, 200, 'You are unsubscribed', `<p>${escapeHtml(claims.email)} gets no more marketing email from us.</p>`);
   });
 }

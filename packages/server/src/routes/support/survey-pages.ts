@@ -2,28 +2,15 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { recordSurveyAnswer, surveyScoreRange, verifySurveyLink, type SecretBox, type SurveyLinkClaims } from '@strata/engine';
 import { workspaceScope, type Database } from '@strata/storage';
+import { escapeHtml, hostedPage } from '../../http/hosted-page.js';
 
 /** A comment of 5,000 characters, form-encoded, fits many times over. */
 const formLimit = 64 * 1024;
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c]!);
-
-function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
-  return reply
-    .status(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-    .send(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}
-label.score{display:inline-block;min-width:2.2rem;padding:.4rem;margin:.15rem;border:1px solid #9aa5b1;border-radius:.3rem;text-align:center}
-textarea{width:100%;min-height:6rem;font:inherit}button{font:inherit;padding:.4rem 1rem;margin-top:.5rem}</style></head>
-<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
-}
+const surveyCss =
+  'label.score{display:inline-block;min-width:2.2rem;padding:.4rem;margin:.15rem;border:1px solid #9aa5b1;border-radius:.3rem;text-align:center}' +
+  'textarea{width:100%;min-height:6rem;font:inherit}button{margin-top:.5rem}';
+const page = (reply: FastifyReply, status: number, title: string, body: string) => hostedPage(reply, status, title, body, surveyCss);
 
 const question = (kind: string) =>
   kind === 'nps' ? 'How likely are you to recommend us to a friend or colleague?' : 'How satisfied are you with the help you received?';
