@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { verifyUnsubscribeToken, type SecretBox } from '@strata/engine';
-import { suppressEmail, workspaceScope, type Database } from '@strata/storage';
+import { deleteEmailSuppression, findEmailSuppression, suppressEmail, workspaceScope, type Database } from '@strata/storage';
 import { escapeHtml, hostedPage } from '../../http/hosted-page.js';
 
 /**
  * Unsubscribe links, no login: the signed token names the workspace and the address. Opening the
- * link (GET) shows a page with one button; only a POST unsubscribes, so mail scanners that open
- * every link do not unsubscribe anyone. A mail client's one-click unsubscribe (RFC 8058) POSTs
- * `List-Unsubscribe=One-Click` to the same URL. Both are idempotent.
+ * link (GET) unsubscribes, as people expect of it, and the page it shows offers to resubscribe in
+ * one click, for the person who opened it by mistake (or whose mail scanner did). A mail client's
+ * one-click unsubscribe (RFC 8058) POSTs `List-Unsubscribe=One-Click` to the same URL. All are
+ * idempotent, and resubscribing lifts only an unsubscribe: never a bounce or a manual suppression.
  */
 export function registerUnsubscribePages(
   app: FastifyInstance,
@@ -28,21 +29,26 @@ export function registerUnsubscribePages(
       '<p>The link may have been cut short or changed. Please open it again from the email.</p>',
     );
 
-  app.get<{ Querystring: { token?: string } }>('/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
-    const claims = claimsOf(request.query.token);
-    if (!claims) return invalid(reply);
-    return hostedPage(
-      reply,
-      200,
-      'Unsubscribe',
-      `<form method="post" action="/unsubscribe?token=${escapeHtml(request.query.token!)}"><p>Stop marketing email to <strong>${escapeHtml(claims.email)}</strong>?</p>
-<button type="submit">Unsubscribe</button></form>`,
-    );
-  });
-  app.post<{ Querystring: { token?: string } }>('/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
+  const unsubscribe = async (request: { query: { token?: string } }, reply: FastifyReply) => {
     const claims = claimsOf(request.query.token);
     if (!claims) return invalid(reply);
     await suppressEmail(workspaceScope(deps.db(), claims.workspaceId, deps.now), claims.email, 'unsubscribed');
-    return hostedPage(reply, 200, 'You are unsubscribed', `<p>${escapeHtml(claims.email)} gets no more marketing email from us.</p>`);
+    return hostedPage(
+      reply,
+      200,
+      'You are unsubscribed',
+      `<p>${escapeHtml(claims.email)} gets no more marketing email from us.</p>
+<form method="post" action="/unsubscribe/undo?token=${escapeHtml(request.query.token!)}"><p>Opened this by mistake?</p>
+<button type="submit">Resubscribe</button></form>`,
+    );
+  };
+  app.get<{ Querystring: { token?: string } }>('/unsubscribe', { schema: { hide: true } }, unsubscribe);
+  app.post<{ Querystring: { token?: string } }>('/unsubscribe', { schema: { hide: true } }, unsubscribe);
+  app.post<{ Querystring: { token?: string } }>('/unsubscribe/undo', { schema: { hide: true } }, async (request, reply) => {
+    const claims = claimsOf(request.query.token);
+    if (!claims) return invalid(reply);
+    const scope = workspaceScope(deps.db(), claims.workspaceId, deps.now);
+    if ((await findEmailSuppression(scope, claims.email))?.reason === 'unsubscribed') await deleteEmailSuppression(scope, claims.email);
+    return hostedPage(reply, 200, 'You are subscribed again', `<p>${escapeHtml(claims.email)} gets our email again.</p>`);
   });
 }
