@@ -197,6 +197,30 @@ describe('the Playbooks screen', () => {
     expect(saved.trigger).toEqual({ on: 'event', event: 'page-viewed', where: { path: '/settings/account', 'plan.seats': 5 } });
   }, 120_000);
 
+  it("previews an email step for a customer as it would be sent, and names a template's mistake", async () => {
+    await page.goto(`${baseUrl}/playbooks/new`);
+    await page.getByRole('textbox', { name: 'Add to steps' }).click();
+    await page.getByRole('option', { name: 'Email', exact: true }).click();
+    await page.getByRole('button', { name: 'Add step to steps' }).click();
+    await page.getByRole('textbox', { name: /^Step 1: Subject/ }).fill('Your {{ person.plan }} plan');
+    await page.getByRole('textbox', { name: /^Step 1: Text/ }).fill('Hello {{ person.userId }}, {{ person.seats }} seats so far.');
+    await page.getByRole('textbox', { name: 'Step 1: Preview for customer (userId)' }).fill('ada');
+    await page.getByRole('button', { name: 'Preview email' }).click();
+    // Without an email address there is nothing to send, and the preview says so.
+    const alert = page.getByRole('alert').filter({ hasText: 'The email could not be rendered' });
+    await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toContain('no email trait');
+    await api('POST', '/v1/identify', { userId: 'ada', traits: { email: 'ada@example.com' } }, writeKey);
+    await page.getByRole('button', { name: 'Preview email' }).click();
+    const rendered = page.getByRole('group', { name: 'Step 1: rendered email' });
+    await expect.poll(() => rendered.textContent(), { timeout: 30_000 }).toContain('Your trial plan');
+    expect(await rendered.textContent()).toContain('Hello ada, 3 seats so far.');
+    expect(await rendered.textContent()).toMatch(/unsubscribe\?token=/);
+    await ui.checkScreen('playbook-email-preview');
+    await page.getByRole('textbox', { name: /^Step 1: Subject/ }).fill('Your {{ person.plan plan');
+    await page.getByRole('button', { name: 'Preview email' }).click();
+    await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toContain('steps[0].subject');
+  }, 120_000);
+
   it('lists the CSM task with its person and marks it done', async () => {
     await page.goto(`${baseUrl}/playbooks`);
     await page.getByRole('link', { name: 'CSM tasks' }).click();

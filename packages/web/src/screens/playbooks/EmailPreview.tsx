@@ -55,7 +55,7 @@ export function EmailPreview({ step, path, owner }: { step: PlainObject; path: s
             <Text size="sm">
               <b>Subject:</b> {preview.data.subject}
             </Text>
-            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} className="email-preview-text">
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }} className="email-preview-text">
               {preview.data.text}
             </Text>
             {preview.data.html && (
