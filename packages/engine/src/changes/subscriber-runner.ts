@@ -45,7 +45,8 @@ export function subscriberBackoffMs(failures: number): number {
   return Math.min(1000 * 2 ** Math.max(0, failures - 1), 300_000);
 }
 
-const backlogCap = 100_000;
+/** Changes counted behind a cursor: enough to tell a lag from a stall, cheap to count during a burst. */
+const backlogCap = 10_000;
 
 /** Positions, lag and errors of the given subscribers in a workspace (no runner needed). */
 export async function readSubscriberStatus(scope: WorkspaceScope, subscribers: readonly Subscriber[]): Promise<SubscriberStatus[]> {

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import type { ChangeCursor } from './change-cursors.js';
+import { logStart, type ChangeCursor } from './change-cursors.js';
 import { forEachWorkspace, type WorkspaceScope } from '../workspace-scope.js';
 
 /** A membership change as subscribers see it: who (by external id), which segment, which way. */
@@ -61,19 +61,24 @@ export async function readSegmentChangesAfter(scope: WorkspaceScope, after: Chan
   }));
 }
 
-/** How far behind a cursor is: changes after it (counted up to `cap`) and the time of the oldest. */
+/**
+ * How far behind a cursor is: changes after it (counted up to `cap`) and the time of the oldest.
+ * The cursor goes in as parameters, never as a column joined in: under row-level security
+ * PostgreSQL bounds an index scan only by leakproof conditions, and `coalesce(cursor column, …)`
+ * is not one, so the log was read from its start (2 s a `/metrics` scrape during a burst at size s).
+ */
 export async function segmentChangeBacklog(
   scope: WorkspaceScope,
   after: ChangeCursor,
   cap: number,
 ): Promise<{ backlog: number; oldestAt: Date | null }> {
   const { db, workspaceId } = scope;
-  // Counted from the index alone; the oldest is the first after the cursor, one row read.
   const row = await sql<{ backlog: string; oldest_at: Date | null }>`
     SELECT
       (SELECT count(*) FROM (
         SELECT 1 FROM segment_changes c
         WHERE c.workspace_id = ${workspaceId} AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
+        ORDER BY c.txid, c.change_id
         LIMIT ${cap}
       ) x) AS backlog,
       (SELECT c.at FROM segment_changes c
@@ -81,6 +86,17 @@ export async function segmentChangeBacklog(
         ORDER BY c.txid, c.change_id LIMIT 1) AS oldest_at`.execute(db);
   const r = row.rows[0];
   return { backlog: Number(r?.backlog ?? 0), oldestAt: r?.oldest_at ?? null };
+}
+
+/** Where a subscriber stands in a workspace's log: its cursor, or the log's start before its first change. */
+async function cursorOf(scope: WorkspaceScope, subscriber: string): Promise<ChangeCursor> {
+  const row = await scope.db
+    .selectFrom('change_cursors')
+    .select([sql<string>`txid::text`.as('txid'), 'change_id'])
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('subscriber', '=', subscriber)
+    .executeTakeFirst();
+  return row ? { txid: row.txid, changeId: Number(row.change_id) } : logStart;
 }
 
 /**
@@ -92,25 +108,21 @@ export async function workspacesWithNewSegmentChanges(db: Kysely<Database>, subs
     db,
     () => new Date(0),
     async (scope) => {
-      // The cursor is read outside the subquery, and the snapshot's xmin once (a sub-select, not a
-      // volatile call per row), so both bound one index range: with changes of open transactions
-      // after the cursor, the scan stops at them instead of reading the whole tail. The first change
-      // in log order, not EXISTS: for EXISTS the planner counted on a sequential scan meeting a
-      // match early, and with none (a subscriber caught up) read the whole log (255 ms for 800k
-      // changes at size s, on every wake of every subscriber during a burst); the order of the
-      // log's index makes it walk that index.
-      const rows = await sql<{ found: boolean }>`
-      SELECT (
+      const after = await cursorOf(scope, subscriber);
+      // The snapshot's xmin read once (a sub-select, not a volatile call per row): with changes of
+      // open transactions after the cursor, the index range stops at them instead of reading the
+      // whole tail. The first change in log order, not EXISTS: for EXISTS the planner counted on a
+      // sequential scan meeting a match early, and with none (a subscriber caught up) read the
+      // whole log (255 ms for 800k changes at size s, on every wake of every subscriber). The
+      // cursor goes in as parameters (see `segmentChangeBacklog`).
+      const rows = await sql<{ change_id: string }>`
         SELECT c.change_id FROM segment_changes c
-        WHERE c.workspace_id = w.workspace_id
-          AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
+        WHERE c.workspace_id = ${scope.workspaceId}
+          AND (c.txid, c.change_id) > (${after.txid}::xid8, ${after.changeId}::bigint)
           AND c.txid < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
         ORDER BY c.txid, c.change_id
-        LIMIT 1
-      ) IS NOT NULL AS found
-      FROM (SELECT ${scope.workspaceId}::uuid AS workspace_id) w
-      LEFT JOIN change_cursors k ON k.workspace_id = w.workspace_id AND k.subscriber = ${subscriber}`.execute(scope.db);
-      return rows.rows[0]?.found ? scope.workspaceId : undefined;
+        LIMIT 1`.execute(scope.db);
+      return rows.rows.length > 0 ? scope.workspaceId : undefined;
     },
   );
   return found.filter((id): id is string => id !== undefined);
@@ -127,7 +139,7 @@ export interface SubscriberLagSummary {
   failingWorkspaces: number;
 }
 
-/** How far each subscriber is behind, over all workspaces: one indexed probe per workspace. */
+/** How far each subscriber is behind, over all workspaces: two indexed probes per subscriber and workspace. */
 export async function summariseSubscriberLag(
   db: Kysely<Database>,
   subscribers: readonly string[],
@@ -138,24 +150,20 @@ export async function summariseSubscriberLag(
     db,
     () => new Date(0),
     async (scope) => {
-      const rows = await sql<{ subscriber: string; backlog: string; oldest_at: Date | null; failing: boolean }>`
-      SELECT n.subscriber, b.backlog, b.oldest_at, coalesce(k.failures > 0, false) AS failing
-      FROM unnest(${[...subscribers]}::text[]) AS n(subscriber)
-      LEFT JOIN change_cursors k ON k.workspace_id = ${scope.workspaceId} AND k.subscriber = n.subscriber
-      CROSS JOIN LATERAL (
-        SELECT
-          (SELECT count(*) FROM (
-            SELECT 1 FROM segment_changes c
-            WHERE c.workspace_id = ${scope.workspaceId}
-              AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
-            LIMIT ${cap}
-          ) pending) AS backlog,
-          (SELECT c.at FROM segment_changes c
-            WHERE c.workspace_id = ${scope.workspaceId}
-              AND (c.txid, c.change_id) > (coalesce(k.txid, '0'::xid8), coalesce(k.change_id, 0))
-            ORDER BY c.txid, c.change_id LIMIT 1) AS oldest_at
-      ) b`.execute(scope.db);
-      return rows.rows;
+      const cursors = await scope.db
+        .selectFrom('change_cursors')
+        .select([sql<string>`txid::text`.as('txid'), 'change_id', 'subscriber', 'failures'])
+        .where('workspace_id', '=', scope.workspaceId)
+        .where('subscriber', 'in', [...subscribers])
+        .execute();
+      const rows = [];
+      for (const subscriber of subscribers) {
+        const cursor = cursors.find((c) => c.subscriber === subscriber);
+        const after = cursor ? { txid: cursor.txid, changeId: Number(cursor.change_id) } : logStart;
+        const { backlog, oldestAt } = await segmentChangeBacklog(scope, after, cap);
+        rows.push({ subscriber, backlog, oldest_at: oldestAt, failing: (cursor?.failures ?? 0) > 0 });
+      }
+      return rows;
     },
   );
   return subscribers.map((subscriber) => {

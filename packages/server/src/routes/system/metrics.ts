@@ -37,7 +37,7 @@ export function registerMetricsRoute(
     const lag = await summariseSubscriberLag(
       deps.db(),
       subscribers.map((s) => s.name),
-      100_000,
+      10_000,
     );
     const supportEvents = await countSupportEvents(deps.db());
     const playbooks = await countPlaybookActivity(deps.db());
@@ -66,7 +66,7 @@ export function registerMetricsRoute(
       '# HELP strata_subscriber_lag_seconds Age of the oldest membership change a subscriber has not handled, over all workspaces; 0 when caught up.',
       '# TYPE strata_subscriber_lag_seconds gauge',
       ...lag.map((l) => `strata_subscriber_lag_seconds{subscriber="${l.subscriber}"} ${ageSeconds(l.oldestAt, deps.now())}`),
-      '# HELP strata_subscriber_backlog Membership changes a subscriber has not handled, over all workspaces (each counted up to 100000).',
+      '# HELP strata_subscriber_backlog Membership changes a subscriber has not handled, over all workspaces (each counted up to 10000).',
       '# TYPE strata_subscriber_backlog gauge',
       ...lag.map((l) => `strata_subscriber_backlog{subscriber="${l.subscriber}"} ${l.backlog}`),
       '# HELP strata_subscriber_failing_workspaces Workspaces where a subscriber is backing off after a failure.',

@@ -10,7 +10,7 @@ const subscriberSchema = z.object({
   name: z.string(),
   cursor: z.string().describe('txid.changeId of the last change handled'),
   lagSeconds: z.number().describe('age of the oldest change not yet handled; 0 when caught up'),
-  backlog: z.number().describe('changes not yet handled (counted up to 100,000)'),
+  backlog: z.number().describe('changes not yet handled (counted up to 10,000)'),
   lastError: z.string().nullable(),
   handled: z.number(),
   failures: z.number().describe('failed attempts in a row; 0 once a batch succeeds'),
