@@ -28,6 +28,9 @@ const segments: Array<{ key: string; target: Target; rule: string }> = [
   { key: 'busy-days', target: 'person', rule: 'days(events within last 7 days) >= 2' },
   { key: 'new-people', target: 'person', rule: 'signed_up_at within last 5 days' },
   { key: 'pro-exporters', target: 'person', rule: 'in segment "pro-people" and did "export"' },
+  // Two rules over one event name's properties: a batch reads those events once for both, from the earlier window on.
+  { key: 'api-users', target: 'person', rule: 'count(events "feature_used" where feature = "api" within last 5 days) >= 1' },
+  { key: 'steady-exporters', target: 'person', rule: 'count(events "feature_used" where feature = "export" within last 20 days) >= 1' },
   { key: 'big', target: 'account', rule: 'plan in ["pro", "enterprise"] and mrr >= 1000' },
   { key: 'team-logins', target: 'account', rule: 'count(people where did "login" within last 7 days) >= 2' },
   { key: 'all-pro', target: 'account', rule: 'all(people where in segment "pro-people")' },
@@ -64,6 +67,7 @@ const message = fc.oneof(
     p: person,
     anonymous: fc.boolean(),
     event: fc.constantFrom('login', 'export', 'feature_used'),
+    feature: fc.option(fc.constantFrom('api', 'export')),
     group: fc.option(fc.constantFrom('g1', 'g2')),
     at: eventOffset,
   }),
@@ -102,7 +106,8 @@ function toRaw(m: Message, scenario: number, now: number, messageId: string): Re
   if (m.type === 'track') {
     const who = m.anonymous ? { anonymousId: anonymous } : { userId: user };
     const group = m.group ? { context: { groupId: `s${scenario}-${m.group}` } } : {};
-    return { type: 'track', ...who, event: m.event, timestamp, messageId, ...group };
+    const properties = m.feature ? { properties: { feature: m.feature } } : {};
+    return { type: 'track', ...who, event: m.event, timestamp, messageId, ...properties, ...group };
   }
   const traits: Record<string, unknown> = { plan: m.plan, mrr: m.mrr };
   if (m.trialEnds !== null) traits['trial_ends_at'] = new Date(now + m.trialEnds).toISOString();

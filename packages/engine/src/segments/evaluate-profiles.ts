@@ -2,11 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import type { Target } from '@strata/core';
 import {
   applyMembershipChanges,
+  batchEventsSql,
   findMemberships,
   selectRuleMembers,
   stageVerdicts,
   type ChangeCause,
   type Database,
+  type BatchEventReads,
   type MembershipChange,
   type SegmentWork,
 } from '@strata/storage';
@@ -107,19 +109,28 @@ async function decideMembers(
   now: Date,
 ): Promise<Array<Set<string> | { error: unknown }>> {
   const { db, workspaceId } = scope;
-  const part = (index: number) =>
-    sql`SELECT ${index}::int AS plan, m.id FROM (${selectRuleMembers(db, plans[index]!.segment.rule, {
+  // The people's raw events (what summaries cannot answer: a `where` on a property, distinct days)
+  // are read once for every person rule of the statement: seven rules over `feature_used` events
+  // with a property each read the same rows from the table before (60-100 ms each for 1,000 people
+  // at size s).
+  const part = (index: number, reads: BatchEventReads) => {
+    const { segment, items } = plans[index]!;
+    const members = selectRuleMembers(db, segment.rule, {
       workspaceId,
       now,
-      scope: { ids: plans[index]!.items.map((i) => i.profileId) },
-    })}) m`;
+      scope: { ids: items.map((i) => i.profileId) },
+      ...(segment.target === 'person' ? { eventRows: reads } : {}),
+    });
+    return sql`SELECT ${index}::int AS plan, m.id FROM (${members}) m`;
+  };
   const run = async (indexes: number[]) => {
-    const rows = await inSavepoint(db, () =>
-      sql<{ plan: number; id: string }>`${sql.join(
-        indexes.map((i) => part(i)),
-        sql` UNION ALL `,
-      )}`.execute(db),
-    );
+    const reads: BatchEventReads = new Map();
+    const parts = indexes.map((i) => part(i, reads));
+    const people = [
+      ...new Set(indexes.flatMap((i) => (plans[i]!.segment.target === 'person' ? plans[i]!.items.map((w) => w.profileId) : []))),
+    ];
+    const events = reads.size > 0 ? sql`WITH ${batchEventsSql(workspaceId, people, reads)} ` : sql``;
+    const rows = await inSavepoint(db, () => sql<{ plan: number; id: string }>`${events}${sql.join(parts, sql` UNION ALL `)}`.execute(db));
     const members = new Map(indexes.map((i) => [i, new Set<string>()]));
     for (const row of rows.rows) members.get(row.plan)!.add(row.id);
     return members;

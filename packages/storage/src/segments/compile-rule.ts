@@ -45,7 +45,18 @@ export interface CompileContext {
    * subquery is restricted to them too, so the work is proportional to them, not to the workspace.
    */
   scope?: MemberScope;
+  /**
+   * Read the scoped people's own events of one name from a relation of the statement's instead of
+   * `events` (live evaluation loads a batch's events of each name once, for all its segments: see
+   * `batchEventsSql`), noting each read in `eventRows` so that the relations hold exactly what the
+   * reads need. Only a person rule's reads of its own profile's events use them; an account rule's
+   * people and events are not in a batch of people.
+   */
+  eventRows?: BatchEventReads;
 }
+
+/** The raw-event reads of a statement's rules, by event name: how often, and from when (undefined: all time). */
+export type BatchEventReads = Map<string, { relation: string; reads: number; earliestMs: number | undefined }>;
 
 export type MemberScope = { ids: readonly string[] } | { after: string | null; upTo: string };
 
@@ -56,6 +67,8 @@ interface Profile {
   /** Its id, when another row has it too (an account's person: their link's `person_id`); else the alias's id column. */
   id?: Expr;
   scope?: (id: Expr) => Bool;
+  /** The rule's own profile (not an account's people). */
+  top?: true;
 }
 
 /** @internal shared with compile-ticket-rule.ts: the context and the count of aliases given out. */
@@ -81,7 +94,7 @@ export function compileCondition(rule: SegmentRule, context: CompileContext): Bo
 
 function topProfile(target: Target, scope: MemberScope | undefined): Profile {
   const alias = target === 'person' ? 'p' : 'a';
-  return scope ? { target, alias, scope: scopeTest(scope) } : { target, alias };
+  return scope ? { target, alias, scope: scopeTest(scope), top: true } : { target, alias, top: true };
 }
 
 function scopeTest(scope: MemberScope): (id: Expr) => Bool {
@@ -163,7 +176,7 @@ function condition(node: Condition, profile: Profile, state: State): Bool {
       }
       const e = alias(state, 'e');
       const events = sourceSql.events;
-      const { from, owner } = ownedRows(events, profile, e, state);
+      const { from, owner } = ownedRows(events, profile, e, state, { event: node.event, window: node.window });
       const row = { source: events, alias: e, owner: { target: profile.target, id: owner } };
       const filters = [
         sql<boolean>`${sql.ref(`${e}.${events.nameColumn!}`)} = ${node.event}`,
@@ -406,11 +419,20 @@ function at(ms: number): Expr {
   return sql`${new Date(ms).toISOString()}::timestamptz`;
 }
 
-/** `FROM <table> r WHERE <in the workspace, with an owner>`, ready for more `AND`s. */
-function ownedRows(source: RowSql, profile: Profile, r: string, state: State): { from: Expr; owner: Expr } {
+/**
+ * `FROM <table> r WHERE <in the workspace, with an owner>`, ready for more `AND`s. `read` says
+ * which events a read of `events` takes (its name and window), for the batch's events relation.
+ */
+function ownedRows(
+  source: RowSql,
+  profile: Profile,
+  r: string,
+  state: State,
+  read?: { event: string | undefined; window: Window | undefined },
+): { from: Expr; owner: Expr } {
   const owner = sql.ref(`${r}.${profile.target === 'person' ? 'person_id' : 'account_id'}`);
   return {
-    from: sql`${sql.id(source.table)} ${sql.id(r)} WHERE ${sql.ref(`${r}.workspace_id`)} = ${state.workspaceId} AND ${owner} IS NOT NULL${scoped(profile, owner)}`,
+    from: sql`${sql.id(rowRelation(source, profile, state, read))} ${sql.id(r)} WHERE ${sql.ref(`${r}.workspace_id`)} = ${state.workspaceId} AND ${owner} IS NOT NULL${scoped(profile, owner)}`,
     owner,
   };
 }
@@ -433,6 +455,46 @@ function peopleRows(person: string, account: Profile, state: State): { from: Exp
 
 const linkOf = (person: string) => `${person}_link`;
 
+/** Where a read of `source`'s rows comes from: the statement's relation of a person rule's own events of one name, noted there. */
+function rowRelation(
+  source: RowSql,
+  profile: Profile,
+  state: State,
+  read: { event: string | undefined; window: Window | undefined } | undefined,
+): string {
+  const batch = state.eventRows;
+  const event = read?.event;
+  if (!batch || event === undefined || source.table !== 'events' || profile.target !== 'person' || !profile.top) return source.table;
+  // The earliest instant the window can reach, as the summaries' `windowBounds` reckons it
+  // (calendar windows conservatively, for any zone); the SQL still applies the exact window.
+  const earliestMs = read?.window ? windowBounds(read.window, state.now.getTime(), () => [sql``, sql``]).earliestMs : undefined;
+  const seen = batch.get(event);
+  if (!seen) {
+    batch.set(event, { relation: `batch_events_${batch.size}`, reads: 1, earliestMs });
+    return `batch_events_${batch.size - 1}`;
+  }
+  seen.reads += 1;
+  seen.earliestMs = seen.earliestMs === undefined || earliestMs === undefined ? undefined : Math.min(seen.earliestMs, earliestMs);
+  return seen.relation;
+}
+
+/**
+ * The `WITH` list of `eventRows`' relations: each name's events of the people, from the earliest
+ * instant a read needs. One read by several rules is `MATERIALIZED`, so that PostgreSQL takes
+ * the rows from `events` once; one read by a single rule is inlined into it, as if it read `events`.
+ */
+export function batchEventsSql(workspaceId: string, personIds: readonly string[], reads: BatchEventReads): Expr {
+  return sql.join(
+    [...reads].map(
+      ([event, { relation, reads: count, earliestMs }]) =>
+        sql`${sql.id(relation)} AS ${count > 1 ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`} (SELECT * FROM events WHERE workspace_id = ${workspaceId} AND person_id = ANY(${personIds}::uuid[]) AND name = ${event}${
+          earliestMs === undefined ? sql`` : sql` AND timestamp >= ${at(earliestMs)}`
+        })`,
+    ),
+    sql`, `,
+  );
+}
+
 /** The rows of an aggregate's source, to be grouped by owner, and the aggregate over one group. */
 function groupedRows(value: Aggregate, profile: Profile, state: State): { from: Expr; owner: Expr; aggregate: Expr } {
   const { source } = value;
@@ -444,7 +506,7 @@ function groupedRows(value: Aggregate, profile: Profile, state: State): { from: 
     return { from, owner, aggregate: aggregateSql[value.fn]({ value: undefined, time: undefined, id: undefined, matching }) };
   }
   const r = alias(state, 's');
-  const owned = ownedRows(spec, profile, r, state);
+  const owned = ownedRows(spec, profile, r, state, { event: source.event, window: source.window });
   const row: RowRef = { source: spec, alias: r, owner: { target: profile.target, id: owned.owner } };
   const time = sql.ref(`${r}.${spec.timeColumn}`);
   const id = sql.ref(`${r}.${spec.idColumn}`);

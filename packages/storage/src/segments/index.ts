@@ -1,4 +1,4 @@
-export { compileCondition, rowTimeColumn, selectRuleMembers, type CompileContext, type MemberScope } from './compile-rule.js';
+export { batchEventsSql, compileCondition, rowTimeColumn, selectRuleMembers, type BatchEventReads, type CompileContext, type MemberScope } from './compile-rule.js';
 export { compileTicketCondition, type TicketCompileContext } from './compile-ticket-rule.js';
 export { computedFieldSqls, registerComputedFieldSql, type ComputedFieldReader } from './computed-field-sql.js';
 export { summaryHorizonDays } from './event-summary-sql.js';
