@@ -109,7 +109,16 @@ export {
   type TimelineEvent,
 } from './profiles/index.js';
 export { copyRows, copyValue, mergeEventSummaries, pruneEventSummaries, rebuildEventSummaries } from './ingestion/index.js';
-export { batchEventsSql, compileCondition, rowTimeColumn, selectRuleMembers, summaryHorizonDays, type BatchEventReads, type CompileContext } from './segments/index.js';
+export {
+  batchEventsSql,
+  batchPeopleSql,
+  compileCondition,
+  rowTimeColumn,
+  selectRuleMembers,
+  summaryHorizonDays,
+  type BatchEventReads,
+  type CompileContext,
+} from './segments/index.js';
 export { compileTicketCondition, type TicketCompileContext } from './segments/index.js';
 export { registerComputedFieldSql, type ComputedFieldReader } from './segments/index.js';
 export { loadFieldSchema } from './profiles/index.js';

@@ -1,4 +1,13 @@
-export { batchEventsSql, compileCondition, rowTimeColumn, selectRuleMembers, type BatchEventReads, type CompileContext, type MemberScope } from './compile-rule.js';
+export {
+  batchEventsSql,
+  batchPeopleSql,
+  compileCondition,
+  rowTimeColumn,
+  selectRuleMembers,
+  type BatchEventReads,
+  type CompileContext,
+  type MemberScope,
+} from './compile-rule.js';
 export { compileTicketCondition, type TicketCompileContext } from './compile-ticket-rule.js';
 export { computedFieldSqls, registerComputedFieldSql, type ComputedFieldReader } from './computed-field-sql.js';
 export { summaryHorizonDays } from './event-summary-sql.js';
