@@ -54,7 +54,7 @@ interface BenchOptions {
   soak?: string;
   rate: string;
   interval: string;
-  only?: 'live' | 'web' | 'support' | 'analytics';
+  only?: 'live' | 'web' | 'support' | 'analytics' | 'recompute';
   workerProcesses: string;
 }
 
@@ -72,8 +72,8 @@ export function registerBenchCommand(program: Command): void {
     .addOption(
       new Option(
         '--only <steps>',
-        "run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s, ticket re-decision; analytics = generate, build, a day's snapshot and 90 days of metrics",
-      ).choices(['live', 'web', 'support', 'analytics']),
+        "run only these steps: live = generate, build, ingestion, catch-up and latency; web = generate, build, the segments list in Chromium; support = generate, build, tickets/s, ticket re-decision; analytics = generate, build, a day's snapshot and 90 days of metrics; recompute = generate, build, the full recompute against plain and set-based SQL, previews",
+      ).choices(['live', 'web', 'support', 'analytics', 'recompute']),
     )
     .option(
       '--worker-processes <n>',
@@ -228,6 +228,26 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
       const recompute = live ? undefined : await timeRecompute(scoped, workspace.id);
       const segmentCount = await segmentsOf();
       const baselines = live ? undefined : await runBaselines(database.strata, dataDir, workspace.id, progress);
+      if (options.only === 'recompute') {
+        progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
+        const preview = await drivePreviews(processes.url, adminKey);
+        return {
+          size: options.size,
+          machine: describeMachine(),
+          people: generated.people,
+          accounts: generated.accounts,
+          events: generated.events,
+          generate_s: round(generateSeconds),
+          segments: segmentCount,
+          segment_build_s: round(built.reduce((sum, b) => sum + b.seconds, 0)),
+          ...recomputeResults(recompute!, baselines!),
+          preview_ms_p50: round(preview.p50),
+          preview_ms_p95: round(preview.p95),
+          preview_rules: preview.rules,
+          ...(await processes.memory()),
+          only: 'recompute',
+        };
+      }
       const userIds: string[] = [];
       for (const account of generateAccounts(options.size, seed, Date.now()))
         for (const person of account.people) userIds.push(person.userId);
@@ -338,7 +358,6 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         progress,
       );
       const memory = await processes.memory();
-      const { naive, duck, setBased, mismatches, strataCounts } = baselines;
       return {
         ...common,
         ...live3k,
@@ -347,19 +366,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         health_latency_ms: health,
         ticket_redecision_ms: redecision.change,
         ticket_redecision_ack_ms: redecision.ack,
-        recompute_s: round(recompute.seconds),
-        recompute_ms_per_segment: recompute.perSegment,
-        naive_sql_recompute_s: round(naive.seconds),
-        duckdb_recompute_s: round(duck.seconds),
-        duckdb_load_s: round(duck.loadSeconds),
-        duckdb_unfinished: duck.unfinished,
-        naive_sql_ms_per_segment: naive.perSegment,
-        duckdb_ms_per_segment: duck.perSegment,
-        duckdb_setbased_recompute_s: round(setBased.seconds),
-        duckdb_setbased_ms_per_segment: setBased.perSegment,
-        counts_agree: mismatches.length === 0,
-        count_mismatches: mismatches,
-        member_counts: strataCounts,
+        ...recomputeResults(recompute, baselines),
         expiry_lag_s: round(expiry.max_s),
         expiry_lag_mean_s: round(expiry.mean_s),
         preview_ms_p50: round(preview.p50),
@@ -379,6 +386,28 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
     await receiver.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The recompute's keys of the results: Strata's time, the baselines', and whether their counts agree. */
+function recomputeResults(
+  recompute: Awaited<ReturnType<typeof timeRecompute>>,
+  { naive, duck, setBased, mismatches, strataCounts }: Awaited<ReturnType<typeof runBaselines>>,
+) {
+  return {
+    recompute_s: round(recompute.seconds),
+    recompute_ms_per_segment: recompute.perSegment,
+    naive_sql_recompute_s: round(naive.seconds),
+    duckdb_recompute_s: round(duck.seconds),
+    duckdb_load_s: round(duck.loadSeconds),
+    duckdb_unfinished: duck.unfinished,
+    naive_sql_ms_per_segment: naive.perSegment,
+    duckdb_ms_per_segment: duck.perSegment,
+    duckdb_setbased_recompute_s: round(setBased.seconds),
+    duckdb_setbased_ms_per_segment: setBased.perSegment,
+    counts_agree: mismatches.length === 0,
+    count_mismatches: mismatches,
+    member_counts: strataCounts,
+  };
 }
 
 function roundQuantiles(q: Quantiles): Quantiles {
