@@ -270,6 +270,7 @@ export {
   type PlaybookStepInput,
   deliverPlaybookEmailTask,
   emailDeliveryAttempts,
+  staleEmailClaimMs,
   emailMessageId,
   installPredefinedPlaybook,
   predefinedPlaybooks,
