@@ -408,6 +408,7 @@ export {
   listSegmentMemberIds,
   readTicketSolutionsAfter,
   readTrackedEventsAfter,
+  takeEventHorizon,
   saveScheduleTick,
   type TicketSolution,
   type TriggeringEvent,

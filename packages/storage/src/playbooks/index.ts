@@ -12,7 +12,7 @@ export {
   type ExperimentEnrolment,
 } from './experiment-enrolments.js';
 export { measureEnrolments, type EnrolmentOutcome } from './experiment-outcomes.js';
-export { readTrackedEventsAfter, type TriggeringEvent } from './tracked-events-after.js';
+export { readTrackedEventsAfter, takeEventHorizon, type TriggeringEvent } from './tracked-events-after.js';
 export { readTicketSolutionsAfter, type TicketSolution } from './ticket-solutions-after.js';
 export { findScheduleTick, saveScheduleTick } from './schedule-ticks.js';
 export { listSegmentMemberIds } from './segment-member-ids.js';
