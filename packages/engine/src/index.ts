@@ -262,6 +262,7 @@ export {
   playbookEnrolments,
   playbookTriggersTask,
   pollPlaybookTriggers,
+  enrollFromSchedules,
   scheduleEnrolment,
   type TriggerPass,
   type CheckedPlaybook,

@@ -410,6 +410,8 @@ export {
   readTrackedEventsAfter,
   takeEventHorizon,
   saveScheduleTick,
+  listScheduledPeopleIds,
+  type ScheduleTick,
   type TicketSolution,
   type TriggeringEvent,
   listEnrolments,

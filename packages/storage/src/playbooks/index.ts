@@ -14,5 +14,6 @@ export {
 export { measureEnrolments, type EnrolmentOutcome } from './experiment-outcomes.js';
 export { readTrackedEventsAfter, takeEventHorizon, type TriggeringEvent } from './tracked-events-after.js';
 export { readTicketSolutionsAfter, type TicketSolution } from './ticket-solutions-after.js';
-export { findScheduleTick, saveScheduleTick } from './schedule-ticks.js';
+export { findScheduleTick, saveScheduleTick, type ScheduleTick } from './schedule-ticks.js';
+export { listScheduledPeopleIds } from './scheduled-people.js';
 export { listSegmentMemberIds } from './segment-member-ids.js';
