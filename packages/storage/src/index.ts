@@ -411,6 +411,7 @@ export {
   takeEventHorizon,
   saveScheduleTick,
   listScheduledPeopleIds,
+  listWorkspacesWithPlaybooksOn,
   type ScheduleTick,
   type TicketSolution,
   type TriggeringEvent,

@@ -23,6 +23,8 @@ export interface Database {
     allowed_origins: Generated<string[]>;
     allow_ip: Generated<boolean>;
     analytics_settings: Json<Record<string, number>> | null;
+    /** The trigger kinds of the workspace's enabled playbooks, kept by each save and delete (migration 0035). */
+    playbook_triggers: Generated<string[]>;
   };
   api_keys: {
     workspace_id: string;

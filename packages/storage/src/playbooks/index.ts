@@ -1,4 +1,12 @@
-export { deletePlaybook, findPlaybook, findPlaybookVersion, listPlaybooks, savePlaybook, type StoredPlaybook } from './playbooks.js';
+export {
+  deletePlaybook,
+  findPlaybook,
+  findPlaybookVersion,
+  listPlaybooks,
+  listWorkspacesWithPlaybooksOn,
+  savePlaybook,
+  type StoredPlaybook,
+} from './playbooks.js';
 export { enrollPerson, listEnrolments, lockEnrolment, moveEnrolment, type EnrolmentFilter, type PlaybookEnrolment } from './enrolments.js';
 export { listStepRuns, recordStepRun, type StepRun } from './step-runs.js';
 export { insertCsmTask, listCsmTasks, setCsmTaskStatus, type CsmTask } from './csm-tasks.js';
