@@ -38,7 +38,8 @@ const now = () => new Date(Date.now() + offsetMs);
 beforeAll(async () => {
   database = await createTestDatabase();
   ws = await createTestWorkspace(database);
-  app = await createTestApp(database, { now, secrets, publicUrl: 'http://strata.test' });
+  // The SMTP server below is on loopback: allowed as STRATA_ALLOW_PRIVATE_WEBHOOKS=true allows it.
+  app = await createTestApp(database, { now, secrets, publicUrl: 'http://strata.test', allowPrivateWebhooks: true });
   smtp = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     authOptional: true,

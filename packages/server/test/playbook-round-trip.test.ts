@@ -18,7 +18,8 @@ const smtp = new SMTPServer({ disabledCommands: ['STARTTLS'], authOptional: true
 beforeAll(async () => {
   database = await createTestDatabase();
   ws = await createTestWorkspace(database);
-  app = await createTestApp(database, { secrets: new SecretBox(randomBytes(32)) });
+  // The SMTP server is on loopback: allowed as STRATA_ALLOW_PRIVATE_WEBHOOKS=true allows it.
+  app = await createTestApp(database, { secrets: new SecretBox(randomBytes(32)), allowPrivateWebhooks: true });
   const seen = await app.inject({
     method: 'POST',
     url: '/v1/identify',
