@@ -405,7 +405,6 @@ export {
   findScheduleTick,
   listAccountPeopleIds,
   listCsmTasks,
-  listSegmentMemberIds,
   readTicketSolutionsAfter,
   readTrackedEventsAfter,
   takeEventHorizon,

@@ -24,4 +24,3 @@ export { readTrackedEventsAfter, takeEventHorizon, type TriggeringEvent } from '
 export { readTicketSolutionsAfter, type TicketSolution } from './ticket-solutions-after.js';
 export { findScheduleTick, saveScheduleTick, type ScheduleTick } from './schedule-ticks.js';
 export { listScheduledPeopleIds } from './scheduled-people.js';
-export { listSegmentMemberIds } from './segment-member-ids.js';
