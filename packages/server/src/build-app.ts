@@ -108,6 +108,8 @@ export interface BuildAppOptions {
   sessions?: SessionPolicy;
   /** The built web UI's folder; packages/web/dist by default. */
   webRoot?: string;
+  /** STRATA_ALLOW_PRIVATE_WEBHOOKS: a configured SMTP server may be on loopback or a private network; false by default. */
+  allowPrivateWebhooks?: boolean;
 }
 
 /** The HTTP app with a readiness switch: `setServices` makes it serve, `/healthz` tells which. */
@@ -266,7 +268,7 @@ export async function buildApp(options: BuildAppOptions): Promise<StrataApp> {
       registerPlaybookExperimentRoutes(scope, { auth });
       registerPredefinedPlaybookRoutes(scope, { auth, secrets });
       registerCsmTaskRoutes(scope, { auth });
-      registerEmailSettingsRoutes(scope, { auth, secrets });
+      registerEmailSettingsRoutes(scope, { auth, secrets, allowPrivate: options.allowPrivateWebhooks ?? false });
       registerSuppressionRoutes(scope, { auth });
       registerRenderEmailRoute(scope, { auth, now, secrets, publicUrl: options.publicUrl });
       registerSurveyRoutes(scope, { db, auth, now, secrets, publicUrl: options.publicUrl });

@@ -58,6 +58,7 @@ export async function startStrata(config: StrataConfig, options: StartOptions): 
     corsOrigins: config.corsOrigins,
     metricsAccess: config.metricsAccess,
     sessions: config.sessions,
+    allowPrivateWebhooks: config.allowPrivateWebhooks,
   });
   const address = await strataApp.app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);

@@ -77,7 +77,8 @@ function parseMessage(raw: string, to: string[]): Received {
 beforeAll(async () => {
   database = await createTestDatabase();
   ws = await createTestWorkspace(database);
-  app = await createTestApp(database, { now, secrets, publicUrl });
+  // The SMTP server below is on loopback: allowed as STRATA_ALLOW_PRIVATE_WEBHOOKS=true allows it.
+  app = await createTestApp(database, { now, secrets, publicUrl, allowPrivateWebhooks: true });
   smtp = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,

@@ -23,6 +23,8 @@ export interface Database {
     allowed_origins: Generated<string[]>;
     allow_ip: Generated<boolean>;
     analytics_settings: Json<Record<string, number>> | null;
+    /** The trigger kinds of the workspace's enabled playbooks, kept by each save and delete (migration 0035). */
+    playbook_triggers: Generated<string[]>;
   };
   api_keys: {
     workspace_id: string;
@@ -790,6 +792,9 @@ export interface Database {
     workspace_id: string;
     playbook_key: string;
     last_tick_at: Timestamp;
+    /** The cron time being enrolled in chunks, and the last person id enrolled for it (migration 0035). */
+    running_tick_at: Timestamp | null;
+    running_after: string | null;
   };
   email_settings: {
     workspace_id: string;
@@ -816,6 +821,9 @@ export interface Database {
     last_error: string | null;
     created_at: Timestamp;
     sent_at: Timestamp | null;
+    /** When a delivery attempt claimed the email to send it, and which attempt (migration 0035). */
+    claimed_at: Timestamp | null;
+    claimed_attempt: number | null;
   };
   email_suppressions: {
     workspace_id: string;
@@ -825,8 +833,12 @@ export interface Database {
   };
 }
 
-/** Where an outbox email stands: `failed` after its last attempt (its run failed too, retryable); `suppressed` when the address was suppressed before the send. */
-export type EmailOutboxStatus = 'pending' | 'sent' | 'failed' | 'suppressed';
+/**
+ * Where an outbox email stands: `sending` while an attempt that claimed it talks to the SMTP server;
+ * `failed` after its last attempt (its run failed too, retryable); `suppressed` when the address
+ * was suppressed before the send.
+ */
+export type EmailOutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 /** Why an address gets no more email: `unsubscribed` stops marketing email only. */
 export type EmailSuppressionReason = 'unsubscribed' | 'bounce' | 'manual';
 

@@ -40,7 +40,8 @@ async function call(url: string, method: string, path: string, body?: unknown, h
 }
 
 it('kill -9 of a worker with emails in flight: every run completes, each email accepted once', async () => {
-  const strata = await startStrata(dataDir);
+  // The SMTP receiver is on loopback: allowed as STRATA_ALLOW_PRIVATE_WEBHOOKS=true allows it.
+  const strata = await startStrata(dataDir, { STRATA_ALLOW_PRIVATE_WEBHOOKS: 'true' });
   let worker = await startWorker(dataDir);
   started.push(strata, worker);
   const smtp = (receiver = await SmtpReceiver.start({ delayMs: 300, watchedPids: () => started.map((p) => p.child.pid!) }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  claimOutboxEmail,
   findEmailSuppression,
   findOutboxEmail,
   inWorkspaceTransaction,
@@ -20,22 +21,36 @@ import { emailMessageId } from './playbook-email-step.js';
 export const emailDeliveryAttempts = 8;
 
 /**
- * Sends one outbox email through the workspace's SMTP server, then, in one transaction, marks it
- * sent and queues its run, which records the step and goes on. At most once but for one window:
- * a crash after the SMTP server accepted the message and before that transaction commits sends
- * it again on the next attempt, under the same Message-ID, so receivers can drop the repeat.
+ * How long a `sending` claim holds against a delivery that is not a later attempt of the claiming
+ * job. The claiming attempt may be alive and still talking to a slow SMTP server: the transport
+ * gives up on one silent for 30 s (email-transport.ts), but one that answers each command slowly
+ * keeps a send going longer. Ten minutes is far past any send that still ends; a claim older
+ * than that is taken to be lost, and the email is sent again.
+ */
+export const staleEmailClaimMs = 10 * 60_000;
+
+/**
+ * Sends one outbox email through the workspace's SMTP server, in three steps, none holding a
+ * transaction open while the server answers (an open transaction holds back the xmin that every
+ * change subscriber reads up to): a transaction claims the email (`sending`) and commits; the send;
+ * a second transaction marks it sent and queues its run, which records the step and goes on.
+ *
+ * At least once, under one Message-ID, so receivers can drop a repeat: a `sending` email is claimed
+ * and sent again by a later attempt of its job (graphile-worker starts one only after the claiming
+ * attempt failed or lost its lock lease: its process crashed or stalled) or, by anyone, once the
+ * claim is older than `staleEmailClaimMs`. A crash after the SMTP server accepted the message and
+ * before the second transaction commits sends it again that way.
  */
 export const deliverPlaybookEmailTask: Task<{ workspaceId: string; enrolmentId: string; stepPath: string }> = {
   name: 'deliver-playbook-email',
   payload: z.object({ workspaceId: z.string(), enrolmentId: z.string(), stepPath: z.string() }),
   maxAttempts: emailDeliveryAttempts,
-  async run({ workspaceId, enrolmentId, stepPath }, { db, now, services, lastAttempt }) {
+  async run({ workspaceId, enrolmentId, stepPath }, { db, now, services, attempt, lastAttempt }) {
     const scope = workspaceScope(db, workspaceId, now);
-    // The row stays locked while the SMTP server takes the message, so a second job for the same
-    // email (a retry racing a late first attempt) waits, then finds it sent and sends nothing.
-    const attempt = await inWorkspaceTransaction(scope, async (tx) => {
+    const claimed = await inWorkspaceTransaction(scope, async (tx) => {
+      // Locked for the claim only: two attempts at once claim one after the other, and the second sees the first's claim.
       const email = await findOutboxEmail(tx, enrolmentId, stepPath, { lock: true });
-      if (email?.status !== 'pending') return undefined;
+      if (!email || !claimable(email, attempt, tx.clock())) return undefined;
       // The suppression list is checked again right before the send: an unsubscribe since the step counts.
       const suppression = await findEmailSuppression(tx, email.to);
       if (suppression && (suppression.reason !== 'unsubscribed' || !email.transactional)) {
@@ -43,18 +58,26 @@ export const deliverPlaybookEmailTask: Task<{ workspaceId: string; enrolmentId: 
         await scheduleEnrolment(tx, enrolmentId);
         return undefined;
       }
-      try {
-        await send(email, await readEmailSettings(tx), services.secrets, emailMessageId(workspaceId, enrolmentId, stepPath));
-      } catch (failure) {
-        return { to: email.to, error: failure instanceof Error ? failure.message : String(failure) };
-      }
-      await recordOutboxAttempt(tx, enrolmentId, stepPath, { status: 'sent', error: null });
-      await scheduleEnrolment(tx, enrolmentId);
-      return undefined;
+      await claimOutboxEmail(tx, enrolmentId, stepPath, attempt);
+      return { email, settings: await readEmailSettings(tx) };
     });
-    if (!attempt) return;
-    const { to, error } = attempt;
+    if (!claimed) return;
+    const { email, settings } = claimed;
+    let error: string;
+    try {
+      await send(email, settings, services.secrets, emailMessageId(workspaceId, enrolmentId, stepPath));
+      await inWorkspaceTransaction(scope, async (tx) => {
+        await recordOutboxAttempt(tx, enrolmentId, stepPath, { status: 'sent', error: null });
+        await scheduleEnrolment(tx, enrolmentId);
+      });
+      return;
+    } catch (failure) {
+      error = failure instanceof Error ? failure.message : String(failure);
+    }
     await inWorkspaceTransaction(scope, async (tx) => {
+      // Only this attempt's own claim is set back: a later attempt that took the email over owns it now.
+      const current = await findOutboxEmail(tx, enrolmentId, stepPath, { lock: true });
+      if (current?.status !== 'sending' || current.claimedAttempt !== attempt) return;
       await recordOutboxAttempt(tx, enrolmentId, stepPath, { status: lastAttempt ? 'failed' : 'pending', error });
       if (!lastAttempt) return;
       // Dead-lettered: the run fails at this step, listed with ?status=failed and retried from it.
@@ -63,12 +86,23 @@ export const deliverPlaybookEmailTask: Task<{ workspaceId: string; enrolmentId: 
         await moveEnrolment(tx, enrolmentId, {
           status: 'failed',
           nextStep: stepPath,
-          error: `the email to ${to} was not delivered: ${error}`,
+          error: `the email to ${email.to} was not delivered: ${error}`,
         });
     });
     throw new Error(`playbook email of run ${enrolmentId} step ${stepPath}: ${error}`);
   },
 };
+
+/**
+ * Whether this attempt may send the email: it waits to be sent (`pending`), or it is `sending` for
+ * an attempt that is over (an earlier attempt of the job) or for longer than the stale limit.
+ */
+function claimable(email: OutboxEmail, attempt: number, now: Date): boolean {
+  if (email.status === 'pending') return true;
+  if (email.status !== 'sending') return false;
+  if (email.claimedAttempt !== null && email.claimedAttempt < attempt) return true;
+  return email.claimedAt === null || now.getTime() - email.claimedAt.getTime() > staleEmailClaimMs;
+}
 
 async function send(
   email: OutboxEmail,

@@ -5,6 +5,7 @@ import {
   listPlaybooks,
   lockCursor,
   readTrackedEventsAfter,
+  takeEventHorizon,
   type TriggeringEvent,
   type WorkspaceScope,
 } from '@strata/storage';
@@ -26,9 +27,15 @@ export async function enrollFromEvents(scope: WorkspaceScope): Promise<number> {
     const batch = await inWorkspaceTransaction(scope, async (tx) => {
       const cursor = await lockCursor(tx, eventCursor);
       if (!cursor) return 0;
+      // The horizon first, then the playbooks: every event below the horizon committed before the
+      // listing started, so a playbook the listing misses (committed after it) was saved after
+      // each of those events, and they rightly do not enroll in it. Listed first, a playbook
+      // committing between the listing and the horizon would miss the events that committed
+      // after it and before the horizon: the cursor moves past them without it.
+      const horizon = await takeEventHorizon(tx);
       const playbooks = playbooksOn(await listPlaybooks(tx), 'event');
       const names = [...new Set(playbooks.map((p) => p.trigger.event))];
-      const { events, next } = await readTrackedEventsAfter(tx, cursor, names, batchSize);
+      const { events, next } = await readTrackedEventsAfter(tx, cursor, horizon, names, batchSize);
       for (const event of events)
         for (const playbook of playbooks)
           if (event.name === playbook.trigger.event && event.receivedAt >= playbook.createdAt && matches(event, playbook.trigger.where))

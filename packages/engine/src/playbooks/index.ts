@@ -19,8 +19,8 @@ export {
 } from './experiment-readout.js';
 export { defaultConversionEvent, playbookExperimentReadout, type PlaybookExperimentReadout } from './playbook-experiment.js';
 export { pollPlaybookTriggers, playbookTriggersTask, type TriggerPass } from './playbook-triggers-task.js';
-export { cronProblem, latestCronTime } from './schedule-enrolments.js';
-export { deliverPlaybookEmailTask, emailDeliveryAttempts } from './deliver-playbook-email.js';
+export { cronProblem, enrollFromSchedules, latestCronTime } from './schedule-enrolments.js';
+export { deliverPlaybookEmailTask, emailDeliveryAttempts, staleEmailClaimMs } from './deliver-playbook-email.js';
 export { emailMessageId } from './playbook-email-step.js';
 export { failPlaybookStep, resumePlaybookStep } from './playbook-webhook.js';
 export { installPredefinedPlaybook, predefinedPlaybooks, type InstallOutcome, type PredefinedPlaybook } from './predefined-playbooks.js';

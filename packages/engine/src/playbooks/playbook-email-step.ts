@@ -46,7 +46,7 @@ export async function runEmailStep(
   if (existing?.status === 'suppressed')
     return { kind: 'recorded', outcome: 'suppressed', detail: { to: existing.to, reason: 'suppressed before it was sent' } };
   if (existing) {
-    // Pending: its delivery job exists (it was queued with the row). Failed: a retried run sends it again.
+    // Pending or sending: its delivery job exists (it was queued with the row). Failed: a retried run sends it again.
     if (existing.status === 'failed') {
       await requeueOutboxEmail(tx, enrolment.id, path);
       await scheduleDelivery(tx, enrolment.id, path);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { atOneInstant, forEachWorkspace, workspaceScope, type WorkspaceScope } from '@strata/storage';
+import { atOneInstant, listWorkspacesWithPlaybooksOn, workspaceScope, type StoredPlaybook, type WorkspaceScope } from '@strata/storage';
 import type { Task } from '../jobs/index.js';
 import { enrollFromEvents } from './event-enrolments.js';
 import { enrollFromHealthBands } from './health-band-enrolments.js';
@@ -28,9 +28,17 @@ export async function pollPlaybookTriggers(scope: WorkspaceScope): Promise<Trigg
   };
 }
 
+/** The trigger kinds this poll reads; segment changes come through the change subscribers. */
+export const polledTriggers = ['event', 'schedule', 'health-band-changed', 'ticket-solved'] as const satisfies ReadonlyArray<
+  StoredPlaybook['trigger']['on']
+>;
+
 /**
  * Every minute (the crontab's finest grain, so a schedule's time is met within a minute and an
- * event enrolls within about one), each workspace's trigger sources are read after their cursors.
+ * event enrolls within about one), the trigger sources of each workspace with an enabled playbook
+ * of a polled kind are read after their cursors. A workspace without one is not read at all: its
+ * cursors wait, and a playbook made later reads on from them, enrolling only what happened after
+ * it was created.
  */
 export const playbookTriggersTask: Task<{ workspaceId?: string | undefined }> = {
   name: 'poll-playbook-triggers',
@@ -50,6 +58,7 @@ export const playbookTriggersTask: Task<{ workspaceId?: string | undefined }> = 
       }
     };
     if (payload.workspaceId) await poll(workspaceScope(db, payload.workspaceId, now));
-    else await forEachWorkspace(db, now, poll);
+    else
+      for (const workspaceId of await listWorkspacesWithPlaybooksOn(db, polledTriggers)) await poll(workspaceScope(db, workspaceId, now));
   },
 };

@@ -25,12 +25,15 @@ export interface OutboxEmail {
   lastError: string | null;
   createdAt: Date;
   sentAt: Date | null;
+  /** When the attempt that set `sending` claimed it, and that attempt's number; null before any claim. */
+  claimedAt: Date | null;
+  claimedAttempt: number | null;
 }
 
 /** Adds a step's email in the caller's transaction; false when the step's email exists already. */
 export async function insertOutboxEmail(
   scope: WorkspaceScope,
-  email: Omit<OutboxEmail, 'status' | 'attempts' | 'lastError' | 'createdAt' | 'sentAt'>,
+  email: Omit<OutboxEmail, 'status' | 'attempts' | 'lastError' | 'createdAt' | 'sentAt' | 'claimedAt' | 'claimedAttempt'>,
 ): Promise<boolean> {
   const row = await scope.db
     .insertInto('email_outbox')
@@ -81,8 +84,24 @@ export async function findOutboxEmail(
       lastError: r.last_error,
       createdAt: r.created_at,
       sentAt: r.sent_at,
+      claimedAt: r.claimed_at,
+      claimedAttempt: r.claimed_attempt,
     }
   );
+}
+
+/**
+ * Claims the email for a delivery attempt (`sending`), in a transaction of its own that commits
+ * before the send, so that no transaction stays open while the SMTP server answers.
+ */
+export async function claimOutboxEmail(scope: WorkspaceScope, enrolmentId: string, stepPath: string, attempt: number): Promise<void> {
+  await scope.db
+    .updateTable('email_outbox')
+    .set({ status: 'sending', claimed_at: scope.clock(), claimed_attempt: attempt })
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('enrolment_id', '=', enrolmentId)
+    .where('step_path', '=', stepPath)
+    .execute();
 }
 
 /** Records an attempt: `sent` (with when), a failure that retries (`pending`) or the last (`failed`). */
@@ -126,7 +145,7 @@ export async function lockPersonEmail(scope: WorkspaceScope, personId: string): 
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`email:${scope.workspaceId}:${personId}`}, 0))`.execute(scope.db);
 }
 
-/** When each marketing email to the person since `since` was reserved (pending or sent), oldest first. */
+/** When each marketing email to the person since `since` was reserved (pending, sending or sent), oldest first. */
 export async function listMarketingEmailTimes(scope: WorkspaceScope, personId: string, since: Date): Promise<Date[]> {
   const rows = await scope.db
     .selectFrom('email_outbox')
@@ -134,7 +153,7 @@ export async function listMarketingEmailTimes(scope: WorkspaceScope, personId: s
     .where('workspace_id', '=', scope.workspaceId)
     .where('person_id', '=', personId)
     .where('transactional', '=', false)
-    .where('status', 'in', ['pending', 'sent'])
+    .where('status', 'in', ['pending', 'sending', 'sent'])
     .where('created_at', '>', since)
     .orderBy('created_at')
     .execute();
@@ -143,7 +162,7 @@ export async function listMarketingEmailTimes(scope: WorkspaceScope, personId: s
 
 /** Emails by outbox status over every workspace: counters for `/metrics`. */
 export async function countOutboxEmails(db: Kysely<Database>): Promise<Record<EmailOutboxStatus, number>> {
-  const counts: Record<EmailOutboxStatus, number> = { pending: 0, sent: 0, failed: 0, suppressed: 0 };
+  const counts: Record<EmailOutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, suppressed: 0 };
   await forEachWorkspace(
     db,
     () => new Date(0),

@@ -1,5 +1,6 @@
 export { readEmailSettings, writeEmailSettings, type EmailSettings, type FrequencyCap } from './email-settings.js';
 export {
+  claimOutboxEmail,
   countOutboxEmails,
   findOutboxEmail,
   insertOutboxEmail,

@@ -1,4 +1,12 @@
-export { deletePlaybook, findPlaybook, findPlaybookVersion, listPlaybooks, savePlaybook, type StoredPlaybook } from './playbooks.js';
+export {
+  deletePlaybook,
+  findPlaybook,
+  findPlaybookVersion,
+  listPlaybooks,
+  listWorkspacesWithPlaybooksOn,
+  savePlaybook,
+  type StoredPlaybook,
+} from './playbooks.js';
 export { enrollPerson, listEnrolments, lockEnrolment, moveEnrolment, type EnrolmentFilter, type PlaybookEnrolment } from './enrolments.js';
 export { listStepRuns, recordStepRun, type StepRun } from './step-runs.js';
 export { insertCsmTask, listCsmTasks, setCsmTaskStatus, type CsmTask } from './csm-tasks.js';
@@ -12,7 +20,7 @@ export {
   type ExperimentEnrolment,
 } from './experiment-enrolments.js';
 export { measureEnrolments, type EnrolmentOutcome } from './experiment-outcomes.js';
-export { readTrackedEventsAfter, type TriggeringEvent } from './tracked-events-after.js';
+export { readTrackedEventsAfter, takeEventHorizon, type TriggeringEvent } from './tracked-events-after.js';
 export { readTicketSolutionsAfter, type TicketSolution } from './ticket-solutions-after.js';
-export { findScheduleTick, saveScheduleTick } from './schedule-ticks.js';
-export { listSegmentMemberIds } from './segment-member-ids.js';
+export { findScheduleTick, saveScheduleTick, type ScheduleTick } from './schedule-ticks.js';
+export { listScheduledPeopleIds } from './scheduled-people.js';

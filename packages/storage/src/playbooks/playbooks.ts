@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
+import { sql, type Kysely } from 'kysely';
 import type { Playbook, PlaybookDefinition } from '@strata/core';
+import type { Database } from '../schema.js';
 import type { WorkspaceScope } from '../workspace-scope.js';
 
 /** A stored playbook with when it was last saved. */
@@ -99,6 +101,7 @@ export async function savePlaybook(
     .insertInto('playbook_versions')
     .values({ workspace_id: workspaceId, playbook_key: key, version, definition: json, created_at: at })
     .execute();
+  await recordPlaybookTriggers(scope);
   return { created: !current, version };
 }
 
@@ -109,5 +112,28 @@ export async function deletePlaybook(scope: WorkspaceScope, key: string): Promis
     .where('workspace_id', '=', scope.workspaceId)
     .where('playbook_key', '=', key)
     .executeTakeFirst();
+  await recordPlaybookTriggers(scope);
   return result.numDeletedRows > 0n;
+}
+
+/**
+ * Keeps `workspaces.playbook_triggers`, the trigger kinds of the workspace's enabled playbooks, in
+ * the caller's transaction: pollers across workspaces read it to skip those with nothing to poll.
+ */
+async function recordPlaybookTriggers(scope: WorkspaceScope): Promise<void> {
+  await sql`
+    UPDATE workspaces SET playbook_triggers = ARRAY(
+      SELECT DISTINCT definition -> 'trigger' ->> 'on' FROM playbooks WHERE workspace_id = ${scope.workspaceId} AND enabled ORDER BY 1)
+    WHERE workspace_id = ${scope.workspaceId}`.execute(scope.db);
+}
+
+/** The workspaces with an enabled playbook of one of these trigger kinds, in id order: one query of the global table. */
+export async function listWorkspacesWithPlaybooksOn(db: Kysely<Database>, kinds: readonly string[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('workspaces')
+    .select('workspace_id')
+    .where(sql<boolean>`playbook_triggers && ${[...kinds]}::text[]`)
+    .orderBy('workspace_id')
+    .execute();
+  return rows.map((r) => r.workspace_id);
 }

@@ -13,21 +13,29 @@ export interface TriggeringEvent extends ChangeCursor {
 }
 
 /**
+ * Where committed events end now: the oldest transaction still running (`pg_snapshot_xmin`).
+ * Every transaction below it has committed or rolled back, so a reader may stand just under it.
+ */
+export async function takeEventHorizon(scope: WorkspaceScope): Promise<string> {
+  const horizon = await sql<{ xmin: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`.execute(scope.db);
+  return horizon.rows[0]!.xmin;
+}
+
+/**
  * A workspace's events with one of `names` stored after a cursor, in log order, and where the
- * reader stands afterwards. Only transactions older than every running one are read (as
- * `readSegmentChangesAfter`), up to a horizon taken first: when fewer than `limit` events match,
- * the cursor moves to the horizon, so a workspace whose events no trigger names is skipped in one
- * step rather than read through.
+ * reader stands afterwards. Only transactions below `xmin` (`takeEventHorizon`, taken by the
+ * caller before it decides what to read) are read, as `readSegmentChangesAfter` does: when fewer
+ * than `limit` events match, the cursor moves to the horizon, so a workspace whose events no
+ * trigger names is skipped in one step rather than read through.
  */
 export async function readTrackedEventsAfter(
   scope: WorkspaceScope,
   after: ChangeCursor,
+  xmin: string,
   names: readonly string[],
   limit: number,
 ): Promise<{ events: TriggeringEvent[]; next: ChangeCursor }> {
   const { db, workspaceId } = scope;
-  const horizon = await sql<{ xmin: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`.execute(db);
-  const xmin = horizon.rows[0]!.xmin;
   // Everything below the horizon is committed or gone: the cursor may stand just under it.
   const atHorizon: ChangeCursor = { txid: String(BigInt(xmin) - 1n), changeId: Number.MAX_SAFE_INTEGER };
   if (names.length === 0) return { events: [], next: atHorizon };

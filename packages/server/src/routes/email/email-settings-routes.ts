@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { smtpProblem, type SecretBox } from '@strata/engine';
+import { privateHostProblem, smtpProblem, type SecretBox } from '@strata/engine';
 import { readEmailSettings, recordAudit, writeEmailSettings, type EmailSettings } from '@strata/storage';
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
@@ -50,7 +50,12 @@ const settingsView = (s: EmailSettings): z.output<typeof settingsSchema> => ({
 /** The workspace's SMTP server and sender, for playbook email: GET|PUT /settings/email. */
 export function registerEmailSettingsRoutes(
   app: FastifyInstance,
-  deps: { auth: Authenticated; secrets: () => SecretBox | undefined },
+  deps: {
+    auth: Authenticated;
+    secrets: () => SecretBox | undefined;
+    /** STRATA_ALLOW_PRIVATE_WEBHOOKS: the SMTP server may be on loopback or a private network. */
+    allowPrivate: boolean;
+  },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
@@ -85,6 +90,9 @@ export function registerEmailSettingsRoutes(
     async (request) => {
       const caller = await deps.auth(request, 'settings:write');
       const b = request.body;
+      // Before any connection: the check below would otherwise probe private networks for the caller.
+      const privateHost = await privateHostProblem(b.host, { allowPrivate: deps.allowPrivate });
+      if (privateHost) throw new AppError('INVALID_INPUT', `host: ${privateHost}`, [{ field: 'host', message: privateHost }]);
       const before = await readEmailSettings(caller.scope);
       const box = deps.secrets();
       // Left out, the password stays as stored while the user stays the same.

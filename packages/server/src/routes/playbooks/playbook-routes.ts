@@ -15,7 +15,7 @@ import {
 import { AppError } from '../../http/app-error.js';
 import type { Authenticated } from '../../http/management-auth.js';
 import { auditBy } from '../audit/index.js';
-import { playbookBody, playbookKeyParams, playbookSchema } from './playbook-schemas.js';
+import { playbookBody, playbookInput, playbookKeyParams, playbookSchema } from './playbook-schemas.js';
 
 /**
  * A stored step as a client wrote it: rules as their canonical text, webhook secrets left out
@@ -124,7 +124,15 @@ export function registerPlaybookRoutes(app: FastifyInstance, deps: { auth: Authe
     async (request, reply) => {
       const caller = await deps.auth(request, 'playbooks:write');
       const key = request.params.key;
-      const checked = await checkPlaybook(caller.scope, request.body, deps.secrets(), await findPlaybook(caller.scope, key));
+      if (request.body.key !== undefined && request.body.key !== key) {
+        const issue = {
+          field: 'key',
+          message: `is "${request.body.key}" but the path names "${key}": leave key out or make it the path's`,
+        };
+        throw new AppError('INVALID_INPUT', `${issue.field}: ${issue.message}`, [issue]);
+      }
+      const input = playbookInput(request.body);
+      const checked = await checkPlaybook(caller.scope, input, deps.secrets(), await findPlaybook(caller.scope, key));
       if (!checked.ok)
         throw new AppError('INVALID_INPUT', checked.issues.map((i) => `${i.field}: ${i.message}`).join('; '), checked.issues);
       const { created, stored } = await inWorkspaceTransaction(caller.scope, async (tx) => {

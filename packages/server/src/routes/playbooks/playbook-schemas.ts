@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { experimentGoalMetrics } from '@strata/core';
-import type { PlaybookStepInput } from '@strata/engine';
+import type { PlaybookInput, PlaybookStepInput } from '@strata/engine';
 import { emailSteps, frequencyCap, quietHours } from './email-step-schemas.js';
 /** Keys of playbooks and the segments they name, as the tables check them. */
 const key = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and "-", at most 64, starting with a letter or digit');
@@ -139,25 +139,35 @@ const experiment = z
   })
   .describe('an A/B test: each enrolment is assigned an arm (or the holdout) by a hash of playbook, version and person');
 
+// GET answers null for what a playbook leaves out, and its read-only fields: a client that GETs a
+// playbook, edits a field and PUTs it back must succeed, so null reads as absent and the read-only
+// fields are accepted and dropped (the route checks `key` against the path's).
+const absentWhenNull = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+
 export const playbookBody = z
   .strictObject({
+    key: key.optional().describe("read-only, as GET answers it: must be the path's key when given"),
+    version: z.number().optional().describe('read-only, as GET answers it: ignored'),
+    updatedAt: z.string().optional().describe('read-only, as GET answers it: ignored'),
     name: z.string().min(1).max(200),
     enabled: z.boolean().describe('the kill switch: false stops every enrolment before its next step'),
     trigger,
-    filter: ruleText.optional().describe('only people this rule holds for when triggered are enrolled'),
+    filter: absentWhenNull(ruleText).describe('only people this rule holds for when triggered are enrolled; null or absent: everyone'),
     steps: z.array(playbookStep).max(50),
-    reenrollAfterDays: z
-      .number()
-      .int()
-      .min(0)
-      .max(3_650)
-      .optional()
-      .describe('enroll a person again this many days after their last enrolment started; once only when absent'),
-    experiment: experiment.optional(),
-    frequencyCap: frequencyCap.optional(),
-    quietHours: quietHours.optional(),
+    reenrollAfterDays: absentWhenNull(z.number().int().min(0).max(3_650)).describe(
+      'enroll a person again this many days after their last enrolment started; once only when null or absent',
+    ),
+    experiment: absentWhenNull(experiment),
+    frequencyCap: absentWhenNull(frequencyCap),
+    quietHours: absentWhenNull(quietHours),
   })
   .refine((p) => p.steps.length > 0 || p.experiment !== undefined, { message: 'give at least one step', path: ['steps'] });
+
+/** The playbook a PUT body describes, without the read-only fields GET answers. */
+export function playbookInput(body: z.output<typeof playbookBody>): PlaybookInput {
+  const { name, enabled, trigger, filter, steps, reenrollAfterDays, experiment, frequencyCap, quietHours } = body;
+  return { name, enabled, trigger, filter, steps, reenrollAfterDays, experiment, frequencyCap, quietHours };
+}
 
 export const playbookSchema = z.object({
   key: z.string(),
