@@ -35,6 +35,7 @@ import * as personHealth from './migrations/0031-person-health.js';
 import * as playbookEmail from './migrations/0032-playbook-email.js';
 import * as playbookTriggers from './migrations/0033-playbook-triggers.js';
 import * as playbookExperiments from './migrations/0034-playbook-experiments.js';
+import * as previewCoveringIndexes from './migrations/0036-preview-covering-indexes.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '0032-playbook-email': playbookEmail,
   '0033-playbook-triggers': playbookTriggers,
   '0034-playbook-experiments': playbookExperiments,
+  '0036-preview-covering-indexes': previewCoveringIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
