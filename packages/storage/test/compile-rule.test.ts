@@ -59,9 +59,24 @@ describe('compiled statements', () => {
   it('compile a simple rule to exactly this SQL, with the values as parameters', () => {
     const { sql, parameters } = compiled(rule('plan = "pro" and mrr >= 1000', 'account'));
     expect(sql).toBe(
-      'select a.account_id as "id", a.group_id as "externalId" from "accounts" as "a" where "a"."workspace_id" = $1 and (coalesce(strata_text("a"."traits" -> $2) = $3, false) AND coalesce(strata_number("a"."traits" -> $4) >= $5::numeric, false))',
+      'select a.account_id as "id", a.group_id as "externalId" from "accounts" as "a" where "a"."workspace_id" = $1 and ((coalesce("a"."traits" @> $2::jsonb, false) AND coalesce(strata_text("a"."traits" -> $3) = $4, false)) AND coalesce(strata_number("a"."traits" -> $5) >= $6::numeric, false))',
     );
-    expect(parameters).toEqual([workspaceId, 'plan', 'pro', 'mrr', 1000]);
+    expect(parameters).toEqual([workspaceId, '{"plan":"pro"}', 'plan', 'pro', 'mrr', 1000]);
+  });
+
+  it('test a property equal to a string by containment first, and a date trait by a bare range of its index', () => {
+    const property = compiled(rule('count(events "feature_used" where feature = "export" within last 7 days) >= 1', 'person'));
+    expect(property.sql).toContain(
+      '(coalesce("s1"."properties" @> $6::jsonb, false) AND coalesce(strata_text("s1"."properties" -> $7) = $8, false))',
+    );
+    expect(property.parameters.slice(5, 8)).toEqual(['{"feature":"export"}', 'feature', 'export']);
+    // Not equality, or not of a string field: the typed read alone, as before.
+    expect(compiled(rule('plan != "pro"', 'account')).sql).not.toContain('@>');
+    expect(compiled(rule('mrr = 1000', 'account')).sql).not.toContain('@>');
+
+    const dated = compiled(rule('signed_up_at within last 14 days', 'person'));
+    expect(dated.sql).toContain('AND "ti1"."at" >= $5::timestamptz AND "ti1"."at" <= $6::timestamptz))');
+    expect(dated.sql).not.toContain('coalesce');
   });
 
   it('scope every table they read to the workspace and never inline a user value, for any rule', async () => {

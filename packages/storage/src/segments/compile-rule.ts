@@ -236,12 +236,31 @@ function dateTraitPredicate(node: Extract<Condition, { kind: 'predicate' }>, fie
   // `at` is NOT NULL and these operators compare it with literal instants, so they are never NULL:
   // written bare, not in `predicate`'s coalesce, they are a range of the (name, at) index.
   const test = instantOperators.has(node.operator)
-    ? sql<boolean>`${operatorSql[node.operator as InstantOperator](at, node.operands.map((o) => param(o, 'datetime')), node.operands, state, owner)}`
+    ? sql<boolean>`${operatorSql[node.operator as InstantOperator](
+        at,
+        node.operands.map((o) => param(o, 'datetime')),
+        node.operands,
+        state,
+        owner,
+      )}`
     : predicate(node.operator, at, 'datetime', node.operands, state, owner);
   return memberOf(profile, sql`${rows} AND ${test}`);
 }
 
-type InstantOperator = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'between' | 'before' | 'after' | 'within-last' | 'within-next' | 'more-than-ago' | 'between-ago';
+type InstantOperator =
+  | 'eq'
+  | 'neq'
+  | 'lt'
+  | 'lte'
+  | 'gt'
+  | 'gte'
+  | 'between'
+  | 'before'
+  | 'after'
+  | 'within-last'
+  | 'within-next'
+  | 'more-than-ago'
+  | 'between-ago';
 /** Operators whose SQL on a non-NULL instant is never NULL: their operands are literal instants or durations. */
 const instantOperators: ReadonlySet<OperatorName> = new Set<InstantOperator>([
   'eq',
