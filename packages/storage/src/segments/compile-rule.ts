@@ -400,7 +400,7 @@ export function fieldValue(field: FieldRef, tableAlias: string, now: Date): Expr
     const read = computedFieldSql(field.scope === 'person-account' ? 'account' : (field.scope as Target), field.name);
     return read ? read(tableAlias, now) : sql`NULL`;
   }
-  return typedJson(sql`${sql.ref(`${tableAlias}.traits`)} -> ${field.name}`, field.type);
+  return typedKey(sql.ref(`${tableAlias}.traits`), field.name, field.type);
 }
 
 const jsonReaders: Record<FieldType, string> = {
@@ -411,6 +411,16 @@ const jsonReaders: Record<FieldType, string> = {
   array: 'strata_array',
   object: 'strata_object',
 };
+
+/**
+ * The value under `key` of a JSON object as `typedJson` reads it. A string is read with `->>`,
+ * which gives a JSON string's text as `#>> '{}'` does but without copying the value out first:
+ * the same answer, about a fifth less CPU on a scan of people's traits (docs/benchmarks.md).
+ */
+function typedKey(object: Expr, key: string, type: FieldType): Expr {
+  if (type !== 'string') return typedJson(sql`${object} -> ${key}`, type);
+  return sql`(CASE WHEN jsonb_typeof(${object} -> ${key}) = 'string' THEN ${object} ->> ${key} END)`;
+}
 
 function typedJson(json: Expr, type: FieldType): Expr {
   return sql`${sql.raw(jsonReaders[type])}(${json})`;
@@ -658,7 +668,7 @@ const sourceSql: { [K in SourceName]: K extends 'people' ? { kind: 'people' } : 
       field.scope === 'event-context'
         ? // A path into the context, as `rowValue` walks it in memory.
           typedJson(sql`${sql.ref(`${alias}.context`)} #> ${field.name.split('.')}::text[]`, field.type)
-        : typedJson(sql`${sql.ref(`${alias}.properties`)} -> ${field.name}`, field.type),
+        : typedKey(sql.ref(`${alias}.properties`), field.name, field.type),
     jsonObject: (alias, field) => (field.scope === 'event' ? sql.ref(`${alias}.properties`) : undefined),
   },
   // Ticket and survey fields are columns of their own tables (see field-schema in core).
