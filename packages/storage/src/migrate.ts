@@ -36,6 +36,7 @@ import * as playbookEmail from './migrations/0032-playbook-email.js';
 import * as playbookTriggers from './migrations/0033-playbook-triggers.js';
 import * as playbookExperiments from './migrations/0034-playbook-experiments.js';
 import * as playbookResumableWork from './migrations/0035-playbook-resumable-work.js';
+import * as previewCoveringIndexes from './migrations/0036-preview-covering-indexes.js';
 
 /** Migrations in order; a new one is a new numbered file added here. */
 const migrations: Record<string, Migration> = {
@@ -74,6 +75,7 @@ const migrations: Record<string, Migration> = {
   '0033-playbook-triggers': playbookTriggers,
   '0034-playbook-experiments': playbookExperiments,
   '0035-playbook-resumable-work': playbookResumableWork,
+  '0036-preview-covering-indexes': previewCoveringIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

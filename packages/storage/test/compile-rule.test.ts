@@ -59,9 +59,24 @@ describe('compiled statements', () => {
   it('compile a simple rule to exactly this SQL, with the values as parameters', () => {
     const { sql, parameters } = compiled(rule('plan = "pro" and mrr >= 1000', 'account'));
     expect(sql).toBe(
-      'select a.account_id as "id", a.group_id as "externalId" from "accounts" as "a" where "a"."workspace_id" = $1 and (coalesce(strata_text("a"."traits" -> $2) = $3, false) AND coalesce(strata_number("a"."traits" -> $4) >= $5::numeric, false))',
+      'select a.account_id as "id", a.group_id as "externalId" from "accounts" as "a" where "a"."workspace_id" = $1 and ((coalesce("a"."traits" @> $2::jsonb, false) AND coalesce((CASE WHEN jsonb_typeof("a"."traits" -> $3) = \'string\' THEN "a"."traits" ->> $4 END) = $5, false)) AND coalesce(strata_number("a"."traits" -> $6) >= $7::numeric, false))',
     );
-    expect(parameters).toEqual([workspaceId, 'plan', 'pro', 'mrr', 1000]);
+    expect(parameters).toEqual([workspaceId, '{"plan":"pro"}', 'plan', 'plan', 'pro', 'mrr', 1000]);
+  });
+
+  it('test a property equal to a string by containment first, and a date trait by a bare range of its index', () => {
+    const property = compiled(rule('count(events "feature_used" where feature = "export" within last 7 days) >= 1', 'person'));
+    expect(property.sql).toContain(
+      '(coalesce("s1"."properties" @> $6::jsonb, false) AND coalesce((CASE WHEN jsonb_typeof("s1"."properties" -> $7) = \'string\' THEN "s1"."properties" ->> $8 END) = $9, false))',
+    );
+    expect(property.parameters.slice(5, 9)).toEqual(['{"feature":"export"}', 'feature', 'feature', 'export']);
+    // Not equality, or not of a string field: the typed read alone, as before.
+    expect(compiled(rule('plan != "pro"', 'account')).sql).not.toContain('@>');
+    expect(compiled(rule('mrr = 1000', 'account')).sql).not.toContain('@>');
+
+    const dated = compiled(rule('signed_up_at within last 14 days', 'person'));
+    expect(dated.sql).toContain('AND "ti1"."at" >= $5::timestamptz AND "ti1"."at" <= $6::timestamptz))');
+    expect(dated.sql).not.toContain('coalesce');
   });
 
   it('scope every table they read to the workspace and never inline a user value, for any rule', async () => {
@@ -136,8 +151,8 @@ describe('account rollups', () => {
 describe('matches', () => {
   it('sends PostgreSQL the written-out form of the pattern, as a parameter', () => {
     const { sql, parameters } = compiled(rule('nick matches "^[[:alpha:]]+\\\\d$"', 'person'));
-    expect(sql).toContain('strata_text("p"."traits" -> $2) ~ $3');
-    expect(parameters).toEqual([workspaceId, 'nick', '^(?:[A-Za-z])+[0-9]$']);
+    expect(sql).toContain(`(CASE WHEN jsonb_typeof("p"."traits" -> $2) = 'string' THEN "p"."traits" ->> $3 END) ~ $4`);
+    expect(parameters).toEqual([workspaceId, 'nick', 'nick', '^(?:[A-Za-z])+[0-9]$']);
   });
 
   it('means the same under any collation the database may have (ICU, libc, C)', async () => {

@@ -28,9 +28,24 @@ const previewResponse = z.union([
   invalid,
 ]);
 
-/** How many members a preview shows, and how long its queries may take. */
+/** How many members a preview shows. */
 const sampleSize = 20;
-const previewTimeoutMs = 10_000;
+/**
+ * How a preview's statement is planned and bounded (measured in docs/benchmarks.md, "rule
+ * previews, fourth pass"). A preview decides a rule over a whole workspace, read-only, and
+ * previews are few, so it may use parallel workers where the live worker (one profile at a time)
+ * turns them off: planned in parallel from a tenth of the default setup cost. Its tables are hot
+ * and cached, where an index page costs about what a sequential one does: at the default
+ * random_page_cost (4) the planner scans every event of a window rather than the covering
+ * (name, time) index that holds their properties (migration 0036).
+ */
+const previewSettings: Record<string, string> = {
+  // A rule may be expensive (or a pattern slow); a preview must not hold the database.
+  statement_timeout: '10000',
+  random_page_cost: '1.1',
+  parallel_setup_cost: '100',
+  parallel_tuple_cost: '0.01',
+};
 
 /** Rule validation and live previews: what the editor calls while someone types. */
 export function registerSegmentRuleRoutes(
@@ -115,8 +130,9 @@ export function registerSegmentRuleRoutes(
       const started = performance.now();
       const context = { workspaceId: scope.workspaceId, now: deps.now() };
       const { count, sample } = await inWorkspaceTransaction(scope, async ({ db: tx }) => {
-        // A rule may be expensive (or a pattern slow); a preview must not hold the database.
-        await sql`SET LOCAL statement_timeout = ${sql.lit(previewTimeoutMs)}`.execute(tx);
+        // For this transaction only, in one round trip.
+        const settings = Object.entries(previewSettings).map(([name, value]) => sql`set_config(${name}, ${value}, true)`);
+        await sql`SELECT ${sql.join(settings)}`.execute(tx);
         // One scan: the window count rides along with the first page of members.
         const page = await tx
           .selectFrom(selectRuleMembers(tx, result.rule, context).as('m'))
