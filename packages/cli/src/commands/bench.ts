@@ -177,20 +177,27 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
               .executeTakeFirstOrThrow()
           ).n,
         );
+      // Captured where both are assigned: in a closure TypeScript no longer narrows an untyped `let`.
+      const data = generated;
+      const dataSeconds = generateSeconds;
+      /** What a run measured on: the data generated and the segments built (the partial runs' first keys). */
+      const dataset = (segments: number) => ({
+        size: options.size,
+        machine: describeMachine(),
+        people: data.people,
+        accounts: data.accounts,
+        events: data.events,
+        generate_s: round(dataSeconds),
+        segments,
+        segment_build_s: round(built.reduce((sum, b) => sum + b.seconds, 0)),
+      });
       if (options.only === 'web') {
         const segmentCount = await segmentsOf();
         progress(`loading the segments list (${segmentCount} segments) 5 times in Chromium`);
         const web = await measureSegmentsList(processes.url, segmentCount);
         const requests = await timeListRequests(processes.url, adminKey);
         return {
-          size: options.size,
-          machine: describeMachine(),
-          people: generated.people,
-          accounts: generated.accounts,
-          events: generated.events,
-          generate_s: round(generateSeconds),
-          segments: segmentCount,
-          segment_build_s: round(built.reduce((sum, b) => sum + b.seconds, 0)),
+          ...dataset(segmentCount),
           web_segments_list_ms: web.list,
           web_segments_sparklines_ms: web.sparklines,
           web_api_segments_ms: requests.segments,
@@ -232,14 +239,7 @@ async function runBench(options: BenchOptions): Promise<Record<string, unknown>>
         progress(`previewing ${previewRules.length} rules ${previewRounds} times each through POST /api/v1/segments/preview`);
         const preview = await drivePreviews(processes.url, adminKey);
         return {
-          size: options.size,
-          machine: describeMachine(),
-          people: generated.people,
-          accounts: generated.accounts,
-          events: generated.events,
-          generate_s: round(generateSeconds),
-          segments: segmentCount,
-          segment_build_s: round(built.reduce((sum, b) => sum + b.seconds, 0)),
+          ...dataset(segmentCount),
           ...recomputeResults(recompute!, baselines!),
           preview_ms_p50: round(preview.p50),
           preview_ms_p95: round(preview.p95),
